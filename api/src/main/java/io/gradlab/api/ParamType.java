@@ -1,0 +1,19 @@
+package io.gradlab.api;
+
+/** The type of a declared component parameter. */
+public enum ParamType {
+    /** A real number ({@link Double}). */
+    DOUBLE,
+    /** A whole number ({@link Integer}). */
+    INT,
+    /** {@code true} or {@code false}. */
+    BOOLEAN,
+    /** Free text. */
+    STRING,
+    /** One of a fixed set of strings ({@link ParameterSpec#choices()}). */
+    CHOICE,
+    /** A list of whole numbers ({@code List<Integer>}), e.g. hidden layer widths. */
+    INT_LIST,
+    /** A nested component of kind {@link ParameterSpec#componentKind()} ({@link ComponentSpec}). */
+    COMPONENT
+}

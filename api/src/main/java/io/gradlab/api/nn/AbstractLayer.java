@@ -1,0 +1,151 @@
+package io.gradlab.api.nn;
+
+import static java.util.Objects.requireNonNull;
+
+import io.gradlab.api.GradlabException;
+import io.gradlab.api.tensor.DType;
+import io.gradlab.api.tensor.Ops;
+import io.gradlab.api.tensor.Tensor;
+
+/**
+ * The usual base of a layer. {@link #forward} remembers the input and calls
+ * {@link #updateOutput}; {@link #backward} calls {@link #updateGradInput} (unless the input
+ * gradient is not required) and then {@link #accGradParameters}. Output and input-gradient buffers
+ * are kept per batch size, so that nothing is allocated once the batch sizes of an epoch were seen.
+ */
+public abstract class AbstractLayer implements Layer {
+    private final String name;
+    private final String type;
+    protected Ops ops;
+    protected DType dtype;
+    protected int inputWidth;
+    protected int outputWidth;
+    protected boolean inputGradientRequired = true;
+    private boolean built;
+    private Tensor input;
+    private Tensor output;
+    private final BufferCache outputs = new BufferCache();
+    private final BufferCache gradInputs = new BufferCache();
+
+    protected AbstractLayer(String name, String type) {
+        this.name = requireNonNull(name, "name is null");
+        this.type = requireNonNull(type, "type is null");
+    }
+
+    @Override
+    public final String name() {
+        return name;
+    }
+
+    @Override
+    public final String type() {
+        return type;
+    }
+
+    /**
+     * Builds the layer; building again with the same input width keeps the parameters (so that an
+     * already trained layer can be placed in a new container), with another width it fails.
+     */
+    @Override
+    public final int build(int inputWidth, BuildContext ctx) {
+        if (built) {
+            if (inputWidth != this.inputWidth) {
+                throw new GradlabException(GradlabException.Category.SPEC, "layer '" + name + "' (" + type
+                        + ") was built for " + this.inputWidth + " input features and cannot take " + inputWidth);
+            }
+            return outputWidth;
+        }
+        if (inputWidth <= 0) {
+            throw new GradlabException(GradlabException.Category.SPEC,
+                    "layer '" + name + "' (" + type + ") got input width " + inputWidth + "; it must be positive");
+        }
+        this.ops = ctx.ops();
+        this.dtype = ctx.dtype();
+        this.inputWidth = inputWidth;
+        this.outputWidth = onBuild(inputWidth, ctx);
+        this.built = true;
+        return outputWidth;
+    }
+
+    /** Allocates parameters; returns the output width. */
+    protected abstract int onBuild(int inputWidth, BuildContext ctx);
+
+    @Override
+    public final Tensor forward(Tensor input, Mode mode) {
+        if (input.cols() != inputWidth) {
+            throw new GradlabException(GradlabException.Category.SPEC, "layer '" + name + "' (" + type + ") expects "
+                    + inputWidth + " input features but got " + input.cols());
+        }
+        this.input = input;
+        this.output = outputs.get(dtype, input.rows(), outputWidth);
+        updateOutput(input, output, mode);
+        return output;
+    }
+
+    @Override
+    public final Tensor backward(Tensor gradOutput) {
+        if (input == null) {
+            throw new IllegalStateException("layer '" + name + "': backward before forward");
+        }
+        Tensor gradInput = null;
+        if (inputGradientRequired) {
+            gradInput = gradInputs.get(dtype, input.rows(), inputWidth);
+            updateGradInput(input, gradOutput, gradInput);
+        }
+        accGradParameters(input, gradOutput);
+        return gradInput;
+    }
+
+    /** Computes the output of {@code input} into {@code output} ({@code [batch, outputWidth]}). */
+    protected abstract void updateOutput(Tensor input, Tensor output, Mode mode);
+
+    /** Computes dLoss/dInput into {@code gradInput}, overwriting it. */
+    protected abstract void updateGradInput(Tensor input, Tensor gradOutput, Tensor gradInput);
+
+    /** Adds the parameter gradients into each {@link Parameter#grad()}; nothing by default. */
+    protected void accGradParameters(Tensor input, Tensor gradOutput) {}
+
+    @Override
+    public void setInputGradientRequired(boolean required) {
+        this.inputGradientRequired = required;
+    }
+
+    @Override
+    public Tensor lastInput() {
+        return input;
+    }
+
+    @Override
+    public Tensor lastOutput() {
+        return output;
+    }
+
+    /** The output buffer of the last forward pass (for backward passes that need it). */
+    protected final Tensor output() {
+        return output;
+    }
+
+    @Override
+    public String toString() {
+        return name + " (" + type + ")";
+    }
+
+    /** A few matrix buffers kept by row count (batch size): no allocation in the steady state. */
+    public static final class BufferCache {
+        private final Tensor[] slots = new Tensor[4];
+        private int next;
+
+        /** A {@code [rows, cols]} buffer of the given type, reused when one of that shape exists. */
+        public Tensor get(DType dtype, int rows, int cols) {
+            for (Tensor t : slots) {
+                if (t != null && t.rows() == rows && t.cols() == cols && t.dtype() == dtype && t.rank() == 2) {
+                    return t;
+                }
+            }
+            Tensor t = Tensor.zeros(dtype, rows, cols);
+            slots[next] = t;
+            next = (next + 1) % slots.length;
+            return t;
+        }
+    }
+}

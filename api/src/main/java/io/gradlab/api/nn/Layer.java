@@ -1,0 +1,56 @@
+package io.gradlab.api.nn;
+
+import io.gradlab.api.tensor.Tensor;
+import java.util.List;
+
+/**
+ * A differentiable module working on matrices {@code [batch, features]}.
+ *
+ * <p>Lifecycle: {@link #build} once with the input width (allocates and initializes parameters),
+ * then any number of {@link #forward} / {@link #backward} pairs. {@code backward} returns the
+ * gradient with respect to the input of the last {@code forward} and <em>adds</em> the parameter
+ * gradients into each {@link Parameter#grad()}. Returned tensors are buffers owned by the layer,
+ * valid until its next call; a layer allocates nothing per batch once it has seen a batch size.
+ *
+ * <p>Most implementations extend {@link AbstractLayer}, which provides this lifecycle as template
+ * methods (in the manner of Torch's {@code updateOutput} / {@code updateGradInput} /
+ * {@code accGradParameters}).
+ */
+public interface Layer {
+    /** The name in diagnostics and error messages ({@code hidden3}). */
+    String name();
+
+    /** A short type name ({@code dense}, {@code sigmoid}, {@code batch-norm}). */
+    String type();
+
+    /** Allocates and initializes parameters for inputs of {@code inputWidth} features; returns the output width. */
+    int build(int inputWidth, BuildContext ctx);
+
+    Tensor forward(Tensor input, Mode mode);
+
+    /** Returns dLoss/dInput (or {@code null} when the input gradient is not required) and accumulates parameter gradients. */
+    Tensor backward(Tensor gradOutput);
+
+    /** The parameters of this layer alone (not of its children). */
+    default List<Parameter> parameters() {
+        return List.of();
+    }
+
+    /** The sub-layers of a container, in forward order. */
+    default List<Layer> children() {
+        return List.of();
+    }
+
+    /** The engine turns this off for the first layer, whose input gradient nobody reads. */
+    default void setInputGradientRequired(boolean required) {}
+
+    /** The input of the last forward pass, for diagnostics ({@code null} before the first). */
+    default Tensor lastInput() {
+        return null;
+    }
+
+    /** The output of the last forward pass, for diagnostics ({@code null} before the first). */
+    default Tensor lastOutput() {
+        return null;
+    }
+}

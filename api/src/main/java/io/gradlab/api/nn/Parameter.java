@@ -1,0 +1,64 @@
+package io.gradlab.api.nn;
+
+import static java.util.Objects.requireNonNull;
+
+import io.gradlab.api.tensor.Tensor;
+
+/**
+ * A learnable tensor and its gradient. Layers accumulate into {@link #grad()} during the backward
+ * pass (the engine zeroes it before each step); optimizers update {@link #value()} in place and
+ * leave frozen parameters ({@code trainable == false}) alone.
+ */
+public final class Parameter {
+    /** What a parameter is for: weight decay and initializers treat roles differently. */
+    public enum Role {
+        WEIGHT,
+        BIAS,
+        SCALE,
+        SHIFT,
+        OTHER
+    }
+
+    private final String name;
+    private final Role role;
+    private final Tensor value;
+    private final Tensor grad;
+    private boolean trainable = true;
+
+    public Parameter(String name, Role role, Tensor value) {
+        this.name = requireNonNull(name, "name is null");
+        this.role = requireNonNull(role, "role is null");
+        this.value = requireNonNull(value, "value is null");
+        this.grad = Tensor.zeros(value.dtype(), value.shape());
+    }
+
+    /** The local name inside its layer: {@code weight}, {@code bias}. */
+    public String name() {
+        return name;
+    }
+
+    public Role role() {
+        return role;
+    }
+
+    public Tensor value() {
+        return value;
+    }
+
+    public Tensor grad() {
+        return grad;
+    }
+
+    public boolean trainable() {
+        return trainable;
+    }
+
+    public void setTrainable(boolean trainable) {
+        this.trainable = trainable;
+    }
+
+    @Override
+    public String toString() {
+        return name + (trainable ? "" : " (frozen)") + java.util.Arrays.toString(value.shape());
+    }
+}

@@ -1,0 +1,49 @@
+package io.gradlab.api.spi;
+
+import io.gradlab.api.ComponentFactory;
+import io.gradlab.api.ComponentId;
+import io.gradlab.api.ComponentKind;
+import io.gradlab.api.ParameterSpec;
+import io.gradlab.api.Params;
+import io.gradlab.api.nn.Layer;
+import io.gradlab.api.nn.ModelBuilder;
+import java.util.List;
+import java.util.function.BiFunction;
+
+/** Makes {@link Layer}s of one id. */
+public interface ArchitectureFactory extends ComponentFactory {
+    @Override
+    default ComponentKind kind() {
+        return ComponentKind.ARCHITECTURE;
+    }
+
+    /** The network (unbuilt), assembled with {@code builder}. */
+    Layer create(Params params, ModelBuilder builder);
+
+    /** A factory from a lambda: the short way to contribute a component. */
+    static ArchitectureFactory of(String id, String description, List<ParameterSpec> parameters, BiFunction<Params, ModelBuilder, Layer> create) {
+        ComponentId cid = ComponentId.of(id);
+        List<ParameterSpec> params = List.copyOf(parameters);
+        return new ArchitectureFactory() {
+            @Override
+            public ComponentId id() {
+                return cid;
+            }
+
+            @Override
+            public String description() {
+                return description;
+            }
+
+            @Override
+            public List<ParameterSpec> parameters() {
+                return params;
+            }
+
+            @Override
+            public Layer create(Params p, ModelBuilder builder) {
+                return create.apply(p, builder);
+            }
+        };
+    }
+}

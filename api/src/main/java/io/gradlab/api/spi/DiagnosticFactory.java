@@ -1,0 +1,47 @@
+package io.gradlab.api.spi;
+
+import io.gradlab.api.ComponentFactory;
+import io.gradlab.api.ComponentId;
+import io.gradlab.api.ComponentKind;
+import io.gradlab.api.ParameterSpec;
+import io.gradlab.api.Params;
+import io.gradlab.api.diag.Diagnostic;
+import java.util.List;
+import java.util.function.Function;
+
+/** Makes {@link Diagnostic}s of one id. */
+public interface DiagnosticFactory extends ComponentFactory {
+    @Override
+    default ComponentKind kind() {
+        return ComponentKind.DIAGNOSTIC;
+    }
+
+    Diagnostic create(Params params);
+
+    /** A factory from a lambda: the short way to contribute a component. */
+    static DiagnosticFactory of(String id, String description, List<ParameterSpec> parameters, Function<Params, Diagnostic> create) {
+        ComponentId cid = ComponentId.of(id);
+        List<ParameterSpec> params = List.copyOf(parameters);
+        return new DiagnosticFactory() {
+            @Override
+            public ComponentId id() {
+                return cid;
+            }
+
+            @Override
+            public String description() {
+                return description;
+            }
+
+            @Override
+            public List<ParameterSpec> parameters() {
+                return params;
+            }
+
+            @Override
+            public Diagnostic create(Params p) {
+                return create.apply(p);
+            }
+        };
+    }
+}

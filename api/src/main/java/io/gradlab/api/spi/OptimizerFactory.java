@@ -1,0 +1,47 @@
+package io.gradlab.api.spi;
+
+import io.gradlab.api.ComponentFactory;
+import io.gradlab.api.ComponentId;
+import io.gradlab.api.ComponentKind;
+import io.gradlab.api.ParameterSpec;
+import io.gradlab.api.Params;
+import io.gradlab.api.train.Optimizer;
+import java.util.List;
+import java.util.function.Function;
+
+/** Makes {@link Optimizer}s of one id. */
+public interface OptimizerFactory extends ComponentFactory {
+    @Override
+    default ComponentKind kind() {
+        return ComponentKind.OPTIMIZER;
+    }
+
+    Optimizer create(Params params);
+
+    /** A factory from a lambda: the short way to contribute a component. */
+    static OptimizerFactory of(String id, String description, List<ParameterSpec> parameters, Function<Params, Optimizer> create) {
+        ComponentId cid = ComponentId.of(id);
+        List<ParameterSpec> params = List.copyOf(parameters);
+        return new OptimizerFactory() {
+            @Override
+            public ComponentId id() {
+                return cid;
+            }
+
+            @Override
+            public String description() {
+                return description;
+            }
+
+            @Override
+            public List<ParameterSpec> parameters() {
+                return params;
+            }
+
+            @Override
+            public Optimizer create(Params p) {
+                return create.apply(p);
+            }
+        };
+    }
+}

@@ -1,0 +1,47 @@
+package io.gradlab.api.spi;
+
+import io.gradlab.api.ComponentFactory;
+import io.gradlab.api.ComponentId;
+import io.gradlab.api.ComponentKind;
+import io.gradlab.api.ParameterSpec;
+import io.gradlab.api.Params;
+import io.gradlab.api.train.TrainingStrategy;
+import java.util.List;
+import java.util.function.Function;
+
+/** Makes {@link TrainingStrategy}s of one id. */
+public interface TrainingStrategyFactory extends ComponentFactory {
+    @Override
+    default ComponentKind kind() {
+        return ComponentKind.TRAINING_STRATEGY;
+    }
+
+    TrainingStrategy create(Params params);
+
+    /** A factory from a lambda: the short way to contribute a component. */
+    static TrainingStrategyFactory of(String id, String description, List<ParameterSpec> parameters, Function<Params, TrainingStrategy> create) {
+        ComponentId cid = ComponentId.of(id);
+        List<ParameterSpec> params = List.copyOf(parameters);
+        return new TrainingStrategyFactory() {
+            @Override
+            public ComponentId id() {
+                return cid;
+            }
+
+            @Override
+            public String description() {
+                return description;
+            }
+
+            @Override
+            public List<ParameterSpec> parameters() {
+                return params;
+            }
+
+            @Override
+            public TrainingStrategy create(Params p) {
+                return create.apply(p);
+            }
+        };
+    }
+}

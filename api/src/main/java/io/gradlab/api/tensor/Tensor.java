@@ -1,0 +1,227 @@
+package io.gradlab.api.tensor;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Arrays;
+
+/**
+ * A dense row-major array of {@code float} or {@code double} with a shape. Most tensors in a
+ * network are matrices {@code [batch, features]}; vectors are {@code [n]}.
+ *
+ * <p>Generic code reads and writes through {@link #get(int)} / {@link #set(int, double)}, which work
+ * for both element types; fast paths take the backing array with {@link #floats()} or
+ * {@link #doubles()}. A tensor never changes its size; {@link #reshape} returns a view on the same
+ * data.
+ */
+public final class Tensor {
+    private final DType dtype;
+    private final int[] shape;
+    private final int size;
+    private final float[] f;
+    private final double[] d;
+
+    private Tensor(DType dtype, int[] shape, float[] f, double[] d) {
+        this.dtype = dtype;
+        this.shape = shape;
+        this.size = checkedSize(shape);
+        this.f = f;
+        this.d = d;
+        int length = f != null ? f.length : d.length;
+        if (length != size) {
+            throw new IllegalArgumentException("data length " + length + " does not match shape " + Arrays.toString(shape));
+        }
+    }
+
+    private static int checkedSize(int[] shape) {
+        if (shape.length == 0) {
+            throw new IllegalArgumentException("a tensor needs at least one dimension");
+        }
+        long n = 1;
+        for (int s : shape) {
+            if (s < 0) {
+                throw new IllegalArgumentException("negative dimension in shape " + Arrays.toString(shape));
+            }
+            n *= s;
+        }
+        if (n > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("tensor of shape " + Arrays.toString(shape) + " is too large");
+        }
+        return (int) n;
+    }
+
+    public static Tensor zeros(DType dtype, int... shape) {
+        requireNonNull(dtype, "dtype is null");
+        int[] s = shape.clone();
+        int n = checkedSize(s);
+        return dtype == DType.F32 ? new Tensor(dtype, s, new float[n], null) : new Tensor(dtype, s, null, new double[n]);
+    }
+
+    /** Wraps (does not copy) a float array. */
+    public static Tensor wrap(float[] data, int... shape) {
+        return new Tensor(DType.F32, shape.clone(), requireNonNull(data, "data is null"), null);
+    }
+
+    /** Wraps (does not copy) a double array. */
+    public static Tensor wrap(double[] data, int... shape) {
+        return new Tensor(DType.F64, shape.clone(), null, requireNonNull(data, "data is null"));
+    }
+
+    /** A new tensor of the given type holding a copy of {@code values}. */
+    public static Tensor of(DType dtype, double[] values, int... shape) {
+        Tensor t = zeros(dtype, shape);
+        if (values.length != t.size) {
+            throw new IllegalArgumentException(values.length + " values do not fit shape " + Arrays.toString(shape));
+        }
+        for (int i = 0; i < values.length; i++) {
+            t.set(i, values[i]);
+        }
+        return t;
+    }
+
+    public DType dtype() {
+        return dtype;
+    }
+
+    public int[] shape() {
+        return shape.clone();
+    }
+
+    public int rank() {
+        return shape.length;
+    }
+
+    public int dim(int axis) {
+        return shape[axis];
+    }
+
+    public int size() {
+        return size;
+    }
+
+    /** The first dimension (the batch for activations). */
+    public int rows() {
+        return shape[0];
+    }
+
+    /** The product of all dimensions but the first (1 for a vector's elements counted as rows... see {@link #rank}). */
+    public int cols() {
+        return shape[0] == 0 ? 0 : size / shape[0];
+    }
+
+    public boolean sameShape(Tensor other) {
+        return Arrays.equals(shape, other.shape);
+    }
+
+    public double get(int i) {
+        return f != null ? f[i] : d[i];
+    }
+
+    public void set(int i, double value) {
+        if (f != null) {
+            f[i] = (float) value;
+        } else {
+            d[i] = value;
+        }
+    }
+
+    /** Element {@code (r, c)} of a matrix view {@code [rows(), cols()]}. */
+    public double get(int r, int c) {
+        return get(r * cols() + c);
+    }
+
+    public void set(int r, int c, double value) {
+        set(r * cols() + c, value);
+    }
+
+    /** The backing float array; fails unless {@link DType#F32}. */
+    public float[] floats() {
+        if (f == null) {
+            throw new IllegalStateException("tensor is " + dtype + ", not F32");
+        }
+        return f;
+    }
+
+    /** The backing double array; fails unless {@link DType#F64}. */
+    public double[] doubles() {
+        if (d == null) {
+            throw new IllegalStateException("tensor is " + dtype + ", not F64");
+        }
+        return d;
+    }
+
+    public void fill(double value) {
+        if (f != null) {
+            Arrays.fill(f, (float) value);
+        } else {
+            Arrays.fill(d, value);
+        }
+    }
+
+    /** Copies {@code src} into this tensor; sizes must match, types may differ. */
+    public void copyFrom(Tensor src) {
+        if (src.size != size) {
+            throw new IllegalArgumentException("cannot copy " + Arrays.toString(src.shape) + " into " + Arrays.toString(shape));
+        }
+        if (f != null && src.f != null) {
+            System.arraycopy(src.f, 0, f, 0, size);
+        } else if (d != null && src.d != null) {
+            System.arraycopy(src.d, 0, d, 0, size);
+        } else {
+            for (int i = 0; i < size; i++) {
+                set(i, src.get(i));
+            }
+        }
+    }
+
+    public Tensor copy() {
+        return f != null ? new Tensor(dtype, shape.clone(), f.clone(), null) : new Tensor(dtype, shape.clone(), null, d.clone());
+    }
+
+    /** A copy converted to {@code target} (a plain copy when already of that type). */
+    public Tensor to(DType target) {
+        Tensor t = zeros(target, shape);
+        t.copyFrom(this);
+        return t;
+    }
+
+    /** A view with another shape of the same size, sharing the data. */
+    public Tensor reshape(int... newShape) {
+        return new Tensor(dtype, newShape.clone(), f, d);
+    }
+
+    /** The elements as doubles (a copy). */
+    public double[] toDoubleArray() {
+        double[] out = new double[size];
+        for (int i = 0; i < size; i++) {
+            out[i] = get(i);
+        }
+        return out;
+    }
+
+    /** Whether every element is finite. */
+    public boolean allFinite() {
+        if (f != null) {
+            for (float v : f) {
+                if (!Float.isFinite(v)) {
+                    return false;
+                }
+            }
+        } else {
+            for (double v : d) {
+                if (!Double.isFinite(v)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("Tensor").append(dtype).append(Arrays.toString(shape));
+        if (size <= 16) {
+            sb.append(Arrays.toString(toDoubleArray()));
+        }
+        return sb.toString();
+    }
+}
