@@ -132,7 +132,7 @@ public abstract class AbstractLayer implements Layer {
 
     /** A few matrix buffers kept by row count (batch size): no allocation in the steady state. */
     public static final class BufferCache {
-        private final Tensor[] slots = new Tensor[4];
+        private final Tensor[] slots = new Tensor[8];
         private int next;
 
         /** A {@code [rows, cols]} buffer of the given type, reused when one of that shape exists. */

@@ -1,0 +1,103 @@
+package io.gradlab.engine.nn;
+
+import io.gradlab.api.nn.AbstractLayer;
+import io.gradlab.api.nn.BuildContext;
+import io.gradlab.api.nn.Fan;
+import io.gradlab.api.nn.Initializer;
+import io.gradlab.api.nn.Mode;
+import io.gradlab.api.nn.Parameter;
+import io.gradlab.api.tensor.Tensor;
+import java.util.List;
+
+/**
+ * A fully connected layer {@code y = x W^T + b}, with {@code W} of shape {@code [units, in]} (the
+ * PyTorch layout, so that weights export as they are).
+ */
+public final class Dense extends AbstractLayer {
+    private final int units;
+    private final boolean useBias;
+    private final Initializer init;
+    private final Initializer biasInit;
+    private final String nonlinearity;
+    private Parameter weight;
+    private Parameter bias;
+
+    /**
+     * @param init     the weight initializer, or {@code null} for the model default
+     * @param biasInit the bias initializer, or {@code null} for the weight initializer's bias rule
+     */
+    public Dense(String name, int units, boolean useBias, Initializer init, Initializer biasInit, String nonlinearity) {
+        super(name, "dense");
+        if (units <= 0) {
+            throw new IllegalArgumentException("layer '" + name + "': units must be positive, got " + units);
+        }
+        this.units = units;
+        this.useBias = useBias;
+        this.init = init;
+        this.biasInit = biasInit;
+        this.nonlinearity = nonlinearity;
+    }
+
+    @Override
+    protected int onBuild(int inputWidth, BuildContext ctx) {
+        Fan fan = new Fan(inputWidth, units, nonlinearity);
+        weight = new Parameter("weight", Parameter.Role.WEIGHT, Tensor.zeros(ctx.dtype(), units, inputWidth));
+        if (init != null) {
+            init.initialize(weight.value(), fan, ctx.random());
+        } else {
+            ctx.initializeWeight(weight, fan);
+        }
+        if (useBias) {
+            bias = new Parameter("bias", Parameter.Role.BIAS, Tensor.zeros(ctx.dtype(), units));
+            if (biasInit != null) {
+                biasInit.initialize(bias.value(), fan, ctx.random());
+            } else if (init != null) {
+                init.initializeBias(bias.value(), fan, ctx.random());
+            } else {
+                ctx.initializeBias(bias, fan);
+            }
+        }
+        return units;
+    }
+
+    @Override
+    protected void updateOutput(Tensor input, Tensor output, Mode mode) {
+        ops.gemm(false, true, 1.0, input, weight.value(), 0.0, output);
+        if (bias != null) {
+            ops.addRowVector(output, bias.value());
+        }
+    }
+
+    @Override
+    protected void updateGradInput(Tensor input, Tensor gradOutput, Tensor gradInput) {
+        ops.gemm(false, false, 1.0, gradOutput, weight.value(), 0.0, gradInput);
+    }
+
+    @Override
+    protected void accGradParameters(Tensor input, Tensor gradOutput) {
+        ops.gemm(true, false, 1.0, gradOutput, input, 1.0, weight.grad());
+        if (bias != null) {
+            ops.sumRows(gradOutput, 1.0, bias.grad());
+        }
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        if (weight == null) {
+            return List.of();
+        }
+        return bias == null ? List.of(weight) : List.of(weight, bias);
+    }
+
+    public Parameter weight() {
+        return weight;
+    }
+
+    public Parameter bias() {
+        return bias;
+    }
+
+    public int units() {
+        return units;
+    }
+}

@@ -1,0 +1,67 @@
+package io.gradlab.engine.nn;
+
+import io.gradlab.api.GradlabException;
+import io.gradlab.api.nn.Loss;
+import io.gradlab.api.tensor.Tensor;
+
+/**
+ * Softmax followed by the negative log-likelihood of the target class, averaged over the batch
+ * (PyTorch's {@code CrossEntropyLoss} on logits). Computed with the log-sum-exp shift, so large
+ * logits do not overflow.
+ */
+public final class SoftmaxCrossEntropy implements Loss {
+
+    @Override
+    public double forward(Tensor output, Tensor target) {
+        int rows = output.rows();
+        int cols = output.cols();
+        double total = 0;
+        for (int r = 0; r < rows; r++) {
+            int off = r * cols;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < cols; c++) {
+                max = Math.max(max, output.get(off + c));
+            }
+            double sum = 0;
+            for (int c = 0; c < cols; c++) {
+                sum += Math.exp(output.get(off + c) - max);
+            }
+            int y = label(target, r, cols);
+            total += Math.log(sum) + max - output.get(off + y);
+        }
+        return rows == 0 ? 0 : total / rows;
+    }
+
+    @Override
+    public void backward(Tensor output, Tensor target, Tensor gradOutput) {
+        int rows = output.rows();
+        int cols = output.cols();
+        double inv = 1.0 / rows;
+        for (int r = 0; r < rows; r++) {
+            int off = r * cols;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < cols; c++) {
+                max = Math.max(max, output.get(off + c));
+            }
+            double sum = 0;
+            for (int c = 0; c < cols; c++) {
+                sum += Math.exp(output.get(off + c) - max);
+            }
+            int y = label(target, r, cols);
+            for (int c = 0; c < cols; c++) {
+                double p = Math.exp(output.get(off + c) - max) / sum;
+                gradOutput.set(off + c, (p - (c == y ? 1 : 0)) * inv);
+            }
+        }
+    }
+
+    private static int label(Tensor target, int r, int classes) {
+        double v = target.get(r);
+        int y = (int) v;
+        if (y != v || y < 0 || y >= classes) {
+            throw new GradlabException(GradlabException.Category.DATA,
+                    "target " + v + " of sample " + r + " is not a class index in [0, " + classes + "): does the model's output width match the data's classes?");
+        }
+        return y;
+    }
+}

@@ -1,0 +1,218 @@
+package io.gradlab.engine.train;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.inject.Inject;
+import io.gradlab.api.ComponentSpec;
+import io.gradlab.api.GradlabException;
+import io.gradlab.api.data.DataContext;
+import io.gradlab.api.data.DataSplits;
+import io.gradlab.api.data.Dataset;
+import io.gradlab.api.diag.Diagnostic;
+import io.gradlab.api.diag.Finding;
+import io.gradlab.api.nn.Initializer;
+import io.gradlab.api.nn.Layer;
+import io.gradlab.api.tensor.Ops;
+import io.gradlab.api.tensor.RandomSource;
+import io.gradlab.api.train.GradientTransform;
+import io.gradlab.api.train.TrainingStrategy;
+import io.gradlab.engine.data.Splits;
+import io.gradlab.engine.kernel.BlasOps;
+import io.gradlab.engine.kernel.SeededRandom;
+import io.gradlab.engine.nn.DefaultBuildContext;
+import io.gradlab.engine.nn.DefaultModelBuilder;
+import io.gradlab.engine.registry.ComponentRegistry;
+import io.gradlab.engine.spec.ExperimentSpec;
+import io.gradlab.engine.spec.SpecValidator;
+import io.gradlab.engine.spec.SpecWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs an experiment spec: validates it, loads the data and builds the model (all before a run
+ * folder exists, so that a bad spec or a corrupt data file leaves nothing behind), then trains and
+ * writes the run folder.
+ */
+public final class ExperimentRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(ExperimentRunner.class);
+
+    private final ComponentRegistry registry;
+    private final Ops ops;
+    private final Clock clock;
+
+    @Inject
+    public ExperimentRunner(ComponentRegistry registry, Ops ops) {
+        this(registry, ops, Clock.systemUTC());
+    }
+
+    public ExperimentRunner(ComponentRegistry registry, Ops ops, Clock clock) {
+        this.registry = requireNonNull(registry, "registry is null");
+        this.ops = requireNonNull(ops, "ops is null");
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    /** A runner on the default BLAS kernels. */
+    public static ExperimentRunner withDefaultKernels(ComponentRegistry registry) {
+        return new ExperimentRunner(registry, new BlasOps());
+    }
+
+    /** Validates the spec and fills in every default: what {@code spec.resolved.yaml} holds. */
+    public ExperimentSpec resolve(ExperimentSpec spec) {
+        return SpecValidator.resolve(spec, registry::resolve);
+    }
+
+    /** Validates, loads, builds and trains; returns the run's result. */
+    public RunResult run(ExperimentSpec spec, RunOptions options, TrainingListener listener) {
+        ExperimentSpec resolved = resolve(spec);
+        Prepared prepared = prepare(resolved, options);
+        RunFolder folder = options.write() ? RunFolder.create(options.outDir(), resolved.name(), clock) : null;
+        long start = System.nanoTime();
+        List<EpochMetrics> history = new ArrayList<>();
+        String status = "completed";
+        String error = null;
+        try {
+            if (folder != null) {
+                folder.writeAtomically(RunFolder.SPEC, SpecWriter.toYaml(resolved));
+            }
+            TrainingSession session = new TrainingSession(prepared.parts(), listener, m -> {
+                history.add(m);
+                if (folder != null) {
+                    folder.appendMetrics(Json.line(Json.toMap(m)));
+                }
+            });
+            listener.onStart(new TrainingListener.RunInfo(resolved.name(), folder == null ? null : folder.dir(),
+                    resolved.training().epochs(), (prepared.parts().train().size() + resolved.training().batchSize() - 1)
+                            / resolved.training().batchSize(), prepared.parts().train().size(), ops.backend(), prepared.dataDescription()));
+            prepared.strategy().run(session);
+            return finish(folder, resolved, prepared, history, status, null, start);
+        } catch (TrainingSession.DivergenceException e) {
+            status = "diverged";
+            error = e.getMessage();
+            finish(folder, resolved, prepared, history, status, error, start);
+            throw e;
+        } catch (Diagnostic.StopTraining e) {
+            status = "stopped";
+            error = e.getMessage();
+            RunResult result = finish(folder, resolved, prepared, history, status, error, start);
+            throw new GradlabException(GradlabException.Category.NUMERIC, e.getMessage()
+                    + (result.runDir() == null ? "" : " (the run folder " + result.runDir() + " keeps everything written so far)"), e);
+        } catch (RuntimeException e) {
+            status = "failed";
+            error = String.valueOf(e.getMessage());
+            finish(folder, resolved, prepared, history, status, error, start);
+            throw e;
+        } finally {
+            if (folder != null) {
+                folder.close();
+            }
+        }
+    }
+
+    private RunResult finish(RunFolder folder, ExperimentSpec spec, Prepared prepared, List<EpochMetrics> history, String status,
+                             String error, long start) {
+        Map<String, Object> summary = Summaries.summary(spec, history, status, error, (System.nanoTime() - start) / 1e9,
+                ops.backend(), prepared.dataDescription(), prepared.parameterCount());
+        if (folder != null) {
+            try {
+                folder.writeAtomically(RunFolder.SUMMARY, Json.pretty(summary));
+            } catch (GradlabException e) {
+                LOG.warn("could not write the run summary: {}", e.getMessage());
+            }
+        }
+        List<Finding> findings = history.isEmpty() ? List.of() : history.get(history.size() - 1).findings();
+        return new RunResult(folder == null ? null : folder.dir(), status, List.copyOf(history), summary, findings);
+    }
+
+    /** The loaded data, the built model and the other parts of a run, before any training. */
+    public record Prepared(TrainingSession.Parts parts, TrainingStrategy strategy, String dataDescription, long parameterCount) {}
+
+    /** Loads data and builds every component of a resolved spec (no files are written). */
+    public Prepared prepare(ExperimentSpec spec, RunOptions options) {
+        var training = spec.training();
+        SeededRandom root = new SeededRandom(training.seed());
+        DataSplits splits = registry.dataset(spec.data().source(), dataContext(spec, options, root.fork("data")), "data.source");
+        Dataset train = splits.train();
+        Dataset validation = null;
+        if (spec.data().validation() > 0) {
+            Dataset[] parts = Splits.holdout(train, spec.data().validation(), root.fork("validation").seed());
+            train = parts[0];
+            validation = parts[1];
+        }
+        Dataset test = splits.test();
+        if (test == null) {
+            throw new GradlabException(GradlabException.Category.DATA, "data source '" + spec.data().source().id()
+                    + "' has no test set; use a source with one");
+        }
+        int outputs = train.classes() > 0 ? train.classes() : train.targetWidth();
+        DefaultModelBuilder builder = new DefaultModelBuilder(registry, train.width(), outputs, train.timeSteps(), "model.architecture");
+        Initializer defaultInit = registry.initializer(ComponentSpec.of("pytorch-default"), "model.architecture.init");
+        DefaultBuildContext buildContext = new DefaultBuildContext(training.dtype(), ops, root.fork("model"), defaultInit, null);
+        Layer model = registry.architecture(spec.model().architecture(), builder, "model.architecture");
+        List<GradientTransform> transforms = new ArrayList<>();
+        for (int i = 0; i < training.gradientTransforms().size(); i++) {
+            transforms.add(registry.gradientTransform(training.gradientTransforms().get(i), "training.gradient-transforms[" + i + "]"));
+        }
+        List<Diagnostic> diagnostics = new ArrayList<>();
+        diagnostics.add(registry.diagnostic(ComponentSpec.of("gradient-flow"), "diagnostics"));
+        for (int i = 0; i < spec.diagnostics().size(); i++) {
+            ComponentSpec d = spec.diagnostics().get(i);
+            if (!d.id().value().equals("gradient-flow")) {
+                diagnostics.add(registry.diagnostic(d, "diagnostics[" + i + "]"));
+            } else {
+                diagnostics.set(0, registry.diagnostic(d, "diagnostics[" + i + "]"));
+            }
+        }
+        TrainingSession.Parts parts = new TrainingSession.Parts(training.dtype(), ops, root, buildContext, builder, model,
+                registry.loss(spec.model().loss(), "model.loss"), registry.optimizer(training.optimizer(), "training.optimizer"),
+                List.copyOf(transforms), List.copyOf(diagnostics), train, validation, test, training.epochs(), training.batchSize());
+        // build once here so that architecture errors surface before a run folder exists
+        int out = model.build(train.width(), buildContext);
+        if (out != outputs) {
+            throw new GradlabException(GradlabException.Category.SPEC, "the model ends with " + out + " outputs but the data needs "
+                    + outputs + ": fix the architecture's output width");
+        }
+        long count = countParameters(model);
+        TrainingStrategy strategy = registry.trainingStrategy(training.strategy(), "training.strategy");
+        String description = splits.description() + ": " + train.size() + " train"
+                + (validation == null ? "" : " / " + validation.size() + " validation") + " / " + test.size() + " test";
+        return new Prepared(parts, strategy, description, count);
+    }
+
+    private static long countParameters(Layer layer) {
+        long n = 0;
+        for (var p : layer.parameters()) {
+            n += p.value().size();
+        }
+        for (Layer child : layer.children()) {
+            n += countParameters(child);
+        }
+        return n;
+    }
+
+    private static DataContext dataContext(ExperimentSpec spec, RunOptions options, RandomSource random) {
+        Path base = spec.baseDir() == null ? Path.of(".") : spec.baseDir();
+        Optional<Path> override = options.dataDir();
+        return new DataContext() {
+            @Override
+            public Optional<Path> dataDirOverride() {
+                return override;
+            }
+
+            @Override
+            public Path specDir() {
+                return base;
+            }
+
+            @Override
+            public RandomSource random() {
+                return random;
+            }
+        };
+    }
+}

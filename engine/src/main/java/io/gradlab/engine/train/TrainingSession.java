@@ -1,0 +1,368 @@
+package io.gradlab.engine.train;
+
+import static java.util.Objects.requireNonNull;
+
+import io.gradlab.api.GradlabException;
+import io.gradlab.api.data.Dataset;
+import io.gradlab.api.diag.Diagnostic;
+import io.gradlab.api.diag.DiagnosticSink;
+import io.gradlab.api.diag.Finding;
+import io.gradlab.api.diag.LayerView;
+import io.gradlab.api.diag.ModelView;
+import io.gradlab.api.nn.AbstractLayer.BufferCache;
+import io.gradlab.api.nn.BuildContext;
+import io.gradlab.api.nn.Layer;
+import io.gradlab.api.nn.Loss;
+import io.gradlab.api.nn.Mode;
+import io.gradlab.api.nn.ModelBuilder;
+import io.gradlab.api.nn.Parameter;
+import io.gradlab.api.tensor.DType;
+import io.gradlab.api.tensor.Ops;
+import io.gradlab.api.tensor.Tensor;
+import io.gradlab.api.train.GradientTransform;
+import io.gradlab.api.train.Optimizer;
+import io.gradlab.api.train.TrainingControl;
+import io.gradlab.engine.kernel.SeededRandom;
+import io.gradlab.engine.nn.ActivationLayer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * One training run in memory: model, data, loss, optimizer, gradient transforms and diagnostics.
+ * It is the {@link TrainingControl} a strategy drives and the {@link ModelView} diagnostics see.
+ * After the first epoch the training step allocates nothing.
+ */
+public final class TrainingSession implements TrainingControl, ModelView {
+    /** Everything a session is made of. */
+    public record Parts(
+            DType dtype,
+            Ops ops,
+            SeededRandom random,
+            BuildContext buildContext,
+            ModelBuilder builder,
+            Layer model,
+            Loss loss,
+            Optimizer optimizer,
+            List<GradientTransform> transforms,
+            List<Diagnostic> diagnostics,
+            Dataset train,
+            Dataset validation,
+            Dataset test,
+            int epochs,
+            int batchSize) {}
+
+    private final Parts parts;
+    private final Consumer<EpochMetrics> epochSink;
+    private final TrainingListener listener;
+    private final DType dtype;
+    private final Ops ops;
+    private final int batchSize;
+    private final BufferCache inputs = new BufferCache();
+    private final BufferCache targets = new BufferCache();
+    private final BufferCache gradients = new BufferCache();
+    private final List<EpochMetrics> history = new ArrayList<>();
+    private final Map<String, Object> recorded = new LinkedHashMap<>();
+
+    private Layer model;
+    private List<Parameter> parameters = List.of();
+    private List<LayerView> leaves = List.of();
+    private List<LayerView> weighted = List.of();
+    private Tensor[] previousWeights = new Tensor[0];
+    private double[] gradNormSums = new double[0];
+    private double[] updateRatioSums = new double[0];
+    private int epoch;
+    private long step;
+    private double currentLoss = Double.NaN;
+
+    public TrainingSession(Parts parts, TrainingListener listener, Consumer<EpochMetrics> epochSink) {
+        this.parts = requireNonNull(parts, "parts is null");
+        this.listener = requireNonNull(listener, "listener is null");
+        this.epochSink = requireNonNull(epochSink, "epochSink is null");
+        this.dtype = parts.dtype();
+        this.ops = parts.ops();
+        this.batchSize = parts.batchSize();
+        setModel(parts.model());
+    }
+
+    // ---- TrainingControl ----
+
+    @Override
+    public int epochs() {
+        return parts.epochs();
+    }
+
+    @Override
+    public ModelBuilder builder() {
+        return parts.builder();
+    }
+
+    @Override
+    public Layer model() {
+        return model;
+    }
+
+    @Override
+    public void setModel(Layer newModel) {
+        requireNonNull(newModel, "model is null");
+        int out = newModel.build(parts.train().width(), parts.buildContext());
+        int expected = parts.train().classes() > 0 ? parts.train().classes() : parts.train().targetWidth();
+        if (out != expected) {
+            throw new GradlabException(GradlabException.Category.SPEC, "the model ends with " + out + " outputs but the data needs "
+                    + expected + (parts.train().classes() > 0 ? " (one per class)" : "") + ": fix the architecture's output width");
+        }
+        newModel.setInputGradientRequired(false);
+        this.model = newModel;
+        List<Parameter> params = new ArrayList<>();
+        List<LayerView> leafViews = new ArrayList<>();
+        collect(newModel, params, leafViews);
+        this.parameters = List.copyOf(params);
+        this.leaves = List.copyOf(leafViews);
+        this.weighted = leafViews.stream().filter(v -> v.weight() != null).toList();
+        this.previousWeights = new Tensor[weighted.size()];
+        for (int i = 0; i < weighted.size(); i++) {
+            previousWeights[i] = Tensor.zeros(dtype, weighted.get(i).weight().value().shape());
+        }
+        this.gradNormSums = new double[weighted.size()];
+        this.updateRatioSums = new double[weighted.size()];
+        parts.optimizer().bind(parameters, ops);
+    }
+
+    private static void collect(Layer layer, List<Parameter> params, List<LayerView> leaves) {
+        params.addAll(layer.parameters());
+        if (layer.children().isEmpty()) {
+            Parameter weight = layer.parameters().stream().filter(p -> p.role() == Parameter.Role.WEIGHT).findFirst().orElse(null);
+            leaves.add(new LayerView(layer.name(), layer, weight, layer instanceof ActivationLayer a ? a.activation() : null));
+        } else {
+            for (Layer child : layer.children()) {
+                collect(child, params, leaves);
+            }
+        }
+    }
+
+    @Override
+    public void record(Map<String, Object> values) {
+        recorded.putAll(values);
+    }
+
+    @Override
+    public void trainEpoch(String stage) {
+        epoch++;
+        long start = System.nanoTime();
+        Dataset train = parts.train();
+        int n = train.size();
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        parts.random().fork("shuffle-" + epoch).shuffle(order);
+        int steps = (n + batchSize - 1) / batchSize;
+        double lossSum = 0;
+        long correct = 0;
+        java.util.Arrays.fill(gradNormSums, 0);
+        java.util.Arrays.fill(updateRatioSums, 0);
+        for (int b = 0; b < steps; b++) {
+            int from = b * batchSize;
+            int count = Math.min(batchSize, n - from);
+            Tensor x = inputs.get(dtype, count, train.width());
+            Tensor y = targets.get(dtype, count, train.targetWidth());
+            train.copyBatch(order, from, count, x, y);
+            double loss = trainStep(x, y, stage, b, steps);
+            lossSum += loss * count;
+            correct += correct(model.lastOutput(), y, train.classes());
+            double seconds = (System.nanoTime() - start) / 1e9;
+            listener.onStep(epoch, b + 1, steps, lossSum / (from + count), (double) correct / (from + count),
+                    (from + count) / Math.max(seconds, 1e-9));
+        }
+        double trainSeconds = (System.nanoTime() - start) / 1e9;
+        finishEpoch(stage, steps, lossSum / n, train.classes() > 0 ? (double) correct / n : Double.NaN, start, trainSeconds);
+    }
+
+    private double trainStep(Tensor x, Tensor y, String stage, int batch, int steps) {
+        step++;
+        for (Parameter p : parameters) {
+            p.grad().fill(0);
+        }
+        Tensor out = model.forward(x, Mode.TRAIN);
+        double loss = parts.loss().forward(out, y);
+        currentLoss = loss;
+        if (!Double.isFinite(loss)) {
+            throw new DivergenceException(String.format(java.util.Locale.ROOT,
+                    "training diverged: the loss became %s at epoch %d, step %d (batch %d of %d)%s; try a smaller learning rate "
+                            + "(--set training.optimizer.lr=...), gradient clipping (training.gradient-transforms: [{id: clip-norm, max-norm: 1.0}]), "
+                            + "or a smaller initialization",
+                    loss, epoch, step, batch + 1, steps, stage == null ? "" : " in stage " + stage), epoch, step);
+        }
+        Tensor gradOut = gradients.get(dtype, out.rows(), out.cols());
+        parts.loss().backward(out, y, gradOut);
+        model.backward(gradOut);
+        for (int i = 0; i < weighted.size(); i++) {
+            gradNormSums[i] += ops.norm2(weighted.get(i).weight().grad());
+        }
+        for (Diagnostic d : parts.diagnostics()) {
+            d.afterBackward(this);
+        }
+        for (GradientTransform t : parts.transforms()) {
+            t.apply(parameters, ops);
+        }
+        for (int i = 0; i < weighted.size(); i++) {
+            previousWeights[i].copyFrom(weighted.get(i).weight().value());
+        }
+        parts.optimizer().step();
+        for (int i = 0; i < weighted.size(); i++) {
+            Tensor w = weighted.get(i).weight().value();
+            Tensor prev = previousWeights[i];
+            ops.axpy(-1.0, w, prev); // prev - w = -delta
+            double wn = ops.norm2(w);
+            updateRatioSums[i] += wn == 0 ? 0 : ops.norm2(prev) / wn;
+        }
+        return loss;
+    }
+
+    private void finishEpoch(String stage, int steps, double trainLoss, double trainAccuracy, long start, double trainSeconds) {
+        double[] val = parts.validation() == null ? new double[] {Double.NaN, Double.NaN} : evaluate(parts.validation());
+        double[] test = evaluate(parts.test());
+        Map<String, Map<String, Object>> layerExtras = new LinkedHashMap<>();
+        Map<String, Object> extra = new LinkedHashMap<>(recorded);
+        recorded.clear();
+        List<Finding> findings = new ArrayList<>();
+        DiagnosticSink sink = new DiagnosticSink() {
+            @Override
+            public void metric(String key, Object value) {
+                extra.put(key, value);
+            }
+
+            @Override
+            public void layerMetric(String layer, String key, Object value) {
+                layerExtras.computeIfAbsent(layer, k -> new LinkedHashMap<>()).put(key, value);
+            }
+
+            @Override
+            public void finding(Finding finding) {
+                findings.add(finding);
+            }
+        };
+        for (Diagnostic d : parts.diagnostics()) {
+            d.onEpochEnd(this, sink);
+        }
+        List<LayerMetrics> layers = new ArrayList<>();
+        for (int i = 0; i < weighted.size(); i++) {
+            LayerView v = weighted.get(i);
+            layers.add(new LayerMetrics(v.name(), gradNormSums[i] / steps, ops.norm2(v.weight().value()),
+                    updateRatioSums[i] / steps, layerExtras.getOrDefault(v.name(), Map.of())));
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        EpochMetrics m = new EpochMetrics(epoch, stage, trainLoss, trainAccuracy, val[0], val[1], test[0], test[1],
+                parts.optimizer().learningRate(), seconds, parts.train().size() / Math.max(trainSeconds, 1e-9),
+                List.copyOf(layers), extra, List.copyOf(findings));
+        history.add(m);
+        epochSink.accept(m);
+        listener.onEpoch(m);
+    }
+
+    /** Mean loss and accuracy of the model on {@code data}, in evaluation mode. */
+    public double[] evaluate(Dataset data) {
+        int n = data.size();
+        if (n == 0) {
+            return new double[] {Double.NaN, Double.NaN};
+        }
+        int[] order = new int[Math.min(batchSize, n)];
+        double lossSum = 0;
+        long correct = 0;
+        for (int from = 0; from < n; from += batchSize) {
+            int count = Math.min(batchSize, n - from);
+            for (int i = 0; i < count; i++) {
+                order[i] = from + i;
+            }
+            Tensor x = inputs.get(dtype, count, data.width());
+            Tensor y = targets.get(dtype, count, data.targetWidth());
+            data.copyBatch(order, 0, count, x, y);
+            Tensor out = model.forward(x, Mode.EVAL);
+            lossSum += parts.loss().forward(out, y) * count;
+            correct += correct(out, y, data.classes());
+        }
+        return new double[] {lossSum / n, data.classes() > 0 ? (double) correct / n : Double.NaN};
+    }
+
+    private static long correct(Tensor out, Tensor y, int classes) {
+        if (classes == 0) {
+            return 0;
+        }
+        int rows = out.rows();
+        int cols = out.cols();
+        long correct = 0;
+        for (int r = 0; r < rows; r++) {
+            int best = 0;
+            double bestValue = out.get(r * cols);
+            for (int c = 1; c < cols; c++) {
+                double v = out.get(r * cols + c);
+                if (v > bestValue) {
+                    bestValue = v;
+                    best = c;
+                }
+            }
+            if (best == (int) y.get(r)) {
+                correct++;
+            }
+        }
+        return correct;
+    }
+
+    public List<EpochMetrics> history() {
+        return List.copyOf(history);
+    }
+
+    public List<Parameter> parameters() {
+        return parameters;
+    }
+
+    // ---- ModelView ----
+
+    @Override
+    public List<LayerView> layers() {
+        return leaves;
+    }
+
+    @Override
+    public List<LayerView> weightedLayers() {
+        return weighted;
+    }
+
+    @Override
+    public int epoch() {
+        return epoch;
+    }
+
+    @Override
+    public long step() {
+        return step;
+    }
+
+    @Override
+    public double loss() {
+        return currentLoss;
+    }
+
+    /** The loss became NaN or infinite. */
+    public static final class DivergenceException extends GradlabException {
+        private static final long serialVersionUID = 1L;
+        private final int epoch;
+        private final long step;
+
+        public DivergenceException(String message, int epoch, long step) {
+            super(Category.NUMERIC, message);
+            this.epoch = epoch;
+            this.step = step;
+        }
+
+        public int epoch() {
+            return epoch;
+        }
+
+        public long step() {
+            return step;
+        }
+    }
+}
