@@ -184,11 +184,8 @@ public final class IdxDirectory {
         for (int i = 0; i < missing.size(); i++) {
             sb.append(i == 0 ? "" : ", ").append(missing.get(i).fileName()).append("[.gz]");
         }
-        sb.append(" (looked for ");
-        for (int i = 0; i < missing.size(); i++) {
-            sb.append(i == 0 ? "" : ", ").append(String.join(", ", missing.get(i).candidates()));
-        }
-        sb.append("). ").append(expect.howToGet());
+        sb.append(" (looked for each name raw and with .gz, also spelled with '.idx' such as ")
+                .append(missing.get(0).candidates().get(2)).append("). ").append(expect.howToGet());
         return sb.toString();
     }
 }

@@ -9,6 +9,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
@@ -26,6 +27,8 @@ public final class IdxWriter {
         requireNonNull(idx, "idx is null");
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
             write(out, idx, gzip);
+        } catch (NoSuchFileException e) {
+            throw new GradlabException(Category.IO, "cannot write IDX file " + file + ": its folder does not exist. Create it first", e);
         } catch (IOException e) {
             throw new GradlabException(Category.IO, "cannot write IDX file " + file + ": " + e.getMessage(), e);
         }
