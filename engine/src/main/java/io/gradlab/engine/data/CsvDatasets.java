@@ -298,7 +298,7 @@ public final class CsvDatasets {
         int width = table.width();
         for (int i = 0; i < x.length; i++) {
             int c = i % width;
-            x[i] = (float) ((x[i] - shift[c]) * scale[c]);
+            x[i] = scale[c] == 0.0 ? 0f : (float) ((x[i] - shift[c]) * scale[c]);
         }
     }
 
