@@ -38,6 +38,7 @@ import io.gradlab.api.train.TrainingStrategy;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -266,7 +267,18 @@ public final class ComponentRegistry {
                 ? "; no " + plural + " are installed (see `gradlab plugins` and the plugins folder)"
                 : "; known " + plural + ": " + String.join(", ", ids);
         throw new GradlabException(Category.COMPONENT, "unknown " + kind.label() + " '" + id + "'" + at(where)
-                + Suggestions.didYouMean(id.value(), ids) + options);
+                + Suggestions.didYouMean(id.value(), byLengthCloseness(id.value(), ids)) + options);
+    }
+
+    /**
+     * The candidates with those of about the input's length first: {@link Suggestions} keeps the first
+     * of equally distant candidates, and a swapped pair of letters ({@code rleu}) should suggest
+     * {@code relu}, not the equally distant {@code elu}.
+     */
+    private static List<String> byLengthCloseness(String input, List<String> candidates) {
+        return candidates.stream()
+                .sorted(Comparator.comparingInt((String c) -> Math.abs(c.length() - input.length())).thenComparing(c -> c))
+                .toList();
     }
 
     private static <F extends ComponentFactory> F cast(RegisteredComponent component, Class<F> type) {
