@@ -1,0 +1,57 @@
+package io.gradlab.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.gradlab.api.spi.OptimizerFactory;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ParamsValidatorTest {
+    private final OptimizerFactory sgd = OptimizerFactory.of("sgd", "test", List.of(
+            ParameterSpec.real("lr", 0.01, "learning rate").rangeExclusiveMin(0, 10),
+            ParameterSpec.integer("warmup", 0, "steps").range(0, 100),
+            ParameterSpec.choice("mode", "a", List.of("a", "b"), "mode"),
+            ParameterSpec.component("inner", ComponentKind.INITIALIZER, null, "nested")), p -> null);
+
+    @Test
+    void fillsDefaultsAndAcceptsDashOrUnderscoreKeys() {
+        Params p = ParamsValidator.validate(sgd, Map.of("warm_up".replace("_", ""), 3), "training.optimizer");
+        assertThat(p.getDouble("lr")).isEqualTo(0.01);
+        assertThat(p.getInt("warmup")).isEqualTo(3);
+        assertThat(p.getString("mode")).isEqualTo("a");
+        assertThat(p.has("inner")).isFalse();
+    }
+
+    @Test
+    void aNegativeLearningRateNamesComponentParameterValueAndRange() {
+        assertThatThrownBy(() -> ParamsValidator.validate(sgd, Map.of("lr", -0.1), "training.optimizer"))
+                .isInstanceOf(GradlabException.class)
+                .hasMessageContaining("optimizer 'sgd'")
+                .hasMessageContaining("'lr' = -0.1")
+                .hasMessageContaining("(0, 10]");
+    }
+
+    @Test
+    void unknownKeysListTheValidOnes() {
+        assertThatThrownBy(() -> ParamsValidator.validate(sgd, Map.of("lrr", 0.1), "x"))
+                .hasMessageContaining("unknown parameter 'lrr'")
+                .hasMessageContaining("did you mean 'lr'")
+                .hasMessageContaining("valid parameters: lr, warmup, mode, inner");
+    }
+
+    @Test
+    void wrongTypesAndChoicesAreRejected() {
+        assertThatThrownBy(() -> ParamsValidator.validate(sgd, Map.of("warmup", 1.5), "x")).hasMessageContaining("not a whole number");
+        assertThatThrownBy(() -> ParamsValidator.validate(sgd, Map.of("mode", "c"), "x")).hasMessageContaining("one of [a, b]");
+        assertThatThrownBy(() -> ParamsValidator.validate(sgd, Map.of("lr", "fast"), "x")).hasMessageContaining("not a number");
+    }
+
+    @Test
+    void nestedComponentsAcceptAnIdOrAMap() {
+        Params p = ParamsValidator.validate(sgd, Map.of("inner", Map.of("id", "normal", "std", 1.0)), "x");
+        assertThat(p.getComponent("inner")).isEqualTo(ComponentSpec.of("normal", Map.of("std", 1.0)));
+        assertThatThrownBy(() -> ParamsValidator.validate(sgd, Map.of("inner", Map.of("std", 1.0)), "x")).hasMessageContaining("needs an 'id'");
+    }
+}
