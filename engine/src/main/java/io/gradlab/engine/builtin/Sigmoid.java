@@ -1,9 +1,11 @@
 package io.gradlab.engine.builtin;
 
 import io.gradlab.api.nn.ElementwiseActivation;
+import io.gradlab.engine.kernel.FloatKernels;
 
 /** The logistic function {@code 1 / (1 + e^-x)}; its derivative {@code y (1 - y)} is at most 0.25. */
 public final class Sigmoid extends ElementwiseActivation {
+    private final FloatKernels kernels = FloatKernels.get();
 
     @Override
     public double value(double x) {
@@ -22,21 +24,12 @@ public final class Sigmoid extends ElementwiseActivation {
 
     @Override
     protected void forward(float[] x, float[] y, int n) {
-        for (int i = 0; i < n; i++) {
-            float v = x[i];
-            // exp(-|v|) never overflows; fold the sign afterwards
-            float e = (float) Math.exp(-Math.abs(v));
-            float s = 1f / (1f + e);
-            y[i] = v >= 0 ? s : 1f - s;
-        }
+        kernels.sigmoid(x, y, n); // vectorized when the JVM has the Vector API
     }
 
     @Override
     protected void backward(float[] x, float[] y, float[] gradY, float[] gradX, int n) {
-        for (int i = 0; i < n; i++) {
-            float s = y[i];
-            gradX[i] = s * (1f - s) * gradY[i];
-        }
+        kernels.sigmoidBackward(y, gradY, gradX, n);
     }
 
     @Override

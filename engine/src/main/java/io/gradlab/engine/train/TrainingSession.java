@@ -36,6 +36,9 @@ import java.util.function.Consumer;
  * After the first epoch the training step allocates nothing.
  */
 public final class TrainingSession implements TrainingControl, ModelView {
+    /** Update ratios are averaged over about this many evenly spaced steps of each epoch (every step of short epochs). */
+    static final int UPDATE_RATIO_SAMPLES = 32;
+
     /** Everything a session is made of. */
     public record Parts(
             DType dtype,
@@ -73,6 +76,8 @@ public final class TrainingSession implements TrainingControl, ModelView {
     private Tensor[] previousWeights = new Tensor[0];
     private double[] gradNormSums = new double[0];
     private double[] updateRatioSums = new double[0];
+    private int updateRatioStride = 1;
+    private int updateRatioSamples;
     private int epoch;
     private long step;
     private double currentLoss = Double.NaN;
@@ -163,6 +168,8 @@ public final class TrainingSession implements TrainingControl, ModelView {
         long correct = 0;
         java.util.Arrays.fill(gradNormSums, 0);
         java.util.Arrays.fill(updateRatioSums, 0);
+        updateRatioStride = Math.max(1, steps / UPDATE_RATIO_SAMPLES);
+        updateRatioSamples = 0;
         for (int b = 0; b < steps; b++) {
             int from = b * batchSize;
             int count = Math.min(batchSize, n - from);
@@ -207,10 +214,18 @@ public final class TrainingSession implements TrainingControl, ModelView {
         for (GradientTransform t : parts.transforms()) {
             t.apply(parameters, ops);
         }
+        // the update ratio |dW| / |W| needs a copy of the weights and three passes over them: it is
+        // measured on every updateRatioStride-th step of the epoch (about UPDATE_RATIO_SAMPLES an epoch)
+        boolean sampleUpdate = batch % updateRatioStride == 0;
+        if (!sampleUpdate) {
+            parts.optimizer().step();
+            return loss;
+        }
         for (int i = 0; i < weighted.size(); i++) {
             previousWeights[i].copyFrom(weighted.get(i).weight().value());
         }
         parts.optimizer().step();
+        updateRatioSamples++;
         for (int i = 0; i < weighted.size(); i++) {
             Tensor w = weighted.get(i).weight().value();
             Tensor prev = previousWeights[i];
@@ -254,7 +269,7 @@ public final class TrainingSession implements TrainingControl, ModelView {
         for (int i = 0; i < weighted.size(); i++) {
             LayerView v = weighted.get(i);
             layers.add(new LayerMetrics(v.name(), gradNormSums[i] / steps, ops.norm2(v.weight().value()),
-                    updateRatioSums[i] / steps, layerExtras.getOrDefault(v.name(), Map.of())));
+                    updateRatioSums[i] / Math.max(1, updateRatioSamples), layerExtras.getOrDefault(v.name(), Map.of())));
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         EpochMetrics m = new EpochMetrics(epoch, stage, trainLoss, trainAccuracy, val[0], val[1], test[0], test[1],
