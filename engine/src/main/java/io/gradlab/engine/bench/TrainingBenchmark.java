@@ -19,6 +19,7 @@ import io.gradlab.engine.train.TrainingSession;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
@@ -43,6 +44,27 @@ public final class TrainingBenchmark {
     public BenchResult run(BenchConfig config, Consumer<String> progress) {
         requireNonNull(config, "config is null");
         requireNonNull(progress, "progress is null");
+        Workload w = prepare(config);
+        int timed = config.steps() > 0 ? config.runs() : config.epochs();
+        progress.accept(String.format(Locale.ROOT, "warm-up: %,.0f samples/s", w.runOnce().samplesPerSecond()));
+        List<Double> rates = new ArrayList<>();
+        EpochMetrics last = null;
+        for (int i = 0; i < timed; i++) {
+            last = w.runOnce();
+            rates.add(last.samplesPerSecond());
+            progress.accept(String.format(Locale.ROOT, "run %d/%d: %,.0f samples/s", i + 1, timed, last.samplesPerSecond()));
+        }
+        double median = median(rates);
+        long flops = flopsPerSample(w.session().model());
+        String kernels = ops instanceof BlasOps b ? b.describe() : ops.backend();
+        int threads = ops instanceof BlasOps b ? b.threads() : 1;
+        return new BenchResult(median, median * flops / 1e9, flops, ops.backend(), kernels, threads, config.batch(), w.samplesPerRun(),
+                w.data(), w.embedded(), rates, last.trainLoss());
+    }
+
+    /** The workload built and ready to train: one {@link #runOnce()} is one timed run (an epoch, or {@code steps} steps). */
+    public Workload prepare(BenchConfig config) {
+        requireNonNull(config, "config is null");
         boolean embedded = config.dataDir().isEmpty() && !FashionMnist.isPresent(FashionMnist.SYSTEM_DIR);
         ExperimentSpec spec = SpecLoader.parse(yaml(config, embedded), "bench.yaml", Path.of("."), List.of());
         RunOptions options = new RunOptions(Path.of("."), config.dataDir(), false);
@@ -56,22 +78,48 @@ public final class TrainingBenchmark {
                 p.loss(), p.optimizer(), p.transforms(), p.diagnostics(), train, null, test, Integer.MAX_VALUE, config.batch());
         List<EpochMetrics> epochs = new ArrayList<>();
         TrainingSession session = new TrainingSession(parts, TrainingListener.NONE, epochs::add);
-        int timed = config.steps() > 0 ? config.runs() : config.epochs();
-        session.trainEpoch(null);
-        progress.accept(String.format(java.util.Locale.ROOT, "warm-up: %,.0f samples/s", epochs.get(0).samplesPerSecond()));
-        List<Double> rates = new ArrayList<>();
-        for (int i = 0; i < timed; i++) {
+        return new Workload(session, epochs, train.size(), prepared.dataDescription(), embedded);
+    }
+
+    /** A prepared workload; not thread-safe. */
+    public static final class Workload {
+        private final TrainingSession session;
+        private final List<EpochMetrics> epochs;
+        private final int samplesPerRun;
+        private final String data;
+        private final boolean embedded;
+
+        Workload(TrainingSession session, List<EpochMetrics> epochs, int samplesPerRun, String data, boolean embedded) {
+            this.session = session;
+            this.epochs = epochs;
+            this.samplesPerRun = samplesPerRun;
+            this.data = data;
+            this.embedded = embedded;
+        }
+
+        /** Trains one run (an epoch of the benchmark's data) and returns its metrics. */
+        public EpochMetrics runOnce() {
             session.trainEpoch(null);
             EpochMetrics m = epochs.get(epochs.size() - 1);
-            rates.add(m.samplesPerSecond());
-            progress.accept(String.format(java.util.Locale.ROOT, "run %d/%d: %,.0f samples/s", i + 1, timed, m.samplesPerSecond()));
+            epochs.clear();
+            return m;
         }
-        double median = median(rates);
-        long flops = flopsPerSample(session.model());
-        String kernels = ops instanceof BlasOps b ? b.describe() : ops.backend();
-        int threads = ops instanceof BlasOps b ? b.threads() : 1;
-        return new BenchResult(median, median * flops / 1e9, flops, ops.backend(), kernels, threads, config.batch(), train.size(),
-                prepared.dataDescription(), embedded, rates, epochs.get(epochs.size() - 1).trainLoss());
+
+        public TrainingSession session() {
+            return session;
+        }
+
+        public int samplesPerRun() {
+            return samplesPerRun;
+        }
+
+        public String data() {
+            return data;
+        }
+
+        public boolean embedded() {
+            return embedded;
+        }
     }
 
     static String yaml(BenchConfig config, boolean embedded) {

@@ -42,6 +42,16 @@ public final class BlasOps implements Ops {
         this(KernelChoice.fromSystem());
     }
 
+    /**
+     * The kernels named by {@code blas} ({@code auto}: native OpenBLAS when installed, else Java;
+     * {@code native}; {@code java}) with float products split over {@code threads} threads
+     * ({@code 0}: the default of the class comment).
+     */
+    public static BlasOps create(String blas, int threads) {
+        requireNonNull(blas, "blas is null");
+        return new BlasOps(KernelChoice.of(blas, threads <= 0 ? null : Integer.toString(threads)));
+    }
+
     /** Single-threaded kernels on {@code blas}. */
     public BlasOps(BLAS blas) {
         this(blas, 1);

@@ -25,7 +25,12 @@ record KernelChoice(BLAS blas, FloatGemm floatGemm, int threads) {
     }
 
     static KernelChoice fromSystem() {
-        String mode = System.getProperty(BLAS_PROPERTY, "auto").trim().toLowerCase(Locale.ROOT);
+        return of(System.getProperty(BLAS_PROPERTY, "auto"), System.getProperty(THREADS_PROPERTY));
+    }
+
+    /** {@code blasMode}: auto, native or java; {@code threads}: a number, or {@code null} for the default. */
+    static KernelChoice of(String blasMode, String threads) {
+        String mode = blasMode.trim().toLowerCase(Locale.ROOT);
         BLAS blas;
         FloatGemm gemm;
         switch (mode) {
@@ -48,7 +53,7 @@ record KernelChoice(BLAS blas, FloatGemm floatGemm, int threads) {
             default -> throw new GradlabException(GradlabException.Category.USAGE, "-D" + BLAS_PROPERTY + "=" + mode
                     + " is not a BLAS choice; use auto (native OpenBLAS when installed, else Java), native or java");
         }
-        return new KernelChoice(blas, gemm, threads(gemm));
+        return new KernelChoice(blas, gemm, threads(gemm, threads));
     }
 
     private static FloatGemm javaGemm(BLAS javaBlas) {
@@ -56,8 +61,7 @@ record KernelChoice(BLAS blas, FloatGemm floatGemm, int threads) {
         return vector != null ? vector : new NetlibFloatGemm(javaBlas);
     }
 
-    private static int threads(FloatGemm gemm) {
-        String value = System.getProperty(THREADS_PROPERTY);
+    private static int threads(FloatGemm gemm, String value) {
         if (value != null && !value.isBlank()) {
             try {
                 return Integer.parseInt(value.trim());
