@@ -43,7 +43,8 @@ import java.util.function.Supplier;
  *   <li>The relative error is {@code |a - n| / max(|a| + |n|, noise / threshold)}. {@code noise} estimates
  *       the rounding error of the difference quotient: {@code 32 ε sqrt(sum_k (R_k max|y_k(t_j ± h)|)^2) / Δ}
  *       over the outputs that depend on {@code t_j} ({@code ε = 2^-52}; dependence is detected with an
- *       extra, larger probe step). For well-resolved gradients this is the plain symmetric relative
+ *       extra, larger probe step of 10%; when no output visibly changes, over all outputs, since the
+ *       dependence is then hidden in their rounding). For well-resolved gradients this is the plain symmetric relative
  *       error; a gradient too small to resolve (a saturated unit at x = 30) passes exactly when
  *       {@code |a - n| <= noise}.</li>
  *   <li>Points: random normal values ({@code std} 2 for activations, 1 otherwise), edge values
