@@ -106,6 +106,12 @@ public final class TestContexts {
         return LayerFactory.of(id, id + " (from a supplier)", List.<ParameterSpec>of(), (p, name) -> supplier.get());
     }
 
+    /** A parameterless {@link NormalizerFactory} around a supplier. */
+    public static NormalizerFactory normalizerFactory(String id, Supplier<? extends Layer> supplier) {
+        requireNonNull(supplier, "supplier is null");
+        return NormalizerFactory.of(id, id + " (from a supplier)", List.<ParameterSpec>of(), (p, name) -> supplier.get());
+    }
+
     /** A parameterless {@link ActivationFactory} around a supplier. */
     public static ActivationFactory activationFactory(String id, Supplier<? extends Activation> supplier) {
         requireNonNull(supplier, "supplier is null");

@@ -64,7 +64,7 @@ class ContractSelfTest {
     class BatchNormNormalizer implements NormalizerContract {
         @Override
         public NormalizerFactory factory() {
-            return NormalizerFactory.of("batch-norm", "batch normalization", List.of(), (p, name) -> new Fakes.BatchNorm());
+            return TestContexts.normalizerFactory("batch-norm", Fakes.BatchNorm::new);
         }
     }
 
