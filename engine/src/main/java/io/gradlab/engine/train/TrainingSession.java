@@ -244,6 +244,9 @@ public final class TrainingSession implements TrainingControl, ModelView {
                 findings.add(finding);
             }
         };
+        for (GradientTransform t : parts.transforms()) {
+            extra.putAll(t.lastStats());
+        }
         for (Diagnostic d : parts.diagnostics()) {
             d.onEpochEnd(this, sink);
         }

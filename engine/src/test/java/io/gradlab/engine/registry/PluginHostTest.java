@@ -245,11 +245,17 @@ class PluginHostTest {
         Logger logger = (Logger) LoggerFactory.getLogger(PluginHost.class);
         ListAppender<ILoggingEvent> appender = new ListAppender<>();
         appender.start();
+        Level before = logger.getLevel();
+        boolean additive = logger.isAdditive();
+        logger.setLevel(Level.WARN);
+        logger.setAdditive(false);
         logger.addAppender(appender);
         try {
             load(plugins);
         } finally {
             logger.detachAppender(appender);
+            logger.setLevel(before);
+            logger.setAdditive(additive);
         }
         assertThat(appender.list).anySatisfy(e -> {
             assertThat(e.getLevel()).isEqualTo(Level.WARN);
