@@ -21,10 +21,13 @@ import java.util.Map;
  * @param data             which data was used
  * @param embeddedSubset   whether that was the embedded subset (the full data was missing)
  * @param runs             samples per second of each timed run, in order
+ * @param samplesPerCpuSecond the median of samples per second of CPU time of the whole process (all threads): what
+ *                         the throughput would be on an otherwise idle machine if one core did all the work; on a busy
+ *                         machine it is the steadier figure to compare kernels by
  * @param finalLoss        the training loss of the last run (a sanity check that it trained)
  */
 public record BenchResult(double samplesPerSecond, double gflops, long flopsPerSample, String backend, String kernels, int threads,
-                          int batch, int samplesPerRun, String data, boolean embeddedSubset, List<Double> runs, double finalLoss) {
+                          int batch, int samplesPerRun, String data, boolean embeddedSubset, List<Double> runs, double samplesPerCpuSecond, double finalLoss) {
     public BenchResult {
         requireNonNull(backend, "backend is null");
         requireNonNull(kernels, "kernels is null");
@@ -46,6 +49,7 @@ public record BenchResult(double samplesPerSecond, double gflops, long flopsPerS
         m.put("gflops", Math.round(gflops * 100) / 100.0);
         m.put("flops_per_sample", flopsPerSample);
         m.put("runs", runs.stream().map(r -> Math.round(r * 10) / 10.0).toList());
+        m.put("samples_per_cpu_second", Math.round(samplesPerCpuSecond * 10) / 10.0);
         m.put("final_loss", finalLoss);
         m.put("data", data);
         m.put("embedded_subset", embeddedSubset);
@@ -68,6 +72,8 @@ public record BenchResult(double samplesPerSecond, double gflops, long flopsPerS
             sb.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%,.0f", runs.get(i)));
         }
         sb.append(" samples/s").append(System.lineSeparator());
+        sb.append(String.format(Locale.ROOT, "cpu:     %,.0f samples per CPU-second (all threads; steadier than wall time on a busy machine)%n",
+                samplesPerCpuSecond));
         return sb.toString();
     }
 }

@@ -16,6 +16,7 @@ import io.gradlab.engine.train.ExperimentRunner;
 import io.gradlab.engine.train.RunOptions;
 import io.gradlab.engine.train.TrainingListener;
 import io.gradlab.engine.train.TrainingSession;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,9 +49,12 @@ public final class TrainingBenchmark {
         int timed = config.steps() > 0 ? config.runs() : config.epochs();
         progress.accept(String.format(Locale.ROOT, "warm-up: %,.0f samples/s", w.runOnce().samplesPerSecond()));
         List<Double> rates = new ArrayList<>();
+        List<Double> cpuRates = new ArrayList<>();
         EpochMetrics last = null;
         for (int i = 0; i < timed; i++) {
+            long cpu = processCpuNanos();
             last = w.runOnce();
+            cpuRates.add(w.samplesPerRun() / Math.max(1e-9, (processCpuNanos() - cpu) / 1e9));
             rates.add(last.samplesPerSecond());
             progress.accept(String.format(Locale.ROOT, "run %d/%d: %,.0f samples/s", i + 1, timed, last.samplesPerSecond()));
         }
@@ -59,7 +63,7 @@ public final class TrainingBenchmark {
         String kernels = ops instanceof BlasOps b ? b.describe() : ops.backend();
         int threads = ops instanceof BlasOps b ? b.threads() : 1;
         return new BenchResult(median, median * flops / 1e9, flops, ops.backend(), kernels, threads, config.batch(), w.samplesPerRun(),
-                w.data(), w.embedded(), rates, last.trainLoss());
+                w.data(), w.embedded(), rates, median(cpuRates), last.trainLoss());
     }
 
     /** The workload built and ready to train: one {@link #runOnce()} is one timed run (an epoch, or {@code steps} steps). */
@@ -120,6 +124,12 @@ public final class TrainingBenchmark {
         public boolean embedded() {
             return embedded;
         }
+    }
+
+    /** The CPU time of the whole process (every thread), or 0 where the JVM cannot tell. */
+    private static long processCpuNanos() {
+        var os = ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun ? Math.max(0, sun.getProcessCpuTime()) : 0;
     }
 
     static String yaml(BenchConfig config, boolean embedded) {

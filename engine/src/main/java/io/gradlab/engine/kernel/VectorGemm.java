@@ -1,7 +1,6 @@
 package io.gradlab.engine.kernel;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -22,7 +21,7 @@ final class VectorGemm implements FloatGemm {
     private static final int NC = 512;
 
     private final ThreadLocal<float[][]> buffers = ThreadLocal.withInitial(
-            () -> new float[][] {new float[KC * (NC + NR)], new float[KC * (MC + MR)]});
+            () -> new float[][] {new float[KC * (NC + NR)], new float[KC * (MC + MR)], new float[MR * NR]});
 
     @Override
     public String backend() {
@@ -49,6 +48,7 @@ final class VectorGemm implements FloatGemm {
         float[][] buf = buffers.get();
         float[] bp = buf[0];
         float[] ap = buf[1];
+        float[] tile = buf[2];
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             for (int pc = 0; pc < k; pc += KC) {
@@ -61,7 +61,8 @@ final class VectorGemm implements FloatGemm {
                         int nr = Math.min(NR, nc - jr);
                         for (int ir = 0; ir < mc; ir += MR) {
                             int mr = Math.min(MR, mc - ir);
-                            kernel(kc, ap, ir * kc, bp, jr * kc, alpha, c, cOff + (ic + ir) * ldc + jc + jr, ldc, mr, nr);
+                            kernel(kc, ap, ir * kc, bp, jr * kc, tile);
+                            addTile(tile, alpha, c, cOff + (ic + ir) * ldc + jc + jr, ldc, mr, nr);
                         }
                     }
                 }
@@ -124,9 +125,12 @@ final class VectorGemm implements FloatGemm {
         }
     }
 
-    /** {@code C[0..mr, 0..nr] += alpha * Apanel * Bpanel} over {@code kc}: 12 vector accumulators. */
-    private static void kernel(int kc, float[] ap, int aBase, float[] bp, int bBase, float alpha, float[] c, int cBase, int ldc,
-                               int mr, int nr) {
+    /**
+     * {@code tile = Apanel * Bpanel} over {@code kc}: 12 vector accumulators. Kept small and free of
+     * masks and branches so that C2 keeps every vector in a register (a vector that escapes is boxed,
+     * and the kernel then runs several times slower).
+     */
+    private static void kernel(int kc, float[] ap, int aBase, float[] bp, int bBase, float[] tile) {
         FloatVector c00 = FloatVector.zero(S);
         FloatVector c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S);
@@ -163,59 +167,36 @@ final class VectorGemm implements FloatGemm {
             c50 = a5.fma(b0, c50);
             c51 = a5.fma(b1, c51);
         }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, NR);
+        c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR);
+        c41.intoArray(tile, 4 * NR + L);
+        c50.intoArray(tile, 5 * NR);
+        c51.intoArray(tile, 5 * NR + L);
+    }
+
+    /** {@code C[0..mr, 0..nr] += alpha * tile}. */
+    private static void addTile(float[] tile, float alpha, float[] c, int cBase, int ldc, int mr, int nr) {
         if (nr == NR) {
-            store(c, cBase, c00, c01, alpha);
-            if (mr > 1) {
-                store(c, cBase + ldc, c10, c11, alpha);
-            }
-            if (mr > 2) {
-                store(c, cBase + 2 * ldc, c20, c21, alpha);
-            }
-            if (mr > 3) {
-                store(c, cBase + 3 * ldc, c30, c31, alpha);
-            }
-            if (mr > 4) {
-                store(c, cBase + 4 * ldc, c40, c41, alpha);
-            }
-            if (mr > 5) {
-                store(c, cBase + 5 * ldc, c50, c51, alpha);
+            FloatVector al = FloatVector.broadcast(S, alpha);
+            for (int r = 0; r < mr; r++) {
+                int at = cBase + r * ldc;
+                FloatVector.fromArray(S, tile, r * NR).fma(al, FloatVector.fromArray(S, c, at)).intoArray(c, at);
+                FloatVector.fromArray(S, tile, r * NR + L).fma(al, FloatVector.fromArray(S, c, at + L)).intoArray(c, at + L);
             }
         } else {
-            VectorMask<Float> m0 = S.indexInRange(0, nr);
-            VectorMask<Float> m1 = S.indexInRange(L, nr);
-            storeMasked(c, cBase, c00, c01, alpha, m0, m1);
-            if (mr > 1) {
-                storeMasked(c, cBase + ldc, c10, c11, alpha, m0, m1);
+            for (int r = 0; r < mr; r++) {
+                int at = cBase + r * ldc;
+                for (int j = 0; j < nr; j++) {
+                    c[at + j] = Math.fma(tile[r * NR + j], alpha, c[at + j]);
+                }
             }
-            if (mr > 2) {
-                storeMasked(c, cBase + 2 * ldc, c20, c21, alpha, m0, m1);
-            }
-            if (mr > 3) {
-                storeMasked(c, cBase + 3 * ldc, c30, c31, alpha, m0, m1);
-            }
-            if (mr > 4) {
-                storeMasked(c, cBase + 4 * ldc, c40, c41, alpha, m0, m1);
-            }
-            if (mr > 5) {
-                storeMasked(c, cBase + 5 * ldc, c50, c51, alpha, m0, m1);
-            }
-        }
-    }
-
-    private static void store(float[] c, int at, FloatVector v0, FloatVector v1, float alpha) {
-        FloatVector al = FloatVector.broadcast(S, alpha);
-        v0.fma(al, FloatVector.fromArray(S, c, at)).intoArray(c, at);
-        v1.fma(al, FloatVector.fromArray(S, c, at + L)).intoArray(c, at + L);
-    }
-
-    private static void storeMasked(float[] c, int at, FloatVector v0, FloatVector v1, float alpha, VectorMask<Float> m0,
-                                    VectorMask<Float> m1) {
-        FloatVector al = FloatVector.broadcast(S, alpha);
-        if (m0.anyTrue()) {
-            v0.fma(al, FloatVector.fromArray(S, c, at, m0)).intoArray(c, at, m0);
-        }
-        if (m1.anyTrue()) {
-            v1.fma(al, FloatVector.fromArray(S, c, at + L, m1)).intoArray(c, at + L, m1);
         }
     }
 }

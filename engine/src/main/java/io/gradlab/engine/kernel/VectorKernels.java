@@ -14,6 +14,9 @@ final class VectorKernels implements FloatKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     private static final int BLOCK = 1024;
+    private static final float LOG2E = 1.44269504088896341f;
+    private static final float LN2_HI = 0.693359375f;
+    private static final float LN2_LO = -2.12194440e-4f;
 
     @Override
     public void sigmoid(float[] x, float[] y, int n) {
@@ -32,10 +35,38 @@ final class VectorKernels implements FloatKernels {
 
     private static FloatVector sigmoid(FloatVector v) {
         // exp(-|v|) never overflows; s = 1 / (1 + e) is the sigmoid of |v|; fold the sign afterwards
-        FloatVector e = v.abs().neg().lanewise(VectorOperators.EXP);
+        FloatVector e = expNonPositive(v.abs().neg());
         FloatVector one = FloatVector.broadcast(S, 1f);
         FloatVector s = one.div(e.add(1f));
         return s.blend(one.sub(s), v.compare(VectorOperators.LT, 0f));
+    }
+
+    /**
+     * {@code exp(x)} for {@code x <= 0} (NaN stays NaN), within 2 ulp: Cephes' {@code expf}.
+     * {@code x = n ln2 + r} with {@code |r| <= ln2 / 2}, a degree-6 polynomial for {@code exp(r)},
+     * and {@code 2^n} built from its exponent bits. Written with plain vector arithmetic because the
+     * Vector API's own {@code EXP} runs lane by lane in Java on JDK 17 unless the JVM is started with
+     * the experimental {@code -XX:+UseVectorStubs}. Below -87 (where {@code 2^n} would be subnormal)
+     * the result is {@code exp(-87) = 1.6e-38}: a sigmoid of -87 or less is that small either way.
+     */
+    private static FloatVector expNonPositive(FloatVector x) {
+        FloatVector xc = x.max(-87f);
+        FloatVector t = xc.mul(LOG2E).sub(0.5f);
+        // truncation toward zero of t - 0.5 rounds x / ln2 (t <= 0) to a nearest integer
+        var n = t.convert(VectorOperators.F2I, 0);
+        FloatVector nf = (FloatVector) n.convert(VectorOperators.I2F, 0);
+        FloatVector r = nf.fma(FloatVector.broadcast(S, -LN2_HI), xc);
+        r = nf.fma(FloatVector.broadcast(S, -LN2_LO), r);
+        FloatVector p = FloatVector.broadcast(S, 1.9875691500e-4f);
+        p = p.fma(r, FloatVector.broadcast(S, 1.3981999507e-3f));
+        p = p.fma(r, FloatVector.broadcast(S, 8.3334519073e-3f));
+        p = p.fma(r, FloatVector.broadcast(S, 4.1665795894e-2f));
+        p = p.fma(r, FloatVector.broadcast(S, 1.6666665459e-1f));
+        p = p.fma(r, FloatVector.broadcast(S, 5.0000001201e-1f));
+        FloatVector er = p.mul(r.mul(r)).add(r).add(1f);
+        FloatVector scale = (FloatVector) n.lanewise(VectorOperators.ADD, 127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector result = er.mul(scale);
+        return result.blend(x, x.test(VectorOperators.IS_NAN));
     }
 
     @Override

@@ -1,15 +1,20 @@
 package io.gradlab.engine.kernel;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A fixed number of threads that run one split task together: the caller runs part 0 and
- * {@code parts - 1} helper threads run the others. Handing work over allocates nothing: a helper
- * spins briefly for the next task (tasks of a training step follow each other within
- * microseconds), then parks, and exits after a few idle seconds (it is restarted on demand).
- * One task runs at a time; concurrent callers queue on the gang's monitor, so a task's split, and
- * with it every result bit, depends only on the part count.
+ * A fixed number of threads that run one split task together. The parts of a task are claimed
+ * one by one by whoever is free: the calling thread and {@code parts - 1} helper threads. A helper
+ * that is late (descheduled on a busy machine) finds the parts already claimed, so the caller
+ * never waits for a helper to wake up, only for a part a helper is computing. Which thread computes
+ * a part does not change its result: results depend only on the part count.
+ *
+ * <p>Handing work over allocates nothing: a helper spins briefly for the next task (the products
+ * of a training step follow each other within microseconds), then parks, and exits after a few
+ * idle seconds (it is restarted on demand). One task runs at a time; concurrent callers queue on
+ * the gang's monitor.
  */
 final class WorkerGang {
     /** A task split into parts; {@code run(part)} is called once for each part in {@code [0, parts)}. */
@@ -17,20 +22,28 @@ final class WorkerGang {
         void run(int part);
     }
 
-    private static final long SPIN_NANOS = 200_000;
+    private static final long SPIN_NANOS = 50_000;
     private static final long IDLE_EXIT_NANOS = 3_000_000_000L;
+    private static final int PART_BITS = 16;
+    private static final long PART_MASK = (1L << PART_BITS) - 1;
 
     private final int parts;
     private final Helper[] helpers;
+    /** {@code generation << PART_BITS | next unclaimed part} of the current task. */
+    private final AtomicLong ticket = new AtomicLong();
+    private final AtomicInteger completed = new AtomicInteger();
+    private volatile Task task;
+    private volatile Throwable failure;
+    private long generation;
 
     WorkerGang(int parts) {
-        if (parts < 1) {
-            throw new IllegalArgumentException("parts must be positive, got " + parts);
+        if (parts < 1 || parts > PART_MASK) {
+            throw new IllegalArgumentException("parts must be in [1, " + PART_MASK + "], got " + parts);
         }
         this.parts = parts;
         this.helpers = new Helper[parts - 1];
         for (int i = 0; i < helpers.length; i++) {
-            helpers[i] = new Helper(i + 1);
+            helpers[i] = new Helper(this, i + 1);
         }
     }
 
@@ -38,62 +51,86 @@ final class WorkerGang {
         return parts;
     }
 
-    /** Runs {@code task} on every part and returns when all parts are done; rethrows a part's failure. */
-    synchronized void run(Task task) {
+    /** Runs {@code t} on every part and returns when all parts are done; rethrows a part's failure. */
+    synchronized void run(Task t) {
         if (parts == 1) {
-            task.run(0);
+            t.run(0);
             return;
         }
+        long gen = ++generation;
+        task = t;
+        failure = null;
+        completed.set(0);
+        ticket.set(gen << PART_BITS);
         for (Helper h : helpers) {
-            h.post(task);
+            h.wake(gen);
         }
-        Throwable failure = null;
-        try {
-            task.run(0);
-        } catch (Throwable t) {
-            failure = t;
-        }
-        for (Helper h : helpers) {
-            Throwable t = h.await();
-            if (failure == null) {
-                failure = t;
+        work(gen);
+        int spins = 0;
+        while (completed.get() < parts) {
+            if (++spins < 2_000) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield(); // a helper is computing a part: give it the core if we share one
             }
         }
-        if (failure instanceof RuntimeException re) {
+        task = null;
+        Throwable f = failure;
+        if (f instanceof RuntimeException re) {
             throw re;
         }
-        if (failure instanceof Error e) {
+        if (f instanceof Error e) {
             throw e;
         }
-        if (failure != null) {
-            throw new IllegalStateException(failure);
+        if (f != null) {
+            throw new IllegalStateException(f);
         }
     }
 
-    /** One helper thread; the fields are its mailbox. */
+    /** Claims and runs parts of generation {@code gen} until none is left. */
+    private void work(long gen) {
+        while (true) {
+            long cur = ticket.get();
+            if ((cur >>> PART_BITS) != gen || (cur & PART_MASK) >= parts) {
+                return;
+            }
+            if (!ticket.compareAndSet(cur, cur + 1)) {
+                continue;
+            }
+            try {
+                task.run((int) (cur & PART_MASK)); // the task cannot change until this part completes
+            } catch (Throwable e) {
+                if (failure == null) {
+                    failure = e;
+                }
+            } finally {
+                completed.incrementAndGet();
+            }
+        }
+    }
+
+    /** One helper thread. */
     private static final class Helper implements Runnable {
         private static final int EXITED = 0;
         private static final int RUNNING = 1;
 
-        private final int part;
+        private final WorkerGang gang;
+        private final int index;
         private final AtomicInteger state = new AtomicInteger(EXITED);
-        private volatile Task task;
         private volatile long posted;
-        private volatile long done;
         private volatile boolean parked;
         private volatile Thread thread;
-        private Throwable failure;
 
-        Helper(int part) {
-            this.part = part;
+        Helper(WorkerGang gang, int index) {
+            this.gang = gang;
+            this.index = index;
         }
 
-        void post(Task t) {
-            task = t;
-            posted = posted + 1; // only the caller (holding the gang's monitor) writes posted
+        void wake(long gen) {
+            posted = gen;
             if (state.get() == EXITED) {
                 if (state.compareAndSet(EXITED, RUNNING)) {
-                    Thread th = new Thread(this, "gradlab-kernel-" + part);
+                    Thread th = new Thread(this, "gradlab-kernel-" + index);
                     th.setDaemon(true);
                     thread = th;
                     th.start();
@@ -103,35 +140,15 @@ final class WorkerGang {
             }
         }
 
-        Throwable await() {
-            long target = posted;
-            int spins = 0;
-            while (done != target) {
-                if (++spins < 50_000) {
-                    Thread.onSpinWait();
-                } else {
-                    Thread.yield();
-                }
-            }
-            Throwable t = failure;
-            failure = null;
-            return t;
-        }
-
         @Override
         public void run() {
-            long seen = done;
+            long seen = 0;
             long idleSince = System.nanoTime();
             while (true) {
                 long p = posted;
                 if (p != seen) {
-                    try {
-                        task.run(part);
-                    } catch (Throwable t) {
-                        failure = t;
-                    }
                     seen = p;
-                    done = p;
+                    gang.work(p);
                     idleSince = System.nanoTime();
                     continue;
                 }
@@ -140,7 +157,7 @@ final class WorkerGang {
                     Thread.onSpinWait();
                 } else if (idle > IDLE_EXIT_NANOS) {
                     state.set(EXITED);
-                    // work posted before the caller could see EXITED is ours to run
+                    // a wake-up that saw RUNNING just before is ours to serve
                     if (posted == seen || !state.compareAndSet(EXITED, RUNNING)) {
                         return;
                     }
