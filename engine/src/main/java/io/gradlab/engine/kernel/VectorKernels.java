@@ -1,6 +1,7 @@
 package io.gradlab.engine.kernel;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -17,6 +18,8 @@ final class VectorKernels implements FloatKernels {
     private static final float LOG2E = 1.44269504088896341f;
     private static final float LN2_HI = 0.693359375f;
     private static final float LN2_LO = -2.12194440e-4f;
+    private static final float MAGIC = 12582912f;
+    private static final int MAGIC_BITS = Float.floatToRawIntBits(MAGIC);
 
     @Override
     public void sigmoid(float[] x, float[] y, int n) {
@@ -51,10 +54,11 @@ final class VectorKernels implements FloatKernels {
      */
     private static FloatVector expNonPositive(FloatVector x) {
         FloatVector xc = x.max(-87f);
-        FloatVector t = xc.mul(LOG2E).sub(0.5f);
-        // truncation toward zero of t - 0.5 rounds x / ln2 (t <= 0) to a nearest integer
-        var n = t.convert(VectorOperators.F2I, 0);
-        FloatVector nf = (FloatVector) n.convert(VectorOperators.I2F, 0);
+        // round x / ln2 to the nearest integer n: adding 1.5 * 2^23 leaves n in the low mantissa bits
+        // (the Vector API's float-int conversions are not compiled to vector instructions on JDK 17)
+        FloatVector k = xc.mul(LOG2E).add(MAGIC);
+        FloatVector nf = k.sub(MAGIC);
+        IntVector n = k.reinterpretAsInts().sub(MAGIC_BITS);
         FloatVector r = nf.fma(FloatVector.broadcast(S, -LN2_HI), xc);
         r = nf.fma(FloatVector.broadcast(S, -LN2_LO), r);
         FloatVector p = FloatVector.broadcast(S, 1.9875691500e-4f);
@@ -64,7 +68,7 @@ final class VectorKernels implements FloatKernels {
         p = p.fma(r, FloatVector.broadcast(S, 1.6666665459e-1f));
         p = p.fma(r, FloatVector.broadcast(S, 5.0000001201e-1f));
         FloatVector er = p.mul(r.mul(r)).add(r).add(1f);
-        FloatVector scale = (FloatVector) n.lanewise(VectorOperators.ADD, 127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector scale = n.add(127).mul(1 << 23).reinterpretAsFloats(); // (n + 127) << 23, in [1, 254] << 23
         FloatVector result = er.mul(scale);
         return result.blend(x, x.test(VectorOperators.IS_NAN));
     }
