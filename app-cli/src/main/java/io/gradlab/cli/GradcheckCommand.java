@@ -62,7 +62,7 @@ final class GradcheckCommand implements Callable<Integer> {
                     + " (the default is " + GradientCheck.DEFAULT_THRESHOLD + ")");
         }
         if (kind != null && !GradientCheck.supports(kind)) {
-            throw new GradlabException(Category.USAGE, "--kind " + kind.label() + ": " + ComponentKindText.plural(kind)
+            throw new GradlabException(Category.USAGE, "--kind " + kind.label() + ": " + kind.plural()
                     + " have no gradient to check; gradcheck takes " + checkableLabels());
         }
         ComponentRegistry registry = host.registry();
@@ -147,7 +147,7 @@ final class GradcheckCommand implements Callable<Integer> {
         for (ComponentKind k : kinds) {
             List<RegisteredComponent> ofKind = registry.components(k);
             if (!ofKind.isEmpty()) {
-                groups.add(ComponentKindText.plural(k) + ": "
+                groups.add(k.plural() + ": "
                         + ofKind.stream().map(c -> c.id().value()).collect(Collectors.joining(", ")));
             }
         }
