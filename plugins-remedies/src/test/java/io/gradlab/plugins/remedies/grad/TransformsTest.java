@@ -9,7 +9,7 @@ import io.gradlab.api.spi.GradientTransformFactory;
 import io.gradlab.api.tensor.DType;
 import io.gradlab.api.tensor.Tensor;
 import io.gradlab.api.train.GradientTransform;
-import io.gradlab.plugins.remedies.support.TestOps;
+import io.gradlab.testkit.ReferenceOps;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -36,14 +36,14 @@ class TransformsTest {
         Parameter frozen = param(100);
         frozen.setTrainable(false);
         GradientTransform clip = create("clip-norm", Map.of("max-norm", 6.5));
-        clip.apply(List.of(a, b, frozen), new TestOps());
+        clip.apply(List.of(a, b, frozen), new ReferenceOps());
         assertThat(a.grad().toDoubleArray()).containsExactly(1.5, 2.0);
         assertThat(b.grad().toDoubleArray()).containsExactly(6.0);
         assertThat(frozen.grad().toDoubleArray()).containsExactly(100.0);
         assertThat(clip.lastStats()).containsEntry("pre_clip_norm", 13.0).containsEntry("clipped", 1.0);
         // below the threshold nothing changes
         Parameter c = param(0.3, 0.4);
-        clip.apply(List.of(c), new TestOps());
+        clip.apply(List.of(c), new ReferenceOps());
         assertThat(c.grad().toDoubleArray()).containsExactly(0.3, 0.4);
         assertThat(clip.lastStats().get("pre_clip_norm")).isCloseTo(0.5, within(1e-15));
         assertThat(clip.lastStats()).containsEntry("clipped", 0.0);
@@ -53,7 +53,7 @@ class TransformsTest {
     void clipValueClampsEachElement() {
         Parameter a = param(-3, 0.5, 2);
         GradientTransform clip = create("clip-value", Map.of("value", 1.0));
-        clip.apply(List.of(a), new TestOps());
+        clip.apply(List.of(a), new ReferenceOps());
         assertThat(a.grad().toDoubleArray()).containsExactly(-1, 0.5, 1);
         assertThat(clip.lastStats().get("clipped_fraction")).isCloseTo(2.0 / 3, within(1e-15));
     }
@@ -63,12 +63,12 @@ class TransformsTest {
         Parameter a = param(3, 4);
         Parameter b = param(1e-9, 0);
         Parameter zero = param(0, 0);
-        create("layer-renorm", Map.of()).apply(List.of(a, b, zero), new TestOps());
+        create("layer-renorm", Map.of()).apply(List.of(a, b, zero), new ReferenceOps());
         assertThat(a.grad().toDoubleArray()).containsExactly(new double[] {0.6, 0.8}, within(1e-15));
         assertThat(b.grad().toDoubleArray()).containsExactly(new double[] {1, 0}, within(1e-15));
         assertThat(zero.grad().toDoubleArray()).containsExactly(0, 0);
         Parameter c = param(3, 4);
-        create("layer-renorm", Map.of("norm", 10.0)).apply(List.of(c), new TestOps());
+        create("layer-renorm", Map.of("norm", 10.0)).apply(List.of(c), new ReferenceOps());
         assertThat(c.grad().toDoubleArray()).containsExactly(new double[] {6, 8}, within(1e-14));
     }
 }

@@ -11,7 +11,7 @@ import io.gradlab.api.nn.Initializer;
 import io.gradlab.api.spi.InitializerFactory;
 import io.gradlab.api.tensor.DType;
 import io.gradlab.api.tensor.Tensor;
-import io.gradlab.plugins.remedies.support.TestRandom;
+import io.gradlab.testkit.SeededRandom;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +23,7 @@ class InitializersTest {
 
     static Tensor draw(String id, Map<String, Object> params, Fan fan) {
         Tensor w = Tensor.zeros(DType.F64, fan.fanOut(), fan.fanIn());
-        create(id, params).initialize(w, fan, new TestRandom(5));
+        create(id, params).initialize(w, fan, new SeededRandom(5));
         return w;
     }
 
@@ -82,7 +82,7 @@ class InitializersTest {
         Tensor c = draw("constant", Map.of("value", 0.25), new Fan(3, 2, "linear"));
         assertThat(c.toDoubleArray()).containsOnly(0.25);
         Tensor b = Tensor.of(DType.F64, new double[] {7, 7}, 2);
-        create("constant", Map.of("value", 0.25)).initializeBias(b, new Fan(3, 2, "linear"), new TestRandom(1));
+        create("constant", Map.of("value", 0.25)).initializeBias(b, new Fan(3, 2, "linear"), new SeededRandom(1));
         assertThat(b.toDoubleArray()).containsOnly(0.0);
     }
 
@@ -111,7 +111,7 @@ class InitializersTest {
         // the same Gaussian matrix, as PyTorch draws it: Q R = A with diag(R) > 0, so Q^T A is upper triangular with a positive diagonal
         int rows = 6;
         int cols = 4;
-        TestRandom r = new TestRandom(5);
+        SeededRandom r = new SeededRandom(5);
         double[] a = new double[rows * cols];
         for (int i = 0; i < a.length; i++) {
             a[i] = r.nextGaussian();

@@ -12,7 +12,7 @@ import io.gradlab.api.spi.TrainingStrategyFactory;
 import io.gradlab.api.train.TrainingControl;
 import io.gradlab.api.train.TrainingStrategy;
 import io.gradlab.plugins.remedies.support.NumericGradient;
-import io.gradlab.plugins.remedies.support.TestContext;
+import io.gradlab.testkit.TestContexts;
 import io.gradlab.plugins.remedies.support.TestLayers;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,7 +50,7 @@ class LayerwiseStrategyTest {
 
         @Override
         public void setModel(Layer m) {
-            assertThat(m.build(5, TestContext.f64())).isEqualTo(3);
+            assertThat(m.build(5, TestContexts.f64())).isEqualTo(3);
             model = m;
             models.add(m);
         }

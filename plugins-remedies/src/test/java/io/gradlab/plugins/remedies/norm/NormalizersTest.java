@@ -10,8 +10,8 @@ import io.gradlab.api.nn.Parameter;
 import io.gradlab.api.tensor.DType;
 import io.gradlab.api.tensor.Tensor;
 import io.gradlab.plugins.remedies.support.NumericGradient;
-import io.gradlab.plugins.remedies.support.TestContext;
-import io.gradlab.plugins.remedies.support.TestRandom;
+import io.gradlab.testkit.TestContexts;
+import io.gradlab.testkit.SeededRandom;
 import org.junit.jupiter.api.Test;
 
 class NormalizersTest {
@@ -20,9 +20,9 @@ class NormalizersTest {
     void batchNormGradientIsExactInTrainAndEvalMode() {
         for (Mode mode : Mode.values()) {
             BatchNorm bn = new BatchNorm("bn", 1e-5, 0.1, true);
-            bn.build(4, TestContext.f64());
+            bn.build(4, TestContexts.f64());
             // non-trivial scale, shift and running statistics
-            TestRandom r = new TestRandom(3);
+            SeededRandom r = new SeededRandom(3);
             for (Parameter p : bn.parameters()) {
                 for (int i = 0; i < p.value().size(); i++) {
                     p.value().set(i, p.value().get(i) + r.normal(0, 0.3));
@@ -40,7 +40,7 @@ class NormalizersTest {
     @Test
     void batchNormNormalisesWithTheBiasedVarianceAndTracksTheUnbiasedOneAsPyTorch() {
         BatchNorm bn = new BatchNorm("bn", 1e-5, 0.1, true);
-        bn.build(1, TestContext.f64());
+        bn.build(1, TestContexts.f64());
         Tensor x = Tensor.of(DType.F64, new double[] {1, 2, 3, 6}, 4, 1);
         Tensor y = bn.forward(x, Mode.TRAIN);
         // mean 3, biased variance (4 + 1 + 0 + 9) / 4 = 3.5, unbiased 14 / 3
@@ -59,7 +59,7 @@ class NormalizersTest {
     @Test
     void batchNormRefusesATrainingBatchOfOneSample() {
         BatchNorm bn = new BatchNorm("bn3", 1e-5, 0.1, true);
-        bn.build(2, TestContext.f64());
+        bn.build(2, TestContexts.f64());
         assertThatThrownBy(() -> bn.forward(Tensor.zeros(DType.F64, 1, 2), Mode.TRAIN))
                 .isInstanceOf(GradlabException.class).hasMessageContaining("bn3").hasMessageContaining("at least 2");
         assertThat(bn.forward(Tensor.zeros(DType.F64, 1, 2), Mode.EVAL).rows()).isEqualTo(1);
@@ -70,7 +70,7 @@ class NormalizersTest {
         assertThat(NumericGradient.check(new LayerNorm("ln", 1e-5, true), 5, 3, Mode.TRAIN, 4)).isEqualTo(15 + 10);
         assertThat(NumericGradient.check(new LayerNorm("ln", 1e-5, false), 5, 3, Mode.EVAL, 5)).isEqualTo(15);
         LayerNorm ln = new LayerNorm("ln", 1e-5, false);
-        ln.build(8, TestContext.f64());
+        ln.build(8, TestContexts.f64());
         Tensor y = ln.forward(random(3, 8, 2), Mode.EVAL);
         for (int r = 0; r < 3; r++) {
             double mean = 0;
@@ -96,12 +96,12 @@ class NormalizersTest {
     @Test
     void customNormOverTheTensorGivesMeanZeroAndUnbiasedStdOne() {
         CustomNorm cn = new CustomNorm("cn", CustomNorm.Over.TENSOR, 1e-9, true);
-        cn.build(6, TestContext.f64());
+        cn.build(6, TestContexts.f64());
         Tensor y = cn.forward(random(5, 6, 8), Mode.EVAL);
         assertThat(meanAndStd(y.toDoubleArray())[0]).isCloseTo(0, within(1e-12));
         assertThat(meanAndStd(y.toDoubleArray())[1]).isCloseTo(1, within(1e-8));
         CustomNorm perFeature = new CustomNorm("cf", CustomNorm.Over.FEATURE, 1e-9, false);
-        perFeature.build(2, TestContext.f64());
+        perFeature.build(2, TestContexts.f64());
         Tensor z = perFeature.forward(Tensor.of(DType.F64, new double[] {1, 10, 3, 10, 5, 40}, 3, 2), Mode.TRAIN);
         double s = Math.sqrt(8.0 / 3); // column 0: mean 3, biased variance 8/3
         assertThat(z.get(0, 0)).isCloseTo(-2 / (s + 1e-9), within(1e-9));
@@ -112,7 +112,7 @@ class NormalizersTest {
     @Test
     void gradNormIsTheIdentityForwardAndStandardisesTheGradient() {
         GradNorm gn = new GradNorm("gn", 1e-6);
-        gn.build(7, TestContext.f64());
+        gn.build(7, TestContexts.f64());
         Tensor x = random(9, 7, 11);
         assertThat(gn.forward(x, Mode.TRAIN).toDoubleArray()).containsExactly(x.toDoubleArray());
         Tensor g = random(9, 7, 12);
@@ -128,7 +128,7 @@ class NormalizersTest {
     @Test
     void gradNormOfAnOrdinaryGradientHasMeanZeroAndStdOne() {
         GradNorm gn = new GradNorm("gn", 1e-6);
-        gn.build(5, TestContext.f64());
+        gn.build(5, TestContexts.f64());
         gn.forward(random(4, 5, 1), Mode.TRAIN);
         double[] ms = meanAndStd(gn.backward(random(4, 5, 2)).toDoubleArray());
         assertThat(ms[0]).isCloseTo(0, within(1e-12));
@@ -148,7 +148,7 @@ class NormalizersTest {
     }
 
     static Tensor random(int rows, int cols, long seed) {
-        TestRandom r = new TestRandom(seed);
+        SeededRandom r = new SeededRandom(seed);
         Tensor t = Tensor.zeros(DType.F64, rows, cols);
         for (int i = 0; i < t.size(); i++) {
             t.set(i, r.normal(0.5, 2));

@@ -9,7 +9,7 @@ import io.gradlab.api.spi.OptimizerFactory;
 import io.gradlab.api.tensor.DType;
 import io.gradlab.api.tensor.Tensor;
 import io.gradlab.api.train.Optimizer;
-import io.gradlab.plugins.remedies.support.TestOps;
+import io.gradlab.testkit.ReferenceOps;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -30,7 +30,7 @@ class OptimizersTest {
     static double[] run(String id, Map<String, Object> params, int steps) {
         Parameter p = new Parameter("w", Parameter.Role.WEIGHT, Tensor.of(DType.F64, new double[] {1, -2}, 2));
         Optimizer o = create(id, params);
-        o.bind(List.of(p), new TestOps());
+        o.bind(List.of(p), new ReferenceOps());
         for (int s = 0; s < steps; s++) {
             p.grad().set(0, GRADS[s][0]);
             p.grad().set(1, GRADS[s][1]);
@@ -71,7 +71,7 @@ class OptimizersTest {
         Parameter a = new Parameter("a", Parameter.Role.WEIGHT, Tensor.of(DType.F64, new double[] {1, -2}, 2));
         Parameter b = new Parameter("b", Parameter.Role.BIAS, Tensor.of(DType.F64, new double[] {1, -2}, 2));
         Optimizer o = create("adam", Map.of());
-        o.bind(List.of(a, b), new TestOps());
+        o.bind(List.of(a, b), new ReferenceOps());
         b.setTrainable(false);
         grad(a, 0);
         grad(b, 0);
@@ -93,14 +93,14 @@ class OptimizersTest {
         Parameter a = new Parameter("a", Parameter.Role.WEIGHT, Tensor.zeros(DType.F64, 2, 3));
         Parameter b = new Parameter("b", Parameter.Role.BIAS, Tensor.zeros(DType.F64, 2));
         Optimizer o = create("adam", Map.of("amsgrad", true));
-        o.bind(List.of(a, b), new TestOps());
+        o.bind(List.of(a, b), new ReferenceOps());
         List<Tensor> state = o.state();
         assertThat(state).hasSize(6);
         assertThat(state).extracting(Tensor::size).containsExactly(6, 6, 6, 2, 2, 2);
         a.grad().fill(1);
         o.step();
         Parameter c = new Parameter("c", Parameter.Role.WEIGHT, Tensor.zeros(DType.F64, 4));
-        o.bind(List.of(a, c), new TestOps());
+        o.bind(List.of(a, c), new ReferenceOps());
         assertThat(o.state().get(0)).isSameAs(state.get(0));
         assertThat(o.state().get(3).size()).isEqualTo(4);
         o.restoreSteps(7);
@@ -113,7 +113,7 @@ class OptimizersTest {
         Parameter a = new Parameter("a", Parameter.Role.WEIGHT, Tensor.zeros(DType.F32, 64, 64));
         for (String id : List.of("adam", "adamw", "rmsprop", "adagrad")) {
             Optimizer o = create(id, Map.of());
-            o.bind(List.of(a), new TestOps());
+            o.bind(List.of(a), new ReferenceOps());
             a.grad().fill(0.1);
             for (int i = 0; i < 200; i++) {
                 o.step(); // warm up

@@ -11,7 +11,7 @@ import io.gradlab.api.nn.Mode;
 import io.gradlab.api.tensor.DType;
 import io.gradlab.api.tensor.Tensor;
 import io.gradlab.plugins.remedies.support.NumericGradient;
-import io.gradlab.plugins.remedies.support.TestContext;
+import io.gradlab.testkit.TestContexts;
 import io.gradlab.plugins.remedies.support.TestLayers;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +35,7 @@ class SkipConnectionsTest {
     @Test
     void residualAddsTheInputToTheBodysOutput() {
         Residual r = new Residual("res", block("body", 2), null);
-        r.build(2, TestContext.f64());
+        r.build(2, TestContexts.f64());
         Tensor x = Tensor.of(DType.F64, new double[] {0.1, -0.3, 2, 1}, 2, 2);
         Tensor body = r.children().get(0).forward(x, Mode.EVAL).copy();
         Tensor y = r.forward(x, Mode.EVAL);
@@ -65,7 +65,7 @@ class SkipConnectionsTest {
         Layer b3 = block("b3", 2);
         TestLayers.Dense head = new TestLayers.Dense("head", 1);
         SkipNetwork net = new SkipNetwork("net", List.of(b1, b2, b3), head, List.of(new SkipNetwork.Skip(1, 3, null)));
-        net.build(2, TestContext.f64());
+        net.build(2, TestContexts.f64());
         Tensor x = Tensor.of(DType.F64, new double[] {0.5, -1}, 1, 2);
         double out = net.forward(x, Mode.EVAL).get(0);
         Tensor h1 = b1.forward(x, Mode.EVAL).copy();

@@ -7,11 +7,16 @@ import io.gradlab.api.nn.Mode;
 import io.gradlab.api.nn.Parameter;
 import io.gradlab.api.tensor.DType;
 import io.gradlab.api.tensor.Tensor;
+import io.gradlab.testkit.SeededRandom;
+import io.gradlab.testkit.TestBuildContext;
+import io.gradlab.testkit.TestContexts;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Central-difference gradient checks in float64: the scalar {@code L = sum(r * layer(x))} for a
+ * Central-difference gradient checks in float64 of an already built layer at a given point (the
+ * test kit's {@code GradientCheck} builds its own layers; this one can check, e.g., batch norm in
+ * EVAL mode with non-trivial running statistics): the scalar {@code L = sum(r * layer(x))} for a
  * random {@code r}, its analytic gradient from {@code backward(r)} against
  * {@code (L(v + h) - L(v - h)) / 2h} for every input element and every parameter element.
  */
@@ -22,9 +27,9 @@ public final class NumericGradient {
 
     /** Builds {@code layer} for {@code inputWidth} features and checks it on a random batch; returns the number of elements checked. */
     public static int check(Layer layer, int inputWidth, int batch, Mode mode, long seed) {
-        TestContext ctx = new TestContext(DType.F64, seed);
+        TestBuildContext ctx = TestContexts.f64(seed);
         int out = layer.build(inputWidth, ctx);
-        TestRandom random = new TestRandom(seed + 1);
+        SeededRandom random = new SeededRandom(seed + 1);
         Tensor x = Tensor.zeros(DType.F64, batch, inputWidth);
         for (int i = 0; i < x.size(); i++) {
             x.set(i, random.normal(0, 1));

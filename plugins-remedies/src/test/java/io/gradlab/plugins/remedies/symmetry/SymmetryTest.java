@@ -9,7 +9,7 @@ import io.gradlab.api.data.DataSplits;
 import io.gradlab.api.tensor.DType;
 import io.gradlab.api.tensor.RandomSource;
 import io.gradlab.api.tensor.Tensor;
-import io.gradlab.plugins.remedies.support.TestRandom;
+import io.gradlab.testkit.SeededRandom;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -73,7 +73,7 @@ class SymmetryTest {
 
             @Override
             public RandomSource random() {
-                return new TestRandom(seed);
+                return new SeededRandom(seed);
             }
         };
     }
