@@ -55,7 +55,7 @@ public final class Main implements Callable<Integer> {
 
     /** Runs {@code gradlab args...} in this process writing to {@code out} and {@code err}; returns the exit code. */
     public static int execute(PrintStream out, PrintStream err, String... args) {
-        boolean interactive = out == System.out && System.console() != null;
+        boolean interactive = out == System.out && stdoutIsTerminal();
         GlobalOptions options = new GlobalOptions();
         Host host = new Host(out, err, interactive, options);
         boolean verbose = isVerbose(args);
@@ -112,6 +112,24 @@ public final class Main implements Callable<Integer> {
             }
         }
         return false;
+    }
+
+    /**
+     * Whether stdout is a terminal. Up to Java 21 {@link System#console()} is {@code null} unless stdin and
+     * stdout are both terminals; from Java 22 on it always exists and {@code Console.isTerminal()} tells.
+     */
+    private static boolean stdoutIsTerminal() {
+        java.io.Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+        } catch (NoSuchMethodException e) {
+            return true;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return false;
+        }
     }
 
     private static PrintWriter writer(PrintStream stream) {

@@ -20,10 +20,13 @@ class LoggingTest {
 
     @Test
     void verboseLowersTheRootLevelToDebugAndRestoresItAfterwards() {
-        try (Logging logging = Logging.configure(true)) {
+        Logging logging = Logging.configure(true);
+        try {
             assertThat(root().getLevel()).isEqualTo(Level.DEBUG);
             assertThat(LoggerFactory.getLogger("io.gradlab.engine.registry.PluginHost").isDebugEnabled()).isTrue();
             assertThat(java.util.logging.Logger.getLogger("dev.ludovic.netlib").getLevel()).isEqualTo(java.util.logging.Level.FINE);
+        } finally {
+            logging.close();
         }
         assertThat(root().getLevel()).isEqualTo(Level.WARN);
         assertThat(LoggerFactory.getLogger("io.gradlab.engine.registry.PluginHost").isWarnEnabled()).isFalse();
@@ -31,9 +34,12 @@ class LoggingTest {
 
     @Test
     void librariesLoggingThroughJavaUtilLoggingAreSilencedUnlessVerbose() {
-        try (Logging logging = Logging.configure(false)) {
+        Logging logging = Logging.configure(false);
+        try {
             assertThat(java.util.logging.Logger.getLogger("dev.ludovic.netlib").isLoggable(java.util.logging.Level.WARNING)).isFalse();
             assertThat(java.util.logging.Logger.getLogger("org.jline").isLoggable(java.util.logging.Level.WARNING)).isFalse();
+        } finally {
+            logging.close();
         }
     }
 }
