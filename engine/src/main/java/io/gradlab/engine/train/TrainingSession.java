@@ -189,8 +189,9 @@ public final class TrainingSession implements TrainingControl, ModelView {
 
     private double trainStep(Tensor x, Tensor y, String stage, int batch, int steps) {
         step++;
-        for (Parameter p : parameters) {
-            p.grad().fill(0);
+        // indexed loops: the step allocates nothing, not even iterators
+        for (int i = 0; i < parameters.size(); i++) {
+            parameters.get(i).grad().fill(0);
         }
         Tensor out = model.forward(x, Mode.TRAIN);
         double loss = parts.loss().forward(out, y);
@@ -208,11 +209,13 @@ public final class TrainingSession implements TrainingControl, ModelView {
         for (int i = 0; i < weighted.size(); i++) {
             gradNormSums[i] += ops.norm2(weighted.get(i).weight().grad());
         }
-        for (Diagnostic d : parts.diagnostics()) {
-            d.afterBackward(this);
+        List<Diagnostic> diagnostics = parts.diagnostics();
+        for (int i = 0; i < diagnostics.size(); i++) {
+            diagnostics.get(i).afterBackward(this);
         }
-        for (GradientTransform t : parts.transforms()) {
-            t.apply(parameters, ops);
+        List<GradientTransform> transforms = parts.transforms();
+        for (int i = 0; i < transforms.size(); i++) {
+            transforms.get(i).apply(parameters, ops);
         }
         // the update ratio |dW| / |W| needs a copy of the weights and three passes over them: it is
         // measured on every updateRatioStride-th step of the epoch (about UPDATE_RATIO_SAMPLES an epoch)
