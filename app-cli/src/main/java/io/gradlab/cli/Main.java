@@ -78,6 +78,7 @@ public final class Main implements Callable<Integer> {
                 .addSubcommand(new RunCommand(host))
                 .addSubcommand(new GradcheckCommand(host))
                 .addSubcommand(new StudyCommand(host))
+                .addSubcommand(new BenchCommand(host))
                 .addSubcommand("help", new CommandLine.HelpCommand());
         addHelpOptions(cl);
         cl.setOut(writer(host.console().out()));
