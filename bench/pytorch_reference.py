@@ -43,7 +43,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--batch", type=int, default=512)
     ap.add_argument("--threads", type=int, default=1, help="torch.set_num_threads (default 1)")
-    ap.add_argument("--epochs", type=int, default=3, help="timed epochs after one warm-up epoch")
+    ap.add_argument("--epochs", type=int, default=3, help="timed epochs after one warm-up epoch (median)")
     ap.add_argument("--train-size", type=int, default=60000, help="samples per epoch (60000 or the 54000 split)")
     ap.add_argument("--lr", type=float, default=0.01)
     ap.add_argument("--seed", type=int, default=42)

@@ -30,12 +30,17 @@ public final class BlasOps implements Ops {
     private static final Logger LOG = LoggerFactory.getLogger(BlasOps.class);
     /** Products with fewer multiply-adds than this run on one thread (the hand-over costs about a microsecond). */
     static final long PARALLEL_MIN_MACS = 100_000;
+    /** Elementwise work on fewer elements than this runs on one thread. */
+    public static final int PARALLEL_MIN_ELEMENTS = 32_768;
 
     private final BLAS blas;
     private final FloatGemm floatGemm;
     private final WorkerGang gang;
     private final SplitGemm split = new SplitGemm();
     private final FloatKernels kernels = FloatKernels.get();
+    private final RangeSplit rangeSplit = new RangeSplit();
+    private final SumRowsTask sumRowsTask = new SumRowsTask();
+    private final AxpyTask axpyTask = new AxpyTask();
 
     /** The BLAS and thread count chosen by the system properties and the machine (see the class comment). */
     public BlasOps() {
@@ -138,6 +143,55 @@ public final class BlasOps implements Ops {
         }
     }
 
+    /** Work on the index range {@code [from, to)}; the ranges of one call are disjoint. */
+    public interface RangeTask {
+        void run(int from, int to);
+    }
+
+    /**
+     * Runs {@code task} over {@code [0, n)} split in {@link #threads()} contiguous ranges (multiples of
+     * 16, so that no two threads write one cache line), or in one range when there is one thread. The
+     * split depends only on {@code n} and the thread count. {@code task} must not call back into this
+     * object's parallel methods; it should be a reused object, not a new lambda per call, to keep the
+     * caller allocation-free.
+     */
+    public void parallelRange(int n, RangeTask task) {
+        if (n <= 0) {
+            return;
+        }
+        int parts = gang.parts();
+        if (parts == 1) {
+            task.run(0, n);
+            return;
+        }
+        synchronized (gang) {
+            rangeSplit.task = task;
+            rangeSplit.n = n;
+            rangeSplit.chunk = Math.min(n, ((n + parts - 1) / parts + 15) & ~15);
+            try {
+                gang.run(rangeSplit);
+            } finally {
+                rangeSplit.task = null;
+            }
+        }
+    }
+
+    /** The range split of {@link #parallelRange}; reused. */
+    private static final class RangeSplit implements WorkerGang.Task {
+        private RangeTask task;
+        private int n;
+        private int chunk;
+
+        @Override
+        public void run(int part) {
+            int from = Math.min(n, part * chunk);
+            int to = Math.min(n, from + chunk);
+            if (from < to) {
+                task.run(from, to);
+            }
+        }
+    }
+
     /** The arguments of the product being split; reused, so that splitting allocates nothing. */
     private final class SplitGemm implements WorkerGang.Task {
         private boolean ta;
@@ -235,17 +289,14 @@ public final class BlasOps implements Ops {
             throw new IllegalArgumentException("output of " + out.size() + " does not match " + cols + " columns");
         }
         if (m.dtype() == DType.F32) {
-            float[] x = m.floats();
-            float[] o = out.floats();
-            float b = (float) beta;
-            for (int c = 0; c < cols; c++) {
-                o[c] = b == 0f ? 0f : o[c] * b;
-            }
-            for (int r = 0; r < rows; r++) {
-                int off = r * cols;
-                for (int c = 0; c < cols; c++) {
-                    o[c] += x[off + c];
+            if (gang.parts() > 1 && (long) rows * cols >= PARALLEL_MIN_ELEMENTS && cols >= 32) {
+                synchronized (gang) {
+                    sumRowsTask.set(m.floats(), rows, cols, (float) beta, out.floats());
+                    parallelRange(cols, sumRowsTask);
+                    sumRowsTask.set(null, 0, 0, 0f, null);
                 }
+            } else {
+                sumRowsRange(m.floats(), rows, cols, (float) beta, out.floats(), 0, cols);
             }
         } else {
             double[] x = m.doubles();
@@ -262,15 +313,76 @@ public final class BlasOps implements Ops {
         }
     }
 
+    private static void sumRowsRange(float[] x, int rows, int cols, float beta, float[] o, int from, int to) {
+        for (int c = from; c < to; c++) {
+            o[c] = beta == 0f ? 0f : o[c] * beta;
+        }
+        for (int r = 0; r < rows; r++) {
+            int off = r * cols;
+            for (int c = from; c < to; c++) {
+                o[c] += x[off + c];
+            }
+        }
+    }
+
+    private static void axpyRange(float a, float[] xs, float[] ys, int from, int to) {
+        for (int i = from; i < to; i++) {
+            ys[i] += a * xs[i];
+        }
+    }
+
+    /** The column sums of a float matrix, split by columns (each column summed by one thread, in row order). */
+    private static final class SumRowsTask implements RangeTask {
+        private float[] x;
+        private int rows;
+        private int cols;
+        private float beta;
+        private float[] o;
+
+        void set(float[] x, int rows, int cols, float beta, float[] o) {
+            this.x = x;
+            this.rows = rows;
+            this.cols = cols;
+            this.beta = beta;
+            this.o = o;
+        }
+
+        @Override
+        public void run(int from, int to) {
+            sumRowsRange(x, rows, cols, beta, o, from, to);
+        }
+    }
+
+    /** {@code y += a x} over a range. */
+    private static final class AxpyTask implements RangeTask {
+        private float a;
+        private float[] x;
+        private float[] y;
+
+        void set(float a, float[] x, float[] y) {
+            this.a = a;
+            this.x = x;
+            this.y = y;
+        }
+
+        @Override
+        public void run(int from, int to) {
+            axpyRange(a, x, y, from, to);
+        }
+    }
+
     @Override
     public void axpy(double alpha, Tensor x, Tensor y) {
         checkSize(x, y);
         if (y.dtype() == DType.F32) {
-            float[] xs = x.floats();
-            float[] ys = y.floats();
-            float a = (float) alpha;
-            for (int i = 0; i < ys.length; i++) {
-                ys[i] += a * xs[i];
+            if (gang.parts() > 1 && y.size() >= PARALLEL_MIN_ELEMENTS) {
+                synchronized (gang) {
+                    axpyTask.set((float) alpha, x.floats(), y.floats());
+                    parallelRange(y.size(), axpyTask);
+                    axpyTask.set(0f, null, null);
+                }
+            } else {
+                axpyRange((float) alpha, x.floats(), y.floats(), 0, y.size());
             }
         } else {
             double[] xs = x.doubles();

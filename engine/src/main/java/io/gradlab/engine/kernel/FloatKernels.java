@@ -12,11 +12,11 @@ public interface FloatKernels {
         return VectorSupport.KERNELS;
     }
 
-    /** {@code y[i] = 1 / (1 + exp(-x[i]))} for {@code i < n}; finite for every finite or infinite input. */
-    void sigmoid(float[] x, float[] y, int n);
+    /** {@code y[i] = 1 / (1 + exp(-x[i]))} for {@code from <= i < to}; in [0, 1] for every non-NaN input. */
+    void sigmoid(float[] x, float[] y, int from, int to);
 
-    /** {@code gradX[i] = y[i] (1 - y[i]) gradY[i]}, the sigmoid's backward pass from its output. */
-    void sigmoidBackward(float[] y, float[] gradY, float[] gradX, int n);
+    /** {@code gradX[i] = y[i] (1 - y[i]) gradY[i]} for {@code from <= i < to}: the sigmoid's backward pass from its output. */
+    void sigmoidBackward(float[] y, float[] gradY, float[] gradX, int from, int to);
 
     /** The sum of {@code x[off + i]^2} for {@code i < n}. */
     double sumOfSquares(float[] x, int off, int n);

@@ -7,8 +7,8 @@ final class ScalarKernels implements FloatKernels {
     private ScalarKernels() {}
 
     @Override
-    public void sigmoid(float[] x, float[] y, int n) {
-        for (int i = 0; i < n; i++) {
+    public void sigmoid(float[] x, float[] y, int from, int to) {
+        for (int i = from; i < to; i++) {
             float v = x[i];
             // exp(-|v|) never overflows; fold the sign afterwards
             float e = (float) Math.exp(-Math.abs(v));
@@ -18,8 +18,8 @@ final class ScalarKernels implements FloatKernels {
     }
 
     @Override
-    public void sigmoidBackward(float[] y, float[] gradY, float[] gradX, int n) {
-        for (int i = 0; i < n; i++) {
+    public void sigmoidBackward(float[] y, float[] gradY, float[] gradX, int from, int to) {
+        for (int i = from; i < to; i++) {
             float s = y[i];
             gradX[i] = s * (1f - s) * gradY[i];
         }

@@ -22,15 +22,15 @@ final class VectorKernels implements FloatKernels {
     private static final int MAGIC_BITS = Float.floatToRawIntBits(MAGIC);
 
     @Override
-    public void sigmoid(float[] x, float[] y, int n) {
-        int i = 0;
-        int upper = S.loopBound(n);
+    public void sigmoid(float[] x, float[] y, int from, int to) {
+        int i = from;
+        int upper = from + S.loopBound(to - from);
         for (; i < upper; i += L) {
             FloatVector v = FloatVector.fromArray(S, x, i);
             sigmoid(v).intoArray(y, i);
         }
-        if (i < n) {
-            VectorMask<Float> m = S.indexInRange(i, n);
+        if (i < to) {
+            VectorMask<Float> m = S.indexInRange(i, to);
             FloatVector v = FloatVector.fromArray(S, x, i, m);
             sigmoid(v).intoArray(y, i, m);
         }
@@ -74,15 +74,15 @@ final class VectorKernels implements FloatKernels {
     }
 
     @Override
-    public void sigmoidBackward(float[] y, float[] gradY, float[] gradX, int n) {
-        int i = 0;
-        int upper = S.loopBound(n);
+    public void sigmoidBackward(float[] y, float[] gradY, float[] gradX, int from, int to) {
+        int i = from;
+        int upper = from + S.loopBound(to - from);
         for (; i < upper; i += L) {
             FloatVector s = FloatVector.fromArray(S, y, i);
             FloatVector g = FloatVector.fromArray(S, gradY, i);
             s.mul(s.neg().add(1f)).mul(g).intoArray(gradX, i);
         }
-        for (; i < n; i++) {
+        for (; i < to; i++) {
             float s = y[i];
             gradX[i] = s * (1f - s) * gradY[i];
         }

@@ -114,6 +114,32 @@ class FloatGemmTest {
         }
     }
 
+    @Test
+    void splitElementwisePassesEqualTheSingleThreadedOnes() {
+        Random r = new Random(9);
+        BlasOps one = new BlasOps(BLAS.getInstance(), 1);
+        BlasOps two = new BlasOps(BLAS.getInstance(), 2);
+        Tensor m = random(r, 512, 130);
+        Tensor s1 = random(r, 1, 130).reshape(130);
+        Tensor s2 = s1.copy();
+        one.sumRows(m, 0.5, s1);
+        two.sumRows(m, 0.5, s2);
+        assertThat(s2.floats()).isEqualTo(s1.floats());
+        Tensor x = random(r, 1, 100_003).reshape(100_003);
+        Tensor y1 = random(r, 1, 100_003).reshape(100_003);
+        Tensor y2 = y1.copy();
+        one.axpy(-0.25, x, y1);
+        two.axpy(-0.25, x, y2);
+        assertThat(y2.floats()).isEqualTo(y1.floats());
+        int[] covered = new int[40_000];
+        two.parallelRange(covered.length, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                covered[i]++;
+            }
+        });
+        assertThat(covered).containsOnly(1);
+    }
+
     private static float[] random(Random r, int n) {
         float[] x = new float[n];
         for (int i = 0; i < n; i++) {

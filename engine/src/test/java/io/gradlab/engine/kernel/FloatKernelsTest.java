@@ -40,7 +40,7 @@ class FloatKernelsTest {
         x[n - 1] = -88.5f;
         for (FloatKernels k : all()) {
             float[] y = new float[n];
-            k.sigmoid(x, y, n);
+            k.sigmoid(x, y, 0, n);
             for (int i = 0; i < n; i++) {
                 double expected = 1 / (1 + Math.exp(-(double) x[i]));
                 assertThat((double) y[i]).as("%s sigmoid(%s)", k.name(), x[i]).isCloseTo(expected, within(2e-7));
@@ -61,7 +61,7 @@ class FloatKernelsTest {
         }
         for (FloatKernels k : all()) {
             float[] out = new float[y.length];
-            k.sigmoidBackward(y, g, out, y.length);
+            k.sigmoidBackward(y, g, out, 0, y.length);
             for (int i = 0; i < y.length; i++) {
                 assertThat(out[i]).isEqualTo(y[i] * (1f - y[i]) * g[i]);
             }
