@@ -41,6 +41,16 @@ public interface Layer {
         return List.of();
     }
 
+    /**
+     * Whether {@link #backward} returns the true derivative of {@link #forward} (the default). A layer
+     * that deliberately passes down something else, such as gradient normalisation (identity forward,
+     * standardised gradient backward) or a straight-through estimator, returns {@code false}; gradient
+     * checks then skip it ({@code gradlab gradcheck} reports it as SKIP) instead of failing it.
+     */
+    default boolean exactGradient() {
+        return true;
+    }
+
     /** The engine turns this off for the first layer, whose input gradient nobody reads. */
     default void setInputGradientRequired(boolean required) {}
 

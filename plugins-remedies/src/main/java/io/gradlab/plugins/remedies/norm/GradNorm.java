@@ -24,6 +24,12 @@ public final class GradNorm extends AbstractLayer {
         this.eps = eps;
     }
 
+    /** The gradient it passes down is deliberately not the derivative of its (identity) forward pass. */
+    @Override
+    public boolean exactGradient() {
+        return false;
+    }
+
     @Override
     protected int onBuild(int inputWidth, BuildContext ctx) {
         return inputWidth;
