@@ -27,9 +27,10 @@ import picocli.CommandLine.Option;
  * Exit code 1 when any component fails.
  */
 @Command(name = "gradcheck",
-        description = {"Gradient-check installed components against central differences in float64: every activation,",
-                "layer, normalizer and loss (built-in, plugin modules and plugin jars), with its default parameters.",
-                "Exit code 1 when any component fails; components that cannot be checked with their defaults are SKIPped."})
+        description = {"Gradient-check installed components against central differences in float64:",
+                "every activation, layer, normalizer and loss (built-in, plugin modules, plugin",
+                "jars) with its default parameters. Exit code 1 when any fails; a component",
+                "that cannot be checked with its defaults is reported as SKIP, with the reason."})
 final class GradcheckCommand implements Callable<Integer> {
     /** The exit code when a component fails its gradient check. */
     static final int FAILED = 1;
