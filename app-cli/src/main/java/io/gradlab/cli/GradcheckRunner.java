@@ -79,15 +79,15 @@ final class GradcheckRunner {
         } catch (RuntimeException | LinkageError e) {
             return cannotCreate(component, e);
         }
-        if (!probe.exactGradient()) {
-            return GradcheckResult.skip(component, "its backward pass is deliberately not the derivative of its forward pass"
-                    + " (Layer.exactGradient() is false), so there is no gradient to compare");
-        }
         try {
             probe.build(INPUT_WIDTH, TestContexts.f64());
         } catch (RuntimeException | LinkageError e) {
             return GradcheckResult.skip(component, "cannot be built for an input of width " + INPUT_WIDTH
                     + " with its default parameters: " + describe(e));
+        }
+        if (!probe.exactGradient()) {
+            return GradcheckResult.skip(component, "its backward pass deliberately rewrites the gradient"
+                    + " (it is not the derivative of its forward pass), so there is nothing to compare");
         }
         String settings = "input width " + INPUT_WIDTH + ", default parameters, modes TRAIN and EVAL";
         try {

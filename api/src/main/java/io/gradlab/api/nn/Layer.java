@@ -42,10 +42,9 @@ public interface Layer {
     }
 
     /**
-     * Whether {@link #backward} returns the true derivative of {@link #forward} (the default). A layer
-     * that deliberately passes down something else, such as gradient normalisation (identity forward,
-     * standardised gradient backward) or a straight-through estimator, returns {@code false}; gradient
-     * checks then skip it ({@code gradlab gradcheck} reports it as SKIP) instead of failing it.
+     * Whether {@link #backward} computes the true derivative of {@link #forward}. A layer that
+     * deliberately rewrites the gradient (gradient normalisation) says {@code false}, and gradient
+     * checks skip it instead of failing.
      */
     default boolean exactGradient() {
         return true;
