@@ -7,6 +7,7 @@ import io.gradlab.api.ComponentId;
 import io.gradlab.api.ComponentKind;
 import io.gradlab.api.GradlabException;
 import io.gradlab.api.GradlabException.Category;
+import io.gradlab.api.ParamsValidator;
 import io.gradlab.api.Suggestions;
 import io.gradlab.engine.registry.ComponentRegistry;
 import io.gradlab.engine.registry.RegisteredComponent;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -45,6 +47,11 @@ final class GradcheckCommand implements Callable<Integer> {
             description = "Only components of this kind: activation, layer, normalizer or loss.")
     ComponentKind kind;
 
+    @Option(names = "--param", paramLabel = "NAME=VALUE",
+            description = "A parameter of the components named with --id, instead of its default (repeatable),"
+                    + " e.g. --id rnn --param steps=2; VALUE is read as YAML: 0.1, true, relu, [64, 64].")
+    List<String> paramArgs = new ArrayList<>();
+
     @Option(names = "--json", description = "Print a JSON array, one object per component.")
     boolean json;
 
@@ -66,9 +73,20 @@ final class GradcheckCommand implements Callable<Integer> {
             throw new GradlabException(Category.USAGE, "--kind " + kind.label() + ": " + kind.plural()
                     + " have no gradient to check; gradcheck takes " + checkableLabels());
         }
+        Map<String, Object> params = ComponentParams.parse(paramArgs);
+        if (!params.isEmpty() && ids.isEmpty()) {
+            throw new GradlabException(Category.USAGE, "--param needs --id: parameters apply to the components named with --id"
+                    + " (without --id every component is checked with its declared defaults)");
+        }
         ComponentRegistry registry = host.registry();
         List<RegisteredComponent> components = select(registry);
-        GradcheckRunner runner = new GradcheckRunner(threshold);
+        if (!params.isEmpty()) {
+            for (RegisteredComponent component : components) {
+                // an unknown name or a bad value is the user's mistake (exit 3), not a reason to skip the component
+                ParamsValidator.validate(component.factory(), params, "--param");
+            }
+        }
+        GradcheckRunner runner = new GradcheckRunner(threshold, params);
         List<GradcheckResult> results = new ArrayList<>();
         for (RegisteredComponent component : components) {
             results.add(runner.check(component));

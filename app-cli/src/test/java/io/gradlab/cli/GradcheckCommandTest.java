@@ -177,6 +177,41 @@ class GradcheckCommandTest {
     }
 
     @Test
+    void parametersGivenWithParamReplaceTheDefaults() throws IOException {
+        Cli.Result skipped = Cli.run("--plugins-dir", plugins.toString(), "gradcheck", "--id", "needs-steps", "--json");
+        Cli.Result given = Cli.run("--plugins-dir", plugins.toString(), "gradcheck", "--id", "needs-steps", "--param", "steps=2", "--json");
+
+        assertThat(JSON.readTree(skipped.out()).get(0).get("verdict").asText()).isEqualTo("SKIP");
+        assertThat(given.code()).as(given.err()).isZero();
+        JsonNode c = JSON.readTree(given.out()).get(0);
+        assertThat(c.get("verdict").asText()).isEqualTo("PASS");
+        assertThat(c.get("settings").asText()).contains("parameters steps=2");
+
+        Cli.Result elu = Cli.run("gradcheck", "--id", "elu", "--param", "alpha=0.5", "--json");
+        assertThat(elu.code()).isZero();
+        assertThat(JSON.readTree(elu.out()).get(0).get("settings").asText()).contains("alpha=0.5");
+    }
+
+    @Test
+    void aBadParamIsTheUsersMistakeNotASkip() {
+        Cli.Result unknown = Cli.run("gradcheck", "--id", "sigmoid", "--param", "alpha=1");
+        assertThat(unknown.code()).isEqualTo(3);
+        assertThat(unknown.err()).startsWith("gradlab: ").contains("alpha").contains("--param");
+
+        Cli.Result outOfRange = Cli.run("gradcheck", "--id", "elu", "--param", "alpha=-1");
+        assertThat(outOfRange.code()).isEqualTo(3);
+        assertThat(outOfRange.err()).contains("alpha").contains("[0, 100]");
+
+        Cli.Result withoutId = Cli.run("gradcheck", "--param", "alpha=1");
+        assertThat(withoutId.code()).isEqualTo(2);
+        assertThat(withoutId.err()).contains("--param needs --id");
+
+        Cli.Result malformed = Cli.run("gradcheck", "--id", "elu", "--param", "alpha");
+        assertThat(malformed.code()).isEqualTo(2);
+        assertThat(malformed.err()).contains("expected NAME=VALUE");
+    }
+
+    @Test
     void aComponentThatThrowsFailsWithTheExceptionAndTheOthersAreStillChecked() throws IOException {
         Cli.Result r = Cli.run("--plugins-dir", plugins.toString(), "gradcheck", "--json", "--id", "broken-backward", "--id", "relu");
 
