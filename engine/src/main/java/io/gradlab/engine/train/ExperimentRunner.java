@@ -24,7 +24,10 @@ import io.gradlab.engine.nn.DefaultModelBuilder;
 import io.gradlab.engine.registry.ComponentRegistry;
 import io.gradlab.engine.spec.ExperimentSpec;
 import io.gradlab.engine.spec.SpecValidator;
+import io.gradlab.engine.spec.SpecLoader;
 import io.gradlab.engine.spec.SpecWriter;
+import io.gradlab.engine.weights.WeightFiles;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -71,26 +74,127 @@ public final class ExperimentRunner {
     public RunResult run(ExperimentSpec spec, RunOptions options, TrainingListener listener) {
         ExperimentSpec resolved = resolve(spec);
         Prepared prepared = prepare(resolved, options);
-        RunFolder folder = options.write() ? RunFolder.create(options.outDir(), resolved.name(), clock) : null;
-        long start = System.nanoTime();
-        List<EpochMetrics> history = new ArrayList<>();
-        String status = "completed";
-        String error = null;
+        if (!options.write()) {
+            return train(resolved, prepared, null, "", listener, null, List.of());
+        }
+        RunFolder folder = RunFolder.create(options.outDir(), resolved.name(), clock);
         try {
-            if (folder != null) {
-                folder.writeAtomically(RunFolder.SPEC, SpecWriter.toYaml(resolved));
-            }
-            TrainingSession session = new TrainingSession(prepared.parts(), listener, m -> {
+            String specText = SpecWriter.toYaml(resolved);
+            folder.writeAtomically(RunFolder.SPEC, specText);
+            ResumeInfo.of(resolved, options).write(folder.dir());
+            folder.lock();
+            return train(resolved, prepared, folder, sha256(specText), listener, null, List.of());
+        } finally {
+            folder.close();
+        }
+    }
+
+    /** {@link #resume(Path, Optional, TrainingListener)} with the data folder the run was started with. */
+    public RunResult resume(Path runDir, TrainingListener listener) {
+        return resume(runDir, Optional.empty(), listener);
+    }
+
+    /**
+     * Continues an interrupted run in its folder from its last checkpoint (from the first epoch when
+     * it has none), so that its metrics (apart from timing) and weights end up exactly as those of
+     * an uninterrupted run: the spec is read back from {@code spec.resolved.yaml}, the data loaded
+     * and the model built as before, {@code metrics.jsonl} cut back to the checkpoint's epoch, and
+     * the strategy replayed up to it (see {@link TrainingSession#resumeFrom}).
+     *
+     * @param dataDir a data folder replacing the one the run was started with ({@code --data})
+     * @throws GradlabException {@code USAGE} when the folder is not a run, is complete, ended in a way
+     *                          resuming would repeat, or uses a strategy that cannot resume; {@code DATA}
+     *                          when the checkpoint or metrics do not fit the spec
+     */
+    public RunResult resume(Path runDir, Optional<Path> dataDir, TrainingListener listener) {
+        requireNonNull(runDir, "runDir is null");
+        requireNonNull(dataDir, "dataDir is null");
+        Path dir = runDir.toAbsolutePath().normalize();
+        Path specFile = dir.resolve(RunFolder.SPEC);
+        if (!Files.isDirectory(dir)) {
+            throw new GradlabException(GradlabException.Category.USAGE, "no run folder at " + dir + ": give a folder that gradlab run created");
+        }
+        if (!Files.isRegularFile(specFile) || !Files.isRegularFile(dir.resolve(RunFolder.RUN_INFO))) {
+            throw new GradlabException(GradlabException.Category.USAGE, dir + " is not a resumable run folder (it has no "
+                    + RunFolder.SPEC + " and " + RunFolder.RUN_INFO + "): give a folder that gradlab run created");
+        }
+        Optional<String> status = RunFolders.status(dir);
+        if (status.isPresent() && status.get().equals("completed")) {
+            throw new GradlabException(GradlabException.Category.USAGE, "run " + dir + " is already complete (" + RunFolder.SUMMARY
+                    + " says completed): nothing to resume");
+        }
+        if (status.isPresent() && !status.get().equals("failed")) {
+            throw new GradlabException(GradlabException.Category.USAGE, "run " + dir + " ended with status " + status.get() + " ("
+                    + RunFolder.SUMMARY + "); resuming would repeat it: change the spec and start a new run");
+        }
+        ResumeInfo info = ResumeInfo.read(dir);
+        String specText;
+        try {
+            specText = Files.readString(specFile);
+        } catch (java.io.IOException e) {
+            throw new GradlabException(GradlabException.Category.IO, "cannot read " + specFile + ": " + e.getMessage(), e);
+        }
+        Optional<Checkpoint> checkpoint = Checkpoint.read(dir);
+        if (checkpoint.isPresent() && !checkpoint.get().specSha256().equals(sha256(specText))) {
+            throw new GradlabException(GradlabException.Category.DATA, specFile + " was changed after the checkpoint of epoch "
+                    + checkpoint.get().epoch() + " was written: restore it, or start a new run with the changed spec");
+        }
+        ExperimentSpec resolved = resolve(SpecLoader.parse(specText, specFile.toString(), info.specDir(), List.of()));
+        int lastEpoch = checkpoint.map(Checkpoint::epoch).orElse(0);
+        if (lastEpoch > resolved.training().epochs()) {
+            throw new GradlabException(GradlabException.Category.DATA, "the checkpoint in " + dir + " is at epoch " + lastEpoch
+                    + " but the run plans " + resolved.training().epochs() + " epochs: the run folder is damaged");
+        }
+        RunOptions options = new RunOptions(dir.getParent() == null ? dir : dir.getParent(), dataDir.or(info::dataDir), true);
+        Prepared prepared = prepare(resolved, options, lastEpoch == 0);
+        if (lastEpoch > 0 && !prepared.strategy().resumable()) {
+            throw new GradlabException(GradlabException.Category.USAGE, "run " + dir + " trains with the strategy '"
+                    + resolved.training().strategy().id() + "', which cannot resume from a checkpoint (it does not declare "
+                    + "TrainingStrategy.resumable()): start the run again with gradlab run");
+        }
+        RunFolder folder = RunFolder.open(dir);
+        try {
+            folder.lock();
+            MetricsLog.Recovered recovered = MetricsLog.recover(dir, lastEpoch);
+            LOG.info("resuming {} after epoch {} of {}{}", dir, lastEpoch, resolved.training().epochs(),
+                    recovered.rewritten() ? " (metrics.jsonl cut back to the checkpoint)" : "");
+            return train(resolved, prepared, folder, sha256(specText), listener, checkpoint.orElse(null), recovered.history());
+        } finally {
+            folder.close();
+        }
+    }
+
+    private RunResult train(ExperimentSpec resolved, Prepared prepared, RunFolder folder, String specSha, TrainingListener listener,
+                            Checkpoint resumeFrom, List<EpochMetrics> earlier) {
+        long start = System.nanoTime();
+        List<EpochMetrics> history = new ArrayList<>(earlier);
+        boolean checkpoints = folder != null && resolved.training().checkpoint();
+        String status;
+        String error;
+        try {
+            TrainingSession[] session = new TrainingSession[1];
+            session[0] = new TrainingSession(prepared.parts(), listener, m -> {
                 history.add(m);
                 if (folder != null) {
                     folder.appendMetrics(Json.line(Json.toMap(m)));
+                    if (checkpoints) {
+                        session[0].checkpoint(specSha).write(folder.dir());
+                    }
                 }
             });
+            if (resumeFrom != null) {
+                session[0].resumeFrom(resumeFrom);
+            }
             listener.onStart(new TrainingListener.RunInfo(resolved.name(), folder == null ? null : folder.dir(),
                     resolved.training().epochs(), (prepared.parts().train().size() + resolved.training().batchSize() - 1)
                             / resolved.training().batchSize(), prepared.parts().train().size(), ops.backend(), prepared.dataDescription()));
-            prepared.strategy().run(session);
-            return finish(folder, resolved, prepared, history, status, null, start);
+            prepared.strategy().run(session[0]);
+            if (session[0].pendingResume().isPresent()) {
+                throw new GradlabException(GradlabException.Category.DATA, "the strategy '" + resolved.training().strategy().id()
+                        + "' trained fewer epochs than the checkpoint's " + session[0].pendingResume().get().epoch()
+                        + " when replayed: it cannot resume this run; start it again with gradlab run");
+            }
+            return finish(folder, resolved, prepared, history, "completed", null, start);
         } catch (TrainingSession.DivergenceException e) {
             status = "diverged";
             error = e.getMessage();
@@ -107,10 +211,16 @@ public final class ExperimentRunner {
             error = String.valueOf(e.getMessage());
             finish(folder, resolved, prepared, history, status, error, start);
             throw e;
-        } finally {
-            if (folder != null) {
-                folder.close();
-            }
+        }
+    }
+
+    /** The SHA-256 of text (UTF-8) in lower-case hex. */
+    static String sha256(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
         }
     }
 
@@ -132,8 +242,17 @@ public final class ExperimentRunner {
     /** The loaded data, the built model and the other parts of a run, before any training. */
     public record Prepared(TrainingSession.Parts parts, TrainingStrategy strategy, String dataDescription, long parameterCount) {}
 
-    /** Loads data and builds every component of a resolved spec (no files are written). */
+    /** Loads data and builds every component of a resolved spec, with its initial weights (no files are written). */
     public Prepared prepare(ExperimentSpec spec, RunOptions options) {
+        return prepare(spec, options, true);
+    }
+
+    /**
+     * Loads data and builds every component of a resolved spec (no files are written).
+     *
+     * @param initialWeights whether to load {@code model.weights} (a resumed run takes its weights from its checkpoint)
+     */
+    public Prepared prepare(ExperimentSpec spec, RunOptions options, boolean initialWeights) {
         var training = spec.training();
         SeededRandom root = new SeededRandom(training.seed());
         DataSplits splits = registry.dataset(spec.data().source(), dataContext(spec, options, root.fork("data")), "data.source");
@@ -176,6 +295,9 @@ public final class ExperimentRunner {
         if (out != outputs) {
             throw new GradlabException(GradlabException.Category.SPEC, "the model ends with " + out + " outputs but the data needs "
                     + outputs + ": fix the architecture's output width");
+        }
+        if (initialWeights && spec.model().weights() != null) {
+            WeightFiles.load(model, spec.resolvePath(spec.model().weights()), "model.weights");
         }
         long count = countParameters(model);
         TrainingStrategy strategy = registry.trainingStrategy(training.strategy(), "training.strategy");

@@ -1,0 +1,88 @@
+package io.gradlab.engine.weights;
+
+import static java.util.Objects.requireNonNull;
+
+import io.gradlab.api.nn.Layer;
+import io.gradlab.api.nn.Parameter;
+import io.gradlab.api.tensor.Tensor;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Names every parameter and buffer of a model the way PyTorch names the state of an
+ * {@code nn.Sequential} held in an attribute {@code layers}: the model's layers are flattened into
+ * their positions, so an MLP {@code hidden1, act1, hidden2, act2, ..., output} gives
+ * {@code layers.0.weight}, {@code layers.0.bias}, {@code layers.2.weight}, ... (activations take an
+ * index and hold nothing, as {@code nn.Sigmoid} does). A nested container's layers are numbered
+ * under its own index ({@code layers.3.1.weight}). A model that is a single layer is index 0.
+ *
+ * <p>Parameters keep their own names ({@code weight}, {@code bias}); buffers are named
+ * {@code running_mean} and {@code running_var} for a {@code batch-norm} layer with two buffers
+ * (PyTorch's {@code BatchNorm1d} names) and {@code buffer0}, {@code buffer1}, ... otherwise.
+ */
+public final class ModelTensors {
+    /** The prefix of every name. */
+    public static final String ROOT = "layers";
+
+    private ModelTensors() {}
+
+    /** What a name stands for. */
+    public enum Kind {
+        PARAMETER,
+        BUFFER
+    }
+
+    /** One named tensor of a model. */
+    public record Named(String name, Kind kind, Layer layer, Tensor tensor) {
+        public Named {
+            requireNonNull(name, "name is null");
+            requireNonNull(kind, "kind is null");
+            requireNonNull(layer, "layer is null");
+            requireNonNull(tensor, "tensor is null");
+        }
+    }
+
+    /** Every parameter value and buffer of {@code model} by name, in layer order (parameters before buffers in each layer). */
+    public static Map<String, Named> of(Layer model) {
+        requireNonNull(model, "model is null");
+        Map<String, Named> out = new LinkedHashMap<>();
+        if (model.children().isEmpty()) {
+            add(model, ROOT + ".0", out);
+        } else {
+            add(model, ROOT, out);
+        }
+        return out;
+    }
+
+    /** The tensors of {@link #of} alone. */
+    public static Map<String, Tensor> tensors(Layer model) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        of(model).forEach((name, named) -> out.put(name, named.tensor()));
+        return out;
+    }
+
+    private static void add(Layer layer, String prefix, Map<String, Named> out) {
+        for (Parameter p : layer.parameters()) {
+            put(out, new Named(prefix + "." + p.name(), Kind.PARAMETER, layer, p.value()));
+        }
+        List<Tensor> buffers = layer.buffers();
+        boolean batchNorm = layer.type().equals("batch-norm") && buffers.size() == 2;
+        for (int i = 0; i < buffers.size(); i++) {
+            String name = batchNorm ? (i == 0 ? "running_mean" : "running_var") : "buffer" + i;
+            put(out, new Named(prefix + "." + name, Kind.BUFFER, layer, buffers.get(i)));
+        }
+        List<Layer> children = layer.children();
+        for (int i = 0; i < children.size(); i++) {
+            add(children.get(i), prefix + "." + i, out);
+        }
+    }
+
+    private static void put(Map<String, Named> out, Named named) {
+        Named previous = out.putIfAbsent(named.name(), named);
+        if (previous != null) {
+            throw new IllegalStateException("two tensors of the model are both named '" + named.name() + "' (layers '"
+                    + previous.layer().name() + "' and '" + named.layer().name() + "'): give each parameter of a layer its own name");
+        }
+    }
+}
