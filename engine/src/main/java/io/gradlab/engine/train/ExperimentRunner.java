@@ -164,6 +164,39 @@ public final class ExperimentRunner {
         }
     }
 
+    /**
+     * Rebuilds the model of a run folder with the weights of its last checkpoint (the final weights
+     * of a completed run), its data loaded as for training: for predictions and exports.
+     *
+     * @throws GradlabException {@code USAGE} when the folder is not a run or has no checkpoint
+     */
+    public Restored restore(Path runDir, Optional<Path> dataDir) {
+        Path dir = runDir.toAbsolutePath().normalize();
+        Path specFile = dir.resolve(RunFolder.SPEC);
+        if (!Files.isRegularFile(specFile) || !Files.isRegularFile(dir.resolve(RunFolder.RUN_INFO))) {
+            throw new GradlabException(GradlabException.Category.USAGE, dir + " is not a run folder (it has no " + RunFolder.SPEC
+                    + " and " + RunFolder.RUN_INFO + "): give a folder that gradlab run created");
+        }
+        Checkpoint checkpoint = Checkpoint.read(dir).orElseThrow(() -> new GradlabException(GradlabException.Category.USAGE,
+                "run " + dir + " has no " + RunFolder.CHECKPOINT + ": it ran with training.checkpoint: false or ended before its"
+                        + " first epoch; run it again with checkpoints on"));
+        ResumeInfo info = ResumeInfo.read(dir);
+        ExperimentSpec resolved;
+        try {
+            resolved = resolve(SpecLoader.parse(Files.readString(specFile), specFile.toString(), info.specDir(), List.of()));
+        } catch (java.io.IOException e) {
+            throw new GradlabException(GradlabException.Category.IO, "cannot read " + specFile + ": " + e.getMessage(), e);
+        }
+        Prepared prepared = prepare(resolved, new RunOptions(dir.getParent() == null ? dir : dir.getParent(), dataDir.or(info::dataDir), false),
+                false);
+        io.gradlab.engine.weights.ModelTensors.copyInto(prepared.parts().model(), checkpoint.model(),
+                "the checkpoint of " + dir.getFileName() + " (epoch " + checkpoint.epoch() + ")");
+        return new Restored(resolved, prepared, checkpoint.epoch());
+    }
+
+    /** A run's model with the weights of its checkpoint at {@code epoch}. */
+    public record Restored(ExperimentSpec spec, Prepared prepared, int epoch) {}
+
     private RunResult train(ExperimentSpec resolved, Prepared prepared, RunFolder folder, String specSha, TrainingListener listener,
                             Checkpoint resumeFrom, List<EpochMetrics> earlier) {
         long start = System.nanoTime();

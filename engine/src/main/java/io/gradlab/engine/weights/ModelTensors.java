@@ -62,6 +62,30 @@ public final class ModelTensors {
         return out;
     }
 
+    /**
+     * Copies {@code tensors} (exactly the model's names, shapes and types, as a checkpoint holds
+     * them) into the model; nothing is copied unless all match.
+     *
+     * @param what names the tensors' origin in messages ({@code the checkpoint of run-x})
+     */
+    public static void copyInto(Layer model, Map<String, Tensor> tensors, String what) {
+        Map<String, Tensor> current = tensors(model);
+        if (!current.keySet().equals(tensors.keySet())) {
+            throw new io.gradlab.api.GradlabException(io.gradlab.api.GradlabException.Category.DATA, what + " holds the tensors "
+                    + tensors.keySet() + " but the model built from the spec has " + current.keySet()
+                    + " (a strategy that changes the model while training makes such runs)");
+        }
+        for (Map.Entry<String, Tensor> e : current.entrySet()) {
+            Tensor saved = tensors.get(e.getKey());
+            if (saved.dtype() != e.getValue().dtype() || !saved.sameShape(e.getValue())) {
+                throw new io.gradlab.api.GradlabException(io.gradlab.api.GradlabException.Category.DATA, what + ": tensor '" + e.getKey()
+                        + "' is " + saved.dtype() + java.util.Arrays.toString(saved.shape()) + " but the model needs "
+                        + e.getValue().dtype() + java.util.Arrays.toString(e.getValue().shape()));
+            }
+        }
+        current.forEach((name, t) -> t.copyFrom(tensors.get(name)));
+    }
+
     private static void add(Layer layer, String prefix, Map<String, Named> out) {
         for (Parameter p : layer.parameters()) {
             put(out, new Named(prefix + "." + p.name(), Kind.PARAMETER, layer, p.value()));
