@@ -10,7 +10,7 @@ import io.gradlab.api.nn.Mode;
 import io.gradlab.api.tensor.DType;
 import io.gradlab.api.tensor.Tensor;
 import io.gradlab.engine.kernel.BlasOps;
-import io.gradlab.engine.kernel.SeededRandom;
+import io.gradlab.api.tensor.SeededRandom;
 import io.gradlab.engine.nn.ActivationLayer;
 import io.gradlab.engine.nn.DefaultBuildContext;
 import io.gradlab.engine.nn.Dense;
