@@ -63,6 +63,8 @@ public final class Main implements Callable<Integer> {
             return commandLine(host).execute(args);
         } catch (RuntimeException | LinkageError e) {
             return Errors.report(e, host.console());
+        } catch (OutOfMemoryError e) {
+            return Errors.outOfMemory(e, host.console());
         } finally {
             logging.close();
             out.flush();

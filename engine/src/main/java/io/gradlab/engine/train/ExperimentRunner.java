@@ -204,8 +204,8 @@ public final class ExperimentRunner {
         boolean checkpoints = folder != null && resolved.training().checkpoint();
         String status;
         String error;
+        TrainingSession[] session = new TrainingSession[1];
         try {
-            TrainingSession[] session = new TrainingSession[1];
             session[0] = new TrainingSession(prepared.parts(), listener, m -> {
                 history.add(m);
                 if (folder != null) {
@@ -240,6 +240,9 @@ public final class ExperimentRunner {
             throw new GradlabException(GradlabException.Category.NUMERIC, e.getMessage()
                     + (result.runDir() == null ? "" : " (the run folder " + result.runDir() + " keeps everything written so far)"), e);
         } catch (RuntimeException e) {
+            if (session[0] != null && session[0].pendingResume().isPresent()) {
+                throw e; // the checkpoint could not be loaded: the run folder stays as it was
+            }
             status = "failed";
             error = String.valueOf(e.getMessage());
             finish(folder, resolved, prepared, history, status, error, start);

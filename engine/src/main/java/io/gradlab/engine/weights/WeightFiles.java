@@ -68,7 +68,13 @@ public final class WeightFiles {
 
     /** Loads a safetensors file into {@code model}; {@code where} names the setting in messages ({@code model.weights}). */
     public static void load(Layer model, Path file, String where) {
-        load(model, SafeTensors.read(file), where);
+        SafeTensors.Contents contents;
+        try {
+            contents = SafeTensors.read(file);
+        } catch (GradlabException e) {
+            throw new GradlabException(e.category(), where + ": " + e.getMessage(), e);
+        }
+        load(model, contents, where);
     }
 
     /**
