@@ -158,4 +158,14 @@ class ReliabilityCommandsTest {
         assertThat(none.code()).isEqualTo(2);
         assertThat(none.errLines()).singleElement().asString().contains("does not exist");
     }
+
+    @Test
+    void runningOutOfMemoryIsOneLineWithTheHeapSizeAndTheFix() {
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream stream = new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8);
+        int code = Errors.outOfMemory(new OutOfMemoryError("Java heap space"), new Console(System.out, stream, false, false));
+        assertThat(code).isEqualTo(70);
+        assertThat(err.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList()).singleElement().asString()
+                .startsWith("gradlab: out of memory (Java heap space, a Java heap of ").contains("JAVA_OPTS=-Xmx8g");
+    }
 }
