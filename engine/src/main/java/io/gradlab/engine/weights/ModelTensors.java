@@ -17,7 +17,9 @@ import java.util.Map;
  * index and hold nothing, as {@code nn.Sigmoid} does). A nested container's layers are numbered
  * under its own index ({@code layers.3.1.weight}). A model that is a single layer is index 0.
  *
- * <p>Parameters keep their own names ({@code weight}, {@code bias}); buffers are named
+ * <p>Parameters keep their own names ({@code weight}, {@code bias}), except that the scale and shift
+ * of a normalization layer ({@link Parameter.Role#SCALE}, {@link Parameter.Role#SHIFT}) are named
+ * {@code weight} and {@code bias}, as in PyTorch's normalization layers; buffers are named
  * {@code running_mean} and {@code running_var} for a {@code batch-norm} layer with two buffers
  * (PyTorch's {@code BatchNorm1d} names) and {@code buffer0}, {@code buffer1}, ... otherwise.
  */
@@ -88,7 +90,7 @@ public final class ModelTensors {
 
     private static void add(Layer layer, String prefix, Map<String, Named> out) {
         for (Parameter p : layer.parameters()) {
-            put(out, new Named(prefix + "." + p.name(), Kind.PARAMETER, layer, p.value()));
+            put(out, new Named(prefix + "." + torchName(p), Kind.PARAMETER, layer, p.value()));
         }
         List<Tensor> buffers = layer.buffers();
         boolean batchNorm = layer.type().equals("batch-norm") && buffers.size() == 2;
@@ -100,6 +102,14 @@ public final class ModelTensors {
         for (int i = 0; i < children.size(); i++) {
             add(children.get(i), prefix + "." + i, out);
         }
+    }
+
+    private static String torchName(Parameter p) {
+        return switch (p.role()) {
+            case SCALE -> "weight";
+            case SHIFT -> "bias";
+            default -> p.name();
+        };
     }
 
     private static void put(Map<String, Named> out, Named named) {
