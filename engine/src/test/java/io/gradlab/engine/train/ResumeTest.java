@@ -223,4 +223,17 @@ class ResumeTest {
         assertThat(run.resolve(RunFolder.CHECKPOINT)).doesNotExist();
         assertThat(Files.readAllLines(run.resolve(RunFolder.METRICS))).hasSize(2);
     }
+
+    @Test
+    void aRunKilledAfterItsLastCheckpointOnlyWritesItsSummary(@TempDir Path dir) throws Exception {
+        Path spec = TinyRuns.writeSpec(dir.resolve("spec"), 2, "");
+        Path full = run(spec, dir.resolve("a"), TrainingListener.NONE);
+        Path copy = Files.createDirectories(dir.resolve("b").resolve(full.getFileName()));
+        for (String f : List.of(RunFolder.SPEC, RunFolder.RUN_INFO, RunFolder.METRICS, RunFolder.CHECKPOINT)) {
+            Files.copy(full.resolve(f), copy.resolve(f));
+        }
+        RunResult result = runner().resume(copy, TrainingListener.NONE);
+        assertThat(result.history()).hasSize(2);
+        assertSameRun(copy, full);
+    }
 }
