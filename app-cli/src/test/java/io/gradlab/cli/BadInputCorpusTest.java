@@ -289,7 +289,7 @@ class BadInputCorpusTest {
                 Arguments.of("edited spec", (Consumer<Path>) run -> append(run.resolve(RunFolder.SPEC), "# edited\n"), 4,
                         "was changed after the checkpoint of epoch 1"),
                 Arguments.of("no run.json", (Consumer<Path>) run -> delete(run.resolve(RunFolder.RUN_INFO)), 2,
-                        "is not a resumable run folder"));
+                        "is not a run folder"));
     }
 
     @ParameterizedTest(name = "{0}")

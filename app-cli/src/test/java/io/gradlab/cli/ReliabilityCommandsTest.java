@@ -84,7 +84,7 @@ class ReliabilityCommandsTest {
         assertThat(set.errLines()).singleElement().asString().contains("--set and --epochs cannot change it");
         Cli.Result notARun = Cli.run("run", "--resume", dir.toString());
         assertThat(notARun.code()).isEqualTo(2);
-        assertThat(notARun.errLines()).singleElement().asString().contains("is not a resumable run folder");
+        assertThat(notARun.errLines()).singleElement().asString().contains("is not a run folder");
     }
 
     @Test

@@ -24,10 +24,9 @@ import io.gradlab.engine.nn.DefaultModelBuilder;
 import io.gradlab.engine.registry.ComponentRegistry;
 import io.gradlab.engine.spec.ExperimentSpec;
 import io.gradlab.engine.spec.SpecValidator;
-import io.gradlab.engine.spec.SpecLoader;
 import io.gradlab.engine.spec.SpecWriter;
+import io.gradlab.engine.weights.ModelTensors;
 import io.gradlab.engine.weights.WeightFiles;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -83,7 +82,7 @@ public final class ExperimentRunner {
             folder.writeAtomically(RunFolder.SPEC, specText);
             ResumeInfo.of(resolved, options).write(folder.dir());
             folder.lock();
-            return train(resolved, prepared, folder, sha256(specText), listener, null, List.of());
+            return train(resolved, prepared, folder, StoredRun.sha256(specText), listener, null, List.of());
         } finally {
             folder.close();
         }
@@ -107,17 +106,9 @@ public final class ExperimentRunner {
      *                          when the checkpoint or metrics do not fit the spec
      */
     public RunResult resume(Path runDir, Optional<Path> dataDir, TrainingListener listener) {
-        requireNonNull(runDir, "runDir is null");
         requireNonNull(dataDir, "dataDir is null");
-        Path dir = runDir.toAbsolutePath().normalize();
-        Path specFile = dir.resolve(RunFolder.SPEC);
-        if (!Files.isDirectory(dir)) {
-            throw new GradlabException(GradlabException.Category.USAGE, "no run folder at " + dir + ": give a folder that gradlab run created");
-        }
-        if (!Files.isRegularFile(specFile) || !Files.isRegularFile(dir.resolve(RunFolder.RUN_INFO))) {
-            throw new GradlabException(GradlabException.Category.USAGE, dir + " is not a resumable run folder (it has no "
-                    + RunFolder.SPEC + " and " + RunFolder.RUN_INFO + "): give a folder that gradlab run created");
-        }
+        StoredRun stored = StoredRun.read(runDir);
+        Path dir = stored.dir();
         Optional<String> status = RunFolders.status(dir);
         if (status.isPresent() && status.get().equals("completed")) {
             throw new GradlabException(GradlabException.Category.USAGE, "run " + dir + " is already complete (" + RunFolder.SUMMARY
@@ -127,26 +118,18 @@ public final class ExperimentRunner {
             throw new GradlabException(GradlabException.Category.USAGE, "run " + dir + " ended with status " + status.get() + " ("
                     + RunFolder.SUMMARY + "); resuming would repeat it: change the spec and start a new run");
         }
-        ResumeInfo info = ResumeInfo.read(dir);
-        String specText;
-        try {
-            specText = Files.readString(specFile);
-        } catch (java.io.IOException e) {
-            throw new GradlabException(GradlabException.Category.IO, "cannot read " + specFile + ": " + e.getMessage(), e);
+        Optional<Checkpoint> checkpoint = stored.checkpoint();
+        if (checkpoint.isPresent() && !checkpoint.get().specSha256().equals(stored.specSha256())) {
+            throw new GradlabException(GradlabException.Category.DATA, dir.resolve(RunFolder.SPEC) + " was changed after the checkpoint of"
+                    + " epoch " + checkpoint.get().epoch() + " was written: restore it, or start a new run with the changed spec");
         }
-        Optional<Checkpoint> checkpoint = Checkpoint.read(dir);
-        if (checkpoint.isPresent() && !checkpoint.get().specSha256().equals(sha256(specText))) {
-            throw new GradlabException(GradlabException.Category.DATA, specFile + " was changed after the checkpoint of epoch "
-                    + checkpoint.get().epoch() + " was written: restore it, or start a new run with the changed spec");
-        }
-        ExperimentSpec resolved = resolve(SpecLoader.parse(specText, specFile.toString(), info.specDir(), List.of()));
+        ExperimentSpec resolved = resolve(stored.spec());
         int lastEpoch = checkpoint.map(Checkpoint::epoch).orElse(0);
         if (lastEpoch > resolved.training().epochs()) {
             throw new GradlabException(GradlabException.Category.DATA, "the checkpoint in " + dir + " is at epoch " + lastEpoch
                     + " but the run plans " + resolved.training().epochs() + " epochs: the run folder is damaged");
         }
-        RunOptions options = new RunOptions(dir.getParent() == null ? dir : dir.getParent(), dataDir.or(info::dataDir), true);
-        Prepared prepared = prepare(resolved, options, lastEpoch == 0);
+        Prepared prepared = prepare(resolved, stored.options(dataDir, true), lastEpoch == 0);
         if (lastEpoch > 0 && !prepared.strategy().resumable()) {
             throw new GradlabException(GradlabException.Category.USAGE, "run " + dir + " trains with the strategy '"
                     + resolved.training().strategy().id() + "', which cannot resume from a checkpoint (it does not declare "
@@ -158,7 +141,7 @@ public final class ExperimentRunner {
             MetricsLog.Recovered recovered = MetricsLog.recover(dir, lastEpoch);
             LOG.info("resuming {} after epoch {} of {}{}", dir, lastEpoch, resolved.training().epochs(),
                     recovered.rewritten() ? " (metrics.jsonl cut back to the checkpoint)" : "");
-            return train(resolved, prepared, folder, sha256(specText), listener, checkpoint.orElse(null), recovered.history());
+            return train(resolved, prepared, folder, stored.specSha256(), listener, checkpoint.orElse(null), recovered.history());
         } finally {
             folder.close();
         }
@@ -171,26 +154,15 @@ public final class ExperimentRunner {
      * @throws GradlabException {@code USAGE} when the folder is not a run or has no checkpoint
      */
     public Restored restore(Path runDir, Optional<Path> dataDir) {
-        Path dir = runDir.toAbsolutePath().normalize();
-        Path specFile = dir.resolve(RunFolder.SPEC);
-        if (!Files.isRegularFile(specFile) || !Files.isRegularFile(dir.resolve(RunFolder.RUN_INFO))) {
-            throw new GradlabException(GradlabException.Category.USAGE, dir + " is not a run folder (it has no " + RunFolder.SPEC
-                    + " and " + RunFolder.RUN_INFO + "): give a folder that gradlab run created");
-        }
-        Checkpoint checkpoint = Checkpoint.read(dir).orElseThrow(() -> new GradlabException(GradlabException.Category.USAGE,
-                "run " + dir + " has no " + RunFolder.CHECKPOINT + ": it ran with training.checkpoint: false or ended before its"
-                        + " first epoch; run it again with checkpoints on"));
-        ResumeInfo info = ResumeInfo.read(dir);
-        ExperimentSpec resolved;
-        try {
-            resolved = resolve(SpecLoader.parse(Files.readString(specFile), specFile.toString(), info.specDir(), List.of()));
-        } catch (java.io.IOException e) {
-            throw new GradlabException(GradlabException.Category.IO, "cannot read " + specFile + ": " + e.getMessage(), e);
-        }
-        Prepared prepared = prepare(resolved, new RunOptions(dir.getParent() == null ? dir : dir.getParent(), dataDir.or(info::dataDir), false),
-                false);
-        io.gradlab.engine.weights.ModelTensors.copyInto(prepared.parts().model(), checkpoint.model(),
-                "the checkpoint of " + dir.getFileName() + " (epoch " + checkpoint.epoch() + ")");
+        requireNonNull(dataDir, "dataDir is null");
+        StoredRun stored = StoredRun.read(runDir);
+        Checkpoint checkpoint = stored.checkpoint().orElseThrow(() -> new GradlabException(GradlabException.Category.USAGE,
+                "run " + stored.dir() + " has no " + RunFolder.CHECKPOINT + ": it ran with training.checkpoint: false or ended before"
+                        + " its first epoch; run it again with checkpoints on"));
+        ExperimentSpec resolved = resolve(stored.spec());
+        Prepared prepared = prepare(resolved, stored.options(dataDir, false), false);
+        ModelTensors.copyInto(prepared.parts().model(), checkpoint.model(),
+                "the checkpoint of " + stored.dir().getFileName() + " (epoch " + checkpoint.epoch() + ")");
         return new Restored(resolved, prepared, checkpoint.epoch());
     }
 
@@ -247,16 +219,6 @@ public final class ExperimentRunner {
             error = String.valueOf(e.getMessage());
             finish(folder, resolved, prepared, history, status, error, start);
             throw e;
-        }
-    }
-
-    /** The SHA-256 of text (UTF-8) in lower-case hex. */
-    static String sha256(String text) {
-        try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no SHA-256", e);
         }
     }
 

@@ -183,7 +183,7 @@ class ResumeTest {
 
         assertThatThrownBy(() -> runner().resume(dir.resolve("spec"), TrainingListener.NONE))
                 .isInstanceOf(GradlabException.class)
-                .hasMessageContaining("is not a resumable run folder");
+                .hasMessageContaining("is not a run folder");
     }
 
     @Test
