@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
         synopsisSubcommandLabel = "COMMAND",
         commandListHeading = "%nCommands:%n",
         footer = {"", "Run 'gradlab help COMMAND' or 'gradlab COMMAND --help' for the options of a command.",
-                  "Exit codes: 0 ok, 2 usage, 3 spec or component, 4 data, 5 plugin, 6 numeric (diverged), 7 I/O, 70 internal."})
+                  "Exit codes: 0 ok, 1 a gradient check failed, 2 usage, 3 spec or component, 4 data, 5 plugin, 6 numeric (diverged), 7 I/O, 70 internal."})
 public final class Main implements Callable<Integer> {
     @Mixin
     final GlobalOptions options;
@@ -64,6 +64,8 @@ public final class Main implements Callable<Integer> {
             return commandLine(host).execute(args);
         } catch (RuntimeException | LinkageError e) {
             return Errors.report(e, host.console());
+        } catch (OutOfMemoryError e) {
+            return Errors.outOfMemory(e, host.console());
         } finally {
             logging.close();
             out.flush();
@@ -78,6 +80,8 @@ public final class Main implements Callable<Integer> {
                 .addSubcommand(new RunCommand(host))
                 .addSubcommand(new GradcheckCommand(host))
                 .addSubcommand(new StudyCommand(host))
+                .addSubcommand(new ExportCommand(host))
+                .addSubcommand(new PredictCommand(host))
                 .addSubcommand(new BenchCommand(host))
                 .addSubcommand("help", new CommandLine.HelpCommand());
         addHelpOptions(cl);
