@@ -14,6 +14,7 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorKernels implements FloatKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    private static final VectorSpecies<Integer> IS = IntVector.SPECIES_PREFERRED;
     private static final int BLOCK = 1024;
     private static final float LOG2E = 1.44269504088896341f;
     private static final float LN2_HI = 0.693359375f;
@@ -23,11 +24,46 @@ final class VectorKernels implements FloatKernels {
 
     @Override
     public void sigmoid(float[] x, float[] y, int from, int to) {
+        // the whole computation is written out in the loop: C2 keeps vectors in registers only within
+        // one compiled method, and would not inline a helper it had already compiled large (the vectors
+        // crossing the call would then be boxed, several times slower and allocating)
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        FloatVector magic = FloatVector.broadcast(S, MAGIC);
+        IntVector bias = IntVector.broadcast(IS, 127);
+        IntVector mantissa = IntVector.broadcast(IS, 1 << 23);
+        IntVector magicInt = IntVector.broadcast(IS, MAGIC_BITS);
+        FloatVector lo = FloatVector.broadcast(S, -87f);
+        FloatVector log2e = FloatVector.broadcast(S, LOG2E);
+        FloatVector ln2hi = FloatVector.broadcast(S, -LN2_HI);
+        FloatVector ln2lo = FloatVector.broadcast(S, -LN2_LO);
+        FloatVector p0 = FloatVector.broadcast(S, 1.9875691500e-4f);
+        FloatVector p1 = FloatVector.broadcast(S, 1.3981999507e-3f);
+        FloatVector p2 = FloatVector.broadcast(S, 8.3334519073e-3f);
+        FloatVector p3 = FloatVector.broadcast(S, 4.1665795894e-2f);
+        FloatVector p4 = FloatVector.broadcast(S, 1.6666665459e-1f);
+        FloatVector p5 = FloatVector.broadcast(S, 5.0000001201e-1f);
+        FloatVector zero = FloatVector.zero(S);
         int i = from;
         int upper = from + S.loopBound(to - from);
         for (; i < upper; i += L) {
             FloatVector v = FloatVector.fromArray(S, x, i);
-            sigmoid(v).intoArray(y, i);
+            FloatVector nx = v.abs().neg();
+            FloatVector xc = nx.max(lo);
+            FloatVector k = xc.fma(log2e, magic);
+            FloatVector nf = k.sub(magic);
+            IntVector n = k.reinterpretAsInts().sub(magicInt);
+            FloatVector r = nf.fma(ln2hi, xc);
+            r = nf.fma(ln2lo, r);
+            FloatVector p = p0.fma(r, p1);
+            p = p.fma(r, p2);
+            p = p.fma(r, p3);
+            p = p.fma(r, p4);
+            p = p.fma(r, p5);
+            FloatVector er = p.fma(r.mul(r), r).add(one);
+            FloatVector e = er.mul(n.add(bias).mul(mantissa).reinterpretAsFloats());
+            e = e.blend(nx, nx.test(VectorOperators.IS_NAN));
+            FloatVector s = one.div(e.add(one));
+            s.blend(one.sub(s), v.compare(VectorOperators.LT, zero)).intoArray(y, i);
         }
         if (i < to) {
             VectorMask<Float> m = S.indexInRange(i, to);
@@ -56,7 +92,7 @@ final class VectorKernels implements FloatKernels {
         FloatVector xc = x.max(-87f);
         // round x / ln2 to the nearest integer n: adding 1.5 * 2^23 leaves n in the low mantissa bits
         // (the Vector API's float-int conversions are not compiled to vector instructions on JDK 17)
-        FloatVector k = xc.mul(LOG2E).add(MAGIC);
+        FloatVector k = xc.fma(FloatVector.broadcast(S, LOG2E), FloatVector.broadcast(S, MAGIC));
         FloatVector nf = k.sub(MAGIC);
         IntVector n = k.reinterpretAsInts().sub(MAGIC_BITS);
         FloatVector r = nf.fma(FloatVector.broadcast(S, -LN2_HI), xc);
@@ -67,7 +103,7 @@ final class VectorKernels implements FloatKernels {
         p = p.fma(r, FloatVector.broadcast(S, 4.1665795894e-2f));
         p = p.fma(r, FloatVector.broadcast(S, 1.6666665459e-1f));
         p = p.fma(r, FloatVector.broadcast(S, 5.0000001201e-1f));
-        FloatVector er = p.mul(r.mul(r)).add(r).add(1f);
+        FloatVector er = p.fma(r.mul(r), r).add(1f); // the same operations as the loop in sigmoid(float[], ...)
         FloatVector scale = n.add(127).mul(1 << 23).reinterpretAsFloats(); // (n + 127) << 23, in [1, 254] << 23
         FloatVector result = er.mul(scale);
         return result.blend(x, x.test(VectorOperators.IS_NAN));
