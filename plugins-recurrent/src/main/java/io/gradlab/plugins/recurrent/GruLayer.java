@@ -23,14 +23,15 @@ public final class GruLayer extends RecurrentLayer {
         return List.of("r", "z", "n");
     }
 
+    @Override
+    protected boolean recurrentGradientIsInputGradient() {
+        return false;
+    }
+
     /** Saved per step: r, z, n (activated) and W_hn h_{t-1} + b_hn. */
     @Override
     protected int savedWidth() {
         return 4 * hidden;
-    }
-
-    private static double sigmoid(double x) {
-        return 1 / (1 + Math.exp(-x));
     }
 
     @Override
@@ -48,10 +49,10 @@ public final class GruLayer extends RecurrentLayer {
             int r = b * gw;
             int o = b * sw;
             for (int j = 0; j < n; j++) {
-                double rg = sigmoid(xp.get(x + j) + hp.get(r + j));
-                double zg = sigmoid(xp.get(x + n + j) + hp.get(r + n + j));
+                double rg = Functions.sigmoid(xp.get(x + j) + hp.get(r + j));
+                double zg = Functions.sigmoid(xp.get(x + n + j) + hp.get(r + n + j));
                 double hn = hp.get(r + 2 * n + j);
-                double ng = Math.tanh(xp.get(x + 2 * n + j) + rg * hn);
+                double ng = Functions.tanh(xp.get(x + 2 * n + j) + rg * hn);
                 s.set(o + j, rg);
                 s.set(o + n + j, zg);
                 s.set(o + 2 * n + j, ng);

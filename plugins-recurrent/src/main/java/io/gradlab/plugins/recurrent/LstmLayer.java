@@ -53,10 +53,6 @@ public final class LstmLayer extends RecurrentLayer {
         return true;
     }
 
-    private static double sigmoid(double x) {
-        return 1 / (1 + Math.exp(-x));
-    }
-
     @Override
     protected void stepForward(Workspace w, int t) {
         Tensor h = w.hs[t + 1];
@@ -72,13 +68,13 @@ public final class LstmLayer extends RecurrentLayer {
             int r = b * gw;
             int o = b * sw;
             for (int j = 0; j < n; j++) {
-                double ig = sigmoid(xp.get(x + j) + hp.get(r + j));
-                double fg = sigmoid(xp.get(x + n + j) + hp.get(r + n + j));
-                double gg = Math.tanh(xp.get(x + 2 * n + j) + hp.get(r + 2 * n + j));
-                double og = sigmoid(xp.get(x + 3 * n + j) + hp.get(r + 3 * n + j));
+                double ig = Functions.sigmoid(xp.get(x + j) + hp.get(r + j));
+                double fg = Functions.sigmoid(xp.get(x + n + j) + hp.get(r + n + j));
+                double gg = Functions.tanh(xp.get(x + 2 * n + j) + hp.get(r + 2 * n + j));
+                double og = Functions.sigmoid(xp.get(x + 3 * n + j) + hp.get(r + 3 * n + j));
                 double cPrev = prev == null ? 0 : prev.get(o + 4 * n + j);
                 double c = fg * cPrev + ig * gg;
-                double tc = Math.tanh(c);
+                double tc = Functions.tanh(c);
                 s.set(o + j, ig);
                 s.set(o + n + j, fg);
                 s.set(o + 2 * n + j, gg);

@@ -167,6 +167,14 @@ public abstract class RecurrentLayer extends AbstractLayer {
     /** Width of the per-step saved values a cell needs for its backward pass. */
     protected abstract int savedWidth();
 
+    /**
+     * Whether the gradient of the recurrent pre-activations equals that of the input pre-activations
+     * (true for RNN and LSTM, where both enter the same sum; false for the GRU's reset-gated n).
+     */
+    protected boolean recurrentGradientIsInputGradient() {
+        return true;
+    }
+
     /** Whether the cell carries a second state (LSTM: c) whose gradient flows between steps. */
     protected boolean hasCellState() {
         return false;
@@ -209,6 +217,9 @@ public abstract class RecurrentLayer extends AbstractLayer {
                 ops.gemm(false, true, 1.0, w.hs[t], weightHh.value(), 0.0, w.hp);
             }
             ops.addRowVector(w.hp, biasHh.value());
+            if (t > 0) {
+                scatterRows(w.hs[t], w.hPrev, t);
+            }
             stepForward(w, t);
             if (!checked) {
                 NonFiniteEvent event = checkState(w, t);
@@ -279,10 +290,11 @@ public abstract class RecurrentLayer extends AbstractLayer {
                 noteNonFinite(new NonFiniteEvent(name(), "backward", t, steps, "gradient dL/dh_t", bad < 0 ? norm : dh.get(bad)), false);
             }
             stepBackward(w, t, dh, dhPrev);
-            ops.sumRows(w.dhp, 1.0, biasHh.grad());
+            if (w.dhpAll != w.dxp) {
+                scatterRows(w.dhp, w.dhpAll, t);
+            }
             boolean cut = k > 0 && (steps - t) % k == 0;
             if (t > 0) {
-                ops.gemm(true, false, 1.0, w.dhp, w.hs[t], 1.0, weightHh.grad());
                 if (!cut) {
                     ops.gemm(false, false, 1.0, w.dhp, weightHh.value(), 1.0, dhPrev);
                     Tensor swap = dh;
@@ -294,6 +306,9 @@ public abstract class RecurrentLayer extends AbstractLayer {
                 }
             }
         }
+        // all steps at once: dW_hh += sum_t dhp_t^T h_{t-1}, db_hh += sum_t dhp_t
+        ops.gemm(true, false, 1.0, w.dhpAll, w.hPrev, 1.0, weightHh.grad());
+        ops.sumRows(w.dhpAll, 1.0, biasHh.grad());
         for (int t = 0; t < steps; t++) {
             gradNormSums[t] += lastGradNorms[t];
         }
@@ -357,6 +372,21 @@ public abstract class RecurrentLayer extends AbstractLayer {
         return -1;
     }
 
+    /** Row b of {@code src [batch, cols]} into row {@code b*T+t} of {@code dst [batch*T, cols]}. */
+    private void scatterRows(Tensor src, Tensor dst, int t) {
+        int rows = src.rows();
+        int cols = src.cols();
+        if (src.dtype() == DType.F32) {
+            for (int b = 0; b < rows; b++) {
+                System.arraycopy(src.floats(), b * cols, dst.floats(), (b * steps + t) * cols, cols);
+            }
+        } else {
+            for (int b = 0; b < rows; b++) {
+                System.arraycopy(src.doubles(), b * cols, dst.doubles(), (b * steps + t) * cols, cols);
+            }
+        }
+    }
+
     /** {@code dst[b, dstCol + j] = src[b, srcCol + j]} for j < width. */
     private static void copyColumns(Tensor src, int srcCol, Tensor dst, int dstCol, int width) {
         int rows = src.rows();
@@ -397,7 +427,8 @@ public abstract class RecurrentLayer extends AbstractLayer {
                 return w;
             }
         }
-        Workspace w = new Workspace(dtype, batch, steps, hidden, gates * hidden, savedWidth(), hasCellState() ? hidden : 1);
+        Workspace w = new Workspace(dtype, batch, steps, hidden, gates * hidden, savedWidth(), hasCellState() ? hidden : 1,
+                recurrentGradientIsInputGradient());
         workspaces[nextWorkspace] = w;
         nextWorkspace = (nextWorkspace + 1) % workspaces.length;
         return w;
@@ -418,6 +449,10 @@ public abstract class RecurrentLayer extends AbstractLayer {
         final Tensor hp;
         /** Its gradient, {@code [batch, G*H]}. */
         final Tensor dhp;
+        /** The gradients {@code dhp} of all steps, {@code [batch*T, G*H]} (the same tensor as {@code dxp} when they are equal). */
+        final Tensor dhpAll;
+        /** h_{t-1} for every step, {@code [batch*T, H]}, row {@code b*T+t} (zero for t = 0). */
+        final Tensor hPrev;
         final Tensor dh;
         final Tensor dhPrev;
         /** dL/dc (LSTM), {@code [batch, H]}. */
@@ -427,7 +462,7 @@ public abstract class RecurrentLayer extends AbstractLayer {
         private Tensor gradInputRef;
         private Tensor gradInputView;
 
-        Workspace(DType dtype, int batch, int steps, int hidden, int gateWidth, int savedWidth, int carryWidth) {
+        Workspace(DType dtype, int batch, int steps, int hidden, int gateWidth, int savedWidth, int carryWidth, boolean sharedGradient) {
             this.batch = batch;
             this.hs = new Tensor[steps + 1];
             for (int t = 0; t <= steps; t++) {
@@ -441,6 +476,8 @@ public abstract class RecurrentLayer extends AbstractLayer {
             this.dxp = Tensor.zeros(dtype, batch * steps, gateWidth);
             this.hp = Tensor.zeros(dtype, batch, gateWidth);
             this.dhp = Tensor.zeros(dtype, batch, gateWidth);
+            this.dhpAll = sharedGradient ? dxp : Tensor.zeros(dtype, batch * steps, gateWidth);
+            this.hPrev = Tensor.zeros(dtype, batch * steps, hidden);
             this.dh = Tensor.zeros(dtype, batch, hidden);
             this.dhPrev = Tensor.zeros(dtype, batch, hidden);
             this.carry = Tensor.zeros(dtype, batch, carryWidth);

@@ -65,7 +65,7 @@ public final class RnnLayer extends RecurrentLayer {
             for (int j = 0; j < n; j++) {
                 double a = xp.get(xRow + j) + hp.get(row + j);
                 h.set(row + j, switch (activation) {
-                    case TANH -> Math.tanh(a);
+                    case TANH -> Functions.tanh(a);
                     case RELU -> a > 0 ? a : 0.0;
                     case IDENTITY -> a;
                 });
