@@ -25,9 +25,9 @@ class GradientThroughTimeTest {
     }
 
     private static double[] backward(RecurrentLayer layer, DType dtype) {
-        Tensor x = TestSupport.normal(dtype, new TestSupport.Random(1), 1, 5, STEPS * 3);
+        Tensor x = TestSupport.normal(dtype, TestSupport.random(1), 1, 5, STEPS * 3);
         layer.forward(x, Mode.TRAIN);
-        layer.backward(TestSupport.normal(dtype, new TestSupport.Random(2), 1, 5, 8));
+        layer.backward(TestSupport.normal(dtype, TestSupport.random(2), 1, 5, 8));
         return layer.lastGradientNorms();
     }
 

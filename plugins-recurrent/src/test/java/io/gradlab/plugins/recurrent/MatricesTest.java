@@ -22,7 +22,7 @@ class MatricesTest {
     @ParameterizedTest
     @ValueSource(ints = {1, 2, 7, 32})
     void orthogonalMatricesAreOrthogonal(int n) {
-        double[] q = Matrices.orthogonal(n, new TestSupport.Random(n));
+        double[] q = Matrices.orthogonal(n, TestSupport.random(n));
         double[] qtq = Matrices.multiply(transpose(q, n), q, n, n, n);
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < n; j++) {
@@ -35,7 +35,7 @@ class MatricesTest {
     @ValueSource(doubles = {0.5, 0.9, 1.0, 1.1, 1.5})
     void aScaledOrthogonalMatrixHasItsScaleAsSpectralRadiusAndNorm(double rho) {
         int n = 16;
-        double[] w = RecurrentInit.ORTHOGONAL.block(n, rho, new TestSupport.Random(3));
+        double[] w = RecurrentInit.ORTHOGONAL.block(n, rho, TestSupport.random(3));
         assertThat(Matrices.spectralRadius(w, n)).isCloseTo(rho, withPercentage(0.01));
         assertThat(Matrices.maxSingularValue(w, n, n)).isCloseTo(rho, withPercentage(0.01));
     }
@@ -54,7 +54,7 @@ class MatricesTest {
         for (int i = 2; i < n; i++) {
             t[i * n + i] = diagonal[i];
         }
-        TestSupport.Random random = new TestSupport.Random(9);
+        io.gradlab.testkit.SeededRandom random = TestSupport.random(9);
         for (int i = 0; i < n; i++) {
             for (int j = i + 2; j < n; j++) {
                 t[i * n + j] = 2 * random.nextGaussian(); // strictly above the blocks: a non-normal matrix
@@ -87,13 +87,13 @@ class MatricesTest {
     @Test
     void recurrentInitialisationsHitTheRequestedRadius() {
         int n = 24;
-        assertThat(Matrices.spectralRadius(RecurrentInit.RADIUS.block(n, 1.3, new TestSupport.Random(1)), n)).isCloseTo(1.3, withPercentage(0.1));
-        double[] identity = RecurrentInit.IDENTITY.block(n, 0.7, new TestSupport.Random(1));
+        assertThat(Matrices.spectralRadius(RecurrentInit.RADIUS.block(n, 1.3, TestSupport.random(1)), n)).isCloseTo(1.3, withPercentage(0.1));
+        double[] identity = RecurrentInit.IDENTITY.block(n, 0.7, TestSupport.random(1));
         assertThat(identity[0]).isEqualTo(0.7);
         assertThat(identity[1]).isZero();
         assertThat(identity[n + 1]).isEqualTo(0.7);
         // the circular law: close to, not exactly, the radius
-        assertThat(Matrices.spectralRadius(RecurrentInit.NORMAL.block(64, 1.0, new TestSupport.Random(2)), 64)).isCloseTo(1.0, withPercentage(25));
+        assertThat(Matrices.spectralRadius(RecurrentInit.NORMAL.block(64, 1.0, TestSupport.random(2)), 64)).isCloseTo(1.0, withPercentage(25));
         assertThat(RecurrentInit.of("radius")).isEqualTo(RecurrentInit.RADIUS);
         assertThat(RecurrentInit.CHOICES).containsExactly("orthogonal", "identity", "normal", "radius");
     }

@@ -92,7 +92,7 @@ class RecurrentDiagnosticTest {
     }
 
     private static Tensor input(long seed) {
-        return TestSupport.normal(DType.F32, new TestSupport.Random(seed), 1, 4, STEPS * 2);
+        return TestSupport.normal(DType.F32, TestSupport.random(seed), 1, 4, STEPS * 2);
     }
 
     private static void step(RecurrentLayer layer, Diagnostic d, View view, Tensor x, Tensor grad) {
@@ -108,7 +108,7 @@ class RecurrentDiagnosticTest {
         View view = new View(layer);
         RecurrentDiagnostic d = diagnostic();
         for (int i = 0; i < 3; i++) {
-            step(layer, d, view, input(i), TestSupport.normal(DType.F32, new TestSupport.Random(10 + i), 1, 4, 6));
+            step(layer, d, view, input(i), TestSupport.normal(DType.F32, TestSupport.random(10 + i), 1, 4, 6));
         }
         Sink sink = new Sink();
         d.onEpochEnd(view, sink);
@@ -133,7 +133,7 @@ class RecurrentDiagnosticTest {
         RecurrentLayer layer = linear(1.5);
         View view = new View(layer);
         RecurrentDiagnostic d = diagnostic();
-        step(layer, d, view, input(1), TestSupport.normal(DType.F32, new TestSupport.Random(2), 1, 4, 6));
+        step(layer, d, view, input(1), TestSupport.normal(DType.F32, TestSupport.random(2), 1, 4, 6));
         Sink sink = new Sink();
         d.onEpochEnd(view, sink);
         assertThat(sink.findings).singleElement().satisfies(f -> {
@@ -187,7 +187,7 @@ class RecurrentDiagnosticTest {
         RecurrentLayer layer = linear(0.9);
         View view = new View(layer);
         RecurrentDiagnostic d = diagnostic();
-        step(layer, d, view, input(1), TestSupport.normal(DType.F32, new TestSupport.Random(2), 1, 4, 6));
+        step(layer, d, view, input(1), TestSupport.normal(DType.F32, TestSupport.random(2), 1, 4, 6));
         Tensor x = input(3);
         x.set(2, 12 * 2, Float.POSITIVE_INFINITY);
         assertThatThrownBy(() -> layer.forward(x, Mode.TRAIN))

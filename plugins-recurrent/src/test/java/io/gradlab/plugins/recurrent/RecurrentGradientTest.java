@@ -73,7 +73,7 @@ class RecurrentGradientTest {
         RecurrentConfig config = new RecurrentConfig(HIDDEN, STEPS, 0, sequences, truncate, RecurrentInit.ORTHOGONAL, 1.0);
         RecurrentLayer layer = layer(cell, config);
         layer.build(STEPS * FEATURES, new TestSupport.Context(DType.F64, seed, 0.5));
-        TestSupport.Random random = new TestSupport.Random(seed + 1);
+        io.gradlab.testkit.SeededRandom random = TestSupport.random(seed + 1);
         for (Parameter p : layer.parameters()) {
             for (int i = 0; i < p.value().size(); i++) {
                 p.value().set(i, 0.5 * random.nextGaussian());
@@ -123,7 +123,7 @@ class RecurrentGradientTest {
     @MethodSource("allCells")
     void theForwardPassMatchesTheReferenceCells(Cell cell, boolean sequences) {
         RecurrentLayer layer = randomLayer(cell, sequences, 0, 11);
-        Tensor x = TestSupport.normal(DType.F64, new TestSupport.Random(5), 1.0, BATCH, STEPS * FEATURES);
+        Tensor x = TestSupport.normal(DType.F64, TestSupport.random(5), 1.0, BATCH, STEPS * FEATURES);
         Tensor y = layer.forward(x, Mode.TRAIN);
         ReferenceCells ref = new ReferenceCells(cell, BATCH, STEPS, FEATURES, HIDDEN);
         ReferenceCells.Run run = ref.run(weights(layer), x.toDoubleArray(), 0, STEPS, ref.zeros(), ref.zeros());
@@ -145,8 +145,8 @@ class RecurrentGradientTest {
     @MethodSource("cells")
     void analyticGradientsMatchCentralDifferences(Cell cell, boolean sequences) {
         RecurrentLayer layer = randomLayer(cell, sequences, 0, 21);
-        Tensor x = TestSupport.normal(DType.F64, new TestSupport.Random(7), 1.0, BATCH, STEPS * FEATURES);
-        Tensor r = TestSupport.normal(DType.F64, new TestSupport.Random(8), 1.0, BATCH, layer.build(STEPS * FEATURES, null));
+        Tensor x = TestSupport.normal(DType.F64, TestSupport.random(7), 1.0, BATCH, STEPS * FEATURES);
+        Tensor r = TestSupport.normal(DType.F64, TestSupport.random(8), 1.0, BATCH, layer.build(STEPS * FEATURES, null));
         for (Parameter p : layer.parameters()) {
             p.grad().fill(0);
         }
@@ -185,9 +185,9 @@ class RecurrentGradientTest {
     @MethodSource("truncated")
     void truncatedGradientsMatchTheTruncatedReference(Cell cell, boolean sequences, int k) {
         RecurrentLayer layer = randomLayer(cell, sequences, k, 31);
-        Tensor x = TestSupport.normal(DType.F64, new TestSupport.Random(9), 1.0, BATCH, STEPS * FEATURES);
+        Tensor x = TestSupport.normal(DType.F64, TestSupport.random(9), 1.0, BATCH, STEPS * FEATURES);
         int outputs = sequences ? STEPS * HIDDEN : HIDDEN;
-        Tensor r = TestSupport.normal(DType.F64, new TestSupport.Random(10), 1.0, BATCH, outputs);
+        Tensor r = TestSupport.normal(DType.F64, TestSupport.random(10), 1.0, BATCH, outputs);
         for (Parameter p : layer.parameters()) {
             p.grad().fill(0);
         }

@@ -137,10 +137,10 @@ class RecurrentPluginTest {
         GruLayer upper = new GruLayer("gru2", config.withReturnSequences(false));
         BuildContext ctx = new TestSupport.Context(DType.F64, 3, 0.5);
         upper.build(lower.build(10, ctx), ctx);
-        Tensor x = TestSupport.normal(DType.F64, new TestSupport.Random(1), 1, 3, 10);
+        Tensor x = TestSupport.normal(DType.F64, TestSupport.random(1), 1, 3, 10);
         Tensor y = upper.forward(lower.forward(x, Mode.TRAIN), Mode.TRAIN);
         assertThat(y.shape()).containsExactly(3, 4);
-        Tensor g = lower.backward(upper.backward(TestSupport.normal(DType.F64, new TestSupport.Random(2), 1, 3, 4)));
+        Tensor g = lower.backward(upper.backward(TestSupport.normal(DType.F64, TestSupport.random(2), 1, 3, 4)));
         assertThat(g.shape()).containsExactly(3, 10);
         assertThat(g.allFinite()).isTrue();
         assertThat(java.util.Arrays.stream(lower.weightHh().grad().toDoubleArray()).anyMatch(v -> v != 0)).isTrue();
@@ -162,7 +162,7 @@ class RecurrentPluginTest {
 
             @Override
             public RandomSource random() {
-                return new TestSupport.Random(9);
+                return TestSupport.random(9);
             }
         };
         DataSplits splits = adding.create(ParamsValidator.validate(adding, Map.of("steps", 8, "train-size", 30, "test-size", 7), "data"), ctx);

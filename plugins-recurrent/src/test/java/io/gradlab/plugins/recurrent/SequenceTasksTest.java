@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class SequenceTasksTest {
     @Test
     void theAddingProblemHasTwoMarkersOnePerHalfAndTheirSumAsTarget() {
-        DataSplits splits = SequenceTasks.adding(50, 2000, 3000, new TestSupport.Random(1));
+        DataSplits splits = SequenceTasks.adding(50, 2000, 3000, TestSupport.random(1));
         Dataset train = splits.train();
         assertThat(train.width()).isEqualTo(100);
         assertThat(train.timeSteps()).isEqualTo(50);
@@ -41,7 +41,7 @@ class SequenceTasksTest {
 
     @Test
     void predictingTheMeanScoresAboutOneSixth() {
-        Dataset test = SequenceTasks.adding(20, 10, 20_000, new TestSupport.Random(2)).test();
+        Dataset test = SequenceTasks.adding(20, 10, 20_000, TestSupport.random(2)).test();
         double mse = 0;
         for (float y : test.targets()) {
             mse += (y - 1.0) * (y - 1.0);
@@ -52,16 +52,16 @@ class SequenceTasksTest {
 
     @Test
     void theSameSeedGivesTheSameData() {
-        float[] a = SequenceTasks.adding(10, 50, 5, new TestSupport.Random(3)).train().features();
-        float[] b = SequenceTasks.adding(10, 50, 5, new TestSupport.Random(3)).train().features();
-        float[] c = SequenceTasks.adding(10, 50, 5, new TestSupport.Random(4)).train().features();
+        float[] a = SequenceTasks.adding(10, 50, 5, TestSupport.random(3)).train().features();
+        float[] b = SequenceTasks.adding(10, 50, 5, TestSupport.random(3)).train().features();
+        float[] c = SequenceTasks.adding(10, 50, 5, TestSupport.random(4)).train().features();
         assertThat(a).containsExactly(b);
         assertThat(a).isNotEqualTo(c);
     }
 
     @Test
     void theCopyTaskAsksForTheFirstSymbolAtTheRecallMarker() {
-        DataSplits splits = SequenceTasks.copy(12, 5, 3, 400, 100, new TestSupport.Random(5));
+        DataSplits splits = SequenceTasks.copy(12, 5, 3, 400, 100, TestSupport.random(5));
         Dataset train = splits.train();
         int f = 6;
         assertThat(train.width()).isEqualTo(12 * f);
@@ -84,6 +84,6 @@ class SequenceTasksTest {
             counts[label]++;
         }
         assertThat(java.util.Arrays.stream(counts).min().orElseThrow()).isGreaterThan(40);
-        assertThatThrownBy(() -> SequenceTasks.copy(4, 5, 4, 1, 1, new TestSupport.Random(1))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> SequenceTasks.copy(4, 5, 4, 1, 1, TestSupport.random(1))).isInstanceOf(IllegalArgumentException.class);
     }
 }
