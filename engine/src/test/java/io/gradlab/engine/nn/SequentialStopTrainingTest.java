@@ -13,7 +13,7 @@ import io.gradlab.api.nn.Mode;
 import io.gradlab.api.tensor.DType;
 import io.gradlab.api.tensor.Tensor;
 import io.gradlab.engine.kernel.BlasOps;
-import io.gradlab.engine.kernel.SeededRandom;
+import io.gradlab.api.tensor.SeededRandom;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
