@@ -19,6 +19,8 @@ import java.util.Map;
  * <ul>
  *   <li>{@code grad_through_time}: ||dL/dh_t|| for t = 0 .. T-1, averaged over the epoch's training
  *       steps (the gradient-through-time curve);</li>
+ *   <li>{@code grad_through_time_max}: the largest ||dL/dh_t|| of any step in any training step of the
+ *       epoch (a spike that the mean hides);</li>
  *   <li>{@code grad_time_ratio}: ||dL/dh_first|| / ||dL/dh_{T-1}||, with {@code first} the earliest step the
  *       gradient reaches (0, or T-k with truncation k), and {@code grad_time_gain}: the per-step factor
  *       exp(slope) of a least-squares line through log ||dL/dh_t|| against the distance T-1-t;</li>
@@ -77,12 +79,12 @@ final class RecurrentDiagnostic implements Diagnostic {
         for (RecurrentLayer layer : recurrentLayers(model)) {
             if (!armed.contains(layer)) {
                 armed.add(layer);
-                layer.armSentinel(this::stop);
+                layer.armSentinel(event -> stop(layer, event));
             }
             NonFiniteEvent event = layer.nonFinite();
             if (event != null) {
                 layer.clearNonFinite();
-                stop(event);
+                stop(layer, event);
             }
             for (Parameter p : layer.parameters()) {
                 int bad = RecurrentLayer.firstNonFinite(p.grad());
@@ -95,12 +97,28 @@ final class RecurrentDiagnostic implements Diagnostic {
         }
     }
 
-    private void stop(NonFiniteEvent event) {
+    private void stop(RecurrentLayer layer, NonFiniteEvent event) {
+        boolean forward = event.phase().equals("forward");
         // a forward pass during training belongs to the step after the last backward pass
-        long at = event.phase().equals("forward") ? step + 1 : step;
-        throw new StopTraining(finding(event.describe() + String.format(Locale.ROOT, " (epoch %d, training step %d)",
-                Math.max(epoch, 1), at), event.layer(), Map.of("phase", event.phase(), "time_step", event.timeStep(),
-                "steps", event.steps(), "what", event.what())));
+        long at = forward ? step + 1 : step;
+        String cause;
+        if (forward) {
+            cause = "; the previous update made the recurrence unstable";
+        } else if (event.timeStep() == event.steps() - 1) {
+            cause = "; the gradient was already non-finite where it enters the layer from above (the output layers overflowed first)";
+        } else {
+            cause = "; it grew step by step through W_hh";
+        }
+        double max = layer.maxGradientNorm();
+        String largest = max > 0 ? String.format(Locale.ROOT, " (the largest ||dL/dh_t|| this epoch before it: %.3g)", max) : "";
+        Map<String, Object> evidence = new LinkedHashMap<>();
+        evidence.put("phase", event.phase());
+        evidence.put("time_step", event.timeStep());
+        evidence.put("steps", event.steps());
+        evidence.put("what", event.what());
+        evidence.put("max_grad_norm_this_epoch", max);
+        throw new StopTraining(finding(event.describe() + String.format(Locale.ROOT, " of training step %d (epoch %d)", at,
+                Math.max(epoch, 1)) + cause + largest, event.layer(), evidence));
     }
 
     private Finding finding(String what, String layer, Map<String, Object> extra) {
@@ -115,6 +133,7 @@ final class RecurrentDiagnostic implements Diagnostic {
     public void onEpochEnd(ModelView model, DiagnosticSink sink) {
         for (RecurrentLayer layer : recurrentLayers(model)) {
             String name = layer.name();
+            double max = layer.maxGradientNorm();
             double[] curve = layer.drainGradientNorms();
             if (curve.length > 0) {
                 sink.layerMetric(name, "grad_through_time", toList(curve));
@@ -122,6 +141,7 @@ final class RecurrentDiagnostic implements Diagnostic {
                 double last = curve[curve.length - 1];
                 double ratio = last == 0 ? (curve[first] == 0 ? 1 : Double.POSITIVE_INFINITY) : curve[first] / last;
                 double gain = gainPerStep(curve, first);
+                sink.layerMetric(name, "grad_through_time_max", max);
                 sink.layerMetric(name, "grad_time_ratio", ratio);
                 sink.layerMetric(name, "grad_time_gain", gain);
                 report(sink, layer, ratio, gain, curve, first);

@@ -52,6 +52,7 @@ public abstract class RecurrentLayer extends AbstractLayer {
     private double[] lastGradNorms = new double[0];
     private double[] gradNormSums = new double[0];
     private long gradNormCount;
+    private double gradNormMax;
     private NonFiniteEvent nonFinite;
     private Consumer<NonFiniteEvent> sentinel;
 
@@ -284,6 +285,9 @@ public abstract class RecurrentLayer extends AbstractLayer {
             }
             double norm = ops.norm2(dh);
             lastGradNorms[t] = norm;
+            if (norm > gradNormMax && Double.isFinite(norm)) {
+                gradNormMax = norm;
+            }
             if (!checked && !Double.isFinite(norm)) {
                 checked = true;
                 int bad = firstNonFinite(dh);
@@ -320,8 +324,17 @@ public abstract class RecurrentLayer extends AbstractLayer {
         return lastGradNorms.clone();
     }
 
-    /** The mean of ||dL/dh_t|| over the backward passes since the last call (empty when there were none); then starts over. */
+    /** The largest finite ||dL/dh_t|| (any step t) since the last {@link #drainGradientNorms()}. */
+    public double maxGradientNorm() {
+        return gradNormMax;
+    }
+
+    /**
+     * The mean of ||dL/dh_t|| over the backward passes since the last call (empty when there were none);
+     * then starts over (the maximum too).
+     */
     public double[] drainGradientNorms() {
+        gradNormMax = 0;
         if (gradNormCount == 0) {
             return new double[0];
         }

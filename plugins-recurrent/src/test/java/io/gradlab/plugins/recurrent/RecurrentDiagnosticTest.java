@@ -117,6 +117,8 @@ class RecurrentDiagnosticTest {
         List<Double> curve = (List<Double>) m.get("grad_through_time");
         assertThat(curve).hasSize(STEPS);
         assertThat(curve.get(0) / curve.get(STEPS - 1)).isCloseTo(Math.pow(0.5, STEPS - 1), org.assertj.core.data.Percentage.withPercentage(1));
+        // the largest single value is at least the largest mean
+        assertThat((double) m.get("grad_through_time_max")).isGreaterThanOrEqualTo(curve.stream().mapToDouble(Double::doubleValue).max().orElseThrow());
         assertThat((double) m.get("grad_time_gain")).isCloseTo(0.5, org.assertj.core.data.Percentage.withPercentage(1));
         assertThat((double) m.get("w_hh_spectral_radius")).isCloseTo(0.5, org.assertj.core.data.Percentage.withPercentage(0.1));
         assertThat((double) m.get("w_hh_max_singular_value")).isCloseTo(0.5, org.assertj.core.data.Percentage.withPercentage(0.1));
@@ -193,7 +195,9 @@ class RecurrentDiagnosticTest {
         assertThatThrownBy(() -> layer.forward(x, Mode.TRAIN))
                 .isInstanceOf(Diagnostic.StopTraining.class)
                 .hasMessageContaining("at time step 12 of 20")
-                .hasMessageContaining("training step 2");
+                .hasMessageContaining("training step 2")
+                .hasMessageContaining("the previous update made the recurrence unstable")
+                .hasMessageContaining("the largest ||dL/dh_t|| this epoch before it");
         // evaluation passes never stop the run
         layer.clearNonFinite();
         assertThat(layer.forward(x, Mode.EVAL).allFinite()).isFalse();
@@ -208,7 +212,8 @@ class RecurrentDiagnosticTest {
         assertThatThrownBy(() -> step(layer, diagnostic(), view, input(1), grad))
                 .isInstanceOf(Diagnostic.StopTraining.class)
                 .hasMessageContaining("gradient dL/dh_t of recurrent layer 'rnn1' became Infinity at time step 19 of 20")
-                .hasMessageContaining("backward pass");
+                .hasMessageContaining("backward pass")
+                .hasMessageContaining("already non-finite where it enters the layer from above");
     }
 
     @Test
