@@ -103,29 +103,30 @@ final class RecurrentDiagnostic implements Diagnostic {
         long at = forward ? step + 1 : step;
         String cause;
         if (forward) {
-            cause = "; the previous update made the recurrence unstable";
+            cause = "the previous update made the recurrence unstable";
         } else if (event.timeStep() == event.steps() - 1) {
-            cause = "; the gradient was already non-finite where it enters the layer from above (the output layers overflowed first)";
+            cause = "the gradient was already non-finite where it enters the layer from above (the layers after it overflowed first)";
         } else {
-            cause = "; it grew step by step through W_hh";
+            cause = "it grew step by step back through W_hh (an exploding gradient through time)";
         }
         double max = layer.maxGradientNorm();
-        String largest = max > 0 ? String.format(Locale.ROOT, " (the largest ||dL/dh_t|| this epoch before it: %.3g)", max) : "";
+        String largest = max > 0 ? String.format(Locale.ROOT, "; the largest ||dL/dh_t|| this epoch before it was %.3g", max) : "";
         Map<String, Object> evidence = new LinkedHashMap<>();
         evidence.put("phase", event.phase());
         evidence.put("time_step", event.timeStep());
         evidence.put("steps", event.steps());
         evidence.put("what", event.what());
         evidence.put("max_grad_norm_this_epoch", max);
-        throw new StopTraining(finding(event.describe() + String.format(Locale.ROOT, " of training step %d (epoch %d)", at,
-                Math.max(epoch, 1)) + cause + largest, event.layer(), evidence));
+        evidence.put("grad_through_time_last_backward", toList(layer.lastGradientNorms()));
+        throw new StopTraining(finding(event.describe() + String.format(Locale.ROOT, " of training step %d (epoch %d): %s%s",
+                at, Math.max(epoch, 1), cause, largest), event.layer(), evidence));
     }
 
     private Finding finding(String what, String layer, Map<String, Object> extra) {
         Map<String, Object> evidence = new LinkedHashMap<>(extra);
         evidence.put("epoch", Math.max(epoch, 1));
         evidence.put("step", step);
-        return new Finding(Severity.CRITICAL, "non-finite-recurrent", "exploding gradient through time: " + what
+        return new Finding(Severity.CRITICAL, "non-finite-recurrent", "non-finite value in a recurrent layer: " + what
                 + "; the run stops here", layer, evidence, EXPLODING_REMEDIES);
     }
 
