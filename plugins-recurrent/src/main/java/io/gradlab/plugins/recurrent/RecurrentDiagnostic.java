@@ -127,7 +127,8 @@ final class RecurrentDiagnostic implements Diagnostic {
         evidence.put("epoch", Math.max(epoch, 1));
         evidence.put("step", step);
         return new Finding(Severity.CRITICAL, "non-finite-recurrent", "non-finite value in a recurrent layer: " + what
-                + "; the run stops here", layer, evidence, EXPLODING_REMEDIES);
+                + "; the run stops here. Try gradient clipping (training.gradient-transforms: [{id: clip-norm, max-norm: 1.0}]),"
+                + " a smaller spectral radius of W_hh or learning rate, or an LSTM or GRU cell", layer, evidence, EXPLODING_REMEDIES);
     }
 
     @Override
