@@ -14,7 +14,8 @@ import java.util.Map;
  * epoch, and the curves).
  *
  * @param firstCurve ||dL/dh_t|| per step t, averaged over the first epoch; for a run stopped in its first
- *                   epoch, the curve of its last backward pass (from the stop finding); empty when unknown
+ *                   epoch, the curve of its last backward pass whose gradients were all finite (from the stop
+ *                   finding); empty when unknown
  * @param lastCurve  the same for the last completed epoch (empty when none)
  */
 record RnnOutcome(RnnStudyRuns.Run run, String cell, double spectralRadius, boolean clipped, String status, int epochs,
@@ -92,7 +93,7 @@ record RnnOutcome(RnnStudyRuns.Run run, String cell, double spectralRadius, bool
     /** The curve a stopped run's finding carries. */
     private static List<Double> stopCurve(Throwable error) {
         Map<String, Object> evidence = stopEvidence(error);
-        return curve(evidence.get("grad_through_time_last_backward"));
+        return curve(evidence.get("grad_through_time_before_stop"));
     }
 
     /** The largest ||dL/dh_t|| a stopped run's finding carries, or 0. */

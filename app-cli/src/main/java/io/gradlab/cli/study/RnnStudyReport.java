@@ -91,7 +91,7 @@ final class RnnStudyReport {
         }
         sb.append("\n## Gradient through time, epoch 1\n\n");
         sb.append("||dL/dh_t|| relative to the last step (t = T-1), at a few steps t (all steps: ").append(CURVES_CSV)
-                .append("; stopped runs: the last backward pass before the stop).\n\n");
+                .append("; stopped runs: the last backward pass whose gradients were all finite).\n\n");
         int steps = outcomes.stream().mapToInt(o -> o.firstCurve().size()).max().orElse(0);
         if (steps > 0) {
             List<Integer> at = samples(steps);

@@ -117,7 +117,7 @@ final class RecurrentDiagnostic implements Diagnostic {
         evidence.put("steps", event.steps());
         evidence.put("what", event.what());
         evidence.put("max_grad_norm_this_epoch", max);
-        evidence.put("grad_through_time_last_backward", toList(layer.lastGradientNorms()));
+        evidence.put("grad_through_time_before_stop", toList(layer.lastFiniteGradientNorms()));
         throw new StopTraining(finding(event.describe() + String.format(Locale.ROOT, " of training step %d (epoch %d): %s%s",
                 at, Math.max(epoch, 1), cause, largest), event.layer(), evidence));
     }

@@ -50,6 +50,7 @@ public abstract class RecurrentLayer extends AbstractLayer {
     private Workspace current;
     private boolean backpropagated;
     private double[] lastGradNorms = new double[0];
+    private double[] lastFiniteGradNorms = new double[0];
     private double[] gradNormSums = new double[0];
     private long gradNormCount;
     private double gradNormMax;
@@ -142,6 +143,7 @@ public abstract class RecurrentLayer extends AbstractLayer {
         }
         initializeBiases(biasIh.value(), biasHh.value());
         lastGradNorms = new double[t];
+        lastFiniteGradNorms = new double[0];
         gradNormSums = new double[t];
         return config.returnSequences() ? t * hidden : hidden;
     }
@@ -313,15 +315,28 @@ public abstract class RecurrentLayer extends AbstractLayer {
         // all steps at once: dW_hh += sum_t dhp_t^T h_{t-1}, db_hh += sum_t dhp_t
         ops.gemm(true, false, 1.0, w.dhpAll, w.hPrev, 1.0, weightHh.grad());
         ops.sumRows(w.dhpAll, 1.0, biasHh.grad());
+        boolean finite = true;
         for (int t = 0; t < steps; t++) {
             gradNormSums[t] += lastGradNorms[t];
+            finite &= Double.isFinite(lastGradNorms[t]);
         }
         gradNormCount++;
+        if (finite) {
+            lastFiniteGradNorms = lastGradNorms.clone();
+        }
     }
 
     /** ||dL/dh_t|| for every step t of the last backward pass. */
     public double[] lastGradientNorms() {
         return lastGradNorms.clone();
+    }
+
+    /**
+     * ||dL/dh_t|| for every step t of the last backward pass in which all of them were finite (empty
+     * before the first): the curve just before an explosion.
+     */
+    public double[] lastFiniteGradientNorms() {
+        return lastFiniteGradNorms.clone();
     }
 
     /** The largest finite ||dL/dh_t|| (any step t) since the last {@link #drainGradientNorms()}. */

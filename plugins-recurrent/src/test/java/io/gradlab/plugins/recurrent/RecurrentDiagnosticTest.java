@@ -207,13 +207,21 @@ class RecurrentDiagnosticTest {
     void aNonFiniteGradientStopsTheRunNamingTheLastStepItReached() {
         RecurrentLayer layer = linear(0.9);
         View view = new View(layer);
+        RecurrentDiagnostic d = diagnostic();
+        step(layer, d, view, input(1), TestSupport.normal(DType.F32, TestSupport.random(2), 1, 4, 6));
+        double[] finite = layer.lastGradientNorms();
         Tensor grad = Tensor.zeros(DType.F32, 4, 6);
         grad.set(1, Float.POSITIVE_INFINITY);
-        assertThatThrownBy(() -> step(layer, diagnostic(), view, input(1), grad))
+        assertThatThrownBy(() -> step(layer, d, view, input(1), grad))
                 .isInstanceOf(Diagnostic.StopTraining.class)
                 .hasMessageContaining("gradient dL/dh_t of recurrent layer 'rnn1' became Infinity at time step 19 of 20")
                 .hasMessageContaining("backward pass")
-                .hasMessageContaining("already non-finite where it enters the layer from above");
+                .hasMessageContaining("already non-finite where it enters the layer from above")
+                .satisfies(e -> {
+                    // the curve of the last finite backward pass, the one before the explosion
+                    Object curve = ((Diagnostic.StopTraining) e).finding().evidence().get("grad_through_time_before_stop");
+                    assertThat((List<?>) curve).hasSize(STEPS).first().isEqualTo(finite[0]);
+                });
     }
 
     @Test
