@@ -100,6 +100,15 @@ public abstract class RecurrentLayer extends AbstractLayer {
         return biasHh;
     }
 
+    /**
+     * Truncated BPTT ({@code truncate} shorter than the sequence) deliberately drops the gradient that
+     * crosses chunk boundaries, so it is not the derivative of the forward pass.
+     */
+    @Override
+    public boolean exactGradient() {
+        return config.truncate() == 0 || (steps > 0 && config.truncate() >= steps);
+    }
+
     @Override
     public List<Parameter> parameters() {
         return weightIh == null ? List.of() : List.of(weightIh, weightHh, biasIh, biasHh);

@@ -218,6 +218,9 @@ class RecurrentGradientTest {
             }
             assertThat(worstParam).as(params.get(which).name()).isLessThanOrEqualTo(THRESHOLD);
         }
+        assertThat(layer.exactGradient()).isFalse();
+        assertThat(randomLayer(cell, sequences, 0, 31).exactGradient()).isTrue();
+        assertThat(randomLayer(cell, sequences, STEPS, 31).exactGradient()).isTrue();
         // truncation really cuts: the full gradient differs from the truncated one
         double full = derivative(xs, 0, v -> ref.fullLoss(base, v, rs, sequences));
         double truncatedAtStart = gradInput.get(0);
