@@ -50,6 +50,8 @@ final class RecurrentDiagnostic implements Diagnostic {
     private final double explodingRatio;
     private final boolean stopOnNonFinite;
     private final List<RecurrentLayer> armed = new ArrayList<>();
+    private List<LayerView> seenLayers;
+    private List<RecurrentLayer> layers = List.of();
     private int epoch;
     private long step;
 
@@ -76,7 +78,11 @@ final class RecurrentDiagnostic implements Diagnostic {
         if (!stopOnNonFinite) {
             return;
         }
-        for (RecurrentLayer layer : recurrentLayers(model)) {
+        if (model.layers() != seenLayers) { // a new model (or the first step): find its recurrent layers once
+            seenLayers = model.layers();
+            layers = recurrentLayers(model);
+        }
+        for (RecurrentLayer layer : layers) {
             if (!armed.contains(layer)) {
                 armed.add(layer);
                 layer.armSentinel(event -> stop(layer, event));

@@ -51,6 +51,8 @@ public abstract class RecurrentLayer extends AbstractLayer {
     private boolean backpropagated;
     private double[] lastGradNorms = new double[0];
     private double[] lastFiniteGradNorms = new double[0];
+    private boolean anyFiniteGradNorms;
+    private List<Parameter> parameters = List.of();
     private double[] gradNormSums = new double[0];
     private long gradNormCount;
     private double gradNormMax;
@@ -111,7 +113,7 @@ public abstract class RecurrentLayer extends AbstractLayer {
 
     @Override
     public List<Parameter> parameters() {
-        return weightIh == null ? List.of() : List.of(weightIh, weightHh, biasIh, biasHh);
+        return parameters;
     }
 
     @Override
@@ -151,8 +153,9 @@ public abstract class RecurrentLayer extends AbstractLayer {
             }
         }
         initializeBiases(biasIh.value(), biasHh.value());
+        parameters = List.of(weightIh, weightHh, biasIh, biasHh);
         lastGradNorms = new double[t];
-        lastFiniteGradNorms = new double[0];
+        lastFiniteGradNorms = new double[t];
         gradNormSums = new double[t];
         return config.returnSequences() ? t * hidden : hidden;
     }
@@ -331,7 +334,8 @@ public abstract class RecurrentLayer extends AbstractLayer {
         }
         gradNormCount++;
         if (finite) {
-            lastFiniteGradNorms = lastGradNorms.clone();
+            System.arraycopy(lastGradNorms, 0, lastFiniteGradNorms, 0, steps);
+            anyFiniteGradNorms = true;
         }
     }
 
@@ -345,7 +349,7 @@ public abstract class RecurrentLayer extends AbstractLayer {
      * before the first): the curve just before an explosion.
      */
     public double[] lastFiniteGradientNorms() {
-        return lastFiniteGradNorms.clone();
+        return anyFiniteGradNorms ? lastFiniteGradNorms.clone() : new double[0];
     }
 
     /** The largest finite ||dL/dh_t|| (any step t) since the last {@link #drainGradientNorms()}. */
