@@ -65,6 +65,8 @@ public final class Main implements Callable<Integer> {
             return commandLine(host).execute(args);
         } catch (RuntimeException | LinkageError e) {
             return Errors.report(e, host.console());
+        } catch (OutOfMemoryError e) {
+            return Errors.outOfMemory(e, host.console());
         } finally {
             logging.close();
             out.flush();
@@ -79,6 +81,8 @@ public final class Main implements Callable<Integer> {
                 .addSubcommand(new RunCommand(host))
                 .addSubcommand(new GradcheckCommand(host))
                 .addSubcommand(new CommandLine(new StudyCommand(host)).addSubcommand(new RnnStudyCommand(host)))
+                .addSubcommand(new ExportCommand(host))
+                .addSubcommand(new PredictCommand(host))
                 .addSubcommand("help", new CommandLine.HelpCommand());
         addHelpOptions(cl);
         cl.setOut(writer(host.console().out()));
