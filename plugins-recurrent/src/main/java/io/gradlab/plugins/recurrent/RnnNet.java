@@ -18,6 +18,11 @@ final class RnnNet {
     static Layer build(Params p, ModelBuilder b) {
         String cell = p.getString("cell");
         int steps = p.getInt("steps") > 0 ? p.getInt("steps") : b.timeSteps();
+        if (steps == 1) {
+            throw new GradlabException(GradlabException.Category.SPEC, "architecture 'rnn-net': the data presents each sample as a single"
+                    + " time step of " + b.inputWidth() + " features, so there is no sequence to run through time; present it as a"
+                    + " sequence (fashion-mnist or idx: time-steps: 28, one image row per step) or set steps on rnn-net");
+        }
         if (b.inputWidth() % steps != 0) {
             throw new GradlabException(GradlabException.Category.SPEC, "architecture 'rnn-net': " + steps + " time steps do not divide the "
                     + b.inputWidth() + " input features; set steps to a divisor of " + b.inputWidth());

@@ -125,6 +125,9 @@ class RecurrentPluginTest {
         int width = first.build(784, new TestSupport.Context(DType.F32, 1, 0.1));
         assertThat(((GruLayer) builder.made().get(2)).build(width, new TestSupport.Context(DType.F32, 1, 0.1))).isEqualTo(28 * 16);
 
+        Builder flat = new Builder(784, 10, 1, new java.util.ArrayList<>());
+        assertThatThrownBy(() -> factory.create(ParamsValidator.validate(factory, Map.of(), "m"), flat))
+                .isInstanceOf(GradlabException.class).hasMessageContaining("single time step of 784 features").hasMessageContaining("time-steps: 28");
         Builder odd = new Builder(10, 1, 1, new java.util.ArrayList<>());
         assertThatThrownBy(() -> factory.create(ParamsValidator.validate(factory, Map.of("steps", 3), "m"), odd))
                 .isInstanceOf(GradlabException.class).hasMessageContaining("3 time steps do not divide the 10 input features");
