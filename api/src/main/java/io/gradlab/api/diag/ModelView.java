@@ -11,6 +11,11 @@ public interface ModelView {
 
     int epoch();
 
+    /** The number of epochs the run plans, or 0 when unknown (diagnostics that act on the last epoch use it). */
+    default int epochs() {
+        return 0;
+    }
+
     /** Steps since the start of the run. */
     long step();
 
