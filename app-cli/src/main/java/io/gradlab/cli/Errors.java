@@ -1,0 +1,85 @@
+package io.gradlab.cli;
+
+import com.google.inject.ConfigurationException;
+import com.google.inject.CreationException;
+import com.google.inject.ProvisionException;
+import com.google.inject.spi.Message;
+import io.gradlab.api.GradlabException;
+import java.util.Collection;
+import java.util.IdentityHashMap;
+import java.util.Map;
+
+/** Turns exceptions into what the user sees: one line on stderr and an exit code. */
+final class Errors {
+    /** The exit code of a bug (sysexits' EX_SOFTWARE). */
+    static final int INTERNAL = GradlabException.Category.INTERNAL.exitCode();
+
+    private Errors() {}
+
+    /**
+     * The {@link GradlabException} behind Guice's wrapping exceptions, or the Guice exception itself
+     * (as an unchecked exception) when there is none.
+     */
+    static RuntimeException unwrap(RuntimeException e) {
+        GradlabException user = findUserError(e);
+        return user != null ? user : e;
+    }
+
+    /** The first {@link GradlabException} in {@code t}'s causes (Guice error messages included), or {@code null}. */
+    static GradlabException findUserError(Throwable t) {
+        Map<Throwable, Boolean> seen = new IdentityHashMap<>();
+        Throwable current = t;
+        while (current != null && seen.put(current, Boolean.TRUE) == null) {
+            if (current instanceof GradlabException g) {
+                return g;
+            }
+            for (Message message : guiceMessages(current)) {
+                if (message.getCause() != null) {
+                    GradlabException inner = findUserError(message.getCause());
+                    if (inner != null) {
+                        return inner;
+                    }
+                }
+            }
+            current = current.getCause();
+        }
+        return null;
+    }
+
+    private static Collection<Message> guiceMessages(Throwable t) {
+        if (t instanceof ProvisionException p) {
+            return p.getErrorMessages();
+        }
+        if (t instanceof CreationException c) {
+            return c.getErrorMessages();
+        }
+        if (t instanceof ConfigurationException c) {
+            return c.getErrorMessages();
+        }
+        return java.util.List.of();
+    }
+
+    /** Prints {@code t} for the user and returns the exit code. */
+    static int report(Throwable t, Console console) {
+        GradlabException user = findUserError(t);
+        if (user != null) {
+            console.err().println("gradlab: " + user.getMessage());
+            if (console.verbose()) {
+                t.printStackTrace(console.err());
+            }
+            console.err().flush();
+            return user.category().exitCode();
+        }
+        String message = t.getMessage() == null || t.getMessage().isBlank()
+                ? t.getClass().getName()
+                : t.getMessage() + " (" + t.getClass().getName() + ")";
+        if (console.verbose()) {
+            console.err().println("gradlab: internal error: " + message);
+            t.printStackTrace(console.err());
+        } else {
+            console.err().println("gradlab: internal error: " + message + " (run with --verbose for the stack trace)");
+        }
+        console.err().flush();
+        return INTERNAL;
+    }
+}

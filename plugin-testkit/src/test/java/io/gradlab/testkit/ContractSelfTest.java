@@ -1,0 +1,208 @@
+package io.gradlab.testkit;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.gradlab.api.ParameterSpec;
+import io.gradlab.api.nn.Fan;
+import io.gradlab.api.spi.ActivationFactory;
+import io.gradlab.api.spi.InitializerFactory;
+import io.gradlab.api.spi.LayerFactory;
+import io.gradlab.api.spi.LossFactory;
+import io.gradlab.api.spi.NormalizerFactory;
+import io.gradlab.api.spi.OptimizerFactory;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/** Every contract runs green on a correct fake, and its checks fail on broken ones. */
+class ContractSelfTest {
+
+    @Nested
+    class TanhActivation implements ActivationContract {
+        @Override
+        public ActivationFactory factory() {
+            return ActivationFactory.of("tanh", "hyperbolic tangent",
+                    List.of(ParameterSpec.real("factor", 1.0, "derivative factor").range(1.0, 1.0)),
+                    p -> new Fakes.Tanh(p.getDouble("factor")));
+        }
+    }
+
+    @Nested
+    class ReluActivation implements ActivationContract {
+        @Override
+        public ActivationFactory factory() {
+            return TestContexts.activationFactory("relu", () -> new Fakes.Relu(true));
+        }
+    }
+
+    @Nested
+    class LearnableScaleActivation implements ActivationContract {
+        @Override
+        public ActivationFactory factory() {
+            return TestContexts.activationFactory("scale", () -> new Fakes.Scale(1.0));
+        }
+    }
+
+    @Nested
+    class DenseLayer implements LayerContract {
+        @Override
+        public LayerFactory factory() {
+            return LayerFactory.of("dense", "fully connected",
+                    List.of(ParameterSpec.integer("units", 3, "output features").range(1, 4096)),
+                    (p, name) -> new Fakes.Dense(p.getInt("units")));
+        }
+
+        @Override
+        public List<Map<String, Object>> paramSets() {
+            return List.of(Map.of(), Map.of("units", 1));
+        }
+    }
+
+    @Nested
+    class BatchNormNormalizer implements NormalizerContract {
+        @Override
+        public NormalizerFactory factory() {
+            return TestContexts.normalizerFactory("batch-norm", Fakes.BatchNorm::new);
+        }
+    }
+
+    @Nested
+    class MseLoss implements LossContract {
+        @Override
+        public LossFactory factory() {
+            return TestContexts.lossFactory("mse", Fakes.Mse::new);
+        }
+
+        @Override
+        public LossCheck.TargetKind targets() {
+            return LossCheck.TargetKind.REGRESSION;
+        }
+    }
+
+    @Nested
+    class CrossEntropyLoss implements LossContract {
+        @Override
+        public LossFactory factory() {
+            return TestContexts.lossFactory("softmax-cross-entropy", () -> new Fakes.SoftmaxCrossEntropy(false));
+        }
+    }
+
+    @Nested
+    class NormalInitializer implements InitializerContract {
+        @Override
+        public InitializerFactory factory() {
+            return InitializerFactory.of("normal", "normal(0, std)",
+                    List.of(ParameterSpec.real("std", 0.05, "standard deviation").rangeExclusiveMin(0, 10)),
+                    p -> new Fakes.NormalInit(p.getDouble("std")));
+        }
+
+        @Override
+        public OptionalDouble expectedStd(Map<String, Object> params, Fan fan) {
+            return OptionalDouble.of(0.05);
+        }
+    }
+
+    @Nested
+    class SgdOptimizer implements OptimizerContract {
+        @Override
+        public OptimizerFactory factory() {
+            return OptimizerFactory.of("sgd", "stochastic gradient descent",
+                    List.of(ParameterSpec.real("lr", 0.01, "learning rate").rangeExclusiveMin(0, 10)),
+                    p -> new Fakes.Sgd(p.getDouble("lr")));
+        }
+    }
+
+    /** The contracts' checks fail on broken components. */
+    @Nested
+    class BrokenComponents {
+        @Test
+        void wrongDerivativeFailsTheActivationContract() {
+            ActivationContract contract = () -> TestContexts.activationFactory("bad-tanh", () -> new Fakes.Tanh(1.1));
+            assertThatThrownBy(contract::gradientCheckPasses).isInstanceOf(AssertionError.class).hasMessageContaining("bad-tanh");
+        }
+
+        @Test
+        void aWrongMaxDerivativeFailsTheActivationContract() {
+            ActivationContract contract = () -> TestContexts.activationFactory("lazy-hard-sigmoid", () -> new io.gradlab.api.nn.ElementwiseActivation() {
+                @Override
+                public double value(double x) {
+                    return Math.max(0, Math.min(1, x / 6 + 0.5));
+                }
+
+                @Override
+                public double derivative(double x, double y) {
+                    return x > -3 && x < 3 ? 1.0 / 6 : 0.0;
+                }
+            });
+            assertThatThrownBy(contract::maxDerivativeIsTheLargestDerivative)
+                    .hasMessageContaining("maxDerivative() says 1.0 but the largest derivative");
+        }
+
+        @Test
+        void aFalseRectifyingFamilyFailsTheActivationContract() {
+            ActivationContract contract = () -> TestContexts.activationFactory("claims-relu", () -> new Fakes.Tanh() {
+                @Override
+                public Family family() {
+                    return Family.RECTIFYING;
+                }
+            });
+            assertThatThrownBy(contract::familyMatchesTheFunction).hasMessageContaining("RECTIFYING");
+        }
+
+        @Test
+        void aDefaultOutsideItsRangeFailsTheFactoryContract() {
+            ActivationContract contract = () -> ActivationFactory.of("bad-default", "x",
+                    List.of(ParameterSpec.real("alpha", 5.0, "a slope").range(0, 1)), p -> new Fakes.Tanh());
+            assertThatThrownBy(contract::declaredParameterDefaultsAreAllowedValues)
+                    .hasMessageContaining("bad-default: parameter 'alpha': default 5.0 is outside the allowed values [0, 1]");
+        }
+
+        @Test
+        void anEmptyDescriptionFailsTheFactoryContract() {
+            ActivationContract contract = () -> ActivationFactory.of("quiet", " ", List.of(), p -> new Fakes.Tanh());
+            assertThatThrownBy(contract::factoryHasAValidIdKindAndDescription).hasMessageContaining("quiet: the description is empty");
+        }
+
+        @Test
+        void aWeightGradientThatOverwritesFailsTheLayerContract() {
+            LayerContract contract = () -> TestContexts.layerFactory("overwriting-dense", () -> new Fakes.Dense(2) {
+                @Override
+                protected void accGradParameters(io.gradlab.api.tensor.Tensor input, io.gradlab.api.tensor.Tensor gradOutput) {
+                    for (io.gradlab.api.nn.Parameter p : parameters()) {
+                        p.grad().fill(0.0);
+                    }
+                    super.accGradParameters(input, gradOutput);
+                }
+            });
+            assertThatThrownBy(contract::backwardAddsParameterGradientsAndWritesTheInputGradient)
+                    .hasMessageContaining("backward must add into Parameter.grad()");
+        }
+
+        @Test
+        void anUnseededInitializerFailsTheInitializerContract() {
+            InitializerContract contract = () -> InitializerFactory.of("unseeded", "ignores the random source", List.of(),
+                    p -> (w, fan, random) -> {
+                        java.util.Random r = new java.util.Random();
+                        for (int i = 0; i < w.size(); i++) {
+                            w.set(i, r.nextGaussian());
+                        }
+                    });
+            assertThatThrownBy(contract::sameSeedGivesTheSameWeights).hasMessageContaining("the same seed must give the same result");
+        }
+
+        @Test
+        void aZeroInitializerFailsSymmetryBreaking() {
+            InitializerContract contract = () -> InitializerFactory.of("zeros", "zeros", List.of(), p -> (w, fan, random) -> w.fill(0));
+            assertThatThrownBy(contract::weightsBreakSymmetry).hasMessageContaining("symmetry");
+        }
+
+        @Test
+        void anOptimizerThatTouchesFrozenParametersFailsTheOptimizerContract() {
+            OptimizerContract contract = () -> OptimizerFactory.of("careless", "ignores trainable", List.of(),
+                    p -> new Fakes.Sgd(0.1, false));
+            assertThatThrownBy(contract::frozenParametersAreLeftAlone).hasMessageContaining("a frozen parameter (trainable == false) after 3 steps");
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package io.gradlab.plugins.activations;
+
+import io.gradlab.api.ApiVersion;
+import io.gradlab.api.GradlabPlugin;
+import io.gradlab.api.spi.ActivationFactory;
+import java.util.List;
+
+/**
+ * The activations plugin: the ReLU family (relu, leaky-relu, prelu, elu, selu), smooth rectifiers
+ * (softplus, swish, silu, gelu, mish) and the piecewise-linear mobile activations (hard-sigmoid,
+ * hard-swish). Found by {@link java.util.ServiceLoader}; depends on the gradlab API only.
+ */
+public final class ActivationsPlugin implements GradlabPlugin {
+
+    @Override
+    public String apiVersion() {
+        return ApiVersion.CURRENT;
+    }
+
+    @Override
+    public String name() {
+        return "gradlab activations";
+    }
+
+    @Override
+    public List<ActivationFactory> activations() {
+        return List.of(
+                Relu.factory(),
+                LeakyRelu.factory(),
+                PRelu.factory(),
+                Elu.factory(),
+                Selu.factory(),
+                Softplus.factory(),
+                Swish.factory(),
+                Swish.siluFactory(),
+                Gelu.factory(),
+                Mish.factory(),
+                HardSigmoid.factory(),
+                HardSwish.factory());
+    }
+}
