@@ -75,6 +75,8 @@ public final class Main implements Callable<Integer> {
         CommandLine cl = new CommandLine(new Main(host.options()))
                 .addSubcommand(new PluginsCommand(host))
                 .addSubcommand(new RunCommand(host))
+                .addSubcommand(new DoctorCommand(host))
+                .addSubcommand(new ReportCommand(host))
                 .addSubcommand("help", new CommandLine.HelpCommand());
         addHelpOptions(cl);
         cl.setOut(writer(host.console().out()));

@@ -47,6 +47,14 @@ public final class HtmlReport {
         }
     }
 
+    /** Told after each chart is rendered (SVG and PNG). */
+    @FunctionalInterface
+    public interface Progress {
+        Progress NONE = (done, total) -> {};
+
+        void chart(int done, int total);
+    }
+
     /** What was written: the page, the PNG files, and the number of charts on the page. */
     public record Result(Path html, List<Path> pngs, int charts) {}
 
@@ -58,6 +66,11 @@ public final class HtmlReport {
     }
 
     public static Result write(List<Path> runDirs, Path outFile, Options options) {
+        return write(runDirs, outFile, options, Progress.NONE);
+    }
+
+    public static Result write(List<Path> runDirs, Path outFile, Options options, Progress progress) {
+        requireNonNull(progress, "progress is null");
         requireNonNull(runDirs, "runDirs is null");
         requireNonNull(outFile, "outFile is null");
         requireNonNull(options, "options is null");
@@ -73,6 +86,11 @@ public final class HtmlReport {
             throw new GradlabException(Category.IO, "cannot create " + parent + ": " + e.getMessage(), e);
         }
         List<Path> pngs = new ArrayList<>();
+        Map<ReportChart, String> svgs = new LinkedHashMap<>();
+        for (ReportChart c : charts) {
+            svgs.put(c, Base64.getEncoder().encodeToString(ChartFiles.svg(c.chart())));
+            progress.chart(svgs.size(), charts.size() * (options.pngs() ? 2 : 1));
+        }
         if (options.pngs()) {
             Path dir = pngDir(outFile);
             try {
@@ -84,9 +102,10 @@ public final class HtmlReport {
                 Path png = dir.resolve(c.id() + ".png");
                 ChartFiles.png(c.chart(), png, options.dpi());
                 pngs.add(png);
+                progress.chart(charts.size() + pngs.size(), charts.size() * 2);
             }
         }
-        RunFolder.writeAtomically(outFile.toAbsolutePath(), render(runs, charts, options.title()).getBytes(StandardCharsets.UTF_8));
+        RunFolder.writeAtomically(outFile.toAbsolutePath(), render(runs, charts, svgs, options.title()).getBytes(StandardCharsets.UTF_8));
         return new Result(outFile, List.copyOf(pngs), charts.size());
     }
 
@@ -108,7 +127,7 @@ public final class HtmlReport {
     }
 
     /** The page. */
-    static String render(List<RunData> runs, List<ReportChart> charts, String title) {
+    static String render(List<RunData> runs, List<ReportChart> charts, Map<ReportChart, String> svgs, String title) {
         StringBuilder h = new StringBuilder(1 << 16);
         h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>").append(Html.esc(title))
                 .append("</title>\n<style>\n").append(CSS).append("</style>\n</head>\n<body>\n");
@@ -123,7 +142,7 @@ public final class HtmlReport {
         h.append("<h2>Comparison</h2>\n<div class=\"grid wide\">\n");
         for (ReportChart c : charts) {
             if (c.section() == null) {
-                figure(h, c);
+                figure(h, c, svgs.get(c));
             }
         }
         h.append("</div>\n");
@@ -138,7 +157,7 @@ public final class HtmlReport {
             h.append("<div class=\"grid\">\n");
             for (ReportChart c : charts) {
                 if (run.label().equals(c.section())) {
-                    figure(h, c);
+                    figure(h, c, svgs.get(c));
                 }
             }
             h.append("</div>\n</section>\n");
@@ -152,8 +171,7 @@ public final class HtmlReport {
         return "run-" + ReportCharts.slug(run.label());
     }
 
-    private static void figure(StringBuilder h, ReportChart c) {
-        String svg = Base64.getEncoder().encodeToString(ChartFiles.svg(c.chart()));
+    private static void figure(StringBuilder h, ReportChart c, String svg) {
         h.append("<figure id=\"").append(c.id()).append("\"><img class=\"chart\" width=\"").append(c.chart().getWidth())
                 .append("\" height=\"").append(c.chart().getHeight()).append("\" alt=\"").append(Html.esc(c.chart().getTitle()))
                 .append("\" src=\"data:image/svg+xml;base64,").append(svg).append("\"><figcaption>").append(Html.esc(c.caption()))

@@ -19,8 +19,8 @@ import java.util.Map;
  * the same function and get the same gradient, so they stay identical forever: the
  * zero-initialisation symmetry problem. At the end of each epoch, for every weighted layer but the
  * output layer, it groups the rows of the weight matrix (one row per unit) that are equal within
- * {@code tolerance} of the layer's largest weight; writes {@code duplicate_fraction} (units that have
- * an identical twin) and {@code distinct_units} per layer.
+ * {@code tolerance} of the layer's largest weight; writes {@code units}, {@code duplicate_fraction}
+ * (units that have an identical twin) and {@code distinct_units} per layer.
  */
 final class Symmetry implements Diagnostic {
     private final double tolerance;
@@ -59,6 +59,7 @@ final class Symmetry implements Diagnostic {
                 largest = Math.max(largest, size);
             }
             double fraction = (double) duplicated / units;
+            sink.layerMetric(v.name(), "units", units);
             sink.layerMetric(v.name(), "duplicate_fraction", fraction);
             sink.layerMetric(v.name(), "distinct_units", distinct);
             if (fraction >= warnFraction) {

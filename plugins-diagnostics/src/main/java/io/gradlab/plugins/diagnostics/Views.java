@@ -84,6 +84,9 @@ final class Views {
 
     /** {@code 3.2e-05}: three significant digits, for messages. */
     static String num(double v) {
+        if (v == 0) {
+            return "0";
+        }
         return String.format(Locale.ROOT, "%.3g", v);
     }
 
