@@ -21,4 +21,24 @@ public interface ModelView {
 
     /** The loss of the current step. */
     double loss();
+
+    /**
+     * The L2 norm of each weighted layer's weight gradient in the current step (before gradient
+     * transforms), in {@link #weightedLayers()} order; a fresh array. The engine computes these once per
+     * step for its own figures, so reading them here is free; this default computes them.
+     */
+    default double[] weightGradNorms() {
+        List<LayerView> weighted = weightedLayers();
+        double[] norms = new double[weighted.size()];
+        for (int i = 0; i < norms.length; i++) {
+            var g = weighted.get(i).weight().grad();
+            double s = 0;
+            for (int j = 0; j < g.size(); j++) {
+                double v = g.get(j);
+                s += v * v;
+            }
+            norms[i] = Math.sqrt(s);
+        }
+        return norms;
+    }
 }

@@ -53,8 +53,9 @@ final class GradientFlow implements Diagnostic {
             names = weighted.subList(0, hidden).stream().map(LayerView::name).toList();
             steps = 0;
         }
+        double[] norms = model.weightGradNorms();
         for (int i = 0; i < hidden; i++) {
-            sums[i] += Math.sqrt(sumOfSquares(weighted.get(i)));
+            sums[i] += norms[i];
         }
         steps++;
     }
@@ -63,15 +64,6 @@ final class GradientFlow implements Diagnostic {
         return new java.math.BigDecimal(fraction * 100).round(new java.math.MathContext(2)).stripTrailingZeros().toPlainString() + "%";
     }
 
-    private static double sumOfSquares(LayerView view) {
-        var g = view.weight().grad();
-        double s = 0;
-        for (int i = 0; i < g.size(); i++) {
-            double v = g.get(i);
-            s += v * v;
-        }
-        return s;
-    }
 
     @Override
     public void onEpochEnd(ModelView model, DiagnosticSink sink) {

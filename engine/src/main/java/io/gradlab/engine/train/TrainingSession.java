@@ -74,6 +74,7 @@ public final class TrainingSession implements TrainingControl, ModelView {
     private Map<String, String> figuresOwner = Map.of();
     private Tensor[] previousWeights = new Tensor[0];
     private double[] gradNormSums = new double[0];
+    private double[] stepGradNorms = new double[0];
     private double[] updateRatioSums = new double[0];
     private int epoch;
     private long step;
@@ -138,6 +139,7 @@ public final class TrainingSession implements TrainingControl, ModelView {
             previousWeights[i] = Tensor.zeros(dtype, weighted.get(i).weight().value().shape());
         }
         this.gradNormSums = new double[weighted.size()];
+        this.stepGradNorms = new double[weighted.size()];
         this.updateRatioSums = new double[weighted.size()];
         parts.optimizer().bind(parameters, ops);
     }
@@ -236,7 +238,8 @@ public final class TrainingSession implements TrainingControl, ModelView {
         parts.loss().backward(out, y, gradOut);
         model.backward(gradOut);
         for (int i = 0; i < weighted.size(); i++) {
-            gradNormSums[i] += ops.norm2(weighted.get(i).weight().grad());
+            stepGradNorms[i] = ops.norm2(weighted.get(i).weight().grad());
+            gradNormSums[i] += stepGradNorms[i];
         }
         // diagnostics see a non-finite loss too, so that a sentinel can name the layer where it started
         for (Diagnostic d : parts.diagnostics()) {
@@ -408,6 +411,11 @@ public final class TrainingSession implements TrainingControl, ModelView {
     @Override
     public double loss() {
         return currentLoss;
+    }
+
+    @Override
+    public double[] weightGradNorms() {
+        return stepGradNorms.clone();
     }
 
     /** The run reached its step limit ({@link RunOptions#maxSteps()}); the epoch it happened in was recorded. */

@@ -35,7 +35,7 @@ public final class DiagnosticsPlugin implements GradlabPlugin {
         return List.of(
                 DiagnosticFactory.of("update-ratio",
                         "||delta W|| / ||W|| of one optimizer step per layer (healthy ~1e-3): too small = not learning, too large = unstable",
-                        List.of(integer("every", 10, "sample every N-th step of an epoch (and its first)").range(1, 1_000_000),
+                        List.of(integer("every", 20, "sample every N-th step of an epoch (and its first)").range(1, 1_000_000),
                                 real("low", 1e-5, "ratio below which a layer is reported as hardly learning").rangeExclusiveMin(0, 1),
                                 real("high", 1e-2, "ratio above which updates are reported as too large (x10: critical)").rangeExclusiveMin(0, 1e6)),
                         p -> {
@@ -77,7 +77,8 @@ public final class DiagnosticsPlugin implements GradlabPlugin {
                         p -> new Symmetry(p.getDouble("tolerance"), p.getDouble("warn"))),
                 DiagnosticFactory.of("nan-sentinel",
                         "stops the run at the first NaN/Inf in an output, the loss, a gradient or a weight, naming the layer and step",
-                        List.of(integer("every", 1, "check every N-th step (a non-finite loss is always checked)").range(1, 1_000_000)),
+                        List.of(integer("every", 10, "scan every tensor every N-th step (a non-finite loss or gradient norm is caught at once)")
+                                .range(1, 1_000_000)),
                         p -> new NanSentinel(p.getInt("every"))),
                 DiagnosticFactory.of("exploding-gradient",
                         "reports a global weight-gradient norm above max-norm or growing by orders of magnitude (grad_norm_max, grad_norm_growth)",

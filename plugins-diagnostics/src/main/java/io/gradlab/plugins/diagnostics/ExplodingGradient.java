@@ -12,7 +12,7 @@ import java.util.Map;
 
 /**
  * {@code exploding-gradient}: watches the global weight-gradient norm (all weighted layers, before
- * any gradient transform) step by step. Reports when it exceeds {@code max-norm}, or when the mean
+ * any gradient transform) step by step, from the norms the engine computes anyway. Reports when it exceeds {@code max-norm}, or when the mean
  * of the last {@code window} steps has grown by {@code growth-orders} orders of magnitude over the
  * mean of the run's first {@code window} steps. Writes {@code grad_norm_max} and
  * {@code grad_norm_growth} per epoch.
@@ -42,12 +42,14 @@ final class ExplodingGradient implements Diagnostic {
         double total = 0;
         double largest = -1;
         String largestLayer = null;
-        for (LayerView v : model.weightedLayers()) {
-            double s = Views.sumOfSquares(v.weight().grad());
+        double[] norms = model.weightGradNorms();
+        List<LayerView> weighted = model.weightedLayers();
+        for (int i = 0; i < norms.length; i++) {
+            double s = norms[i] * norms[i];
             total += s;
             if (s > largest) {
                 largest = s;
-                largestLayer = v.name();
+                largestLayer = weighted.get(i).name();
             }
         }
         double norm = Math.sqrt(total);

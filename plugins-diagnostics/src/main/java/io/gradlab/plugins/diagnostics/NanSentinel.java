@@ -14,8 +14,12 @@ import java.util.Map;
 /**
  * {@code nan-sentinel}: stops the run at the first non-finite value, in the order they were computed:
  * the outputs of the forward pass layer by layer, the loss, then the parameter gradients from the
- * output back to the input. Names the layer, the epoch and the step, and throws
+ * output back to the input, then the parameters. Names the layer, the epoch and the step, and throws
  * {@link Diagnostic.StopTraining} so that the engine keeps everything written so far.
+ *
+ * <p>Every step costs nothing: it looks at the loss and the weight-gradient norms the engine computed
+ * (a NaN anywhere upstream makes them non-finite); only then, and on every {@code every}-th step
+ * (for a NaN that a ReLU swallowed), does it scan the tensors to find where it began.
  */
 final class NanSentinel implements Diagnostic {
     private final int every;
@@ -26,7 +30,11 @@ final class NanSentinel implements Diagnostic {
 
     @Override
     public void afterBackward(ModelView model) {
-        if (model.step() % every != 0 && Double.isFinite(model.loss())) {
+        boolean suspicious = !Double.isFinite(model.loss());
+        for (double n : model.weightGradNorms()) {
+            suspicious |= !Double.isFinite(n);
+        }
+        if (!suspicious && model.step() % every != 0) {
             return;
         }
         for (LayerView v : model.layers()) {

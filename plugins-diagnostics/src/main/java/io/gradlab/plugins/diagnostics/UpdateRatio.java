@@ -6,6 +6,7 @@ import io.gradlab.api.diag.Finding;
 import io.gradlab.api.diag.LayerView;
 import io.gradlab.api.diag.ModelView;
 import io.gradlab.api.diag.Severity;
+import io.gradlab.api.tensor.DType;
 import io.gradlab.api.tensor.Tensor;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,14 +42,9 @@ final class UpdateRatio implements Diagnostic {
                 if (before == null || before.size() != w.size()) {
                     continue;
                 }
-                double diff = 0;
-                double norm = 0;
-                for (int i = 0; i < w.size(); i++) {
-                    double a = w.get(i);
-                    double d = a - before.get(i);
-                    diff += d * d;
-                    norm += a * a;
-                }
+                double[] dn = diffAndNorm(w, before);
+                double diff = dn[0];
+                double norm = dn[1];
                 if (norm > 0 && Double.isFinite(diff)) {
                     double[] s = sums.computeIfAbsent(v.name(), k -> new double[2]);
                     s[0] += Math.sqrt(diff / norm);
@@ -69,6 +65,29 @@ final class UpdateRatio implements Diagnostic {
             }
             pending = true;
         }
+    }
+
+    /** {@code {||w - before||^2, ||w||^2}}. */
+    static double[] diffAndNorm(Tensor w, Tensor before) {
+        double diff = 0;
+        double norm = 0;
+        if (w.dtype() == DType.F32 && before.dtype() == DType.F32) {
+            float[] a = w.floats();
+            float[] b = before.floats();
+            for (int i = 0; i < a.length; i++) {
+                double d = a[i] - b[i];
+                diff += d * d;
+                norm += (double) a[i] * a[i];
+            }
+        } else {
+            for (int i = 0; i < w.size(); i++) {
+                double a = w.get(i);
+                double d = a - before.get(i);
+                diff += d * d;
+                norm += a * a;
+            }
+        }
+        return new double[] {diff, norm};
     }
 
     @Override

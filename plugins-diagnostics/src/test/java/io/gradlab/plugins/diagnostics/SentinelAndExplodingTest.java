@@ -93,13 +93,17 @@ class SentinelAndExplodingTest {
     }
 
     @Test
-    void checksOnlyEveryNthStepUnlessTheLossIsNotFinite() {
+    void scansEveryNthStepUnlessTheLossOrAGradientNormIsNotFinite() {
         FakeModel m = model();
-        m.layers.get(0).weight().grad().set(0, Double.NaN);
+        m.layers.get(1).layer().lastOutput().set(0, Double.NaN); // swallowed downstream: loss and gradients finite
         m.step = 3;
         assertThatCode(() -> new NanSentinel(2).afterBackward(m)).doesNotThrowAnyException();
-        m.loss = Double.NaN;
+        m.step = 4;
         assertThatThrownBy(() -> new NanSentinel(2).afterBackward(m)).isInstanceOf(Diagnostic.StopTraining.class);
+        FakeModel g = model();
+        g.step = 3;
+        g.layers.get(4).weight().grad().set(0, Double.NaN);
+        assertThat(stopped(() -> new NanSentinel(2).afterBackward(g)).layer()).isEqualTo("output");
     }
 
     private static void scaleGradients(FakeModel m, double factor) {
