@@ -1,5 +1,6 @@
 package io.gradlab.cli;
 
+import io.gradlab.cli.study.StudyCommand;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -77,6 +78,8 @@ public final class Main implements Callable<Integer> {
                 .addSubcommand(new RunCommand(host))
                 .addSubcommand(new DoctorCommand(host))
                 .addSubcommand(new ReportCommand(host))
+                .addSubcommand(new GradcheckCommand(host))
+                .addSubcommand(new StudyCommand(host))
                 .addSubcommand("help", new CommandLine.HelpCommand());
         addHelpOptions(cl);
         cl.setOut(writer(host.console().out()));
