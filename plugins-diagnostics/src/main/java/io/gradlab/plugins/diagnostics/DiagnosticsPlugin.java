@@ -37,7 +37,7 @@ public final class DiagnosticsPlugin implements GradlabPlugin {
                         "||delta W|| / ||W|| of one optimizer step per layer (healthy ~1e-3): too small = not learning, too large = unstable",
                         List.of(integer("every", 20, "sample every N-th step of an epoch (and its first)").range(1, 1_000_000),
                                 real("low", 1e-5, "ratio below which a layer is reported as hardly learning").rangeExclusiveMin(0, 1),
-                                real("high", 1e-2, "ratio above which updates are reported as too large (x10: critical)").rangeExclusiveMin(0, 1e6)),
+                                real("high", 3e-2, "ratio above which updates are reported as too large (x10: critical)").rangeExclusiveMin(0, 1e6)),
                         p -> {
                             if (p.getDouble("low") >= p.getDouble("high")) {
                                 throw new GradlabException(GradlabException.Category.COMPONENT, "diagnostic 'update-ratio': low = "
@@ -82,7 +82,7 @@ public final class DiagnosticsPlugin implements GradlabPlugin {
                         p -> new NanSentinel(p.getInt("every"))),
                 DiagnosticFactory.of("exploding-gradient",
                         "reports a global weight-gradient norm above max-norm or growing by orders of magnitude (grad_norm_max, grad_norm_growth)",
-                        List.of(real("max-norm", 1e3, "gradient norm above which a step is exploding").rangeExclusiveMin(0, Double.MAX_VALUE),
+                        List.of(real("max-norm", 1e3, "gradient norm above which a step is exploding").rangeExclusiveMin(0, 1e12),
                                 real("growth-orders", 2.0, "orders of magnitude of growth over the first steps that count as exploding")
                                         .rangeExclusiveMin(0, 100),
                                 integer("window", 5, "steps averaged at the start and at the end").range(1, 10_000)),
