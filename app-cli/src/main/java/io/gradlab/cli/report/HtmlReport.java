@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -21,9 +20,9 @@ import java.util.Map;
 /**
  * One self-contained HTML page comparing runs: a summary table, loss and accuracy curves, and for
  * each run its findings, per-layer gradient-norm curves (log scale), a layer x epoch heatmap of
- * gradient norms, dead/saturated units and histograms of weights and gradients. Charts are SVG
- * embedded as {@code data:} images (no network, no external CSS or JS); the same charts are
- * written as PNG files into {@code <name>-charts/} next to the page.
+ * gradient norms, dead/saturated units and histograms of weights and gradients. Charts are inline
+ * SVG (no network, no external CSS or JS, no namespace URLs); the same charts are written as PNG
+ * files into {@code <name>-charts/} next to the page.
  *
  * <p>The plain Java entry point for other commands ({@code gradlab study}) is
  * {@link #write(List, Path)}.
@@ -88,7 +87,7 @@ public final class HtmlReport {
         List<Path> pngs = new ArrayList<>();
         Map<ReportChart, String> svgs = new LinkedHashMap<>();
         for (ReportChart c : charts) {
-            svgs.put(c, Base64.getEncoder().encodeToString(ChartFiles.svg(c.chart())));
+            svgs.put(c, InlineSvg.inline(ChartFiles.svg(c.chart()), "c" + svgs.size() + "-", "chart", c.chart().getTitle()));
             progress.chart(svgs.size(), charts.size() * (options.pngs() ? 2 : 1));
         }
         if (options.pngs()) {
@@ -172,9 +171,7 @@ public final class HtmlReport {
     }
 
     private static void figure(StringBuilder h, ReportChart c, String svg) {
-        h.append("<figure id=\"").append(c.id()).append("\"><img class=\"chart\" width=\"").append(c.chart().getWidth())
-                .append("\" height=\"").append(c.chart().getHeight()).append("\" alt=\"").append(Html.esc(c.chart().getTitle()))
-                .append("\" src=\"data:image/svg+xml;base64,").append(svg).append("\"><figcaption>").append(Html.esc(c.caption()))
+        h.append("<figure id=\"").append(c.id()).append("\">").append(svg).append("<figcaption>").append(Html.esc(c.caption()))
                 .append("</figcaption></figure>\n");
     }
 
@@ -281,6 +278,13 @@ public final class HtmlReport {
         if (v.isNumber()) {
             return v.isIntegralNumber() ? v.asText() : Html.num(v.asDouble());
         }
+        if (v.isArray()) {
+            List<String> items = new ArrayList<>();
+            for (JsonNode item : v) {
+                items.add(evidenceValue(item));
+            }
+            return "[" + String.join(", ", items) + "]";
+        }
         if (v.isObject()) {
             StringBuilder sb = new StringBuilder("{");
             Iterator<Map.Entry<String, JsonNode>> it = v.properties().iterator();
@@ -308,7 +312,7 @@ public final class HtmlReport {
             td.completed { color: #2e7d32; } td.stopped, td.diverged, td.failed { color: #c62828; }
             .grid { display: flex; flex-wrap: wrap; gap: 12px; }
             figure { margin: 0; border: 1px solid #eee; padding: 6px; background: #fff; }
-            figure img.chart { display: block; max-width: 100%; height: auto; }
+            svg.chart { display: block; max-width: 100%; height: auto; }
             figcaption { font-size: 12px; color: #555; max-width: 600px; margin-top: 4px; }
             .finding { border-left: 5px solid #999; background: #fafafa; padding: 6px 10px; margin: 8px 0; font-size: 14px; }
             .finding p { margin: 4px 0; }

@@ -338,7 +338,7 @@ final class ReportCharts {
                 ys.add(total == 0 ? 0 : counts.get(b).asDouble() / total);
             }
             double range = RunData.number(h.get("hi"));
-            XYSeries s = series(c, layers.get(l) + String.format(Locale.ROOT, " (+-%.2g)", range), xs, ys, false);
+            XYSeries s = series(c, layers.get(l) + String.format(Locale.ROOT, " (\u00b1%.2g)", range), xs, ys, false);
             if (s != null) {
                 s.setMarker(SeriesMarkers.NONE);
                 line(s, color(l), SOLID);

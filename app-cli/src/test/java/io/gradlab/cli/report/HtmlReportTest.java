@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -83,28 +82,34 @@ class HtmlReportTest {
         String page = Files.readString(html, StandardCharsets.UTF_8);
 
         assertThat(page).startsWith("<!DOCTYPE html>");
-        assertThat(page).doesNotContain("<script").doesNotContain("<link").doesNotContain("@import").doesNotContain("url(");
-        // no http(s) URL anywhere in markup: attributes only hold data: URIs and local anchors
+        assertThat(page).doesNotContain("<script").doesNotContain("<link").doesNotContain("@import").doesNotContain("url(http")
+                .doesNotContain("<img").doesNotContain("<iframe").doesNotContain("<object");
+        // attributes hold local anchors only; no http(s) URL anywhere in the markup (text may mention one)
         Matcher attr = Pattern.compile("(?:src|href)=\"([^\"]*)\"").matcher(page);
         List<String> refs = new ArrayList<>();
         while (attr.find()) {
             refs.add(attr.group(1));
         }
-        assertThat(refs).isNotEmpty().allSatisfy(ref -> assertThat(ref).matches("(data:image/svg\\+xml;base64,.*|#[a-z0-9._-]+)"));
+        assertThat(refs).isNotEmpty().allSatisfy(ref -> assertThat(ref).matches("#[a-z0-9._-]+"));
         assertThat(tagsOutsideText(page)).doesNotContainPattern("https?://");
 
-        int images = count(page, "<img class=\"chart\"");
+        // one inline <svg> per chart, inside its own <figure>, with ids made unique across charts
+        int images = count(page, "<svg class=\"chart\"");
         assertThat(images).isEqualTo(result.charts());
-        // 2 comparison charts; per run: gradient norms, heatmap, histograms of epoch 1 and the last (weights, gradients)
-        assertThat(images).isGreaterThanOrEqualTo(2 + 2 * (2 + 4) + 2);
-        Matcher data = Pattern.compile("data:image/svg\\+xml;base64,([A-Za-z0-9+/=]+)").matcher(page);
-        int svgs = 0;
-        while (data.find()) {
-            String svg = new String(Base64.getDecoder().decode(data.group(1)), StandardCharsets.UTF_8);
-            assertThat(svg).contains("<svg");
-            svgs++;
+        assertThat(count(page, "<svg")).isEqualTo(images);
+        assertThat(count(page, "<figure id=")).isEqualTo(images);
+        // 2 comparison charts; per run: gradient norms, update ratios, heatmap, histograms of epoch 1 and the last (weights, gradients)
+        assertThat(images).isGreaterThanOrEqualTo(2 + 2 * (3 + 4) + 3);
+        Matcher ids = Pattern.compile("\\bid=\"([^\"]+)\"").matcher(page);
+        List<String> all = new ArrayList<>();
+        while (ids.find()) {
+            all.add(ids.group(1));
         }
-        assertThat(svgs).isEqualTo(images);
+        assertThat(all).doesNotHaveDuplicates();
+        Matcher refsInSvg = Pattern.compile("url\\(#([^)]+)\\)").matcher(page);
+        while (refsInSvg.find()) {
+            assertThat(all).contains(refsInSvg.group(1));
+        }
 
         assertThat(result.pngs()).hasSize(images);
         for (Path png : result.pngs()) {
@@ -133,7 +138,7 @@ class HtmlReportTest {
         HtmlReport.Result r = HtmlReport.write(List.of(stopped), html, new HtmlReport.Options("t", false, 72));
         assertThat(r.pngs()).isEmpty();
         assertThat(Files.exists(HtmlReport.pngDir(html))).isFalse();
-        assertThat(count(Files.readString(html), "<img class=\"chart\"")).isEqualTo(r.charts());
+        assertThat(count(Files.readString(html), "<svg class=\"chart\"")).isEqualTo(r.charts());
     }
 
     @Test
