@@ -34,6 +34,7 @@ class DiagnosticsInTheLoopTest {
     /** What the fake diagnostics saw, shared with the test. */
     private final List<Double> losses = new ArrayList<>();
     private final List<Long> steps = new ArrayList<>();
+    private final List<Double> normErrors = new ArrayList<>();
 
     private ComponentRegistry registry() {
         List<RegisteredComponent> components = new ArrayList<>(new PluginHost(new PluginHostConfig(null, true)).load().components());
@@ -65,6 +66,43 @@ class DiagnosticsInTheLoopTest {
                         }
                     }
                 }), TEST));
+        components.add(new RegisteredComponent(DiagnosticFactory.of("norms", "fake: compares the engine's gradient norms", List.of(),
+                p -> new Diagnostic() {
+                    @Override
+                    public void afterBackward(ModelView model) {
+                        ModelView plain = new ModelView() { // the API's default computation
+                            @Override
+                            public List<io.gradlab.api.diag.LayerView> layers() {
+                                return model.layers();
+                            }
+
+                            @Override
+                            public List<io.gradlab.api.diag.LayerView> weightedLayers() {
+                                return model.weightedLayers();
+                            }
+
+                            @Override
+                            public int epoch() {
+                                return model.epoch();
+                            }
+
+                            @Override
+                            public long step() {
+                                return model.step();
+                            }
+
+                            @Override
+                            public double loss() {
+                                return model.loss();
+                            }
+                        };
+                        double[] engine = model.weightGradNorms();
+                        double[] computed = plain.weightGradNorms();
+                        for (int i = 0; i < engine.length; i++) {
+                            normErrors.add(Math.abs(engine[i] - computed[i]) / Math.max(computed[i], 1e-12));
+                        }
+                    }
+                }), TEST));
         return ComponentRegistry.of(components);
     }
 
@@ -91,6 +129,13 @@ class DiagnosticsInTheLoopTest {
                 TrainingListener.NONE);
         assertThat(r.status()).isEqualTo("completed");
         assertThat(steps).containsExactly(1L, 2L, 3L, 4L, 5L);
+    }
+
+    @Test
+    void theWeightGradientNormsDiagnosticsReadAreTheEngines() {
+        ExperimentRunner.withDefaultKernels(registry()).run(spec("[norms]", 1, 1000), RunOptions.probe(Optional.empty(), 3),
+                TrainingListener.NONE);
+        assertThat(normErrors).hasSize(3 * 3).allSatisfy(e -> assertThat(e).isLessThan(1e-5));
     }
 
     @Test
