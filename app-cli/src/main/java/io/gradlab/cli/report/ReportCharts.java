@@ -210,6 +210,16 @@ final class ReportCharts {
         }
         if (any) {
             c.getStyler().setYAxisLogarithmic(true);
+            // within two decades, label more than the powers of ten
+            double lo = Double.POSITIVE_INFINITY;
+            double hi = 0;
+            for (var series : c.getSeriesCollection()) {
+                for (double y : series.getYData()) {
+                    lo = Math.min(lo, y);
+                    hi = Math.max(hi, y);
+                }
+            }
+            c.getStyler().setYAxisLogarithmicDecadeOnly(hi / lo > 100);
         }
         emptyNote(c);
         return c;
@@ -226,7 +236,7 @@ final class ReportCharts {
         c.getStyler().setPiecewiseRanged(true);
         c.getStyler().setShowValue(false);
         c.getStyler().setDrawBorder(false);
-        c.getStyler().setHeatMapDecimalValueFormatter(v -> String.format(Locale.ROOT, "%.2g", Math.pow(10, v)));
+        c.getStyler().setHeatMapDecimalValueFormatter(v -> String.format(Locale.ROOT, "%.3g", Math.pow(10, v)));
         List<String> layers = run.layerNames();
         int n = run.epochs().size();
         List<Integer> xs = new ArrayList<>();
@@ -267,13 +277,22 @@ final class ReportCharts {
             min -= 0.5;
             max += 0.5;
         }
-        // one colour per decade of the gradient norm, or per half or quarter decade when the range is narrow
-        min = Math.floor(min);
-        max = Math.ceil(max);
-        int decades = (int) Math.max(1, max - min);
+        // one colour per decade of the gradient norm over a wide range, or 8 colours over a narrow one
+        int splits;
+        if (max - min >= 3) {
+            min = Math.floor(min);
+            max = Math.ceil(max);
+            int decades = (int) (max - min);
+            splits = decades >= 5 ? Math.min(decades, 12) : 2 * decades;
+        } else {
+            double pad = (max - min) * 0.01 + 1e-9;
+            min -= pad;
+            max += pad;
+            splits = 8;
+        }
         c.getStyler().setMin(min);
         c.getStyler().setMax(max);
-        c.getStyler().setSplitNumber(decades >= 5 ? Math.min(decades, 12) : decades >= 3 ? 2 * decades : 4 * decades);
+        c.getStyler().setSplitNumber(splits);
         c.addSeries("log10 ||dL/dW||", xs, layers, cells);
         return c;
     }
