@@ -12,10 +12,11 @@ import java.util.Map;
 
 /**
  * {@code exploding-gradient}: watches the global weight-gradient norm (all weighted layers, before
- * any gradient transform) step by step, from the norms the engine computes anyway. Reports when it exceeds {@code max-norm}, or when the mean
- * of the last {@code window} steps has grown by {@code growth-orders} orders of magnitude over the
- * mean of the run's first {@code window} steps. Writes {@code grad_norm_max} and
- * {@code grad_norm_growth} per epoch.
+ * any gradient transform) step by step, from the norms the engine computes anyway. Reports when it
+ * exceeds {@code max-norm}, or when the mean of the epoch's last {@code window} steps has grown by
+ * {@code growth-orders} orders of magnitude over the mean of its first {@code window} steps. Writes
+ * {@code grad_norm_max} and {@code grad_norm_growth} per epoch. Everything is measured within the
+ * epoch, so that a resumed run writes the same figures as an uninterrupted one.
  */
 final class ExplodingGradient implements Diagnostic {
     private final double maxNorm;
@@ -29,6 +30,7 @@ final class ExplodingGradient implements Diagnostic {
     private long epochMaxStep;
     private String epochMaxLayer;
     private double epochMaxLayerNorm;
+    private int epoch = Integer.MIN_VALUE;
 
     ExplodingGradient(double maxNorm, double growthOrders, int window) {
         this.maxNorm = maxNorm;
@@ -39,6 +41,14 @@ final class ExplodingGradient implements Diagnostic {
 
     @Override
     public void afterBackward(ModelView model) {
+        if (model.epoch() != epoch) {
+            epoch = model.epoch();
+            baselineSum = 0;
+            baselineCount = 0;
+            seen = 0;
+            epochMax = 0;
+            epochMaxLayer = null;
+        }
         double total = 0;
         double largest = -1;
         String largestLayer = null;
@@ -101,11 +111,13 @@ final class ExplodingGradient implements Diagnostic {
                     epochMaxLayer, evidence, List.copyOf(Remedies.EXPLODING)));
         } else if (!Double.isNaN(growth) && growth >= Math.pow(10, growthOrders)) {
             sink.finding(new Finding(Severity.CRITICAL, "exploding-gradient", "exploding gradient: the weight-gradient norm grew "
-                    + Views.num(growth) + "-fold, from " + Views.num(baseline) + " over the first " + baselineCount + " steps to "
-                    + Views.num(current) + " over the last " + n + "; the largest is in layer '" + epochMaxLayer + "'",
+                    + Views.num(growth) + "-fold within epoch " + model.epoch() + ", from " + Views.num(baseline) + " over its first "
+                    + baselineCount + " steps to " + Views.num(current) + " over its last " + n + "; the largest is in layer '"
+                    + epochMaxLayer + "'",
                     epochMaxLayer, evidence, List.copyOf(Remedies.EXPLODING)));
         }
         epochMax = 0;
         epochMaxLayer = null;
+        seen = 0;
     }
 }

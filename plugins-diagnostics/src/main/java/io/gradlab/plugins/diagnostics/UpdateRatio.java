@@ -26,6 +26,7 @@ final class UpdateRatio implements Diagnostic {
     private final Map<String, Tensor> snapshots = new LinkedHashMap<>();
     private final Map<String, double[]> sums = new LinkedHashMap<>(); // {sum of ratios, count}
     private boolean pending;
+    private int pendingEpoch;
 
     UpdateRatio(int every, double low, double high) {
         this.sampler = new Sampler(every);
@@ -35,6 +36,9 @@ final class UpdateRatio implements Diagnostic {
 
     @Override
     public void afterBackward(ModelView model) {
+        if (pending && pendingEpoch != model.epoch()) {
+            pending = false; // pairs stay inside an epoch: every epoch's figure is its own (and a resumed run's the same)
+        }
         if (pending) {
             for (LayerView v : model.weightedLayers()) {
                 Tensor before = snapshots.get(v.name());
@@ -64,6 +68,7 @@ final class UpdateRatio implements Diagnostic {
                 snap.copyFrom(w);
             }
             pending = true;
+            pendingEpoch = model.epoch();
         }
     }
 

@@ -63,6 +63,21 @@ class RatioAndHistogramTest {
     }
 
     @Test
+    void aSampleIsNotComparedAcrossAnEpochBoundary() {
+        FakeModel m = model();
+        UpdateRatio u = new UpdateRatio(1, 1e-5, 1e-2);
+        u.afterBackward(m); // sampled in epoch 1
+        u.onEpochEnd(m, new RecordingSink());
+        step(m, "hidden1", 0.5);
+        m.epoch = 2;
+        m.step = 2;
+        u.afterBackward(m); // epoch 2: the pair with epoch 1's sample is dropped
+        RecordingSink sink = new RecordingSink();
+        u.onEpochEnd(m, sink);
+        assertThat(sink.metrics).doesNotContainKey("update_ratio_max");
+    }
+
+    @Test
     void largeUpdatesAreUnstable() {
         FakeModel m = model();
         UpdateRatio u = new UpdateRatio(1, 1e-5, 1e-2);

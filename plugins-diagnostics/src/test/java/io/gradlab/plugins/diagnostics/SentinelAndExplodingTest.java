@@ -135,6 +135,27 @@ class SentinelAndExplodingTest {
     }
 
     @Test
+    void growthIsMeasuredWithinEachEpochSoThatAResumedRunWritesTheSameFigures() {
+        FakeModel m = model();
+        ExplodingGradient e = new ExplodingGradient(1e9, 2, 3);
+        for (int s = 1; s <= 12; s++) {
+            m.step = s;
+            e.afterBackward(m);
+            scaleGradients(m, 3);
+        }
+        e.onEpochEnd(m, new RecordingSink());
+        m.epoch = 2; // the next epoch starts at the large gradients and stays there: no growth within it
+        for (int s = 13; s <= 24; s++) {
+            m.step = s;
+            e.afterBackward(m);
+        }
+        RecordingSink sink = new RecordingSink();
+        e.onEpochEnd(m, sink);
+        assertThat((Double) sink.metrics.get("grad_norm_growth")).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(sink.findings).isEmpty();
+    }
+
+    @Test
     void aGradientNormAboveTheLimitIsExplodingAndNamesTheLayer() {
         FakeModel m = model();
         m.layers.get(2).weight().grad().set(0, 5000);
