@@ -79,6 +79,8 @@ public final class Main implements Callable<Integer> {
         CommandLine cl = new CommandLine(new Main(host.options()))
                 .addSubcommand(new PluginsCommand(host))
                 .addSubcommand(new RunCommand(host))
+                .addSubcommand(new DoctorCommand(host))
+                .addSubcommand(new ReportCommand(host))
                 .addSubcommand(new GradcheckCommand(host))
                 .addSubcommand(new CommandLine(new StudyCommand(host)).addSubcommand(new RnnStudyCommand(host)))
                 .addSubcommand(new ExportCommand(host))
