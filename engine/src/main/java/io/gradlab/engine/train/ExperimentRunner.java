@@ -312,25 +312,27 @@ public final class ExperimentRunner {
         return new Prepared(parts, strategy, description, count);
     }
 
-    /** The default diagnostics that are registered, with the spec's listed ones replacing or added to them. */
+    /**
+     * The spec's listed diagnostics first (they are the more specific ones: their findings and stops
+     * come first), then the registered defaults the spec did not list.
+     */
     private List<Diagnostic> diagnostics(List<ComponentSpec> listed) {
         Map<String, Diagnostic> byId = new LinkedHashMap<>();
-        for (String id : DEFAULT_DIAGNOSTICS) {
-            if (registry.find(ComponentKind.DIAGNOSTIC, ComponentId.of(id)).isPresent()) {
-                byId.put(id, null);
-            } else {
-                LOG.debug("default diagnostic '{}' is not registered: skipped", id);
-            }
-        }
         for (int i = 0; i < listed.size(); i++) {
             ComponentSpec d = listed.get(i);
             byId.put(d.id().value(), registry.diagnostic(d, "diagnostics[" + i + "]"));
         }
-        List<Diagnostic> out = new ArrayList<>();
-        for (var e : byId.entrySet()) {
-            out.add(e.getValue() != null ? e.getValue() : registry.diagnostic(ComponentSpec.of(e.getKey()), "diagnostics (default)"));
+        for (String id : DEFAULT_DIAGNOSTICS) {
+            if (byId.containsKey(id)) {
+                continue;
+            }
+            if (registry.find(ComponentKind.DIAGNOSTIC, ComponentId.of(id)).isPresent()) {
+                byId.put(id, registry.diagnostic(ComponentSpec.of(id), "diagnostics (default)"));
+            } else {
+                LOG.debug("default diagnostic '{}' is not registered: skipped", id);
+            }
         }
-        return out;
+        return new ArrayList<>(byId.values());
     }
 
     private static long countParameters(Layer layer) {
