@@ -57,7 +57,7 @@ public final class TrialRunner {
             return TrialResult.failed(trial.id(), "cannot create the trial folder " + dir + ": " + message(e));
         }
         try {
-            RunResult result = runner.run(spec, new RunOptions(dir, dataDir, true), new TrainingListener() {});
+            RunResult result = runner.run(spec, new RunOptions(dir, dataDir, true), TrainingListener.NONE);
             return new TrialResult(trial.id(), result.status(), String.valueOf(result.runDir()), figures(result), null, false);
         } catch (RuntimeException e) {
             // the run folder (when one was made) holds a summary.json with the status and the error
