@@ -21,6 +21,18 @@ public enum ComponentKind {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
+    /** The plural label for headings and messages: {@code activations}, {@code losses}, {@code training-strategies}. */
+    public String plural() {
+        String label = label();
+        if (label.endsWith("s")) {
+            return label + "es";
+        }
+        if (label.endsWith("y")) {
+            return label.substring(0, label.length() - 1) + "ies";
+        }
+        return label + "s";
+    }
+
     /** Parses a label such as {@code gradient-transform} (case-insensitive, '-' or '_'). */
     public static ComponentKind fromLabel(String label) {
         String normalized = label.trim().toUpperCase(Locale.ROOT).replace('-', '_');

@@ -14,6 +14,11 @@ public enum ParamType {
     CHOICE,
     /** A list of whole numbers ({@code List<Integer>}), e.g. hidden layer widths. */
     INT_LIST,
+    /**
+     * A list of whole-number lists ({@code List<List<Integer>>}), e.g. skip connections
+     * {@code [[1, 3], [4, 7]]}; the numeric range applies to every element.
+     */
+    INT_LISTS,
     /** A nested component of kind {@link ParameterSpec#componentKind()} ({@link ComponentSpec}). */
     COMPONENT
 }

@@ -88,6 +88,12 @@ public record ParameterSpec(
                 Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, false, List.of(), null, defaultValue == null, description);
     }
 
+    /** A list of integer lists such as {@code [[1, 3], [4, 7]]}; {@code defaultValue} may be {@code null} (optional). */
+    public static ParameterSpec intLists(String name, List<List<Integer>> defaultValue, String description) {
+        return new ParameterSpec(name, ParamType.INT_LISTS, defaultValue == null ? null : defaultValue.stream().map(List::copyOf).toList(),
+                Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, false, List.of(), null, defaultValue == null, description);
+    }
+
     /** A nested component such as an activation inside an architecture; {@code defaultId} may be {@code null} (optional). */
     public static ParameterSpec component(String name, ComponentKind kind, String defaultId, String description) {
         return new ParameterSpec(name, ParamType.COMPONENT, defaultId == null ? null : ComponentSpec.of(defaultId),
@@ -134,8 +140,18 @@ public record ParameterSpec(
             case STRING -> "text";
             case CHOICE -> "one of " + choices;
             case INT_LIST -> "a list of integers";
+            case INT_LISTS -> "a list of integer lists such as [[1, 3], [4, 7]]" + elementRange();
             case COMPONENT -> "a " + componentKind.label() + " id or {id: ..., <params>}";
         };
+    }
+
+    private String elementRange() {
+        boolean lowOpen = Double.isInfinite(min) || min <= Integer.MIN_VALUE;
+        boolean highOpen = Double.isInfinite(max) || max >= Integer.MAX_VALUE;
+        if (lowOpen && highOpen) {
+            return "";
+        }
+        return ", each in " + (minExclusive ? "(" : "[") + (lowOpen ? "-inf" : format(min)) + ", " + (highOpen ? "inf" : format(max)) + "]";
     }
 
     private static String format(double v) {

@@ -53,6 +53,12 @@ public final class Params {
         return (List<Integer>) get(name);
     }
 
+    /** The value of an {@link ParamType#INT_LISTS} parameter. */
+    @SuppressWarnings("unchecked")
+    public List<List<Integer>> getIntLists(String name) {
+        return (List<List<Integer>>) get(name);
+    }
+
     public ComponentSpec getComponent(String name) {
         return (ComponentSpec) get(name);
     }

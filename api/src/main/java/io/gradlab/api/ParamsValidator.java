@@ -113,6 +113,29 @@ public final class ParamsValidator {
                 }
                 return List.copyOf(out);
             }
+            case INT_LISTS -> {
+                if (!(value instanceof List<?> outer)) {
+                    throw new GradlabException(Category.COMPONENT, bad + ": expected a list of lists such as [[1, 3], [4, 7]]");
+                }
+                List<List<Integer>> out = new ArrayList<>();
+                for (Object o : outer) {
+                    if (!(o instanceof List<?> inner)) {
+                        throw new GradlabException(Category.COMPONENT, bad + ": element " + render(o)
+                                + " is not a list; expected a list of lists such as [[1, 3], [4, 7]]");
+                    }
+                    List<Integer> ints = new ArrayList<>();
+                    for (Object e : inner) {
+                        double v = toDouble(e, bad);
+                        if (v != Math.rint(v)) {
+                            throw new GradlabException(Category.COMPONENT, bad + ": " + e + " is not a whole number");
+                        }
+                        checkRange(p, v, bad);
+                        ints.add((int) v);
+                    }
+                    out.add(List.copyOf(ints));
+                }
+                return List.copyOf(out);
+            }
             case COMPONENT -> {
                 return toComponentSpec(value, bad);
             }
@@ -170,7 +193,7 @@ public final class ParamsValidator {
 
     private static String render(Object value) {
         if (value instanceof List<?> l) {
-            return l.stream().map(String::valueOf).collect(Collectors.joining(", ", "[", "]"));
+            return l.stream().map(ParamsValidator::render).collect(Collectors.joining(", ", "[", "]"));
         }
         return String.valueOf(value);
     }

@@ -54,4 +54,18 @@ class ParamsValidatorTest {
         assertThat(p.getComponent("inner")).isEqualTo(ComponentSpec.of("normal", Map.of("std", 1.0)));
         assertThatThrownBy(() -> ParamsValidator.validate(sgd, Map.of("inner", Map.of("std", 1.0)), "x")).hasMessageContaining("needs an 'id'");
     }
+
+    @Test
+    void listsOfIntegerListsAreReadAndCheckedElementByElement() {
+        var skip = io.gradlab.api.spi.ArchitectureFactory.of("skip", "test", List.of(
+                ParameterSpec.intLists("skips", null, "pairs").range(0, 100)), (p, b) -> null);
+        Params p = ParamsValidator.validate(skip, Map.of("skips", List.of(List.of(1, 3), List.of(4.0, "7"))), "x");
+        assertThat(p.getIntLists("skips")).isEqualTo(List.of(List.of(1, 3), List.of(4, 7)));
+        assertThat(ParamsValidator.validate(skip, Map.of(), "x").has("skips")).isFalse();
+        assertThatThrownBy(() -> ParamsValidator.validate(skip, Map.of("skips", List.of(1, 3)), "x"))
+                .hasMessageContaining("'skips' = [1, 3]").hasMessageContaining("is not a list");
+        assertThatThrownBy(() -> ParamsValidator.validate(skip, Map.of("skips", List.of(List.of(1, 300))), "x"))
+                .hasMessageContaining("[[1, 300]]").hasMessageContaining("[0, 100]");
+        assertThatThrownBy(() -> ParamsValidator.validate(skip, Map.of("skips", 3), "x")).hasMessageContaining("list of lists");
+    }
 }

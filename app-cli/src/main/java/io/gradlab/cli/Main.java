@@ -1,5 +1,6 @@
 package io.gradlab.cli;
 
+import io.gradlab.cli.study.StudyCommand;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -75,6 +76,8 @@ public final class Main implements Callable<Integer> {
         CommandLine cl = new CommandLine(new Main(host.options()))
                 .addSubcommand(new PluginsCommand(host))
                 .addSubcommand(new RunCommand(host))
+                .addSubcommand(new GradcheckCommand(host))
+                .addSubcommand(new StudyCommand(host))
                 .addSubcommand(new SweepCommand(host))
                 .addSubcommand("help", new CommandLine.HelpCommand());
         addHelpOptions(cl);

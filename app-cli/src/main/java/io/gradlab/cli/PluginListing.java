@@ -22,7 +22,7 @@ final class PluginListing {
                 out.println();
             }
             first = false;
-            out.println(ComponentKindText.plural(e.getKey()) + " (" + e.getValue().size() + ")");
+            out.println(e.getKey().plural() + " (" + e.getValue().size() + ")");
             TextTable table = new TextTable("id", "version", "source", "description");
             for (RegisteredComponent c : e.getValue()) {
                 table.row(c.id().value(), c.version(), source(c), c.description());

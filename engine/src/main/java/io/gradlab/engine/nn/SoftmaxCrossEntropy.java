@@ -18,16 +18,8 @@ public final class SoftmaxCrossEntropy implements Loss {
         double total = 0;
         for (int r = 0; r < rows; r++) {
             int off = r * cols;
-            double max = Double.NEGATIVE_INFINITY;
-            for (int c = 0; c < cols; c++) {
-                max = Math.max(max, output.get(off + c));
-            }
-            double sum = 0;
-            for (int c = 0; c < cols; c++) {
-                sum += Math.exp(output.get(off + c) - max);
-            }
-            int y = label(target, r, cols);
-            total += Math.log(sum) + max - output.get(off + y);
+            double max = rowMax(output, off, cols);
+            total += Math.log(sumExp(output, off, cols, max)) + max - output.get(off + label(target, r, cols));
         }
         return rows == 0 ? 0 : total / rows;
     }
@@ -39,20 +31,31 @@ public final class SoftmaxCrossEntropy implements Loss {
         double inv = 1.0 / rows;
         for (int r = 0; r < rows; r++) {
             int off = r * cols;
-            double max = Double.NEGATIVE_INFINITY;
-            for (int c = 0; c < cols; c++) {
-                max = Math.max(max, output.get(off + c));
-            }
-            double sum = 0;
-            for (int c = 0; c < cols; c++) {
-                sum += Math.exp(output.get(off + c) - max);
-            }
+            double max = rowMax(output, off, cols);
+            double sum = sumExp(output, off, cols, max);
             int y = label(target, r, cols);
             for (int c = 0; c < cols; c++) {
                 double p = Math.exp(output.get(off + c) - max) / sum;
                 gradOutput.set(off + c, (p - (c == y ? 1 : 0)) * inv);
             }
         }
+    }
+
+    private static double rowMax(Tensor t, int off, int cols) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int c = 0; c < cols; c++) {
+            max = Math.max(max, t.get(off + c));
+        }
+        return max;
+    }
+
+    /** The sum of {@code exp(x - shift)} over one row: the log-sum-exp trick keeps it from overflowing. */
+    private static double sumExp(Tensor t, int off, int cols, double shift) {
+        double sum = 0;
+        for (int c = 0; c < cols; c++) {
+            sum += Math.exp(t.get(off + c) - shift);
+        }
+        return sum;
     }
 
     private static int label(Tensor target, int r, int classes) {

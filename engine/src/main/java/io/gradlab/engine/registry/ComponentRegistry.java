@@ -262,7 +262,7 @@ public final class ComponentRegistry {
             return component;
         }
         List<String> ids = known.keySet().stream().map(ComponentId::value).toList();
-        String plural = plural(kind);
+        String plural = kind.plural();
         String options = ids.isEmpty()
                 ? "; no " + plural + " are installed (see `gradlab plugins` and the plugins folder)"
                 : "; known " + plural + ": " + String.join(", ", ids);
@@ -298,15 +298,4 @@ public final class ComponentRegistry {
         return where == null || where.isEmpty() ? "" : " at " + where;
     }
 
-    /** {@code activations}, {@code losses}, {@code training-strategies}. */
-    static String plural(ComponentKind kind) {
-        String label = kind.label();
-        if (label.endsWith("s")) {
-            return label + "es";
-        }
-        if (label.endsWith("y")) {
-            return label.substring(0, label.length() - 1) + "ies";
-        }
-        return label + "s";
-    }
 }

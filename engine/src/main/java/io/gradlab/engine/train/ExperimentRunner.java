@@ -18,7 +18,7 @@ import io.gradlab.api.train.GradientTransform;
 import io.gradlab.api.train.TrainingStrategy;
 import io.gradlab.engine.data.Splits;
 import io.gradlab.engine.kernel.BlasOps;
-import io.gradlab.engine.kernel.SeededRandom;
+import io.gradlab.api.tensor.SeededRandom;
 import io.gradlab.engine.nn.DefaultBuildContext;
 import io.gradlab.engine.nn.DefaultModelBuilder;
 import io.gradlab.engine.registry.ComponentRegistry;

@@ -22,7 +22,7 @@ import io.gradlab.api.tensor.Tensor;
 import io.gradlab.api.train.GradientTransform;
 import io.gradlab.api.train.Optimizer;
 import io.gradlab.api.train.TrainingControl;
-import io.gradlab.engine.kernel.SeededRandom;
+import io.gradlab.api.tensor.SeededRandom;
 import io.gradlab.engine.nn.ActivationLayer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

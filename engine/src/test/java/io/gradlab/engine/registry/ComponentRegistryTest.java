@@ -227,7 +227,7 @@ class ComponentRegistryTest {
     @CsvSource({"ACTIVATION, activations", "LOSS, losses", "TRAINING_STRATEGY, training-strategies",
             "GRADIENT_TRANSFORM, gradient-transforms", "DIAGNOSTIC, diagnostics"})
     void pluralLabels(ComponentKind kind, String plural) {
-        assertThat(ComponentRegistry.plural(kind)).isEqualTo(plural);
+        assertThat(kind.plural()).isEqualTo(plural);
     }
 
     private ArchitectureFactory architecture() {

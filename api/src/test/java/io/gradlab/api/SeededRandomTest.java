@@ -1,4 +1,6 @@
-package io.gradlab.engine.kernel;
+package io.gradlab.api;
+
+import io.gradlab.api.tensor.SeededRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,0 +1,165 @@
+package io.gradlab.cli.study;
+
+import io.gradlab.api.GradlabException;
+import io.gradlab.cli.TextTable;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** The comparison table of a study: printed as text, written as {@code study.md}, {@code study.csv} and {@code runs.csv}. */
+final class StudyReport {
+    static final String MARKDOWN = "study.md";
+    static final String CSV = "study.csv";
+    static final String RUNS_CSV = "runs.csv";
+
+    private final Study study;
+    private final List<RemedySummary> rows;
+    private final List<Outcome> outcomes;
+    private final int seeds;
+
+    StudyReport(Study study, List<RemedySummary> rows, List<Outcome> outcomes, int seeds) {
+        this.study = study;
+        this.rows = List.copyOf(rows);
+        this.outcomes = List.copyOf(outcomes);
+        this.seeds = seeds;
+    }
+
+    List<RemedySummary> rows() {
+        return rows;
+    }
+
+    private String[] header() {
+        return seeds > 1
+                ? new String[] {"remedy", ">final test acc (mean ± sd)", ">epochs to 50 %", ">grad ratio first/last (epoch 1)", ">(last epoch)", "status"}
+                : new String[] {"remedy", ">final test acc", ">epochs to 50 %", ">grad ratio first/last (epoch 1)", ">(last epoch)", "status"};
+    }
+
+    private String[] cells(RemedySummary r) {
+        String acc = seeds > 1 ? fixed(r.accuracyMean()) + " ± " + fixed(r.accuracyStd()) : fixed(r.accuracyMean());
+        String epochs;
+        if (r.reached50() == 0) {
+            epochs = "never";
+        } else if (seeds > 1) {
+            epochs = String.format(Locale.ROOT, "%.1f (%d/%d runs)", r.epochsTo50Mean(), r.reached50(), r.runs());
+        } else {
+            epochs = String.valueOf(Math.round(r.epochsTo50Mean()));
+        }
+        String status = r.status() + (seeds > 1 ? " (" + r.completed() + "/" + r.runs() + ")" : "");
+        return new String[] {r.remedy().key(), acc, epochs, sci(r.ratioFirst()), sci(r.ratioLast()), status};
+    }
+
+    /** The table as aligned text. */
+    void print(PrintStream out) {
+        TextTable table = new TextTable(header());
+        for (RemedySummary r : rows) {
+            table.row(cells(r));
+        }
+        table.print(out, "  ");
+    }
+
+    String markdown(String command) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("# ").append(study.title()).append("\n\n");
+        sb.append("Command: `").append(command).append("`\n\n");
+        String[] header = header();
+        sb.append('|');
+        for (String h : header) {
+            sb.append(' ').append(h.startsWith(">") ? h.substring(1) : h).append(" |");
+        }
+        sb.append("\n|");
+        for (String h : header) {
+            sb.append(h.startsWith(">") ? "---:|" : "---|");
+        }
+        sb.append('\n');
+        for (RemedySummary r : rows) {
+            sb.append('|');
+            for (String c : cells(r)) {
+                sb.append(' ').append(c).append(" |");
+            }
+            sb.append('\n');
+        }
+        sb.append("\n- *final test acc*: the test accuracy after the last epoch").append(seeds > 1 ? ", mean and sample standard deviation over " + seeds + " seeds" : "").append(";\n");
+        sb.append("- *epochs to 50 %*: the first epoch whose test accuracy reached 0.5 (\"never\" when none did)")
+                .append(seeds > 1 ? ", mean over the runs that got there" : "").append(";\n");
+        sb.append("- *grad ratio first/last*: the mean weight-gradient norm of the first hidden layer divided by the last hidden layer's")
+                .append(" over an epoch (the gradient-flow diagnostic); far below 1 means a vanishing gradient")
+                .append(seeds > 1 ? " (geometric mean over seeds)" : "").append(".\n\n");
+        sb.append("## Runs\n\n");
+        for (Outcome o : outcomes) {
+            sb.append("- ").append(o.remedy().key()).append(" (seed ").append(o.seed()).append("): ").append(o.status());
+            if (o.runDir() != null) {
+                sb.append(", `").append(o.runDir().getFileName()).append('`');
+            }
+            if (o.error() != null) {
+                sb.append(" — ").append(o.error().replace('\n', ' '));
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    String csv() {
+        StringBuilder sb = new StringBuilder("remedy,label,runs,completed,final_test_accuracy_mean,final_test_accuracy_sd,reached_50,"
+                + "epochs_to_50_mean,grad_ratio_first_epoch,grad_ratio_last_epoch,status\n");
+        for (RemedySummary r : rows) {
+            sb.append(String.join(",", r.remedy().key(), quote(r.remedy().label()), String.valueOf(r.runs()), String.valueOf(r.completed()),
+                    num(r.accuracyMean()), num(r.accuracyStd()), String.valueOf(r.reached50()), num(r.epochsTo50Mean()),
+                    num(r.ratioFirst()), num(r.ratioLast()), r.status())).append('\n');
+        }
+        return sb.toString();
+    }
+
+    String runsCsv() {
+        StringBuilder sb = new StringBuilder("remedy,seed,status,epochs,final_test_accuracy,epochs_to_50,grad_ratio_first_epoch,grad_ratio_last_epoch,run_dir\n");
+        for (Outcome o : outcomes) {
+            sb.append(String.join(",", o.remedy().key(), String.valueOf(o.seed()), o.status(), String.valueOf(o.epochs()),
+                    num(o.finalAccuracy()), String.valueOf(o.epochsTo50()), num(o.ratioFirst()), num(o.ratioLast()),
+                    o.runDir() == null ? "" : quote(o.runDir().getFileName().toString()))).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** Writes study.md, study.csv and runs.csv into {@code dir}; returns their paths. */
+    List<Path> write(Path dir, String command) {
+        List<Path> written = new ArrayList<>();
+        try {
+            written.add(Files.writeString(dir.resolve(MARKDOWN), markdown(command), StandardCharsets.UTF_8));
+            written.add(Files.writeString(dir.resolve(CSV), csv(), StandardCharsets.UTF_8));
+            written.add(Files.writeString(dir.resolve(RUNS_CSV), runsCsv(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new GradlabException(GradlabException.Category.IO, "cannot write the study report into " + dir + ": " + e.getMessage()
+                    + "; choose another folder with --out DIR", e);
+        }
+        return written;
+    }
+
+    String text() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (PrintStream p = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+            print(p);
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    private static String fixed(double v) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.4f", v);
+    }
+
+    private static String sci(double v) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.2e", v);
+    }
+
+    private static String num(double v) {
+        return Double.isNaN(v) ? "" : String.valueOf(v);
+    }
+
+    private static String quote(String s) {
+        return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    }
+}

@@ -1,0 +1,74 @@
+package io.gradlab.plugins.remedies.grad;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.gradlab.api.ParamsValidator;
+import io.gradlab.api.nn.Parameter;
+import io.gradlab.api.spi.GradientTransformFactory;
+import io.gradlab.api.tensor.DType;
+import io.gradlab.api.tensor.Tensor;
+import io.gradlab.api.train.GradientTransform;
+import io.gradlab.testkit.ReferenceOps;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class TransformsTest {
+    static GradientTransform create(String id, Map<String, Object> params) {
+        GradientTransformFactory f = TransformFactories.all().stream().filter(x -> x.id().value().equals(id)).findFirst().orElseThrow();
+        return f.create(ParamsValidator.validate(f, params, "test"));
+    }
+
+    static Parameter param(double... grad) {
+        Parameter p = new Parameter("p", Parameter.Role.WEIGHT, Tensor.zeros(DType.F64, grad.length));
+        for (int i = 0; i < grad.length; i++) {
+            p.grad().set(i, grad[i]);
+        }
+        return p;
+    }
+
+    @Test
+    void clipNormScalesByTheGlobalNormExactlyAsTheFormula() {
+        // grads (3, 4) and (12): global norm sqrt(9 + 16 + 144) = 13; tau = 6.5 -> divide by max(1, 13 / 6.5) = 2
+        Parameter a = param(3, 4);
+        Parameter b = param(12);
+        Parameter frozen = param(100);
+        frozen.setTrainable(false);
+        GradientTransform clip = create("clip-norm", Map.of("max-norm", 6.5));
+        clip.apply(List.of(a, b, frozen), new ReferenceOps());
+        assertThat(a.grad().toDoubleArray()).containsExactly(1.5, 2.0);
+        assertThat(b.grad().toDoubleArray()).containsExactly(6.0);
+        assertThat(frozen.grad().toDoubleArray()).containsExactly(100.0);
+        assertThat(clip.lastStats()).containsEntry("pre_clip_norm", 13.0).containsEntry("clipped", 1.0);
+        // below the threshold nothing changes
+        Parameter c = param(0.3, 0.4);
+        clip.apply(List.of(c), new ReferenceOps());
+        assertThat(c.grad().toDoubleArray()).containsExactly(0.3, 0.4);
+        assertThat(clip.lastStats().get("pre_clip_norm")).isCloseTo(0.5, within(1e-15));
+        assertThat(clip.lastStats()).containsEntry("clipped", 0.0);
+    }
+
+    @Test
+    void clipValueClampsEachElement() {
+        Parameter a = param(-3, 0.5, 2);
+        GradientTransform clip = create("clip-value", Map.of("value", 1.0));
+        clip.apply(List.of(a), new ReferenceOps());
+        assertThat(a.grad().toDoubleArray()).containsExactly(-1, 0.5, 1);
+        assertThat(clip.lastStats().get("clipped_fraction")).isCloseTo(2.0 / 3, within(1e-15));
+    }
+
+    @Test
+    void layerRenormGivesEachParameterTheSameGradientNorm() {
+        Parameter a = param(3, 4);
+        Parameter b = param(1e-9, 0);
+        Parameter zero = param(0, 0);
+        create("layer-renorm", Map.of()).apply(List.of(a, b, zero), new ReferenceOps());
+        assertThat(a.grad().toDoubleArray()).containsExactly(new double[] {0.6, 0.8}, within(1e-15));
+        assertThat(b.grad().toDoubleArray()).containsExactly(new double[] {1, 0}, within(1e-15));
+        assertThat(zero.grad().toDoubleArray()).containsExactly(0, 0);
+        Parameter c = param(3, 4);
+        create("layer-renorm", Map.of("norm", 10.0)).apply(List.of(c), new ReferenceOps());
+        assertThat(c.grad().toDoubleArray()).containsExactly(new double[] {6, 8}, within(1e-14));
+    }
+}
