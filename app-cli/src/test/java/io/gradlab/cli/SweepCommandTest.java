@@ -49,7 +49,7 @@ class SweepCommandTest {
         assertThat(ratios.get("relu-6")).isGreaterThan(0.1);
         String html = Files.readString(out.resolve("report.html"));
         assertThat(html).contains("Gradient norm ratio first / last hidden layer against model.architecture.depth")
-                .contains("data:image/png;base64,").contains("activation-relu_init-id-normal-std-0.177_lr-0.05_depth-6");
+                .contains("data:image/png;base64,").contains("activation-relu_init-he-normal_lr-0.05_depth-6");
         assertThat(Files.readString(out.resolve("results.md"))).contains("## Mean over seeds");
 
         // the same sweep again: nothing left to run
@@ -69,7 +69,7 @@ class SweepCommandTest {
         Cli.Result r = Cli.run("sweep", sweep.toString(), "--out", out.toString());
 
         assertThat(r.code()).isEqualTo(3);
-        assertThat(r.err()).contains("trial activation-rleu_init-id-normal-std-0.177_lr-0.05_depth-2")
+        assertThat(r.err()).contains("trial activation-rleu_init-he-normal_lr-0.05_depth-2")
                 .contains("unknown activation 'rleu'").contains("did you mean 'relu'");
         assertThat(out).doesNotExist();
     }
