@@ -57,6 +57,7 @@ cat > "$spark_home/conf/logback.xml" <<'XML'
     <encoder><pattern>%d{HH:mm:ss} %-5level %logger{30} - %msg%n</pattern></encoder>
   </appender>
   <logger name="org.apache.spark.deploy" level="INFO"/>
+  <logger name="org.apache.hadoop.util.NativeCodeLoader" level="ERROR"/>
   <root level="WARN"><appender-ref ref="STDERR"/></root>
 </configuration>
 XML
