@@ -133,7 +133,7 @@ public final class SweepHtmlReport {
         sb.append("<table><tr>");
         table.groupAxes().forEach(a -> sb.append("<th>").append(esc(a)).append("</th>"));
         sb.append("<th>completed</th><th>test accuracy mean ± sd</th><th>grad ratio geomean [min, max]</th>"
-                + "<th>epochs to 50 % (mean)</th></tr>\n");
+                + "<th>epochs to 50 % (mean, reached/completed)</th></tr>\n");
         for (ResultTable.Group g : table.groups()) {
             sb.append("<tr>");
             g.axisValues().values().forEach(v -> sb.append("<td>").append(esc(v)).append("</td>"));
@@ -143,7 +143,8 @@ public final class SweepHtmlReport {
             sb.append("<td>").append(g.completed()).append("/").append(g.rows().size()).append("</td><td>")
                     .append(acc.n() == 0 ? "" : fixed(acc.mean()) + " ± " + fixed(acc.sd())).append("</td><td>")
                     .append(ratio.n() == 0 ? "" : sci(ratio.geomean()) + " [" + sci(ratio.min()) + ", " + sci(ratio.max()) + "]")
-                    .append("</td><td>").append(to50.n() == 0 ? "not reached" : String.format(Locale.ROOT, "%.1f", to50.mean()))
+                    .append("</td><td>").append(to50.n() == 0 ? "not reached"
+                            : String.format(Locale.ROOT, "%.1f", to50.mean()) + " (" + to50.n() + "/" + g.completed() + ")")
                     .append("</td></tr>\n");
         }
         sb.append("</table>\n");

@@ -119,7 +119,7 @@ public final class ResultTable {
         StringBuilder sb = new StringBuilder();
         List<String> header = new ArrayList<>(groupAxes());
         header.addAll(List.of("trials", "completed", "accuracy_mean", "accuracy_sd", "grad_ratio_geomean", "grad_ratio_min",
-                "grad_ratio_max", "epochs_to_50_mean"));
+                "grad_ratio_max", "epochs_to_50_mean", "epochs_to_50_reached"));
         sb.append(csvLine(header));
         for (Group g : groups()) {
             List<String> cells = new ArrayList<>(g.axisValues().values());
@@ -127,7 +127,7 @@ public final class ResultTable {
             Stats ratio = Stats.of(g.values("grad_ratio_first_last"));
             Stats to50 = Stats.of(g.values("epochs_to_50_percent"));
             cells.addAll(List.of(String.valueOf(g.rows().size()), String.valueOf(g.completed()), raw(acc.mean()), raw(acc.sd()),
-                    raw(ratio.geomean()), raw(ratio.min()), raw(ratio.max()), raw(to50.mean())));
+                    raw(ratio.geomean()), raw(ratio.min()), raw(ratio.max()), raw(to50.mean()), String.valueOf(to50.n())));
             sb.append(csvLine(cells));
         }
         return sb.toString();
@@ -162,7 +162,7 @@ public final class ResultTable {
         markdownTable(sb, header, lines);
         sb.append("\n## Mean over seeds\n\n");
         List<String> gHeader = new ArrayList<>(groupAxes());
-        gHeader.addAll(List.of("trials", "test acc mean ± sd", "grad ratio geomean [min, max]", "epochs to 50 % (mean)"));
+        gHeader.addAll(List.of("trials", "test acc mean ± sd", "grad ratio geomean [min, max]", "epochs to 50 % (mean, reached/completed)"));
         List<List<String>> gLines = new ArrayList<>();
         for (Group g : groups()) {
             List<String> cells = new ArrayList<>(g.axisValues().values());
@@ -172,7 +172,7 @@ public final class ResultTable {
             cells.add(g.completed() + "/" + g.rows().size());
             cells.add(acc.n() == 0 ? "" : fixed(acc.mean()) + " ± " + fixed(acc.sd()));
             cells.add(ratio.n() == 0 ? "" : sci(ratio.geomean()) + " [" + sci(ratio.min()) + ", " + sci(ratio.max()) + "]");
-            cells.add(to50.n() == 0 ? "not reached" : String.format(Locale.ROOT, "%.1f", to50.mean()));
+            cells.add(to50.n() == 0 ? "not reached" : String.format(Locale.ROOT, "%.1f", to50.mean()) + " (" + to50.n() + "/" + g.completed() + ")");
             gLines.add(cells);
         }
         markdownTable(sb, gHeader, gLines);
