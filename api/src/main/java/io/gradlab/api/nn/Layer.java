@@ -41,6 +41,15 @@ public interface Layer {
         return List.of();
     }
 
+    /**
+     * Whether {@link #backward} computes the true derivative of {@link #forward}. A layer that
+     * deliberately rewrites the gradient (gradient normalisation) says {@code false}, and gradient
+     * checks skip it instead of failing.
+     */
+    default boolean exactGradient() {
+        return true;
+    }
+
     /** The engine turns this off for the first layer, whose input gradient nobody reads. */
     default void setInputGradientRequired(boolean required) {}
 

@@ -45,4 +45,10 @@ public final class GradNorm extends AbstractLayer {
             gradInput.set(i, (gradOutput.get(i) - mean) / s);
         }
     }
+
+    /** The backward pass standardises the gradient on purpose: it is not the derivative of the identity. */
+    @Override
+    public boolean exactGradient() {
+        return false;
+    }
 }
