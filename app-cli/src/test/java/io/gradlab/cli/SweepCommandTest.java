@@ -24,7 +24,9 @@ class SweepCommandTest {
         String sweep = Files.readString(EXAMPLES.resolve("depth.yaml"));
         assertThat(sweep).contains("model.architecture.depth: [2, 3, 4, 6, 8, 10]");
         Path reduced = dir.resolve("depth.yaml");
-        Files.writeString(reduced, sweep.replace("model.architecture.depth: [2, 3, 4, 6, 8, 10]", "model.architecture.depth: [2, 6]"));
+        assertThat(sweep).contains("training.seed: [1, 2]");
+        Files.writeString(reduced, sweep.replace("model.architecture.depth: [2, 3, 4, 6, 8, 10]", "model.architecture.depth: [2, 6]")
+                .replace("training.seed: [1, 2]", "training.seed: [1]"));
         return reduced;
     }
 
@@ -49,7 +51,7 @@ class SweepCommandTest {
         assertThat(ratios.get("relu-6")).isGreaterThan(0.1);
         String html = Files.readString(out.resolve("report.html"));
         assertThat(html).contains("Gradient norm ratio first / last hidden layer against model.architecture.depth")
-                .contains("data:image/png;base64,").contains("activation-relu_init-he-normal_lr-0.05_depth-6");
+                .contains("data:image/png;base64,").contains("activation-relu_init-he-normal_lr-0.05_depth-6_seed-1");
         assertThat(Files.readString(out.resolve("results.md"))).contains("## Mean over seeds");
 
         // the same sweep again: nothing left to run
@@ -69,7 +71,7 @@ class SweepCommandTest {
         Cli.Result r = Cli.run("sweep", sweep.toString(), "--out", out.toString());
 
         assertThat(r.code()).isEqualTo(3);
-        assertThat(r.err()).contains("trial activation-rleu_init-he-normal_lr-0.05_depth-2")
+        assertThat(r.err()).contains("trial activation-rleu_init-he-normal_lr-0.05_depth-2_seed-1")
                 .contains("unknown activation 'rleu'").contains("did you mean 'relu'");
         assertThat(out).doesNotExist();
     }

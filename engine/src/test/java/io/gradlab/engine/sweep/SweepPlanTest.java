@@ -19,6 +19,7 @@ class SweepPlanTest {
             name: base
             data:
               source: {id: fashion-mnist, subset: embedded}
+              validation: 4000
             model:
               architecture: {id: mlp, depth: 2, width: 16, activation: sigmoid}
             training:
