@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.gradlab.engine.sweep.Trial;
 import io.gradlab.engine.sweep.TrialListener;
 import io.gradlab.engine.sweep.TrialResult;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -18,6 +19,7 @@ final class SweepProgress implements TrialListener, AutoCloseable {
     private final Console console;
     private final boolean quiet;
     private ProgressBar bar;
+    private BarConsumer consumer;
     private int total;
     private int done;
 
@@ -36,9 +38,9 @@ final class SweepProgress implements TrialListener, AutoCloseable {
             console.out().println(reused + " trial(s) finished by an earlier run of this sweep are kept; " + pending + " to run");
         }
         if (console.interactive() && pending > 0) {
+            consumer = new BarConsumer(console);
             bar = new ProgressBarBuilder().setTaskName("sweep").setInitialMax(pending).setStyle(ProgressBarStyle.ASCII)
-                    .setUpdateIntervalMillis(500).setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(console.out()))
-                    .build();
+                    .setUpdateIntervalMillis(500).setConsumer(consumer).build();
         }
         console.out().flush();
     }
@@ -51,7 +53,7 @@ final class SweepProgress implements TrialListener, AutoCloseable {
         }
         String line = line(done, total, result);
         if (bar != null) {
-            console.out().print("\r" + " ".repeat(Math.max(1, bar.getTaskName().length() + 60)) + "\r");
+            consumer.erase();
             console.out().println(line);
             bar.step();
         } else {
@@ -76,6 +78,27 @@ final class SweepProgress implements TrialListener, AutoCloseable {
             sb.append("  ").append(error.length() > 160 ? error.substring(0, 157) + "..." : error);
         }
         return sb.toString();
+    }
+
+    /** Draws the bar on the last line; {@link #erase} clears it so that a trial's line can take its place. */
+    private static final class BarConsumer extends ConsoleProgressBarConsumer {
+        private final Console console;
+        private int drawn;
+
+        BarConsumer(Console console) {
+            super(console.out());
+            this.console = console;
+        }
+
+        @Override
+        public synchronized void accept(String rendered) {
+            drawn = Math.max(drawn, rendered.length());
+            super.accept(rendered);
+        }
+
+        synchronized void erase() {
+            console.out().print("\r" + " ".repeat(Math.max(1, drawn)) + "\r");
+        }
     }
 
     @Override
