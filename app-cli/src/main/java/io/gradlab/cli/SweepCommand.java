@@ -35,10 +35,11 @@ import picocli.CommandLine.Parameters;
 
 /** {@code gradlab sweep SWEEP}: a grid of runs, in parallel locally or on Spark, gathered into one table and report. */
 @Command(name = "sweep",
-        description = {"Run a grid of experiments (a sweep file: a base spec and the axes to vary) and gather the results",
-                "into results.csv, results.md and report.html in the sweep folder; each trial gets its own run folder",
-                "under <out>/trials/<trial id>/. Every trial is validated before any runs; running the same sweep into",
-                "the same folder again runs only the trials that have not completed."})
+        description = {"Run a grid of experiments: a sweep file names a base spec and the axes to vary.",
+                "Each trial gets its own run folder under <out>/trials/<id>/; the results are",
+                "gathered into results.csv, results.md and report.html in the sweep folder <out>.",
+                "Every trial is validated before any runs; running the same sweep into the same",
+                "folder again runs only the trials that have not completed. See docs/sweeps.md."})
 final class SweepCommand implements Callable<Integer> {
     private final Host host;
 
