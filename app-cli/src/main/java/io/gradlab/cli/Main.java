@@ -64,6 +64,8 @@ public final class Main implements Callable<Integer> {
             return commandLine(host).execute(args);
         } catch (RuntimeException | LinkageError e) {
             return Errors.report(e, host.console());
+        } catch (OutOfMemoryError e) {
+            return Errors.outOfMemory(e, host.console());
         } finally {
             logging.close();
             out.flush();
@@ -78,6 +80,8 @@ public final class Main implements Callable<Integer> {
                 .addSubcommand(new RunCommand(host))
                 .addSubcommand(new GradcheckCommand(host))
                 .addSubcommand(new StudyCommand(host))
+                .addSubcommand(new ExportCommand(host))
+                .addSubcommand(new PredictCommand(host))
                 .addSubcommand(new SweepCommand(host))
                 .addSubcommand("help", new CommandLine.HelpCommand());
         addHelpOptions(cl);
