@@ -4,20 +4,22 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gradlab.engine.train.Json;
 import io.gradlab.engine.train.RunFolder;
+import io.gradlab.engine.train.RunFolders;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * The folder of one trial, {@code <sweep>/trials/<id>/}, holds {@code trial.json} and the trial's run
- * folders ({@code <id>-<timestamp>/}, one per attempt). Read only; never throws for a damaged folder.
+ * folders ({@code <id>-<timestamp>/}, one per attempt that was not resumed). Read only; never throws for a
+ * damaged folder.
  */
 public final class TrialFolders {
     public static final String TRIALS = "trials";
@@ -26,15 +28,13 @@ public final class TrialFolders {
 
     private TrialFolders() {}
 
-    /** The run folders in a trial folder, newest first (run folder names end in a time stamp). */
+    /** The run folders in a trial folder, newest first (by the time stamp in their names, as {@link RunFolders} reads it). */
     public static List<Path> runs(Path trialDir) {
-        if (!Files.isDirectory(trialDir)) {
-            return List.of();
-        }
-        try (Stream<Path> entries = Files.list(trialDir)) {
-            return entries.filter(Files::isDirectory).sorted(Comparator.comparing((Path p) -> p.getFileName().toString()).reversed())
-                    .toList();
-        } catch (IOException e) {
+        try {
+            List<Path> runs = new ArrayList<>(RunFolders.runsNamed(trialDir, trialDir.getFileName().toString()));
+            Collections.reverse(runs);
+            return runs;
+        } catch (RuntimeException e) {
             return List.of();
         }
     }
@@ -52,15 +52,24 @@ public final class TrialFolders {
         return Optional.empty();
     }
 
+    /**
+     * The newest run of this trial that an interruption left unfinished with exactly this resolved spec
+     * (no {@code summary.json}, or status {@code failed}), which {@link io.gradlab.engine.train.ExperimentRunner#resume}
+     * can continue from its last checkpoint.
+     */
+    public static Optional<Path> resumable(Path trialDir, String resolvedSpecYaml) {
+        return runs(trialDir).stream().findFirst()
+                .filter(run -> RunFolders.isResumable(run) && resolvedSpecYaml.equals(readOrNull(run.resolve(RunFolder.SPEC))));
+    }
+
     /** Whether the run folder's {@code summary.json} says {@code completed}. */
     public static boolean isComplete(Path runDir) {
-        return "completed".equals(status(runDir).orElse(null));
+        return RunFolders.isComplete(runDir);
     }
 
     /** The {@code status} of the run's {@code summary.json}, if it has a readable one. */
     public static Optional<String> status(Path runDir) {
-        Object status = summary(runDir).get("status");
-        return status instanceof String s ? Optional.of(s) : Optional.empty();
+        return RunFolders.status(runDir);
     }
 
     /** The run's {@code summary.json} (empty when missing or unreadable). */

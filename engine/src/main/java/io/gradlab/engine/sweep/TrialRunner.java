@@ -24,7 +24,9 @@ import java.util.Optional;
 /**
  * Runs one trial into its folder {@code <trialsDir>/<id>/}, the same way on every executor (a local
  * thread, a Spark task): a trial whose folder already holds a completed run of the same resolved spec
- * is not run again; a trial that fails is recorded with its error, never thrown.
+ * is not run again; one whose newest run of that spec was interrupted (killed, no {@code summary.json})
+ * is resumed in that run folder from its last checkpoint; any other starts a new run folder. A trial
+ * that fails is recorded with its error, never thrown.
  */
 public final class TrialRunner {
     private final ExperimentRunner runner;
@@ -56,12 +58,17 @@ public final class TrialRunner {
         } catch (IOException | RuntimeException e) {
             return TrialResult.failed(trial.id(), "cannot create the trial folder " + dir + ": " + message(e));
         }
+        Optional<Path> interrupted = TrialFolders.resumable(dir, resolvedYaml);
+        List<Path> before = TrialFolders.runs(dir);
         try {
-            RunResult result = runner.run(spec, new RunOptions(dir, dataDir, true), TrainingListener.NONE);
+            RunResult result = interrupted.isPresent()
+                    ? runner.resume(interrupted.get(), dataDir, TrainingListener.NONE)
+                    : runner.run(spec, new RunOptions(dir, dataDir, true), TrainingListener.NONE);
             return new TrialResult(trial.id(), result.status(), String.valueOf(result.runDir()), figures(result), null, false);
         } catch (RuntimeException e) {
             // the run folder (when one was made) holds a summary.json with the status and the error
-            Optional<Path> run = TrialFolders.runs(dir).stream().findFirst();
+            Optional<Path> run = TrialFolders.runs(dir).stream().findFirst()
+                    .filter(p -> !before.contains(p) || interrupted.filter(p::equals).isPresent());
             String status = run.flatMap(TrialFolders::status).filter(s -> !s.equals("completed")).orElse("failed");
             return new TrialResult(trial.id(), status, run.map(Path::toString).orElse(null),
                     run.map(TrialFolders::figures).orElse(Map.of()), message(e), false);

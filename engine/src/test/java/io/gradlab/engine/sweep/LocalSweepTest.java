@@ -85,7 +85,7 @@ class LocalSweepTest {
     }
 
     @Test
-    void aFailedTrialIsRecordedAndARerunFinishesOnlyTheMissingTrials() throws Exception {
+    void aFailedTrialIsRecordedAndARerunFinishesOnlyTheMissingTrialsResumingTheInterruptedOne() throws Exception {
         // lr 1e6 with identity units diverges: that trial fails, the others go on
         SweepPlan plan = plan("""
                 axes:
@@ -106,13 +106,17 @@ class LocalSweepTest {
 
         List<String> events = Collections.synchronizedList(new ArrayList<>());
         SweepRunner.Outcome second = run(plan, out, events);
-        // the first trial is reused; the killed and the diverged ones run again
+        // the first trial is reused, the killed one resumed in its run folder, the diverged ones run again
         assertThat(events).contains("planned 3 1");
         assertThat(second.results()).extracting(TrialResult::reused).containsExactly(true, false, false, false);
+        assertThat(second.results()).extracting(TrialResult::status).containsExactly("completed", "diverged", "completed", "diverged");
         assertThat(second.results().get(0).comparableFigures()).isEqualTo(first.results().get(0).comparableFigures());
         assertThat(second.results().get(2).comparableFigures()).isEqualTo(first.results().get(2).comparableFigures());
+        assertThat(second.results().get(2).runDir()).isEqualTo(killed.toString());
         assertThat(TrialFolders.runs(out.resolve("trials").resolve(first.results().get(0).trialId()))).hasSize(1);
-        assertThat(TrialFolders.runs(out.resolve("trials").resolve(first.results().get(2).trialId()))).hasSize(2);
+        assertThat(TrialFolders.runs(out.resolve("trials").resolve(first.results().get(2).trialId()))).containsExactly(killed);
+        assertThat(TrialFolders.isComplete(killed)).isTrue();
+        assertThat(TrialFolders.runs(out.resolve("trials").resolve(first.results().get(1).trialId()))).hasSize(2);
         assertThat(Files.readString(out.resolve(SweepRunner.RESULTS_MD))).contains("completed (earlier run)");
     }
 }

@@ -9,7 +9,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
@@ -18,8 +17,8 @@ import org.apache.hadoop.fs.FileSystem;
 /**
  * Trials whose folder is on a Hadoop filesystem ({@code hdfs://...}, {@code s3a://...}, {@code file:///...}):
  * the trial's folder is copied down into a local temporary folder (so that a finished run is found
- * and kept, as with a local folder), the trial runs there, and its new run folder and
- * {@code trial.json} are copied up with the Hadoop FileSystem API.
+ * and kept, and an interrupted one resumed, as with a local folder), the trial runs there, and its run
+ * folder and {@code trial.json} are copied up with the Hadoop FileSystem API.
  */
 final class HadoopTrials {
     private HadoopTrials() {}
@@ -34,7 +33,6 @@ final class HadoopTrials {
             if (fs.exists(remoteTrial)) {
                 fs.copyToLocalFile(false, remoteTrial, new org.apache.hadoop.fs.Path(localTrial.toUri()), true);
             }
-            List<Path> before = TrialFolders.runs(localTrial);
             TrialResult result = runner.run(trial, local, dataDir);
             if (result.reused()) {
                 return withRunDir(result, remoteTrial, localTrial);
@@ -45,11 +43,14 @@ final class HadoopTrials {
                 fs.copyFromLocalFile(false, true, new org.apache.hadoop.fs.Path(trialFile.toUri()),
                         new org.apache.hadoop.fs.Path(remoteTrial, TrialFolders.TRIAL_FILE));
             }
-            for (Path run : TrialFolders.runs(localTrial)) {
-                if (!before.contains(run)) {
-                    fs.copyFromLocalFile(false, true, new org.apache.hadoop.fs.Path(run.toUri()),
-                            new org.apache.hadoop.fs.Path(remoteTrial, run.getFileName().toString()));
+            if (result.runDir() != null && Path.of(result.runDir()).startsWith(localTrial)) {
+                // a new run folder, or the interrupted one it resumed: replace the copy on the filesystem
+                Path run = Path.of(result.runDir());
+                org.apache.hadoop.fs.Path remoteRun = new org.apache.hadoop.fs.Path(remoteTrial, run.getFileName().toString());
+                if (fs.exists(remoteRun)) {
+                    fs.delete(remoteRun, true);
                 }
+                fs.copyFromLocalFile(false, true, new org.apache.hadoop.fs.Path(run.toUri()), remoteRun);
             }
             return withRunDir(result, remoteTrial, localTrial);
         } finally {
