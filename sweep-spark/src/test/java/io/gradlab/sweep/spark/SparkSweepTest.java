@@ -16,6 +16,7 @@ import io.gradlab.engine.sweep.TrialFolders;
 import io.gradlab.engine.sweep.TrialListener;
 import io.gradlab.engine.sweep.TrialResult;
 import io.gradlab.engine.train.ExperimentRunner;
+import io.gradlab.engine.train.RunFolder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -107,7 +108,7 @@ class SparkSweepTest {
     }
 
     @Test
-    void aHadoopFilesystemUriGetsTheRunFoldersAndARerunKeepsFinishedTrials() throws Exception {
+    void aHadoopFilesystemUriGetsTheRunFoldersAndARerunKeepsFinishedTrialsAndResumesKilledOnes() throws Exception {
         SweepPlan plan = plan();
         List<Trial> two = plan.trials().subList(0, 2);
         Path shared = dir.resolve("shared");
@@ -121,11 +122,17 @@ class SparkSweepTest {
             assertThat(trialDir.resolve(TrialFolders.TRIAL_FILE)).exists();
             assertThat(TrialFolders.runs(trialDir)).hasSize(1).allMatch(TrialFolders::isComplete);
         }
-        // the tasks themselves find the finished runs on the filesystem and keep them
+        // the tasks themselves find the finished run on the filesystem and keep it, and resume the killed one
+        Path killed = TrialFolders.runs(shared.resolve("trials").resolve(two.get(1).id())).get(0);
+        Files.delete(killed.resolve(RunFolder.SUMMARY));
         List<TrialResult> second = new SparkSweepExecutor().run(two, job, new TrialListener() {});
-        assertThat(second).allMatch(TrialResult::reused);
+        assertThat(second).extracting(TrialResult::reused).containsExactly(true, false);
         assertThat(second.get(0).comparableFigures()).isEqualTo(first.get(0).comparableFigures());
+        assertThat(second.get(1).comparableFigures()).isEqualTo(first.get(1).comparableFigures());
+        assertThat(second.get(1).runDir()).isEqualTo(first.get(1).runDir());
         assertThat(TrialFolders.runs(shared.resolve("trials").resolve(two.get(0).id()))).hasSize(1);
+        assertThat(TrialFolders.runs(shared.resolve("trials").resolve(two.get(1).id()))).containsExactly(killed);
+        assertThat(TrialFolders.isComplete(killed)).isTrue();
 
         Path tables = dir.resolve("tables");
         Files.createDirectories(tables);
