@@ -1,5 +1,6 @@
 package io.gradlab.cli;
 
+import io.gradlab.cli.study.RnnStudyCommand;
 import io.gradlab.cli.study.StudyCommand;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -79,7 +80,7 @@ public final class Main implements Callable<Integer> {
                 .addSubcommand(new PluginsCommand(host))
                 .addSubcommand(new RunCommand(host))
                 .addSubcommand(new GradcheckCommand(host))
-                .addSubcommand(new StudyCommand(host))
+                .addSubcommand(new CommandLine(new StudyCommand(host)).addSubcommand(new RnnStudyCommand(host)))
                 .addSubcommand(new ExportCommand(host))
                 .addSubcommand(new PredictCommand(host))
                 .addSubcommand(new SweepCommand(host))
