@@ -85,6 +85,7 @@ public final class Main implements Callable<Integer> {
                 .addSubcommand(new CommandLine(new StudyCommand(host)).addSubcommand(new RnnStudyCommand(host)))
                 .addSubcommand(new ExportCommand(host))
                 .addSubcommand(new PredictCommand(host))
+                .addSubcommand(new SweepCommand(host))
                 .addSubcommand("help", new CommandLine.HelpCommand());
         addHelpOptions(cl);
         cl.setOut(writer(host.console().out()));
