@@ -1,0 +1,167 @@
+package io.gradlab.cli;
+
+import static java.util.Objects.requireNonNull;
+
+import io.gradlab.api.ComponentFactory;
+import io.gradlab.api.ComponentId;
+import io.gradlab.api.ComponentKind;
+import io.gradlab.api.GradlabException;
+import io.gradlab.api.GradlabException.Category;
+import io.gradlab.api.Suggestions;
+import io.gradlab.engine.registry.ComponentRegistry;
+import io.gradlab.engine.registry.RegisteredComponent;
+import io.gradlab.testkit.GradientCheck;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code gradlab gradcheck}: the plugin test kit's gradient check (float64, central differences) on every
+ * installed differentiable component (activations, layers, normalizers, losses), plugin jars included.
+ * Exit code 1 when any component fails.
+ */
+@Command(name = "gradcheck",
+        description = {"Gradient-check installed components against central differences in float64: every activation,",
+                "layer, normalizer and loss (built-in, plugin modules and plugin jars), with its default parameters.",
+                "Exit code 1 when any component fails; components that cannot be checked with their defaults are SKIPped."})
+final class GradcheckCommand implements Callable<Integer> {
+    /** The exit code when a component fails its gradient check. */
+    static final int FAILED = 1;
+
+    private final Host host;
+
+    @Option(names = "--id", paramLabel = "ID",
+            description = "Check only this component (repeatable); by default every differentiable component.")
+    List<String> ids = new ArrayList<>();
+
+    @Option(names = "--kind", paramLabel = "KIND", converter = KindConverter.class,
+            description = "Only components of this kind: activation, layer, normalizer or loss.")
+    ComponentKind kind;
+
+    @Option(names = "--json", description = "Print a JSON array, one object per component.")
+    boolean json;
+
+    @Option(names = "--threshold", paramLabel = "X", defaultValue = "1e-6",
+            description = "The largest relative error that passes (default: ${DEFAULT-VALUE}).")
+    double threshold;
+
+    GradcheckCommand(Host host) {
+        this.host = requireNonNull(host, "host is null");
+    }
+
+    @Override
+    public Integer call() {
+        if (!(threshold > 0) || !Double.isFinite(threshold)) {
+            throw new GradlabException(Category.USAGE, "--threshold must be a positive number, got " + threshold
+                    + " (the default is " + GradientCheck.DEFAULT_THRESHOLD + ")");
+        }
+        if (kind != null && !GradientCheck.supports(kind)) {
+            throw new GradlabException(Category.USAGE, "--kind " + kind.label() + ": " + kind.plural()
+                    + " have no gradient to check; gradcheck takes " + checkableLabels());
+        }
+        ComponentRegistry registry = host.registry();
+        List<RegisteredComponent> components = select(registry);
+        GradcheckRunner runner = new GradcheckRunner(threshold);
+        List<GradcheckResult> results = new ArrayList<>();
+        for (RegisteredComponent component : components) {
+            results.add(runner.check(component));
+        }
+        Console console = host.console();
+        if (json) {
+            console.out().print(GradcheckJson.render(results, threshold));
+        } else {
+            GradcheckTable.print(results, threshold, console.out());
+        }
+        console.out().flush();
+        List<String> failed = results.stream().filter(r -> r.verdict() == GradcheckResult.Verdict.FAIL)
+                .map(r -> r.component().kind().label() + " '" + r.component().id() + "' (" + r.source() + ")")
+                .toList();
+        if (failed.isEmpty()) {
+            return 0;
+        }
+        console.err().println("gradlab: " + failed.size() + " component(s) failed the gradient check: " + String.join(", ", failed));
+        console.err().flush();
+        return FAILED;
+    }
+
+    /** The components to check: the {@code --id}s (in the order given) or every checkable one, of {@code --kind}. */
+    private List<RegisteredComponent> select(ComponentRegistry registry) {
+        List<ComponentKind> kinds = kind != null ? List.of(kind) : checkableKinds();
+        if (ids.isEmpty()) {
+            return kinds.stream().flatMap(k -> registry.components(k).stream()).toList();
+        }
+        LinkedHashSet<RegisteredComponent> selected = new LinkedHashSet<>();
+        for (String id : ids) {
+            selected.addAll(lookup(registry, kinds, id.trim()));
+        }
+        return List.copyOf(selected);
+    }
+
+    /** The components with this id among {@code kinds}; an unknown id is an error naming the known ones. */
+    private List<RegisteredComponent> lookup(ComponentRegistry registry, List<ComponentKind> kinds, String id) {
+        Optional<ComponentId> cid = componentId(id);
+        if (kind != null && cid.isPresent()) {
+            // the registry's own lookup: "unknown layer 'dnese' (did you mean 'dense'?); known layers: ..."
+            registry.factory(kind, cid.get(), ComponentFactory.class);
+            return List.of(registry.find(kind, cid.get()).orElseThrow());
+        }
+        List<RegisteredComponent> found = cid.isEmpty() ? List.of()
+                : kinds.stream().map(k -> registry.find(k, cid.get())).flatMap(Optional::stream).toList();
+        if (!found.isEmpty()) {
+            return found;
+        }
+        if (cid.isPresent()) {
+            List<RegisteredComponent> elsewhere = Arrays.stream(ComponentKind.values())
+                    .map(k -> registry.find(k, cid.get())).flatMap(Optional::stream).toList();
+            if (!elsewhere.isEmpty()) {
+                RegisteredComponent c = elsewhere.get(0);
+                throw new GradlabException(Category.COMPONENT, c.describe() + " has no gradient to check"
+                        + (kind == null ? "" : " as a " + kind.label()) + "; gradcheck takes " + checkableLabels()
+                        + knownIds(registry, kinds));
+            }
+        }
+        List<String> candidates = kinds.stream().flatMap(k -> registry.components(k).stream())
+                .map(c -> c.id().value()).distinct().sorted().toList();
+        String what = kind == null ? "component" : kind.label();
+        throw new GradlabException(Category.COMPONENT, "unknown " + what + " '" + id + "' given to --id"
+                + Suggestions.didYouMean(id, candidates) + knownIds(registry, kinds));
+    }
+
+    private static Optional<ComponentId> componentId(String id) {
+        try {
+            return Optional.of(ComponentId.of(id));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** {@code "; gradient-checkable components: activations: elu, gelu; layers: dense"}. */
+    private static String knownIds(ComponentRegistry registry, List<ComponentKind> kinds) {
+        List<String> groups = new ArrayList<>();
+        for (ComponentKind k : kinds) {
+            List<RegisteredComponent> ofKind = registry.components(k);
+            if (!ofKind.isEmpty()) {
+                groups.add(k.plural() + ": "
+                        + ofKind.stream().map(c -> c.id().value()).collect(Collectors.joining(", ")));
+            }
+        }
+        return groups.isEmpty()
+                ? "; no gradient-checkable components are installed (see `gradlab plugins`)"
+                : "; gradient-checkable components: " + String.join("; ", groups);
+    }
+
+    static List<ComponentKind> checkableKinds() {
+        return Arrays.stream(ComponentKind.values()).filter(GradientCheck::supports).toList();
+    }
+
+    private static String checkableLabels() {
+        List<String> labels = checkableKinds().stream().map(ComponentKind::label).toList();
+        return String.join(", ", labels.subList(0, labels.size() - 1)) + " and " + labels.get(labels.size() - 1);
+    }
+}

@@ -1,0 +1,190 @@
+package io.gradlab.cli;
+
+import io.gradlab.api.ComponentKind;
+import io.gradlab.api.GradlabException;
+import io.gradlab.api.nn.Layer;
+import io.gradlab.api.nn.Mode;
+import io.gradlab.api.spi.ActivationFactory;
+import io.gradlab.api.spi.LayerFactory;
+import io.gradlab.api.spi.LossFactory;
+import io.gradlab.api.spi.NormalizerFactory;
+import io.gradlab.api.tensor.DType;
+import io.gradlab.api.tensor.Tensor;
+import io.gradlab.engine.registry.RegisteredComponent;
+import io.gradlab.testkit.GradCheckReport;
+import io.gradlab.testkit.GradientCheck;
+import io.gradlab.testkit.LayerCheck;
+import io.gradlab.testkit.LossCheck;
+import io.gradlab.testkit.SeededRandom;
+import io.gradlab.testkit.TestContexts;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Runs the plugin test kit's {@link GradientCheck} (float64, central differences) on one installed
+ * component with its declared default parameters, and turns whatever happens into a
+ * {@link GradcheckResult}: a component that cannot be created or built with its defaults is a SKIP with
+ * the reason; one that throws while being checked is a FAIL naming the exception. Nothing a plugin does
+ * escapes (short of the JVM running out of memory).
+ */
+final class GradcheckRunner {
+    /** The input width layers and normalizers are built for (the kit's default). */
+    static final int INPUT_WIDTH = 4;
+    private static final Map<String, Object> DEFAULTS = Map.of();
+
+    private final double threshold;
+
+    GradcheckRunner(double threshold) {
+        if (!(threshold > 0) || !Double.isFinite(threshold)) {
+            throw new IllegalArgumentException("threshold must be a positive number, got " + threshold);
+        }
+        this.threshold = threshold;
+    }
+
+    /** The check of {@code component}; never throws for anything the component does. */
+    GradcheckResult check(RegisteredComponent component) {
+        ComponentKind kind = component.kind();
+        if (!GradientCheck.supports(kind)) {
+            return GradcheckResult.skip(component, kind.label() + "s have no gradient to check");
+        }
+        return switch (kind) {
+            case ACTIVATION -> activation(component, (ActivationFactory) component.factory());
+            case LAYER, NORMALIZER -> layer(component);
+            case LOSS -> loss(component, (LossFactory) component.factory());
+            default -> GradcheckResult.skip(component, kind.label() + "s have no gradient to check");
+        };
+    }
+
+    private GradcheckResult activation(RegisteredComponent component, ActivationFactory factory) {
+        try {
+            TestContexts.activation(factory, DEFAULTS);
+        } catch (RuntimeException | LinkageError e) {
+            return cannotCreate(component, e);
+        }
+        String settings = "5 units, default parameters";
+        try {
+            return GradcheckResult.of(component, settings, GradientCheck.activation(factory).threshold(threshold).run());
+        } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
+            return threw(component, settings, e);
+        }
+    }
+
+    private GradcheckResult layer(RegisteredComponent component) {
+        Layer probe;
+        try {
+            probe = newLayer(component);
+        } catch (RuntimeException | LinkageError e) {
+            return cannotCreate(component, e);
+        }
+        try {
+            probe.build(INPUT_WIDTH, TestContexts.f64());
+        } catch (RuntimeException | LinkageError e) {
+            return GradcheckResult.skip(component, "cannot be built for an input of width " + INPUT_WIDTH
+                    + " with its default parameters: " + describe(e));
+        }
+        String settings = "input width " + INPUT_WIDTH + ", default parameters, modes TRAIN and EVAL";
+        try {
+            boolean randomInTrain = randomInTrainMode(probe);
+            LayerCheck check = component.kind() == ComponentKind.NORMALIZER
+                    ? GradientCheck.normalizer((NormalizerFactory) component.factory())
+                    : GradientCheck.layer((LayerFactory) component.factory());
+            check.inputWidth(INPUT_WIDTH).threshold(threshold);
+            if (randomInTrain) {
+                // dropout and the like: a new random mask on every forward pass makes finite differences meaningless
+                check.modes(Mode.EVAL);
+                settings = "input width " + INPUT_WIDTH + ", default parameters, mode EVAL only (random in TRAIN mode)";
+            }
+            return GradcheckResult.of(component, settings, check.run());
+        } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
+            return threw(component, settings, e);
+        }
+    }
+
+    private static Layer newLayer(RegisteredComponent component) {
+        String name = component.id().value();
+        return component.kind() == ComponentKind.NORMALIZER
+                ? TestContexts.normalizer((NormalizerFactory) component.factory(), DEFAULTS, name)
+                : TestContexts.layer((LayerFactory) component.factory(), DEFAULTS, name);
+    }
+
+    /** Whether two TRAIN-mode passes over the same input give different outputs. */
+    private static boolean randomInTrainMode(Layer layer) {
+        Tensor x = TestContexts.randomNormal(DType.F64, new SeededRandom(TestContexts.DEFAULT_SEED), 1.0, 4, INPUT_WIDTH);
+        double[] first = layer.forward(x.copy(), Mode.TRAIN).toDoubleArray();
+        double[] second = layer.forward(x.copy(), Mode.TRAIN).toDoubleArray();
+        return !Arrays.equals(first, second);
+    }
+
+    /** The target layouts tried in turn, the first one the loss accepts (finite losses, no exception) is reported. */
+    private record LossSetup(LossCheck.TargetKind targets, int width, boolean probabilities) {
+        String describe() {
+            return width + (width == 1 ? " output" : " outputs") + ", " + targets.name().toLowerCase(Locale.ROOT).replace('_', '-')
+                    + " targets" + (probabilities ? ", outputs in (0, 1)" : "") + ", default parameters";
+        }
+
+        LossCheck apply(LossCheck check) {
+            check.targets(targets).width(width);
+            return probabilities ? check.domain(0.0, 1.0) : check;
+        }
+    }
+
+    private static final List<LossSetup> LOSS_SETUPS = List.of(
+            new LossSetup(LossCheck.TargetKind.CLASS_INDEX, 3, false),
+            new LossSetup(LossCheck.TargetKind.REGRESSION, 3, false),
+            new LossSetup(LossCheck.TargetKind.PROBABILITY, 3, false),
+            new LossSetup(LossCheck.TargetKind.PROBABILITY, 3, true),
+            new LossSetup(LossCheck.TargetKind.CLASS_INDEX, 1, false),
+            new LossSetup(LossCheck.TargetKind.REGRESSION, 1, false),
+            new LossSetup(LossCheck.TargetKind.PROBABILITY, 1, true));
+
+    private GradcheckResult loss(RegisteredComponent component, LossFactory factory) {
+        try {
+            TestContexts.loss(factory, DEFAULTS);
+        } catch (RuntimeException | LinkageError e) {
+            return cannotCreate(component, e);
+        }
+        GradcheckResult firstRun = null;
+        List<String> rejected = new ArrayList<>();
+        for (LossSetup setup : LOSS_SETUPS) {
+            GradCheckReport report;
+            try {
+                report = setup.apply(GradientCheck.loss(factory).threshold(threshold)).run();
+            } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
+                rejected.add(setup.describe() + ": " + describe(e));
+                continue;
+            }
+            GradcheckResult result = GradcheckResult.of(component, setup.describe(), report);
+            if (report.problems().isEmpty()) {
+                return result;
+            }
+            if (firstRun == null) {
+                firstRun = result;
+            }
+        }
+        if (firstRun != null) {
+            return firstRun;
+        }
+        return GradcheckResult.skip(component, "accepts none of the target layouts the test kit knows (" + rejected.get(0)
+                + (rejected.size() > 1 ? "; and " + (rejected.size() - 1) + " more" : "") + ")");
+    }
+
+    private static GradcheckResult cannotCreate(RegisteredComponent component, Throwable e) {
+        return GradcheckResult.skip(component, "cannot be created with its default parameters: " + describe(e));
+    }
+
+    private static GradcheckResult threw(RegisteredComponent component, String settings, Throwable e) {
+        return GradcheckResult.threw(component, settings, "the component threw while being checked: " + describe(e));
+    }
+
+    /** {@code IllegalStateException: message} (a GradlabException's message alone). */
+    static String describe(Throwable e) {
+        if (e instanceof GradlabException) {
+            return e.getMessage();
+        }
+        String message = e.getMessage();
+        return e.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + message);
+    }
+}

@@ -1,0 +1,333 @@
+package io.gradlab.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GradcheckCommandTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> CHECKABLE_KINDS = Set.of("activation", "layer", "normalizer", "loss");
+
+    @TempDir
+    static Path work;
+    private static Path plugins;
+
+    @BeforeAll
+    static void buildTestPluginJar() throws IOException {
+        plugins = Files.createDirectories(work.resolve("plugins"));
+        PluginJars.build(plugins.resolve("wrong.jar"), work, testPluginSources(), "wrong.WrongPlugin");
+    }
+
+    /** The project-wide proof: every installed differentiable component passes at 1e-6 (or says why it cannot be checked). */
+    @Test
+    void everyInstalledDifferentiableComponentPasses() throws IOException {
+        Cli.Result r = Cli.run("gradcheck", "--json");
+
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).isEmpty();
+        JsonNode results = JSON.readTree(r.out());
+        List<String> checked = new ArrayList<>();
+        for (JsonNode c : results) {
+            String name = c.get("kind").asText() + ":" + c.get("id").asText();
+            checked.add(name);
+            assertThat(c.get("verdict").asText()).as("%s: %s", name, c).isIn("PASS", "SKIP");
+            if (c.get("verdict").asText().equals("PASS")) {
+                assertThat(c.get("checks").asInt()).as(name).isPositive();
+                assertThat(c.get("max_relative_error").asDouble()).as(name).isLessThanOrEqualTo(1e-6);
+                assertThat(c.get("problems")).as(name).isEmpty();
+            } else {
+                assertThat(c.get("reason").asText()).as(name).isNotBlank();
+            }
+        }
+        // every gradient-checkable component that `gradlab plugins` lists was checked, nothing else
+        List<String> installed = new ArrayList<>();
+        for (JsonNode c : JSON.readTree(Cli.run("plugins", "--json").out()).get("components")) {
+            if (CHECKABLE_KINDS.contains(c.get("kind").asText())) {
+                installed.add(c.get("kind").asText() + ":" + c.get("id").asText());
+            }
+        }
+        assertThat(checked).containsExactlyInAnyOrderElementsOf(installed);
+        assertThat(passed(results)).contains("activation:sigmoid", "activation:tanh", "activation:identity", "activation:relu",
+                "activation:prelu", "activation:gelu", "layer:dense", "loss:mse", "loss:softmax-cross-entropy");
+    }
+
+    @Test
+    void theTableHasOneRowPerComponentAndACount() {
+        Cli.Result r = Cli.run("gradcheck", "--kind", "loss");
+
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).startsWith("gradient checks: central differences in float64, threshold 1.00e-06")
+                .containsPattern("(?m)^  kind +id +source +checks +max rel error +verdict$")
+                .containsPattern("(?m)^  loss +mse +gradlab-engine +\\d+ +\\d\\.\\d\\de-\\d\\d +PASS$")
+                .containsPattern("(?m)^  loss +softmax-cross-entropy +gradlab-engine +\\d+ +\\d\\.\\d\\de-\\d\\d +PASS$")
+                .doesNotContain("activation")
+                .containsPattern("(?m)^\\d+ component\\(s\\) checked: \\d+ PASS, 0 FAIL, \\d+ SKIP$");
+    }
+
+    @Test
+    void oneComponentAsJson() throws IOException {
+        Cli.Result r = Cli.run("gradcheck", "--id", "sigmoid", "--json");
+
+        assertThat(r.code()).isZero();
+        JsonNode results = JSON.readTree(r.out());
+        assertThat(results.isArray()).isTrue();
+        assertThat(results).hasSize(1);
+        JsonNode sigmoid = results.get(0);
+        assertThat(sigmoid.get("kind").asText()).isEqualTo("activation");
+        assertThat(sigmoid.get("id").asText()).isEqualTo("sigmoid");
+        assertThat(sigmoid.get("source").asText()).isEqualTo("gradlab-engine");
+        assertThat(sigmoid.get("jar").isNull()).isTrue();
+        assertThat(sigmoid.get("verdict").asText()).isEqualTo("PASS");
+        assertThat(sigmoid.get("threshold").asDouble()).isEqualTo(1e-6);
+        assertThat(sigmoid.get("checks").asInt()).isPositive();
+        assertThat(sigmoid.get("max_relative_error").asDouble()).isBetween(0.0, 1e-6);
+        assertThat(sigmoid.get("worst").get("tensor").asText()).isEqualTo("input");
+        assertThat(sigmoid.get("worst").get("relative_error").asDouble()).isEqualTo(sigmoid.get("max_relative_error").asDouble());
+        assertThat(sigmoid.get("failures")).isEmpty();
+        assertThat(sigmoid.get("reason").isNull()).isTrue();
+    }
+
+    @Test
+    void severalIdsAreCheckedInTheOrderGiven() throws IOException {
+        Cli.Result r = Cli.run("gradcheck", "--id", "dense", "--id", "tanh", "--id", "dense", "--json");
+
+        assertThat(r.code()).isZero();
+        JsonNode results = JSON.readTree(r.out());
+        assertThat(results).hasSize(2);
+        assertThat(results.get(0).get("id").asText()).isEqualTo("dense");
+        assertThat(results.get(0).get("settings").asText()).contains("input width 4");
+        assertThat(results.get(1).get("id").asText()).isEqualTo("tanh");
+    }
+
+    @Test
+    void aWrongDerivativeInAPluginJarIsCaught() {
+        Cli.Result r = Cli.run("--plugins-dir", plugins.toString(), "gradcheck");
+
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.out()).containsPattern("(?m)^  activation +wrong-sine +jar wrong\\.jar +\\d+ +\\d\\.\\d\\de-0[1-3] +FAIL$")
+                .containsPattern("(?m)^      worst: input\\[\\d+, \\d+\\] at x = \\S+: analytic \\S+, numerical \\S+, relative error ")
+                .containsPattern("(?m)^  activation +sigmoid +gradlab-engine .* PASS$")
+                .contains(" FAIL, ");
+        assertThat(r.err()).startsWith("gradlab: ").contains("failed the gradient check").contains("activation 'wrong-sine' (jar wrong.jar)")
+                .doesNotContain("sigmoid");
+    }
+
+    @Test
+    void theFailureCarriesTheWorstPointInJson() throws IOException {
+        Cli.Result r = Cli.run("--plugins-dir", plugins.toString(), "gradcheck", "--id", "wrong-sine", "--json");
+
+        assertThat(r.code()).isEqualTo(1);
+        JsonNode c = JSON.readTree(r.out()).get(0);
+        assertThat(c.get("id").asText()).isEqualTo("wrong-sine");
+        assertThat(c.get("verdict").asText()).isEqualTo("FAIL");
+        assertThat(c.get("source").asText()).isEqualTo("wrong.jar");
+        assertThat(c.get("jar").asText()).endsWith("wrong.jar");
+        JsonNode worst = c.get("worst");
+        double analytic = worst.get("analytic").asDouble();
+        double numerical = worst.get("numerical").asDouble();
+        // the derivative is 1% too large everywhere: the worst point shows it
+        assertThat(analytic / numerical).isCloseTo(1.01, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(worst.get("relative_error").asDouble()).isGreaterThan(1e-6);
+        assertThat(c.get("failures")).isNotEmpty();
+    }
+
+    @Test
+    void theThresholdDecides() {
+        // a 1% error in the derivative is a relative error of about 0.005: inside 0.01
+        assertThat(Cli.run("--plugins-dir", plugins.toString(), "gradcheck", "--id", "wrong-sine", "--threshold", "0.01").code()).isZero();
+        assertThat(Cli.run("--plugins-dir", plugins.toString(), "gradcheck", "--id", "wrong-sine", "--threshold", "0.001").code()).isEqualTo(1);
+    }
+
+    @Test
+    void componentsThatCannotBeCheckedWithTheirDefaultsAreSkippedWithTheReason() throws IOException {
+        Cli.Result r = Cli.run("--plugins-dir", plugins.toString(), "gradcheck", "--json",
+                "--id", "needs-steps", "--id", "needs-alpha", "--id", "square-loss-of-sums");
+
+        assertThat(r.code()).as(r.err()).isZero();
+        Map<String, JsonNode> byId = byId(JSON.readTree(r.out()));
+        assertThat(byId.get("needs-steps").get("verdict").asText()).isEqualTo("SKIP");
+        assertThat(byId.get("needs-steps").get("reason").asText())
+                .contains("cannot be built for an input of width 4 with its default parameters").contains("steps must be set");
+        assertThat(byId.get("needs-alpha").get("verdict").asText()).isEqualTo("SKIP");
+        assertThat(byId.get("needs-alpha").get("reason").asText())
+                .contains("cannot be created with its default parameters").contains("alpha");
+        // a loss that wants targets of its own layout: tried with the kit's layouts until one fits
+        assertThat(byId.get("square-loss-of-sums").get("verdict").asText()).isEqualTo("PASS");
+        assertThat(byId.get("square-loss-of-sums").get("settings").asText()).contains("1 output");
+
+        Cli.Result table = Cli.run("--plugins-dir", plugins.toString(), "gradcheck", "--id", "needs-steps");
+        assertThat(table.out()).containsPattern("(?m)^  layer +needs-steps +jar wrong\\.jar +- +- +SKIP$")
+                .contains("    skipped: cannot be built");
+    }
+
+    @Test
+    void aComponentThatThrowsFailsWithTheExceptionAndTheOthersAreStillChecked() throws IOException {
+        Cli.Result r = Cli.run("--plugins-dir", plugins.toString(), "gradcheck", "--json", "--id", "broken-backward", "--id", "relu");
+
+        assertThat(r.code()).isEqualTo(1);
+        Map<String, JsonNode> byId = byId(JSON.readTree(r.out()));
+        assertThat(byId.get("broken-backward").get("verdict").asText()).isEqualTo("FAIL");
+        assertThat(byId.get("broken-backward").get("reason").asText()).contains("threw").contains("IllegalStateException: backward boom");
+        assertThat(byId.get("relu").get("verdict").asText()).isEqualTo("PASS");
+        assertThat(r.err()).contains("layer 'broken-backward'");
+    }
+
+    @Test
+    void anUnknownIdNamesTheKnownOnesWithASuggestion() {
+        Cli.Result r = Cli.run("gradcheck", "--id", "sigmoidd");
+
+        assertThat(r.code()).isEqualTo(3);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.errLines()).hasSize(1);
+        assertThat(r.err()).startsWith("gradlab: unknown component 'sigmoidd'").contains("(did you mean 'sigmoid'?)")
+                .contains("activations: ").contains("tanh").contains("layers: dense").contains("losses: ").contains("mse")
+                .doesNotContain("\tat ");
+    }
+
+    @Test
+    void anUnknownIdOfAGivenKindUsesTheRegistrysLookup() {
+        Cli.Result r = Cli.run("gradcheck", "--kind", "layer", "--id", "dnese");
+
+        assertThat(r.code()).isEqualTo(3);
+        assertThat(r.err()).contains("unknown layer 'dnese'").contains("(did you mean 'dense'?)").contains("known layers: dense");
+    }
+
+    @Test
+    void aComponentWithoutGradientIsNamedAsSuch() {
+        Cli.Result r = Cli.run("gradcheck", "--id", "sgd");
+
+        assertThat(r.code()).isEqualTo(3);
+        assertThat(r.err()).contains("optimizer 'sgd'").contains("has no gradient to check");
+    }
+
+    @Test
+    void aKindWithoutGradientIsAUsageError() {
+        Cli.Result r = Cli.run("gradcheck", "--kind", "optimizer");
+
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("optimizers have no gradient to check").contains("activation");
+    }
+
+    @Test
+    void aThresholdThatIsNotPositiveIsAUsageError() {
+        Cli.Result r = Cli.run("gradcheck", "--threshold", "0");
+
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--threshold must be a positive number");
+    }
+
+    private static List<String> passed(JsonNode results) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode c : results) {
+            if (c.get("verdict").asText().equals("PASS")) {
+                out.add(c.get("kind").asText() + ":" + c.get("id").asText());
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, JsonNode> byId(JsonNode results) {
+        Map<String, JsonNode> out = new LinkedHashMap<>();
+        results.forEach(c -> out.put(c.get("id").asText(), c));
+        return out;
+    }
+
+    private static final String IMPORTS = """
+            import io.gradlab.api.*;
+            import io.gradlab.api.nn.*;
+            import io.gradlab.api.spi.*;
+            import io.gradlab.api.tensor.*;
+            import java.util.List;
+            """;
+
+    /** A third-party plugin with a deliberately wrong derivative and components the check must cope with. */
+    private static Map<String, String> testPluginSources() {
+        Map<String, String> sources = new LinkedHashMap<>();
+        sources.put("wrong.WrongSine", "package wrong;\n" + IMPORTS + """
+                /** 2x + sin(x) with a derivative 1% too large. */
+                public final class WrongSine extends ElementwiseActivation {
+                    @Override public double value(double x) { return 2 * x + Math.sin(x); }
+                    @Override public double derivative(double x, double y) { return 1.01 * (2 + Math.cos(x)); }
+                    @Override public double maxDerivative() { return 3.03; }
+                }
+                """);
+        sources.put("wrong.PassThrough", "package wrong;\n" + IMPORTS + """
+                /** y = x; needs steps > 0 to build, or throws in backward when told to. */
+                public final class PassThrough implements Layer {
+                    private final String name;
+                    private final int steps;
+                    private final boolean brokenBackward;
+                    private Tensor last;
+                    public PassThrough(String name, int steps, boolean brokenBackward) {
+                        this.name = name; this.steps = steps; this.brokenBackward = brokenBackward;
+                    }
+                    @Override public String name() { return name; }
+                    @Override public String type() { return "pass-through"; }
+                    @Override public int build(int width, BuildContext ctx) {
+                        if (steps == 0) throw new IllegalArgumentException("steps must be set (the default 0 cannot split the input)");
+                        return width;
+                    }
+                    @Override public Tensor forward(Tensor input, Mode mode) { last = input.copy(); return last; }
+                    @Override public Tensor backward(Tensor gradOutput) {
+                        if (brokenBackward) throw new IllegalStateException("backward boom");
+                        return gradOutput.copy();
+                    }
+                }
+                """);
+        sources.put("wrong.SquareOfSums", "package wrong;\n" + IMPORTS + """
+                /** mean over rows of (sum of the row's outputs - target)^2: wants one target per row and one output. */
+                public final class SquareOfSums implements Loss {
+                    @Override public double forward(Tensor output, Tensor target) {
+                        check(output, target);
+                        double s = 0;
+                        for (int r = 0; r < output.rows(); r++) { double d = output.get(r, 0) - target.get(r, 0); s += d * d; }
+                        return s / output.rows();
+                    }
+                    @Override public void backward(Tensor output, Tensor target, Tensor grad) {
+                        check(output, target);
+                        for (int r = 0; r < output.rows(); r++) grad.set(r, 0, 2 * (output.get(r, 0) - target.get(r, 0)) / output.rows());
+                    }
+                    private static void check(Tensor output, Tensor target) {
+                        if (output.cols() != 1 || target.cols() != 1) throw new IllegalArgumentException("one output and one target per row");
+                    }
+                }
+                """);
+        sources.put("wrong.WrongPlugin", "package wrong;\n" + IMPORTS + """
+                public final class WrongPlugin implements GradlabPlugin {
+                    @Override public String apiVersion() { return ApiVersion.CURRENT; }
+                    @Override public String name() { return "wrong-derivatives"; }
+                    @Override public List<ActivationFactory> activations() {
+                        return List.of(
+                                ActivationFactory.of("wrong-sine", "2x + sin(x) with a derivative 1% too large", List.of(), p -> new WrongSine()),
+                                ActivationFactory.of("needs-alpha", "an activation with a required parameter",
+                                        List.of(ParameterSpec.real("alpha", 1.0, "a required slope").required()), p -> new WrongSine()));
+                    }
+                    @Override public List<LayerFactory> layers() {
+                        return List.of(
+                                LayerFactory.of("needs-steps", "a layer that cannot be built with its defaults",
+                                        List.of(ParameterSpec.integer("steps", 0, "time steps; 0 is not valid").range(0, 100)),
+                                        (p, name) -> new PassThrough(name, p.getInt("steps"), false)),
+                                LayerFactory.of("broken-backward", "a layer whose backward throws", List.of(),
+                                        (p, name) -> new PassThrough(name, 1, true)));
+                    }
+                    @Override public List<LossFactory> losses() {
+                        return List.of(LossFactory.of("square-loss-of-sums", "squared error of one output per row", List.of(),
+                                p -> new SquareOfSums()));
+                    }
+                }
+                """);
+        return sources;
+    }
+}
