@@ -85,6 +85,10 @@ final class GradcheckRunner {
             return GradcheckResult.skip(component, "cannot be built for an input of width " + INPUT_WIDTH
                     + " with its default parameters: " + describe(e));
         }
+        if (!probe.backwardIsDerivative()) {
+            return GradcheckResult.skip(component, "its backward pass is deliberately not the derivative of its forward pass"
+                    + " (it rewrites the gradient, e.g. gradient normalization)");
+        }
         String settings = "input width " + INPUT_WIDTH + ", default parameters, modes TRAIN and EVAL";
         try {
             boolean randomInTrain = randomInTrainMode(probe);

@@ -41,6 +41,16 @@ public interface Layer {
         return List.of();
     }
 
+    /**
+     * Whether {@link #backward} computes the derivative of {@link #forward}: true for every ordinary
+     * layer. A layer that deliberately rewrites the gradient instead (gradient normalisation, which is
+     * the identity going forward and standardises the gradient going back) returns {@code false}, and
+     * gradient checks skip it.
+     */
+    default boolean backwardIsDerivative() {
+        return true;
+    }
+
     /** The engine turns this off for the first layer, whose input gradient nobody reads. */
     default void setInputGradientRequired(boolean required) {}
 

@@ -24,6 +24,12 @@ public final class GradNorm extends AbstractLayer {
         this.eps = eps;
     }
 
+    /** Not the derivative of the identity: the gradient is standardised on purpose. */
+    @Override
+    public boolean backwardIsDerivative() {
+        return false;
+    }
+
     @Override
     protected int onBuild(int inputWidth, BuildContext ctx) {
         return inputWidth;
