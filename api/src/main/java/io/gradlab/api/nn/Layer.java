@@ -42,12 +42,11 @@ public interface Layer {
     }
 
     /**
-     * Whether {@link #backward} computes the derivative of {@link #forward}: true for every ordinary
-     * layer. A layer that deliberately rewrites the gradient instead (gradient normalisation, which is
-     * the identity going forward and standardises the gradient going back) returns {@code false}, and
-     * gradient checks skip it.
+     * Whether {@link #backward} computes the true derivative of {@link #forward}. A layer that
+     * deliberately rewrites the gradient (gradient normalisation) says {@code false}, and gradient
+     * checks skip it instead of failing.
      */
-    default boolean backwardIsDerivative() {
+    default boolean exactGradient() {
         return true;
     }
 

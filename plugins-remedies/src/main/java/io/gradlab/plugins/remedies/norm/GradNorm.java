@@ -24,12 +24,6 @@ public final class GradNorm extends AbstractLayer {
         this.eps = eps;
     }
 
-    /** Not the derivative of the identity: the gradient is standardised on purpose. */
-    @Override
-    public boolean backwardIsDerivative() {
-        return false;
-    }
-
     @Override
     protected int onBuild(int inputWidth, BuildContext ctx) {
         return inputWidth;
@@ -50,5 +44,11 @@ public final class GradNorm extends AbstractLayer {
         for (int i = 0; i < n; i++) {
             gradInput.set(i, (gradOutput.get(i) - mean) / s);
         }
+    }
+
+    /** The backward pass standardises the gradient on purpose: it is not the derivative of the identity. */
+    @Override
+    public boolean exactGradient() {
+        return false;
     }
 }
