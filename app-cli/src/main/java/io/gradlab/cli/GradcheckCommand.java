@@ -7,6 +7,7 @@ import io.gradlab.api.ComponentId;
 import io.gradlab.api.ComponentKind;
 import io.gradlab.api.GradlabException;
 import io.gradlab.api.GradlabException.Category;
+import io.gradlab.api.ParamsValidator;
 import io.gradlab.api.Suggestions;
 import io.gradlab.engine.registry.ComponentRegistry;
 import io.gradlab.engine.registry.RegisteredComponent;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -27,9 +29,10 @@ import picocli.CommandLine.Option;
  * Exit code 1 when any component fails.
  */
 @Command(name = "gradcheck",
-        description = {"Gradient-check installed components against central differences in float64: every activation,",
-                "layer, normalizer and loss (built-in, plugin modules and plugin jars), with its default parameters.",
-                "Exit code 1 when any component fails; components that cannot be checked with their defaults are SKIPped."})
+        description = {"Gradient-check installed components against central differences in float64:",
+                "every activation, layer, normalizer and loss (built-in, plugin modules, plugin",
+                "jars) with its default parameters. Exit code 1 when any fails; a component",
+                "that cannot be checked with its defaults is reported as SKIP, with the reason."})
 final class GradcheckCommand implements Callable<Integer> {
     /** The exit code when a component fails its gradient check. */
     static final int FAILED = 1;
@@ -43,6 +46,11 @@ final class GradcheckCommand implements Callable<Integer> {
     @Option(names = "--kind", paramLabel = "KIND", converter = KindConverter.class,
             description = "Only components of this kind: activation, layer, normalizer or loss.")
     ComponentKind kind;
+
+    @Option(names = "--param", paramLabel = "NAME=VALUE",
+            description = "A parameter of the components named with --id, instead of its default (repeatable),"
+                    + " e.g. --id rnn --param steps=2; VALUE is read as YAML: 0.1, true, relu, [64, 64].")
+    List<String> paramArgs = new ArrayList<>();
 
     @Option(names = "--json", description = "Print a JSON array, one object per component.")
     boolean json;
@@ -65,9 +73,20 @@ final class GradcheckCommand implements Callable<Integer> {
             throw new GradlabException(Category.USAGE, "--kind " + kind.label() + ": " + kind.plural()
                     + " have no gradient to check; gradcheck takes " + checkableLabels());
         }
+        Map<String, Object> params = ComponentParams.parse(paramArgs);
+        if (!params.isEmpty() && ids.isEmpty()) {
+            throw new GradlabException(Category.USAGE, "--param needs --id: parameters apply to the components named with --id"
+                    + " (without --id every component is checked with its declared defaults)");
+        }
         ComponentRegistry registry = host.registry();
         List<RegisteredComponent> components = select(registry);
-        GradcheckRunner runner = new GradcheckRunner(threshold);
+        if (!params.isEmpty()) {
+            for (RegisteredComponent component : components) {
+                // an unknown name or a bad value is the user's mistake (exit 3), not a reason to skip the component
+                ParamsValidator.validate(component.factory(), params, "--param");
+            }
+        }
+        GradcheckRunner runner = new GradcheckRunner(threshold, params);
         List<GradcheckResult> results = new ArrayList<>();
         for (RegisteredComponent component : components) {
             results.add(runner.check(component));

@@ -1,5 +1,7 @@
 package io.gradlab.cli;
 
+import static java.util.Objects.requireNonNull;
+
 import io.gradlab.api.ComponentKind;
 import io.gradlab.api.GradlabException;
 import io.gradlab.api.nn.Layer;
@@ -19,13 +21,16 @@ import io.gradlab.testkit.SeededRandom;
 import io.gradlab.testkit.TestContexts;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Runs the plugin test kit's {@link GradientCheck} (float64, central differences) on one installed
- * component with its declared default parameters, and turns whatever happens into a
+ * component with its declared default parameters (or the parameters given), and turns whatever happens into a
  * {@link GradcheckResult}: a component that cannot be created or built with its defaults is a SKIP with
  * the reason; one that throws while being checked is a FAIL naming the exception. Nothing a plugin does
  * escapes (short of the JVM running out of memory).
@@ -33,15 +38,29 @@ import java.util.Map;
 final class GradcheckRunner {
     /** The input width layers and normalizers are built for (the kit's default). */
     static final int INPUT_WIDTH = 4;
-    private static final Map<String, Object> DEFAULTS = Map.of();
 
     private final double threshold;
+    private final Map<String, Object> params;
+    /** {@code default parameters} or {@code parameters steps=2, hidden=3}, for settings and reasons. */
+    private final String paramsText;
 
-    GradcheckRunner(double threshold) {
+    /**
+     * @param threshold the largest relative error that passes
+     * @param params    raw parameter values for every component checked (validated by the kit against each
+     *                  factory, defaults filled in); empty for the declared defaults
+     */
+    GradcheckRunner(double threshold, Map<String, ?> params) {
         if (!(threshold > 0) || !Double.isFinite(threshold)) {
             throw new IllegalArgumentException("threshold must be a positive number, got " + threshold);
         }
         this.threshold = threshold;
+        this.params = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(params, "params is null")));
+        this.paramsText = params.isEmpty() ? "default parameters" : "parameters " + params.entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "));
+    }
+
+    GradcheckRunner(double threshold) {
+        this(threshold, Map.of());
     }
 
     /** The check of {@code component}; never throws for anything the component does. */
@@ -60,13 +79,13 @@ final class GradcheckRunner {
 
     private GradcheckResult activation(RegisteredComponent component, ActivationFactory factory) {
         try {
-            TestContexts.activation(factory, DEFAULTS);
+            TestContexts.activation(factory, params);
         } catch (RuntimeException | LinkageError e) {
             return cannotCreate(component, e);
         }
-        String settings = "5 units, default parameters";
+        String settings = "5 units, " + paramsText;
         try {
-            return GradcheckResult.of(component, settings, GradientCheck.activation(factory).threshold(threshold).run());
+            return GradcheckResult.of(component, settings, GradientCheck.activation(factory).params(params).threshold(threshold).run());
         } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
             return threw(component, settings, e);
         }
@@ -83,23 +102,23 @@ final class GradcheckRunner {
             probe.build(INPUT_WIDTH, TestContexts.f64());
         } catch (RuntimeException | LinkageError e) {
             return GradcheckResult.skip(component, "cannot be built for an input of width " + INPUT_WIDTH
-                    + " with its default parameters: " + describe(e));
+                    + " with its " + paramsText + ": " + describe(e));
         }
         if (!probe.exactGradient()) {
             return GradcheckResult.skip(component, "its backward pass deliberately rewrites the gradient"
                     + " (it is not the derivative of its forward pass), so there is nothing to compare");
         }
-        String settings = "input width " + INPUT_WIDTH + ", default parameters, modes TRAIN and EVAL";
+        String settings = "input width " + INPUT_WIDTH + ", " + paramsText + ", modes TRAIN and EVAL";
         try {
             boolean randomInTrain = randomInTrainMode(probe);
             LayerCheck check = component.kind() == ComponentKind.NORMALIZER
                     ? GradientCheck.normalizer((NormalizerFactory) component.factory())
                     : GradientCheck.layer((LayerFactory) component.factory());
-            check.inputWidth(INPUT_WIDTH).threshold(threshold);
+            check.params(params).inputWidth(INPUT_WIDTH).threshold(threshold);
             if (randomInTrain) {
                 // dropout and the like: a new random mask on every forward pass makes finite differences meaningless
                 check.modes(Mode.EVAL);
-                settings = "input width " + INPUT_WIDTH + ", default parameters, mode EVAL only (random in TRAIN mode)";
+                settings = "input width " + INPUT_WIDTH + ", " + paramsText + ", mode EVAL only (random in TRAIN mode)";
             }
             return GradcheckResult.of(component, settings, check.run());
         } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
@@ -107,11 +126,11 @@ final class GradcheckRunner {
         }
     }
 
-    private static Layer newLayer(RegisteredComponent component) {
+    private Layer newLayer(RegisteredComponent component) {
         String name = component.id().value();
         return component.kind() == ComponentKind.NORMALIZER
-                ? TestContexts.normalizer((NormalizerFactory) component.factory(), DEFAULTS, name)
-                : TestContexts.layer((LayerFactory) component.factory(), DEFAULTS, name);
+                ? TestContexts.normalizer((NormalizerFactory) component.factory(), params, name)
+                : TestContexts.layer((LayerFactory) component.factory(), params, name);
     }
 
     /** Whether two TRAIN-mode passes over the same input give different outputs. */
@@ -126,7 +145,7 @@ final class GradcheckRunner {
     private record LossSetup(LossCheck.TargetKind targets, int width, boolean probabilities) {
         String describe() {
             return width + (width == 1 ? " output" : " outputs") + ", " + targets.name().toLowerCase(Locale.ROOT).replace('_', '-')
-                    + " targets" + (probabilities ? ", outputs in (0, 1)" : "") + ", default parameters";
+                    + " targets" + (probabilities ? ", outputs in (0, 1)" : "");
         }
 
         LossCheck apply(LossCheck check) {
@@ -146,7 +165,7 @@ final class GradcheckRunner {
 
     private GradcheckResult loss(RegisteredComponent component, LossFactory factory) {
         try {
-            TestContexts.loss(factory, DEFAULTS);
+            TestContexts.loss(factory, params);
         } catch (RuntimeException | LinkageError e) {
             return cannotCreate(component, e);
         }
@@ -155,12 +174,12 @@ final class GradcheckRunner {
         for (LossSetup setup : LOSS_SETUPS) {
             GradCheckReport report;
             try {
-                report = setup.apply(GradientCheck.loss(factory).threshold(threshold)).run();
+                report = setup.apply(GradientCheck.loss(factory).params(params).threshold(threshold)).run();
             } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
                 rejected.add(setup.describe() + ": " + describe(e));
                 continue;
             }
-            GradcheckResult result = GradcheckResult.of(component, setup.describe(), report);
+            GradcheckResult result = GradcheckResult.of(component, setup.describe() + ", " + paramsText, report);
             if (report.problems().isEmpty()) {
                 return result;
             }
@@ -175,8 +194,8 @@ final class GradcheckRunner {
                 + (rejected.size() > 1 ? "; and " + (rejected.size() - 1) + " more" : "") + ")");
     }
 
-    private static GradcheckResult cannotCreate(RegisteredComponent component, Throwable e) {
-        return GradcheckResult.skip(component, "cannot be created with its default parameters: " + describe(e));
+    private GradcheckResult cannotCreate(RegisteredComponent component, Throwable e) {
+        return GradcheckResult.skip(component, "cannot be created with its " + paramsText + ": " + describe(e));
     }
 
     private static GradcheckResult threw(RegisteredComponent component, String settings, Throwable e) {

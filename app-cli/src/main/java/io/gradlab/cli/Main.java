@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
         synopsisSubcommandLabel = "COMMAND",
         commandListHeading = "%nCommands:%n",
         footer = {"", "Run 'gradlab help COMMAND' or 'gradlab COMMAND --help' for the options of a command.",
-                  "Exit codes: 0 ok, 2 usage, 3 spec or component, 4 data, 5 plugin, 6 numeric (diverged), 7 I/O, 70 internal."})
+                  "Exit codes: 0 ok, 1 a gradient check failed, 2 usage, 3 spec or component, 4 data, 5 plugin, 6 numeric (diverged), 7 I/O, 70 internal."})
 public final class Main implements Callable<Integer> {
     @Mixin
     final GlobalOptions options;
