@@ -21,7 +21,12 @@ public interface ComponentFactory {
 
     /** The component's version: the jar's {@code Implementation-Version}, or {@code dev}. */
     default String version() {
-        Package p = getClass().getPackage();
+        return versionOf(getClass());
+    }
+
+    /** The {@code Implementation-Version} of the jar that holds {@code type}, or {@code dev}. */
+    static String versionOf(Class<?> type) {
+        Package p = type.getPackage();
         String v = p == null ? null : p.getImplementationVersion();
         return v == null ? "dev" : v;
     }

@@ -82,4 +82,19 @@ final class Errors {
         console.err().flush();
         return INTERNAL;
     }
+
+    /**
+     * The Java heap ran out (a spec asking for huge layers or data): one line with the heap size and
+     * the options, never a stack trace unless {@code --verbose}.
+     */
+    static int outOfMemory(OutOfMemoryError e, Console console) {
+        long heapMb = Runtime.getRuntime().maxMemory() / (1024 * 1024);
+        console.err().println("gradlab: out of memory (" + e.getMessage() + ", a Java heap of " + heapMb + " MB): the model or the data"
+                + " is too large for it; use smaller layers or less data, or give Java more memory (JAVA_OPTS=-Xmx8g bin/gradlab ...)");
+        if (console.verbose()) {
+            e.printStackTrace(console.err());
+        }
+        console.err().flush();
+        return INTERNAL;
+    }
 }

@@ -1,5 +1,6 @@
 package io.gradlab.cli;
 
+import io.gradlab.cli.study.RnnStudyCommand;
 import io.gradlab.cli.study.StudyCommand;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -64,6 +65,8 @@ public final class Main implements Callable<Integer> {
             return commandLine(host).execute(args);
         } catch (RuntimeException | LinkageError e) {
             return Errors.report(e, host.console());
+        } catch (OutOfMemoryError e) {
+            return Errors.outOfMemory(e, host.console());
         } finally {
             logging.close();
             out.flush();
@@ -77,7 +80,9 @@ public final class Main implements Callable<Integer> {
                 .addSubcommand(new PluginsCommand(host))
                 .addSubcommand(new RunCommand(host))
                 .addSubcommand(new GradcheckCommand(host))
-                .addSubcommand(new StudyCommand(host))
+                .addSubcommand(new CommandLine(new StudyCommand(host)).addSubcommand(new RnnStudyCommand(host)))
+                .addSubcommand(new ExportCommand(host))
+                .addSubcommand(new PredictCommand(host))
                 .addSubcommand("help", new CommandLine.HelpCommand());
         addHelpOptions(cl);
         cl.setOut(writer(host.console().out()));

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -20,13 +21,18 @@ import picocli.CommandLine.Parameters;
 /** {@code gradlab run SPEC}: validate, train, write a run folder, print the diagnosis. */
 @Command(name = "run",
         description = {"Train an experiment spec (YAML or JSON) and write a run folder <out>/<name>-<timestamp>/",
-                "with spec.resolved.yaml, metrics.jsonl (one line per epoch) and summary.json.",
-                "The spec is validated, and its data loaded, before anything is written."})
+                "with spec.resolved.yaml, metrics.jsonl (one line per epoch), checkpoint.safetensors (after each epoch)",
+                "and summary.json. The spec is validated, and its data loaded, before anything is written.",
+                "--resume RUN_DIR continues an interrupted run from its last checkpoint, to the same result."})
 final class RunCommand implements Callable<Integer> {
     private final Host host;
 
-    @Parameters(index = "0", paramLabel = "SPEC", description = "The experiment spec file (.yaml, .yml or .json).")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "SPEC", description = "The experiment spec file (.yaml, .yml or .json).")
     Path specFile;
+
+    @Option(names = "--resume", paramLabel = "RUN_DIR",
+            description = "Continue the interrupted run in RUN_DIR from its last checkpoint (instead of a SPEC).")
+    Path resume;
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs",
             description = "The folder run folders are created in (default: ${DEFAULT-VALUE}).")
@@ -53,16 +59,33 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Console console = host.console();
+        if ((specFile == null) == (resume == null)) {
+            throw new GradlabException(GradlabException.Category.USAGE, specFile == null
+                    ? "gradlab run needs a SPEC file, or --resume RUN_DIR to continue an interrupted run"
+                    : "give either a SPEC or --resume RUN_DIR, not both");
+        }
+        if (resume != null && (!overrides.isEmpty() || epochs != null)) {
+            throw new GradlabException(GradlabException.Category.USAGE, "--resume continues a run with its own spec;"
+                    + " --set and --epochs cannot change it (start a new run instead)");
+        }
         ExperimentRunner runner = host.get(ExperimentRunner.class);
+        if (resume != null) {
+            return train(progress -> runner.resume(resume, Optional.ofNullable(data), progress), console);
+        }
         List<String> all = new ArrayList<>(overrides);
         if (epochs != null) {
             all.add("training.epochs=" + epochs);
         }
         ExperimentSpec spec = SpecLoader.load(specFile, all);
+        return train(progress -> runner.run(spec, new RunOptions(out, Optional.ofNullable(data), true), progress), console);
+    }
+
+    /** Trains with a progress display, then prints the report (only the run folder with --quiet). */
+    private int train(Function<RunProgress, RunResult> training, Console console) {
         RunProgress progress = new RunProgress(console, quiet);
         RunResult result;
         try {
-            result = runner.run(spec, new RunOptions(out, Optional.ofNullable(data), true), progress);
+            result = training.apply(progress);
         } catch (GradlabException e) {
             throw withRunFolder(e, progress);
         } finally {

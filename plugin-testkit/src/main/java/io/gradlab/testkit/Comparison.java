@@ -143,7 +143,17 @@ final class Comparison {
                 note.isEmpty() ? kinkNote : note + "; " + kinkNote);
     }
 
-    /** {@code |a - n| / max(|a| + |n|, noise / threshold)}; non-finite values count as infinitely wrong. */
+    /**
+     * The smallest difference the check can resolve at all: below it the central difference's own
+     * truncation error (h^2 times the third derivative over 6, about 1e-12 for a step near 1e-6)
+     * dominates, as at the zero derivative of x^3 at 0.
+     */
+    static final double TRUNCATION_FLOOR = 1e-10;
+
+    /**
+     * {@code |a - n| / max(|a| + |n|, max(noise, TRUNCATION_FLOOR) / threshold)}; non-finite values
+     * count as infinitely wrong.
+     */
     double relativeError(double a, double n, double noise) {
         if (!Double.isFinite(a) || !Double.isFinite(n)) {
             return Double.POSITIVE_INFINITY;
@@ -151,7 +161,7 @@ final class Comparison {
         if (a == n) {
             return 0.0;
         }
-        return Math.abs(a - n) / Math.max(Math.abs(a) + Math.abs(n), noise / threshold);
+        return Math.abs(a - n) / Math.max(Math.abs(a) + Math.abs(n), Math.max(noise, TRUNCATION_FLOOR) / threshold);
     }
 
     private double nearestKink(double x, double[] kinks) {

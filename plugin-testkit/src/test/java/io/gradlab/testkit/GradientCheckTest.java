@@ -181,4 +181,21 @@ class GradientCheckTest {
         assertThat(c.relativeError(2e-12, 1e-12, 1e-10)).isCloseTo(1e-12 / 1e-4, org.assertj.core.data.Offset.offset(1e-20));
         assertThat(c.relativeError(Double.NaN, 1.0, 0)).isInfinite();
     }
+
+    @Test
+    void aZeroDerivativeWithCurvatureIsNotAFalseFailure() {
+        // f(x) = x^3: f'(0) = 0 exactly, while the central difference there is h^2 (about 1e-12)
+        var report = GradientCheck.activation("cube", () -> new io.gradlab.api.nn.ElementwiseActivation() {
+            @Override
+            public double value(double x) {
+                return x * x * x;
+            }
+
+            @Override
+            public double derivative(double x, double y) {
+                return 3 * x * x;
+            }
+        }).edgeValues(0.0).tailValues().run();
+        report.assertPasses();
+    }
 }

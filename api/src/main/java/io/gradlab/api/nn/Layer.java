@@ -36,6 +36,15 @@ public interface Layer {
         return List.of();
     }
 
+    /**
+     * The state tensors of this layer alone (not of its children) that are not learned by gradient
+     * but change what the layer computes, in a fixed order: the running mean and variance of batch
+     * normalization. Checkpoints save and restore them and weight export writes them; none by default.
+     */
+    default List<Tensor> buffers() {
+        return List.of();
+    }
+
     /** The sub-layers of a container, in forward order. */
     default List<Layer> children() {
         return List.of();

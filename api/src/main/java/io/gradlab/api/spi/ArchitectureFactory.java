@@ -24,6 +24,7 @@ public interface ArchitectureFactory extends ComponentFactory {
     static ArchitectureFactory of(String id, String description, List<ParameterSpec> parameters, BiFunction<Params, ModelBuilder, Layer> create) {
         ComponentId cid = ComponentId.of(id);
         List<ParameterSpec> params = List.copyOf(parameters);
+        String version = ComponentFactory.versionOf(StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).getCallerClass());
         return new ArchitectureFactory() {
             @Override
             public ComponentId id() {
@@ -38,6 +39,11 @@ public interface ArchitectureFactory extends ComponentFactory {
             @Override
             public List<ParameterSpec> parameters() {
                 return params;
+            }
+
+            @Override
+            public String version() {
+                return version;
             }
 
             @Override

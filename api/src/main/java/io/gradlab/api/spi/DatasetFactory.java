@@ -24,6 +24,7 @@ public interface DatasetFactory extends ComponentFactory {
     static DatasetFactory of(String id, String description, List<ParameterSpec> parameters, BiFunction<Params, DataContext, DataSplits> create) {
         ComponentId cid = ComponentId.of(id);
         List<ParameterSpec> params = List.copyOf(parameters);
+        String version = ComponentFactory.versionOf(StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).getCallerClass());
         return new DatasetFactory() {
             @Override
             public ComponentId id() {
@@ -38,6 +39,11 @@ public interface DatasetFactory extends ComponentFactory {
             @Override
             public List<ParameterSpec> parameters() {
                 return params;
+            }
+
+            @Override
+            public String version() {
+                return version;
             }
 
             @Override

@@ -22,6 +22,7 @@ public interface InitializerFactory extends ComponentFactory {
     static InitializerFactory of(String id, String description, List<ParameterSpec> parameters, Function<Params, Initializer> create) {
         ComponentId cid = ComponentId.of(id);
         List<ParameterSpec> params = List.copyOf(parameters);
+        String version = ComponentFactory.versionOf(StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).getCallerClass());
         return new InitializerFactory() {
             @Override
             public ComponentId id() {
@@ -36,6 +37,11 @@ public interface InitializerFactory extends ComponentFactory {
             @Override
             public List<ParameterSpec> parameters() {
                 return params;
+            }
+
+            @Override
+            public String version() {
+                return version;
             }
 
             @Override

@@ -23,6 +23,7 @@ public interface NormalizerFactory extends ComponentFactory {
     static NormalizerFactory of(String id, String description, List<ParameterSpec> parameters, BiFunction<Params, String, Layer> create) {
         ComponentId cid = ComponentId.of(id);
         List<ParameterSpec> params = List.copyOf(parameters);
+        String version = ComponentFactory.versionOf(StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).getCallerClass());
         return new NormalizerFactory() {
             @Override
             public ComponentId id() {
@@ -37,6 +38,11 @@ public interface NormalizerFactory extends ComponentFactory {
             @Override
             public List<ParameterSpec> parameters() {
                 return params;
+            }
+
+            @Override
+            public String version() {
+                return version;
             }
 
             @Override

@@ -11,4 +11,10 @@ final class StandardStrategy implements TrainingStrategy {
             control.trainEpoch(null);
         }
     }
+
+    /** It makes the same calls whatever was trained: one trainEpoch per epoch. */
+    @Override
+    public boolean resumable() {
+        return true;
+    }
 }

@@ -40,6 +40,12 @@ public final class Dense extends AbstractLayer {
 
     @Override
     protected int onBuild(int inputWidth, BuildContext ctx) {
+        long elements = (long) units * inputWidth;
+        if (elements > Integer.MAX_VALUE - 8L) {
+            throw new io.gradlab.api.GradlabException(io.gradlab.api.GradlabException.Category.SPEC, "layer '" + name() + "' (dense): a weight of "
+                    + units + " x " + inputWidth + " = " + elements + " numbers is more than one tensor holds (" + (Integer.MAX_VALUE - 8)
+                    + "); choose fewer units");
+        }
         Fan fan = new Fan(inputWidth, units, nonlinearity);
         weight = new Parameter("weight", Parameter.Role.WEIGHT, Tensor.zeros(ctx.dtype(), units, inputWidth));
         if (init != null) {

@@ -4,13 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import io.gradlab.api.GradlabException;
 import io.gradlab.api.GradlabException.Category;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.stream.Stream;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,7 +69,17 @@ public final class PluginHost {
         }
         PluginJarLoader jarLoader = new PluginJarLoader(hostLoader);
         List<PluginJarLoader.LoadedJar> loaded = new ArrayList<>();
+        PluginTrust trust = trustOf(config.pluginsDir());
+        if (trust != null) {
+            trust.lock().ifPresent(lock -> lock.missing(jars).forEach(name -> problems.warning(null,
+                    lock.file() + " lists " + name + ", which is not in " + config.pluginsDir() + ": run gradlab plugins --lock to update it")));
+        }
         for (Path jar : jars) {
+            Optional<String> refusal = trust.refusal(jar);
+            if (refusal.isPresent()) {
+                problems.critical(new PluginSource(jar.getFileName().toString(), jar, null), refusal.get());
+                continue;
+            }
             PluginJarLoader.LoadedJar result = jarLoader.load(jar, problems);
             loaded.add(result);
             components.addAll(result.components());
@@ -89,6 +97,11 @@ public final class PluginHost {
         LOG.debug("loaded {} components from the classpath and {} plugin jar(s) ({} problem(s))",
                 registry.components().size(), jars.size(), problems.all().size());
         return registry;
+    }
+
+    /** The trust decisions for an existing plugins folder, or {@code null} when it does not exist. */
+    private static PluginTrust trustOf(Path dir) {
+        return dir != null && Files.isDirectory(dir) ? PluginTrust.of(dir) : null;
     }
 
     /** The {@code *.jar} files of the plugins folder, sorted by name; checks the folder. */
@@ -109,14 +122,6 @@ public final class PluginHost {
             throw new GradlabException(Category.USAGE, "plugins folder " + dir
                     + " is a file, not a folder: give the folder that holds the plugin jars");
         }
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".jar"))
-                    .filter(Files::isRegularFile)
-                    .sorted()
-                    .toList();
-        } catch (IOException e) {
-            throw new GradlabException(Category.IO, "cannot list plugins folder " + dir + " (" + e.getMessage()
-                    + "): check its permissions", e);
-        }
+        return PluginLock.jars(dir);
     }
 }

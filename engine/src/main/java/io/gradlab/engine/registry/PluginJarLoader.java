@@ -76,8 +76,15 @@ final class PluginJarLoader {
             return nothing;
         }
         List<RegisteredComponent> components = new ArrayList<>();
-        for (ProviderDiscovery.Discovered plugin : ProviderDiscovery.discover(loader, origin, problems)) {
+        int problemsBefore = problems.all().size();
+        List<ProviderDiscovery.Discovered> plugins = ProviderDiscovery.discover(loader, origin, problems);
+        for (ProviderDiscovery.Discovered plugin : plugins) {
             components.addAll(FactoryCollector.collect(plugin, origin, problems));
+        }
+        if (plugins.isEmpty() && problems.all().size() == problemsBefore) {
+            problems.warning(jarSource, "plugin jar " + fileName + " contributes nothing: its " + ProviderDiscovery.SERVICE_FILE
+                    + " names no plugin class of its own (the JDK's and the host's classes are not plugins); name its "
+                    + GradlabPlugin.class.getSimpleName() + " class there, or " + origin.removal());
         }
         if (components.isEmpty()) {
             close(loader);

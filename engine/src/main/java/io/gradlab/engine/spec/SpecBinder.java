@@ -19,6 +19,7 @@ import static io.gradlab.engine.spec.SpecSchema.STRATEGY;
 import static io.gradlab.engine.spec.SpecSchema.THREADS;
 import static io.gradlab.engine.spec.SpecSchema.TRAINING;
 import static io.gradlab.engine.spec.SpecSchema.VALIDATION;
+import static io.gradlab.engine.spec.SpecSchema.WEIGHTS;
 import static java.util.Objects.requireNonNull;
 
 import io.gradlab.api.ComponentKind;
@@ -76,7 +77,8 @@ final class SpecBinder {
         Map<String, Object> model = section(top, MODEL, SpecSchema.MODEL_SECTION);
         ModelSpec modelSpec = new ModelSpec(
                 component(model, "model", ARCHITECTURE, SpecSchema.MODEL_SECTION),
-                component(model, "model", LOSS, SpecSchema.MODEL_SECTION));
+                component(model, "model", LOSS, SpecSchema.MODEL_SECTION),
+                weights(model.get(WEIGHTS)));
 
         Map<String, Object> training = section(top, TRAINING, SpecSchema.TRAINING_SECTION);
         TrainingSpec trainingSpec = new TrainingSpec(
@@ -163,6 +165,16 @@ final class SpecBinder {
             return String.valueOf(value);
         }
         throw error(path, "expected text, got " + Values.describe(value));
+    }
+
+    private String weights(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof String s) || s.isBlank()) {
+            throw error("model.weights", "expected the path of a .safetensors file, got " + Values.describe(value));
+        }
+        return s;
     }
 
     private long whole(Object value, String path, long defaultValue, long min, long max, String range) {

@@ -21,6 +21,7 @@ final class SpecSchema {
     static final String MODEL = "model";
     static final String ARCHITECTURE = "architecture";
     static final String LOSS = "loss";
+    static final String WEIGHTS = "weights";
     static final String TRAINING = "training";
     static final String EPOCHS = "epochs";
     static final String BATCH_SIZE = "batch-size";
@@ -71,7 +72,8 @@ final class SpecSchema {
 
     static final Section MODEL_SECTION = new Section("the architecture, e.g. model: {architecture: {id: mlp, hidden: [128, 128]}}", ordered(
             ARCHITECTURE, new Component(ComponentKind.ARCHITECTURE, null),
-            LOSS, new Component(ComponentKind.LOSS, ModelSpec.DEFAULT_LOSS)));
+            LOSS, new Component(ComponentKind.LOSS, ModelSpec.DEFAULT_LOSS),
+            WEIGHTS, new Value("the path of a .safetensors file of initial weights")));
 
     static final Section TRAINING_SECTION = new Section("epochs and batch-size, e.g. training: {epochs: 10, batch-size: 128}", ordered(
             EPOCHS, new Value("a whole number >= 1"),

@@ -28,7 +28,8 @@ public final class SpecValidator {
                 spec.data().validation());
         ModelSpec model = new ModelSpec(
                 one(resolver, ComponentKind.ARCHITECTURE, spec.model().architecture(), "model.architecture"),
-                one(resolver, ComponentKind.LOSS, spec.model().loss(), "model.loss"));
+                one(resolver, ComponentKind.LOSS, spec.model().loss(), "model.loss"),
+                spec.model().weights());
         TrainingSpec t = spec.training();
         TrainingSpec training = new TrainingSpec(
                 t.epochs(),

@@ -117,6 +117,9 @@ public final class SpecWriter {
         Map<String, Object> model = new LinkedHashMap<>();
         model.put(SpecSchema.ARCHITECTURE, component(spec.model().architecture()));
         model.put(SpecSchema.LOSS, component(spec.model().loss()));
+        if (spec.model().weights() != null) {
+            model.put(SpecSchema.WEIGHTS, spec.model().weights());
+        }
         root.put(SpecSchema.MODEL, model);
 
         TrainingSpec t = spec.training();

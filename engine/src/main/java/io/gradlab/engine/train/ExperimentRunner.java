@@ -25,6 +25,8 @@ import io.gradlab.engine.registry.ComponentRegistry;
 import io.gradlab.engine.spec.ExperimentSpec;
 import io.gradlab.engine.spec.SpecValidator;
 import io.gradlab.engine.spec.SpecWriter;
+import io.gradlab.engine.weights.ModelTensors;
+import io.gradlab.engine.weights.WeightFiles;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -71,26 +73,133 @@ public final class ExperimentRunner {
     public RunResult run(ExperimentSpec spec, RunOptions options, TrainingListener listener) {
         ExperimentSpec resolved = resolve(spec);
         Prepared prepared = prepare(resolved, options);
-        RunFolder folder = options.write() ? RunFolder.create(options.outDir(), resolved.name(), clock) : null;
-        long start = System.nanoTime();
-        List<EpochMetrics> history = new ArrayList<>();
-        String status = "completed";
-        String error = null;
+        if (!options.write()) {
+            return train(resolved, prepared, null, "", listener, null, List.of());
+        }
+        RunFolder folder = RunFolder.create(options.outDir(), resolved.name(), clock);
         try {
-            if (folder != null) {
-                folder.writeAtomically(RunFolder.SPEC, SpecWriter.toYaml(resolved));
-            }
-            TrainingSession session = new TrainingSession(prepared.parts(), listener, m -> {
+            String specText = SpecWriter.toYaml(resolved);
+            folder.writeAtomically(RunFolder.SPEC, specText);
+            ResumeInfo.of(resolved, options).write(folder.dir());
+            folder.lock();
+            return train(resolved, prepared, folder, StoredRun.sha256(specText), listener, null, List.of());
+        } finally {
+            folder.close();
+        }
+    }
+
+    /** {@link #resume(Path, Optional, TrainingListener)} with the data folder the run was started with. */
+    public RunResult resume(Path runDir, TrainingListener listener) {
+        return resume(runDir, Optional.empty(), listener);
+    }
+
+    /**
+     * Continues an interrupted run in its folder from its last checkpoint (from the first epoch when
+     * it has none), so that its metrics (apart from timing) and weights end up exactly as those of
+     * an uninterrupted run: the spec is read back from {@code spec.resolved.yaml}, the data loaded
+     * and the model built as before, {@code metrics.jsonl} cut back to the checkpoint's epoch, and
+     * the strategy replayed up to it (see {@link TrainingSession#resumeFrom}).
+     *
+     * @param dataDir a data folder replacing the one the run was started with ({@code --data})
+     * @throws GradlabException {@code USAGE} when the folder is not a run, is complete, ended in a way
+     *                          resuming would repeat, or uses a strategy that cannot resume; {@code DATA}
+     *                          when the checkpoint or metrics do not fit the spec
+     */
+    public RunResult resume(Path runDir, Optional<Path> dataDir, TrainingListener listener) {
+        requireNonNull(dataDir, "dataDir is null");
+        StoredRun stored = StoredRun.read(runDir);
+        Path dir = stored.dir();
+        Optional<String> status = RunFolders.status(dir);
+        if (status.isPresent() && status.get().equals("completed")) {
+            throw new GradlabException(GradlabException.Category.USAGE, "run " + dir + " is already complete (" + RunFolder.SUMMARY
+                    + " says completed): nothing to resume");
+        }
+        if (status.isPresent() && !status.get().equals("failed")) {
+            throw new GradlabException(GradlabException.Category.USAGE, "run " + dir + " ended with status " + status.get() + " ("
+                    + RunFolder.SUMMARY + "); resuming would repeat it: change the spec and start a new run");
+        }
+        Optional<Checkpoint> checkpoint = stored.checkpoint();
+        if (checkpoint.isPresent() && !checkpoint.get().specSha256().equals(stored.specSha256())) {
+            throw new GradlabException(GradlabException.Category.DATA, dir.resolve(RunFolder.SPEC) + " was changed after the checkpoint of"
+                    + " epoch " + checkpoint.get().epoch() + " was written: restore it, or start a new run with the changed spec");
+        }
+        ExperimentSpec resolved = resolve(stored.spec());
+        int lastEpoch = checkpoint.map(Checkpoint::epoch).orElse(0);
+        if (lastEpoch > resolved.training().epochs()) {
+            throw new GradlabException(GradlabException.Category.DATA, "the checkpoint in " + dir + " is at epoch " + lastEpoch
+                    + " but the run plans " + resolved.training().epochs() + " epochs: the run folder is damaged");
+        }
+        Prepared prepared = prepare(resolved, stored.options(dataDir, true), lastEpoch == 0);
+        if (lastEpoch > 0 && !prepared.strategy().resumable()) {
+            throw new GradlabException(GradlabException.Category.USAGE, "run " + dir + " trains with the strategy '"
+                    + resolved.training().strategy().id() + "', which cannot resume from a checkpoint (it does not declare "
+                    + "TrainingStrategy.resumable()): start the run again with gradlab run");
+        }
+        RunFolder folder = RunFolder.open(dir);
+        try {
+            folder.lock();
+            MetricsLog.Recovered recovered = MetricsLog.recover(dir, lastEpoch);
+            LOG.info("resuming {} after epoch {} of {}{}", dir, lastEpoch, resolved.training().epochs(),
+                    recovered.rewritten() ? " (metrics.jsonl cut back to the checkpoint)" : "");
+            return train(resolved, prepared, folder, stored.specSha256(), listener, checkpoint.orElse(null), recovered.history());
+        } finally {
+            folder.close();
+        }
+    }
+
+    /**
+     * Rebuilds the model of a run folder with the weights of its last checkpoint (the final weights
+     * of a completed run), its data loaded as for training: for predictions and exports.
+     *
+     * @throws GradlabException {@code USAGE} when the folder is not a run or has no checkpoint
+     */
+    public Restored restore(Path runDir, Optional<Path> dataDir) {
+        requireNonNull(dataDir, "dataDir is null");
+        StoredRun stored = StoredRun.read(runDir);
+        Checkpoint checkpoint = stored.checkpoint().orElseThrow(() -> new GradlabException(GradlabException.Category.USAGE,
+                "run " + stored.dir() + " has no " + RunFolder.CHECKPOINT + ": it ran with training.checkpoint: false or ended before"
+                        + " its first epoch; run it again with checkpoints on"));
+        ExperimentSpec resolved = resolve(stored.spec());
+        Prepared prepared = prepare(resolved, stored.options(dataDir, false), false);
+        ModelTensors.copyInto(prepared.parts().model(), checkpoint.model(),
+                "the checkpoint of " + stored.dir().getFileName() + " (epoch " + checkpoint.epoch() + ")");
+        return new Restored(resolved, prepared, checkpoint.epoch());
+    }
+
+    /** A run's model with the weights of its checkpoint at {@code epoch}. */
+    public record Restored(ExperimentSpec spec, Prepared prepared, int epoch) {}
+
+    private RunResult train(ExperimentSpec resolved, Prepared prepared, RunFolder folder, String specSha, TrainingListener listener,
+                            Checkpoint resumeFrom, List<EpochMetrics> earlier) {
+        long start = System.nanoTime();
+        List<EpochMetrics> history = new ArrayList<>(earlier);
+        boolean checkpoints = folder != null && resolved.training().checkpoint();
+        String status;
+        String error;
+        TrainingSession[] session = new TrainingSession[1];
+        try {
+            session[0] = new TrainingSession(prepared.parts(), listener, m -> {
                 history.add(m);
                 if (folder != null) {
                     folder.appendMetrics(Json.line(Json.toMap(m)));
+                    if (checkpoints) {
+                        session[0].checkpoint(specSha).write(folder.dir());
+                    }
                 }
             });
+            if (resumeFrom != null) {
+                session[0].resumeFrom(resumeFrom);
+            }
             listener.onStart(new TrainingListener.RunInfo(resolved.name(), folder == null ? null : folder.dir(),
                     resolved.training().epochs(), (prepared.parts().train().size() + resolved.training().batchSize() - 1)
                             / resolved.training().batchSize(), prepared.parts().train().size(), ops.backend(), prepared.dataDescription()));
-            prepared.strategy().run(session);
-            return finish(folder, resolved, prepared, history, status, null, start);
+            prepared.strategy().run(session[0]);
+            if (session[0].pendingResume().isPresent()) {
+                throw new GradlabException(GradlabException.Category.DATA, "the strategy '" + resolved.training().strategy().id()
+                        + "' trained fewer epochs than the checkpoint's " + session[0].pendingResume().get().epoch()
+                        + " when replayed: it cannot resume this run; start it again with gradlab run");
+            }
+            return finish(folder, resolved, prepared, history, "completed", null, start);
         } catch (TrainingSession.DivergenceException e) {
             status = "diverged";
             error = e.getMessage();
@@ -103,14 +212,13 @@ public final class ExperimentRunner {
             throw new GradlabException(GradlabException.Category.NUMERIC, e.getMessage()
                     + (result.runDir() == null ? "" : " (the run folder " + result.runDir() + " keeps everything written so far)"), e);
         } catch (RuntimeException e) {
+            if (session[0] != null && session[0].pendingResume().isPresent()) {
+                throw e; // the checkpoint could not be loaded: the run folder stays as it was
+            }
             status = "failed";
             error = String.valueOf(e.getMessage());
             finish(folder, resolved, prepared, history, status, error, start);
             throw e;
-        } finally {
-            if (folder != null) {
-                folder.close();
-            }
         }
     }
 
@@ -132,8 +240,17 @@ public final class ExperimentRunner {
     /** The loaded data, the built model and the other parts of a run, before any training. */
     public record Prepared(TrainingSession.Parts parts, TrainingStrategy strategy, String dataDescription, long parameterCount) {}
 
-    /** Loads data and builds every component of a resolved spec (no files are written). */
+    /** Loads data and builds every component of a resolved spec, with its initial weights (no files are written). */
     public Prepared prepare(ExperimentSpec spec, RunOptions options) {
+        return prepare(spec, options, true);
+    }
+
+    /**
+     * Loads data and builds every component of a resolved spec (no files are written).
+     *
+     * @param initialWeights whether to load {@code model.weights} (a resumed run takes its weights from its checkpoint)
+     */
+    public Prepared prepare(ExperimentSpec spec, RunOptions options, boolean initialWeights) {
         var training = spec.training();
         SeededRandom root = new SeededRandom(training.seed());
         DataSplits splits = registry.dataset(spec.data().source(), dataContext(spec, options, root.fork("data")), "data.source");
@@ -176,6 +293,9 @@ public final class ExperimentRunner {
         if (out != outputs) {
             throw new GradlabException(GradlabException.Category.SPEC, "the model ends with " + out + " outputs but the data needs "
                     + outputs + ": fix the architecture's output width");
+        }
+        if (initialWeights && spec.model().weights() != null) {
+            WeightFiles.load(model, spec.resolvePath(spec.model().weights()), "model.weights");
         }
         long count = countParameters(model);
         TrainingStrategy strategy = registry.trainingStrategy(training.strategy(), "training.strategy");

@@ -4,7 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import io.gradlab.api.GradlabException;
 import java.io.IOException;
-import java.io.Writer;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -17,18 +18,23 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
 /**
- * A run folder {@code <out>/<name>-<timestamp>/}: {@code spec.resolved.yaml}, {@code metrics.jsonl}
- * (one complete JSON line per epoch, flushed), and {@code summary.json}, written last and atomically;
- * a folder without a {@code summary.json} whose {@code status} is {@code completed} is not a finished run.
+ * A run folder {@code <out>/<name>-<timestamp>/}: {@code spec.resolved.yaml}, {@code run.json} (where
+ * the spec came from, for resuming), {@code metrics.jsonl} (one complete JSON line per epoch, forced
+ * to disk before the epoch's checkpoint), {@code checkpoint.safetensors} (replaced atomically after
+ * each epoch) and {@code summary.json}, written last and atomically; a folder without a
+ * {@code summary.json} whose {@code status} is {@code completed} is not a finished run.
  */
 public final class RunFolder implements AutoCloseable {
     public static final String SPEC = "spec.resolved.yaml";
     public static final String METRICS = "metrics.jsonl";
     public static final String SUMMARY = "summary.json";
+    public static final String RUN_INFO = "run.json";
+    public static final String CHECKPOINT = "checkpoint.safetensors";
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
     private final Path dir;
-    private Writer metrics;
+    private FileChannel metrics;
+    private FileChannel lockChannel;
 
     private RunFolder(Path dir) {
         this.dir = dir;
@@ -73,11 +79,16 @@ public final class RunFolder implements AutoCloseable {
         writeAtomically(dir.resolve(fileName), content.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * Writes {@code content} to {@code target} so that a crash at any moment leaves either the old
+     * file or the new one, never a torn one: a temporary file in the same folder, forced to disk,
+     * renamed over the target, and the folder forced where the platform allows it.
+     */
     public static void writeAtomically(Path target, byte[] content) {
         Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
-        try (var channel = java.nio.channels.FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            var buffer = java.nio.ByteBuffer.wrap(content);
+            ByteBuffer buffer = ByteBuffer.wrap(content);
             while (buffer.hasRemaining()) {
                 channel.write(buffer);
             }
@@ -94,24 +105,75 @@ public final class RunFolder implements AutoCloseable {
         } catch (IOException e) {
             throw new GradlabException(GradlabException.Category.IO, "cannot write " + target + ": " + e.getMessage(), e);
         }
+        forceDirectory(target.toAbsolutePath().getParent());
     }
 
-    /** Appends one JSON line to {@code metrics.jsonl} and flushes it (the line is written in one call). */
+    private static void forceDirectory(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // not every platform can open a folder; the rename itself is atomic
+        }
+    }
+
+    /**
+     * Appends one JSON line to {@code metrics.jsonl} in one write and forces it to disk, so that the
+     * line is complete before the epoch's checkpoint is written.
+     */
     public void appendMetrics(String jsonLine) {
         try {
             if (metrics == null) {
-                metrics = Files.newBufferedWriter(dir.resolve(METRICS), StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                metrics = FileChannel.open(dir.resolve(METRICS), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                         StandardOpenOption.APPEND);
             }
-            metrics.write(jsonLine + "\n");
-            metrics.flush();
+            ByteBuffer buffer = ByteBuffer.wrap((jsonLine + "\n").getBytes(StandardCharsets.UTF_8));
+            while (buffer.hasRemaining()) {
+                metrics.write(buffer);
+            }
+            metrics.force(false);
         } catch (IOException e) {
             throw new GradlabException(GradlabException.Category.IO, "cannot append to " + dir.resolve(METRICS) + ": " + e.getMessage(), e);
         }
     }
 
+    /**
+     * Takes an exclusive lock on the folder's {@code run.json} for as long as this object is open,
+     * so that two processes never train into the same folder (a resume while the run is alive).
+     */
+    public void lock() {
+        Path file = dir.resolve(RUN_INFO);
+        try {
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE);
+            java.nio.channels.FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (java.nio.channels.OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                channel.close();
+                throw new GradlabException(GradlabException.Category.USAGE, "run folder " + dir
+                        + " is in use by another gradlab process: wait for it to end (or stop it) before resuming");
+            }
+            lockChannel = channel;
+        } catch (IOException e) {
+            throw new GradlabException(GradlabException.Category.IO, "cannot lock " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public void close() {
+        if (lockChannel != null) {
+            try {
+                lockChannel.close();
+            } catch (IOException e) {
+                // closing releases the lock; nothing else to do
+            }
+            lockChannel = null;
+        }
         if (metrics != null) {
             try {
                 metrics.close();

@@ -76,6 +76,7 @@ public final class TrainingSession implements TrainingControl, ModelView {
     private int epoch;
     private long step;
     private double currentLoss = Double.NaN;
+    private Checkpoint resumeTarget;
 
     public TrainingSession(Parts parts, TrainingListener listener, Consumer<EpochMetrics> epochSink) {
         this.parts = requireNonNull(parts, "parts is null");
@@ -149,6 +150,10 @@ public final class TrainingSession implements TrainingControl, ModelView {
 
     @Override
     public void trainEpoch(String stage) {
+        if (resumeTarget != null) {
+            skipEpoch();
+            return;
+        }
         epoch++;
         long start = System.nanoTime();
         Dataset train = parts.train();
@@ -178,6 +183,81 @@ public final class TrainingSession implements TrainingControl, ModelView {
         }
         double trainSeconds = (System.nanoTime() - start) / 1e9;
         finishEpoch(stage, steps, lossSum / n, train.classes() > 0 ? (double) correct / n : Double.NaN, start, trainSeconds);
+    }
+
+    // ---- checkpoints and resume ----
+
+    /**
+     * Makes this session continue from {@code checkpoint}: the strategy runs from the start, but its
+     * {@link #trainEpoch} calls up to the checkpoint's epoch return at once, and the last of them
+     * loads the checkpoint into the model and optimizer of that moment. A strategy that makes the
+     * same calls in the same order (which {@link io.gradlab.api.train.TrainingStrategy#resumable()}
+     * promises) thus reaches the state of the interrupted run exactly.
+     */
+    public void resumeFrom(Checkpoint checkpoint) {
+        requireNonNull(checkpoint, "checkpoint is null");
+        if (epoch != 0) {
+            throw new IllegalStateException("a session resumes before its first epoch, not at epoch " + epoch);
+        }
+        this.resumeTarget = checkpoint.epoch() == 0 ? null : checkpoint;
+    }
+
+    /** The checkpoint the session still has to reach, if the strategy stopped before it. */
+    public java.util.Optional<Checkpoint> pendingResume() {
+        return java.util.Optional.ofNullable(resumeTarget);
+    }
+
+    /** The state at the end of the current epoch (tensors are not copied: write it before training on). */
+    public Checkpoint checkpoint(String specSha256) {
+        Optimizer optimizer = parts.optimizer();
+        return new Checkpoint(epoch, step, optimizer.steps(), optimizer.learningRate(),
+                io.gradlab.engine.weights.ModelTensors.tensors(model), optimizer.state(), specSha256);
+    }
+
+    private void skipEpoch() {
+        epoch++;
+        recorded.clear();
+        if (epoch == resumeTarget.epoch()) {
+            restore(resumeTarget);
+            resumeTarget = null;
+        }
+    }
+
+    private void restore(Checkpoint cp) {
+        Map<String, Tensor> current = io.gradlab.engine.weights.ModelTensors.tensors(model);
+        String where = "the checkpoint of epoch " + cp.epoch();
+        if (!current.keySet().equals(cp.model().keySet())) {
+            throw new GradlabException(GradlabException.Category.DATA, where + " holds the tensors " + cp.model().keySet()
+                    + " but the model at that epoch has " + current.keySet() + ": the run folder belongs to another model");
+        }
+        for (Map.Entry<String, Tensor> e : current.entrySet()) {
+            requireSame(where + ", tensor '" + e.getKey() + "'", e.getValue(), cp.model().get(e.getKey()));
+        }
+        List<Tensor> state = parts.optimizer().state();
+        if (state.size() != cp.optimizerState().size()) {
+            throw new GradlabException(GradlabException.Category.DATA, where + " holds " + cp.optimizerState().size()
+                    + " optimizer state tensors but the optimizer has " + state.size() + ": the run folder belongs to another optimizer");
+        }
+        for (int i = 0; i < state.size(); i++) {
+            requireSame(where + ", optimizer state " + i, state.get(i), cp.optimizerState().get(i));
+        }
+        for (Map.Entry<String, Tensor> e : current.entrySet()) {
+            e.getValue().copyFrom(cp.model().get(e.getKey()));
+        }
+        for (int i = 0; i < state.size(); i++) {
+            state.get(i).copyFrom(cp.optimizerState().get(i));
+        }
+        parts.optimizer().restoreSteps(cp.optimizerSteps());
+        parts.optimizer().setLearningRate(cp.learningRate());
+        step = cp.step();
+    }
+
+    private static void requireSame(String where, Tensor target, Tensor saved) {
+        if (target.dtype() != saved.dtype() || !target.sameShape(saved)) {
+            throw new GradlabException(GradlabException.Category.DATA, where + " is " + saved.dtype()
+                    + java.util.Arrays.toString(saved.shape()) + " but the run needs " + target.dtype()
+                    + java.util.Arrays.toString(target.shape()) + ": the run folder belongs to another model");
+        }
     }
 
     private double trainStep(Tensor x, Tensor y, String stage, int batch, int steps) {

@@ -123,7 +123,7 @@ class SpecErrorsTest {
         assertThat(specError(() -> yaml(minimalWith("source: fashion-mnist", "source: fashion-mnist\n  valdation: 6"))))
                 .isEqualTo("spec.yaml: data: unknown key 'valdation' (did you mean 'validation'?); valid keys: source, validation");
         assertThat(specError(() -> yaml(minimalWith("architecture: mlp", "architecture: mlp\n  optimizer: sgd"))))
-                .isEqualTo("spec.yaml: model: unknown key 'optimizer'; valid keys: architecture, loss");
+                .isEqualTo("spec.yaml: model: unknown key 'optimizer'; valid keys: architecture, loss, weights");
     }
 
     @Test

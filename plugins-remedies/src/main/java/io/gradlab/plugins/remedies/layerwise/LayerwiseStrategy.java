@@ -130,6 +130,15 @@ final class LayerwiseStrategy implements TrainingStrategy {
         }
     }
 
+    /**
+     * Its calls depend on the plan and the stage alone, never on trained values, so a replay up to a
+     * checkpoint rebuilds the same stage model with the same freezing.
+     */
+    @Override
+    public boolean resumable() {
+        return true;
+    }
+
     private static List<Parameter> parameters(List<Layer> layers) {
         List<Parameter> out = new ArrayList<>();
         for (Layer l : layers) {

@@ -65,6 +65,12 @@ public final class BatchNorm extends AbstractLayer {
         return inputWidth;
     }
 
+    /** The running mean and variance, for checkpoints and weight export (PyTorch's {@code running_mean}, {@code running_var}). */
+    @Override
+    public List<Tensor> buffers() {
+        return runningMean == null ? List.of() : List.of(runningMean, runningVar);
+    }
+
     @Override
     protected void updateOutput(Tensor input, Tensor output, Mode mode) {
         int n = input.rows();

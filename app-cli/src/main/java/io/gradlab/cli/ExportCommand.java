@@ -1,0 +1,50 @@
+package io.gradlab.cli;
+
+import static java.util.Objects.requireNonNull;
+
+import io.gradlab.engine.train.RunExport;
+import io.gradlab.engine.weights.WeightFiles;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code gradlab export RUN_DIR}: the final weights of a run as safetensors (PyTorch names) or NumPy .npz. */
+@Command(name = "export",
+        description = {"Write the final weights of a run (its last checkpoint) for other tools: safetensors with the",
+                "names a PyTorch nn.Sequential held in 'layers' gives them (layers.0.weight, layers.0.bias, layers.2.weight,",
+                "...: every layer, activations included, takes a position), F32 little-endian; or a NumPy .npz of the same."})
+final class ExportCommand implements Callable<Integer> {
+    private final Host host;
+
+    @Parameters(index = "0", paramLabel = "RUN_DIR", description = "A run folder written by gradlab run.")
+    Path runDir;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "safetensors",
+            description = "safetensors or npz (default: ${DEFAULT-VALUE}).")
+    String format;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "The file to write (default: RUN_DIR/model.safetensors or model.npz).")
+    Path out;
+
+    ExportCommand(Host host) {
+        this.host = requireNonNull(host, "host is null");
+    }
+
+    @Override
+    public Integer call() {
+        WeightFiles.Format f = WeightFiles.Format.parse(format);
+        Path target = out != null ? out : runDir.resolve("model" + f.extension());
+        RunExport.Exported exported = RunExport.export(runDir, f, target);
+        Console console = host.console();
+        if (!exported.complete()) {
+            console.err().println("gradlab: warning: the run is not complete: these are its weights after epoch " + exported.epoch()
+                    + " of " + exported.planned() + " (gradlab run --resume " + runDir + " finishes it)");
+        }
+        console.out().println("wrote " + exported.file() + ": " + exported.tensors() + " tensors, the weights after epoch "
+                + exported.epoch());
+        console.out().flush();
+        return 0;
+    }
+}

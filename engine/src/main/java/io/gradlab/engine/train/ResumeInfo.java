@@ -1,0 +1,50 @@
+package io.gradlab.engine.train;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.gradlab.api.GradlabException;
+import io.gradlab.api.GradlabException.Category;
+import io.gradlab.engine.spec.ExperimentSpec;
+import java.io.IOException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code run.json}: what a resumed run needs besides its resolved spec, namely the folder the spec
+ * was read from (relative paths in it resolve against that folder) and the {@code --data} folder.
+ */
+record ResumeInfo(Path specDir, Optional<Path> dataDir) {
+    ResumeInfo {
+        requireNonNull(specDir, "specDir is null");
+        requireNonNull(dataDir, "dataDir is null");
+    }
+
+    static ResumeInfo of(ExperimentSpec spec, RunOptions options) {
+        return new ResumeInfo(spec.baseDir().toAbsolutePath().normalize(), options.dataDir().map(p -> p.toAbsolutePath().normalize()));
+    }
+
+    void write(Path runDir) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("spec_dir", specDir.toString());
+        json.put("data_dir", dataDir.map(Path::toString).orElse(null));
+        RunFolder.writeAtomically(runDir.resolve(RunFolder.RUN_INFO), Json.pretty(json).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    static ResumeInfo read(Path runDir) {
+        Path file = runDir.resolve(RunFolder.RUN_INFO);
+        try {
+            JsonNode node = Json.mapper().readTree(file.toFile());
+            if (node == null || !node.path("spec_dir").isTextual()) {
+                throw new GradlabException(Category.DATA, file + " has no spec_dir: the run folder is damaged");
+            }
+            Optional<Path> data = node.path("data_dir").isTextual() ? Optional.of(Path.of(node.get("data_dir").asText())) : Optional.empty();
+            return new ResumeInfo(Path.of(node.get("spec_dir").asText()), data);
+        } catch (IOException | InvalidPathException e) {
+            throw new GradlabException(Category.DATA, "cannot read " + file + " (" + e.getMessage() + "): the run folder is damaged", e);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.gradlab.engine.train;
+
+import static java.util.Objects.requireNonNull;
+
+import io.gradlab.api.GradlabException;
+import io.gradlab.api.GradlabException.Category;
+import io.gradlab.engine.spec.ExperimentSpec;
+import io.gradlab.engine.spec.SpecLoader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+/** A run folder read back for resuming or restoring: its resolved spec and where that spec came from. */
+record StoredRun(Path dir, String specText, ResumeInfo info) {
+    StoredRun {
+        requireNonNull(dir, "dir is null");
+        requireNonNull(specText, "specText is null");
+        requireNonNull(info, "info is null");
+    }
+
+    /** @throws GradlabException {@code USAGE} when {@code runDir} is not a folder that {@code gradlab run} created */
+    static StoredRun read(Path runDir) {
+        Path dir = requireNonNull(runDir, "runDir is null").toAbsolutePath().normalize();
+        Path specFile = dir.resolve(RunFolder.SPEC);
+        if (!Files.isDirectory(dir)) {
+            throw new GradlabException(Category.USAGE, "no run folder at " + dir + ": give a folder that gradlab run created");
+        }
+        if (!Files.isRegularFile(specFile) || !Files.isRegularFile(dir.resolve(RunFolder.RUN_INFO))) {
+            throw new GradlabException(Category.USAGE, dir + " is not a run folder (it has no " + RunFolder.SPEC + " and "
+                    + RunFolder.RUN_INFO + "): give a folder that gradlab run created");
+        }
+        try {
+            return new StoredRun(dir, Files.readString(specFile, StandardCharsets.UTF_8), ResumeInfo.read(dir));
+        } catch (IOException e) {
+            throw new GradlabException(Category.IO, "cannot read " + specFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The spec as the run recorded it; relative paths resolve against the folder the original spec was in. */
+    ExperimentSpec spec() {
+        return SpecLoader.parse(specText, dir.resolve(RunFolder.SPEC).toString(), info.specDir(), List.of());
+    }
+
+    /** Options for loading the run's data: {@code dataDir} when given, else the run's own {@code --data}. */
+    RunOptions options(Optional<Path> dataDir, boolean write) {
+        return new RunOptions(dir.getParent() == null ? dir : dir.getParent(), dataDir.or(info::dataDir), write);
+    }
+
+    Optional<Checkpoint> checkpoint() {
+        return Checkpoint.read(dir);
+    }
+
+    String specSha256() {
+        return sha256(specText);
+    }
+
+    /** The SHA-256 of text (UTF-8) in lower-case hex. */
+    static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package io.gradlab.engine.weights;
+
+import static java.util.Objects.requireNonNull;
+
+import io.gradlab.api.nn.Layer;
+import io.gradlab.api.nn.Parameter;
+import io.gradlab.api.tensor.Tensor;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Names every parameter and buffer of a model the way PyTorch names the state of an
+ * {@code nn.Sequential} held in an attribute {@code layers}: the model's layers are flattened into
+ * their positions, so an MLP {@code hidden1, act1, hidden2, act2, ..., output} gives
+ * {@code layers.0.weight}, {@code layers.0.bias}, {@code layers.2.weight}, ... (activations take an
+ * index and hold nothing, as {@code nn.Sigmoid} does). A nested container's layers are numbered
+ * under its own index ({@code layers.3.1.weight}). A model that is a single layer is index 0.
+ *
+ * <p>Parameters keep their own names ({@code weight}, {@code bias}), except that the scale and shift
+ * of a normalization layer ({@link Parameter.Role#SCALE}, {@link Parameter.Role#SHIFT}) are named
+ * {@code weight} and {@code bias}, as in PyTorch's normalization layers; buffers are named
+ * {@code running_mean} and {@code running_var} for a {@code batch-norm} layer with two buffers
+ * (PyTorch's {@code BatchNorm1d} names) and {@code buffer0}, {@code buffer1}, ... otherwise.
+ */
+public final class ModelTensors {
+    /** The prefix of every name. */
+    public static final String ROOT = "layers";
+
+    private ModelTensors() {}
+
+    /** What a name stands for. */
+    public enum Kind {
+        PARAMETER,
+        BUFFER
+    }
+
+    /** One named tensor of a model. */
+    public record Named(String name, Kind kind, Layer layer, Tensor tensor) {
+        public Named {
+            requireNonNull(name, "name is null");
+            requireNonNull(kind, "kind is null");
+            requireNonNull(layer, "layer is null");
+            requireNonNull(tensor, "tensor is null");
+        }
+    }
+
+    /** Every parameter value and buffer of {@code model} by name, in layer order (parameters before buffers in each layer). */
+    public static Map<String, Named> of(Layer model) {
+        requireNonNull(model, "model is null");
+        Map<String, Named> out = new LinkedHashMap<>();
+        if (model.children().isEmpty()) {
+            add(model, ROOT + ".0", out);
+        } else {
+            add(model, ROOT, out);
+        }
+        return out;
+    }
+
+    /** The tensors of {@link #of} alone. */
+    public static Map<String, Tensor> tensors(Layer model) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        of(model).forEach((name, named) -> out.put(name, named.tensor()));
+        return out;
+    }
+
+    /**
+     * Copies {@code tensors} (exactly the model's names, shapes and types, as a checkpoint holds
+     * them) into the model; nothing is copied unless all match.
+     *
+     * @param what names the tensors' origin in messages ({@code the checkpoint of run-x})
+     */
+    public static void copyInto(Layer model, Map<String, Tensor> tensors, String what) {
+        Map<String, Tensor> current = tensors(model);
+        if (!current.keySet().equals(tensors.keySet())) {
+            throw new io.gradlab.api.GradlabException(io.gradlab.api.GradlabException.Category.DATA, what + " holds the tensors "
+                    + tensors.keySet() + " but the model built from the spec has " + current.keySet()
+                    + " (a strategy that changes the model while training makes such runs)");
+        }
+        for (Map.Entry<String, Tensor> e : current.entrySet()) {
+            Tensor saved = tensors.get(e.getKey());
+            if (saved.dtype() != e.getValue().dtype() || !saved.sameShape(e.getValue())) {
+                throw new io.gradlab.api.GradlabException(io.gradlab.api.GradlabException.Category.DATA, what + ": tensor '" + e.getKey()
+                        + "' is " + saved.dtype() + java.util.Arrays.toString(saved.shape()) + " but the model needs "
+                        + e.getValue().dtype() + java.util.Arrays.toString(e.getValue().shape()));
+            }
+        }
+        current.forEach((name, t) -> t.copyFrom(tensors.get(name)));
+    }
+
+    private static void add(Layer layer, String prefix, Map<String, Named> out) {
+        for (Parameter p : layer.parameters()) {
+            put(out, new Named(prefix + "." + torchName(p), Kind.PARAMETER, layer, p.value()));
+        }
+        List<Tensor> buffers = layer.buffers();
+        boolean batchNorm = layer.type().equals("batch-norm") && buffers.size() == 2;
+        for (int i = 0; i < buffers.size(); i++) {
+            String name = batchNorm ? (i == 0 ? "running_mean" : "running_var") : "buffer" + i;
+            put(out, new Named(prefix + "." + name, Kind.BUFFER, layer, buffers.get(i)));
+        }
+        List<Layer> children = layer.children();
+        for (int i = 0; i < children.size(); i++) {
+            add(children.get(i), prefix + "." + i, out);
+        }
+    }
+
+    private static String torchName(Parameter p) {
+        return switch (p.role()) {
+            case SCALE -> "weight";
+            case SHIFT -> "bias";
+            default -> p.name();
+        };
+    }
+
+    private static void put(Map<String, Named> out, Named named) {
+        Named previous = out.putIfAbsent(named.name(), named);
+        if (previous != null) {
+            throw new IllegalStateException("two tensors of the model are both named '" + named.name() + "' (layers '"
+                    + previous.layer().name() + "' and '" + named.layer().name() + "'): give each parameter of a layer its own name");
+        }
+    }
+}
