@@ -1,5 +1,6 @@
 package io.gradlab.cli;
 
+import io.gradlab.cli.study.RnnStudyCommand;
 import io.gradlab.cli.study.StudyCommand;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -78,10 +79,13 @@ public final class Main implements Callable<Integer> {
         CommandLine cl = new CommandLine(new Main(host.options()))
                 .addSubcommand(new PluginsCommand(host))
                 .addSubcommand(new RunCommand(host))
+                .addSubcommand(new DoctorCommand(host))
+                .addSubcommand(new ReportCommand(host))
                 .addSubcommand(new GradcheckCommand(host))
-                .addSubcommand(new StudyCommand(host))
+                .addSubcommand(new CommandLine(new StudyCommand(host)).addSubcommand(new RnnStudyCommand(host)))
                 .addSubcommand(new ExportCommand(host))
                 .addSubcommand(new PredictCommand(host))
+                .addSubcommand(new SweepCommand(host))
                 .addSubcommand(new BenchCommand(host))
                 .addSubcommand("help", new CommandLine.HelpCommand());
         addHelpOptions(cl);

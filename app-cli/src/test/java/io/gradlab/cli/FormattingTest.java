@@ -45,6 +45,8 @@ class FormattingTest {
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("dead_fraction", 0.25);
         extra.put("note", "text is skipped");
+        extra.put("act_mean", 0.5); // verbose: left out
+        extra.put("custom", 3.0);
         List<LayerMetrics> layers = List.of(
                 new LayerMetrics("hidden1", 1e-6, 2.0, 1e-9, extra),
                 new LayerMetrics("hidden2", 1e-3, 2.0, 1e-6, Map.of()),
@@ -52,11 +54,12 @@ class FormattingTest {
 
         String text = print(out -> LayerTable.print(layers, out, ""));
 
+        // known figures get short headers (dead %), others their key; the bar spans the decades of the gradient norms
         assertThat(text.lines().toList()).containsExactly(
-                "layer    grad_norm  weight_norm  update_ratio  dead_fraction",
-                "hidden1   1.00e-06     2.00e+00      1.00e-09       2.50e-01",
-                "hidden2   1.00e-03     2.00e+00      1.00e-06              -",
-                "output    5.00e-01     1.00e+00      1.00e-03              -");
+                "layer    grad_norm  weight_norm  update_ratio  dead %    custom  grad_norm 1e-6..1e0 (log)",
+                "hidden1   1.00e-06     2.00e+00      1.00e-09      25  3.00e+00  #",
+                "hidden2   1.00e-03     2.00e+00      1.00e-06       -         -  ##########",
+                "output    5.00e-01     1.00e+00      1.00e-03       -         -  ###################");
         assertThat(LayerTable.firstLastRatio(layers)).isCloseTo(1e-3, org.assertj.core.data.Offset.offset(1e-12));
         assertThat(LayerTable.firstLastRatio(layers.subList(1, 3))).isNaN();
     }

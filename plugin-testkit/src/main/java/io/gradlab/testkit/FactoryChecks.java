@@ -116,6 +116,23 @@ public final class FactoryChecks {
                         }
                     }
                 }
+                case INT_LISTS -> {
+                    if (!(d instanceof List<?> outer)) {
+                        problems.add(where + ": default " + d + " is not a list of lists");
+                    } else {
+                        for (Object inner : outer) {
+                            if (!(inner instanceof List<?> list)) {
+                                problems.add(where + ": default element " + inner + " is not a list");
+                                continue;
+                            }
+                            for (Object o : list) {
+                                if (!(o instanceof Integer i) || !inRange(p, i)) {
+                                    problems.add(where + ": default element " + o + " is not an integer in " + p.allowedValues());
+                                }
+                            }
+                        }
+                    }
+                }
                 case COMPONENT -> {
                     if (!(d instanceof ComponentSpec)) {
                         problems.add(where + ": default " + d + " is not a component spec");

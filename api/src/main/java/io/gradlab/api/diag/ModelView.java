@@ -11,9 +11,42 @@ public interface ModelView {
 
     int epoch();
 
+    /** The number of epochs the run plans, or 0 when unknown (diagnostics that act on the last epoch use it). */
+    default int epochs() {
+        return 0;
+    }
+
     /** Steps since the start of the run. */
     long step();
 
     /** The loss of the current step. */
     double loss();
+
+    /**
+     * The L2 norm of weighted layer {@code index}'s weight gradient in the current step (see
+     * {@link #weightGradNorms()}), without allocating: diagnostics that run every step should use this.
+     */
+    default double weightGradNorm(int index) {
+        return weightGradNorms()[index];
+    }
+
+    /**
+     * The L2 norm of each weighted layer's weight gradient in the current step (before gradient
+     * transforms), in {@link #weightedLayers()} order; a fresh array. The engine computes these once per
+     * step for its own figures, so reading them here is free; this default computes them.
+     */
+    default double[] weightGradNorms() {
+        List<LayerView> weighted = weightedLayers();
+        double[] norms = new double[weighted.size()];
+        for (int i = 0; i < norms.length; i++) {
+            var g = weighted.get(i).weight().grad();
+            double s = 0;
+            for (int j = 0; j < g.size(); j++) {
+                double v = g.get(j);
+                s += v * v;
+            }
+            norms[i] = Math.sqrt(s);
+        }
+        return norms;
+    }
 }

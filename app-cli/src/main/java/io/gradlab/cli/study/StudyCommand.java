@@ -39,16 +39,18 @@ import picocli.CommandLine.Parameters;
  * is reported in the table and the study goes on.
  */
 @Command(name = "study",
-        description = {"Run a study: the baseline and each remedy's spec, then a comparison table",
-                "(final test accuracy, epochs to 50 %, first/last hidden-layer gradient ratio) in <out>/<study>-<timestamp>/",
-                "as study.md, study.csv and runs.csv, with the run folders below it. Known studies: m05."})
+        description = {"Run a study: the baseline and each remedy's spec, one after the other, then",
+                "a comparison table (final test accuracy, epochs to 50 %%, first/last hidden-layer",
+                "gradient-norm ratio), printed and written as study.md, study.csv and runs.csv",
+                "into <out>/<study>-<timestamp>/ next to the run folders. Known studies: m05;",
+                "the recurrent study is the subcommand 'gradlab study rnn' (see 'gradlab study rnn --help')."})
 public final class StudyCommand implements Callable<Integer> {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
     private final Host host;
     private final Clock clock;
 
-    @Parameters(index = "0", paramLabel = "STUDY", description = "The study to run (m05).")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "STUDY", description = "The study to run (m05).")
     String studyName;
 
     @Option(names = "--data", paramLabel = "DIR", description = "The data folder (the FashionMNIST IDX files); overrides the specs' data path.")
@@ -98,6 +100,9 @@ public final class StudyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (studyName == null) {
+            throw usage("name the study to run: gradlab study m05, or gradlab study rnn");
+        }
         Study study = Study.named(studyName);
         if (seeds < 1) {
             throw usage("--seeds must be at least 1, got " + seeds);

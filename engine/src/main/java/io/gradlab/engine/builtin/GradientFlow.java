@@ -6,8 +6,8 @@ import io.gradlab.api.diag.Finding;
 import io.gradlab.api.diag.LayerView;
 import io.gradlab.api.diag.ModelView;
 import io.gradlab.api.diag.Severity;
-import io.gradlab.api.tensor.DType;
-import io.gradlab.engine.kernel.FloatKernels;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -17,7 +17,6 @@ import java.util.Map;
  * over the epoch, and reports a vanishing or exploding gradient with the remedies that address it.
  */
 final class GradientFlow implements Diagnostic {
-    private static final FloatKernels KERNELS = FloatKernels.get();
     static final List<String> VANISHING_REMEDIES = List.of(
             "a ReLU-family activation (examples/m05/relu.yaml)",
             "batch normalization between each dense layer and its activation (examples/m05/batchnorm.yaml)",
@@ -33,11 +32,9 @@ final class GradientFlow implements Diagnostic {
 
     private final double vanishingRatio;
     private final double explodingRatio;
-    private double firstSum;
-    private double lastSum;
+    private double[] sums = new double[0];
+    private List<String> names = List.of();
     private long steps;
-    private String firstName;
-    private String lastName;
 
     GradientFlow(double vanishingRatio, double explodingRatio) {
         this.vanishingRatio = vanishingRatio;
@@ -50,45 +47,59 @@ final class GradientFlow implements Diagnostic {
         if (weighted.size() < 3) {
             return; // needs at least two hidden layers and an output layer
         }
-        LayerView first = weighted.get(0);
-        LayerView last = weighted.get(weighted.size() - 2);
-        firstName = first.name();
-        lastName = last.name();
-        firstSum += Math.sqrt(sumOfSquares(first));
-        lastSum += Math.sqrt(sumOfSquares(last));
+        int hidden = weighted.size() - 1;
+        if (sums.length != hidden) {
+            sums = new double[hidden];
+            names = weighted.subList(0, hidden).stream().map(LayerView::name).toList();
+            steps = 0;
+        }
+        for (int i = 0; i < hidden; i++) {
+            sums[i] += model.weightGradNorm(i); // runs every step: no array per call
+        }
         steps++;
     }
 
-    private static double sumOfSquares(LayerView view) {
-        var g = view.weight().grad();
-        if (g.dtype() == DType.F32) {
-            return KERNELS.sumOfSquares(g.floats(), 0, g.size()); // runs every step: the fast path
-        }
-        double s = 0;
-        for (int i = 0; i < g.size(); i++) {
-            double v = g.get(i);
-            s += v * v;
-        }
-        return s;
+    private static String percent(double fraction) {
+        return new java.math.BigDecimal(fraction * 100).round(new java.math.MathContext(2)).stripTrailingZeros().toPlainString() + "%";
     }
+
 
     @Override
     public void onEpochEnd(ModelView model, DiagnosticSink sink) {
         if (steps == 0) {
             return;
         }
-        double first = firstSum / steps;
-        double last = lastSum / steps;
-        firstSum = 0;
-        lastSum = 0;
+        int hidden = sums.length;
+        double first = sums[0] / steps;
+        double last = sums[hidden - 1] / steps;
+        String firstName = names.get(0);
+        String lastName = names.get(hidden - 1);
+        // the hidden layers whose gradient is below the vanishing ratio of the last hidden layer's
+        Map<String, Object> ratios = new LinkedHashMap<>();
+        List<String> affected = new ArrayList<>();
+        for (int i = 0; i < hidden - 1; i++) {
+            double r = last == 0 ? Double.NaN : (sums[i] / steps) / last;
+            ratios.put(names.get(i), r);
+            if (r < vanishingRatio) {
+                affected.add(names.get(i));
+            }
+        }
+        java.util.Arrays.fill(sums, 0);
         steps = 0;
         double ratio = last == 0 ? (first == 0 ? 1 : Double.POSITIVE_INFINITY) : first / last;
         sink.metric("grad_ratio_first_last", ratio);
-        Map<String, Object> evidence = Map.of(firstName + "_grad_norm", first, lastName + "_grad_norm", last, "ratio", ratio);
+        Map<String, Object> evidence = new LinkedHashMap<>();
+        evidence.put(firstName + "_grad_norm", first);
+        evidence.put(lastName + "_grad_norm", last);
+        evidence.put("ratio", ratio);
         if (ratio < vanishingRatio) {
+            evidence.put("ratios_to_last_hidden", ratios);
+            evidence.put("affected_layers", List.copyOf(affected));
             sink.finding(new Finding(Severity.CRITICAL, "vanishing-gradient", String.format(Locale.ROOT,
-                    "vanishing gradient: the first hidden layer '%s' gets a weight gradient %.3g times the last hidden layer's '%s' (%.3g vs %.3g); the early layers barely learn",
-                    firstName, ratio, lastName, first, last), firstName, evidence, VANISHING_REMEDIES));
+                    "vanishing gradient: the first hidden layer '%s' gets a weight gradient %.3g times the last hidden layer's '%s' (%.3g vs %.3g);"
+                            + " the early layer%s %s get%s less than %s of it and barely learn%s",
+                    firstName, ratio, lastName, first, last, affected.size() == 1 ? "" : "s", String.join(", ", affected),
+                    affected.size() == 1 ? "s" : "", percent(vanishingRatio), affected.size() == 1 ? "s" : ""), firstName, evidence, VANISHING_REMEDIES));
         } else if (ratio > explodingRatio) {
             sink.finding(new Finding(Severity.CRITICAL, "exploding-gradient", String.format(Locale.ROOT,
                     "exploding gradient: the first hidden layer '%s' gets a weight gradient %.3g times the last hidden layer's '%s'",

@@ -8,6 +8,7 @@ import io.gradlab.api.ParameterSpec;
 import io.gradlab.api.Params;
 import io.gradlab.api.data.DataContext;
 import io.gradlab.api.data.DataSplits;
+import io.gradlab.api.data.Dataset;
 import io.gradlab.api.spi.DatasetFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,8 +44,9 @@ public final class DataFactories {
                 List.of(
                         ParameterSpec.choice("subset", "auto", List.of("auto", "embedded", "full"),
                                 "auto: the full data when installed, else the embedded subset; full: fail without the full data; embedded: the shipped subset"),
-                        ParameterSpec.string("path", null, "a folder with the four IDX files (relative to the spec's folder); --data overrides it")),
-                (params, context) -> loadFashionMnist(params, context, systemDir));
+                        ParameterSpec.string("path", null, "a folder with the four IDX files (relative to the spec's folder); --data overrides it"),
+                        timeSteps()),
+                (params, context) -> withTimeSteps(loadFashionMnist(params, context, systemDir), params.getInt("time-steps"), "fashion-mnist"));
     }
 
     private static DataSplits loadFashionMnist(Params params, DataContext context, Path systemDir) {
@@ -74,8 +76,9 @@ public final class DataFactories {
                 "any folder of MNIST-style IDX files (train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz], optional t10k-*)",
                 List.of(
                         ParameterSpec.string("path", null, "the folder with the IDX files (relative to the spec's folder); --data overrides it"),
-                        ParameterSpec.integer("classes", 0, "the number of classes; 0 infers it as the largest label + 1").range(0, 256)),
-                DataFactories::loadIdx);
+                        ParameterSpec.integer("classes", 0, "the number of classes; 0 infers it as the largest label + 1").range(0, 256),
+                        timeSteps()),
+                (params, context) -> withTimeSteps(loadIdx(params, context), params.getInt("time-steps"), "idx"));
     }
 
     private static DataSplits loadIdx(Params params, DataContext context) {
@@ -134,6 +137,36 @@ public final class DataFactories {
                     + "' cannot separate numbers; use one character such as ',' ';' '|' or a space, or 'tab'");
         }
         return text.charAt(0);
+    }
+
+    private static ParameterSpec timeSteps() {
+        return ParameterSpec.integer("time-steps", 1, "present each image as this many time steps of width/time-steps pixels"
+                + " (28: one image row per step, for recurrent nets); must divide the image size").range(1, 1_000_000);
+    }
+
+    /** The same data presented as {@code steps} time steps per sample (the arrays are shared, not copied). */
+    static DataSplits withTimeSteps(DataSplits splits, int steps, String id) {
+        if (steps == 1) {
+            return splits;
+        }
+        int width = splits.train().width();
+        if (width % steps != 0) {
+            StringBuilder divisors = new StringBuilder();
+            for (int d = 1; d <= width; d++) {
+                if (width % d == 0) {
+                    divisors.append(divisors.length() == 0 ? "" : ", ").append(d);
+                }
+            }
+            throw new GradlabException(Category.COMPONENT, "dataset '" + id + "': time-steps " + steps + " does not divide the "
+                    + width + " features of each sample; use one of " + divisors);
+        }
+        Dataset test = splits.test() == null ? null : withTimeSteps(splits.test(), steps);
+        return new DataSplits(withTimeSteps(splits.train(), steps), test, splits.description() + ", presented as " + steps
+                + " time steps of " + width / steps + " features");
+    }
+
+    private static Dataset withTimeSteps(Dataset d, int steps) {
+        return new Dataset(d.name(), d.features(), d.targets(), d.size(), d.width(), d.targetWidth(), d.classes(), steps);
     }
 
     /** {@code --data} when given, else the {@code path} parameter resolved against the spec's folder. */

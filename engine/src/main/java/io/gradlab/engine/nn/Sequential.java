@@ -3,6 +3,7 @@ package io.gradlab.engine.nn;
 import static java.util.Objects.requireNonNull;
 
 import io.gradlab.api.GradlabException;
+import io.gradlab.api.diag.Diagnostic;
 import io.gradlab.api.nn.BuildContext;
 import io.gradlab.api.nn.Layer;
 import io.gradlab.api.nn.Mode;
@@ -112,8 +113,8 @@ public final class Sequential implements Layer {
             }
             return new GradlabException(ge.category(), where + ": " + ge.getMessage(), ge);
         }
-        if (e instanceof Diagnosed) {
-            return e;
+        if (e instanceof Diagnosed || e instanceof Diagnostic.StopTraining) {
+            return e; // a diagnostic's stop signal (e.g. a recurrent layer's NaN sentinel) reaches the runner unchanged
         }
         return new GradlabException(GradlabException.Category.INTERNAL, where + ": " + e, e);
     }

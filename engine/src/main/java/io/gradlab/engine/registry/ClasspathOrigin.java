@@ -86,11 +86,34 @@ final class ClasspathOrigin implements Origin {
                 boolean mavenOutput = root.getParent() != null && root.getParent().getFileName() != null
                         && root.getParent().getFileName().toString().equals("target") && root.getParent().getParent() != null;
                 Path named = mavenOutput ? root.getParent().getParent() : root;
+                if (mavenOutput) {
+                    String artifact = artifactId(named.resolve("pom.xml"));
+                    if (artifact != null) {
+                        return artifact;
+                    }
+                }
                 return named.getFileName() == null ? spec : named.getFileName().toString();
             }
             return spec;
         } catch (URISyntaxException | RuntimeException e) {
             return url.toString();
+        }
+    }
+
+    /**
+     * The artifactId of a module's pom, so that a module built in place ({@code engine/target/classes})
+     * is named as its jar would be ({@code gradlab-engine}); {@code null} when there is none to read.
+     */
+    static String artifactId(Path pom) {
+        try {
+            if (!java.nio.file.Files.isRegularFile(pom)) {
+                return null;
+            }
+            String text = java.nio.file.Files.readString(pom).replaceAll("(?s)<parent>.*?</parent>", "");
+            java.util.regex.Matcher m = Pattern.compile("<artifactId>\\s*([^<\\s]+)\\s*</artifactId>").matcher(text);
+            return m.find() ? m.group(1) : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
         }
     }
 

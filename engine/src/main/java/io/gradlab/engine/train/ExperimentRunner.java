@@ -3,6 +3,8 @@ package io.gradlab.engine.train;
 import static java.util.Objects.requireNonNull;
 
 import com.google.inject.Inject;
+import io.gradlab.api.ComponentId;
+import io.gradlab.api.ComponentKind;
 import io.gradlab.api.ComponentSpec;
 import io.gradlab.api.GradlabException;
 import io.gradlab.api.data.DataContext;
@@ -30,6 +32,7 @@ import io.gradlab.engine.weights.WeightFiles;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,6 +46,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class ExperimentRunner {
     private static final Logger LOG = LoggerFactory.getLogger(ExperimentRunner.class);
+
+    /**
+     * The diagnostics every run gets, in this order, when they are registered (the built-in
+     * {@code gradient-flow}; the others come with the diagnostics plugin and are skipped without it).
+     * They are cheap or sample. A diagnostic the spec lists replaces the default of the same id (its
+     * parameters win); the others are added after the defaults.
+     */
+    public static final List<String> DEFAULT_DIAGNOSTICS = List.of("gradient-flow", "nan-sentinel", "exploding-gradient",
+            "activation-stats", "dead-units", "saturation", "symmetry", "update-ratio", "histograms");
 
     private final ComponentRegistry registry;
     private final Ops ops;
@@ -74,7 +86,7 @@ public final class ExperimentRunner {
         ExperimentSpec resolved = resolve(spec);
         Prepared prepared = prepare(resolved, options);
         if (!options.write()) {
-            return train(resolved, prepared, null, "", listener, null, List.of());
+            return train(resolved, prepared, null, "", listener, null, List.of(), options.maxSteps());
         }
         RunFolder folder = RunFolder.create(options.outDir(), resolved.name(), clock);
         try {
@@ -82,7 +94,7 @@ public final class ExperimentRunner {
             folder.writeAtomically(RunFolder.SPEC, specText);
             ResumeInfo.of(resolved, options).write(folder.dir());
             folder.lock();
-            return train(resolved, prepared, folder, StoredRun.sha256(specText), listener, null, List.of());
+            return train(resolved, prepared, folder, StoredRun.sha256(specText), listener, null, List.of(), options.maxSteps());
         } finally {
             folder.close();
         }
@@ -141,7 +153,7 @@ public final class ExperimentRunner {
             MetricsLog.Recovered recovered = MetricsLog.recover(dir, lastEpoch);
             LOG.info("resuming {} after epoch {} of {}{}", dir, lastEpoch, resolved.training().epochs(),
                     recovered.rewritten() ? " (metrics.jsonl cut back to the checkpoint)" : "");
-            return train(resolved, prepared, folder, stored.specSha256(), listener, checkpoint.orElse(null), recovered.history());
+            return train(resolved, prepared, folder, stored.specSha256(), listener, checkpoint.orElse(null), recovered.history(), 0);
         } finally {
             folder.close();
         }
@@ -170,7 +182,7 @@ public final class ExperimentRunner {
     public record Restored(ExperimentSpec spec, Prepared prepared, int epoch) {}
 
     private RunResult train(ExperimentSpec resolved, Prepared prepared, RunFolder folder, String specSha, TrainingListener listener,
-                            Checkpoint resumeFrom, List<EpochMetrics> earlier) {
+                            Checkpoint resumeFrom, List<EpochMetrics> earlier, long maxSteps) {
         long start = System.nanoTime();
         List<EpochMetrics> history = new ArrayList<>(earlier);
         boolean checkpoints = folder != null && resolved.training().checkpoint();
@@ -186,20 +198,25 @@ public final class ExperimentRunner {
                         session[0].checkpoint(specSha).write(folder.dir());
                     }
                 }
-            });
+            }, maxSteps);
             if (resumeFrom != null) {
                 session[0].resumeFrom(resumeFrom);
             }
             listener.onStart(new TrainingListener.RunInfo(resolved.name(), folder == null ? null : folder.dir(),
                     resolved.training().epochs(), (prepared.parts().train().size() + resolved.training().batchSize() - 1)
                             / resolved.training().batchSize(), prepared.parts().train().size(), ops.backend(), prepared.dataDescription()));
-            prepared.strategy().run(session[0]);
+            status = "completed";
+            try {
+                prepared.strategy().run(session[0]);
+            } catch (TrainingSession.StepLimitReached e) {
+                status = "step-limit";
+            }
             if (session[0].pendingResume().isPresent()) {
                 throw new GradlabException(GradlabException.Category.DATA, "the strategy '" + resolved.training().strategy().id()
                         + "' trained fewer epochs than the checkpoint's " + session[0].pendingResume().get().epoch()
                         + " when replayed: it cannot resume this run; start it again with gradlab run");
             }
-            return finish(folder, resolved, prepared, history, "completed", null, start);
+            return finish(folder, resolved, prepared, history, status, null, start);
         } catch (TrainingSession.DivergenceException e) {
             status = "diverged";
             error = e.getMessage();
@@ -275,16 +292,7 @@ public final class ExperimentRunner {
         for (int i = 0; i < training.gradientTransforms().size(); i++) {
             transforms.add(registry.gradientTransform(training.gradientTransforms().get(i), "training.gradient-transforms[" + i + "]"));
         }
-        List<Diagnostic> diagnostics = new ArrayList<>();
-        diagnostics.add(registry.diagnostic(ComponentSpec.of("gradient-flow"), "diagnostics"));
-        for (int i = 0; i < spec.diagnostics().size(); i++) {
-            ComponentSpec d = spec.diagnostics().get(i);
-            if (!d.id().value().equals("gradient-flow")) {
-                diagnostics.add(registry.diagnostic(d, "diagnostics[" + i + "]"));
-            } else {
-                diagnostics.set(0, registry.diagnostic(d, "diagnostics[" + i + "]"));
-            }
-        }
+        List<Diagnostic> diagnostics = diagnostics(spec.diagnostics());
         TrainingSession.Parts parts = new TrainingSession.Parts(training.dtype(), ops, root, buildContext, builder, model,
                 registry.loss(spec.model().loss(), "model.loss"), registry.optimizer(training.optimizer(), "training.optimizer"),
                 List.copyOf(transforms), List.copyOf(diagnostics), train, validation, test, training.epochs(), training.batchSize());
@@ -302,6 +310,29 @@ public final class ExperimentRunner {
         String description = splits.description() + ": " + train.size() + " train"
                 + (validation == null ? "" : " / " + validation.size() + " validation") + " / " + test.size() + " test";
         return new Prepared(parts, strategy, description, count);
+    }
+
+    /**
+     * The spec's listed diagnostics first (they are the more specific ones: their findings and stops
+     * come first), then the registered defaults the spec did not list.
+     */
+    private List<Diagnostic> diagnostics(List<ComponentSpec> listed) {
+        Map<String, Diagnostic> byId = new LinkedHashMap<>();
+        for (int i = 0; i < listed.size(); i++) {
+            ComponentSpec d = listed.get(i);
+            byId.put(d.id().value(), registry.diagnostic(d, "diagnostics[" + i + "]"));
+        }
+        for (String id : DEFAULT_DIAGNOSTICS) {
+            if (byId.containsKey(id)) {
+                continue;
+            }
+            if (registry.find(ComponentKind.DIAGNOSTIC, ComponentId.of(id)).isPresent()) {
+                byId.put(id, registry.diagnostic(ComponentSpec.of(id), "diagnostics (default)"));
+            } else {
+                LOG.debug("default diagnostic '{}' is not registered: skipped", id);
+            }
+        }
+        return new ArrayList<>(byId.values());
     }
 
     private static long countParameters(Layer layer) {

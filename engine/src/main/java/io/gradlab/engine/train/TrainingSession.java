@@ -68,13 +68,16 @@ public final class TrainingSession implements TrainingControl, ModelView {
     private final BufferCache gradients = new BufferCache();
     private final List<EpochMetrics> history = new ArrayList<>();
     private final Map<String, Object> recorded = new LinkedHashMap<>();
+    private final long maxSteps;
 
     private Layer model;
     private List<Parameter> parameters = List.of();
     private List<LayerView> leaves = List.of();
     private List<LayerView> weighted = List.of();
+    private Map<String, String> figuresOwner = Map.of();
     private Tensor[] previousWeights = new Tensor[0];
     private double[] gradNormSums = new double[0];
+    private double[] stepGradNorms = new double[0];
     private double[] updateRatioSums = new double[0];
     private int updateRatioStride = 1;
     private int updateRatioSamples;
@@ -84,6 +87,15 @@ public final class TrainingSession implements TrainingControl, ModelView {
     private Checkpoint resumeTarget;
 
     public TrainingSession(Parts parts, TrainingListener listener, Consumer<EpochMetrics> epochSink) {
+        this(parts, listener, epochSink, 0);
+    }
+
+    /**
+     * A session that stops after {@code maxSteps} optimizer steps in all ({@code 0}: no limit): the
+     * epoch in which the limit is reached ends early, is recorded, and {@link StepLimitReached} is thrown.
+     */
+    public TrainingSession(Parts parts, TrainingListener listener, Consumer<EpochMetrics> epochSink, long maxSteps) {
+        this.maxSteps = maxSteps;
         this.parts = requireNonNull(parts, "parts is null");
         this.listener = requireNonNull(listener, "listener is null");
         this.epochSink = requireNonNull(epochSink, "epochSink is null");
@@ -127,13 +139,34 @@ public final class TrainingSession implements TrainingControl, ModelView {
         this.parameters = List.copyOf(params);
         this.leaves = List.copyOf(leafViews);
         this.weighted = leafViews.stream().filter(v -> v.weight() != null).toList();
+        this.figuresOwner = figuresOwners(leafViews);
         this.previousWeights = new Tensor[weighted.size()];
         for (int i = 0; i < weighted.size(); i++) {
             previousWeights[i] = Tensor.zeros(dtype, weighted.get(i).weight().value().shape());
         }
         this.gradNormSums = new double[weighted.size()];
+        this.stepGradNorms = new double[weighted.size()];
         this.updateRatioSums = new double[weighted.size()];
         parts.optimizer().bind(parameters, ops);
+    }
+
+    /**
+     * Where the layer figures of each leaf go in {@code metrics.jsonl}: a weighted layer's own entry;
+     * any other leaf (activation, normalizer) files its figures under the nearest weighted layer before
+     * it ({@code act3} under {@code hidden3}); leaves before the first weighted layer have no owner.
+     */
+    private static Map<String, String> figuresOwners(List<LayerView> leaves) {
+        Map<String, String> owners = new LinkedHashMap<>();
+        String current = null;
+        for (LayerView v : leaves) {
+            if (v.weight() != null) {
+                current = v.name();
+            }
+            if (current != null) {
+                owners.putIfAbsent(v.name(), current);
+            }
+        }
+        return Map.copyOf(owners);
     }
 
     private static void collect(Layer layer, List<Parameter> params, List<LayerView> leaves) {
@@ -175,7 +208,12 @@ public final class TrainingSession implements TrainingControl, ModelView {
         java.util.Arrays.fill(updateRatioSums, 0);
         updateRatioStride = Math.max(1, steps / UPDATE_RATIO_SAMPLES);
         updateRatioSamples = 0;
+        int done = 0;
+        int seen = 0;
         for (int b = 0; b < steps; b++) {
+            if (maxSteps > 0 && step >= maxSteps) {
+                break;
+            }
             int from = b * batchSize;
             int count = Math.min(batchSize, n - from);
             Tensor x = inputs.get(dtype, count, train.width());
@@ -187,9 +225,17 @@ public final class TrainingSession implements TrainingControl, ModelView {
             double seconds = (System.nanoTime() - start) / 1e9;
             listener.onStep(epoch, b + 1, steps, lossSum / (from + count), (double) correct / (from + count),
                     (from + count) / Math.max(seconds, 1e-9));
+            done++;
+            seen = from + count;
+        }
+        if (done == 0 && maxSteps > 0) {
+            throw new StepLimitReached(maxSteps); // the limit fell exactly on the end of the previous epoch
         }
         double trainSeconds = (System.nanoTime() - start) / 1e9;
-        finishEpoch(stage, steps, lossSum / n, train.classes() > 0 ? (double) correct / n : Double.NaN, start, trainSeconds);
+        finishEpoch(stage, done, seen, lossSum / seen, train.classes() > 0 ? (double) correct / seen : Double.NaN, start, trainSeconds);
+        if (maxSteps > 0 && step >= maxSteps) {
+            throw new StepLimitReached(maxSteps);
+        }
     }
 
     // ---- checkpoints and resume ----
@@ -276,22 +322,24 @@ public final class TrainingSession implements TrainingControl, ModelView {
         Tensor out = model.forward(x, Mode.TRAIN);
         double loss = parts.loss().forward(out, y);
         currentLoss = loss;
+        Tensor gradOut = gradients.get(dtype, out.rows(), out.cols());
+        parts.loss().backward(out, y, gradOut);
+        model.backward(gradOut);
+        for (int i = 0; i < weighted.size(); i++) {
+            stepGradNorms[i] = ops.norm2(weighted.get(i).weight().grad());
+            gradNormSums[i] += stepGradNorms[i];
+        }
+        // diagnostics see a non-finite loss too, so that a sentinel can name the layer where it started
+        List<Diagnostic> diagnostics = parts.diagnostics();
+        for (int i = 0; i < diagnostics.size(); i++) {
+            diagnostics.get(i).afterBackward(this);
+        }
         if (!Double.isFinite(loss)) {
             throw new DivergenceException(String.format(java.util.Locale.ROOT,
                     "training diverged: the loss became %s at epoch %d, step %d (batch %d of %d)%s; try a smaller learning rate "
                             + "(--set training.optimizer.lr=...), gradient clipping (training.gradient-transforms: [{id: clip-norm, max-norm: 1.0}]), "
                             + "or a smaller initialization",
                     loss, epoch, step, batch + 1, steps, stage == null ? "" : " in stage " + stage), epoch, step);
-        }
-        Tensor gradOut = gradients.get(dtype, out.rows(), out.cols());
-        parts.loss().backward(out, y, gradOut);
-        model.backward(gradOut);
-        for (int i = 0; i < weighted.size(); i++) {
-            gradNormSums[i] += ops.norm2(weighted.get(i).weight().grad());
-        }
-        List<Diagnostic> diagnostics = parts.diagnostics();
-        for (int i = 0; i < diagnostics.size(); i++) {
-            diagnostics.get(i).afterBackward(this);
         }
         List<GradientTransform> transforms = parts.transforms();
         for (int i = 0; i < transforms.size(); i++) {
@@ -319,7 +367,7 @@ public final class TrainingSession implements TrainingControl, ModelView {
         return loss;
     }
 
-    private void finishEpoch(String stage, int steps, double trainLoss, double trainAccuracy, long start, double trainSeconds) {
+    private void finishEpoch(String stage, int steps, int samples, double trainLoss, double trainAccuracy, long start, double trainSeconds) {
         double[] val = parts.validation() == null ? new double[] {Double.NaN, Double.NaN} : evaluate(parts.validation());
         double[] test = evaluate(parts.test());
         Map<String, Map<String, Object>> layerExtras = new LinkedHashMap<>();
@@ -348,15 +396,32 @@ public final class TrainingSession implements TrainingControl, ModelView {
         for (Diagnostic d : parts.diagnostics()) {
             d.onEpochEnd(this, sink);
         }
+        Map<String, Map<String, Object>> owned = new LinkedHashMap<>();
+        List<Map<String, Object>> unowned = new ArrayList<>();
+        for (Map.Entry<String, Map<String, Object>> e : layerExtras.entrySet()) {
+            String owner = figuresOwner.get(e.getKey());
+            if (owner == null) {
+                Map<String, Object> entry = new LinkedHashMap<>();
+                entry.put("name", e.getKey());
+                entry.putAll(e.getValue());
+                unowned.add(entry);
+            } else {
+                Map<String, Object> target = owned.computeIfAbsent(owner, k -> new LinkedHashMap<>());
+                e.getValue().forEach(target::putIfAbsent);
+            }
+        }
+        if (!unowned.isEmpty()) {
+            extra.put("other_layers", unowned);
+        }
         List<LayerMetrics> layers = new ArrayList<>();
         for (int i = 0; i < weighted.size(); i++) {
             LayerView v = weighted.get(i);
             layers.add(new LayerMetrics(v.name(), gradNormSums[i] / steps, ops.norm2(v.weight().value()),
-                    updateRatioSums[i] / Math.max(1, updateRatioSamples), layerExtras.getOrDefault(v.name(), Map.of())));
+                    updateRatioSums[i] / Math.max(1, updateRatioSamples), owned.getOrDefault(v.name(), Map.of())));
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         EpochMetrics m = new EpochMetrics(epoch, stage, trainLoss, trainAccuracy, val[0], val[1], test[0], test[1],
-                parts.optimizer().learningRate(), seconds, parts.train().size() / Math.max(trainSeconds, 1e-9),
+                parts.optimizer().learningRate(), seconds, samples / Math.max(trainSeconds, 1e-9),
                 List.copyOf(layers), extra, List.copyOf(findings));
         history.add(m);
         epochSink.accept(m);
@@ -444,6 +509,25 @@ public final class TrainingSession implements TrainingControl, ModelView {
     @Override
     public double loss() {
         return currentLoss;
+    }
+
+    @Override
+    public double[] weightGradNorms() {
+        return stepGradNorms.clone();
+    }
+
+    @Override
+    public double weightGradNorm(int index) {
+        return stepGradNorms[index];
+    }
+
+    /** The run reached its step limit ({@link RunOptions#maxSteps()}); the epoch it happened in was recorded. */
+    public static final class StepLimitReached extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public StepLimitReached(long maxSteps) {
+            super("stopped after the step limit of " + maxSteps + " steps", null, false, false);
+        }
     }
 
     /** The loss became NaN or infinite. */

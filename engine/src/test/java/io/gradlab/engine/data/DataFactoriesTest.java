@@ -97,6 +97,26 @@ class DataFactoriesTest {
     }
 
     @Test
+    void timeStepsPresentEachImageAsASequenceWithTheSameArrays() {
+        Path system = TestData.writeFolder(dir.resolve("system"), 20, 10, 28, 28, 10, true);
+        DatasetFactory factory = DataFactories.fashionMnist(system);
+        DataSplits flat = create(factory, Map.of(), context(null));
+        DataSplits rows = create(factory, Map.of("time-steps", 28), context(null));
+        assertThat(flat.train().timeSteps()).isEqualTo(1);
+        assertThat(rows.train().timeSteps()).isEqualTo(28);
+        assertThat(rows.test().timeSteps()).isEqualTo(28);
+        assertThat(rows.train().width()).isEqualTo(784);
+        assertThat(rows.train().features()).containsExactly(flat.train().features());
+        assertThat(rows.description()).contains("28 time steps of 28 features");
+        assertThatThrownBy(() -> create(factory, Map.of("time-steps", 5), context(null)))
+                .isInstanceOf(GradlabException.class)
+                .hasMessageContaining("time-steps 5 does not divide the 784 features")
+                .hasMessageContaining("28");
+        TestData.writeFolder(dir.resolve("digits"), 12, 4, 6, 6, 3, false);
+        assertThat(create(DataFactories.idx(), Map.of("path", "digits", "time-steps", 6), context(null)).train().timeSteps()).isEqualTo(6);
+    }
+
+    @Test
     void csvResolvesPathsAgainstTheSpecFolderOrData() throws IOException {
         Files.writeString(dir.resolve("train.csv"), "x;y;label\n1;2;0\n3;4;1\n");
         Files.writeString(dir.resolve("test.csv"), "x;y;label\n5;6;1\n");

@@ -26,4 +26,14 @@ class ClasspathOriginTest {
     void stripsVersions(String artifact, String name) {
         assertThat(ClasspathOrigin.withoutVersion(artifact)).isEqualTo(name);
     }
+
+    @org.junit.jupiter.api.Test
+    void aModuleBuiltInPlaceIsNamedByItsPomsArtifactId(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path services = dir.resolve("engine/target/classes/META-INF/services");
+        java.nio.file.Files.createDirectories(services);
+        java.nio.file.Path file = java.nio.file.Files.writeString(services.resolve("io.gradlab.api.GradlabPlugin"), "x.Y\n");
+        java.nio.file.Files.writeString(dir.resolve("engine/pom.xml"), "<project><parent><artifactId>gradlab-parent</artifactId></parent>"
+                + "<artifactId>gradlab-engine</artifactId></project>");
+        assertThat(ClasspathOrigin.entryName(file.toUri().toURL())).isEqualTo("gradlab-engine");
+    }
 }

@@ -6,7 +6,6 @@ import io.gradlab.api.nn.BuildContext;
 import io.gradlab.api.nn.Mode;
 import io.gradlab.api.nn.Parameter;
 import io.gradlab.api.tensor.Tensor;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -173,13 +172,7 @@ public final class BatchNorm extends AbstractLayer {
 
     @Override
     public List<Parameter> parameters() {
-        if (scale == null) {
-            return List.of();
-        }
-        List<Parameter> p = new ArrayList<>(2);
-        p.add(scale);
-        p.add(shift);
-        return List.copyOf(p);
+        return scale == null ? List.of() : List.of(scale, shift);
     }
 
     /**

@@ -45,7 +45,7 @@ public final class SkipMlp {
                 component("normalizer", ComponentKind.NORMALIZER, null, "normalizer between each dense layer and its activation"),
                 component("after-activation", ComponentKind.LAYER, null, "a layer after each activation (e.g. grad-norm)"),
                 intLists("skips", COURSE_SKIPS,
-                        "pairs [from, to] of hidden layers (1-based): the output of 'from' is added to the output of 'to'; the sum feeds the next layer"),
+                        "pairs [from, to] of hidden layers (1-based): the output of 'from' is added to the output of 'to'; the sum feeds the next layer").range(1, 10_000),
                 bool("projection", true, "join layers of different widths through a learned projection (else such a skip is an error)"));
         return ArchitectureFactory.of("skip-mlp",
                 "MLP with skip connections between hidden layers, skips: [[1, 3], [4, 7]] adds hidden1's output to hidden3's (the course's wiring)",

@@ -109,7 +109,7 @@ class SkipConnectionsTest {
                 List.of(List.of(3, 1)), "must go forward",
                 List.of(List.of(2, 2)), "must go forward",
                 List.of(List.of(1, 8)), "outside 1..7",
-                List.of(List.of(0, 2)), "outside 1..7",
+                List.of(List.of(0, 2)), "each in [1, 10000]",
                 List.of(List.of(1, 2, 3)), "must be a pair",
                 List.of(List.of(1, 3), List.of(1, 3)), "given twice");
         cases.forEach((skips, message) -> assertThatThrownBy(() -> f.create(ParamsValidator.validate(f, Map.of("skips", skips), "t"), b))

@@ -1,0 +1,46 @@
+package io.gradlab.cli.report;
+
+import io.gradlab.api.GradlabException;
+import io.gradlab.api.GradlabException.Category;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.ChartEncoder;
+import org.knowm.xchart.internal.chartpart.Chart;
+
+/** Renders charts headless: SVG (VectorGraphics2D) for the page, PNG for papers. */
+final class ChartFiles {
+    private ChartFiles() {}
+
+    static void headless() {
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true");
+        }
+    }
+
+    static byte[] svg(Chart<?, ?> chart) {
+        headless();
+        try {
+            return ChartEncoder.getBytes(chart, "svg");
+        } catch (IOException | RuntimeException e) {
+            throw new GradlabException(Category.INTERNAL, "cannot render the chart '" + chart.getTitle() + "' as SVG: " + e, e);
+        }
+    }
+
+    /** Writes {@code file} as a PNG at {@code dpi} (72 is the chart's own pixel size). */
+    static void png(Chart<?, ?> chart, Path file, int dpi) {
+        headless();
+        String name = file.toString();
+        String base = name.endsWith(".png") ? name.substring(0, name.length() - 4) : name;
+        try {
+            if (dpi == 72) {
+                Files.write(file, ChartEncoder.getBytes(chart, "png"));
+            } else {
+                BitmapEncoder.saveBitmapWithDPI(chart, base, BitmapEncoder.BitmapFormat.PNG, dpi);
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new GradlabException(Category.IO, "cannot write the chart " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

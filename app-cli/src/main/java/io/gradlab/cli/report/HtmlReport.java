@@ -1,0 +1,327 @@
+package io.gradlab.cli.report;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.gradlab.api.GradlabException;
+import io.gradlab.api.GradlabException.Category;
+import io.gradlab.engine.train.RunFolder;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One self-contained HTML page comparing runs: a summary table, loss and accuracy curves, and for
+ * each run its findings, per-layer gradient-norm curves (log scale), a layer x epoch heatmap of
+ * gradient norms, dead/saturated units and histograms of weights and gradients. Charts are inline
+ * SVG (no network, no external CSS or JS, no namespace URLs); the same charts are written as PNG
+ * files into {@code <name>-charts/} next to the page.
+ *
+ * <p>The plain Java entry point for other commands ({@code gradlab study}) is
+ * {@link #write(List, Path)}.
+ */
+public final class HtmlReport {
+    /**
+     * @param title the page title
+     * @param pngs  whether to write the PNG files as well
+     * @param dpi   the resolution of the PNG files (72 = the chart's pixel size; 150 is good for print)
+     */
+    public record Options(String title, boolean pngs, int dpi) {
+        public Options {
+            requireNonNull(title, "title is null");
+            if (dpi < 72 || dpi > 600) {
+                throw new GradlabException(Category.USAGE, "--dpi must be between 72 and 600, got " + dpi);
+            }
+        }
+
+        public static Options defaults() {
+            return new Options("gradlab report", true, 150);
+        }
+    }
+
+    /** Told after each chart is rendered (SVG and PNG). */
+    @FunctionalInterface
+    public interface Progress {
+        Progress NONE = (done, total) -> {};
+
+        void chart(int done, int total);
+    }
+
+    /** What was written: the page, the PNG files, and the number of charts on the page. */
+    public record Result(Path html, List<Path> pngs, int charts) {}
+
+    private HtmlReport() {}
+
+    /** Reads the run folders and writes the report page {@code outFile} and its PNG folder. */
+    public static Result write(List<Path> runDirs, Path outFile) {
+        return write(runDirs, outFile, Options.defaults());
+    }
+
+    public static Result write(List<Path> runDirs, Path outFile, Options options) {
+        return write(runDirs, outFile, options, Progress.NONE);
+    }
+
+    public static Result write(List<Path> runDirs, Path outFile, Options options, Progress progress) {
+        requireNonNull(progress, "progress is null");
+        requireNonNull(runDirs, "runDirs is null");
+        requireNonNull(outFile, "outFile is null");
+        requireNonNull(options, "options is null");
+        if (runDirs.isEmpty()) {
+            throw new GradlabException(Category.USAGE, "no run folders given: name at least one folder written by 'gradlab run'");
+        }
+        List<RunData> runs = uniqueLabels(runDirs.stream().map(RunData::load).toList());
+        List<ReportChart> charts = ReportCharts.all(runs);
+        Path parent = outFile.toAbsolutePath().getParent();
+        try {
+            Files.createDirectories(parent);
+        } catch (IOException e) {
+            throw new GradlabException(Category.IO, "cannot create " + parent + ": " + e.getMessage(), e);
+        }
+        List<Path> pngs = new ArrayList<>();
+        Map<ReportChart, String> svgs = new LinkedHashMap<>();
+        for (ReportChart c : charts) {
+            svgs.put(c, InlineSvg.inline(ChartFiles.svg(c.chart()), "c" + svgs.size() + "-", "chart", c.chart().getTitle()));
+            progress.chart(svgs.size(), charts.size() * (options.pngs() ? 2 : 1));
+        }
+        if (options.pngs()) {
+            Path dir = pngDir(outFile);
+            try {
+                Files.createDirectories(dir);
+            } catch (IOException e) {
+                throw new GradlabException(Category.IO, "cannot create " + dir + ": " + e.getMessage(), e);
+            }
+            for (ReportChart c : charts) {
+                Path png = dir.resolve(c.id() + ".png");
+                ChartFiles.png(c.chart(), png, options.dpi());
+                pngs.add(png);
+                progress.chart(charts.size() + pngs.size(), charts.size() * 2);
+            }
+        }
+        RunFolder.writeAtomically(outFile.toAbsolutePath(), render(runs, charts, svgs, options.title()).getBytes(StandardCharsets.UTF_8));
+        return new Result(outFile, List.copyOf(pngs), charts.size());
+    }
+
+    /** {@code report.html} -> {@code report-charts/}. */
+    public static Path pngDir(Path outFile) {
+        String name = outFile.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return outFile.toAbsolutePath().resolveSibling((dot > 0 ? name.substring(0, dot) : name) + "-charts");
+    }
+
+    static List<RunData> uniqueLabels(List<RunData> runs) {
+        Map<String, Integer> seen = new HashMap<>();
+        List<RunData> out = new ArrayList<>();
+        for (RunData r : runs) {
+            int n = seen.merge(r.label(), 1, Integer::sum);
+            out.add(n == 1 ? r : r.withLabel(r.label() + " #" + n));
+        }
+        return out;
+    }
+
+    /** The page. */
+    static String render(List<RunData> runs, List<ReportChart> charts, Map<ReportChart, String> svgs, String title) {
+        StringBuilder h = new StringBuilder(1 << 16);
+        h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>").append(Html.esc(title))
+                .append("</title>\n<style>\n").append(CSS).append("</style>\n</head>\n<body>\n");
+        h.append("<h1>").append(Html.esc(title)).append("</h1>\n<p class=\"meta\">").append(runs.size())
+                .append(runs.size() == 1 ? " run" : " runs").append(": ");
+        for (int i = 0; i < runs.size(); i++) {
+            h.append(i == 0 ? "" : ", ").append("<a href=\"#").append(anchor(runs.get(i))).append("\">")
+                    .append(Html.esc(runs.get(i).label())).append("</a>");
+        }
+        h.append("</p>\n");
+        summaryTable(h, runs);
+        h.append("<h2>Comparison</h2>\n<div class=\"grid wide\">\n");
+        for (ReportChart c : charts) {
+            if (c.section() == null) {
+                figure(h, c, svgs.get(c));
+            }
+        }
+        h.append("</div>\n");
+        for (RunData run : runs) {
+            h.append("<section id=\"").append(anchor(run)).append("\">\n<h2>").append(Html.esc(run.label())).append("</h2>\n");
+            h.append("<p class=\"meta\">").append(Html.esc(run.dir().toString()));
+            if (!run.description().isEmpty()) {
+                h.append("<br>").append(Html.esc(run.description()));
+            }
+            h.append("</p>\n");
+            findings(h, run);
+            h.append("<div class=\"grid\">\n");
+            for (ReportChart c : charts) {
+                if (run.label().equals(c.section())) {
+                    figure(h, c, svgs.get(c));
+                }
+            }
+            h.append("</div>\n</section>\n");
+        }
+        h.append("<footer>Written by gradlab report. Charts: XChart; the same charts are PNG files in the folder next to this page.</footer>\n");
+        h.append("</body>\n</html>\n");
+        return h.toString();
+    }
+
+    private static String anchor(RunData run) {
+        return "run-" + ReportCharts.slug(run.label());
+    }
+
+    private static void figure(StringBuilder h, ReportChart c, String svg) {
+        h.append("<figure id=\"").append(c.id()).append("\">").append(svg).append("<figcaption>").append(Html.esc(c.caption()))
+                .append("</figcaption></figure>\n");
+    }
+
+    private static void summaryTable(StringBuilder h, List<RunData> runs) {
+        h.append("<h2>Summary</h2>\n<table>\n<thead><tr><th>run</th><th>status</th><th>epochs</th><th>final train loss</th>"
+                + "<th>final test acc.</th><th>best test acc.</th><th>grad ratio first/last</th><th>critical findings</th>"
+                + "<th>seconds</th></tr></thead>\n<tbody>\n");
+        for (RunData r : runs) {
+            JsonNode s = r.summary();
+            int last = r.epochs().size() - 1;
+            double trainLoss = s.has("final_train_loss") ? RunData.number(s.get("final_train_loss")) : last >= 0 ? r.value(last, "train_loss") : Double.NaN;
+            double testAcc = s.has("final_test_accuracy") ? RunData.number(s.get("final_test_accuracy"))
+                    : last >= 0 ? r.value(last, "test_accuracy") : Double.NaN;
+            double best = Double.NaN;
+            for (int i = 0; i <= last; i++) {
+                double a = r.value(i, "test_accuracy");
+                if (!Double.isNaN(a) && (Double.isNaN(best) || a > best)) {
+                    best = a;
+                }
+            }
+            double ratio = last >= 0 ? r.value(last, "grad_ratio_first_last") : Double.NaN;
+            long critical = latestFindings(r).values().stream().filter(f -> f.path("severity").asText().equals("CRITICAL")).count();
+            String status = r.status();
+            h.append("<tr><td><a href=\"#").append(anchor(r)).append("\">").append(Html.esc(r.label())).append("</a></td><td class=\"status ")
+                    .append(Html.esc(status)).append("\">").append(Html.esc(status)).append("</td><td>").append(r.epochs().size());
+            if (s.has("epochs_planned")) {
+                h.append(" / ").append(s.get("epochs_planned").asInt());
+            }
+            h.append("</td><td>").append(Html.num(trainLoss)).append("</td><td>").append(Html.pct(testAcc)).append("</td><td>")
+                    .append(Html.pct(best)).append("</td><td>").append(Html.num(ratio)).append("</td><td>").append(critical)
+                    .append("</td><td>").append(Html.num(RunData.number(s.get("seconds")))).append("</td></tr>\n");
+        }
+        h.append("</tbody>\n</table>\n");
+    }
+
+    /** The findings of every epoch, the latest per (code, layer), with the epoch they were last seen in. */
+    static Map<String, JsonNode> latestFindings(RunData run) {
+        Map<String, JsonNode> latest = new LinkedHashMap<>();
+        for (JsonNode e : run.epochs()) {
+            for (JsonNode f : e.path("findings")) {
+                String key = f.path("code").asText() + "@" + f.path("layer").asText("");
+                latest.remove(key);
+                com.fasterxml.jackson.databind.node.ObjectNode copy = f.deepCopy();
+                copy.put("epoch", e.path("epoch").asInt());
+                latest.put(key, copy);
+            }
+        }
+        return latest;
+    }
+
+    private static void findings(StringBuilder h, RunData run) {
+        h.append("<h3>Findings</h3>\n");
+        String error = run.summary().path("error").asText("");
+        if (!error.isEmpty()) {
+            h.append("<div class=\"finding CRITICAL\"><span class=\"sev\">").append(Html.esc(run.status().toUpperCase(java.util.Locale.ROOT)))
+                    .append("</span> ").append(Html.esc(error)).append("</div>\n");
+        }
+        Map<String, JsonNode> latest = latestFindings(run);
+        if (latest.isEmpty() && error.isEmpty()) {
+            h.append("<p class=\"ok\">No findings: the diagnostics saw nothing wrong.</p>\n");
+            return;
+        }
+        List<JsonNode> sorted = new ArrayList<>(latest.values());
+        sorted.sort((a, b) -> Integer.compare(rank(b), rank(a)));
+        for (JsonNode f : sorted) {
+            String sev = f.path("severity").asText("INFO");
+            h.append("<div class=\"finding ").append(Html.esc(sev)).append("\"><span class=\"sev\">").append(Html.esc(sev))
+                    .append("</span> <code>").append(Html.esc(f.path("code").asText())).append("</code>");
+            if (f.hasNonNull("layer")) {
+                h.append(" in <b>").append(Html.esc(f.get("layer").asText())).append("</b>");
+            }
+            h.append(" (last seen at epoch ").append(f.path("epoch").asInt()).append(")<p>").append(Html.esc(f.path("message").asText()))
+                    .append("</p>");
+            JsonNode evidence = f.path("evidence");
+            if (evidence.size() > 0) {
+                h.append("<p class=\"evidence\">evidence: ");
+                boolean first = true;
+                for (Map.Entry<String, JsonNode> e : evidence.properties()) {
+                    h.append(first ? "" : ", ").append(Html.esc(e.getKey())).append(" = ").append(evidenceValue(e.getValue()));
+                    first = false;
+                }
+                h.append("</p>");
+            }
+            if (f.path("remedies").size() > 0) {
+                h.append("<ul class=\"remedies\">");
+                for (JsonNode r : f.get("remedies")) {
+                    h.append("<li>").append(Html.esc(r.asText())).append("</li>");
+                }
+                h.append("</ul>");
+            }
+            h.append("</div>\n");
+        }
+    }
+
+    private static int rank(JsonNode f) {
+        return switch (f.path("severity").asText()) {
+            case "CRITICAL" -> 2;
+            case "WARNING" -> 1;
+            default -> 0;
+        };
+    }
+
+    private static String evidenceValue(JsonNode v) {
+        if (v.isNumber()) {
+            return v.isIntegralNumber() ? v.asText() : Html.num(v.asDouble());
+        }
+        if (v.isArray()) {
+            List<String> items = new ArrayList<>();
+            for (JsonNode item : v) {
+                items.add(evidenceValue(item));
+            }
+            return "[" + String.join(", ", items) + "]";
+        }
+        if (v.isObject()) {
+            StringBuilder sb = new StringBuilder("{");
+            Iterator<Map.Entry<String, JsonNode>> it = v.properties().iterator();
+            while (it.hasNext()) {
+                Map.Entry<String, JsonNode> e = it.next();
+                sb.append(Html.esc(e.getKey())).append(": ").append(evidenceValue(e.getValue())).append(it.hasNext() ? ", " : "");
+            }
+            return sb.append("}").toString();
+        }
+        return Html.esc(v.asText());
+    }
+
+    private static final String CSS = """
+            body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 24px auto; max-width: 1280px;
+                   padding: 0 16px; color: #222; line-height: 1.4; }
+            h1 { font-size: 26px; margin-bottom: 4px; }
+            h2 { font-size: 20px; border-bottom: 1px solid #ddd; padding-bottom: 4px; margin-top: 32px; }
+            h3 { font-size: 16px; margin-bottom: 6px; }
+            .meta { color: #666; font-size: 13px; }
+            table { border-collapse: collapse; font-size: 13px; width: 100%; }
+            th, td { border-bottom: 1px solid #e3e3e3; padding: 5px 8px; text-align: right; }
+            th:first-child, td:first-child { text-align: left; }
+            th { background: #f6f6f6; }
+            td.status { font-weight: bold; }
+            td.completed { color: #2e7d32; } td.stopped, td.diverged, td.failed { color: #c62828; }
+            .grid { display: flex; flex-wrap: wrap; gap: 12px; }
+            figure { margin: 0; border: 1px solid #eee; padding: 6px; background: #fff; }
+            svg.chart { display: block; max-width: 100%; height: auto; }
+            figcaption { font-size: 12px; color: #555; max-width: 600px; margin-top: 4px; }
+            .finding { border-left: 5px solid #999; background: #fafafa; padding: 6px 10px; margin: 8px 0; font-size: 14px; }
+            .finding p { margin: 4px 0; }
+            .finding.CRITICAL { border-color: #c62828; } .finding.WARNING { border-color: #ef8f00; } .finding.INFO { border-color: #1565c0; }
+            .sev { font-weight: bold; font-size: 12px; }
+            .CRITICAL .sev { color: #c62828; } .WARNING .sev { color: #b36b00; } .INFO .sev { color: #1565c0; }
+            .evidence { color: #555; font-size: 12px; }
+            .remedies { margin: 4px 0 2px 18px; padding: 0; font-size: 13px; }
+            .ok { color: #2e7d32; }
+            footer { margin-top: 40px; color: #888; font-size: 12px; }
+            """;
+}

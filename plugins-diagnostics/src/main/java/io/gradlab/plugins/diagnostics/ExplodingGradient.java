@@ -1,0 +1,123 @@
+package io.gradlab.plugins.diagnostics;
+
+import io.gradlab.api.diag.Diagnostic;
+import io.gradlab.api.diag.DiagnosticSink;
+import io.gradlab.api.diag.Finding;
+import io.gradlab.api.diag.LayerView;
+import io.gradlab.api.diag.ModelView;
+import io.gradlab.api.diag.Severity;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code exploding-gradient}: watches the global weight-gradient norm (all weighted layers, before
+ * any gradient transform) step by step, from the norms the engine computes anyway. Reports when it
+ * exceeds {@code max-norm}, or when the mean of the epoch's last {@code window} steps has grown by
+ * {@code growth-orders} orders of magnitude over the mean of its first {@code window} steps. Writes
+ * {@code grad_norm_max} and {@code grad_norm_growth} per epoch. Everything is measured within the
+ * epoch, so that a resumed run writes the same figures as an uninterrupted one.
+ */
+final class ExplodingGradient implements Diagnostic {
+    private final double maxNorm;
+    private final double growthOrders;
+    private final int window;
+    private final double[] recent;
+    private double baselineSum;
+    private int baselineCount;
+    private long seen;
+    private double epochMax;
+    private long epochMaxStep;
+    private String epochMaxLayer;
+    private double epochMaxLayerNorm;
+    private int epoch = Integer.MIN_VALUE;
+
+    ExplodingGradient(double maxNorm, double growthOrders, int window) {
+        this.maxNorm = maxNorm;
+        this.growthOrders = growthOrders;
+        this.window = window;
+        this.recent = new double[window];
+    }
+
+    @Override
+    public void afterBackward(ModelView model) {
+        if (model.epoch() != epoch) {
+            epoch = model.epoch();
+            baselineSum = 0;
+            baselineCount = 0;
+            seen = 0;
+            epochMax = 0;
+            epochMaxLayer = null;
+        }
+        double total = 0;
+        double largest = -1;
+        String largestLayer = null;
+        double[] norms = model.weightGradNorms();
+        List<LayerView> weighted = model.weightedLayers();
+        for (int i = 0; i < norms.length; i++) {
+            double s = norms[i] * norms[i];
+            total += s;
+            if (s > largest) {
+                largest = s;
+                largestLayer = weighted.get(i).name();
+            }
+        }
+        double norm = Math.sqrt(total);
+        if (!Double.isFinite(norm)) {
+            return; // the NaN sentinel's business
+        }
+        if (baselineCount < window) {
+            baselineSum += norm;
+            baselineCount++;
+        }
+        recent[(int) (seen++ % window)] = norm;
+        if (norm > epochMax) {
+            epochMax = norm;
+            epochMaxStep = model.step();
+            epochMaxLayer = largestLayer;
+            epochMaxLayerNorm = Math.sqrt(largest);
+        }
+    }
+
+    @Override
+    public void onEpochEnd(ModelView model, DiagnosticSink sink) {
+        if (seen == 0) {
+            return;
+        }
+        int n = (int) Math.min(seen, window);
+        double recentSum = 0;
+        for (int i = 0; i < n; i++) {
+            recentSum += recent[i];
+        }
+        double baseline = baselineSum / baselineCount;
+        double current = recentSum / n;
+        double growth = baseline > 1e-12 ? current / baseline : Double.NaN;
+        sink.metric("grad_norm_max", epochMax);
+        if (!Double.isNaN(growth)) {
+            sink.metric("grad_norm_growth", growth);
+        }
+        Map<String, Object> evidence = new LinkedHashMap<>();
+        evidence.put("max_grad_norm", epochMax);
+        evidence.put("max_grad_norm_step", epochMaxStep);
+        evidence.put("first_steps_grad_norm", baseline);
+        evidence.put("last_steps_grad_norm", current);
+        if (epochMaxLayer != null) {
+            evidence.put("largest_layer_grad_norm", epochMaxLayerNorm);
+        }
+        if (epochMax > maxNorm) {
+            sink.finding(new Finding(Severity.CRITICAL, "exploding-gradient", "exploding gradient: the weight-gradient norm reached "
+                    + Views.num(epochMax) + " at step " + epochMaxStep + " (limit " + Views.num(maxNorm) + "), most of it in layer '"
+                    + epochMaxLayer + "' (" + Views.num(epochMaxLayerNorm) + "); one such step can throw the weights far off",
+                    epochMaxLayer, evidence, List.copyOf(Remedies.EXPLODING)));
+        } else if (!Double.isNaN(growth) && growth >= Math.pow(10, growthOrders)) {
+            sink.finding(new Finding(Severity.CRITICAL, "exploding-gradient", "exploding gradient: the weight-gradient norm grew "
+                    + Views.num(growth) + "-fold within epoch " + model.epoch() + ", from " + Views.num(baseline) + " over its first "
+                    + baselineCount + " steps to " + Views.num(current) + " over its last " + n + "; the largest is in layer '"
+                    + epochMaxLayer + "'",
+                    epochMaxLayer, evidence, List.copyOf(Remedies.EXPLODING)));
+        }
+        epochMax = 0;
+        epochMaxLayer = null;
+        seen = 0;
+    }
+}

@@ -1,0 +1,79 @@
+package io.gradlab.plugins.diagnostics;
+
+import io.gradlab.api.diag.Diagnostic;
+import io.gradlab.api.diag.Finding;
+import io.gradlab.api.diag.LayerView;
+import io.gradlab.api.diag.ModelView;
+import io.gradlab.api.diag.Severity;
+import io.gradlab.api.nn.Parameter;
+import io.gradlab.api.tensor.Tensor;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code nan-sentinel}: stops the run at the first non-finite value, in the order they were computed:
+ * the outputs of the forward pass layer by layer, the loss, then the parameter gradients from the
+ * output back to the input, then the parameters. Names the layer, the epoch and the step, and throws
+ * {@link Diagnostic.StopTraining} so that the engine keeps everything written so far.
+ *
+ * <p>Every step costs nothing: it looks at the loss and the weight-gradient norms the engine computed
+ * (a NaN anywhere upstream makes them non-finite); only then, and on every {@code every}-th step
+ * (for a NaN that a ReLU swallowed), does it scan the tensors to find where it began.
+ */
+final class NanSentinel implements Diagnostic {
+    private final int every;
+
+    NanSentinel(int every) {
+        this.every = every;
+    }
+
+    @Override
+    public void afterBackward(ModelView model) {
+        boolean suspicious = !Double.isFinite(model.loss());
+        for (double n : model.weightGradNorms()) {
+            suspicious |= !Double.isFinite(n);
+        }
+        if (!suspicious && model.step() % every != 0) {
+            return;
+        }
+        for (LayerView v : model.layers()) {
+            Tensor out = v.layer().lastOutput();
+            if (out != null && !out.allFinite()) {
+                stop(model, v.name(), "the output of layer '" + v.name() + "'", out);
+            }
+        }
+        if (!Double.isFinite(model.loss())) {
+            stop(model, null, "the loss (" + model.loss() + ")", null);
+        }
+        List<LayerView> layers = model.layers();
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            LayerView v = layers.get(i);
+            for (Parameter p : v.layer().parameters()) {
+                if (!p.grad().allFinite()) {
+                    stop(model, v.name(), "the gradient of " + p.name() + " in layer '" + v.name() + "'", p.grad());
+                }
+                if (!p.value().allFinite()) {
+                    stop(model, v.name(), "the " + p.name() + " of layer '" + v.name() + "'", p.value());
+                }
+            }
+        }
+    }
+
+    private static void stop(ModelView model, String layer, String what, Tensor t) {
+        Map<String, Object> evidence = new LinkedHashMap<>();
+        evidence.put("epoch", model.epoch());
+        evidence.put("step", model.step());
+        evidence.put("loss", model.loss());
+        String detail = "";
+        if (t != null) {
+            int bad = Views.nonFinite(t);
+            evidence.put("non_finite_values", bad);
+            evidence.put("values", t.size());
+            detail = " (" + bad + " of " + t.size() + " values, first " + Views.firstNonFinite(t) + ")";
+        }
+        throw new StopTraining(new Finding(Severity.CRITICAL, "non-finite", "training diverged: " + what
+                + " became non-finite at epoch " + model.epoch() + ", step " + model.step() + detail
+                + "; the run was stopped there. Try a smaller learning rate, gradient clipping or a smaller initialization", layer, evidence, List.copyOf(Remedies.NON_FINITE)));
+    }
+}

@@ -1,0 +1,97 @@
+package io.gradlab.plugins.diagnostics;
+
+import io.gradlab.api.diag.LayerView;
+import io.gradlab.api.diag.ModelView;
+import io.gradlab.api.nn.Activation;
+import io.gradlab.api.nn.Parameter;
+import io.gradlab.api.tensor.DType;
+import io.gradlab.api.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** Small helpers shared by the diagnostics: layer selection, sums over tensors, number formatting. */
+final class Views {
+    private Views() {}
+
+    /** The activation layers of {@code family} (all of them when {@code family} is {@code null}), in forward order. */
+    static List<LayerView> activations(ModelView model, Activation.Family family) {
+        List<LayerView> out = new ArrayList<>();
+        for (LayerView v : model.layers()) {
+            if (v.activation() != null && (family == null || v.activation().family() == family)) {
+                out.add(v);
+            }
+        }
+        return out;
+    }
+
+    /** The sum of squares of a tensor's elements. */
+    static double sumOfSquares(Tensor t) {
+        double s = 0;
+        if (t.dtype() == DType.F32) {
+            float[] a = t.floats();
+            for (float v : a) {
+                s += (double) v * v;
+            }
+        } else {
+            double[] a = t.doubles();
+            for (double v : a) {
+                s += v * v;
+            }
+        }
+        return s;
+    }
+
+    /** The number of NaN or infinite elements. */
+    static int nonFinite(Tensor t) {
+        int n = 0;
+        if (t.dtype() == DType.F32) {
+            for (float v : t.floats()) {
+                if (!Float.isFinite(v)) {
+                    n++;
+                }
+            }
+        } else {
+            for (double v : t.doubles()) {
+                if (!Double.isFinite(v)) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    /** The first NaN or infinite element, as text ({@code NaN}, {@code Infinity}). */
+    static String firstNonFinite(Tensor t) {
+        for (int i = 0; i < t.size(); i++) {
+            double v = t.get(i);
+            if (!Double.isFinite(v)) {
+                return String.valueOf(v);
+            }
+        }
+        return "finite";
+    }
+
+    /** The bias of a layer, or {@code null}. */
+    static Parameter bias(LayerView v) {
+        for (Parameter p : v.layer().parameters()) {
+            if (p.role() == Parameter.Role.BIAS) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /** {@code 3.2e-05}: three significant digits, for messages. */
+    static String num(double v) {
+        if (v == 0) {
+            return "0";
+        }
+        return String.format(Locale.ROOT, "%.3g", v);
+    }
+
+    /** {@code 42%}. */
+    static String pct(double fraction) {
+        return String.format(Locale.ROOT, "%.0f%%", fraction * 100);
+    }
+}

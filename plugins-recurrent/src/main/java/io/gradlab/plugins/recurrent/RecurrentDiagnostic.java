@@ -1,0 +1,237 @@
+package io.gradlab.plugins.recurrent;
+
+import io.gradlab.api.diag.Diagnostic;
+import io.gradlab.api.diag.DiagnosticSink;
+import io.gradlab.api.diag.Finding;
+import io.gradlab.api.diag.LayerView;
+import io.gradlab.api.diag.ModelView;
+import io.gradlab.api.diag.Severity;
+import io.gradlab.api.nn.Parameter;
+import io.gradlab.api.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The {@code recurrent} diagnostic. For every recurrent layer of the model it writes, per epoch:
+ * <ul>
+ *   <li>{@code grad_through_time}: ||dL/dh_t|| for t = 0 .. T-1, averaged over the epoch's training
+ *       steps (the gradient-through-time curve);</li>
+ *   <li>{@code grad_through_time_max}: the largest ||dL/dh_t|| of any step in any training step of the
+ *       epoch (a spike that the mean hides);</li>
+ *   <li>{@code grad_time_ratio}: ||dL/dh_first|| / ||dL/dh_{T-1}||, with {@code first} the earliest step the
+ *       gradient reaches (0, or T-k with truncation k), and {@code grad_time_gain}: the per-step factor
+ *       exp(slope) of a least-squares line through log ||dL/dh_t|| against the distance T-1-t;</li>
+ *   <li>{@code w_hh_spectral_radius} and {@code w_hh_max_singular_value}: of W_hh for a vanilla RNN, per gate
+ *       block ({@code {i: .., f: .., ...}}) for LSTM and GRU, and the largest singular value of the whole
+ *       W_hh as {@code w_hh_norm}.</li>
+ * </ul>
+ * It reports a {@code vanishing-gradient-through-time} or {@code exploding-gradient-through-time} finding
+ * when the ratio leaves {@code [vanishing-ratio, exploding-ratio]}. After every backward pass it looks for
+ * non-finite values: a non-finite dL/dh_t or parameter gradient stops the run at once
+ * ({@link Diagnostic.StopTraining}) naming the time step; from the first backward pass on it also arms
+ * each layer, so that a non-finite hidden or cell state in a later forward pass stops the run before the
+ * loss becomes NaN.
+ */
+final class RecurrentDiagnostic implements Diagnostic {
+    static final List<String> EXPLODING_REMEDIES = List.of(
+            "clip gradients by global norm (training.gradient-transforms: [{id: clip-norm, max-norm: 1.0}])",
+            "a smaller spectral radius of W_hh (spectral-radius: 1.0 with recurrent-init: orthogonal)",
+            "a smaller learning rate",
+            "an LSTM or GRU cell (cell: lstm)");
+    static final List<String> VANISHING_REMEDIES = List.of(
+            "an LSTM or GRU cell, whose gates keep a near-linear path through time (cell: lstm)",
+            "W_hh with spectral radius near 1 (recurrent-init: orthogonal, spectral-radius: 1.0, or identity with relu: the IRNN)",
+            "truncated BPTT does not help here: it only shortens the path further");
+
+    private final double vanishingRatio;
+    private final double explodingRatio;
+    private final boolean stopOnNonFinite;
+    private final List<RecurrentLayer> armed = new ArrayList<>();
+    private List<LayerView> seenLayers;
+    private List<RecurrentLayer> layers = List.of();
+    private int epoch;
+    private long step;
+
+    RecurrentDiagnostic(double vanishingRatio, double explodingRatio, boolean stopOnNonFinite) {
+        this.vanishingRatio = vanishingRatio;
+        this.explodingRatio = explodingRatio;
+        this.stopOnNonFinite = stopOnNonFinite;
+    }
+
+    static List<RecurrentLayer> recurrentLayers(ModelView model) {
+        List<RecurrentLayer> out = new ArrayList<>();
+        for (LayerView v : model.layers()) {
+            if (v.layer() instanceof RecurrentLayer r) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void afterBackward(ModelView model) {
+        epoch = model.epoch();
+        step = model.step();
+        if (!stopOnNonFinite) {
+            return;
+        }
+        if (model.layers() != seenLayers) { // a new model (or the first step): find its recurrent layers once
+            seenLayers = model.layers();
+            layers = recurrentLayers(model);
+        }
+        for (RecurrentLayer layer : layers) {
+            if (!armed.contains(layer)) {
+                armed.add(layer);
+                layer.armSentinel(event -> stop(layer, event));
+            }
+            NonFiniteEvent event = layer.nonFinite();
+            if (event != null) {
+                layer.clearNonFinite();
+                stop(layer, event);
+            }
+            for (Parameter p : layer.parameters()) {
+                int bad = RecurrentLayer.firstNonFinite(p.grad());
+                if (bad >= 0) {
+                    throw new StopTraining(finding("the gradient of " + p.name() + " in recurrent layer '" + layer.name() + "' became "
+                            + p.grad().get(bad) + " (every dL/dh_t stayed finite: the sum over " + layer.steps()
+                            + " time steps overflowed)", layer.name(), Map.of("parameter", p.name())));
+                }
+            }
+        }
+    }
+
+    private void stop(RecurrentLayer layer, NonFiniteEvent event) {
+        boolean forward = event.phase().equals("forward");
+        // a forward pass during training belongs to the step after the last backward pass
+        long at = forward ? step + 1 : step;
+        String cause;
+        if (forward) {
+            cause = "the previous update made the recurrence unstable";
+        } else if (event.timeStep() == event.steps() - 1) {
+            cause = "the gradient was already non-finite where it enters the layer from above (the layers after it overflowed first)";
+        } else {
+            cause = "it grew step by step back through W_hh (an exploding gradient through time)";
+        }
+        double max = layer.maxGradientNorm();
+        String largest = max > 0 ? String.format(Locale.ROOT, "; the largest ||dL/dh_t|| this epoch before it was %.3g", max) : "";
+        Map<String, Object> evidence = new LinkedHashMap<>();
+        evidence.put("phase", event.phase());
+        evidence.put("time_step", event.timeStep());
+        evidence.put("steps", event.steps());
+        evidence.put("what", event.what());
+        evidence.put("max_grad_norm_this_epoch", max);
+        evidence.put("grad_through_time_before_stop", toList(layer.lastFiniteGradientNorms()));
+        throw new StopTraining(finding(event.describe() + String.format(Locale.ROOT, " of training step %d (epoch %d): %s%s",
+                at, Math.max(epoch, 1), cause, largest), event.layer(), evidence));
+    }
+
+    private Finding finding(String what, String layer, Map<String, Object> extra) {
+        Map<String, Object> evidence = new LinkedHashMap<>(extra);
+        evidence.put("epoch", Math.max(epoch, 1));
+        evidence.put("step", step);
+        return new Finding(Severity.CRITICAL, "non-finite-recurrent", "non-finite value in a recurrent layer: " + what
+                + "; the run stops here. Try gradient clipping (training.gradient-transforms: [{id: clip-norm, max-norm: 1.0}]),"
+                + " a smaller spectral radius of W_hh or learning rate, or an LSTM or GRU cell", layer, evidence, EXPLODING_REMEDIES);
+    }
+
+    @Override
+    public void onEpochEnd(ModelView model, DiagnosticSink sink) {
+        for (RecurrentLayer layer : recurrentLayers(model)) {
+            String name = layer.name();
+            double max = layer.maxGradientNorm();
+            double[] curve = layer.drainGradientNorms();
+            if (curve.length > 0) {
+                sink.layerMetric(name, "grad_through_time", toList(curve));
+                int first = layer.config().truncate() > 0 ? Math.max(0, curve.length - layer.config().truncate()) : 0;
+                double last = curve[curve.length - 1];
+                double ratio = last == 0 ? (curve[first] == 0 ? 1 : Double.POSITIVE_INFINITY) : curve[first] / last;
+                double gain = gainPerStep(curve, first);
+                sink.layerMetric(name, "grad_through_time_max", max);
+                sink.layerMetric(name, "grad_time_ratio", ratio);
+                sink.layerMetric(name, "grad_time_gain", gain);
+                report(sink, layer, ratio, gain, curve, first);
+            }
+            spectra(layer, sink);
+        }
+    }
+
+    private void report(DiagnosticSink sink, RecurrentLayer layer, double ratio, double gain, double[] curve, int first) {
+        int distance = curve.length - 1 - first;
+        if (distance == 0) {
+            return;
+        }
+        Map<String, Object> evidence = Map.of("grad_time_ratio", ratio, "grad_time_gain", gain, "distance", distance);
+        if (ratio < vanishingRatio) {
+            sink.finding(new Finding(Severity.CRITICAL, "vanishing-gradient-through-time", String.format(Locale.ROOT,
+                    "vanishing gradient through time in '%s': dL/dh at step %d is %.3g times that at the last step (a factor %.3g per step"
+                            + " over %d steps); the layer cannot learn dependencies that span many steps",
+                    layer.name(), first, ratio, gain, distance), layer.name(), evidence, VANISHING_REMEDIES));
+        } else if (ratio > explodingRatio) {
+            sink.finding(new Finding(Severity.CRITICAL, "exploding-gradient-through-time", String.format(Locale.ROOT,
+                    "exploding gradient through time in '%s': dL/dh at step %d is %.3g times that at the last step (a factor %.3g per step"
+                            + " over %d steps)",
+                    layer.name(), first, ratio, gain, distance), layer.name(), evidence, EXPLODING_REMEDIES));
+        }
+    }
+
+    /** exp of the least-squares slope of log ||dL/dh_t|| against the distance T-1-t, over the steps from {@code first}. */
+    static double gainPerStep(double[] curve, int first) {
+        int t1 = curve.length - 1;
+        double sx = 0;
+        double sy = 0;
+        double sxx = 0;
+        double sxy = 0;
+        int n = 0;
+        for (int t = first; t <= t1; t++) {
+            if (!(curve[t] > 0) || !Double.isFinite(curve[t])) {
+                continue;
+            }
+            double x = t1 - t;
+            double y = Math.log(curve[t]);
+            sx += x;
+            sy += y;
+            sxx += x * x;
+            sxy += x * y;
+            n++;
+        }
+        double den = n * sxx - sx * sx;
+        if (n < 2 || den == 0) {
+            return Double.NaN;
+        }
+        return Math.exp((n * sxy - sx * sy) / den);
+    }
+
+    private static void spectra(RecurrentLayer layer, DiagnosticSink sink) {
+        Tensor w = layer.weightHh().value();
+        int h = layer.hidden();
+        double[] all = w.toDoubleArray();
+        List<String> names = layer.gateNames();
+        if (names.size() == 1) {
+            sink.layerMetric(layer.name(), "w_hh_spectral_radius", Matrices.spectralRadius(all, h));
+            sink.layerMetric(layer.name(), "w_hh_max_singular_value", Matrices.maxSingularValue(all, h, h));
+            return;
+        }
+        Map<String, Object> radius = new LinkedHashMap<>();
+        Map<String, Object> singular = new LinkedHashMap<>();
+        for (int g = 0; g < names.size(); g++) {
+            double[] block = new double[h * h];
+            System.arraycopy(all, g * h * h, block, 0, h * h);
+            radius.put(names.get(g), Matrices.spectralRadius(block, h));
+            singular.put(names.get(g), Matrices.maxSingularValue(block, h, h));
+        }
+        sink.layerMetric(layer.name(), "w_hh_spectral_radius", radius);
+        sink.layerMetric(layer.name(), "w_hh_max_singular_value", singular);
+        sink.layerMetric(layer.name(), "w_hh_norm", Matrices.maxSingularValue(all, names.size() * h, h));
+    }
+
+    private static List<Double> toList(double[] values) {
+        List<Double> out = new ArrayList<>(values.length);
+        for (double v : values) {
+            out.add(v);
+        }
+        return out;
+    }
+}
