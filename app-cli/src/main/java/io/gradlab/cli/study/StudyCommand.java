@@ -10,6 +10,8 @@ import io.gradlab.engine.spec.ExperimentSpec;
 import io.gradlab.engine.spec.SpecLoader;
 import io.gradlab.engine.train.EpochMetrics;
 import io.gradlab.engine.train.ExperimentRunner;
+import io.gradlab.engine.train.MetricsLog;
+import io.gradlab.engine.train.RunFolders;
 import io.gradlab.engine.train.RunOptions;
 import io.gradlab.engine.train.RunResult;
 import io.gradlab.engine.train.TrainingListener;
@@ -83,6 +85,10 @@ public final class StudyCommand implements Callable<Integer> {
             description = "Override a value in every spec, e.g. --set training.batch-size=128 (repeatable, applied in order).")
     List<String> overrides = new ArrayList<>();
 
+    @Option(names = "--resume", paramLabel = "STUDY_DIR",
+            description = "Continue a study folder: finished runs are kept, a killed run resumes from its last checkpoint, the rest run.")
+    private Path resumeDir;
+
     @Option(names = {"-q", "--quiet"}, description = "Print only the table and the study folder.")
     boolean quiet;
 
@@ -94,6 +100,8 @@ public final class StudyCommand implements Callable<Integer> {
         this.host = requireNonNull(host, "host is null");
         this.clock = requireNonNull(clock, "clock is null");
     }
+
+    static final String REPORT = "report.html";
 
     /** One planned run: a remedy, a seed, and its loaded spec. */
     private record Planned(Study.Remedy remedy, long seed, ExperimentSpec spec) {}
@@ -119,7 +127,7 @@ public final class StudyCommand implements Callable<Integer> {
         List<Planned> plan = plan(study, remedies, dir, runner);
         Console console = host.console();
         PrintStream o = console.out();
-        Path studyDir = createStudyFolder(study);
+        Path studyDir = resumeDir != null ? existingStudyFolder(resumeDir) : createStudyFolder(study);
         if (!quiet) {
             o.println(study.title());
             o.println(plan.size() + " run(s) from " + dir + " into " + studyDir);
@@ -141,7 +149,11 @@ public final class StudyCommand implements Callable<Integer> {
         o.println();
         report.print(o);
         o.println();
-        o.println("study folder: " + studyDir + " (" + StudyReport.MARKDOWN + ", " + StudyReport.CSV + ", " + StudyReport.RUNS_CSV + ")");
+        List<Path> runDirs = outcomes.stream().map(Outcome::runDir).filter(java.util.Objects::nonNull).toList();
+        if (!runDirs.isEmpty()) {
+            io.gradlab.cli.report.HtmlReport.write(runDirs, studyDir.resolve(REPORT));
+        }
+        o.println("study folder: " + studyDir + " (" + REPORT + ", " + StudyReport.MARKDOWN + ", " + StudyReport.CSV + ", " + StudyReport.RUNS_CSV + ")");
         o.flush();
         return 0;
     }
@@ -203,9 +215,18 @@ public final class StudyCommand implements Callable<Integer> {
                 }
             }
         };
+        Optional<Path> previous = resumeDir == null ? Optional.empty() : RunFolders.latest(studyDir, p.spec().name());
+        if (previous.isPresent() && RunFolders.isComplete(previous.get())) {
+            if (!quiet) {
+                o.println("    finished before: " + previous.get().getFileName());
+            }
+            return Outcome.of(p.remedy(), p.seed(), "completed", MetricsLog.read(previous.get()), previous.get(), null);
+        }
         Outcome outcome;
         try {
-            RunResult result = runner.run(p.spec(), new RunOptions(studyDir, Optional.ofNullable(data), true), listener);
+            RunResult result = previous.isPresent() && RunFolders.isResumable(previous.get())
+                    ? runner.resume(previous.get(), Optional.ofNullable(data), listener)
+                    : runner.run(p.spec(), new RunOptions(studyDir, Optional.ofNullable(data), true), listener);
             outcome = Outcome.of(p.remedy(), p.seed(), result.status(), result.history(), result.runDir(), null);
         } catch (TrainingSession.DivergenceException e) {
             outcome = Outcome.of(p.remedy(), p.seed(), "diverged", history, runDir[0], e.getMessage());
@@ -246,6 +267,13 @@ public final class StudyCommand implements Callable<Integer> {
         }
         throw new GradlabException(GradlabException.Category.USAGE, "cannot find the specs of study '" + study.name() + "' (looked in "
                 + candidates + "); give their folder with --specs DIR");
+    }
+
+    private Path existingStudyFolder(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw usage("--resume " + dir + " is not a study folder");
+        }
+        return dir;
     }
 
     private Path createStudyFolder(Study study) {
