@@ -86,6 +86,7 @@ public final class Main implements Callable<Integer> {
                 .addSubcommand(new ExportCommand(host))
                 .addSubcommand(new PredictCommand(host))
                 .addSubcommand(new SweepCommand(host))
+                .addSubcommand(new BenchCommand(host))
                 .addSubcommand("help", new CommandLine.HelpCommand());
         addHelpOptions(cl);
         cl.setOut(writer(host.console().out()));

@@ -23,6 +23,14 @@ public interface ModelView {
     double loss();
 
     /**
+     * The L2 norm of weighted layer {@code index}'s weight gradient in the current step (see
+     * {@link #weightGradNorms()}), without allocating: diagnostics that run every step should use this.
+     */
+    default double weightGradNorm(int index) {
+        return weightGradNorms()[index];
+    }
+
+    /**
      * The L2 norm of each weighted layer's weight gradient in the current step (before gradient
      * transforms), in {@link #weightedLayers()} order; a fresh array. The engine computes these once per
      * step for its own figures, so reading them here is free; this default computes them.

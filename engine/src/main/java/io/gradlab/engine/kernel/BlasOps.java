@@ -6,34 +6,95 @@ import dev.ludovic.netlib.blas.BLAS;
 import io.gradlab.api.tensor.DType;
 import io.gradlab.api.tensor.Ops;
 import io.gradlab.api.tensor.Tensor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@link Ops} on a BLAS: native OpenBLAS through JNI when the machine has it
- * ({@code libopenblas0-pthread}), otherwise netlib's pure-Java BLAS. Row-major matrices are passed
- * to the column-major BLAS as their transposes: {@code C = A B} is computed as {@code C^T = B^T A^T}.
+ * ({@code libopenblas0-pthread}), otherwise a pure-Java kernel (gradlab's Vector API kernel when the
+ * JVM runs with {@code --add-modules jdk.incubator.vector}, else netlib's Java BLAS).
+ *
+ * <p>Threads: a float matrix product large enough to pay for it is split in {@link #threads()}
+ * parts (by rows or columns of the result, depending only on the shapes), each computed by a
+ * single-threaded BLAS call on its own thread; every element of the result is computed by one
+ * thread, so results are bit-identical for the same thread count. OpenBLAS must then run
+ * single-threaded ({@code OPENBLAS_NUM_THREADS=1}, set by the {@code gradlab} launcher): two
+ * thread pools on the same cores oversubscribe them.
+ *
+ * <p>Configuration (system properties): {@code gradlab.blas} = {@code auto} (default),
+ * {@code native} or {@code java}; {@code gradlab.threads} = the number of threads (default: the
+ * available processors when OpenBLAS is single-threaded or absent, else 1, leaving the threading
+ * to OpenBLAS).
  */
 public final class BlasOps implements Ops {
+    private static final Logger LOG = LoggerFactory.getLogger(BlasOps.class);
+    /** Products with fewer multiply-adds than this run on one thread (the hand-over costs about a microsecond). */
+    static final long PARALLEL_MIN_MACS = 100_000;
+    /** Elementwise work on fewer elements than this runs on one thread. */
+    public static final int PARALLEL_MIN_ELEMENTS = 32_768;
+
     private final BLAS blas;
+    private final FloatGemm floatGemm;
+    private final WorkerGang gang;
+    private final SplitGemm split = new SplitGemm();
+    private final FloatKernels kernels = FloatKernels.get();
+    private final RangeSplit rangeSplit = new RangeSplit();
+    private final SumRowsTask sumRowsTask = new SumRowsTask();
+    private final AxpyTask axpyTask = new AxpyTask();
 
+    /** The BLAS and thread count chosen by the system properties and the machine (see the class comment). */
     public BlasOps() {
-        this(BLAS.getInstance());
+        this(KernelChoice.fromSystem());
     }
 
+    /**
+     * The kernels named by {@code blas} ({@code auto}: native OpenBLAS when installed, else Java;
+     * {@code native}; {@code java}) with float products split over {@code threads} threads
+     * ({@code 0}: the default of the class comment).
+     */
+    public static BlasOps create(String blas, int threads) {
+        requireNonNull(blas, "blas is null");
+        return new BlasOps(KernelChoice.of(blas, threads <= 0 ? null : Integer.toString(threads)));
+    }
+
+    /** Single-threaded kernels on {@code blas}. */
     public BlasOps(BLAS blas) {
-        this.blas = requireNonNull(blas, "blas is null");
+        this(blas, 1);
     }
 
-    /** {@code native-openblas}, {@code java-vector} or {@code java}, from the BLAS implementation netlib chose. */
+    /** Kernels on {@code blas}, float products split over {@code threads} threads. */
+    public BlasOps(BLAS blas, int threads) {
+        this(new KernelChoice(requireNonNull(blas, "blas is null"), new NetlibFloatGemm(blas), threads));
+    }
+
+    BlasOps(KernelChoice choice) {
+        this.blas = choice.blas();
+        this.floatGemm = choice.floatGemm();
+        this.gang = new WorkerGang(choice.threads());
+        if (choice.threads() > 1 && floatGemm.backend().equals("native-openblas") && !KernelChoice.openBlasSingleThreaded()) {
+            LOG.warn("gradlab splits matrix products over {} threads but OpenBLAS may start its own threads too "
+                    + "(OPENBLAS_NUM_THREADS={}): set OPENBLAS_NUM_THREADS=1 before starting the JVM (the gradlab launcher does), "
+                    + "or -Dgradlab.threads=1", choice.threads(), System.getenv("OPENBLAS_NUM_THREADS"));
+        }
+    }
+
+    /** {@code native-openblas}, {@code java-vector} or {@code java}: the kernel of float matrix products. */
     @Override
     public String backend() {
-        String name = blas.getClass().getSimpleName();
-        if (name.startsWith("JNI")) {
-            return "native-openblas";
-        }
-        if (name.contains("VectorBLAS")) {
-            return "java-vector";
-        }
-        return "java";
+        return floatGemm.backend();
+    }
+
+    /** The number of threads a large float matrix product is split over. */
+    public int threads() {
+        return gang.parts();
+    }
+
+    /** A one-line description: backend, threads, OpenBLAS's own thread setting, elementwise kernels. */
+    public String describe() {
+        String env = System.getenv("OPENBLAS_NUM_THREADS");
+        return backend() + ", " + threads() + (threads() == 1 ? " thread" : " threads")
+                + (backend().equals("native-openblas") ? " (OPENBLAS_NUM_THREADS=" + (env == null ? "unset" : env) + ")" : "")
+                + ", " + kernels.name() + " elementwise kernels";
     }
 
     @Override
@@ -57,12 +118,138 @@ public final class BlasOps implements Ops {
             }
             return;
         }
-        String ta = transB ? "T" : "N";
-        String tb = transA ? "T" : "N";
         if (c.dtype() == DType.F32) {
-            blas.sgemm(ta, tb, n, m, k, (float) alpha, b.floats(), b.cols(), a.floats(), a.cols(), (float) beta, c.floats(), n);
+            sgemm(transA, transB, m, n, k, (float) alpha, a.floats(), a.cols(), b.floats(), b.cols(), (float) beta, c.floats());
         } else {
-            blas.dgemm(ta, tb, n, m, k, alpha, b.doubles(), b.cols(), a.doubles(), a.cols(), beta, c.doubles(), n);
+            blas.dgemm(transB ? "T" : "N", transA ? "T" : "N", n, m, k, alpha, b.doubles(), b.cols(), a.doubles(), a.cols(), beta,
+                    c.doubles(), n);
+        }
+    }
+
+    private void sgemm(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int lda, float[] b, int ldb, float beta,
+                       float[] c) {
+        int parts = gang.parts();
+        if (parts == 1 || (long) m * n * k < PARALLEL_MIN_MACS) {
+            floatGemm.gemm(ta, tb, m, n, k, alpha, a, 0, lda, b, 0, ldb, beta, c, 0, n);
+            return;
+        }
+        synchronized (gang) {
+            split.set(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, parts);
+            try {
+                gang.run(split);
+            } finally {
+                split.clear();
+            }
+        }
+    }
+
+    /** Work on the index range {@code [from, to)}; the ranges of one call are disjoint. */
+    public interface RangeTask {
+        void run(int from, int to);
+    }
+
+    /**
+     * Runs {@code task} over {@code [0, n)} split in {@link #threads()} contiguous ranges (multiples of
+     * 16, so that no two threads write one cache line), or in one range when there is one thread. The
+     * split depends only on {@code n} and the thread count. {@code task} must not call back into this
+     * object's parallel methods; it should be a reused object, not a new lambda per call, to keep the
+     * caller allocation-free.
+     */
+    public void parallelRange(int n, RangeTask task) {
+        if (n <= 0) {
+            return;
+        }
+        int parts = gang.parts();
+        if (parts == 1) {
+            task.run(0, n);
+            return;
+        }
+        synchronized (gang) {
+            rangeSplit.task = task;
+            rangeSplit.n = n;
+            rangeSplit.chunk = Math.min(n, ((n + parts - 1) / parts + 15) & ~15);
+            try {
+                gang.run(rangeSplit);
+            } finally {
+                rangeSplit.task = null;
+            }
+        }
+    }
+
+    /** The range split of {@link #parallelRange}; reused. */
+    private static final class RangeSplit implements WorkerGang.Task {
+        private RangeTask task;
+        private int n;
+        private int chunk;
+
+        @Override
+        public void run(int part) {
+            int from = Math.min(n, part * chunk);
+            int to = Math.min(n, from + chunk);
+            if (from < to) {
+                task.run(from, to);
+            }
+        }
+    }
+
+    /** The arguments of the product being split; reused, so that splitting allocates nothing. */
+    private final class SplitGemm implements WorkerGang.Task {
+        private boolean ta;
+        private boolean tb;
+        private int m;
+        private int n;
+        private int k;
+        private float alpha;
+        private float[] a;
+        private int lda;
+        private float[] b;
+        private int ldb;
+        private float beta;
+        private float[] c;
+        private boolean byRows;
+        private int chunk;
+
+        void set(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int lda, float[] b, int ldb, float beta, float[] c,
+                 int parts) {
+            this.ta = ta;
+            this.tb = tb;
+            this.m = m;
+            this.n = n;
+            this.k = k;
+            this.alpha = alpha;
+            this.a = a;
+            this.lda = lda;
+            this.b = b;
+            this.ldb = ldb;
+            this.beta = beta;
+            this.c = c;
+            this.byRows = m >= n;
+            int dim = byRows ? m : n;
+            int per = (dim + parts - 1) / parts;
+            this.chunk = Math.min(dim, (per + 15) & ~15); // whole cache lines and vector widths per part
+        }
+
+        void clear() {
+            a = null;
+            b = null;
+            c = null;
+        }
+
+        @Override
+        public void run(int part) {
+            int dim = byRows ? m : n;
+            int from = Math.min(dim, part * chunk);
+            int to = Math.min(dim, from + chunk);
+            if (from >= to) {
+                return;
+            }
+            if (byRows) {
+                // rows [from, to) of C and of op(A)
+                floatGemm.gemm(ta, tb, to - from, n, k, alpha, a, ta ? from : from * lda, lda, b, 0, ldb, beta, c, from * n, n);
+            } else {
+                // columns [from, to) of C and of op(B)
+                floatGemm.gemm(ta, tb, m, to - from, k, alpha, a, 0, lda, b, tb ? from * ldb : from, ldb, beta, c, from, n);
+            }
         }
     }
 
@@ -102,17 +289,14 @@ public final class BlasOps implements Ops {
             throw new IllegalArgumentException("output of " + out.size() + " does not match " + cols + " columns");
         }
         if (m.dtype() == DType.F32) {
-            float[] x = m.floats();
-            float[] o = out.floats();
-            float b = (float) beta;
-            for (int c = 0; c < cols; c++) {
-                o[c] = b == 0f ? 0f : o[c] * b;
-            }
-            for (int r = 0; r < rows; r++) {
-                int off = r * cols;
-                for (int c = 0; c < cols; c++) {
-                    o[c] += x[off + c];
+            if (gang.parts() > 1 && (long) rows * cols >= PARALLEL_MIN_ELEMENTS && cols >= 32) {
+                synchronized (gang) {
+                    sumRowsTask.set(m.floats(), rows, cols, (float) beta, out.floats());
+                    parallelRange(cols, sumRowsTask);
+                    sumRowsTask.set(null, 0, 0, 0f, null);
                 }
+            } else {
+                sumRowsRange(m.floats(), rows, cols, (float) beta, out.floats(), 0, cols);
             }
         } else {
             double[] x = m.doubles();
@@ -129,15 +313,76 @@ public final class BlasOps implements Ops {
         }
     }
 
+    private static void sumRowsRange(float[] x, int rows, int cols, float beta, float[] o, int from, int to) {
+        for (int c = from; c < to; c++) {
+            o[c] = beta == 0f ? 0f : o[c] * beta;
+        }
+        for (int r = 0; r < rows; r++) {
+            int off = r * cols;
+            for (int c = from; c < to; c++) {
+                o[c] += x[off + c];
+            }
+        }
+    }
+
+    private static void axpyRange(float a, float[] xs, float[] ys, int from, int to) {
+        for (int i = from; i < to; i++) {
+            ys[i] += a * xs[i];
+        }
+    }
+
+    /** The column sums of a float matrix, split by columns (each column summed by one thread, in row order). */
+    private static final class SumRowsTask implements RangeTask {
+        private float[] x;
+        private int rows;
+        private int cols;
+        private float beta;
+        private float[] o;
+
+        void set(float[] x, int rows, int cols, float beta, float[] o) {
+            this.x = x;
+            this.rows = rows;
+            this.cols = cols;
+            this.beta = beta;
+            this.o = o;
+        }
+
+        @Override
+        public void run(int from, int to) {
+            sumRowsRange(x, rows, cols, beta, o, from, to);
+        }
+    }
+
+    /** {@code y += a x} over a range. */
+    private static final class AxpyTask implements RangeTask {
+        private float a;
+        private float[] x;
+        private float[] y;
+
+        void set(float a, float[] x, float[] y) {
+            this.a = a;
+            this.x = x;
+            this.y = y;
+        }
+
+        @Override
+        public void run(int from, int to) {
+            axpyRange(a, x, y, from, to);
+        }
+    }
+
     @Override
     public void axpy(double alpha, Tensor x, Tensor y) {
         checkSize(x, y);
         if (y.dtype() == DType.F32) {
-            float[] xs = x.floats();
-            float[] ys = y.floats();
-            float a = (float) alpha;
-            for (int i = 0; i < ys.length; i++) {
-                ys[i] += a * xs[i];
+            if (gang.parts() > 1 && y.size() >= PARALLEL_MIN_ELEMENTS) {
+                synchronized (gang) {
+                    axpyTask.set((float) alpha, x.floats(), y.floats());
+                    parallelRange(y.size(), axpyTask);
+                    axpyTask.set(0f, null, null);
+                }
+            } else {
+                axpyRange((float) alpha, x.floats(), y.floats(), 0, y.size());
             }
         } else {
             double[] xs = x.doubles();
@@ -188,26 +433,21 @@ public final class BlasOps implements Ops {
     @Override
     public double dot(Tensor a, Tensor b) {
         checkSize(a, b);
-        double s = 0;
         if (a.dtype() == DType.F32) {
-            float[] x = a.floats();
-            float[] y = b.floats();
-            for (int i = 0; i < x.length; i++) {
-                s += (double) x[i] * y[i];
-            }
-        } else {
-            double[] x = a.doubles();
-            double[] y = b.doubles();
-            for (int i = 0; i < x.length; i++) {
-                s += x[i] * y[i];
-            }
+            return kernels.dot(a.floats(), b.floats(), a.size());
+        }
+        double[] x = a.doubles();
+        double[] y = b.doubles();
+        double s = 0;
+        for (int i = 0; i < x.length; i++) {
+            s += x[i] * y[i];
         }
         return s;
     }
 
     @Override
     public double sumOfSquares(Tensor x) {
-        return dot(x, x);
+        return x.dtype() == DType.F32 ? kernels.sumOfSquares(x.floats(), 0, x.size()) : dot(x, x);
     }
 
     private static void checkSize(Tensor a, Tensor b) {

@@ -6,6 +6,7 @@ import io.gradlab.api.nn.Fan;
 import io.gradlab.api.nn.Initializer;
 import io.gradlab.api.nn.Mode;
 import io.gradlab.api.nn.Parameter;
+import io.gradlab.api.tensor.DType;
 import io.gradlab.api.tensor.Tensor;
 import java.util.List;
 
@@ -68,9 +69,37 @@ public final class Dense extends AbstractLayer {
 
     @Override
     protected void updateOutput(Tensor input, Tensor output, Mode mode) {
-        ops.gemm(false, true, 1.0, input, weight.value(), 0.0, output);
-        if (bias != null) {
-            ops.addRowVector(output, bias.value());
+        if (bias == null) {
+            ops.gemm(false, true, 1.0, input, weight.value(), 0.0, output);
+            return;
+        }
+        // the bias rows first, then the product added to them: one pass over the output instead of
+        // two (BLAS zeroes C for beta = 0, and adding the bias afterwards reads and writes it again)
+        fillRows(output, bias.value());
+        ops.gemm(false, true, 1.0, input, weight.value(), 1.0, output);
+    }
+
+    private static void fillRows(Tensor m, Tensor row) {
+        int rows = m.rows();
+        int cols = m.cols();
+        if (m.dtype() == DType.F32 && row.dtype() == DType.F32) {
+            float[] dst = m.floats();
+            float[] src = row.floats();
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(src, 0, dst, r * cols, cols);
+            }
+        } else if (m.dtype() == DType.F64 && row.dtype() == DType.F64) {
+            double[] dst = m.doubles();
+            double[] src = row.doubles();
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(src, 0, dst, r * cols, cols);
+            }
+        } else {
+            for (int r = 0; r < rows; r++) {
+                for (int c = 0; c < cols; c++) {
+                    m.set(r * cols + c, row.get(c));
+                }
+            }
         }
     }
 

@@ -36,6 +36,9 @@ import java.util.function.Consumer;
  * After the first epoch the training step allocates nothing.
  */
 public final class TrainingSession implements TrainingControl, ModelView {
+    /** Update ratios are averaged over about this many evenly spaced steps of each epoch (every step of short epochs). */
+    static final int UPDATE_RATIO_SAMPLES = 32;
+
     /** Everything a session is made of. */
     public record Parts(
             DType dtype,
@@ -76,6 +79,8 @@ public final class TrainingSession implements TrainingControl, ModelView {
     private double[] gradNormSums = new double[0];
     private double[] stepGradNorms = new double[0];
     private double[] updateRatioSums = new double[0];
+    private int updateRatioStride = 1;
+    private int updateRatioSamples;
     private int epoch;
     private long step;
     private double currentLoss = Double.NaN;
@@ -201,6 +206,8 @@ public final class TrainingSession implements TrainingControl, ModelView {
         long correct = 0;
         java.util.Arrays.fill(gradNormSums, 0);
         java.util.Arrays.fill(updateRatioSums, 0);
+        updateRatioStride = Math.max(1, steps / UPDATE_RATIO_SAMPLES);
+        updateRatioSamples = 0;
         int done = 0;
         int seen = 0;
         for (int b = 0; b < steps; b++) {
@@ -308,8 +315,9 @@ public final class TrainingSession implements TrainingControl, ModelView {
 
     private double trainStep(Tensor x, Tensor y, String stage, int batch, int steps) {
         step++;
-        for (Parameter p : parameters) {
-            p.grad().fill(0);
+        // indexed loops: the step allocates nothing, not even iterators
+        for (int i = 0; i < parameters.size(); i++) {
+            parameters.get(i).grad().fill(0);
         }
         Tensor out = model.forward(x, Mode.TRAIN);
         double loss = parts.loss().forward(out, y);
@@ -322,8 +330,9 @@ public final class TrainingSession implements TrainingControl, ModelView {
             gradNormSums[i] += stepGradNorms[i];
         }
         // diagnostics see a non-finite loss too, so that a sentinel can name the layer where it started
-        for (Diagnostic d : parts.diagnostics()) {
-            d.afterBackward(this);
+        List<Diagnostic> diagnostics = parts.diagnostics();
+        for (int i = 0; i < diagnostics.size(); i++) {
+            diagnostics.get(i).afterBackward(this);
         }
         if (!Double.isFinite(loss)) {
             throw new DivergenceException(String.format(java.util.Locale.ROOT,
@@ -332,13 +341,22 @@ public final class TrainingSession implements TrainingControl, ModelView {
                             + "or a smaller initialization",
                     loss, epoch, step, batch + 1, steps, stage == null ? "" : " in stage " + stage), epoch, step);
         }
-        for (GradientTransform t : parts.transforms()) {
-            t.apply(parameters, ops);
+        List<GradientTransform> transforms = parts.transforms();
+        for (int i = 0; i < transforms.size(); i++) {
+            transforms.get(i).apply(parameters, ops);
+        }
+        // the update ratio |dW| / |W| needs a copy of the weights and three passes over them: it is
+        // measured on every updateRatioStride-th step of the epoch (about UPDATE_RATIO_SAMPLES an epoch)
+        boolean sampleUpdate = batch % updateRatioStride == 0;
+        if (!sampleUpdate) {
+            parts.optimizer().step();
+            return loss;
         }
         for (int i = 0; i < weighted.size(); i++) {
             previousWeights[i].copyFrom(weighted.get(i).weight().value());
         }
         parts.optimizer().step();
+        updateRatioSamples++;
         for (int i = 0; i < weighted.size(); i++) {
             Tensor w = weighted.get(i).weight().value();
             Tensor prev = previousWeights[i];
@@ -399,7 +417,7 @@ public final class TrainingSession implements TrainingControl, ModelView {
         for (int i = 0; i < weighted.size(); i++) {
             LayerView v = weighted.get(i);
             layers.add(new LayerMetrics(v.name(), gradNormSums[i] / steps, ops.norm2(v.weight().value()),
-                    updateRatioSums[i] / steps, owned.getOrDefault(v.name(), Map.of())));
+                    updateRatioSums[i] / Math.max(1, updateRatioSamples), owned.getOrDefault(v.name(), Map.of())));
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         EpochMetrics m = new EpochMetrics(epoch, stage, trainLoss, trainAccuracy, val[0], val[1], test[0], test[1],
@@ -496,6 +514,11 @@ public final class TrainingSession implements TrainingControl, ModelView {
     @Override
     public double[] weightGradNorms() {
         return stepGradNorms.clone();
+    }
+
+    @Override
+    public double weightGradNorm(int index) {
+        return stepGradNorms[index];
     }
 
     /** The run reached its step limit ({@link RunOptions#maxSteps()}); the epoch it happened in was recorded. */

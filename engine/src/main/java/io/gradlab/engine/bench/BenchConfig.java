@@ -1,0 +1,61 @@
+package io.gradlab.engine.bench;
+
+import static java.util.Objects.requireNonNull;
+
+import io.gradlab.api.GradlabException;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * What {@link TrainingBenchmark} times: the reference workload (784 -> 7 x 128 sigmoid -> 10,
+ * softmax cross-entropy, plain SGD, float32) on FashionMNIST at {@code batch} samples per step.
+ *
+ * @param batch   samples per training step
+ * @param epochs  timed epochs (when {@code steps == 0}); the median is reported
+ * @param steps   steps per timed run instead of whole epochs ({@code 0}: whole epochs)
+ * @param runs    timed runs of {@code steps} steps (only with {@code steps > 0})
+ * @param dataDir a folder with the FashionMNIST IDX files; empty: the system folder, else the embedded subset
+ * @param seed    the seed of initialization and shuffling
+ * @param lr      the SGD learning rate
+ */
+public record BenchConfig(int batch, int epochs, int steps, int runs, Optional<Path> dataDir, long seed, double lr) {
+    public static final int DEFAULT_BATCH = 512;
+    public static final int DEFAULT_EPOCHS = 3;
+    public static final int DEFAULT_RUNS = 5;
+
+    public BenchConfig {
+        requireNonNull(dataDir, "dataDir is null");
+        check(batch >= 1 && batch <= 65_536, "--batch must be in [1, 65536], got " + batch);
+        check(epochs >= 1 && epochs <= 1000, "--epochs must be in [1, 1000], got " + epochs);
+        check(steps >= 0 && steps <= 10_000_000, "--steps must be in [0, 10000000], got " + steps);
+        check(runs >= 1 && runs <= 1000, "the number of runs must be in [1, 1000], got " + runs);
+        check(lr > 0 && Double.isFinite(lr), "the learning rate must be positive, got " + lr);
+    }
+
+    /** Batch 512, 3 timed epochs, FashionMNIST from the system folder (or the embedded subset), seed 42, lr 0.01. */
+    public static BenchConfig defaults() {
+        return new BenchConfig(DEFAULT_BATCH, DEFAULT_EPOCHS, 0, DEFAULT_RUNS, Optional.empty(), 42, 0.01);
+    }
+
+    public BenchConfig withBatch(int newBatch) {
+        return new BenchConfig(newBatch, epochs, steps, runs, dataDir, seed, lr);
+    }
+
+    public BenchConfig withEpochs(int newEpochs) {
+        return new BenchConfig(batch, newEpochs, 0, runs, dataDir, seed, lr);
+    }
+
+    public BenchConfig withSteps(int newSteps) {
+        return new BenchConfig(batch, epochs, newSteps, runs, dataDir, seed, lr);
+    }
+
+    public BenchConfig withDataDir(Path dir) {
+        return new BenchConfig(batch, epochs, steps, runs, Optional.of(dir), seed, lr);
+    }
+
+    private static void check(boolean ok, String message) {
+        if (!ok) {
+            throw new GradlabException(GradlabException.Category.USAGE, message);
+        }
+    }
+}
