@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import io.gradlab.api.GradlabException;
 import io.gradlab.cli.Console;
 import io.gradlab.cli.Host;
-import io.gradlab.engine.registry.PluginHost;
 import io.gradlab.engine.spec.ExperimentSpec;
 import io.gradlab.engine.spec.SpecLoader;
 import io.gradlab.engine.train.EpochMetrics;
@@ -14,14 +13,10 @@ import io.gradlab.engine.train.RunOptions;
 import io.gradlab.engine.train.RunResult;
 import io.gradlab.engine.train.TrainingListener;
 import io.gradlab.engine.train.TrainingSession;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -45,8 +40,6 @@ import picocli.CommandLine.Parameters;
                 "into <out>/<study>-<timestamp>/ next to the run folders. Known studies: m05;",
                 "the recurrent study is the subcommand 'gradlab study rnn' (see 'gradlab study rnn --help')."})
 public final class StudyCommand implements Callable<Integer> {
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
-
     private final Host host;
     private final Clock clock;
 
@@ -114,12 +107,12 @@ public final class StudyCommand implements Callable<Integer> {
             throw usage("--subset must be embedded or full, got '" + subset + "'");
         }
         List<Study.Remedy> remedies = study.select(only);
-        Path dir = specsFolder(study);
+        Path dir = StudyFolders.specs(specsDir, study.name());
         ExperimentRunner runner = host.get(ExperimentRunner.class);
         List<Planned> plan = plan(study, remedies, dir, runner);
         Console console = host.console();
         PrintStream o = console.out();
-        Path studyDir = createStudyFolder(study);
+        Path studyDir = StudyFolders.create(out, study.name(), clock);
         if (!quiet) {
             o.println(study.title());
             o.println(plan.size() + " run(s) from " + dir + " into " + studyDir);
@@ -221,51 +214,6 @@ public final class StudyCommand implements Callable<Integer> {
             host.console().warn(p.remedy().key() + " (seed " + p.seed() + ") " + outcome.status() + ": " + outcome.error());
         }
         return outcome;
-    }
-
-    private Path specsFolder(Study study) {
-        if (specsDir != null) {
-            if (!Files.isDirectory(specsDir)) {
-                throw usage("--specs " + specsDir + " is not a folder");
-            }
-            return specsDir;
-        }
-        List<Path> candidates = new ArrayList<>();
-        String home = System.getProperty(PluginHost.HOME_PROPERTY);
-        if (home == null || home.isBlank()) {
-            home = System.getenv(PluginHost.HOME_ENV);
-        }
-        if (home != null && !home.isBlank()) {
-            candidates.add(Path.of(home.trim(), "examples", study.name()));
-        }
-        candidates.add(Path.of("examples", study.name()));
-        for (Path c : candidates) {
-            if (Files.isDirectory(c)) {
-                return c;
-            }
-        }
-        throw new GradlabException(GradlabException.Category.USAGE, "cannot find the specs of study '" + study.name() + "' (looked in "
-                + candidates + "); give their folder with --specs DIR");
-    }
-
-    private Path createStudyFolder(Study study) {
-        String base = study.name() + "-" + STAMP.format(clock.instant());
-        try {
-            Files.createDirectories(out);
-            for (int i = 0; i < 1000; i++) {
-                Path dir = out.resolve(i == 0 ? base : base + "-" + i);
-                try {
-                    return Files.createDirectory(dir);
-                } catch (FileAlreadyExistsException e) {
-                    // taken: try the next suffix
-                }
-            }
-        } catch (IOException e) {
-            throw new GradlabException(GradlabException.Category.IO, "cannot create a study folder in " + out + ": " + e.getMessage()
-                    + "; choose another place with --out DIR", e);
-        }
-        throw new GradlabException(GradlabException.Category.IO, "cannot create a study folder " + base + " in " + out
-                + ": too many with that name; choose another place with --out DIR");
     }
 
     /** The command as given, for study.md. */
