@@ -7,12 +7,9 @@ import io.gradlab.api.GradlabException;
 import io.gradlab.cli.Host;
 import io.gradlab.engine.spec.ExperimentSpec;
 import io.gradlab.engine.spec.SpecLoader;
-import io.gradlab.engine.train.EpochMetrics;
 import io.gradlab.engine.train.ExperimentRunner;
 import io.gradlab.engine.train.RunOptions;
 import io.gradlab.engine.train.RunResult;
-import io.gradlab.engine.train.TrainingListener;
-import io.gradlab.engine.train.TrainingSession;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -143,34 +140,20 @@ public final class RnnStudyCommand implements Callable<Integer> {
     }
 
     private RnnOutcome runOne(ExperimentRunner runner, Planned p, Path studyDir, PrintStream o) {
-        List<EpochMetrics> history = new ArrayList<>();
-        Path[] runDir = new Path[1];
         int planned = p.spec().training().epochs();
-        TrainingListener listener = new TrainingListener() {
-            @Override
-            public void onStart(RunInfo info) {
-                runDir[0] = info.runDir();
+        StudyRunListener listener = new StudyRunListener(m -> {
+            if (!quiet) {
+                o.println(String.format(Locale.ROOT, "    epoch %d/%d  train loss %.4g  test loss %.4g  %.1f s", m.epoch(), planned,
+                        m.trainLoss(), m.testLoss(), m.seconds()));
+                o.flush();
             }
-
-            @Override
-            public void onEpoch(EpochMetrics m) {
-                history.add(m);
-                if (!quiet) {
-                    o.println(String.format(Locale.ROOT, "    epoch %d/%d  train loss %.4g  test loss %.4g  %.1f s", m.epoch(), planned,
-                            m.trainLoss(), m.testLoss(), m.seconds()));
-                    o.flush();
-                }
-            }
-        };
+        });
         RnnOutcome outcome;
         try {
             RunResult result = runner.run(p.spec(), new RunOptions(studyDir, Optional.empty(), true), listener);
             outcome = RnnOutcome.of(p.run(), p.setup(), result.status(), result.history(), result.runDir(), null);
-        } catch (TrainingSession.DivergenceException e) {
-            outcome = RnnOutcome.of(p.run(), p.setup(), "diverged", history, runDir[0], e);
         } catch (GradlabException e) {
-            String status = e.category() == GradlabException.Category.NUMERIC ? "stopped" : "failed";
-            outcome = RnnOutcome.of(p.run(), p.setup(), status, history, runDir[0], e);
+            outcome = RnnOutcome.of(p.run(), p.setup(), StudyRunListener.failureStatus(e), listener.history(), listener.runDir(), e);
         }
         if (!quiet) {
             o.println("    -> " + outcome.status() + (outcome.error() == null ? "" : ": " + outcome.error()));

@@ -7,12 +7,9 @@ import io.gradlab.cli.Console;
 import io.gradlab.cli.Host;
 import io.gradlab.engine.spec.ExperimentSpec;
 import io.gradlab.engine.spec.SpecLoader;
-import io.gradlab.engine.train.EpochMetrics;
 import io.gradlab.engine.train.ExperimentRunner;
 import io.gradlab.engine.train.RunOptions;
 import io.gradlab.engine.train.RunResult;
-import io.gradlab.engine.train.TrainingListener;
-import io.gradlab.engine.train.TrainingSession;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -177,34 +174,21 @@ public final class StudyCommand implements Callable<Integer> {
     }
 
     private Outcome runOne(ExperimentRunner runner, Planned p, Path studyDir, PrintStream o) {
-        List<EpochMetrics> history = new ArrayList<>();
-        Path[] runDir = new Path[1];
         int planned = p.spec().training().epochs();
-        TrainingListener listener = new TrainingListener() {
-            @Override
-            public void onStart(RunInfo info) {
-                runDir[0] = info.runDir();
+        StudyRunListener listener = new StudyRunListener(m -> {
+            if (!quiet) {
+                o.println(String.format(Locale.ROOT, "    epoch %d/%d%s  train loss %.4f  test acc %.4f  %.1f s", m.epoch(), planned,
+                        m.stage() == null ? "" : " [" + m.stage() + "]", m.trainLoss(), m.testAccuracy(), m.seconds()));
+                o.flush();
             }
-
-            @Override
-            public void onEpoch(EpochMetrics m) {
-                history.add(m);
-                if (!quiet) {
-                    o.println(String.format(Locale.ROOT, "    epoch %d/%d%s  train loss %.4f  test acc %.4f  %.1f s", m.epoch(), planned,
-                            m.stage() == null ? "" : " [" + m.stage() + "]", m.trainLoss(), m.testAccuracy(), m.seconds()));
-                    o.flush();
-                }
-            }
-        };
+        });
         Outcome outcome;
         try {
             RunResult result = runner.run(p.spec(), new RunOptions(studyDir, Optional.ofNullable(data), true), listener);
             outcome = Outcome.of(p.remedy(), p.seed(), result.status(), result.history(), result.runDir(), null);
-        } catch (TrainingSession.DivergenceException e) {
-            outcome = Outcome.of(p.remedy(), p.seed(), "diverged", history, runDir[0], e.getMessage());
         } catch (GradlabException e) {
-            outcome = Outcome.of(p.remedy(), p.seed(), e.category() == GradlabException.Category.NUMERIC ? "stopped" : "failed",
-                    history, runDir[0], e.getMessage());
+            outcome = Outcome.of(p.remedy(), p.seed(), StudyRunListener.failureStatus(e), listener.history(), listener.runDir(),
+                    e.getMessage());
         }
         if (!quiet) {
             o.println(String.format(Locale.ROOT, "    -> %s, final test accuracy %s%s", outcome.status(),
