@@ -22,7 +22,7 @@ final class WorkerGang {
         void run(int part);
     }
 
-    private static final long SPIN_NANOS = 50_000;
+    private static final long SPIN_NANOS = 500_000;
     private static final long IDLE_EXIT_NANOS = 3_000_000_000L;
     private static final int PART_BITS = 16;
     private static final long PART_MASK = (1L << PART_BITS) - 1;
