@@ -3,7 +3,6 @@ package io.gradlab.cli;
 import static java.util.Objects.requireNonNull;
 
 import io.gradlab.engine.train.TrainingListener;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -38,7 +37,7 @@ final class ProbeProgress implements TrainingListener, AutoCloseable {
         }
         if (bar == null) {
             bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(outOf).setStyle(ProgressBarStyle.ASCII)
-                    .setUpdateIntervalMillis(250).hideEta().setConsumer(new Transient(console)).build();
+                    .setUpdateIntervalMillis(250).hideEta().setConsumer(new TransientBarConsumer(console)).build();
         }
         bar.maxHint(outOf);
         bar.stepTo(Math.min(doneSoFar, outOf));
@@ -50,29 +49,6 @@ final class ProbeProgress implements TrainingListener, AutoCloseable {
         if (bar != null) {
             bar.close();
             bar = null;
-        }
-    }
-
-    /** Draws on one line of stdout and erases the line when closed. */
-    private static final class Transient extends ConsoleProgressBarConsumer {
-        private final Console console;
-        private int drawn;
-
-        Transient(Console console) {
-            super(console.out());
-            this.console = console;
-        }
-
-        @Override
-        public void accept(String rendered) {
-            drawn = Math.max(drawn, rendered.length());
-            super.accept(rendered);
-        }
-
-        @Override
-        public void close() {
-            console.out().print("\r" + " ".repeat(Math.max(1, Math.min(drawn, getMaxRenderedLength()))) + "\r");
-            console.out().flush();
         }
     }
 }

@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import io.gradlab.engine.train.EpochMetrics;
 import io.gradlab.engine.train.TrainingListener;
 import java.nio.file.Path;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -65,7 +64,7 @@ final class RunProgress implements TrainingListener, AutoCloseable {
                     .setStyle(ProgressBarStyle.ASCII)
                     .setUpdateIntervalMillis(250)
                     .hideEta()
-                    .setConsumer(new TransientConsumer(console))
+                    .setConsumer(new TransientBarConsumer(console))
                     .build();
             barEpoch = epoch;
         }
@@ -95,29 +94,5 @@ final class RunProgress implements TrainingListener, AutoCloseable {
     @Override
     public void close() {
         closeBar();
-    }
-
-    /** Draws the bar on one line of stdout and erases it when the bar closes (the epoch line takes its place). */
-    private static final class TransientConsumer extends ConsoleProgressBarConsumer {
-        private final Console console;
-        private int drawn;
-
-        TransientConsumer(Console console) {
-            super(console.out());
-            this.console = console;
-        }
-
-        @Override
-        public void accept(String rendered) {
-            drawn = Math.max(drawn, rendered.length());
-            super.accept(rendered);
-        }
-
-        @Override
-        public void close() {
-            int width = Math.min(drawn, Math.max(1, getMaxRenderedLength()));
-            console.out().print("\r" + " ".repeat(width) + "\r");
-            console.out().flush();
-        }
     }
 }

@@ -5,23 +5,15 @@ import static java.util.Objects.requireNonNull;
 import io.gradlab.api.ComponentSpec;
 import io.gradlab.api.GradlabException;
 import io.gradlab.cli.Host;
-import io.gradlab.engine.registry.PluginHost;
 import io.gradlab.engine.spec.ExperimentSpec;
 import io.gradlab.engine.spec.SpecLoader;
-import io.gradlab.engine.train.EpochMetrics;
 import io.gradlab.engine.train.ExperimentRunner;
 import io.gradlab.engine.train.RunOptions;
 import io.gradlab.engine.train.RunResult;
-import io.gradlab.engine.train.TrainingListener;
-import io.gradlab.engine.train.TrainingSession;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -44,8 +36,6 @@ import picocli.CommandLine.Option;
                 "the same with clip-norm, and a tanh RNN, an LSTM and a GRU with the same budget.",
                 "Writes study.md, study.csv and curves.csv into <out>/rnn-<timestamp>/, the runs below it."})
 public final class RnnStudyCommand implements Callable<Integer> {
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
-
     private final Host host;
     private final Clock clock;
 
@@ -88,11 +78,11 @@ public final class RnnStudyCommand implements Callable<Integer> {
             throw new GradlabException(GradlabException.Category.USAGE, "--epochs must be at least 1, got " + epochs);
         }
         List<RnnStudyRuns.Run> runs = RnnStudyRuns.select(only);
-        Path dir = specsFolder();
+        Path dir = StudyFolders.specs(specsDir, RnnStudyRuns.NAME);
         ExperimentRunner runner = host.get(ExperimentRunner.class);
         List<Planned> plan = plan(runs, dir, runner);
         PrintStream o = host.console().out();
-        Path studyDir = createStudyFolder();
+        Path studyDir = StudyFolders.create(out, RnnStudyRuns.NAME, clock);
         if (!quiet) {
             o.println(RnnStudyRuns.TITLE);
             o.println(plan.size() + " run(s) from " + dir + " into " + studyDir);
@@ -150,34 +140,20 @@ public final class RnnStudyCommand implements Callable<Integer> {
     }
 
     private RnnOutcome runOne(ExperimentRunner runner, Planned p, Path studyDir, PrintStream o) {
-        List<EpochMetrics> history = new ArrayList<>();
-        Path[] runDir = new Path[1];
         int planned = p.spec().training().epochs();
-        TrainingListener listener = new TrainingListener() {
-            @Override
-            public void onStart(RunInfo info) {
-                runDir[0] = info.runDir();
+        StudyRunListener listener = new StudyRunListener(m -> {
+            if (!quiet) {
+                o.println(String.format(Locale.ROOT, "    epoch %d/%d  train loss %.4g  test loss %.4g  %.1f s", m.epoch(), planned,
+                        m.trainLoss(), m.testLoss(), m.seconds()));
+                o.flush();
             }
-
-            @Override
-            public void onEpoch(EpochMetrics m) {
-                history.add(m);
-                if (!quiet) {
-                    o.println(String.format(Locale.ROOT, "    epoch %d/%d  train loss %.4g  test loss %.4g  %.1f s", m.epoch(), planned,
-                            m.trainLoss(), m.testLoss(), m.seconds()));
-                    o.flush();
-                }
-            }
-        };
+        });
         RnnOutcome outcome;
         try {
             RunResult result = runner.run(p.spec(), new RunOptions(studyDir, Optional.empty(), true), listener);
             outcome = RnnOutcome.of(p.run(), p.setup(), result.status(), result.history(), result.runDir(), null);
-        } catch (TrainingSession.DivergenceException e) {
-            outcome = RnnOutcome.of(p.run(), p.setup(), "diverged", history, runDir[0], e);
         } catch (GradlabException e) {
-            String status = e.category() == GradlabException.Category.NUMERIC ? "stopped" : "failed";
-            outcome = RnnOutcome.of(p.run(), p.setup(), status, history, runDir[0], e);
+            outcome = RnnOutcome.of(p.run(), p.setup(), StudyRunListener.failureStatus(e), listener.history(), listener.runDir(), e);
         }
         if (!quiet) {
             o.println("    -> " + outcome.status() + (outcome.error() == null ? "" : ": " + outcome.error()));
@@ -185,50 +161,6 @@ public final class RnnStudyCommand implements Callable<Integer> {
             host.console().warn(p.run().key() + " " + outcome.status() + ": " + outcome.error());
         }
         return outcome;
-    }
-
-    private Path specsFolder() {
-        if (specsDir != null) {
-            if (!Files.isDirectory(specsDir)) {
-                throw new GradlabException(GradlabException.Category.USAGE, "--specs " + specsDir + " is not a folder");
-            }
-            return specsDir;
-        }
-        List<Path> candidates = new ArrayList<>();
-        String home = System.getProperty(PluginHost.HOME_PROPERTY);
-        if (home == null || home.isBlank()) {
-            home = System.getenv(PluginHost.HOME_ENV);
-        }
-        if (home != null && !home.isBlank()) {
-            candidates.add(Path.of(home.trim(), "examples", RnnStudyRuns.NAME));
-        }
-        candidates.add(Path.of("examples", RnnStudyRuns.NAME));
-        for (Path c : candidates) {
-            if (Files.isDirectory(c)) {
-                return c;
-            }
-        }
-        throw new GradlabException(GradlabException.Category.USAGE, "cannot find the specs of study 'rnn' (looked in " + candidates
-                + "); give their folder with --specs DIR");
-    }
-
-    private Path createStudyFolder() {
-        String base = RnnStudyRuns.NAME + "-" + STAMP.format(clock.instant());
-        try {
-            Files.createDirectories(out);
-            for (int i = 0; i < 1000; i++) {
-                try {
-                    return Files.createDirectory(out.resolve(i == 0 ? base : base + "-" + i));
-                } catch (FileAlreadyExistsException e) {
-                    // taken: try the next suffix
-                }
-            }
-        } catch (IOException e) {
-            throw new GradlabException(GradlabException.Category.IO, "cannot create a study folder in " + out + ": " + e.getMessage()
-                    + "; choose another place with --out DIR", e);
-        }
-        throw new GradlabException(GradlabException.Category.IO, "cannot create a study folder " + base + " in " + out
-                + ": too many with that name; choose another place with --out DIR");
     }
 
     private String commandLine() {

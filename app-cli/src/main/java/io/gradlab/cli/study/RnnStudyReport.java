@@ -66,22 +66,7 @@ final class RnnStudyReport {
         sb.append("gain/step: exp of the slope of log ||dL/dh_t|| against the distance from the last step (epoch mean);")
                 .append(" ratio first/last: ||dL/dh_0|| / ||dL/dh_T-1||; max grad norm: the largest ||dL/dh_t|| of any step")
                 .append(" (for a stopped run, up to the stop). Predicting the mean scores test MSE 0.167.\n\n");
-        sb.append('|');
-        for (String h : HEADER) {
-            sb.append(' ').append(h.startsWith(">") ? h.substring(1) : h).append(" |");
-        }
-        sb.append("\n|");
-        for (String h : HEADER) {
-            sb.append(h.startsWith(">") ? " ---: |" : " --- |");
-        }
-        sb.append('\n');
-        for (RnnOutcome o : outcomes) {
-            sb.append('|');
-            for (String c : cells(o)) {
-                sb.append(' ').append(c).append(" |");
-            }
-            sb.append('\n');
-        }
+        MarkdownTable.append(sb, HEADER, outcomes.stream().map(RnnStudyReport::cells).toList(), true);
         List<RnnOutcome> failed = outcomes.stream().filter(o -> o.error() != null).toList();
         if (!failed.isEmpty()) {
             sb.append("\n## Stopped and failed runs\n\n");

@@ -5,23 +5,17 @@ import static java.util.Objects.requireNonNull;
 import io.gradlab.api.GradlabException;
 import io.gradlab.cli.Console;
 import io.gradlab.cli.Host;
-import io.gradlab.engine.registry.PluginHost;
 import io.gradlab.engine.spec.ExperimentSpec;
 import io.gradlab.engine.spec.SpecLoader;
-import io.gradlab.engine.train.EpochMetrics;
 import io.gradlab.engine.train.ExperimentRunner;
+import io.gradlab.engine.train.MetricsLog;
+import io.gradlab.engine.train.RunFolders;
 import io.gradlab.engine.train.RunOptions;
 import io.gradlab.engine.train.RunResult;
-import io.gradlab.engine.train.TrainingListener;
-import io.gradlab.engine.train.TrainingSession;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -45,8 +39,6 @@ import picocli.CommandLine.Parameters;
                 "into <out>/<study>-<timestamp>/ next to the run folders. Known studies: m05;",
                 "the recurrent study is the subcommand 'gradlab study rnn' (see 'gradlab study rnn --help')."})
 public final class StudyCommand implements Callable<Integer> {
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
-
     private final Host host;
     private final Clock clock;
 
@@ -83,6 +75,10 @@ public final class StudyCommand implements Callable<Integer> {
             description = "Override a value in every spec, e.g. --set training.batch-size=128 (repeatable, applied in order).")
     List<String> overrides = new ArrayList<>();
 
+    @Option(names = "--resume", paramLabel = "STUDY_DIR",
+            description = "Continue a study folder: finished runs are kept, a killed run resumes from its last checkpoint, the rest run.")
+    private Path resumeDir;
+
     @Option(names = {"-q", "--quiet"}, description = "Print only the table and the study folder.")
     boolean quiet;
 
@@ -94,6 +90,8 @@ public final class StudyCommand implements Callable<Integer> {
         this.host = requireNonNull(host, "host is null");
         this.clock = requireNonNull(clock, "clock is null");
     }
+
+    static final String REPORT = "report.html";
 
     /** One planned run: a remedy, a seed, and its loaded spec. */
     private record Planned(Study.Remedy remedy, long seed, ExperimentSpec spec) {}
@@ -114,12 +112,12 @@ public final class StudyCommand implements Callable<Integer> {
             throw usage("--subset must be embedded or full, got '" + subset + "'");
         }
         List<Study.Remedy> remedies = study.select(only);
-        Path dir = specsFolder(study);
+        Path dir = StudyFolders.specs(specsDir, study.name());
         ExperimentRunner runner = host.get(ExperimentRunner.class);
         List<Planned> plan = plan(study, remedies, dir, runner);
         Console console = host.console();
         PrintStream o = console.out();
-        Path studyDir = createStudyFolder(study);
+        Path studyDir = resumeDir != null ? existingStudyFolder(resumeDir) : StudyFolders.create(out, study.name(), clock);
         if (!quiet) {
             o.println(study.title());
             o.println(plan.size() + " run(s) from " + dir + " into " + studyDir);
@@ -141,7 +139,11 @@ public final class StudyCommand implements Callable<Integer> {
         o.println();
         report.print(o);
         o.println();
-        o.println("study folder: " + studyDir + " (" + StudyReport.MARKDOWN + ", " + StudyReport.CSV + ", " + StudyReport.RUNS_CSV + ")");
+        List<Path> runDirs = outcomes.stream().map(Outcome::runDir).filter(java.util.Objects::nonNull).toList();
+        if (!runDirs.isEmpty()) {
+            io.gradlab.cli.report.HtmlReport.write(runDirs, studyDir.resolve(REPORT));
+        }
+        o.println("study folder: " + studyDir + " (" + REPORT + ", " + StudyReport.MARKDOWN + ", " + StudyReport.CSV + ", " + StudyReport.RUNS_CSV + ")");
         o.flush();
         return 0;
     }
@@ -184,34 +186,30 @@ public final class StudyCommand implements Callable<Integer> {
     }
 
     private Outcome runOne(ExperimentRunner runner, Planned p, Path studyDir, PrintStream o) {
-        List<EpochMetrics> history = new ArrayList<>();
-        Path[] runDir = new Path[1];
         int planned = p.spec().training().epochs();
-        TrainingListener listener = new TrainingListener() {
-            @Override
-            public void onStart(RunInfo info) {
-                runDir[0] = info.runDir();
+        StudyRunListener listener = new StudyRunListener(m -> {
+            if (!quiet) {
+                o.println(String.format(Locale.ROOT, "    epoch %d/%d%s  train loss %.4f  test acc %.4f  %.1f s", m.epoch(), planned,
+                        m.stage() == null ? "" : " [" + m.stage() + "]", m.trainLoss(), m.testAccuracy(), m.seconds()));
+                o.flush();
             }
-
-            @Override
-            public void onEpoch(EpochMetrics m) {
-                history.add(m);
-                if (!quiet) {
-                    o.println(String.format(Locale.ROOT, "    epoch %d/%d%s  train loss %.4f  test acc %.4f  %.1f s", m.epoch(), planned,
-                            m.stage() == null ? "" : " [" + m.stage() + "]", m.trainLoss(), m.testAccuracy(), m.seconds()));
-                    o.flush();
-                }
+        });
+        Optional<Path> previous = resumeDir == null ? Optional.empty() : RunFolders.latest(studyDir, p.spec().name());
+        if (previous.isPresent() && RunFolders.isComplete(previous.get())) {
+            if (!quiet) {
+                o.println("    finished before: " + previous.get().getFileName());
             }
-        };
+            return Outcome.of(p.remedy(), p.seed(), "completed", MetricsLog.read(previous.get()), previous.get(), null);
+        }
         Outcome outcome;
         try {
-            RunResult result = runner.run(p.spec(), new RunOptions(studyDir, Optional.ofNullable(data), true), listener);
+            RunResult result = previous.isPresent() && RunFolders.isResumable(previous.get())
+                    ? runner.resume(previous.get(), Optional.ofNullable(data), listener)
+                    : runner.run(p.spec(), new RunOptions(studyDir, Optional.ofNullable(data), true), listener);
             outcome = Outcome.of(p.remedy(), p.seed(), result.status(), result.history(), result.runDir(), null);
-        } catch (TrainingSession.DivergenceException e) {
-            outcome = Outcome.of(p.remedy(), p.seed(), "diverged", history, runDir[0], e.getMessage());
         } catch (GradlabException e) {
-            outcome = Outcome.of(p.remedy(), p.seed(), e.category() == GradlabException.Category.NUMERIC ? "stopped" : "failed",
-                    history, runDir[0], e.getMessage());
+            outcome = Outcome.of(p.remedy(), p.seed(), StudyRunListener.failureStatus(e), listener.history(), listener.runDir(),
+                    e.getMessage());
         }
         if (!quiet) {
             o.println(String.format(Locale.ROOT, "    -> %s, final test accuracy %s%s", outcome.status(),
@@ -223,49 +221,11 @@ public final class StudyCommand implements Callable<Integer> {
         return outcome;
     }
 
-    private Path specsFolder(Study study) {
-        if (specsDir != null) {
-            if (!Files.isDirectory(specsDir)) {
-                throw usage("--specs " + specsDir + " is not a folder");
-            }
-            return specsDir;
+    private Path existingStudyFolder(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw usage("--resume " + dir + " is not a study folder");
         }
-        List<Path> candidates = new ArrayList<>();
-        String home = System.getProperty(PluginHost.HOME_PROPERTY);
-        if (home == null || home.isBlank()) {
-            home = System.getenv(PluginHost.HOME_ENV);
-        }
-        if (home != null && !home.isBlank()) {
-            candidates.add(Path.of(home.trim(), "examples", study.name()));
-        }
-        candidates.add(Path.of("examples", study.name()));
-        for (Path c : candidates) {
-            if (Files.isDirectory(c)) {
-                return c;
-            }
-        }
-        throw new GradlabException(GradlabException.Category.USAGE, "cannot find the specs of study '" + study.name() + "' (looked in "
-                + candidates + "); give their folder with --specs DIR");
-    }
-
-    private Path createStudyFolder(Study study) {
-        String base = study.name() + "-" + STAMP.format(clock.instant());
-        try {
-            Files.createDirectories(out);
-            for (int i = 0; i < 1000; i++) {
-                Path dir = out.resolve(i == 0 ? base : base + "-" + i);
-                try {
-                    return Files.createDirectory(dir);
-                } catch (FileAlreadyExistsException e) {
-                    // taken: try the next suffix
-                }
-            }
-        } catch (IOException e) {
-            throw new GradlabException(GradlabException.Category.IO, "cannot create a study folder in " + out + ": " + e.getMessage()
-                    + "; choose another place with --out DIR", e);
-        }
-        throw new GradlabException(GradlabException.Category.IO, "cannot create a study folder " + base + " in " + out
-                + ": too many with that name; choose another place with --out DIR");
+        return dir;
     }
 
     /** The command as given, for study.md. */

@@ -67,23 +67,7 @@ final class StudyReport {
         StringBuilder sb = new StringBuilder();
         sb.append("# ").append(study.title()).append("\n\n");
         sb.append("Command: `").append(command).append("`\n\n");
-        String[] header = header();
-        sb.append('|');
-        for (String h : header) {
-            sb.append(' ').append(h.startsWith(">") ? h.substring(1) : h).append(" |");
-        }
-        sb.append("\n|");
-        for (String h : header) {
-            sb.append(h.startsWith(">") ? "---:|" : "---|");
-        }
-        sb.append('\n');
-        for (RemedySummary r : rows) {
-            sb.append('|');
-            for (String c : cells(r)) {
-                sb.append(' ').append(c).append(" |");
-            }
-            sb.append('\n');
-        }
+        MarkdownTable.append(sb, header(), rows.stream().map(this::cells).toList(), false);
         sb.append("\n- *final test acc*: the test accuracy after the last epoch").append(seeds > 1 ? ", mean and sample standard deviation over " + seeds + " seeds" : "").append(";\n");
         sb.append("- *epochs to 50 %*: the first epoch whose test accuracy reached 0.5 (\"never\" when none did)")
                 .append(seeds > 1 ? ", mean over the runs that got there" : "").append(";\n");

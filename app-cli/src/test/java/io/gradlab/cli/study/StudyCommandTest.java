@@ -64,10 +64,33 @@ class StudyCommandTest {
                 .contains("| baseline | 0.1");
         assertThat(Files.readAllLines(study.resolve(StudyReport.RUNS_CSV))).hasSize(4);
         try (Stream<Path> s = Files.list(study)) {
-            assertThat(s.filter(Files::isDirectory).map(p -> p.getFileName().toString()))
+            assertThat(s.filter(Files::isDirectory).map(p -> p.getFileName().toString()).filter(n -> !n.endsWith("-charts")))
                     .hasSize(3).allMatch(n -> n.startsWith("m05-baseline-") || n.startsWith("m05-adam-") || n.startsWith("m05-batchnorm-"));
         }
         assertThat(r.out()).contains("final test acc").contains("study folder: " + study);
+        String html = Files.readString(study.resolve(StudyCommand.REPORT));
+        assertThat(html).contains("m05-baseline").contains("m05-batchnorm").contains("<svg");
+    }
+
+    @Test
+    void aResumedStudyKeepsFinishedRunsAndRunsOnlyTheMissingOnes(@TempDir Path dir) throws IOException {
+        Run first = gradlab("study", "m05", "--subset", "embedded", "--epochs", "1", "--only", "baseline",
+                "--specs", SPECS.toString(), "--out", dir.toString(), "-q");
+        assertThat(first.code()).as(first.err()).isZero();
+        Path study;
+        try (Stream<Path> s = Files.list(dir)) {
+            study = s.filter(Files::isDirectory).findFirst().orElseThrow();
+        }
+        Run again = gradlab("study", "m05", "--subset", "embedded", "--epochs", "1", "--only", "baseline,batchnorm",
+                "--specs", SPECS.toString(), "--out", dir.toString(), "--resume", study.toString());
+        assertThat(again.code()).as(again.err()).isZero();
+        assertThat(again.out()).contains("finished before: m05-baseline-");
+        try (Stream<Path> s = Files.list(study)) {
+            List<String> runs = s.filter(Files::isDirectory).map(p -> p.getFileName().toString())
+                    .filter(n -> !n.endsWith("-charts")).toList();
+            assertThat(runs).hasSize(2).anyMatch(n -> n.startsWith("m05-baseline-")).anyMatch(n -> n.startsWith("m05-batchnorm-"));
+        }
+        assertThat(Files.readString(study.resolve(StudyReport.CSV))).contains("baseline").contains("batchnorm");
     }
 
     /** The cells of a CSV line (quoted cells may hold commas). */
