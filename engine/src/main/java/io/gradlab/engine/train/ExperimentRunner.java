@@ -297,11 +297,7 @@ public final class ExperimentRunner {
                 registry.loss(spec.model().loss(), "model.loss"), registry.optimizer(training.optimizer(), "training.optimizer"),
                 List.copyOf(transforms), List.copyOf(diagnostics), train, validation, test, training.epochs(), training.batchSize());
         // build once here so that architecture errors surface before a run folder exists
-        int out = model.build(train.width(), buildContext);
-        if (out != outputs) {
-            throw new GradlabException(GradlabException.Category.SPEC, "the model ends with " + out + " outputs but the data needs "
-                    + outputs + ": fix the architecture's output width");
-        }
+        TrainingSession.buildFor(model, train, buildContext);
         if (initialWeights && spec.model().weights() != null) {
             WeightFiles.load(model, spec.resolvePath(spec.model().weights()), "model.weights");
         }

@@ -125,12 +125,7 @@ public final class TrainingSession implements TrainingControl, ModelView {
     @Override
     public void setModel(Layer newModel) {
         requireNonNull(newModel, "model is null");
-        int out = newModel.build(parts.train().width(), parts.buildContext());
-        int expected = parts.train().classes() > 0 ? parts.train().classes() : parts.train().targetWidth();
-        if (out != expected) {
-            throw new GradlabException(GradlabException.Category.SPEC, "the model ends with " + out + " outputs but the data needs "
-                    + expected + (parts.train().classes() > 0 ? " (one per class)" : "") + ": fix the architecture's output width");
-        }
+        buildFor(newModel, parts.train(), parts.buildContext());
         newModel.setInputGradientRequired(false);
         this.model = newModel;
         List<Parameter> params = new ArrayList<>();
@@ -167,6 +162,19 @@ public final class TrainingSession implements TrainingControl, ModelView {
             }
         }
         return Map.copyOf(owners);
+    }
+
+    /**
+     * Builds {@code model} for the features of {@code train} (already built layers keep their weights)
+     * and checks that it ends with as many outputs as the data needs.
+     */
+    static void buildFor(Layer model, Dataset train, BuildContext ctx) {
+        int out = model.build(train.width(), ctx);
+        int expected = train.classes() > 0 ? train.classes() : train.targetWidth();
+        if (out != expected) {
+            throw new GradlabException(GradlabException.Category.SPEC, "the model ends with " + out + " outputs but the data needs "
+                    + expected + (train.classes() > 0 ? " (one per class)" : "") + ": fix the architecture's output width");
+        }
     }
 
     private static void collect(Layer layer, List<Parameter> params, List<LayerView> leaves) {
