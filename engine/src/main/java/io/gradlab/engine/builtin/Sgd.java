@@ -4,6 +4,8 @@ import io.gradlab.api.nn.Parameter;
 import io.gradlab.api.tensor.Ops;
 import io.gradlab.api.tensor.Tensor;
 import io.gradlab.api.train.Optimizer;
+import io.gradlab.engine.kernel.BlasOps;
+import io.gradlab.engine.kernel.FloatGroup;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,6 +22,10 @@ final class Sgd implements Optimizer {
     private List<Parameter> params = List.of();
     private List<Tensor> buffers = List.of();
     private long steps;
+    /** Plain SGD's split pass: the trainable parameters' gradients and values, and which were trainable. */
+    private FloatGroup gradGroup;
+    private FloatGroup valueGroup;
+    private boolean[] trainableMask;
 
     Sgd(double lr, double momentum, boolean nesterov, double weightDecay) {
         this.lr = lr;
@@ -41,10 +47,19 @@ final class Sgd implements Optimizer {
             }
         }
         this.buffers = b;
+        this.trainableMask = null;
+        this.gradGroup = null;
+        this.valueGroup = null;
     }
 
     @Override
     public void step() {
+        if (momentum == 0 && weightDecay == 0 && ops instanceof BlasOps blas && plainGroups()) {
+            // plain SGD, w -= lr g over all trainable parameters in one split pass
+            blas.axpy((float) -lr, gradGroup, valueGroup);
+            steps++;
+            return;
+        }
         for (int i = 0; i < params.size(); i++) {
             Parameter p = params.get(i);
             if (!p.trainable()) {
@@ -71,6 +86,37 @@ final class Sgd implements Optimizer {
             ops.axpy(-lr, g, p.value());
         }
         steps++;
+    }
+
+    /**
+     * Whether the trainable parameters are all float32, with their gradient and value groups made
+     * (again when a parameter was frozen or unfrozen, or a tensor replaced, since the last step).
+     */
+    private boolean plainGroups() {
+        boolean same = trainableMask != null && trainableMask.length == params.size();
+        for (int i = 0; same && i < params.size(); i++) {
+            same = trainableMask[i] == params.get(i).trainable();
+        }
+        if (same && (gradGroup == null || (gradGroup.isCurrent() && valueGroup.isCurrent()))) {
+            return gradGroup != null;
+        }
+        trainableMask = new boolean[params.size()];
+        List<Tensor> grads = new ArrayList<>();
+        List<Tensor> values = new ArrayList<>();
+        for (int i = 0; i < params.size(); i++) {
+            Parameter p = params.get(i);
+            trainableMask[i] = p.trainable();
+            if (p.trainable()) {
+                grads.add(p.grad());
+                values.add(p.value());
+            }
+        }
+        gradGroup = FloatGroup.of(grads).orElse(null);
+        valueGroup = gradGroup == null ? null : FloatGroup.of(values).orElse(null);
+        if (valueGroup == null) {
+            gradGroup = null;
+        }
+        return gradGroup != null;
     }
 
     @Override

@@ -15,6 +15,14 @@ import java.util.concurrent.locks.LockSupport;
  * of a training step follow each other within microseconds), then parks, and exits after a few
  * idle seconds (it is restarted on demand). One task runs at a time; concurrent callers queue on
  * the gang's monitor.
+ *
+ * <p>Besides the split tasks, the gang runs one <em>background job</em> at a time: work split in
+ * small chunks (such as copying the next training batch) that helpers pick up whenever they have no
+ * part to compute, so that it fills the moments a helper would otherwise spin through (the serial
+ * stretches of a training step). The caller posts it with {@link #post} and collects it with
+ * {@link #finish}, which runs whatever chunks are still unclaimed itself; with one thread,
+ * {@code finish} runs them all. A helper checks for a posted split task between two chunks, so a
+ * background job delays a split task by at most one chunk.
  */
 final class WorkerGang {
     /** A task split into parts; {@code run(part)} is called once for each part in {@code [0, parts)}. */
@@ -35,6 +43,12 @@ final class WorkerGang {
     private volatile Task task;
     private volatile Throwable failure;
     private long generation;
+    /** The background job: {@code generation << 32 | chunk count << 16 | next unclaimed chunk}. */
+    private final AtomicLong background = new AtomicLong();
+    private final AtomicInteger backgroundDone = new AtomicInteger();
+    private volatile BlasOps.BackgroundJob backgroundJob;
+    private volatile Throwable backgroundFailure;
+    private long backgroundGeneration;
 
     WorkerGang(int parts) {
         if (parts < 1 || parts > PART_MASK) {
@@ -68,6 +82,9 @@ final class WorkerGang {
         work(gen);
         int spins = 0;
         while (completed.get() < parts) {
+            if (backgroundChunk()) {
+                continue; // a helper still computes its part: meanwhile, some of the background job
+            }
             if (++spins < 2_000) {
                 Thread.onSpinWait();
             } else {
@@ -85,6 +102,95 @@ final class WorkerGang {
         if (f != null) {
             throw new IllegalStateException(f);
         }
+    }
+
+    /**
+     * Posts a background job of {@code chunks} chunks (at most 65 535), after finishing the previous
+     * one. Helpers run its chunks when they have nothing else to do; {@link #finish} collects it.
+     */
+    synchronized void post(BlasOps.BackgroundJob job, int chunks) {
+        if (chunks < 0 || chunks > PART_MASK) {
+            throw new IllegalArgumentException("chunks must be in [0, " + PART_MASK + "], got " + chunks);
+        }
+        finish();
+        if (chunks == 0) {
+            return;
+        }
+        backgroundJob = job;
+        backgroundFailure = null;
+        backgroundDone.set(0);
+        // the job is written before the ticket that lets helpers claim its chunks
+        background.set(++backgroundGeneration << 32 | (long) chunks << PART_BITS);
+        for (Helper h : helpers) {
+            h.nudge();
+        }
+    }
+
+    /**
+     * Returns when the posted background job (if any) is done, running its unclaimed chunks on the
+     * calling thread; rethrows a chunk's failure.
+     */
+    synchronized void finish() {
+        if (backgroundJob == null) {
+            return;
+        }
+        while (backgroundChunk()) {
+            // claim and run the rest here
+        }
+        long cur = background.get();
+        int chunks = (int) ((cur >>> PART_BITS) & PART_MASK);
+        int spins = 0;
+        while (backgroundDone.get() < chunks) {
+            if (++spins < 2_000) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
+        }
+        backgroundJob = null;
+        Throwable f = backgroundFailure;
+        backgroundFailure = null;
+        if (f instanceof RuntimeException re) {
+            throw re;
+        }
+        if (f instanceof Error e) {
+            throw e;
+        }
+        if (f != null) {
+            throw new IllegalStateException(f);
+        }
+    }
+
+    /** Claims and runs one chunk of the background job; false when there is none left to claim. */
+    private boolean backgroundChunk() {
+        while (true) {
+            long cur = background.get();
+            int chunks = (int) ((cur >>> PART_BITS) & PART_MASK);
+            int next = (int) (cur & PART_MASK);
+            if (next >= chunks) {
+                return false;
+            }
+            if (!background.compareAndSet(cur, cur + 1)) {
+                continue;
+            }
+            // the job cannot change until this chunk is done (finish waits for it)
+            try {
+                backgroundJob.run(next);
+            } catch (Throwable e) {
+                if (backgroundFailure == null) {
+                    backgroundFailure = e;
+                }
+            } finally {
+                backgroundDone.incrementAndGet();
+            }
+            return true;
+        }
+    }
+
+    /** Whether the background job has chunks left to claim. */
+    private boolean backgroundPending() {
+        long cur = background.get();
+        return (cur & PART_MASK) < ((cur >>> PART_BITS) & PART_MASK);
     }
 
     /** Claims and runs parts of generation {@code gen} until none is left. */
@@ -140,6 +246,13 @@ final class WorkerGang {
             }
         }
 
+        /** A background job was posted: a parked helper wakes up for it (an exited one is not restarted). */
+        void nudge() {
+            if (parked) {
+                LockSupport.unpark(thread);
+            }
+        }
+
         @Override
         public void run() {
             long seen = 0;
@@ -149,6 +262,10 @@ final class WorkerGang {
                 if (p != seen) {
                     seen = p;
                     gang.work(p);
+                    idleSince = System.nanoTime();
+                    continue;
+                }
+                if (gang.backgroundChunk()) {
                     idleSince = System.nanoTime();
                     continue;
                 }
@@ -163,7 +280,7 @@ final class WorkerGang {
                     }
                 } else {
                     parked = true;
-                    if (posted == seen) {
+                    if (posted == seen && !gang.backgroundPending()) {
                         LockSupport.parkNanos(this, 100_000_000L);
                     }
                     parked = false;

@@ -23,6 +23,8 @@ import io.gradlab.api.train.GradientTransform;
 import io.gradlab.api.train.Optimizer;
 import io.gradlab.api.train.TrainingControl;
 import io.gradlab.api.tensor.SeededRandom;
+import io.gradlab.engine.kernel.BlasOps;
+import io.gradlab.engine.kernel.FloatGroup;
 import io.gradlab.engine.nn.ActivationLayer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -66,6 +68,7 @@ public final class TrainingSession implements TrainingControl, ModelView {
     private final BufferCache inputs = new BufferCache();
     private final BufferCache targets = new BufferCache();
     private final BufferCache gradients = new BufferCache();
+    private final BatchPipeline batches;
     private final List<EpochMetrics> history = new ArrayList<>();
     private final Map<String, Object> recorded = new LinkedHashMap<>();
     private final long maxSteps;
@@ -76,6 +79,7 @@ public final class TrainingSession implements TrainingControl, ModelView {
     private List<LayerView> weighted = List.of();
     private Map<String, String> figuresOwner = Map.of();
     private Tensor[] previousWeights = new Tensor[0];
+    private Groups groups;
     private double[] gradNormSums = new double[0];
     private double[] stepGradNorms = new double[0];
     private double[] updateRatioSums = new double[0];
@@ -102,6 +106,7 @@ public final class TrainingSession implements TrainingControl, ModelView {
         this.dtype = parts.dtype();
         this.ops = parts.ops();
         this.batchSize = parts.batchSize();
+        this.batches = new BatchPipeline(dtype, ops);
         setModel(parts.model());
     }
 
@@ -142,6 +147,7 @@ public final class TrainingSession implements TrainingControl, ModelView {
         this.gradNormSums = new double[weighted.size()];
         this.stepGradNorms = new double[weighted.size()];
         this.updateRatioSums = new double[weighted.size()];
+        this.groups = null;
         parts.optimizer().bind(parameters, ops);
     }
 
@@ -218,23 +224,34 @@ public final class TrainingSession implements TrainingControl, ModelView {
         updateRatioSamples = 0;
         int done = 0;
         int seen = 0;
-        for (int b = 0; b < steps; b++) {
-            if (maxSteps > 0 && step >= maxSteps) {
-                break;
+        try {
+            if (steps > 0 && !(maxSteps > 0 && step >= maxSteps)) {
+                batches.start(train, order, 0, Math.min(batchSize, n));
             }
-            int from = b * batchSize;
-            int count = Math.min(batchSize, n - from);
-            Tensor x = inputs.get(dtype, count, train.width());
-            Tensor y = targets.get(dtype, count, train.targetWidth());
-            train.copyBatch(order, from, count, x, y);
-            double loss = trainStep(x, y, stage, b, steps);
-            lossSum += loss * count;
-            correct += correct(model.lastOutput(), y, train.classes());
-            double seconds = (System.nanoTime() - start) / 1e9;
-            listener.onStep(epoch, b + 1, steps, lossSum / (from + count), (double) correct / (from + count),
-                    (from + count) / Math.max(seconds, 1e-9));
-            done++;
-            seen = from + count;
+            for (int b = 0; b < steps; b++) {
+                if (maxSteps > 0 && step >= maxSteps) {
+                    break;
+                }
+                int from = b * batchSize;
+                int count = Math.min(batchSize, n - from);
+                batches.await();
+                Tensor x = batches.x();
+                Tensor y = batches.y();
+                if (b + 1 < steps && !(maxSteps > 0 && step + 1 >= maxSteps)) {
+                    // the next batch is copied while this one trains
+                    batches.start(train, order, from + count, Math.min(batchSize, n - from - count));
+                }
+                double loss = trainStep(x, y, stage, b, steps);
+                lossSum += loss * count;
+                correct += correct(model.lastOutput(), y, train.classes());
+                double seconds = (System.nanoTime() - start) / 1e9;
+                listener.onStep(epoch, b + 1, steps, lossSum / (from + count), (double) correct / (from + count),
+                        (from + count) / Math.max(seconds, 1e-9));
+                done++;
+                seen = from + count;
+            }
+        } finally {
+            batches.finish(); // no copy outlives the epoch (a diverged step, a stop)
         }
         if (done == 0 && maxSteps > 0) {
             throw new StepLimitReached(maxSteps); // the limit fell exactly on the end of the previous epoch
@@ -324,17 +341,15 @@ public final class TrainingSession implements TrainingControl, ModelView {
     private double trainStep(Tensor x, Tensor y, String stage, int batch, int steps) {
         step++;
         // indexed loops: the step allocates nothing, not even iterators
-        for (int i = 0; i < parameters.size(); i++) {
-            parameters.get(i).grad().fill(0);
-        }
+        zeroGradients();
         Tensor out = model.forward(x, Mode.TRAIN);
         double loss = parts.loss().forward(out, y);
         currentLoss = loss;
         Tensor gradOut = gradients.get(dtype, out.rows(), out.cols());
         parts.loss().backward(out, y, gradOut);
         model.backward(gradOut);
+        weightGradientNorms(stepGradNorms);
         for (int i = 0; i < weighted.size(); i++) {
-            stepGradNorms[i] = ops.norm2(weighted.get(i).weight().grad());
             gradNormSums[i] += stepGradNorms[i];
         }
         // diagnostics see a non-finite loss too, so that a sentinel can name the layer where it started
@@ -373,6 +388,58 @@ public final class TrainingSession implements TrainingControl, ModelView {
             updateRatioSums[i] += wn == 0 ? 0 : ops.norm2(prev) / wn;
         }
         return loss;
+    }
+
+    /** Every parameter's gradient set to zero: one split pass over all of them with the BLAS kernels. */
+    private void zeroGradients() {
+        if (ops instanceof BlasOps blas && groups().grads != null) {
+            blas.zero(groups.grads);
+            return;
+        }
+        for (int i = 0; i < parameters.size(); i++) {
+            parameters.get(i).grad().fill(0);
+        }
+    }
+
+    /** {@code out[i]} = the L2 norm of weighted layer {@code i}'s weight gradient. */
+    private void weightGradientNorms(double[] out) {
+        if (ops instanceof BlasOps blas && groups().weightGrads != null) {
+            blas.sumsOfSquares(groups.weightGrads, out);
+            for (int i = 0; i < weighted.size(); i++) {
+                out[i] = Math.sqrt(out[i]);
+            }
+            return;
+        }
+        for (int i = 0; i < weighted.size(); i++) {
+            out[i] = ops.norm2(weighted.get(i).weight().grad());
+        }
+    }
+
+    /** The float groups of the current parameters, made again if a tensor was replaced. */
+    private Groups groups() {
+        if (groups == null || !groups.isCurrent()) {
+            groups = Groups.of(parameters, weighted);
+        }
+        return groups;
+    }
+
+    /** The gradients of all parameters, and of the weighted layers' weights, as float groups (null when not all float32). */
+    private record Groups(FloatGroup grads, FloatGroup weightGrads) {
+        static Groups of(List<Parameter> parameters, List<LayerView> weighted) {
+            List<Tensor> all = new ArrayList<>();
+            for (Parameter p : parameters) {
+                all.add(p.grad());
+            }
+            List<Tensor> weights = new ArrayList<>();
+            for (LayerView v : weighted) {
+                weights.add(v.weight().grad());
+            }
+            return new Groups(FloatGroup.of(all).orElse(null), FloatGroup.of(weights).orElse(null));
+        }
+
+        boolean isCurrent() {
+            return (grads == null || grads.isCurrent()) && (weightGrads == null || weightGrads.isCurrent());
+        }
     }
 
     private void finishEpoch(String stage, int steps, int samples, double trainLoss, double trainAccuracy, long start, double trainSeconds) {
