@@ -580,6 +580,75 @@ public final class BlasOps implements Ops {
         }
     }
 
+    // ---- several operations side by side ----
+
+    /** Independent pieces of work, numbered {@code [0, parts)}; each runs on one thread. */
+    public interface Parts {
+        void run(int part);
+    }
+
+    /**
+     * Runs the {@code count} parts of {@code parts} on the kernel threads, each part claimed by whichever
+     * thread is free (so the count may exceed the thread count), and returns when all are done. A part
+     * computes the same result whatever thread runs it, so results depend only on the parts.
+     * {@code parts} should be a reused object, to keep the caller allocation-free; it must not call
+     * this object's parallel methods, only the {@code onThisThread} ones.
+     */
+    public void runParts(Parts parts, int count) {
+        requireNonNull(parts, "parts is null");
+        synchronized (gang) {
+            partsTask.parts = parts;
+            try {
+                gang.run(partsTask, count);
+            } finally {
+                partsTask.parts = null;
+            }
+        }
+    }
+
+    private final PartsTask partsTask = new PartsTask();
+
+    /** Adapts {@link Parts} to the gang's task; reused. */
+    private static final class PartsTask implements WorkerGang.Task {
+        private Parts parts;
+
+        @Override
+        public void run(int part) {
+            parts.run(part);
+        }
+    }
+
+    /** A float32 {@link #gemm} computed on the calling thread only, for a part of {@link #runParts}. */
+    public void gemmOnThisThread(boolean transA, boolean transB, float alpha, Tensor a, Tensor b, float beta, Tensor c) {
+        int m = transA ? a.cols() : a.rows();
+        int k = transA ? a.rows() : a.cols();
+        int n = transB ? b.rows() : b.cols();
+        if ((transB ? b.cols() : b.rows()) != k || c.rows() != m || c.cols() != n || c.dtype() != DType.F32) {
+            throw new IllegalArgumentException("gemm shapes do not match: op(A) " + m + "x" + k + ", op(B) "
+                    + (transB ? b.cols() : b.rows()) + "x" + n + ", C " + c.dtype() + " " + c.rows() + "x" + c.cols());
+        }
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0) {
+            if (beta == 0) {
+                c.fill(0);
+            } else {
+                scale(beta, c);
+            }
+            return;
+        }
+        floatGemm.gemm(transA, transB, m, n, k, alpha, a.floats(), 0, a.cols(), b.floats(), 0, b.cols(), beta, c.floats(), 0, n);
+    }
+
+    /** {@link #sumRows} of a float32 matrix computed on the calling thread only, for a part of {@link #runParts}. */
+    public void sumRowsOnThisThread(Tensor m, float beta, Tensor out) {
+        if (out.size() != m.cols() || m.dtype() != DType.F32 || out.dtype() != DType.F32) {
+            throw new IllegalArgumentException("output of " + out.size() + " does not match " + m.cols() + " columns");
+        }
+        sumRowsRange(m.floats(), m.rows(), m.cols(), beta, out.floats(), 0, m.cols());
+    }
+
     // ---- background work ----
 
     /** A background job of independent chunks (see {@link #runInBackground}). */

@@ -37,7 +37,7 @@ final class WorkerGang {
 
     private final int parts;
     private final Helper[] helpers;
-    /** {@code generation << PART_BITS | next unclaimed part} of the current task. */
+    /** {@code generation << 32 | part count << PART_BITS | next unclaimed part} of the current task (one atomic read gives all three). */
     private final AtomicLong ticket = new AtomicLong();
     private final AtomicInteger completed = new AtomicInteger();
     private volatile Task task;
@@ -66,22 +66,35 @@ final class WorkerGang {
     }
 
     /** Runs {@code t} on every part and returns when all parts are done; rethrows a part's failure. */
-    synchronized void run(Task t) {
-        if (parts == 1) {
-            t.run(0);
+    void run(Task t) {
+        run(t, parts);
+    }
+
+    /**
+     * Runs parts {@code [0, count)} of {@code t} (count may differ from the thread count: the parts
+     * are claimed by whoever is free) and returns when all are done; rethrows a part's failure.
+     */
+    synchronized void run(Task t, int count) {
+        if (count < 1 || count > PART_MASK) {
+            throw new IllegalArgumentException("count must be in [1, " + PART_MASK + "], got " + count);
+        }
+        if (parts == 1 || count == 1) {
+            for (int p = 0; p < count; p++) {
+                t.run(p);
+            }
             return;
         }
         long gen = ++generation;
         task = t;
         failure = null;
         completed.set(0);
-        ticket.set(gen << PART_BITS);
+        ticket.set((gen & 0xFFFF_FFFFL) << 32 | (long) count << PART_BITS);
         for (Helper h : helpers) {
             h.wake(gen);
         }
         work(gen);
         int spins = 0;
-        while (completed.get() < parts) {
+        while (completed.get() < count) {
             if (backgroundChunk()) {
                 continue; // a helper still computes its part: meanwhile, some of the background job
             }
@@ -197,7 +210,7 @@ final class WorkerGang {
     private void work(long gen) {
         while (true) {
             long cur = ticket.get();
-            if ((cur >>> PART_BITS) != gen || (cur & PART_MASK) >= parts) {
+            if ((cur >>> 32) != (gen & 0xFFFF_FFFFL) || (cur & PART_MASK) >= ((cur >>> PART_BITS) & PART_MASK)) {
                 return;
             }
             if (!ticket.compareAndSet(cur, cur + 1)) {

@@ -8,6 +8,7 @@ import io.gradlab.api.nn.Mode;
 import io.gradlab.api.nn.Parameter;
 import io.gradlab.api.tensor.DType;
 import io.gradlab.api.tensor.Tensor;
+import io.gradlab.engine.kernel.BlasOps;
 import java.util.List;
 
 /**
@@ -105,14 +106,83 @@ public final class Dense extends AbstractLayer {
 
     @Override
     protected void updateGradInput(Tensor input, Tensor gradOutput, Tensor gradInput) {
+        if (backwardSideBySide(input, gradOutput, gradInput)) {
+            return;
+        }
         ops.gemm(false, false, 1.0, gradOutput, weight.value(), 0.0, gradInput);
     }
 
     @Override
     protected void accGradParameters(Tensor input, Tensor gradOutput) {
+        if (gradOutput == doneGradOutput) {
+            doneGradOutput = null; // updateGradInput computed them side by side with the input gradient
+            return;
+        }
         ops.gemm(true, false, 1.0, gradOutput, input, 1.0, weight.grad());
         if (bias != null) {
             ops.sumRows(gradOutput, 1.0, bias.grad());
+        }
+    }
+
+    /**
+     * The input gradient {@code dY W} and the weight gradient {@code dY^T X} are independent products
+     * of the same size ({@code batch x units x in} multiply-adds each): with two or three kernel
+     * threads they run side by side, each whole on one thread, with the bias gradient as a third
+     * part, instead of each product split over the threads in turn. One hand-over instead of three,
+     * and whole products, which BLAS computes faster than halves. Each part's result does not depend
+     * on the thread that computes it. Returns false where this does not apply.
+     */
+    private boolean backwardSideBySide(Tensor input, Tensor gradOutput, Tensor gradInput) {
+        if (!(ops instanceof BlasOps blas) || blas.threads() < 2 || blas.threads() > 3 || dtype != DType.F32
+                || (long) gradOutput.rows() * units * inputWidth < SIDE_BY_SIDE_MIN_MACS) {
+            return false;
+        }
+        backwardParts.set(blas, input, gradOutput, gradInput);
+        try {
+            blas.runParts(backwardParts, bias == null ? 2 : 3);
+        } finally {
+            backwardParts.clear();
+        }
+        doneGradOutput = gradOutput;
+        return true;
+    }
+
+    /** Products smaller than this (per product) are not worth a hand-over. */
+    private static final long SIDE_BY_SIDE_MIN_MACS = 100_000;
+
+    private final BackwardParts backwardParts = new BackwardParts();
+    /** The output gradient whose parameter gradients {@link #updateGradInput} already added. */
+    private Tensor doneGradOutput;
+
+    /** Part 0: the input gradient; part 1: the weight gradient; part 2: the bias gradient. Reused. */
+    private final class BackwardParts implements BlasOps.Parts {
+        private BlasOps blas;
+        private Tensor input;
+        private Tensor gradOutput;
+        private Tensor gradInput;
+
+        void set(BlasOps blas, Tensor input, Tensor gradOutput, Tensor gradInput) {
+            this.blas = blas;
+            this.input = input;
+            this.gradOutput = gradOutput;
+            this.gradInput = gradInput;
+        }
+
+        void clear() {
+            blas = null;
+            input = null;
+            gradOutput = null;
+            gradInput = null;
+        }
+
+        @Override
+        public void run(int part) {
+            switch (part) {
+                case 0 -> blas.gemmOnThisThread(false, false, 1f, gradOutput, weight.value(), 0f, gradInput);
+                case 1 -> blas.gemmOnThisThread(true, false, 1f, gradOutput, input, 1f, weight.grad());
+                case 2 -> blas.sumRowsOnThisThread(gradOutput, 1f, bias.grad());
+                default -> throw new IllegalArgumentException("no part " + part);
+            }
         }
     }
 
