@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.gradlab.api.GradlabException;
 import io.gradlab.api.GradlabException.Category;
 import io.gradlab.api.tensor.Ops;
-import io.gradlab.cli.sweep.SweepHtmlReport;
+import io.gradlab.cli.report.SweepReport;
 import io.gradlab.engine.spec.ExperimentSpec;
 import io.gradlab.engine.sweep.SweepExecutor;
 import io.gradlab.engine.sweep.SweepExecutors;
@@ -18,9 +18,7 @@ import io.gradlab.engine.sweep.TrialFolders;
 import io.gradlab.engine.sweep.TrialResult;
 import io.gradlab.engine.sweep.Workers;
 import io.gradlab.engine.train.ExperimentRunner;
-import io.gradlab.engine.train.RunFolder;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -124,7 +122,7 @@ final class SweepCommand implements Callable<Integer> {
         try (SweepProgress progress = new SweepProgress(console, quiet)) {
             outcome = SweepRunner.run(plan, resolved, executor, job, sweepDir, progress);
         }
-        write(sweepDir.resolve(SweepHtmlReport.FILE), SweepHtmlReport.html(outcome));
+        SweepReport.write(outcome, sweepDir.resolve(SweepReport.FILE));
         boolean published = local.isEmpty() && executor.publish(sweepDir, location);
         if (quiet) {
             console.out().println(location);
@@ -151,7 +149,7 @@ final class SweepCommand implements Callable<Integer> {
             o.println("tables and report written to " + sweepDir + (published ? " and copied to " + location : ""));
         }
         o.println("results: " + sweepDir.resolve(SweepRunner.RESULTS_CSV) + ", " + sweepDir.resolve(SweepRunner.RESULTS_MD));
-        o.println("report: " + sweepDir.resolve(SweepHtmlReport.FILE));
+        o.println("report: " + sweepDir.resolve(SweepReport.FILE));
         o.println("sweep folder: " + location);
         o.flush();
     }
@@ -162,9 +160,5 @@ final class SweepCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new GradlabException(Category.IO, "cannot create a local folder for the sweep's tables: " + e.getMessage(), e);
         }
-    }
-
-    private static void write(Path file, String text) {
-        RunFolder.writeAtomically(file, text.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gradlab.engine.registry.TestJars;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +28,7 @@ class GradcheckCommandTest {
     @BeforeAll
     static void buildTestPluginJar() throws IOException {
         plugins = Files.createDirectories(work.resolve("plugins"));
-        PluginJars.build(plugins.resolve("wrong.jar"), work, testPluginSources(), "wrong.WrongPlugin");
+        TestJars.build(plugins.resolve("wrong.jar"), work, testPluginSources(), "wrong.WrongPlugin");
     }
 
     /** The project-wide proof: every installed differentiable component passes at 1e-6 (or says why it cannot be checked). */

@@ -51,7 +51,8 @@ class SweepCommandTest {
         assertThat(ratios.get("relu-6")).isGreaterThan(0.1);
         String html = Files.readString(out.resolve("report.html"));
         assertThat(html).contains("Gradient norm ratio first / last hidden layer against model.architecture.depth")
-                .contains("data:image/png;base64,").contains("activation-relu_init-he-normal_lr-0.05_depth-6_seed-1");
+                .contains("<figure id=\"grad_ratio_first_last\"><svg class=\"chart\"").doesNotContain("<img")
+                .contains("activation-relu_init-he-normal_lr-0.05_depth-6_seed-1");
         assertThat(Files.readString(out.resolve("results.md"))).contains("## Mean over seeds");
 
         // the same sweep again: nothing left to run

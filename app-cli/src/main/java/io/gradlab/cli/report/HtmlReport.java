@@ -25,7 +25,8 @@ import java.util.Map;
  * files into {@code <name>-charts/} next to the page.
  *
  * <p>The plain Java entry point for other commands ({@code gradlab study}) is
- * {@link #write(List, Path)}.
+ * {@link #write(List, Path)}. The page itself is a {@link ReportPage}, as is the sweep's
+ * ({@link SweepReport}): one style sheet, one escaping, one way to embed a chart.
  */
 public final class HtmlReport {
     /**
@@ -87,7 +88,7 @@ public final class HtmlReport {
         List<Path> pngs = new ArrayList<>();
         Map<ReportChart, String> svgs = new LinkedHashMap<>();
         for (ReportChart c : charts) {
-            svgs.put(c, InlineSvg.inline(ChartFiles.svg(c.chart()), "c" + svgs.size() + "-", "chart", c.chart().getTitle()));
+            svgs.put(c, ReportPage.svg(c, svgs.size()));
             progress.chart(svgs.size(), charts.size() * (options.pngs() ? 2 : 1));
         }
         if (options.pngs()) {
@@ -127,58 +128,32 @@ public final class HtmlReport {
 
     /** The page. */
     static String render(List<RunData> runs, List<ReportChart> charts, Map<ReportChart, String> svgs, String title) {
-        StringBuilder h = new StringBuilder(1 << 16);
-        h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>").append(Html.esc(title))
-                .append("</title>\n<style>\n").append(CSS).append("</style>\n</head>\n<body>\n");
-        h.append("<h1>").append(Html.esc(title)).append("</h1>\n<p class=\"meta\">").append(runs.size())
-                .append(runs.size() == 1 ? " run" : " runs").append(": ");
+        ReportPage page = new ReportPage(title);
+        StringBuilder meta = new StringBuilder("<p class=\"meta\">").append(runs.size()).append(runs.size() == 1 ? " run" : " runs").append(": ");
         for (int i = 0; i < runs.size(); i++) {
-            h.append(i == 0 ? "" : ", ").append("<a href=\"#").append(anchor(runs.get(i))).append("\">")
+            meta.append(i == 0 ? "" : ", ").append("<a href=\"#").append(anchor(runs.get(i))).append("\">")
                     .append(Html.esc(runs.get(i).label())).append("</a>");
         }
-        h.append("</p>\n");
-        summaryTable(h, runs);
-        h.append("<h2>Comparison</h2>\n<div class=\"grid wide\">\n");
-        for (ReportChart c : charts) {
-            if (c.section() == null) {
-                figure(h, c, svgs.get(c));
-            }
-        }
-        h.append("</div>\n");
+        page.raw(meta.append("</p>\n").toString());
+        summaryTable(page, runs);
+        page.heading(2, "Comparison").figures(charts.stream().filter(c -> c.section() == null).toList(), svgs, true);
         for (RunData run : runs) {
-            h.append("<section id=\"").append(anchor(run)).append("\">\n<h2>").append(Html.esc(run.label())).append("</h2>\n");
-            h.append("<p class=\"meta\">").append(Html.esc(run.dir().toString()));
-            if (!run.description().isEmpty()) {
-                h.append("<br>").append(Html.esc(run.description()));
-            }
-            h.append("</p>\n");
-            findings(h, run);
-            h.append("<div class=\"grid\">\n");
-            for (ReportChart c : charts) {
-                if (run.label().equals(c.section())) {
-                    figure(h, c, svgs.get(c));
-                }
-            }
-            h.append("</div>\n</section>\n");
+            page.raw("<section id=\"" + anchor(run) + "\">\n").heading(2, run.label());
+            page.raw("<p class=\"meta\">" + Html.esc(run.dir().toString())
+                    + (run.description().isEmpty() ? "" : "<br>" + Html.esc(run.description())) + "</p>\n");
+            page.heading(3, "Findings").raw(findings(run));
+            page.figures(charts.stream().filter(c -> run.label().equals(c.section())).toList(), svgs, false);
+            page.raw("</section>\n");
         }
-        h.append("<footer>Written by gradlab report. Charts: XChart; the same charts are PNG files in the folder next to this page.</footer>\n");
-        h.append("</body>\n</html>\n");
-        return h.toString();
+        return page.html("Written by gradlab report. Charts: XChart; the same charts are PNG files in the folder next to this page.");
     }
 
     private static String anchor(RunData run) {
         return "run-" + ReportCharts.slug(run.label());
     }
 
-    private static void figure(StringBuilder h, ReportChart c, String svg) {
-        h.append("<figure id=\"").append(c.id()).append("\">").append(svg).append("<figcaption>").append(Html.esc(c.caption()))
-                .append("</figcaption></figure>\n");
-    }
-
-    private static void summaryTable(StringBuilder h, List<RunData> runs) {
-        h.append("<h2>Summary</h2>\n<table>\n<thead><tr><th>run</th><th>status</th><th>epochs</th><th>final train loss</th>"
-                + "<th>final test acc.</th><th>best test acc.</th><th>grad ratio first/last</th><th>critical findings</th>"
-                + "<th>seconds</th></tr></thead>\n<tbody>\n");
+    private static void summaryTable(ReportPage page, List<RunData> runs) {
+        List<List<ReportPage.Cell>> rows = new ArrayList<>();
         for (RunData r : runs) {
             JsonNode s = r.summary();
             int last = r.epochs().size() - 1;
@@ -194,17 +169,14 @@ public final class HtmlReport {
             }
             double ratio = last >= 0 ? r.value(last, "grad_ratio_first_last") : Double.NaN;
             long critical = latestFindings(r).values().stream().filter(f -> f.path("severity").asText().equals("CRITICAL")).count();
-            String status = r.status();
-            h.append("<tr><td><a href=\"#").append(anchor(r)).append("\">").append(Html.esc(r.label())).append("</a></td><td class=\"status ")
-                    .append(Html.esc(status)).append("\">").append(Html.esc(status)).append("</td><td>").append(r.epochs().size());
-            if (s.has("epochs_planned")) {
-                h.append(" / ").append(s.get("epochs_planned").asInt());
-            }
-            h.append("</td><td>").append(Html.num(trainLoss)).append("</td><td>").append(Html.pct(testAcc)).append("</td><td>")
-                    .append(Html.pct(best)).append("</td><td>").append(Html.num(ratio)).append("</td><td>").append(critical)
-                    .append("</td><td>").append(Html.num(RunData.number(s.get("seconds")))).append("</td></tr>\n");
+            String epochs = r.epochs().size() + (s.has("epochs_planned") ? " / " + s.get("epochs_planned").asInt() : "");
+            rows.add(List.of(ReportPage.Cell.link(anchor(r), r.label()), ReportPage.Cell.status(r.status(), r.status()),
+                    ReportPage.Cell.text(epochs), ReportPage.Cell.num(trainLoss), ReportPage.Cell.pct(testAcc), ReportPage.Cell.pct(best),
+                    ReportPage.Cell.num(ratio), ReportPage.Cell.text(String.valueOf(critical)),
+                    ReportPage.Cell.num(RunData.number(s.get("seconds")))));
         }
-        h.append("</tbody>\n</table>\n");
+        page.heading(2, "Summary").table(List.of("run", "status", "epochs", "final train loss", "final test acc.", "best test acc.",
+                "grad ratio first/last", "critical findings", "seconds"), rows);
     }
 
     /** The findings of every epoch, the latest per (code, layer), with the epoch they were last seen in. */
@@ -222,8 +194,9 @@ public final class HtmlReport {
         return latest;
     }
 
-    private static void findings(StringBuilder h, RunData run) {
-        h.append("<h3>Findings</h3>\n");
+    /** The run's error and findings, most severe first. */
+    private static String findings(RunData run) {
+        StringBuilder h = new StringBuilder();
         String error = run.summary().path("error").asText("");
         if (!error.isEmpty()) {
             h.append("<div class=\"finding CRITICAL\"><span class=\"sev\">").append(Html.esc(run.status().toUpperCase(java.util.Locale.ROOT)))
@@ -231,8 +204,7 @@ public final class HtmlReport {
         }
         Map<String, JsonNode> latest = latestFindings(run);
         if (latest.isEmpty() && error.isEmpty()) {
-            h.append("<p class=\"ok\">No findings: the diagnostics saw nothing wrong.</p>\n");
-            return;
+            return h.append("<p class=\"ok\">No findings: the diagnostics saw nothing wrong.</p>\n").toString();
         }
         List<JsonNode> sorted = new ArrayList<>(latest.values());
         sorted.sort((a, b) -> Integer.compare(rank(b), rank(a)));
@@ -264,6 +236,7 @@ public final class HtmlReport {
             }
             h.append("</div>\n");
         }
+        return h.toString();
     }
 
     private static int rank(JsonNode f) {
@@ -296,32 +269,4 @@ public final class HtmlReport {
         }
         return Html.esc(v.asText());
     }
-
-    private static final String CSS = """
-            body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 24px auto; max-width: 1280px;
-                   padding: 0 16px; color: #222; line-height: 1.4; }
-            h1 { font-size: 26px; margin-bottom: 4px; }
-            h2 { font-size: 20px; border-bottom: 1px solid #ddd; padding-bottom: 4px; margin-top: 32px; }
-            h3 { font-size: 16px; margin-bottom: 6px; }
-            .meta { color: #666; font-size: 13px; }
-            table { border-collapse: collapse; font-size: 13px; width: 100%; }
-            th, td { border-bottom: 1px solid #e3e3e3; padding: 5px 8px; text-align: right; }
-            th:first-child, td:first-child { text-align: left; }
-            th { background: #f6f6f6; }
-            td.status { font-weight: bold; }
-            td.completed { color: #2e7d32; } td.stopped, td.diverged, td.failed { color: #c62828; }
-            .grid { display: flex; flex-wrap: wrap; gap: 12px; }
-            figure { margin: 0; border: 1px solid #eee; padding: 6px; background: #fff; }
-            svg.chart { display: block; max-width: 100%; height: auto; }
-            figcaption { font-size: 12px; color: #555; max-width: 600px; margin-top: 4px; }
-            .finding { border-left: 5px solid #999; background: #fafafa; padding: 6px 10px; margin: 8px 0; font-size: 14px; }
-            .finding p { margin: 4px 0; }
-            .finding.CRITICAL { border-color: #c62828; } .finding.WARNING { border-color: #ef8f00; } .finding.INFO { border-color: #1565c0; }
-            .sev { font-weight: bold; font-size: 12px; }
-            .CRITICAL .sev { color: #c62828; } .WARNING .sev { color: #b36b00; } .INFO .sev { color: #1565c0; }
-            .evidence { color: #555; font-size: 12px; }
-            .remedies { margin: 4px 0 2px 18px; padding: 0; font-size: 13px; }
-            .ok { color: #2e7d32; }
-            footer { margin-top: 40px; color: #888; font-size: 12px; }
-            """;
 }

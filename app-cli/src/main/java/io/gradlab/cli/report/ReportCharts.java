@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import org.knowm.xchart.HeatMapChart;
 import org.knowm.xchart.HeatMapChartBuilder;
@@ -23,6 +24,8 @@ final class ReportCharts {
     static final int WIDE = 600;
     static final int NARROW = 600;
     static final int HEIGHT = 380;
+    static final int SWEEP_WIDTH = 760;
+    static final int SWEEP_HEIGHT = 440;
 
     /** Tableau 10: distinguishable, and readable in print. */
     private static final Color[] PALETTE = {
@@ -80,7 +83,11 @@ final class ReportCharts {
     }
 
     private static XYChart xy(int width, String title, String xTitle, String yTitle) {
-        XYChart c = new XYChartBuilder().width(width).height(HEIGHT).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+        return xy(width, HEIGHT, title, xTitle, yTitle);
+    }
+
+    private static XYChart xy(int width, int height, String title, String xTitle, String yTitle) {
+        XYChart c = new XYChartBuilder().width(width).height(height).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
         AxesChartStyler s = c.getStyler();
         style(s);
         c.getStyler().setMarkerSize(4);
@@ -209,17 +216,44 @@ final class ReportCharts {
             }
         }
         if (any) {
-            c.getStyler().setYAxisLogarithmic(true);
-            // within two decades, label more than the powers of ten
-            double lo = Double.POSITIVE_INFINITY;
-            double hi = 0;
-            for (var series : c.getSeriesCollection()) {
-                for (double y : series.getYData()) {
-                    lo = Math.min(lo, y);
-                    hi = Math.max(hi, y);
-                }
+            logarithmicY(c);
+        }
+        emptyNote(c);
+        return c;
+    }
+
+    /** A log y axis (every series positive); within two decades it labels more than the powers of ten. */
+    private static void logarithmicY(XYChart c) {
+        c.getStyler().setYAxisLogarithmic(true);
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = 0;
+        for (var series : c.getSeriesCollection()) {
+            for (double y : series.getYData()) {
+                lo = Math.min(lo, y);
+                hi = Math.max(hi, y);
             }
-            c.getStyler().setYAxisLogarithmicDecadeOnly(hi / lo > 100);
+        }
+        c.getStyler().setYAxisLogarithmicDecadeOnly(hi / lo > 100);
+    }
+
+    /**
+     * One line per named series of points (x to y, x ascending), for plots against a swept value; with
+     * {@code logY} the y axis is logarithmic and non-positive points are left out. The legend sits under
+     * the plot: series names are long ({@code activation=relu, init=he-normal}).
+     */
+    static XYChart lines(String title, String xTitle, String yTitle, boolean logY, Map<String, ? extends SortedMap<Double, Double>> lines) {
+        XYChart c = xy(SWEEP_WIDTH, SWEEP_HEIGHT, title, xTitle, yTitle);
+        c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        c.getStyler().setXAxisDecimalPattern("#.###");
+        boolean any = false;
+        int i = 0;
+        for (Map.Entry<String, ? extends SortedMap<Double, Double>> e : lines.entrySet()) {
+            XYSeries s = series(c, e.getKey(), new ArrayList<>(e.getValue().keySet()), new ArrayList<>(e.getValue().values()), logY);
+            line(s, color(i++), SOLID);
+            any |= s != null;
+        }
+        if (any && logY) {
+            logarithmicY(c);
         }
         emptyNote(c);
         return c;

@@ -2,6 +2,7 @@ package io.gradlab.engine.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gradlab.api.ApiVersion;
 import io.gradlab.api.GradlabPlugin;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -24,14 +25,35 @@ import javax.tools.SimpleJavaFileObject;
 import javax.tools.StandardJavaFileManager;
 import javax.tools.ToolProvider;
 
-/** Builds tiny plugin jars at test time: compiles sources against the api classes, then packs chosen classes. */
-final class TestJars {
-    static final String SERVICE_FILE = "META-INF/services/" + GradlabPlugin.class.getName();
+/**
+ * Builds tiny plugin jars at test time: compiles sources against the api classes, then packs chosen
+ * classes. The engine's registry tests use it, and other modules' tests through the engine's test jar
+ * ({@code <type>test-jar</type>}, which holds only this class): app-cli's tests build plugins for the
+ * command line with {@link #build}.
+ */
+public final class TestJars {
+    public static final String SERVICE_FILE = "META-INF/services/" + GradlabPlugin.class.getName();
 
     private TestJars() {}
 
+    /**
+     * Compiles {@code sources} (class name to source) into {@code workDir/classes} and writes {@code jar}
+     * with every class, {@code pluginClass} as its provider and the current API version in its manifest:
+     * a plugin jar as the host expects it.
+     */
+    public static Path build(Path jar, Path workDir, Map<String, String> sources, String pluginClass) throws IOException {
+        Path classes = Files.createDirectories(workDir.resolve("classes"));
+        compile(classes, sources);
+        List<String> packages;
+        try (Stream<Path> files = Files.walk(classes)) {
+            packages = files.filter(f -> f.toString().endsWith(".class")).map(f -> classes.relativize(f.getParent()).toString())
+                    .map(dir -> dir.replace('\\', '/').replace('/', '.')).distinct().sorted().toList();
+        }
+        return jar(jar, classes, packages, List.of(), List.of(pluginClass), Map.of("Gradlab-Api-Version", ApiVersion.CURRENT));
+    }
+
     /** Compiles {@code sources} (class name to source) against gradlab-api into {@code classesDir}. */
-    static void compile(Path classesDir, Map<String, String> sources) throws IOException {
+    public static void compile(Path classesDir, Map<String, String> sources) throws IOException {
         JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
         assertThat(compiler).as("a JDK with javax.tools").isNotNull();
         List<JavaFileObject> units = new ArrayList<>();
@@ -50,7 +72,7 @@ final class TestJars {
      * class files), a service file listing {@code providers} (none: no service file) and the manifest
      * {@code attributes}.
      */
-    static Path jar(Path jar, Path classesDir, List<String> packages, List<String> excluded, List<String> providers,
+    public static Path jar(Path jar, Path classesDir, List<String> packages, List<String> excluded, List<String> providers,
             Map<String, String> attributes) throws IOException {
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
@@ -59,7 +81,7 @@ final class TestJars {
             for (String pkg : packages) {
                 Path dir = classesDir.resolve(pkg.replace('.', '/'));
                 try (Stream<Path> classes = Files.list(dir)) {
-                    for (Path file : classes.sorted().toList()) {
+                    for (Path file : classes.filter(Files::isRegularFile).sorted().toList()) {
                         String entry = classesDir.relativize(file).toString().replace('\\', '/');
                         if (!excluded.contains(entry)) {
                             zip.putNextEntry(new JarEntry(entry));
@@ -78,7 +100,8 @@ final class TestJars {
         return jar;
     }
 
-    static Path apiClasses() {
+    /** Where the gradlab-api classes are (a folder or a jar): the class path the sources compile against. */
+    public static Path apiClasses() {
         try {
             return Path.of(GradlabPlugin.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         } catch (URISyntaxException e) {
