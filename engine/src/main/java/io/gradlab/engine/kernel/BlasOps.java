@@ -31,7 +31,7 @@ public final class BlasOps implements Ops {
     /** Products with fewer multiply-adds than this run on one thread (the hand-over costs about a microsecond). */
     static final long PARALLEL_MIN_MACS = 100_000;
     /** Elementwise work on fewer elements than this runs on one thread. */
-    public static final int PARALLEL_MIN_ELEMENTS = 32_768;
+    public static final int PARALLEL_MIN_ELEMENTS = 8_192;
 
     private final BLAS blas;
     private final FloatGemm floatGemm;
@@ -128,15 +128,76 @@ public final class BlasOps implements Ops {
         }
     }
 
+    /**
+     * {@code C = op(A) op(B) + 1 bias^T}: every row of {@code C} starts as {@code bias} and the product
+     * is added to it, each thread filling the block of {@code C} it then computes (one pass over
+     * {@code C}, and no serial fill before the split product). The same as filling the rows and
+     * calling {@link #gemm} with {@code beta = 1}.
+     */
+    public void gemmBias(boolean transA, boolean transB, Tensor a, Tensor b, Tensor bias, Tensor c) {
+        if (bias.size() != c.cols()) {
+            throw new IllegalArgumentException("bias of " + bias.size() + " does not match " + c.cols() + " columns");
+        }
+        int m = transA ? a.cols() : a.rows();
+        int k = transA ? a.rows() : a.cols();
+        int n = transB ? b.rows() : b.cols();
+        boolean split = c.dtype() == DType.F32 && bias.dtype() == DType.F32 && k == (transB ? b.cols() : b.rows()) && c.rows() == m
+                && c.cols() == n && k > 0 && gang.parts() > 1 && (long) m * n * k >= PARALLEL_MIN_MACS;
+        if (!split) {
+            fillRows(c, bias);
+            gemm(transA, transB, 1.0, a, b, 1.0, c);
+            return;
+        }
+        sgemm(transA, transB, m, n, k, 1f, a.floats(), a.cols(), b.floats(), b.cols(), 1f, c.floats(), bias.floats());
+    }
+
+    /** Every row of {@code m} set to {@code row}. */
+    public static void fillRows(Tensor m, Tensor row) {
+        int rows = m.rows();
+        int cols = m.cols();
+        if (m.dtype() == DType.F32 && row.dtype() == DType.F32) {
+            fillRows(m.floats(), row.floats(), cols, 0, rows, 0, cols);
+        } else if (m.dtype() == DType.F64 && row.dtype() == DType.F64) {
+            double[] dst = m.doubles();
+            double[] src = row.doubles();
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(src, 0, dst, r * cols, cols);
+            }
+        } else {
+            for (int r = 0; r < rows; r++) {
+                for (int c = 0; c < cols; c++) {
+                    m.set(r * cols + c, row.get(c));
+                }
+            }
+        }
+    }
+
+    /** Rows {@code [r0, r1)}, columns {@code [c0, c1)} of a row-major matrix of {@code cols} columns set to {@code row[c0, c1)}. */
+    private static void fillRows(float[] dst, float[] row, int cols, int r0, int r1, int c0, int c1) {
+        for (int r = r0; r < r1; r++) {
+            System.arraycopy(row, c0, dst, r * cols + c0, c1 - c0);
+        }
+    }
+
     private void sgemm(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int lda, float[] b, int ldb, float beta,
                        float[] c) {
+        sgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, null);
+    }
+
+    /** With {@code bias}, each part first fills its block of C with the bias rows ({@code beta} must be 1). */
+    private void sgemm(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int lda, float[] b, int ldb, float beta,
+                       float[] c, float[] bias) {
         int parts = gang.parts();
         if (parts == 1 || (long) m * n * k < PARALLEL_MIN_MACS) {
+            if (bias != null) {
+                fillRows(c, bias, n, 0, m, 0, n);
+            }
             floatGemm.gemm(ta, tb, m, n, k, alpha, a, 0, lda, b, 0, ldb, beta, c, 0, n);
             return;
         }
         synchronized (gang) {
             split.set(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, parts);
+            split.bias = bias;
             try {
                 gang.run(split);
             } finally {
@@ -210,6 +271,8 @@ public final class BlasOps implements Ops {
         private float[] c;
         private boolean byRows;
         private int chunk;
+        /** The bias row each part fills its block of C with first, or null. */
+        private float[] bias;
 
         void set(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int lda, float[] b, int ldb, float beta, float[] c,
                  int parts) {
@@ -235,6 +298,7 @@ public final class BlasOps implements Ops {
             a = null;
             b = null;
             c = null;
+            bias = null;
         }
 
         @Override
@@ -244,6 +308,13 @@ public final class BlasOps implements Ops {
             int to = Math.min(dim, from + chunk);
             if (from >= to) {
                 return;
+            }
+            if (bias != null) {
+                if (byRows) {
+                    fillRows(c, bias, n, from, to, 0, n);
+                } else {
+                    fillRows(c, bias, n, 0, m, from, to);
+                }
             }
             if (byRows) {
                 // rows [from, to) of C and of op(A)

@@ -75,33 +75,14 @@ public final class Dense extends AbstractLayer {
             return;
         }
         // the bias rows first, then the product added to them: one pass over the output instead of
-        // two (BLAS zeroes C for beta = 0, and adding the bias afterwards reads and writes it again)
-        fillRows(output, bias.value());
-        ops.gemm(false, true, 1.0, input, weight.value(), 1.0, output);
-    }
-
-    private static void fillRows(Tensor m, Tensor row) {
-        int rows = m.rows();
-        int cols = m.cols();
-        if (m.dtype() == DType.F32 && row.dtype() == DType.F32) {
-            float[] dst = m.floats();
-            float[] src = row.floats();
-            for (int r = 0; r < rows; r++) {
-                System.arraycopy(src, 0, dst, r * cols, cols);
-            }
-        } else if (m.dtype() == DType.F64 && row.dtype() == DType.F64) {
-            double[] dst = m.doubles();
-            double[] src = row.doubles();
-            for (int r = 0; r < rows; r++) {
-                System.arraycopy(src, 0, dst, r * cols, cols);
-            }
-        } else {
-            for (int r = 0; r < rows; r++) {
-                for (int c = 0; c < cols; c++) {
-                    m.set(r * cols + c, row.get(c));
-                }
-            }
+        // two (BLAS zeroes C for beta = 0, and adding the bias afterwards reads and writes it again);
+        // BlasOps fills each thread's block of the output in the thread that computes it
+        if (ops instanceof BlasOps blas) {
+            blas.gemmBias(false, true, input, weight.value(), bias.value(), output);
+            return;
         }
+        BlasOps.fillRows(output, bias.value());
+        ops.gemm(false, true, 1.0, input, weight.value(), 1.0, output);
     }
 
     @Override

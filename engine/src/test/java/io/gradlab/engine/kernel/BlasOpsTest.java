@@ -90,4 +90,24 @@ class BlasOpsTest {
     void reportsWhichBlasItUses() {
         assertThat(ops.backend()).isIn("native-openblas", "java-vector", "java");
     }
+
+    @ParameterizedTest(name = "{0} threads, {1} x {2}")
+    @CsvSource({"1,512,128", "2,512,128", "2,64,128", "3,64,784", "2,3,5"})
+    void gemmBiasIsTheBiasRowsPlusTheProduct(int threads, int rows, int units) {
+        Random r = new Random(rows * 31L + units);
+        Tensor x = random(DType.F32, r, rows, 300);
+        Tensor w = random(DType.F32, r, units, 300);
+        Tensor bias = random(DType.F32, r, 1, units).reshape(units);
+        BlasOps split = BlasOps.create("auto", threads);
+        Tensor expected = Tensor.zeros(DType.F32, rows, units);
+        BlasOps.fillRows(expected, bias);
+        split.gemm(false, true, 1.0, x, w, 1.0, expected);
+        Tensor c = Tensor.zeros(DType.F32, rows, units);
+        c.fill(Float.NaN); // every element is written
+        split.gemmBias(false, true, x, w, bias, c);
+        assertThat(c.floats()).isEqualTo(expected.floats());
+        Tensor d = Tensor.zeros(DType.F64, rows, units);
+        ops.gemmBias(false, true, x.to(DType.F64), w.to(DType.F64), bias.to(DType.F64), d);
+        assertThat(d.get(rows - 1, units - 1)).isCloseTo(expected.get(rows - 1, units - 1), within(1e-3));
+    }
 }
