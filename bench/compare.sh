@@ -18,7 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 rounds=3
-epochs=1
+epochs=2
 batches="512 64"
 data=/usr/share/datasets/fashion-mnist
 while [ $# -gt 0 ]; do
@@ -71,23 +71,27 @@ done
 "$python" - "$results" <<'PY'
 import json, statistics, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
-by = {}
+by, peaks = {}, {}
 for r in rows:
     by.setdefault((r["batch"], r["label"]), []).append(r["samples_per_second"])
+    peaks.setdefault((r["batch"], r["label"]), []).extend(r["runs"])
 print(f"machine: {open('/proc/cpuinfo').read().split('model name')[1].split(':')[1].splitlines()[0].strip()}, "
       f"{sum(1 for l in open('/proc/cpuinfo') if l.startswith('processor'))} cores; medians of {max(len(v) for v in by.values())} rounds (samples/s)")
+print("median: the median over the rounds of each run's median epoch; peak: the fastest timed epoch of all rounds")
 for batch in sorted({b for b, _ in by}, reverse=True):
     med = {label: statistics.median(v) for (b, label), v in by.items() if b == batch}
+    peak = {label: max(v) for (b, label), v in peaks.items() if b == batch}
     print(f"\nbatch {batch}")
     for label in sorted(med):
-        print(f"  {label:18s} {med[label]:>10,.0f}   runs {', '.join(f'{x:,.0f}' for x in by[(batch, label)])}")
-    def best(prefix):
-        k = max((l for l in med if l.startswith(prefix) and "java" not in l), key=lambda l: med[l])
-        return k, med[k]
-    pk, pv = best("pytorch")
-    gk, gv = best("gradlab")
-    print(f"  1 thread each:    gradlab / pytorch = {med['gradlab ob1 t1'] / med['pytorch ob1 t1']:.2f}")
-    print(f"  best of each:     gradlab / pytorch = {gv / pv:.2f}   ({gk} vs {pk})")
-    if "gradlab java t2" in med:
-        print(f"  no native BLAS:   gradlab (Java kernel, 2 threads) / pytorch best = {med['gradlab java t2'] / pv:.2f}")
+        print(f"  {label:18s} median {med[label]:>10,.0f}  peak {peak[label]:>10,.0f}   runs {', '.join(f'{x:,.0f}' for x in by[(batch, label)])}")
+    for name, stat in (("median", med), ("peak", peak)):
+        def best(prefix):
+            k = max((l for l in stat if l.startswith(prefix) and "java" not in l), key=lambda l: stat[l])
+            return k, stat[k]
+        pk, pv = best("pytorch")
+        gk, gv = best("gradlab")
+        print(f"  {name}, 1 thread each:  gradlab / pytorch = {stat['gradlab ob1 t1'] / stat['pytorch ob1 t1']:.2f}")
+        print(f"  {name}, best of each:   gradlab / pytorch = {gv / pv:.2f}   ({gk} vs {pk})")
+        if "gradlab java t2" in stat:
+            print(f"  {name}, no native BLAS: gradlab (Java kernel, 2 threads) / pytorch best = {stat['gradlab java t2'] / pv:.2f}")
 PY
