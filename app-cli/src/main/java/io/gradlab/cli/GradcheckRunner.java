@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -92,33 +93,43 @@ final class GradcheckRunner {
     }
 
     private GradcheckResult layer(RegisteredComponent component) {
+        Map<String, Object> use = params;
+        String useText = paramsText;
         Layer probe;
         try {
-            probe = newLayer(component);
+            probe = newLayer(component, use);
         } catch (RuntimeException | LinkageError e) {
             return cannotCreate(component, e);
         }
         try {
             probe.build(INPUT_WIDTH, TestContexts.f64());
         } catch (RuntimeException | LinkageError e) {
-            return GradcheckResult.skip(component, "cannot be built for an input of width " + INPUT_WIDTH
-                    + " with its " + paramsText + ": " + describe(e));
+            // a sequence layer (rnn, lstm, gru) needs to know how its input splits into time steps:
+            // with its defaults it cannot be built alone, so it is checked over 2 steps of 2 features
+            Optional<Layer> sequence = params.isEmpty() && declares(component, "steps") ? buildWith(component, SEQUENCE_PARAMS) : Optional.empty();
+            if (sequence.isEmpty()) {
+                return GradcheckResult.skip(component, "cannot be built for an input of width " + INPUT_WIDTH
+                        + " with its " + paramsText + ": " + describe(e));
+            }
+            probe = sequence.get();
+            use = SEQUENCE_PARAMS;
+            useText = "parameters steps=2 (2 time steps of 2 features; its defaults need the data's time steps)";
         }
         if (!probe.exactGradient()) {
             return GradcheckResult.skip(component, "its backward pass deliberately rewrites the gradient"
                     + " (it is not the derivative of its forward pass), so there is nothing to compare");
         }
-        String settings = "input width " + INPUT_WIDTH + ", " + paramsText + ", modes TRAIN and EVAL";
+        String settings = "input width " + INPUT_WIDTH + ", " + useText + ", modes TRAIN and EVAL";
         try {
             boolean randomInTrain = randomInTrainMode(probe);
             LayerCheck check = component.kind() == ComponentKind.NORMALIZER
                     ? GradientCheck.normalizer((NormalizerFactory) component.factory())
                     : GradientCheck.layer((LayerFactory) component.factory());
-            check.params(params).inputWidth(INPUT_WIDTH).threshold(threshold);
+            check.params(use).inputWidth(INPUT_WIDTH).threshold(threshold);
             if (randomInTrain) {
                 // dropout and the like: a new random mask on every forward pass makes finite differences meaningless
                 check.modes(Mode.EVAL);
-                settings = "input width " + INPUT_WIDTH + ", " + paramsText + ", mode EVAL only (random in TRAIN mode)";
+                settings = "input width " + INPUT_WIDTH + ", " + useText + ", mode EVAL only (random in TRAIN mode)";
             }
             return GradcheckResult.of(component, settings, check.run());
         } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
@@ -126,11 +137,29 @@ final class GradcheckRunner {
         }
     }
 
-    private Layer newLayer(RegisteredComponent component) {
+    /** The parameters a sequence layer is checked with when its defaults cannot be built alone. */
+    private static final Map<String, Object> SEQUENCE_PARAMS = Map.of("steps", 2);
+
+    private static boolean declares(RegisteredComponent component, String parameter) {
+        return component.factory().parameters().stream().anyMatch(p -> p.name().equals(parameter));
+    }
+
+    /** The layer built with {@code with}, or empty when that fails too. */
+    private Optional<Layer> buildWith(RegisteredComponent component, Map<String, Object> with) {
+        try {
+            Layer layer = newLayer(component, with);
+            layer.build(INPUT_WIDTH, TestContexts.f64());
+            return Optional.of(layer);
+        } catch (RuntimeException | LinkageError e) {
+            return Optional.empty();
+        }
+    }
+
+    private Layer newLayer(RegisteredComponent component, Map<String, Object> with) {
         String name = component.id().value();
         return component.kind() == ComponentKind.NORMALIZER
-                ? TestContexts.normalizer((NormalizerFactory) component.factory(), params, name)
-                : TestContexts.layer((LayerFactory) component.factory(), params, name);
+                ? TestContexts.normalizer((NormalizerFactory) component.factory(), with, name)
+                : TestContexts.layer((LayerFactory) component.factory(), with, name);
     }
 
     /** Whether two TRAIN-mode passes over the same input give different outputs. */

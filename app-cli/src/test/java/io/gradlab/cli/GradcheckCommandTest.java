@@ -156,12 +156,12 @@ class GradcheckCommandTest {
     @Test
     void componentsThatCannotBeCheckedWithTheirDefaultsAreSkippedWithTheReason() throws IOException {
         Cli.Result r = Cli.run("--plugins-dir", plugins.toString(), "gradcheck", "--json",
-                "--id", "needs-steps", "--id", "needs-alpha", "--id", "square-loss-of-sums", "--id", "doubled-gradient");
+                "--id", "needs-parts", "--id", "needs-alpha", "--id", "square-loss-of-sums", "--id", "doubled-gradient");
 
         assertThat(r.code()).as(r.err()).isZero();
         Map<String, JsonNode> byId = byId(JSON.readTree(r.out()));
-        assertThat(byId.get("needs-steps").get("verdict").asText()).isEqualTo("SKIP");
-        assertThat(byId.get("needs-steps").get("reason").asText())
+        assertThat(byId.get("needs-parts").get("verdict").asText()).isEqualTo("SKIP");
+        assertThat(byId.get("needs-parts").get("reason").asText())
                 .contains("cannot be built for an input of width 4 with its default parameters").contains("steps must be set");
         assertThat(byId.get("needs-alpha").get("verdict").asText()).isEqualTo("SKIP");
         assertThat(byId.get("needs-alpha").get("reason").asText())
@@ -172,14 +172,25 @@ class GradcheckCommandTest {
         assertThat(byId.get("square-loss-of-sums").get("verdict").asText()).isEqualTo("PASS");
         assertThat(byId.get("square-loss-of-sums").get("settings").asText()).contains("1 output");
 
-        Cli.Result table = Cli.run("--plugins-dir", plugins.toString(), "gradcheck", "--id", "needs-steps");
-        assertThat(table.out()).containsPattern("(?m)^  layer +needs-steps +jar wrong\\.jar +- +- +SKIP$")
+        Cli.Result table = Cli.run("--plugins-dir", plugins.toString(), "gradcheck", "--id", "needs-parts");
+        assertThat(table.out()).containsPattern("(?m)^  layer +needs-parts +jar wrong\\.jar +- +- +SKIP$")
                 .contains("    skipped: cannot be built");
     }
 
     @Test
+    void aSequenceLayerThatCannotBeBuiltWithItsDefaultsIsCheckedOverTwoTimeSteps() throws IOException {
+        Cli.Result r = Cli.run("--plugins-dir", plugins.toString(), "gradcheck", "--id", "needs-steps", "--json");
+
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode c = JSON.readTree(r.out()).get(0);
+        assertThat(c.get("verdict").asText()).isEqualTo("PASS");
+        assertThat(c.get("settings").asText()).contains("parameters steps=2 (2 time steps of 2 features");
+    }
+
+    @Test
     void parametersGivenWithParamReplaceTheDefaults() throws IOException {
-        Cli.Result skipped = Cli.run("--plugins-dir", plugins.toString(), "gradcheck", "--id", "needs-steps", "--json");
+        // parameters the user gives are used as they are: steps=0 cannot be built, and is not replaced
+        Cli.Result skipped = Cli.run("--plugins-dir", plugins.toString(), "gradcheck", "--id", "needs-steps", "--param", "steps=0", "--json");
         Cli.Result given = Cli.run("--plugins-dir", plugins.toString(), "gradcheck", "--id", "needs-steps", "--param", "steps=2", "--json");
 
         assertThat(JSON.readTree(skipped.out()).get(0).get("verdict").asText()).isEqualTo("SKIP");
@@ -369,6 +380,9 @@ class GradcheckCommandTest {
                                 LayerFactory.of("needs-steps", "a layer that cannot be built with its defaults",
                                         List.of(ParameterSpec.integer("steps", 0, "time steps; 0 is not valid").range(0, 100)),
                                         (p, name) -> new PassThrough(name, p.getInt("steps"), false, true)),
+                                LayerFactory.of("needs-parts", "a layer that cannot be built with its defaults, and has no steps",
+                                        List.of(ParameterSpec.integer("parts", 0, "parts; 0 is not valid").range(0, 100)),
+                                        (p, name) -> new PassThrough(name, p.getInt("parts"), false, true)),
                                 LayerFactory.of("broken-backward", "a layer whose backward throws", List.of(),
                                         (p, name) -> new PassThrough(name, 1, true, true)),
                                 LayerFactory.of("doubled-gradient", "identity forward; declares that its gradient is not exact", List.of(),
