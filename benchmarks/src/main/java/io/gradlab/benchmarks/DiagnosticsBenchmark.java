@@ -37,7 +37,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * reference model's shapes (784 -> 7 x 128 -> 10, float32, {@code batch} rows): every diagnostic is
  * made with {@code every = 1}, so each call does the work of a sampled step. The activation layers
  * hold pre-activations drawn from N(0, 4^2) (some units saturated, most not) and their outputs;
- * {@code dead-units} looks at ReLU layers only, so it runs with {@code activation = relu}.
+ * {@code dead-units} looks at ReLU layers only, so it runs with {@code activation = relu}. Within an
+ * epoch it looks only at the units that have not fired yet (none here after the first call), so
+ * {@code firstStepOfEpoch} shows its cost when it starts over.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -78,11 +80,20 @@ public class DiagnosticsBenchmark {
         return target;
     }
 
+    /** The first step of an epoch: what a diagnostic keeps per epoch starts again ({@code dead-units} looks at every unit). */
+    @Benchmark
+    public Diagnostic firstStepOfEpoch() {
+        model.epoch++;
+        target.afterBackward(model);
+        return target;
+    }
+
     /** The reference model's layers with their last inputs, outputs, weights and gradients. */
     static final class View implements ModelView {
         private final List<LayerView> layers = new ArrayList<>();
         private final List<LayerView> weighted = new ArrayList<>();
         private final double[] norms;
+        int epoch = 1;
 
         View(int batch, String act) {
             SplittableRandom random = new SplittableRandom(7);
@@ -135,7 +146,7 @@ public class DiagnosticsBenchmark {
 
         @Override
         public int epoch() {
-            return 1;
+            return epoch;
         }
 
         @Override
