@@ -340,6 +340,7 @@ class FastPathsTest {
                 case "positive-zeros" -> 0.0;
                 case "negative-zeros" -> -0.0;
                 case "constant" -> 0.5;
+                case "nearly-constant" -> 0.5 + random.nextInt(3) * Math.ulp(0.5f);
                 default -> random.nextGaussian() * 3;
             };
             t.set(i, v);
@@ -347,12 +348,16 @@ class FastPathsTest {
         return t;
     }
 
+    private static final String[] KINDS = {"normal", "relu", "zeros", "positive-zeros", "negative-zeros", "constant", "nearly-constant"};
+
+    /** One batch from a prior state: the sums to rounding, the minimum to the bit, the maximum to the bit unless {@link ActivationStats.Running} may leave it. */
     @ParameterizedTest
-    @ValueSource(strings = {"normal", "relu", "zeros", "positive-zeros", "negative-zeros", "constant"})
-    void activationStatisticsAreThoseOfTheReference(String kind) {
+    @ValueSource(strings = {"normal", "relu", "zeros", "positive-zeros", "negative-zeros", "constant", "nearly-constant"})
+    void activationStatisticsOfABatchAreThoseOfTheReference(String kind) {
         Random random = new Random(kind.hashCode());
         double[][] befores = {{0, 0, 0, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}, {10, 3, 5, -0.0, 0.0}, {10, 3, 5, 0.0, -0.0},
-            {10, 3, 5, -2, 7}, {10, 3, 5, Double.NaN, Double.NaN}};
+            {10, 3, 5, 0.5, 0.5}, {10, 3, 5, -2, 7}, {10, 3, 5, 0.25, 7}, {10, 3, 5, Double.NaN, Double.NaN},
+            {10, 3, 5, 1, Double.POSITIVE_INFINITY}};
         for (DType dtype : DType.values()) {
             for (int n : new int[] {0, 1, 3, 4, 5, 7, 8, 1000, 1027}) {
                 for (int special = -1; special < SPECIAL.length; special++) {
@@ -362,21 +367,41 @@ class FastPathsTest {
                         t.set(at[random.nextInt(3)], SPECIAL[special]);
                     }
                     for (double[] before : befores) {
-                        double[] fast = before.clone();
+                        ActivationStats.Running fast = running(before);
+                        boolean varyingBefore = fast.varying;
                         ActivationStats.accumulate(t, fast);
                         double[] ref = referenceStats(t, before);
-                        String what = kind + " " + dtype + " n=" + n + " special=" + (special < 0 ? "none" : SPECIAL[special]);
-                        assertThat(fast[0]).as(what).isEqualTo(ref[0]);
-                        assertSum(fast[1], ref[1], what + " sum");
-                        assertSum(fast[2], ref[2], what + " sum of squares");
-                        assertThat(Double.doubleToRawLongBits(fast[3])).as(what + " min %s vs %s", fast[3], ref[3])
+                        String what = kind + " " + dtype + " n=" + n + " special=" + (special < 0 ? "none" : SPECIAL[special])
+                                + " before " + java.util.Arrays.toString(before);
+                        assertThat(fast.n).as(what).isEqualTo(ref[0]);
+                        assertSum(fast.sum, ref[1], what + " sum");
+                        assertSum(fast.sq, ref[2], what + " sum of squares");
+                        assertThat(Double.doubleToRawLongBits(fast.min)).as(what + " min %s vs %s", fast.min, ref[3])
                                 .isEqualTo(Double.doubleToRawLongBits(ref[3]));
-                        assertThat(Double.doubleToRawLongBits(fast[4])).as(what + " max %s vs %s", fast[4], ref[4])
-                                .isEqualTo(Double.doubleToRawLongBits(ref[4]));
+                        boolean finiteBatch = true;
+                        for (int i = 0; i < n; i++) {
+                            finiteBatch &= Double.isFinite(t.get(i));
+                        }
+                        double expectedMax = varyingBefore && dtype == DType.F32 && finiteBatch ? before[4] : ref[4];
+                        assertThat(Double.doubleToRawLongBits(fast.max)).as(what + " max %s vs %s", fast.max, expectedMax)
+                                .isEqualTo(Double.doubleToRawLongBits(expectedMax));
                     }
                 }
             }
         }
+    }
+
+    private static ActivationStats.Running running(double[] s) {
+        ActivationStats.Running r = new ActivationStats.Running();
+        r.n = s[0];
+        r.sum = s[1];
+        r.sq = s[2];
+        r.min = s[3];
+        r.max = s[4];
+        if (r.n > 0) {
+            r.updateVarying();
+        }
+        return r;
     }
 
     private static void assertSum(double fast, double ref, String what) {
@@ -384,6 +409,90 @@ class FastPathsTest {
             assertThat(fast).as(what).isCloseTo(ref, within(1e-12 * Math.max(1, Math.abs(ref))));
         } else {
             assertThat(Double.valueOf(fast)).as(what).isEqualTo(Double.valueOf(ref)); // NaN or the same infinity
+        }
+    }
+
+    /**
+     * Whole epochs of batches (now and then a NaN or an infinity, also after the outputs are known to
+     * vary): the figures and the constant-activations finding are those of the diagnostic as it was.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, 8})
+    void anEpochOfActivationStatisticsReportsWhatTheReferenceReports(int seed) {
+        Random random = new Random(seed);
+        for (int epoch = 0; epoch < 60; epoch++) {
+            String kind = KINDS[random.nextInt(KINDS.length)];
+            boolean rectifying = random.nextBoolean();
+            DType dtype = random.nextInt(4) == 0 ? DType.F64 : DType.F32;
+            List<Tensor> batches = new ArrayList<>();
+            int count = 1 + random.nextInt(6);
+            for (int b = 0; b < count; b++) {
+                Tensor t = values(random, dtype, 6 * 5, random.nextInt(3) == 0 ? KINDS[random.nextInt(KINDS.length)] : kind);
+                if (random.nextInt(4) == 0) {
+                    t.set(random.nextInt(t.size()), SPECIAL[random.nextInt(3)]); // NaN, +Infinity, -Infinity
+                }
+                batches.add(t.reshape(6, 5));
+            }
+            // the reference: the diagnostic as it was
+            double[] s = {0, 0, 0, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
+            for (Tensor t : batches) {
+                s = referenceStats(t, s);
+            }
+            double mean = s[1] / s[0];
+            double std = Math.sqrt(Math.max(0, s[2] / s[0] - mean * mean));
+            boolean allZeroRectifier = rectifying && s[4] == 0 && s[3] == 0;
+            boolean finding = !allZeroRectifier && s[4] - s[3] <= 1e-7 * Math.max(1, Math.abs(s[4]));
+
+            ActivationStats a = new ActivationStats(1);
+            FakeModel m = new FakeModel();
+            FakeLayer layer = new FakeLayer("act1");
+            m.add(new LayerView("act1", layer, null, rectifying ? new Fakes.Relu() : new Tanh()));
+            for (Tensor t : batches) {
+                layer.output = t;
+                m.step++;
+                a.afterBackward(m);
+            }
+            RecordingSink sink = new RecordingSink();
+            a.onEpochEnd(m, sink);
+            String what = "epoch " + epoch + " " + kind + " " + dtype + " " + batches;
+            assertSum(sink.layer("act1", "act_mean"), mean, what + " mean");
+            assertSum(sink.layer("act1", "act_std"), std, what + " std");
+            assertThat(sink.findings).as(what).hasSize(finding ? 1 : 0);
+            if (finding) {
+                Finding f = sink.findings.get(0);
+                assertThat(f.code()).isEqualTo("constant-activations");
+                assertThat(Double.doubleToRawLongBits((Double) f.evidence().get("min"))).as(what).isEqualTo(Double.doubleToRawLongBits(s[3]));
+                assertThat(Double.doubleToRawLongBits((Double) f.evidence().get("max"))).as(what).isEqualTo(Double.doubleToRawLongBits(s[4]));
+            }
+        }
+    }
+
+    /** Outputs known to vary, then an infinity: the old figures called that constant, with the true minimum in the evidence. */
+    @ParameterizedTest
+    @ValueSource(floats = {Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN})
+    void aNonFiniteOutputAfterVaryingOnesIsReportedAsBefore(float bad) {
+        Tensor first = Tensor.of(DType.F32, new double[] {0.25, -3, 0.5, 1, 2, 0.75}, 2, 3);
+        Tensor second = Tensor.of(DType.F32, new double[] {-7, 0.5, 0.5, 0.5, -0.0, 0.5}, 2, 3); // a new minimum while varying
+        Tensor third = Tensor.of(DType.F32, new double[] {0.5, 0.5, 0.5, 0.5, 0.5, 9}, 2, 3); // a new maximum, not tracked
+        Tensor last = Tensor.of(DType.F32, new double[] {0.5, bad, 0.5, 0.5, 0.5, 0.5}, 2, 3);
+        double[] s = {0, 0, 0, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
+        ActivationStats a = new ActivationStats(1);
+        FakeModel m = new FakeModel();
+        FakeLayer layer = new FakeLayer("act1");
+        m.add(new LayerView("act1", layer, null, new Tanh()));
+        for (Tensor t : List.of(first, second, third, last)) {
+            s = referenceStats(t, s);
+            layer.output = t;
+            m.step++;
+            a.afterBackward(m);
+        }
+        RecordingSink sink = new RecordingSink();
+        a.onEpochEnd(m, sink);
+        boolean finding = s[4] - s[3] <= 1e-7 * Math.max(1, Math.abs(s[4]));
+        assertThat(finding).isEqualTo(bad == Float.POSITIVE_INFINITY);
+        assertThat(sink.findings).hasSize(finding ? 1 : 0);
+        if (finding) {
+            assertThat(sink.findings.get(0).evidence()).containsEntry("min", -7.0).containsEntry("max", Double.POSITIVE_INFINITY);
         }
     }
 
