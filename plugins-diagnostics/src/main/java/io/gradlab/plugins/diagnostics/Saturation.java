@@ -105,7 +105,7 @@ final class Saturation implements Diagnostic {
      * read the arrays instead of Tensor.get (the same values, widened the same way) and add the
      * comparison's outcome as a number instead of branching on it: which units saturate in which row
      * is as good as random, so a branch is mispredicted often, and that, not the arithmetic, was most
-     * of the cost (3.5x). The tests pin these paths to the generic one.
+     * of the cost (nearly 4x at the reference shapes). FastPathsTest pins these paths to the old code.
      *
      * Asking backward() for the derivatives of a whole batch at once (the built-in sigmoid has a
      * vectorized kernel) was measured and gains little: on JDK 17 the JIT vectorizes neither the
