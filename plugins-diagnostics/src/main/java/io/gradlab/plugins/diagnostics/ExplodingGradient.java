@@ -52,10 +52,10 @@ final class ExplodingGradient implements Diagnostic {
         double total = 0;
         double largest = -1;
         String largestLayer = null;
-        double[] norms = model.weightGradNorms();
         List<LayerView> weighted = model.weightedLayers();
-        for (int i = 0; i < norms.length; i++) {
-            double s = norms[i] * norms[i];
+        for (int i = 0, n = weighted.size(); i < n; i++) {
+            double g = model.weightGradNorm(i); // not weightGradNorms(): no array per step
+            double s = g * g;
             total += s;
             if (s > largest) {
                 largest = s;

@@ -41,7 +41,9 @@ final class Histograms implements Diagnostic {
         if (!chosen(model)) {
             return;
         }
-        for (LayerView v : model.weightedLayers()) {
+        List<LayerView> weighted = model.weightedLayers();
+        for (int i = 0, n = weighted.size(); i < n; i++) { // indexed: no iterator per step
+            LayerView v = weighted.get(i);
             Tensor g = v.weight().grad();
             Tensor copy = gradients.get(v.name());
             if (copy == null || !copy.sameShape(g) || copy.dtype() != g.dtype()) {

@@ -31,13 +31,15 @@ final class NanSentinel implements Diagnostic {
     @Override
     public void afterBackward(ModelView model) {
         boolean suspicious = !Double.isFinite(model.loss());
-        for (double n : model.weightGradNorms()) {
-            suspicious |= !Double.isFinite(n);
+        for (int i = 0, n = model.weightedLayers().size(); i < n; i++) {
+            suspicious |= !Double.isFinite(model.weightGradNorm(i)); // not weightGradNorms(): no array per step
         }
         if (!suspicious && model.step() % every != 0) {
             return;
         }
-        for (LayerView v : model.layers()) {
+        List<LayerView> layers = model.layers();
+        for (int i = 0, n = layers.size(); i < n; i++) {
+            LayerView v = layers.get(i);
             Tensor out = v.layer().lastOutput();
             if (out != null && !out.allFinite()) {
                 stop(model, v.name(), "the output of layer '" + v.name() + "'", out);
@@ -46,10 +48,11 @@ final class NanSentinel implements Diagnostic {
         if (!Double.isFinite(model.loss())) {
             stop(model, null, "the loss (" + model.loss() + ")", null);
         }
-        List<LayerView> layers = model.layers();
         for (int i = layers.size() - 1; i >= 0; i--) {
             LayerView v = layers.get(i);
-            for (Parameter p : v.layer().parameters()) {
+            List<Parameter> parameters = v.layer().parameters();
+            for (int j = 0, n = parameters.size(); j < n; j++) {
+                Parameter p = parameters.get(j);
                 if (!p.grad().allFinite()) {
                     stop(model, v.name(), "the gradient of " + p.name() + " in layer '" + v.name() + "'", p.grad());
                 }

@@ -8,6 +8,7 @@ import io.gradlab.api.diag.ModelView;
 import io.gradlab.api.diag.Severity;
 import io.gradlab.api.nn.Activation;
 import io.gradlab.api.nn.ElementwiseActivation;
+import io.gradlab.api.tensor.DType;
 import io.gradlab.api.tensor.Tensor;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,17 +30,36 @@ final class Saturation implements Diagnostic {
     private final Map<String, Counts> counts = new LinkedHashMap<>();
     private int epoch = Integer.MIN_VALUE;
 
-    /** Per unit, how many sampled rows had a saturated derivative; and the scratch buffers. */
+    /** Per unit, how many sampled rows had a saturated derivative; and the buffers of a non-elementwise activation. */
     private static final class Counts {
         final long[] saturated;
         long rows;
-        Tensor ones;
-        Tensor scratch;
+        final Buffers[] buffers = new Buffers[2]; // the full batch and the short last one of an epoch: no allocation once warm
+        int lastUsed;
 
         Counts(int units) {
             saturated = new long[units];
         }
+
+        /** A gradient of ones and a scratch tensor shaped and typed like {@code y}. */
+        Buffers buffers(Tensor y) {
+            for (int i = 0; i < buffers.length; i++) {
+                Buffers b = buffers[i];
+                if (b != null && b.ones.sameShape(y) && b.ones.dtype() == y.dtype()) {
+                    lastUsed = i;
+                    return b;
+                }
+            }
+            int slot = buffers[0] == null ? 0 : buffers[1] == null ? 1 : 1 - lastUsed;
+            Tensor ones = Tensor.zeros(y.dtype(), y.shape());
+            ones.fill(1);
+            buffers[slot] = new Buffers(ones, Tensor.zeros(y.dtype(), y.shape()));
+            lastUsed = slot;
+            return buffers[slot];
+        }
     }
+
+    private record Buffers(Tensor ones, Tensor scratch) {}
 
     Saturation(int every, double threshold, double majority, double warnFraction, double criticalFraction) {
         this.sampler = new Sampler(every);
@@ -58,7 +78,13 @@ final class Saturation implements Diagnostic {
         if (!sampler.take(model)) {
             return;
         }
-        for (LayerView v : Views.activations(model, Activation.Family.SATURATING)) {
+        List<LayerView> layers = model.layers();
+        for (int i = 0, n = layers.size(); i < n; i++) { // indexed: no iterator, no list of views per step
+            LayerView v = layers.get(i);
+            Activation activation = v.activation();
+            if (activation == null || activation.family() != Activation.Family.SATURATING) {
+                continue;
+            }
             Tensor x = v.layer().lastInput();
             Tensor y = v.layer().lastOutput();
             if (x == null || y == null) {
@@ -70,40 +96,115 @@ final class Saturation implements Diagnostic {
                 c = new Counts(units);
                 counts.put(v.name(), c);
             }
-            count(v.activation(), x, y, c, threshold * v.activation().maxDerivative());
+            count(activation, x, y, c, threshold * activation.maxDerivative());
         }
     }
 
+    /*
+     * The count is |f'(x, y)| < limit per element, in double as always. The float32 and float64 paths
+     * read the arrays instead of Tensor.get (the same values, widened the same way) and add the
+     * comparison's outcome as a number instead of branching on it: which units saturate in which row
+     * is as good as random, so a branch is mispredicted often, and that, not the arithmetic, was most
+     * of the cost (nearly 4x at the reference shapes). FastPathsTest pins these paths to the old code.
+     *
+     * Asking backward() for the derivatives of a whole batch at once (the built-in sigmoid has a
+     * vectorized kernel) was measured and gains little: on JDK 17 the JIT vectorizes neither the
+     * per-unit count that follows (a conditional add, or a column sum over rows) nor the conversions
+     * it would need, so that count alone costs about as much as calling derivative(), which the JIT
+     * inlines here; and a float32 backward() rounds the derivative, which can move a value across the
+     * limit (the default float32 path of ElementwiseActivation does so for one float in [0, 1] with
+     * the sigmoid's derivative).
+     */
     private static void count(Activation activation, Tensor x, Tensor y, Counts c, double limit) {
         int rows = y.rows();
         int units = c.saturated.length;
         if (activation instanceof ElementwiseActivation e) {
-            for (int r = 0; r < rows; r++) {
-                int base = r * units;
-                for (int u = 0; u < units; u++) {
-                    if (Math.abs(e.derivative(x.get(base + u), y.get(base + u))) < limit) {
-                        c.saturated[u]++;
-                    }
-                }
+            if (x.dtype() == DType.F32 && y.dtype() == DType.F32) {
+                countSaturated(e, x.floats(), y.floats(), rows, units, limit, c.saturated);
+            } else if (x.dtype() == DType.F64 && y.dtype() == DType.F64) {
+                countSaturated(e, x.doubles(), y.doubles(), rows, units, limit, c.saturated);
+            } else {
+                countGeneric(e, x, y, rows, units, limit, c.saturated);
             }
         } else {
             // an activation with parameters: its derivative is backward() applied to a gradient of ones
-            if (c.ones == null || !c.ones.sameShape(y) || c.ones.dtype() != y.dtype()) {
-                c.ones = Tensor.zeros(y.dtype(), y.shape());
-                c.ones.fill(1);
-                c.scratch = Tensor.zeros(y.dtype(), y.shape());
+            Buffers b = c.buffers(y);
+            activation.backward(x, y, b.ones(), b.scratch());
+            countBelow(b.scratch(), rows, units, limit, c.saturated);
+        }
+        c.rows += rows;
+    }
+
+    static void countSaturated(ElementwiseActivation e, float[] x, float[] y, int rows, int units, double limit, long[] counts) {
+        if (!(limit > 0)) {
+            return; // no magnitude is below it
+        }
+        long bits = Double.doubleToRawLongBits(limit);
+        for (int r = 0; r < rows; r++) {
+            int base = r * units;
+            for (int u = 0; u < units; u++) {
+                counts[u] += below(e.derivative(x[base + u], y[base + u]), bits);
             }
-            activation.backward(x, y, c.ones, c.scratch);
-            for (int r = 0; r < rows; r++) {
-                int base = r * units;
-                for (int u = 0; u < units; u++) {
-                    if (Math.abs(c.scratch.get(base + u)) < limit) {
-                        c.saturated[u]++;
-                    }
+        }
+    }
+
+    static void countSaturated(ElementwiseActivation e, double[] x, double[] y, int rows, int units, double limit, long[] counts) {
+        if (!(limit > 0)) {
+            return;
+        }
+        long bits = Double.doubleToRawLongBits(limit);
+        for (int r = 0; r < rows; r++) {
+            int base = r * units;
+            for (int u = 0; u < units; u++) {
+                counts[u] += below(e.derivative(x[base + u], y[base + u]), bits);
+            }
+        }
+    }
+
+    /** The reference: any element types, through {@link Tensor#get(int)}, as the count was first written. */
+    static void countGeneric(ElementwiseActivation e, Tensor x, Tensor y, int rows, int units, double limit, long[] counts) {
+        for (int r = 0; r < rows; r++) {
+            int base = r * units;
+            for (int u = 0; u < units; u++) {
+                if (Math.abs(e.derivative(x.get(base + u), y.get(base + u))) < limit) {
+                    counts[u]++;
                 }
             }
         }
-        c.rows += rows;
+    }
+
+    /** Per unit, the elements of {@code g} below {@code limit} in magnitude. */
+    static void countBelow(Tensor g, int rows, int units, double limit, long[] counts) {
+        if (!(limit > 0)) {
+            return;
+        }
+        long bits = Double.doubleToRawLongBits(limit);
+        if (g.dtype() == DType.F32) {
+            float[] a = g.floats();
+            for (int r = 0; r < rows; r++) {
+                int base = r * units;
+                for (int u = 0; u < units; u++) {
+                    counts[u] += below(a[base + u], bits);
+                }
+            }
+        } else {
+            double[] a = g.doubles();
+            for (int r = 0; r < rows; r++) {
+                int base = r * units;
+                for (int u = 0; u < units; u++) {
+                    counts[u] += below(a[base + u], bits);
+                }
+            }
+        }
+    }
+
+    /**
+     * 1 when {@code |d| < limit} for the positive {@code limit} with the bits {@code limitBits}, else 0
+     * (NaN included), without a branch: the bits of a non-negative double (and of NaN, above all of
+     * them) order as the numbers do, and the sign of the difference is the comparison.
+     */
+    static long below(double d, long limitBits) {
+        return ((Double.doubleToRawLongBits(d) & Long.MAX_VALUE) - limitBits) >>> 63;
     }
 
     @Override

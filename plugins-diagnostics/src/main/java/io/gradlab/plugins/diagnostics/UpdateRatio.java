@@ -25,6 +25,7 @@ final class UpdateRatio implements Diagnostic {
     private final double high;
     private final Map<String, Tensor> snapshots = new LinkedHashMap<>();
     private final Map<String, double[]> sums = new LinkedHashMap<>(); // {sum of ratios, count}
+    private final double[] diffAndNorm = new double[2];
     private boolean pending;
     private int pendingEpoch;
 
@@ -39,16 +40,18 @@ final class UpdateRatio implements Diagnostic {
         if (pending && pendingEpoch != model.epoch()) {
             pending = false; // pairs stay inside an epoch: every epoch's figure is its own (and a resumed run's the same)
         }
+        List<LayerView> weighted = model.weightedLayers();
         if (pending) {
-            for (LayerView v : model.weightedLayers()) {
+            for (int i = 0, n = weighted.size(); i < n; i++) { // indexed: no iterator per step
+                LayerView v = weighted.get(i);
                 Tensor before = snapshots.get(v.name());
                 Tensor w = v.weight().value();
                 if (before == null || before.size() != w.size()) {
                     continue;
                 }
-                double[] dn = diffAndNorm(w, before);
-                double diff = dn[0];
-                double norm = dn[1];
+                diffAndNorm(w, before, diffAndNorm);
+                double diff = diffAndNorm[0];
+                double norm = diffAndNorm[1];
                 if (norm > 0 && Double.isFinite(diff)) {
                     double[] s = sums.computeIfAbsent(v.name(), k -> new double[2]);
                     s[0] += Math.sqrt(diff / norm);
@@ -58,7 +61,8 @@ final class UpdateRatio implements Diagnostic {
             pending = false;
         }
         if (sampler.take(model)) {
-            for (LayerView v : model.weightedLayers()) {
+            for (int i = 0, n = weighted.size(); i < n; i++) {
+                LayerView v = weighted.get(i);
                 Tensor w = v.weight().value();
                 Tensor snap = snapshots.get(v.name());
                 if (snap == null || !snap.sameShape(w) || snap.dtype() != w.dtype()) {
@@ -72,27 +76,69 @@ final class UpdateRatio implements Diagnostic {
         }
     }
 
-    /** {@code {||w - before||^2, ||w||^2}}. */
-    static double[] diffAndNorm(Tensor w, Tensor before) {
+    /** Writes {@code {||w - before||^2, ||w||^2}} into {@code out}. */
+    static void diffAndNorm(Tensor w, Tensor before, double[] out) {
+        if (w.dtype() == DType.F32 && before.dtype() == DType.F32) {
+            diffAndNorm(w.floats(), before.floats(), out);
+            return;
+        }
         double diff = 0;
         double norm = 0;
-        if (w.dtype() == DType.F32 && before.dtype() == DType.F32) {
-            float[] a = w.floats();
-            float[] b = before.floats();
-            for (int i = 0; i < a.length; i++) {
-                double d = a[i] - b[i];
-                diff += d * d;
-                norm += (double) a[i] * a[i];
-            }
-        } else {
-            for (int i = 0; i < w.size(); i++) {
-                double a = w.get(i);
-                double d = a - before.get(i);
-                diff += d * d;
-                norm += a * a;
-            }
+        for (int i = 0; i < w.size(); i++) {
+            double a = w.get(i);
+            double d = a - before.get(i);
+            diff += d * d;
+            norm += a * a;
         }
-        return new double[] {diff, norm};
+        out[0] = diff;
+        out[1] = norm;
+    }
+
+    /*
+     * The float32 path: the difference of two floats is taken in float (as always here), then four
+     * independent double sums of each square, so that the adds do not wait on each other; only the
+     * order of the additions differs from one running sum (the last bits of the ratio).
+     */
+    static void diffAndNorm(float[] a, float[] b, double[] out) {
+        int n = a.length;
+        double d0 = 0;
+        double d1 = 0;
+        double d2 = 0;
+        double d3 = 0;
+        double n0 = 0;
+        double n1 = 0;
+        double n2 = 0;
+        double n3 = 0;
+        int i = 0;
+        for (; i + 3 < n; i += 4) {
+            float a0 = a[i];
+            float a1 = a[i + 1];
+            float a2 = a[i + 2];
+            float a3 = a[i + 3];
+            double e0 = a0 - b[i];
+            double e1 = a1 - b[i + 1];
+            double e2 = a2 - b[i + 2];
+            double e3 = a3 - b[i + 3];
+            d0 += e0 * e0;
+            d1 += e1 * e1;
+            d2 += e2 * e2;
+            d3 += e3 * e3;
+            double x0 = a0;
+            double x1 = a1;
+            double x2 = a2;
+            double x3 = a3;
+            n0 += x0 * x0;
+            n1 += x1 * x1;
+            n2 += x2 * x2;
+            n3 += x3 * x3;
+        }
+        for (; i < n; i++) {
+            double e = a[i] - b[i];
+            d0 += e * e;
+            n0 += (double) a[i] * a[i];
+        }
+        out[0] = (d0 + d1) + (d2 + d3);
+        out[1] = (n0 + n1) + (n2 + n3);
     }
 
     @Override

@@ -1,46 +1,14 @@
 package io.gradlab.plugins.diagnostics;
 
 import io.gradlab.api.diag.LayerView;
-import io.gradlab.api.diag.ModelView;
-import io.gradlab.api.nn.Activation;
 import io.gradlab.api.nn.Parameter;
 import io.gradlab.api.tensor.DType;
 import io.gradlab.api.tensor.Tensor;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 
-/** Small helpers shared by the diagnostics: layer selection, sums over tensors, number formatting. */
+/** Small helpers shared by the diagnostics: non-finite values, the bias of a layer, number formatting. */
 final class Views {
     private Views() {}
-
-    /** The activation layers of {@code family} (all of them when {@code family} is {@code null}), in forward order. */
-    static List<LayerView> activations(ModelView model, Activation.Family family) {
-        List<LayerView> out = new ArrayList<>();
-        for (LayerView v : model.layers()) {
-            if (v.activation() != null && (family == null || v.activation().family() == family)) {
-                out.add(v);
-            }
-        }
-        return out;
-    }
-
-    /** The sum of squares of a tensor's elements. */
-    static double sumOfSquares(Tensor t) {
-        double s = 0;
-        if (t.dtype() == DType.F32) {
-            float[] a = t.floats();
-            for (float v : a) {
-                s += (double) v * v;
-            }
-        } else {
-            double[] a = t.doubles();
-            for (double v : a) {
-                s += v * v;
-            }
-        }
-        return s;
-    }
 
     /** The number of NaN or infinite elements. */
     static int nonFinite(Tensor t) {

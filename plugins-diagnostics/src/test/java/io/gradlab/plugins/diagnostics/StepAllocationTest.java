@@ -1,0 +1,144 @@
+package io.gradlab.plugins.diagnostics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gradlab.api.ParameterSpec;
+import io.gradlab.api.Params;
+import io.gradlab.api.diag.Diagnostic;
+import io.gradlab.api.diag.LayerView;
+import io.gradlab.api.diag.ModelView;
+import io.gradlab.api.nn.Activation;
+import io.gradlab.api.nn.Parameter;
+import io.gradlab.api.spi.DiagnosticFactory;
+import io.gradlab.api.tensor.Tensor;
+import io.gradlab.plugins.diagnostics.Fakes.FakeLayer;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Once warm, a training step's diagnostics allocate nothing (the engine's training step allocates
+ * nothing either): every diagnostic of the plugin with its defaults, on a model view that itself
+ * allocates nothing, as the engine's does.
+ */
+class StepAllocationTest {
+
+    /** A model view over fixed layers whose gradient norms are computed once. */
+    private static final class FixedModel implements ModelView {
+        final List<LayerView> layers = new ArrayList<>();
+        final List<LayerView> weighted = new ArrayList<>();
+        double[] norms;
+        long step;
+
+        @Override
+        public List<LayerView> layers() {
+            return layers;
+        }
+
+        @Override
+        public List<LayerView> weightedLayers() {
+            return weighted;
+        }
+
+        @Override
+        public int epoch() {
+            return 1;
+        }
+
+        @Override
+        public int epochs() {
+            return 3;
+        }
+
+        @Override
+        public long step() {
+            return step;
+        }
+
+        @Override
+        public double loss() {
+            return 2.3;
+        }
+
+        @Override
+        public double[] weightGradNorms() {
+            return norms.clone();
+        }
+
+        @Override
+        public double weightGradNorm(int index) {
+            return norms[index];
+        }
+    }
+
+    /** input -> hidden1 -> sigmoid -> hidden2 -> relu -> output, 64 samples. */
+    private static FixedModel model() {
+        Random random = new Random(8);
+        FixedModel m = new FixedModel();
+        int in = 20;
+        Tensor x = Fakes.normal(random, 1, 64, in);
+        Activation[] activations = {new Fakes.Sigmoid(), new Fakes.Relu(), null};
+        for (int i = 0; i < activations.length; i++) {
+            int out = i < 2 ? 32 : 10;
+            Parameter w = Fakes.weight(Fakes.normal(random, 1, out, in));
+            w.grad().copyFrom(Fakes.normal(random, 0.01, out, in));
+            FakeLayer dense = new FakeLayer("hidden" + (i + 1), w);
+            dense.input = x;
+            dense.output = Fakes.normal(random, 3, 64, out);
+            LayerView v = new LayerView(dense.name(), dense, w, null);
+            m.layers.add(v);
+            m.weighted.add(v);
+            if (activations[i] != null) {
+                FakeLayer act = new FakeLayer("act" + (i + 1));
+                act.input = dense.output;
+                act.output = Tensor.zeros(dense.output.dtype(), dense.output.shape());
+                activations[i].forward(act.input, act.output);
+                m.layers.add(new LayerView(act.name(), act, null, activations[i]));
+                x = act.output;
+            }
+            in = out;
+        }
+        m.norms = new double[m.weighted.size()];
+        for (int i = 0; i < m.norms.length; i++) {
+            Tensor g = m.weighted.get(i).weight().grad();
+            double s = 0;
+            for (int j = 0; j < g.size(); j++) {
+                s += g.get(j) * g.get(j);
+            }
+            m.norms[i] = Math.sqrt(s);
+        }
+        return m;
+    }
+
+    @Test
+    void aWarmStepOfAllDiagnosticsAllocatesNothing() {
+        List<Diagnostic> diagnostics = new ArrayList<>();
+        for (DiagnosticFactory f : new DiagnosticsPlugin().diagnostics()) {
+            Map<String, Object> values = new LinkedHashMap<>();
+            for (ParameterSpec p : f.parameters()) {
+                values.put(p.name(), p.defaultValue());
+            }
+            diagnostics.add(f.create(new Params(f.id(), values)));
+        }
+        FixedModel m = model();
+        var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        int warm = 3000;
+        int measured = 400; // a multiple of every sampling period (2, 4, 10, 20)
+        long from = 0;
+        for (int step = 1; step <= warm + measured; step++) {
+            if (step == warm + 1) {
+                from = mx.getCurrentThreadAllocatedBytes();
+            }
+            m.step = step;
+            for (int d = 0; d < diagnostics.size(); d++) {
+                diagnostics.get(d).afterBackward(m);
+            }
+        }
+        double perStep = (mx.getCurrentThreadAllocatedBytes() - from) / (double) measured;
+        assertThat(perStep).as("bytes allocated per step by the diagnostics").isLessThan(8);
+    }
+}
