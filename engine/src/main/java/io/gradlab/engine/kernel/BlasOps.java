@@ -101,25 +101,12 @@ public final class BlasOps implements Ops {
 
     @Override
     public void gemm(boolean transA, boolean transB, double alpha, Tensor a, Tensor b, double beta, Tensor c) {
+        if (emptyProduct(transA, transB, a, b, beta, c)) {
+            return;
+        }
         int m = transA ? a.cols() : a.rows();
         int k = transA ? a.rows() : a.cols();
-        int kb = transB ? b.cols() : b.rows();
         int n = transB ? b.rows() : b.cols();
-        if (k != kb || c.rows() != m || c.cols() != n) {
-            throw new IllegalArgumentException("gemm shapes do not match: op(A) " + m + "x" + k + ", op(B) " + kb + "x" + n
-                    + ", C " + c.rows() + "x" + c.cols());
-        }
-        if (m == 0 || n == 0) {
-            return;
-        }
-        if (k == 0) {
-            if (beta == 0) {
-                c.fill(0);
-            } else {
-                scale(beta, c);
-            }
-            return;
-        }
         if (c.dtype() == DType.F32) {
             sgemm(transA, transB, m, n, k, (float) alpha, a.floats(), a.cols(), b.floats(), b.cols(), (float) beta, c.floats());
         } else {
@@ -177,6 +164,33 @@ public final class BlasOps implements Ops {
         for (int r = r0; r < r1; r++) {
             System.arraycopy(row, c0, dst, r * cols + c0, c1 - c0);
         }
+    }
+
+    /**
+     * Checks that {@code op(A) op(B)} fits {@code C}; computes a product with nothing to multiply (an
+     * empty {@code C}, or an empty shared dimension: {@code C = beta C}) and returns true for it.
+     */
+    private boolean emptyProduct(boolean transA, boolean transB, Tensor a, Tensor b, double beta, Tensor c) {
+        int m = transA ? a.cols() : a.rows();
+        int k = transA ? a.rows() : a.cols();
+        int kb = transB ? b.cols() : b.rows();
+        int n = transB ? b.rows() : b.cols();
+        if (k != kb || c.rows() != m || c.cols() != n) {
+            throw new IllegalArgumentException("gemm shapes do not match: op(A) " + m + "x" + k + ", op(B) " + kb + "x" + n
+                    + ", C " + c.rows() + "x" + c.cols());
+        }
+        if (m == 0 || n == 0) {
+            return true;
+        }
+        if (k == 0) {
+            if (beta == 0) {
+                c.fill(0);
+            } else {
+                scale(beta, c);
+            }
+            return true;
+        }
+        return false;
     }
 
     private void sgemm(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int lda, float[] b, int ldb, float beta,
@@ -691,24 +705,15 @@ public final class BlasOps implements Ops {
 
     /** A float32 {@link #gemm} computed on the calling thread only, for a part of {@link #runParts}. */
     public void gemmOnThisThread(boolean transA, boolean transB, float alpha, Tensor a, Tensor b, float beta, Tensor c) {
+        if (c.dtype() != DType.F32) {
+            throw new IllegalArgumentException("gemmOnThisThread computes float32 products, C is " + c.dtype());
+        }
+        if (emptyProduct(transA, transB, a, b, beta, c)) {
+            return;
+        }
         int m = transA ? a.cols() : a.rows();
         int k = transA ? a.rows() : a.cols();
         int n = transB ? b.rows() : b.cols();
-        if ((transB ? b.cols() : b.rows()) != k || c.rows() != m || c.cols() != n || c.dtype() != DType.F32) {
-            throw new IllegalArgumentException("gemm shapes do not match: op(A) " + m + "x" + k + ", op(B) "
-                    + (transB ? b.cols() : b.rows()) + "x" + n + ", C " + c.dtype() + " " + c.rows() + "x" + c.cols());
-        }
-        if (m == 0 || n == 0) {
-            return;
-        }
-        if (k == 0) {
-            if (beta == 0) {
-                c.fill(0);
-            } else {
-                scale(beta, c);
-            }
-            return;
-        }
         floatGemm.gemm(transA, transB, m, n, k, alpha, a.floats(), 0, a.cols(), b.floats(), 0, b.cols(), beta, c.floats(), 0, n);
     }
 

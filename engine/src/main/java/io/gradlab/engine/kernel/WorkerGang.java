@@ -93,17 +93,7 @@ final class WorkerGang {
             h.wake(gen);
         }
         work(gen);
-        int spins = 0;
-        while (completed.get() < count) {
-            if (backgroundChunk()) {
-                continue; // a helper still computes its part: meanwhile, some of the background job
-            }
-            if (++spins < 2_000) {
-                Thread.onSpinWait();
-            } else {
-                Thread.yield(); // a helper is computing a part: give it the core if we share one
-            }
-        }
+        await(completed, count); // a helper still computes its part: meanwhile, some of the background job
         task = null;
         Throwable f = failure;
         if (f instanceof RuntimeException re) {
@@ -147,19 +137,8 @@ final class WorkerGang {
         if (backgroundJob == null) {
             return;
         }
-        while (backgroundChunk()) {
-            // claim and run the rest here
-        }
         long cur = background.get();
-        int chunks = (int) ((cur >>> PART_BITS) & PART_MASK);
-        int spins = 0;
-        while (backgroundDone.get() < chunks) {
-            if (++spins < 2_000) {
-                Thread.onSpinWait();
-            } else {
-                Thread.yield();
-            }
-        }
+        await(backgroundDone, (int) ((cur >>> PART_BITS) & PART_MASK)); // the unclaimed chunks run here
         backgroundJob = null;
         Throwable f = backgroundFailure;
         backgroundFailure = null;
@@ -171,6 +150,24 @@ final class WorkerGang {
         }
         if (f != null) {
             throw new IllegalStateException(f);
+        }
+    }
+
+    /**
+     * Waits until {@code counter} reaches {@code target}, running chunks of the background job
+     * meanwhile; spins, then yields the core (a helper computing what is awaited may share it).
+     */
+    private void await(AtomicInteger counter, int target) {
+        int spins = 0;
+        while (counter.get() < target) {
+            if (backgroundChunk()) {
+                continue;
+            }
+            if (++spins < 2_000) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
         }
     }
 
