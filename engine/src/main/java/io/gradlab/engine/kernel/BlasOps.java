@@ -552,12 +552,22 @@ public final class BlasOps implements Ops {
         runGroup(GroupTask.SQUARES, g, null, 0f, out);
     }
 
-    /** {@code y += alpha x}, tensor by tensor; the groups must have the same layout. */
-    public void axpy(float alpha, FloatGroup x, FloatGroup y) {
+    /** {@code y = x}, tensor by tensor; the groups must have the same layout. */
+    public void copy(FloatGroup x, FloatGroup y) {
+        requireSameLayout(x, y);
+        runGroup(GroupTask.COPY, x, y, 0f, null);
+    }
+
+    private static void requireSameLayout(FloatGroup x, FloatGroup y) {
         if (!x.sameLayout(y)) {
             throw new IllegalArgumentException("groups do not match: " + x.size() + " tensors of " + x.total() + " elements vs "
                     + y.size() + " of " + y.total());
         }
+    }
+
+    /** {@code y += alpha x}, tensor by tensor; the groups must have the same layout. */
+    public void axpy(float alpha, FloatGroup x, FloatGroup y) {
+        requireSameLayout(x, y);
         runGroup(GroupTask.AXPY, x, y, alpha, null);
     }
 
@@ -586,6 +596,7 @@ public final class BlasOps implements Ops {
         static final int ZERO = 0;
         static final int SQUARES = 1;
         static final int AXPY = 2;
+        static final int COPY = 3;
 
         private final PartSegment[] segments;
         private int op;
@@ -659,6 +670,7 @@ public final class BlasOps implements Ops {
                     case ZERO -> java.util.Arrays.fill(a, from, to, 0f);
                     case SQUARES -> partials[part * x.size() + tensor] = kernels.sumOfSquares(a, from, to - from);
                     case AXPY -> axpyRange(alpha, a, y.array(tensor), from, to);
+                    case COPY -> System.arraycopy(a, from, y.array(tensor), from, to - from);
                     default -> throw new IllegalStateException("unknown group op " + op);
                 }
             }

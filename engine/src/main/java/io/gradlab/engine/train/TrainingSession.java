@@ -80,6 +80,8 @@ public final class TrainingSession implements TrainingControl, ModelView {
     private Map<String, String> figuresOwner = Map.of();
     private Tensor[] previousWeights = new Tensor[0];
     private Groups groups;
+    private double[] weightSquares = new double[0];
+    private double[] deltaSquares = new double[0];
     private double[] gradNormSums = new double[0];
     private double[] stepGradNorms = new double[0];
     private double[] updateRatioSums = new double[0];
@@ -147,6 +149,8 @@ public final class TrainingSession implements TrainingControl, ModelView {
         this.gradNormSums = new double[weighted.size()];
         this.stepGradNorms = new double[weighted.size()];
         this.updateRatioSums = new double[weighted.size()];
+        this.weightSquares = new double[weighted.size()];
+        this.deltaSquares = new double[weighted.size()];
         this.groups = null;
         parts.optimizer().bind(parameters, ops);
     }
@@ -375,11 +379,25 @@ public final class TrainingSession implements TrainingControl, ModelView {
             parts.optimizer().step();
             return loss;
         }
+        updateRatioSamples++;
+        if (ops instanceof BlasOps blas && groups().weights != null) {
+            // the same passes over all weights at once: copy, step, prev - w, the two norms
+            Groups g = groups;
+            blas.copy(g.weights, g.previous);
+            parts.optimizer().step();
+            blas.axpy(-1f, g.weights, g.previous); // prev - w = -delta
+            blas.sumsOfSquares(g.weights, weightSquares);
+            blas.sumsOfSquares(g.previous, deltaSquares);
+            for (int i = 0; i < weighted.size(); i++) {
+                double wn = Math.sqrt(weightSquares[i]);
+                updateRatioSums[i] += wn == 0 ? 0 : Math.sqrt(deltaSquares[i]) / wn;
+            }
+            return loss;
+        }
         for (int i = 0; i < weighted.size(); i++) {
             previousWeights[i].copyFrom(weighted.get(i).weight().value());
         }
         parts.optimizer().step();
-        updateRatioSamples++;
         for (int i = 0; i < weighted.size(); i++) {
             Tensor w = weighted.get(i).weight().value();
             Tensor prev = previousWeights[i];
@@ -418,27 +436,39 @@ public final class TrainingSession implements TrainingControl, ModelView {
     /** The float groups of the current parameters, made again if a tensor was replaced. */
     private Groups groups() {
         if (groups == null || !groups.isCurrent()) {
-            groups = Groups.of(parameters, weighted);
+            groups = Groups.of(parameters, weighted, previousWeights);
         }
         return groups;
     }
 
-    /** The gradients of all parameters, and of the weighted layers' weights, as float groups (null when not all float32). */
-    private record Groups(FloatGroup grads, FloatGroup weightGrads) {
-        static Groups of(List<Parameter> parameters, List<LayerView> weighted) {
+    /**
+     * As float groups (null when not all float32): the gradients of all parameters; of the weighted
+     * layers, the weight gradients, the weights, and the copies the update ratio measures against.
+     */
+    private record Groups(FloatGroup grads, FloatGroup weightGrads, FloatGroup weights, FloatGroup previous) {
+        static Groups of(List<Parameter> parameters, List<LayerView> weighted, Tensor[] previousWeights) {
             List<Tensor> all = new ArrayList<>();
             for (Parameter p : parameters) {
                 all.add(p.grad());
             }
+            List<Tensor> weightGrads = new ArrayList<>();
             List<Tensor> weights = new ArrayList<>();
             for (LayerView v : weighted) {
-                weights.add(v.weight().grad());
+                weightGrads.add(v.weight().grad());
+                weights.add(v.weight().value());
             }
-            return new Groups(FloatGroup.of(all).orElse(null), FloatGroup.of(weights).orElse(null));
+            FloatGroup w = FloatGroup.of(weights).orElse(null);
+            FloatGroup prev = FloatGroup.of(List.of(previousWeights)).orElse(null);
+            boolean pairs = w != null && prev != null && w.sameLayout(prev);
+            return new Groups(FloatGroup.of(all).orElse(null), FloatGroup.of(weightGrads).orElse(null), pairs ? w : null, pairs ? prev : null);
         }
 
         boolean isCurrent() {
-            return (grads == null || grads.isCurrent()) && (weightGrads == null || weightGrads.isCurrent());
+            return current(grads) && current(weightGrads) && current(weights) && current(previous);
+        }
+
+        private static boolean current(FloatGroup g) {
+            return g == null || g.isCurrent();
         }
     }
 

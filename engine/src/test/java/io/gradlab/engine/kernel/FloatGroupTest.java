@@ -63,6 +63,12 @@ class FloatGroupTest {
             }
         }
 
+        List<Tensor> z = random(5);
+        ops.copy(gx, FloatGroup.of(z).orElseThrow());
+        for (int i = 0; i < x.size(); i++) {
+            assertThat(z.get(i).floats()).as("copy of tensor %d", i).isEqualTo(x.get(i).floats());
+        }
+
         ops.zero(gy);
         for (Tensor t : y) {
             assertThat(t.floats()).isEqualTo(new float[t.size()]);
