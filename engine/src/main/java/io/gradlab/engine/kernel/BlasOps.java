@@ -143,7 +143,7 @@ public final class BlasOps implements Ops {
         int rows = m.rows();
         int cols = m.cols();
         if (m.dtype() == DType.F32 && row.dtype() == DType.F32) {
-            fillRows(m.floats(), row.floats(), cols, 0, rows, 0, cols);
+            FloatKernels.get().fillRows(m.floats(), row.floats(), cols, 0, rows, 0, cols);
         } else if (m.dtype() == DType.F64 && row.dtype() == DType.F64) {
             double[] dst = m.doubles();
             double[] src = row.doubles();
@@ -156,13 +156,6 @@ public final class BlasOps implements Ops {
                     m.set(r * cols + c, row.get(c));
                 }
             }
-        }
-    }
-
-    /** Rows {@code [r0, r1)}, columns {@code [c0, c1)} of a row-major matrix of {@code cols} columns set to {@code row[c0, c1)}. */
-    private static void fillRows(float[] dst, float[] row, int cols, int r0, int r1, int c0, int c1) {
-        for (int r = r0; r < r1; r++) {
-            System.arraycopy(row, c0, dst, r * cols + c0, c1 - c0);
         }
     }
 
@@ -204,7 +197,7 @@ public final class BlasOps implements Ops {
         int parts = gang.parts();
         if (parts == 1 || (long) m * n * k < PARALLEL_MIN_MACS) {
             if (bias != null) {
-                fillRows(c, bias, n, 0, m, 0, n);
+                kernels.fillRows(c, bias, n, 0, m, 0, n);
             }
             floatGemm.gemm(ta, tb, m, n, k, alpha, a, 0, lda, b, 0, ldb, beta, c, 0, n);
             return;
@@ -325,9 +318,9 @@ public final class BlasOps implements Ops {
             }
             if (bias != null) {
                 if (byRows) {
-                    fillRows(c, bias, n, from, to, 0, n);
+                    kernels.fillRows(c, bias, n, from, to, 0, n);
                 } else {
-                    fillRows(c, bias, n, 0, m, from, to);
+                    kernels.fillRows(c, bias, n, 0, m, from, to);
                 }
             }
             if (byRows) {
@@ -383,7 +376,7 @@ public final class BlasOps implements Ops {
                     sumRowsTask.set(null, 0, 0, 0f, null);
                 }
             } else {
-                sumRowsRange(m.floats(), rows, cols, (float) beta, out.floats(), 0, cols);
+                kernels.columnSums(m.floats(), rows, cols, (float) beta, out.floats(), 0, cols);
             }
         } else {
             double[] x = m.doubles();
@@ -400,18 +393,6 @@ public final class BlasOps implements Ops {
         }
     }
 
-    private static void sumRowsRange(float[] x, int rows, int cols, float beta, float[] o, int from, int to) {
-        for (int c = from; c < to; c++) {
-            o[c] = beta == 0f ? 0f : o[c] * beta;
-        }
-        for (int r = 0; r < rows; r++) {
-            int off = r * cols;
-            for (int c = from; c < to; c++) {
-                o[c] += x[off + c];
-            }
-        }
-    }
-
     private static void axpyRange(float a, float[] xs, float[] ys, int from, int to) {
         for (int i = from; i < to; i++) {
             ys[i] += a * xs[i];
@@ -419,7 +400,7 @@ public final class BlasOps implements Ops {
     }
 
     /** The column sums of a float matrix, split by columns (each column summed by one thread, in row order). */
-    private static final class SumRowsTask implements RangeTask {
+    private final class SumRowsTask implements RangeTask {
         private float[] x;
         private int rows;
         private int cols;
@@ -436,7 +417,7 @@ public final class BlasOps implements Ops {
 
         @Override
         public void run(int from, int to) {
-            sumRowsRange(x, rows, cols, beta, o, from, to);
+            kernels.columnSums(x, rows, cols, beta, o, from, to);
         }
     }
 
@@ -734,7 +715,7 @@ public final class BlasOps implements Ops {
         if (out.size() != m.cols() || m.dtype() != DType.F32 || out.dtype() != DType.F32) {
             throw new IllegalArgumentException("output of " + out.size() + " does not match " + m.cols() + " columns");
         }
-        sumRowsRange(m.floats(), m.rows(), m.cols(), beta, out.floats(), 0, m.cols());
+        kernels.columnSums(m.floats(), m.rows(), m.cols(), beta, out.floats(), 0, m.cols());
     }
 
     // ---- background work ----

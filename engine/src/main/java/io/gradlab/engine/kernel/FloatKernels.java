@@ -24,6 +24,16 @@ public interface FloatKernels {
     /** The sum of {@code a[i] b[i]} for {@code i < n}. */
     double dot(float[] a, float[] b, int n);
 
+    /**
+     * The column sums of rows {@code [0, rows)} of a row-major matrix of {@code cols} columns, for the
+     * columns {@code [from, to)}: {@code o[c] = beta o[c] + x[0][c] + x[1][c] + ...} ({@code o[c]}
+     * ignored when {@code beta} is 0), each column summed in row order (so every kernel gives the same bits).
+     */
+    void columnSums(float[] x, int rows, int cols, float beta, float[] o, int from, int to);
+
+    /** Rows {@code [r0, r1)}, columns {@code [c0, c1)} of a row-major matrix of {@code cols} columns set to {@code row[c0, c1)}. */
+    void fillRows(float[] dst, float[] row, int cols, int r0, int r1, int c0, int c1);
+
     /** {@code vector} or {@code scalar}. */
     String name();
 }

@@ -70,6 +70,31 @@ final class ScalarKernels implements FloatKernels {
     }
 
     @Override
+    public void columnSums(float[] x, int rows, int cols, float beta, float[] o, int from, int to) {
+        columnSumsRange(x, rows, cols, beta, o, from, to);
+    }
+
+    /** The scalar column sums (also the vector kernel's tail). */
+    static void columnSumsRange(float[] x, int rows, int cols, float beta, float[] o, int from, int to) {
+        for (int c = from; c < to; c++) {
+            o[c] = beta == 0f ? 0f : o[c] * beta;
+        }
+        for (int r = 0; r < rows; r++) {
+            int off = r * cols;
+            for (int c = from; c < to; c++) {
+                o[c] += x[off + c];
+            }
+        }
+    }
+
+    @Override
+    public void fillRows(float[] dst, float[] row, int cols, int r0, int r1, int c0, int c1) {
+        for (int r = r0; r < r1; r++) {
+            System.arraycopy(row, c0, dst, r * cols + c0, c1 - c0);
+        }
+    }
+
+    @Override
     public String name() {
         return "scalar";
     }

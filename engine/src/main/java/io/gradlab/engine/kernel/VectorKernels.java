@@ -172,6 +172,64 @@ final class VectorKernels implements FloatKernels {
     }
 
     @Override
+    public void columnSums(float[] x, int rows, int cols, float beta, float[] o, int from, int to) {
+        int c = from;
+        // four vectors of columns at a time, kept in registers down the rows
+        for (; c + 4 * L <= to; c += 4 * L) {
+            FloatVector a0 = start(o, c, beta);
+            FloatVector a1 = start(o, c + L, beta);
+            FloatVector a2 = start(o, c + 2 * L, beta);
+            FloatVector a3 = start(o, c + 3 * L, beta);
+            for (int r = 0, off = c; r < rows; r++, off += cols) {
+                a0 = a0.add(FloatVector.fromArray(S, x, off));
+                a1 = a1.add(FloatVector.fromArray(S, x, off + L));
+                a2 = a2.add(FloatVector.fromArray(S, x, off + 2 * L));
+                a3 = a3.add(FloatVector.fromArray(S, x, off + 3 * L));
+            }
+            a0.intoArray(o, c);
+            a1.intoArray(o, c + L);
+            a2.intoArray(o, c + 2 * L);
+            a3.intoArray(o, c + 3 * L);
+        }
+        for (; c + L <= to; c += L) {
+            FloatVector a = start(o, c, beta);
+            for (int r = 0, off = c; r < rows; r++, off += cols) {
+                a = a.add(FloatVector.fromArray(S, x, off));
+            }
+            a.intoArray(o, c);
+        }
+        ScalarKernels.columnSumsRange(x, rows, cols, beta, o, c, to);
+    }
+
+    /** {@code beta o[c ..]}, or zeros when beta is 0 (o may hold anything then). */
+    private static FloatVector start(float[] o, int c, float beta) {
+        return beta == 0f ? FloatVector.zero(S) : FloatVector.fromArray(S, o, c).mul(beta);
+    }
+
+    @Override
+    public void fillRows(float[] dst, float[] row, int cols, int r0, int r1, int c0, int c1) {
+        int c = c0;
+        // four vectors of the row at a time, held in registers and stored into every row
+        for (; c + 4 * L <= c1; c += 4 * L) {
+            FloatVector v0 = FloatVector.fromArray(S, row, c);
+            FloatVector v1 = FloatVector.fromArray(S, row, c + L);
+            FloatVector v2 = FloatVector.fromArray(S, row, c + 2 * L);
+            FloatVector v3 = FloatVector.fromArray(S, row, c + 3 * L);
+            for (int r = r0, off = r0 * cols + c; r < r1; r++, off += cols) {
+                v0.intoArray(dst, off);
+                v1.intoArray(dst, off + L);
+                v2.intoArray(dst, off + 2 * L);
+                v3.intoArray(dst, off + 3 * L);
+            }
+        }
+        if (c < c1) {
+            for (int r = r0; r < r1; r++) {
+                System.arraycopy(row, c, dst, r * cols + c, c1 - c);
+            }
+        }
+    }
+
+    @Override
     public String name() {
         return "vector";
     }

@@ -102,4 +102,53 @@ class FloatKernelsTest {
             assertThat(k.sumOfSquares(a, 7, n)).isEqualTo(k.sumOfSquares(a, 7, n));
         }
     }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0} x {1}, columns [{2}, {3}), beta {4}")
+    @org.junit.jupiter.params.provider.CsvSource({"512,128,0,128,0", "64,128,64,128,1", "7,203,3,200,0.5", "1,17,0,17,0", "0,40,0,40,1"})
+    void columnSumsAreTheRowOrderSumsOfEveryKernelBitForBit(int rows, int cols, int from, int to, float beta) {
+        Random r = new Random(rows * 7L + cols);
+        float[] x = new float[rows * cols];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) r.nextGaussian();
+        }
+        float[] start = new float[cols];
+        for (int c = 0; c < cols; c++) {
+            start[c] = beta == 0 ? Float.NaN : (float) r.nextGaussian(); // ignored when beta is 0
+        }
+        float[] expected = start.clone();
+        for (int c = from; c < to; c++) {
+            float s = beta == 0 ? 0f : start[c] * beta;
+            for (int row = 0; row < rows; row++) {
+                s += x[row * cols + c];
+            }
+            expected[c] = s;
+        }
+        for (FloatKernels k : all()) {
+            float[] o = start.clone();
+            k.columnSums(x, rows, cols, beta, o, from, to);
+            for (int c = 0; c < cols; c++) {
+                assertThat(Float.floatToIntBits(o[c])).as("%s column %d", k.name(), c).isEqualTo(Float.floatToIntBits(expected[c]));
+            }
+        }
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0} x {1}, rows [{2}, {3}), columns [{4}, {5})")
+    @org.junit.jupiter.params.provider.CsvSource({"512,128,0,512,0,128", "64,128,32,64,0,128", "9,203,2,9,64,203", "3,10,0,3,0,10"})
+    void fillRowsWritesTheRowIntoTheBlockAndNothingElse(int rows, int cols, int r0, int r1, int c0, int c1) {
+        float[] row = new float[cols];
+        for (int c = 0; c < cols; c++) {
+            row[c] = c + 0.5f;
+        }
+        for (FloatKernels k : all()) {
+            float[] m = new float[rows * cols];
+            java.util.Arrays.fill(m, -1f);
+            k.fillRows(m, row, cols, r0, r1, c0, c1);
+            for (int r = 0; r < rows; r++) {
+                for (int c = 0; c < cols; c++) {
+                    boolean inside = r >= r0 && r < r1 && c >= c0 && c < c1;
+                    assertThat(m[r * cols + c]).as("%s [%d, %d]", k.name(), r, c).isEqualTo(inside ? row[c] : -1f);
+                }
+            }
+        }
+    }
 }
