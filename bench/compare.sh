@@ -3,15 +3,19 @@
 #
 #   bench/compare.sh [--rounds N] [--epochs N] [--batches "512 64"] [--data DIR]
 #
-# Workload: 784 -> 7 x 128 sigmoid -> 10, softmax cross-entropy, plain SGD (lr 0.01), float32, one
-# epoch of FashionMNIST (60000) per timed run. Each round runs every configuration once, interleaved,
-# so that a busy machine slows both sides alike; the figures are medians over the rounds.
+# Workload: 784 -> 7 x 128 sigmoid -> 10, softmax cross-entropy, plain SGD (lr 0.01), float32, epochs
+# of FashionMNIST (60000 samples; one warm-up and --epochs timed epochs per run, default 2). Each round
+# runs every configuration once, interleaved, so that a busy machine slows both sides alike. Reported:
+# the median over the rounds (of each run's median epoch), and the peak (the fastest epoch of all rounds:
+# what each side does while it has the cores to itself).
 #
 # Configurations (OpenBLAS reads OPENBLAS_NUM_THREADS when the process starts):
 #   1 thread : OPENBLAS_NUM_THREADS=1 with torch.set_num_threads(1), and gradlab --threads 1
 #   best     : PyTorch's best of (OPENBLAS 1, torch 1), (OPENBLAS 1, torch 2), (OPENBLAS 2, torch 1);
 #              gradlab's best of (OPENBLAS 1, --threads 2) and (OPENBLAS 2, --threads 1)
 #   no native: gradlab with -Dgradlab.blas=java (its Vector API kernel), 2 threads
+#   bare step: gradlab --no-diagnostics, 2 threads (every other gradlab figure runs the default diagnostics
+#              of every run with the steps; PyTorch runs none)
 # Needs: a built gradlab (mvn -B package -DskipTests), python3-torch (apt-get install -y python3-torch),
 # FashionMNIST (apt-get install -y dataset-fashion-mnist).
 set -euo pipefail
@@ -27,7 +31,7 @@ while [ $# -gt 0 ]; do
     --epochs) epochs="$2"; shift 2 ;;
     --batches) batches="$2"; shift 2 ;;
     --data) data="$2"; shift 2 ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "compare.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -50,8 +54,8 @@ run_torch() { # label batch openblas-threads torch-threads
   OPENBLAS_NUM_THREADS="$3" "$python" bench/pytorch_reference.py --batch "$2" --threads "$4" --epochs "$epochs" --data "$data" --json \
     | sed "s/^{/{\"label\": \"$1\", /" >> "$results"
 }
-run_gradlab() { # label batch openblas-threads gradlab-threads [java options]
-  OPENBLAS_NUM_THREADS="$3" JAVA_OPTS="${5:-}" bin/gradlab bench --batch "$2" --threads "$4" --epochs "$epochs" --data "$data" --json 2> /dev/null \
+run_gradlab() { # label batch openblas-threads gradlab-threads [java options] [bench options]
+  OPENBLAS_NUM_THREADS="$3" JAVA_OPTS="${5:-}" bin/gradlab bench --batch "$2" --threads "$4" --epochs "$epochs" --data "$data" --json ${6:-} 2> /dev/null \
     | sed "s/^{/{\"label\": \"$1\", /" >> "$results"
 }
 
@@ -65,6 +69,7 @@ for round in $(seq 1 "$rounds"); do
     run_torch   "pytorch ob2 t1" "$b" 2 1
     run_gradlab "gradlab ob2 t1" "$b" 2 1
     run_gradlab "gradlab java t2" "$b" 1 2 "-Dgradlab.blas=java"
+    run_gradlab "gradlab bare t2" "$b" 1 2 "" --no-diagnostics
   done
 done
 
@@ -86,12 +91,14 @@ for batch in sorted({b for b, _ in by}, reverse=True):
         print(f"  {label:18s} median {med[label]:>10,.0f}  peak {peak[label]:>10,.0f}   runs {', '.join(f'{x:,.0f}' for x in by[(batch, label)])}")
     for name, stat in (("median", med), ("peak", peak)):
         def best(prefix):
-            k = max((l for l in stat if l.startswith(prefix) and "java" not in l), key=lambda l: stat[l])
+            k = max((l for l in stat if l.startswith(prefix) and "java" not in l and "bare" not in l), key=lambda l: stat[l])
             return k, stat[k]
         pk, pv = best("pytorch")
         gk, gv = best("gradlab")
         print(f"  {name}, 1 thread each:  gradlab / pytorch = {stat['gradlab ob1 t1'] / stat['pytorch ob1 t1']:.2f}")
         print(f"  {name}, best of each:   gradlab / pytorch = {gv / pv:.2f}   ({gk} vs {pk})")
+        if "gradlab bare t2" in stat:
+            print(f"  {name}, bare step:      gradlab without its default diagnostics (2 threads) / pytorch best = {stat['gradlab bare t2'] / pv:.2f}")
         if "gradlab java t2" in stat:
             print(f"  {name}, no native BLAS: gradlab (Java kernel, 2 threads) / pytorch best = {stat['gradlab java t2'] / pv:.2f}")
 PY

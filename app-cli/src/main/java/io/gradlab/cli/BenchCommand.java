@@ -59,6 +59,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of text.")
     boolean json;
 
+    @Option(names = "--no-diagnostics", description = "Time the bare training step, without the default diagnostics every run "
+            + "has (the workload of bench/pytorch_reference.py).")
+    boolean noDiagnostics;
+
     BenchCommand(Host host) {
         this.host = requireNonNull(host, "host is null");
     }
@@ -68,7 +72,7 @@ final class BenchCommand implements Callable<Integer> {
         if (threads < 0 || threads > 256) {
             throw new GradlabException(Category.USAGE, "--threads must be in [0, 256] (0: the default), got " + threads);
         }
-        BenchConfig config = BenchConfig.defaults().withBatch(batch);
+        BenchConfig config = BenchConfig.defaults().withBatch(batch).withDiagnostics(!noDiagnostics);
         if (length.steps != null) {
             if (length.steps < 1) {
                 throw new GradlabException(Category.USAGE, "--steps must be positive, got " + length.steps);

@@ -27,6 +27,19 @@ class BenchCommandTest {
         assertThat(m.get("backend").asText()).isIn("native-openblas", "java-vector", "java");
         assertThat(m.get("runs")).hasSize(5);
         assertThat(m.get("final_loss").asDouble()).isBetween(0.0, 10.0);
+        // the default diagnostics of every run ran with the steps
+        assertThat(m.get("diagnostics")).extracting(JsonNode::asText).contains("gradient-flow", "saturation");
+    }
+
+    @Test
+    void noDiagnosticsTimesTheBareTrainingStep() throws Exception {
+        Cli.Result r = Cli.run("bench", "--batch", "32", "--steps", "2", "--threads", "1", "--no-diagnostics", "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode m = Json.mapper().readTree(r.out());
+        assertThat(m.get("diagnostics")).isEmpty();
+        assertThat(m.get("final_loss").asDouble()).isBetween(0.0, 10.0);
+        Cli.Result text = Cli.run("bench", "--batch", "16", "--steps", "2", "--no-diagnostics");
+        assertThat(text.out()).contains("diagnostics: none");
     }
 
     @Test

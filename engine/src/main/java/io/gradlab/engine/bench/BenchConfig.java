@@ -17,8 +17,10 @@ import java.util.Optional;
  * @param dataDir a folder with the FashionMNIST IDX files; empty: the system folder, else the embedded subset
  * @param seed    the seed of initialization and shuffling
  * @param lr      the SGD learning rate
+ * @param diagnostics whether the default diagnostics run, as in every {@code gradlab run} (true by
+ *                default); false times the bare training step, the workload of the PyTorch reference
  */
-public record BenchConfig(int batch, int epochs, int steps, int runs, Optional<Path> dataDir, long seed, double lr) {
+public record BenchConfig(int batch, int epochs, int steps, int runs, Optional<Path> dataDir, long seed, double lr, boolean diagnostics) {
     public static final int DEFAULT_BATCH = 512;
     public static final int DEFAULT_EPOCHS = 3;
     public static final int DEFAULT_RUNS = 5;
@@ -34,23 +36,27 @@ public record BenchConfig(int batch, int epochs, int steps, int runs, Optional<P
 
     /** Batch 512, 3 timed epochs, FashionMNIST from the system folder (or the embedded subset), seed 42, lr 0.01. */
     public static BenchConfig defaults() {
-        return new BenchConfig(DEFAULT_BATCH, DEFAULT_EPOCHS, 0, DEFAULT_RUNS, Optional.empty(), 42, 0.01);
+        return new BenchConfig(DEFAULT_BATCH, DEFAULT_EPOCHS, 0, DEFAULT_RUNS, Optional.empty(), 42, 0.01, true);
     }
 
     public BenchConfig withBatch(int newBatch) {
-        return new BenchConfig(newBatch, epochs, steps, runs, dataDir, seed, lr);
+        return new BenchConfig(newBatch, epochs, steps, runs, dataDir, seed, lr, diagnostics);
     }
 
     public BenchConfig withEpochs(int newEpochs) {
-        return new BenchConfig(batch, newEpochs, 0, runs, dataDir, seed, lr);
+        return new BenchConfig(batch, newEpochs, 0, runs, dataDir, seed, lr, diagnostics);
     }
 
     public BenchConfig withSteps(int newSteps) {
-        return new BenchConfig(batch, epochs, newSteps, runs, dataDir, seed, lr);
+        return new BenchConfig(batch, epochs, newSteps, runs, dataDir, seed, lr, diagnostics);
     }
 
     public BenchConfig withDataDir(Path dir) {
-        return new BenchConfig(batch, epochs, steps, runs, Optional.of(dir), seed, lr);
+        return new BenchConfig(batch, epochs, steps, runs, Optional.of(dir), seed, lr, diagnostics);
+    }
+
+    public BenchConfig withDiagnostics(boolean run) {
+        return new BenchConfig(batch, epochs, steps, runs, dataDir, seed, lr, run);
     }
 
     private static void check(boolean ok, String message) {

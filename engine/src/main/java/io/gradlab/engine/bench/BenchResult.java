@@ -25,14 +25,17 @@ import java.util.Map;
  *                         the throughput would be on an otherwise idle machine if one core did all the work; on a busy
  *                         machine it is the steadier figure to compare kernels by
  * @param finalLoss        the training loss of the last run (a sanity check that it trained)
+ * @param diagnostics      the diagnostics that ran with the training steps (empty: none)
  */
 public record BenchResult(double samplesPerSecond, double gflops, long flopsPerSample, String backend, String kernels, int threads,
-                          int batch, int samplesPerRun, String data, boolean embeddedSubset, List<Double> runs, double samplesPerCpuSecond, double finalLoss) {
+                          int batch, int samplesPerRun, String data, boolean embeddedSubset, List<Double> runs, double samplesPerCpuSecond, double finalLoss,
+                          List<String> diagnostics) {
     public BenchResult {
         requireNonNull(backend, "backend is null");
         requireNonNull(kernels, "kernels is null");
         requireNonNull(data, "data is null");
         runs = List.copyOf(runs);
+        diagnostics = List.copyOf(diagnostics);
     }
 
     /** The figures as an ordered map (for JSON). */
@@ -51,6 +54,7 @@ public record BenchResult(double samplesPerSecond, double gflops, long flopsPerS
         m.put("runs", runs.stream().map(r -> Math.round(r * 10) / 10.0).toList());
         m.put("samples_per_cpu_second", Math.round(samplesPerCpuSecond * 10) / 10.0);
         m.put("final_loss", finalLoss);
+        m.put("diagnostics", diagnostics);
         m.put("data", data);
         m.put("embedded_subset", embeddedSubset);
         return m;
@@ -63,6 +67,8 @@ public record BenchResult(double samplesPerSecond, double gflops, long flopsPerS
                 samplesPerSecond, gflops, batch, runs.size(), samplesPerRun));
         sb.append("kernels: ").append(kernels).append(System.lineSeparator());
         sb.append("data:    ").append(data).append(System.lineSeparator());
+        sb.append("diagnostics: ").append(diagnostics.isEmpty() ? "none (--no-diagnostics: the bare training step)"
+                : String.join(", ", diagnostics) + " (the defaults of every run)").append(System.lineSeparator());
         if (embeddedSubset) {
             sb.append("note:    the full FashionMNIST is not installed, so this timed the embedded subset "
                     + "(apt-get install dataset-fashion-mnist, or --data DIR, for the reference workload)").append(System.lineSeparator());

@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import io.gradlab.api.data.Dataset;
 import io.gradlab.api.nn.Layer;
 import io.gradlab.api.tensor.Ops;
+import io.gradlab.api.ComponentId;
+import io.gradlab.api.ComponentKind;
 import io.gradlab.engine.data.FashionMnist;
 import io.gradlab.engine.kernel.BlasOps;
 import io.gradlab.engine.nn.Dense;
@@ -63,7 +65,7 @@ public final class TrainingBenchmark {
         String kernels = ops instanceof BlasOps b ? b.describe() : ops.backend();
         int threads = ops instanceof BlasOps b ? b.threads() : 1;
         return new BenchResult(median, median * flops / 1e9, flops, ops.backend(), kernels, threads, config.batch(), w.samplesPerRun(),
-                w.data(), w.embedded(), rates, median(cpuRates), last.trainLoss());
+                w.data(), w.embedded(), rates, median(cpuRates), last.trainLoss(), w.diagnostics());
     }
 
     /** The workload built and ready to train: one {@link #runOnce()} is one timed run (an epoch, or {@code steps} steps). */
@@ -79,10 +81,13 @@ public final class TrainingBenchmark {
         // evaluation is not timed, and one sample keeps it out of the way
         Dataset test = p.test().subset("bench-test", new int[] {0});
         TrainingSession.Parts parts = new TrainingSession.Parts(p.dtype(), p.ops(), p.random(), p.buildContext(), p.builder(), p.model(),
-                p.loss(), p.optimizer(), p.transforms(), p.diagnostics(), train, null, test, Integer.MAX_VALUE, config.batch());
+                p.loss(), p.optimizer(), p.transforms(), config.diagnostics() ? p.diagnostics() : List.of(), train, null, test,
+                Integer.MAX_VALUE, config.batch());
         List<EpochMetrics> epochs = new ArrayList<>();
         TrainingSession session = new TrainingSession(parts, TrainingListener.NONE, epochs::add);
-        return new Workload(session, epochs, train.size(), prepared.dataDescription(), embedded);
+        List<String> diagnostics = config.diagnostics() ? ExperimentRunner.DEFAULT_DIAGNOSTICS.stream()
+                .filter(id -> registry.find(ComponentKind.DIAGNOSTIC, ComponentId.of(id)).isPresent()).toList() : List.of();
+        return new Workload(session, epochs, train.size(), prepared.dataDescription(), embedded, diagnostics);
     }
 
     /** A prepared workload; not thread-safe. */
@@ -92,13 +97,21 @@ public final class TrainingBenchmark {
         private final int samplesPerRun;
         private final String data;
         private final boolean embedded;
+        private final List<String> diagnostics;
 
-        Workload(TrainingSession session, List<EpochMetrics> epochs, int samplesPerRun, String data, boolean embedded) {
+        Workload(TrainingSession session, List<EpochMetrics> epochs, int samplesPerRun, String data, boolean embedded,
+                 List<String> diagnostics) {
             this.session = session;
             this.epochs = epochs;
             this.samplesPerRun = samplesPerRun;
             this.data = data;
             this.embedded = embedded;
+            this.diagnostics = List.copyOf(diagnostics);
+        }
+
+        /** The ids of the diagnostics that run with the steps (empty: none). */
+        public List<String> diagnostics() {
+            return diagnostics;
         }
 
         /** Trains one run (an epoch of the benchmark's data) and returns its metrics. */
