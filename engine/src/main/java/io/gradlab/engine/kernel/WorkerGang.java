@@ -95,16 +95,7 @@ final class WorkerGang {
         work(gen);
         await(completed, count); // a helper still computes its part: meanwhile, some of the background job
         task = null;
-        Throwable f = failure;
-        if (f instanceof RuntimeException re) {
-            throw re;
-        }
-        if (f instanceof Error e) {
-            throw e;
-        }
-        if (f != null) {
-            throw new IllegalStateException(f);
-        }
+        rethrow(failure);
     }
 
     /**
@@ -142,6 +133,11 @@ final class WorkerGang {
         backgroundJob = null;
         Throwable f = backgroundFailure;
         backgroundFailure = null;
+        rethrow(f);
+    }
+
+    /** Throws {@code f} on the caller's thread (unchecked as it is, a checked one wrapped); nothing when null. */
+    private static void rethrow(Throwable f) {
         if (f instanceof RuntimeException re) {
             throw re;
         }
