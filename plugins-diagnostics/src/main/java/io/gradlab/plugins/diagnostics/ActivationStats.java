@@ -72,8 +72,40 @@ final class ActivationStats implements Diagnostic {
             Tensor out = v.activation() == null ? null : v.layer().lastOutput();
             if (out != null) {
                 rectifying.put(v.name(), v.activation().family() == Activation.Family.RECTIFYING);
-                accumulate(out, sums.computeIfAbsent(v.name(), k -> new Running()));
+                layerSums.add(out, sums.computeIfAbsent(v.name(), k -> new Running()));
             }
+        }
+        model.forEachPart(layerSums.size, layerSums); // the layers side by side: each part writes its own sums
+        layerSums.clear();
+    }
+
+    private final LayerSums layerSums = new LayerSums();
+
+    /** The activation outputs of one step, each accumulated as one part of {@link ModelView#forEachPart}. Reused. */
+    private static final class LayerSums implements java.util.function.IntConsumer {
+        private Tensor[] outputs = new Tensor[8];
+        private Running[] sums = new Running[8];
+        private int size;
+
+        void add(Tensor out, Running s) {
+            if (size == outputs.length) { // more layers than ever before: once per model
+                outputs = java.util.Arrays.copyOf(outputs, size * 2);
+                sums = java.util.Arrays.copyOf(sums, size * 2);
+            }
+            outputs[size] = out;
+            sums[size] = s;
+            size++;
+        }
+
+        void clear() {
+            java.util.Arrays.fill(outputs, 0, size, null);
+            java.util.Arrays.fill(sums, 0, size, null);
+            size = 0;
+        }
+
+        @Override
+        public void accept(int i) {
+            accumulate(outputs[i], sums[i]);
         }
     }
 

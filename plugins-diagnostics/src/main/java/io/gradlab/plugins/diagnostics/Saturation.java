@@ -96,7 +96,59 @@ final class Saturation implements Diagnostic {
                 c = new Counts(units);
                 counts.put(v.name(), c);
             }
-            count(activation, x, y, c, threshold * activation.maxDerivative());
+            double limit = threshold * activation.maxDerivative();
+            if (activation instanceof ElementwiseActivation e) {
+                layerCounts.add(e, x, y, c, limit); // counted below, layers side by side
+            } else {
+                count(activation, x, y, c, limit); // backward() may use the kernels: on this thread
+            }
+        }
+        model.forEachPart(layerCounts.size, layerCounts);
+        layerCounts.clear();
+    }
+
+    private final LayerCounts layerCounts = new LayerCounts();
+
+    /**
+     * The elementwise layers of one step, each counted as one part of {@link ModelView#forEachPart}:
+     * a part writes only its layer's counters, and {@code derivative(x, y)} is a pure function. Reused.
+     */
+    private static final class LayerCounts implements java.util.function.IntConsumer {
+        private ElementwiseActivation[] activations = new ElementwiseActivation[8];
+        private Tensor[] xs = new Tensor[8];
+        private Tensor[] ys = new Tensor[8];
+        private Counts[] counts = new Counts[8];
+        private double[] limits = new double[8];
+        private int size;
+
+        void add(ElementwiseActivation e, Tensor x, Tensor y, Counts c, double limit) {
+            if (size == activations.length) { // more layers than ever before: once per model
+                int n = size * 2;
+                activations = java.util.Arrays.copyOf(activations, n);
+                xs = java.util.Arrays.copyOf(xs, n);
+                ys = java.util.Arrays.copyOf(ys, n);
+                counts = java.util.Arrays.copyOf(counts, n);
+                limits = java.util.Arrays.copyOf(limits, n);
+            }
+            activations[size] = e;
+            xs[size] = x;
+            ys[size] = y;
+            counts[size] = c;
+            limits[size] = limit;
+            size++;
+        }
+
+        void clear() {
+            java.util.Arrays.fill(activations, 0, size, null);
+            java.util.Arrays.fill(xs, 0, size, null);
+            java.util.Arrays.fill(ys, 0, size, null);
+            java.util.Arrays.fill(counts, 0, size, null);
+            size = 0;
+        }
+
+        @Override
+        public void accept(int i) {
+            count(activations[i], xs[i], ys[i], counts[i], limits[i]);
         }
     }
 

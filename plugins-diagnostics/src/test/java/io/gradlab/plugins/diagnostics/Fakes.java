@@ -78,6 +78,8 @@ final class Fakes {
     /** A model view over a list of layer views; epoch, step and loss are set by the test. */
     static final class FakeModel implements ModelView {
         final List<LayerView> layers = new ArrayList<>();
+        /** When set, {@link #forEachPart} runs the parts on this many threads at once, as a multi-threaded engine does. */
+        int partThreads;
         int epoch = 1;
         int epochs;
         long step = 1;
@@ -116,6 +118,41 @@ final class Fakes {
         @Override
         public double loss() {
             return loss;
+        }
+
+        @Override
+        public void forEachPart(int count, java.util.function.IntConsumer part) {
+            if (partThreads <= 1) {
+                ModelView.super.forEachPart(count, part);
+                return;
+            }
+            java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.ConcurrentLinkedQueue<Throwable> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+            List<Thread> threads = new ArrayList<>();
+            for (int t = 0; t < partThreads; t++) {
+                Thread th = new Thread(() -> {
+                    for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
+                        try {
+                            part.accept(i);
+                        } catch (Throwable e) {
+                            failures.add(e);
+                        }
+                    }
+                });
+                threads.add(th);
+                th.start();
+            }
+            for (Thread th : threads) {
+                try {
+                    th.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            }
+            if (!failures.isEmpty()) {
+                throw new AssertionError("a part failed", failures.peek());
+            }
         }
     }
 
