@@ -85,9 +85,7 @@ final class VectorGemm implements FloatGemm {
                 } else {
                     System.arraycopy(b, bOff + (pc + p) * ldb + jc + jr, bp, dst, nr);
                 }
-                for (int j = nr; j < NR; j++) {
-                    bp[dst + j] = 0f;
-                }
+                java.util.Arrays.fill(bp, dst + nr, dst + NR, 0f); // the panel's padding
             }
         }
     }
@@ -101,12 +99,8 @@ final class VectorGemm implements FloatGemm {
                 for (int p = 0; p < kc; p++) {
                     int src = aOff + (pc + p) * lda + ic + ir;
                     int dst = panel + p * MR;
-                    for (int r = 0; r < mr; r++) {
-                        ap[dst + r] = a[src + r];
-                    }
-                    for (int r = mr; r < MR; r++) {
-                        ap[dst + r] = 0f;
-                    }
+                    System.arraycopy(a, src, ap, dst, mr);
+                    java.util.Arrays.fill(ap, dst + mr, dst + MR, 0f); // the panel's padding
                 }
             } else {
                 for (int r = 0; r < MR; r++) {
