@@ -55,6 +55,7 @@ public record BenchResult(double samplesPerSecond, double gflops, long flopsPerS
         m.put("samples_per_cpu_second", Math.round(samplesPerCpuSecond * 10) / 10.0);
         m.put("final_loss", finalLoss);
         m.put("diagnostics", diagnostics);
+        m.put("unsteady", unsteady());
         m.put("data", data);
         m.put("embedded_subset", embeddedSubset);
         return m;
@@ -80,6 +81,22 @@ public record BenchResult(double samplesPerSecond, double gflops, long flopsPerS
         sb.append(" samples/s").append(System.lineSeparator());
         sb.append(String.format(Locale.ROOT, "cpu:     %,.0f samples per CPU-second (all threads; steadier than wall time on a busy machine)%n",
                 samplesPerCpuSecond));
+        if (unsteady()) {
+            sb.append(String.format(Locale.ROOT, "note:    the runs differ by more than %.0f%% (%,.0f to %,.0f samples/s): other work, or a host taking "
+                    + "cores away, slowed some of them; compare interleaved runs (bench/compare.sh reports medians and peaks)%n",
+                    (UNSTEADY - 1) * 100, runs.stream().mapToDouble(Double::doubleValue).min().orElse(0),
+                    runs.stream().mapToDouble(Double::doubleValue).max().orElse(0)));
+        }
         return sb.toString();
+    }
+
+    /** The fastest run over the slowest above which the runs are called unsteady. */
+    static final double UNSTEADY = 1.25;
+
+    /** Whether the fastest run was more than {@link #UNSTEADY} times the slowest. */
+    public boolean unsteady() {
+        double min = runs.stream().mapToDouble(Double::doubleValue).min().orElse(0);
+        double max = runs.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+        return min > 0 && max / min > UNSTEADY;
     }
 }

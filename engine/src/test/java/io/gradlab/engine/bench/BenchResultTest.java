@@ -1,0 +1,31 @@
+package io.gradlab.engine.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The benchmark's summary says when its runs disagree too much to trust one figure. */
+class BenchResultTest {
+    private static BenchResult result(List<Double> runs) {
+        return new BenchResult(100_000, 99.9, 998_912, "native-openblas", "native-openblas, 2 threads", 2, 512, 60_000, "FashionMNIST", false,
+                runs, 50_000, 2.3, List.of("gradient-flow"));
+    }
+
+    @Test
+    void steadyRunsGetNoNote() {
+        BenchResult r = result(List.of(100_000.0, 110_000.0, 105_000.0));
+        assertThat(r.unsteady()).isFalse();
+        assertThat(r.summary()).doesNotContain("note:").contains("diagnostics: gradient-flow");
+        assertThat(r.toMap()).containsEntry("unsteady", false);
+    }
+
+    @Test
+    void runsThatDifferByMoreThanAQuarterAreCalledUnsteady() {
+        BenchResult r = result(List.of(60_000.0, 110_000.0, 105_000.0));
+        assertThat(r.unsteady()).isTrue();
+        assertThat(r.summary()).contains("note:    the runs differ by more than 25% (60,000 to 110,000 samples/s)")
+                .contains("bench/compare.sh");
+        assertThat(r.toMap()).containsEntry("unsteady", true);
+    }
+}
