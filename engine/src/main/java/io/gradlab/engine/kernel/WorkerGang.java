@@ -43,7 +43,7 @@ final class WorkerGang {
     private volatile Task task;
     private volatile Throwable failure;
     private long generation;
-    /** The background job: {@code generation << 32 | chunk count << 16 | next unclaimed chunk}. */
+    /** The background job: {@code generation << 32 | chunk count << PART_BITS | next unclaimed chunk}. */
     private final AtomicLong background = new AtomicLong();
     private final AtomicInteger backgroundDone = new AtomicInteger();
     private volatile BlasOps.BackgroundJob backgroundJob;
@@ -88,7 +88,7 @@ final class WorkerGang {
         task = t;
         failure = null;
         completed.set(0);
-        ticket.set((gen & 0xFFFF_FFFFL) << 32 | (long) count << PART_BITS);
+        ticket.set(word(gen, count));
         for (Helper h : helpers) {
             h.wake(gen);
         }
@@ -114,7 +114,7 @@ final class WorkerGang {
         backgroundFailure = null;
         backgroundDone.set(0);
         // the job is written before the ticket that lets helpers claim its chunks
-        background.set(++backgroundGeneration << 32 | (long) chunks << PART_BITS);
+        background.set(word(++backgroundGeneration, chunks));
         for (Helper h : helpers) {
             h.nudge();
         }
@@ -128,8 +128,7 @@ final class WorkerGang {
         if (backgroundJob == null) {
             return;
         }
-        long cur = background.get();
-        await(backgroundDone, (int) ((cur >>> PART_BITS) & PART_MASK)); // the unclaimed chunks run here
+        await(backgroundDone, count(background.get())); // the unclaimed chunks run here
         backgroundJob = null;
         Throwable f = backgroundFailure;
         backgroundFailure = null;
@@ -169,54 +168,74 @@ final class WorkerGang {
 
     /** Claims and runs one chunk of the background job; false when there is none left to claim. */
     private boolean backgroundChunk() {
-        while (true) {
-            long cur = background.get();
-            int chunks = (int) ((cur >>> PART_BITS) & PART_MASK);
-            int next = (int) (cur & PART_MASK);
-            if (next >= chunks) {
-                return false;
-            }
-            if (!background.compareAndSet(cur, cur + 1)) {
-                continue;
-            }
-            // the job cannot change until this chunk is done (finish waits for it)
-            try {
-                backgroundJob.run(next);
-            } catch (Throwable e) {
-                if (backgroundFailure == null) {
-                    backgroundFailure = e;
-                }
-            } finally {
-                backgroundDone.incrementAndGet();
-            }
-            return true;
+        int chunk = claim(background, ANY_GENERATION);
+        if (chunk < 0) {
+            return false;
         }
+        // the job cannot change until this chunk is done (finish waits for it)
+        try {
+            backgroundJob.run(chunk);
+        } catch (Throwable e) {
+            if (backgroundFailure == null) {
+                backgroundFailure = e;
+            }
+        } finally {
+            backgroundDone.incrementAndGet();
+        }
+        return true;
     }
 
     /** Whether the background job has chunks left to claim. */
     private boolean backgroundPending() {
         long cur = background.get();
-        return (cur & PART_MASK) < ((cur >>> PART_BITS) & PART_MASK);
+        return next(cur) < count(cur);
     }
 
     /** Claims and runs parts of generation {@code gen} until none is left. */
     private void work(long gen) {
-        while (true) {
-            long cur = ticket.get();
-            if ((cur >>> 32) != (gen & 0xFFFF_FFFFL) || (cur & PART_MASK) >= ((cur >>> PART_BITS) & PART_MASK)) {
-                return;
-            }
-            if (!ticket.compareAndSet(cur, cur + 1)) {
-                continue;
-            }
+        for (int part = claim(ticket, gen); part >= 0; part = claim(ticket, gen)) {
             try {
-                task.run((int) (cur & PART_MASK)); // the task cannot change until this part completes
+                task.run(part); // the task cannot change until this part completes
             } catch (Throwable e) {
                 if (failure == null) {
                     failure = e;
                 }
             } finally {
                 completed.incrementAndGet();
+            }
+        }
+    }
+
+    // ---- the claim words of tasks and background jobs: generation << 32 | count << PART_BITS | next ----
+
+    private static final long ANY_GENERATION = -1;
+
+    /** The word of a fresh task or job of {@code count} parts: generation {@code gen}, nothing claimed yet. */
+    private static long word(long gen, int count) {
+        return (gen & 0xFFFF_FFFFL) << 32 | (long) count << PART_BITS;
+    }
+
+    private static int count(long word) {
+        return (int) ((word >>> PART_BITS) & PART_MASK);
+    }
+
+    private static int next(long word) {
+        return (int) (word & PART_MASK);
+    }
+
+    /**
+     * Claims the next unclaimed part of {@code word} if it is of generation {@code gen} (or of any
+     * with {@link #ANY_GENERATION}); -1 when there is none left (one atomic read gives generation,
+     * count and next part, so a late claimer never takes a part of the next task).
+     */
+    private static int claim(AtomicLong word, long gen) {
+        while (true) {
+            long cur = word.get();
+            if ((gen != ANY_GENERATION && (cur >>> 32) != (gen & 0xFFFF_FFFFL)) || next(cur) >= count(cur)) {
+                return -1;
+            }
+            if (word.compareAndSet(cur, cur + 1)) {
+                return next(cur);
             }
         }
     }
