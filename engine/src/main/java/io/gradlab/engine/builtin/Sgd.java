@@ -90,14 +90,14 @@ final class Sgd implements Optimizer {
 
     /**
      * Whether the trainable parameters are all float32, with their gradient and value groups made
-     * (again when a parameter was frozen or unfrozen, or a tensor replaced, since the last step).
+     * (again when a parameter was frozen or unfrozen since the last step).
      */
     private boolean plainGroups() {
         boolean same = trainableMask != null && trainableMask.length == params.size();
         for (int i = 0; same && i < params.size(); i++) {
             same = trainableMask[i] == params.get(i).trainable();
         }
-        if (same && (gradGroup == null || (gradGroup.isCurrent() && valueGroup.isCurrent()))) {
+        if (same) {
             return gradGroup != null;
         }
         trainableMask = new boolean[params.size()];

@@ -5,39 +5,38 @@ import static java.util.Objects.requireNonNull;
 import io.gradlab.api.tensor.DType;
 import io.gradlab.api.tensor.Tensor;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Float32 tensors treated as one index space {@code [0, total)}, in order, so that one split task
  * covers all of them: the gradient zeroing, the gradient norms and the SGD update of a training step
  * each make one hand-over to the threads instead of one per tensor (PyTorch's "foreach" kernels do
- * the same). The tensors' arrays are captured when the group is made; {@link #isCurrent} tells
- * whether they are still the tensors' arrays.
+ * the same). The tensors' arrays are captured when the group is made; a tensor never changes its
+ * array, so the group stays valid as long as the tensors are the ones in use.
  */
 public final class FloatGroup {
-    private final List<Tensor> tensors;
     private final float[][] arrays;
     /** {@code starts[i]} is where tensor {@code i} begins in the index space; {@code starts[size]} is the total. */
     private final long[] starts;
 
     private FloatGroup(List<Tensor> tensors) {
-        this.tensors = List.copyOf(tensors);
-        this.arrays = new float[this.tensors.size()][];
-        this.starts = new long[this.tensors.size() + 1];
+        this.arrays = new float[tensors.size()][];
+        this.starts = new long[tensors.size() + 1];
         for (int i = 0; i < arrays.length; i++) {
-            arrays[i] = this.tensors.get(i).floats();
+            arrays[i] = tensors.get(i).floats();
             starts[i + 1] = starts[i] + arrays[i].length;
         }
     }
 
     /** A group of {@code tensors}, or empty when one of them is not float32 (callers then take the per-tensor path). */
-    public static java.util.Optional<FloatGroup> of(List<Tensor> tensors) {
+    public static Optional<FloatGroup> of(List<Tensor> tensors) {
         requireNonNull(tensors, "tensors is null");
         for (Tensor t : tensors) {
             if (t.dtype() != DType.F32) {
-                return java.util.Optional.empty();
+                return Optional.empty();
             }
         }
-        return java.util.Optional.of(new FloatGroup(tensors));
+        return Optional.of(new FloatGroup(tensors));
     }
 
     /** The number of tensors. */
@@ -48,16 +47,6 @@ public final class FloatGroup {
     /** The number of elements of all tensors. */
     public long total() {
         return starts[arrays.length];
-    }
-
-    /** Whether every tensor still has the array the group captured (an allocation-free check). */
-    public boolean isCurrent() {
-        for (int i = 0; i < arrays.length; i++) {
-            if (tensors.get(i).floats() != arrays[i]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Whether {@code other} has the same number of tensors with the same sizes, in order. */

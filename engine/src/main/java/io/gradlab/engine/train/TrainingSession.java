@@ -462,9 +462,9 @@ public final class TrainingSession implements TrainingControl, ModelView {
         }
     }
 
-    /** The float groups of the current parameters, made again if a tensor was replaced. */
+    /** The float groups of the current parameters (made again by {@link #setModel}). */
     private Groups groups() {
-        if (groups == null || !groups.isCurrent()) {
+        if (groups == null) {
             groups = Groups.of(parameters, weighted, previousWeights);
         }
         return groups;
@@ -490,14 +490,6 @@ public final class TrainingSession implements TrainingControl, ModelView {
             FloatGroup prev = FloatGroup.of(List.of(previousWeights)).orElse(null);
             boolean pairs = w != null && prev != null && w.sameLayout(prev);
             return new Groups(FloatGroup.of(all).orElse(null), FloatGroup.of(weightGrads).orElse(null), pairs ? w : null, pairs ? prev : null);
-        }
-
-        boolean isCurrent() {
-            return current(grads) && current(weightGrads) && current(weights) && current(previous);
-        }
-
-        private static boolean current(FloatGroup g) {
-            return g == null || g.isCurrent();
         }
     }
 
