@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
 public final class BlasOps implements Ops {
     private static final Logger LOG = LoggerFactory.getLogger(BlasOps.class);
     /** Products with fewer multiply-adds than this run on one thread (the hand-over costs about a microsecond). */
-    static final long PARALLEL_MIN_MACS = 100_000;
+    public static final long PARALLEL_MIN_MACS = 100_000;
     /** Elementwise work on fewer elements than this runs on one thread. */
     public static final int PARALLEL_MIN_ELEMENTS = 8_192;
 
@@ -128,13 +128,14 @@ public final class BlasOps implements Ops {
         int m = transA ? a.cols() : a.rows();
         int k = transA ? a.rows() : a.cols();
         int n = transB ? b.rows() : b.cols();
-        boolean split = c.dtype() == DType.F32 && bias.dtype() == DType.F32 && k == (transB ? b.cols() : b.rows()) && c.rows() == m
-                && c.cols() == n && k > 0 && gang.parts() > 1 && (long) m * n * k >= PARALLEL_MIN_MACS;
-        if (!split) {
+        boolean floats = c.dtype() == DType.F32 && bias.dtype() == DType.F32 && k == (transB ? b.cols() : b.rows()) && c.rows() == m
+                && c.cols() == n && k > 0;
+        if (!floats) { // float64, an empty product, or shapes that gemm reports
             fillRows(c, bias);
             gemm(transA, transB, 1.0, a, b, 1.0, c);
             return;
         }
+        // sgemm splits it or not, as any product, and fills the bias where it computes
         sgemm(transA, transB, m, n, k, 1f, a.floats(), a.cols(), b.floats(), b.cols(), 1f, c.floats(), bias.floats());
     }
 

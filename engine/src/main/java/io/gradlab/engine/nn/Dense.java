@@ -115,7 +115,7 @@ public final class Dense extends AbstractLayer {
      */
     private boolean backwardSideBySide(Tensor input, Tensor gradOutput, Tensor gradInput) {
         if (!(ops instanceof BlasOps blas) || blas.threads() < 2 || blas.threads() > 3 || dtype != DType.F32
-                || (long) gradOutput.rows() * units * inputWidth < SIDE_BY_SIDE_MIN_MACS) {
+                || (long) gradOutput.rows() * units * inputWidth < BlasOps.PARALLEL_MIN_MACS) {
             return false;
         }
         backwardParts.set(blas, input, gradOutput, gradInput);
@@ -127,9 +127,6 @@ public final class Dense extends AbstractLayer {
         doneGradOutput = gradOutput;
         return true;
     }
-
-    /** Products smaller than this (per product) are not worth a hand-over. */
-    private static final long SIDE_BY_SIDE_MIN_MACS = 100_000;
 
     private final BackwardParts backwardParts = new BackwardParts();
     /** The output gradient whose parameter gradients {@link #updateGradInput} already added. */
