@@ -661,20 +661,19 @@ public final class BlasOps implements Ops {
 
     // ---- several operations side by side ----
 
-    /** Independent pieces of work, numbered {@code [0, parts)}; each runs on one thread. */
-    public interface Parts {
-        void run(int part);
-    }
-
     /**
-     * Runs the {@code count} parts of {@code parts} on the kernel threads, each part claimed by whichever
-     * thread is free (so the count may exceed the thread count), and returns when all are done. A part
-     * computes the same result whatever thread runs it, so results depend only on the parts.
-     * {@code parts} should be a reused object, to keep the caller allocation-free; it must not call
-     * this object's parallel methods, only the {@code onThisThread} ones.
+     * Runs {@code parts.accept(i)} for the independent parts {@code i} in {@code [0, count)} on the
+     * kernel threads, each part claimed by whichever thread is free (so the count may exceed the thread
+     * count), and returns when all are done (at once for none). A part computes the same result
+     * whatever thread runs it, so results depend only on the parts. {@code parts} should be a reused
+     * object, to keep the caller allocation-free; it must not call this object's parallel methods,
+     * only the {@code onThisThread} ones.
      */
-    public void runParts(Parts parts, int count) {
+    public void runParts(java.util.function.IntConsumer parts, int count) {
         requireNonNull(parts, "parts is null");
+        if (count <= 0) {
+            return;
+        }
         synchronized (gang) {
             partsTask.parts = parts;
             try {
@@ -687,13 +686,13 @@ public final class BlasOps implements Ops {
 
     private final PartsTask partsTask = new PartsTask();
 
-    /** Adapts {@link Parts} to the gang's task; reused. */
+    /** Adapts the parts to the gang's task; reused. */
     private static final class PartsTask implements WorkerGang.Task {
-        private Parts parts;
+        private java.util.function.IntConsumer parts;
 
         @Override
         public void run(int part) {
-            parts.run(part);
+            parts.accept(part);
         }
     }
 

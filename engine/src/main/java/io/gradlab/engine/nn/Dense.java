@@ -133,7 +133,7 @@ public final class Dense extends AbstractLayer {
     private Tensor doneGradOutput;
 
     /** Part 0: the input gradient; part 1: the weight gradient; part 2: the bias gradient. Reused. */
-    private final class BackwardParts implements BlasOps.Parts {
+    private final class BackwardParts implements java.util.function.IntConsumer {
         private BlasOps blas;
         private Tensor input;
         private Tensor gradOutput;
@@ -154,7 +154,7 @@ public final class Dense extends AbstractLayer {
         }
 
         @Override
-        public void run(int part) {
+        public void accept(int part) {
             switch (part) {
                 case 0 -> blas.gemmOnThisThread(false, false, 1f, gradOutput, weight.value(), 0f, gradInput);
                 case 1 -> blas.gemmOnThisThread(true, false, 1f, gradOutput, input, 1f, weight.grad());

@@ -411,30 +411,11 @@ public final class TrainingSession implements TrainingControl, ModelView {
     @Override
     public void forEachPart(int count, java.util.function.IntConsumer part) {
         requireNonNull(part, "part is null");
-        if (count > 1 && ops instanceof BlasOps blas && blas.threads() > 1) {
-            diagnosticParts.part = part;
-            try {
-                blas.runParts(diagnosticParts, count);
-            } finally {
-                diagnosticParts.part = null;
-            }
+        if (ops instanceof BlasOps blas) {
+            blas.runParts(part, count); // with one thread, or one part, in order on this thread
             return;
         }
-        for (int i = 0; i < count; i++) {
-            part.accept(i);
-        }
-    }
-
-    private final DiagnosticParts diagnosticParts = new DiagnosticParts();
-
-    /** A diagnostic's parts as kernel-thread parts; reused. */
-    private static final class DiagnosticParts implements BlasOps.Parts {
-        private java.util.function.IntConsumer part;
-
-        @Override
-        public void run(int i) {
-            part.accept(i);
-        }
+        ModelView.super.forEachPart(count, part);
     }
 
     /** Every parameter's gradient set to zero: one split pass over all of them with the BLAS kernels. */
