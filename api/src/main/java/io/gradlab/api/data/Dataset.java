@@ -89,10 +89,18 @@ public final class Dataset {
 
     /** The samples {@code order[from .. from + count)} copied into the first {@code count} rows of {@code x} and {@code y}. */
     public void copyBatch(int[] order, int from, int count, Tensor x, Tensor y) {
+        copyBatch(order, from, count, x, y, 0);
+    }
+
+    /**
+     * The samples {@code order[from .. from + count)} copied into rows {@code [atRow, atRow + count)}
+     * of {@code x} and {@code y}: a piece of a batch, for copying one batch in several pieces.
+     */
+    public void copyBatch(int[] order, int from, int count, Tensor x, Tensor y, int atRow) {
         boolean fx = x.dtype() == io.gradlab.api.tensor.DType.F32;
         boolean fy = y.dtype() == io.gradlab.api.tensor.DType.F32;
-        for (int r = 0; r < count; r++) {
-            int s = order[from + r];
+        for (int r = atRow; r < atRow + count; r++) {
+            int s = order[from + r - atRow];
             if (fx) {
                 System.arraycopy(features, s * width, x.floats(), r * width, width);
             } else {

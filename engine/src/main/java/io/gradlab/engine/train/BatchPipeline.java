@@ -15,7 +15,7 @@ import io.gradlab.engine.kernel.BlasOps;
  * ({@link BlasOps#runInBackground}), which run it in the moments they would otherwise wait (the
  * serial stretches of the step). The shuffled copy is thus off the critical path when there are
  * spare moments, and costs no more than before when there are none ({@link #await} copies the rows
- * nobody has started). With other {@link Ops}, or float64 data, the copy happens in {@link #start}.
+ * nobody has started). With other {@link Ops} the copy happens in {@link #start}.
  *
  * <p>Not thread-safe; allocation-free once a batch size has been seen.
  */
@@ -35,7 +35,7 @@ final class BatchPipeline {
 
     BatchPipeline(DType dtype, Ops ops) {
         this.dtype = requireNonNull(dtype, "dtype is null");
-        this.blas = ops instanceof BlasOps b && dtype == DType.F32 ? b : null;
+        this.blas = ops instanceof BlasOps b ? b : null;
     }
 
     /** Starts copying the samples {@code order[from .. from + count)} of {@code data} into the next pair of buffers. */
@@ -86,16 +86,16 @@ final class BatchPipeline {
         private int[] order;
         private int from;
         private int count;
-        private float[] x;
-        private float[] y;
+        private Tensor x;
+        private Tensor y;
 
         void set(Dataset data, int[] order, int from, int count, Tensor x, Tensor y) {
             this.data = data;
             this.order = order;
             this.from = from;
             this.count = count;
-            this.x = x.floats();
-            this.y = y.floats();
+            this.x = x;
+            this.y = y;
         }
 
         void clear() {
@@ -107,16 +107,8 @@ final class BatchPipeline {
 
         @Override
         public void run(int chunk) {
-            float[] features = data.features();
-            float[] targets = data.targets();
-            int width = data.width();
-            int targetWidth = data.targetWidth();
-            int end = Math.min(count, (chunk + 1) * ROWS_PER_CHUNK);
-            for (int r = chunk * ROWS_PER_CHUNK; r < end; r++) {
-                int s = order[from + r];
-                System.arraycopy(features, s * width, x, r * width, width);
-                System.arraycopy(targets, s * targetWidth, y, r * targetWidth, targetWidth);
-            }
+            int row = chunk * ROWS_PER_CHUNK;
+            data.copyBatch(order, from + row, Math.min(ROWS_PER_CHUNK, count - row), x, y, row);
         }
     }
 }
