@@ -5,8 +5,6 @@ import static java.util.Objects.requireNonNull;
 import io.gradlab.api.data.Dataset;
 import io.gradlab.api.nn.Layer;
 import io.gradlab.api.tensor.Ops;
-import io.gradlab.api.ComponentId;
-import io.gradlab.api.ComponentKind;
 import io.gradlab.engine.data.FashionMnist;
 import io.gradlab.engine.kernel.BlasOps;
 import io.gradlab.engine.nn.Dense;
@@ -85,8 +83,7 @@ public final class TrainingBenchmark {
                 Integer.MAX_VALUE, config.batch());
         List<EpochMetrics> epochs = new ArrayList<>();
         TrainingSession session = new TrainingSession(parts, TrainingListener.NONE, epochs::add);
-        List<String> diagnostics = config.diagnostics() ? ExperimentRunner.DEFAULT_DIAGNOSTICS.stream()
-                .filter(id -> registry.find(ComponentKind.DIAGNOSTIC, ComponentId.of(id)).isPresent()).toList() : List.of();
+        List<String> diagnostics = config.diagnostics() ? runner.defaultDiagnostics() : List.of();
         return new Workload(session, epochs, train.size(), prepared.dataDescription(), embedded, diagnostics);
     }
 

@@ -318,17 +318,25 @@ public final class ExperimentRunner {
             ComponentSpec d = listed.get(i);
             byId.put(d.id().value(), registry.diagnostic(d, "diagnostics[" + i + "]"));
         }
-        for (String id : DEFAULT_DIAGNOSTICS) {
-            if (byId.containsKey(id)) {
-                continue;
-            }
-            if (registry.find(ComponentKind.DIAGNOSTIC, ComponentId.of(id)).isPresent()) {
+        for (String id : defaultDiagnostics()) {
+            if (!byId.containsKey(id)) {
                 byId.put(id, registry.diagnostic(ComponentSpec.of(id), "diagnostics (default)"));
+            }
+        }
+        return new ArrayList<>(byId.values());
+    }
+
+    /** The ids of {@link #DEFAULT_DIAGNOSTICS} that are registered, in order: the defaults every run gets. */
+    public List<String> defaultDiagnostics() {
+        List<String> ids = new ArrayList<>();
+        for (String id : DEFAULT_DIAGNOSTICS) {
+            if (registry.find(ComponentKind.DIAGNOSTIC, ComponentId.of(id)).isPresent()) {
+                ids.add(id);
             } else {
                 LOG.debug("default diagnostic '{}' is not registered: skipped", id);
             }
         }
-        return new ArrayList<>(byId.values());
+        return ids;
     }
 
     private static long countParameters(Layer layer) {
