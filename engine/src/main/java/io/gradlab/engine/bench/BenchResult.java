@@ -84,8 +84,7 @@ public record BenchResult(double samplesPerSecond, double gflops, long flopsPerS
         if (unsteady()) {
             sb.append(String.format(Locale.ROOT, "note:    the runs differ by more than %.0f%% (%,.0f to %,.0f samples/s): other work, or a host taking "
                     + "cores away, slowed some of them; compare interleaved runs (bench/compare.sh reports medians and peaks)%n",
-                    (UNSTEADY - 1) * 100, runs.stream().mapToDouble(Double::doubleValue).min().orElse(0),
-                    runs.stream().mapToDouble(Double::doubleValue).max().orElse(0)));
+                    (UNSTEADY - 1) * 100, slowest(), fastest()));
         }
         return sb.toString();
     }
@@ -95,8 +94,14 @@ public record BenchResult(double samplesPerSecond, double gflops, long flopsPerS
 
     /** Whether the fastest run was more than {@link #UNSTEADY} times the slowest. */
     public boolean unsteady() {
-        double min = runs.stream().mapToDouble(Double::doubleValue).min().orElse(0);
-        double max = runs.stream().mapToDouble(Double::doubleValue).max().orElse(0);
-        return min > 0 && max / min > UNSTEADY;
+        return slowest() > 0 && fastest() / slowest() > UNSTEADY;
+    }
+
+    private double slowest() {
+        return runs.stream().mapToDouble(Double::doubleValue).min().orElse(0);
+    }
+
+    private double fastest() {
+        return runs.stream().mapToDouble(Double::doubleValue).max().orElse(0);
     }
 }
