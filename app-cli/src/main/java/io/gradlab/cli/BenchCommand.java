@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
 @Command(name = "bench",
         description = {"Time training of the reference workload: 784 -> 7 x 128 sigmoid -> 10, softmax cross-entropy, plain SGD",
                 "(lr 0.01), float32, FashionMNIST (the embedded subset when the full data is not installed).",
-                "One warm-up run, then the timed runs; prints the median samples/s, GFLOP/s (2mnk per matrix product:",
+                "Untimed warm-up runs until the JIT compiler is quiet, then the timed runs; prints the median samples/s,",
+                "GFLOP/s (2mnk per matrix product:",
                 "forward, input gradient, weight gradient) and the kernels used. The machine should be otherwise idle."},
         footer = {"", "Threads: --threads splits each large matrix product over that many threads (default: the cores when",
                 "OpenBLAS is single-threaded or absent). OpenBLAS's own threads are set only by OPENBLAS_NUM_THREADS before",
@@ -52,6 +53,11 @@ final class BenchCommand implements Callable<Integer> {
         Integer steps;
     }
 
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "0",
+            description = "Untimed warm-up runs; 0 (default): until the JIT compiler spent at most 5% of a run compiling "
+                    + "(1 to " + BenchConfig.MAX_AUTO_WARMUP + " runs).")
+    int warmup;
+
     @Option(names = "--data", paramLabel = "DIR", description = "A folder with the FashionMNIST IDX files (default: "
             + "/usr/share/datasets/fashion-mnist, else the embedded subset).")
     Path data;
@@ -72,7 +78,7 @@ final class BenchCommand implements Callable<Integer> {
         if (threads < 0 || threads > 256) {
             throw new GradlabException(Category.USAGE, "--threads must be in [0, 256] (0: the default), got " + threads);
         }
-        BenchConfig config = BenchConfig.defaults().withBatch(batch).withDiagnostics(!noDiagnostics);
+        BenchConfig config = BenchConfig.defaults().withBatch(batch).withDiagnostics(!noDiagnostics).withWarmup(warmup);
         if (length.steps != null) {
             if (length.steps < 1) {
                 throw new GradlabException(Category.USAGE, "--steps must be positive, got " + length.steps);

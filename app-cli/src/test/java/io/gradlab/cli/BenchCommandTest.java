@@ -26,6 +26,8 @@ class BenchCommandTest {
         assertThat(m.get("flops_per_sample").asLong()).isEqualTo(2 * (3 * dense - firstLayer));
         assertThat(m.get("backend").asText()).isIn("native-openblas", "java-vector", "java");
         assertThat(m.get("runs")).hasSize(5);
+        // warm-up until the JIT compiler is quiet: at least one run, at most the cap
+        assertThat(m.get("warmup_runs").size()).isBetween(1, 10);
         assertThat(m.get("final_loss").asDouble()).isBetween(0.0, 10.0);
         // the default diagnostics of every run ran with the steps
         assertThat(m.get("diagnostics")).extracting(JsonNode::asText).contains("gradient-flow", "saturation");
@@ -54,6 +56,16 @@ class BenchCommandTest {
         Cli.Result r = Cli.run("bench", "--steps", "1", "--data", dir.resolve("nope").toString());
         assertThat(r.code()).isEqualTo(4);
         assertThat(r.err()).contains("is not a folder");
+    }
+
+    @Test
+    void warmupGivesTheNumberOfUntimedRuns() throws Exception {
+        Cli.Result r = Cli.run("bench", "--batch", "16", "--steps", "2", "--threads", "1", "--warmup", "2", "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(Json.mapper().readTree(r.out()).get("warmup_runs")).hasSize(2);
+        Cli.Result bad = Cli.run("bench", "--steps", "1", "--warmup", "-1");
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).contains("--warmup must be in [0, 1000]");
     }
 
     @Test

@@ -19,11 +19,17 @@ import java.util.Optional;
  * @param lr      the SGD learning rate
  * @param diagnostics whether the default diagnostics run, as in every {@code gradlab run} (true by
  *                default); false times the bare training step, the workload of the PyTorch reference
+ * @param warmup  untimed warm-up runs before the timed ones; {@code 0} (the default): until the JIT
+ *                compiler is quiet ({@link TrainingBenchmark#warmUp}), at least 1 and at most
+ *                {@link #MAX_AUTO_WARMUP} runs
  */
-public record BenchConfig(int batch, int epochs, int steps, int runs, Optional<Path> dataDir, long seed, double lr, boolean diagnostics) {
+public record BenchConfig(int batch, int epochs, int steps, int runs, Optional<Path> dataDir, long seed, double lr, boolean diagnostics,
+                          int warmup) {
     public static final int DEFAULT_BATCH = 512;
     public static final int DEFAULT_EPOCHS = 3;
     public static final int DEFAULT_RUNS = 5;
+    /** The most warm-up runs an automatic warm-up ({@code warmup == 0}) makes. */
+    public static final int MAX_AUTO_WARMUP = 10;
 
     public BenchConfig {
         requireNonNull(dataDir, "dataDir is null");
@@ -32,31 +38,36 @@ public record BenchConfig(int batch, int epochs, int steps, int runs, Optional<P
         check(steps >= 0 && steps <= 10_000_000, "--steps must be in [0, 10000000], got " + steps);
         check(runs >= 1 && runs <= 1000, "the number of runs must be in [1, 1000], got " + runs);
         check(lr > 0 && Double.isFinite(lr), "the learning rate must be positive, got " + lr);
+        check(warmup >= 0 && warmup <= 1000, "--warmup must be in [0, 1000] (0: until the JIT compiler is quiet), got " + warmup);
     }
 
     /** Batch 512, 3 timed epochs, FashionMNIST from the system folder (or the embedded subset), seed 42, lr 0.01. */
     public static BenchConfig defaults() {
-        return new BenchConfig(DEFAULT_BATCH, DEFAULT_EPOCHS, 0, DEFAULT_RUNS, Optional.empty(), 42, 0.01, true);
+        return new BenchConfig(DEFAULT_BATCH, DEFAULT_EPOCHS, 0, DEFAULT_RUNS, Optional.empty(), 42, 0.01, true, 0);
     }
 
     public BenchConfig withBatch(int newBatch) {
-        return new BenchConfig(newBatch, epochs, steps, runs, dataDir, seed, lr, diagnostics);
+        return new BenchConfig(newBatch, epochs, steps, runs, dataDir, seed, lr, diagnostics, warmup);
     }
 
     public BenchConfig withEpochs(int newEpochs) {
-        return new BenchConfig(batch, newEpochs, 0, runs, dataDir, seed, lr, diagnostics);
+        return new BenchConfig(batch, newEpochs, 0, runs, dataDir, seed, lr, diagnostics, warmup);
     }
 
     public BenchConfig withSteps(int newSteps) {
-        return new BenchConfig(batch, epochs, newSteps, runs, dataDir, seed, lr, diagnostics);
+        return new BenchConfig(batch, epochs, newSteps, runs, dataDir, seed, lr, diagnostics, warmup);
     }
 
     public BenchConfig withDataDir(Path dir) {
-        return new BenchConfig(batch, epochs, steps, runs, Optional.of(dir), seed, lr, diagnostics);
+        return new BenchConfig(batch, epochs, steps, runs, Optional.of(dir), seed, lr, diagnostics, warmup);
     }
 
     public BenchConfig withDiagnostics(boolean run) {
-        return new BenchConfig(batch, epochs, steps, runs, dataDir, seed, lr, run);
+        return new BenchConfig(batch, epochs, steps, runs, dataDir, seed, lr, run, warmup);
+    }
+
+    public BenchConfig withWarmup(int newWarmup) {
+        return new BenchConfig(batch, epochs, steps, runs, dataDir, seed, lr, diagnostics, newWarmup);
     }
 
     private static void check(boolean ok, String message) {

@@ -26,16 +26,18 @@ import java.util.Map;
  *                         machine it is the steadier figure to compare kernels by
  * @param finalLoss        the training loss of the last run (a sanity check that it trained)
  * @param diagnostics      the diagnostics that ran with the training steps (empty: none)
+ * @param warmup           samples per second of each untimed warm-up run, in order
  */
 public record BenchResult(double samplesPerSecond, double gflops, long flopsPerSample, String backend, String kernels, int threads,
                           int batch, int samplesPerRun, String data, boolean embeddedSubset, List<Double> runs, double samplesPerCpuSecond, double finalLoss,
-                          List<String> diagnostics) {
+                          List<String> diagnostics, List<Double> warmup) {
     public BenchResult {
         requireNonNull(backend, "backend is null");
         requireNonNull(kernels, "kernels is null");
         requireNonNull(data, "data is null");
         runs = List.copyOf(runs);
         diagnostics = List.copyOf(diagnostics);
+        warmup = List.copyOf(warmup);
     }
 
     /** The figures as an ordered map (for JSON). */
@@ -52,6 +54,7 @@ public record BenchResult(double samplesPerSecond, double gflops, long flopsPerS
         m.put("gflops", Math.round(gflops * 100) / 100.0);
         m.put("flops_per_sample", flopsPerSample);
         m.put("runs", runs.stream().map(r -> Math.round(r * 10) / 10.0).toList());
+        m.put("warmup_runs", warmup.stream().map(r -> Math.round(r * 10) / 10.0).toList());
         m.put("samples_per_cpu_second", Math.round(samplesPerCpuSecond * 10) / 10.0);
         m.put("final_loss", finalLoss);
         m.put("diagnostics", diagnostics);
@@ -79,6 +82,11 @@ public record BenchResult(double samplesPerSecond, double gflops, long flopsPerS
             sb.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%,.0f", runs.get(i)));
         }
         sb.append(" samples/s").append(System.lineSeparator());
+        sb.append("warm-up: ");
+        for (int i = 0; i < warmup.size(); i++) {
+            sb.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%,.0f", warmup.get(i)));
+        }
+        sb.append(" samples/s (untimed: the JVM compiles the step's code meanwhile)").append(System.lineSeparator());
         sb.append(String.format(Locale.ROOT, "cpu:     %,.0f samples per CPU-second (all threads; steadier than wall time on a busy machine)%n",
                 samplesPerCpuSecond));
         if (unsteady()) {

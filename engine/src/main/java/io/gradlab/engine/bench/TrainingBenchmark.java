@@ -25,9 +25,10 @@ import java.util.function.Consumer;
 
 /**
  * Times the reference workload through the real training path ({@link TrainingSession}, the same
- * components a spec resolves to): one warm-up run, then the timed runs; the figure is the median
- * of the runs' training throughput (the time of the training steps only, as in
- * {@code metrics.jsonl}'s {@code samples_per_second}; evaluation is not timed).
+ * components a spec resolves to): untimed warm-up runs until the JIT compiler is quiet
+ * ({@link #warmUp}), then the timed runs; the figure is the median of the runs' training throughput
+ * (the time of the training steps only, as in {@code metrics.jsonl}'s {@code samples_per_second};
+ * evaluation is not timed).
  */
 public final class TrainingBenchmark {
     /** The reference architecture: 784 -> 7 x 128 sigmoid -> 10 with PyTorch's default initialization. */
@@ -47,7 +48,7 @@ public final class TrainingBenchmark {
         requireNonNull(progress, "progress is null");
         Workload w = prepare(config);
         int timed = config.steps() > 0 ? config.runs() : config.epochs();
-        progress.accept(String.format(Locale.ROOT, "warm-up: %,.0f samples/s", w.runOnce().samplesPerSecond()));
+        List<Double> warmup = warmUp(w, config.warmup(), progress);
         List<Double> rates = new ArrayList<>();
         List<Double> cpuRates = new ArrayList<>();
         EpochMetrics last = null;
@@ -63,7 +64,48 @@ public final class TrainingBenchmark {
         String kernels = ops instanceof BlasOps b ? b.describe() : ops.backend();
         int threads = ops instanceof BlasOps b ? b.threads() : 1;
         return new BenchResult(median, median * flops / 1e9, flops, ops.backend(), kernels, threads, config.batch(), w.samplesPerRun(),
-                w.data(), w.embedded(), rates, median(cpuRates), last.trainLoss(), w.diagnostics());
+                w.data(), w.embedded(), rates, median(cpuRates), last.trainLoss(), w.diagnostics(), warmup);
+    }
+
+    /**
+     * The share of a warm-up run's wall time below which the JIT compiler's time in that run counts
+     * as quiet: the compiled code is then what the timed runs will run. Until then the compiler
+     * threads take CPU from the training threads (on 2 cores, up to half of one), and per-step code
+     * still runs in its first, profiling tier.
+     */
+    static final double QUIET_SHARE = 0.05;
+
+    /**
+     * The untimed warm-up: {@code fixed} runs, or with {@code fixed == 0} runs until one in which the
+     * JIT compiler spent at most {@link #QUIET_SHARE} of the run's time compiling (at least 1, at most
+     * {@link BenchConfig#MAX_AUTO_WARMUP} runs; 3 where the JVM does not report compilation time).
+     * Returns the warm-up runs' samples/s.
+     */
+    static List<Double> warmUp(Workload w, int fixed, Consumer<String> progress) {
+        var jit = ManagementFactory.getCompilationMXBean();
+        boolean measurable = jit != null && jit.isCompilationTimeMonitoringSupported();
+        int most = fixed > 0 ? fixed : measurable ? BenchConfig.MAX_AUTO_WARMUP : 3;
+        List<Double> rates = new ArrayList<>();
+        for (int i = 0; i < most; i++) {
+            long compiled = measurable ? jit.getTotalCompilationTime() : 0;
+            long start = System.nanoTime();
+            double rate = w.runOnce().samplesPerSecond();
+            long nanos = System.nanoTime() - start;
+            long compileMillis = measurable ? jit.getTotalCompilationTime() - compiled : -1;
+            rates.add(rate);
+            progress.accept(compileMillis < 0 ? String.format(Locale.ROOT, "warm-up %d: %,.0f samples/s", i + 1, rate)
+                    : String.format(Locale.ROOT, "warm-up %d: %,.0f samples/s (JIT compiling %d ms of %d ms)", i + 1, rate, compileMillis,
+                            nanos / 1_000_000));
+            if (fixed == 0 && measurable && quiet(compileMillis, nanos)) {
+                break;
+            }
+        }
+        return rates;
+    }
+
+    /** Whether {@code compileMillis} of JIT compilation during a run of {@code runNanos} is quiet ({@link #QUIET_SHARE}). */
+    static boolean quiet(long compileMillis, long runNanos) {
+        return compileMillis * 1e6 <= QUIET_SHARE * runNanos;
     }
 
     /** The workload built and ready to train: one {@link #runOnce()} is one timed run (an epoch, or {@code steps} steps). */

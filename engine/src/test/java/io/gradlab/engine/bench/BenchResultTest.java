@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class BenchResultTest {
     private static BenchResult result(List<Double> runs) {
         return new BenchResult(100_000, 99.9, 998_912, "native-openblas", "native-openblas, 2 threads", 2, 512, 60_000, "FashionMNIST", false,
-                runs, 50_000, 2.3, List.of("gradient-flow"));
+                runs, 50_000, 2.3, List.of("gradient-flow"), List.of(40_000.0, 90_000.0));
     }
 
     @Test
@@ -17,7 +17,16 @@ class BenchResultTest {
         BenchResult r = result(List.of(100_000.0, 110_000.0, 105_000.0));
         assertThat(r.unsteady()).isFalse();
         assertThat(r.summary()).doesNotContain("note:").contains("diagnostics: gradient-flow");
-        assertThat(r.toMap()).containsEntry("unsteady", false);
+        assertThat(r.toMap()).containsEntry("unsteady", false).containsEntry("warmup_runs", List.of(40_000.0, 90_000.0));
+        assertThat(r.summary()).contains("warm-up: 40,000, 90,000 samples/s");
+    }
+
+    @Test
+    void aRunIsQuietWhenTheJitCompiledForAtMostOneTwentiethOfIt() {
+        assertThat(TrainingBenchmark.quiet(0, 1_000_000_000L)).isTrue();
+        assertThat(TrainingBenchmark.quiet(50, 1_000_000_000L)).isTrue();
+        assertThat(TrainingBenchmark.quiet(51, 1_000_000_000L)).isFalse();
+        assertThat(TrainingBenchmark.quiet(400, 600_000_000L)).isFalse();
     }
 
     @Test
