@@ -27,10 +27,13 @@ final class VectorKernels implements FloatKernels {
         // the whole computation is written out in the loop: C2 keeps vectors in registers only within
         // one compiled method, and would not inline a helper it had already compiled large (the vectors
         // crossing the call would then be boxed, several times slower and allocating)
+        // cheap operations only: the clamp at -87 is a compare and a blend (FloatVector.max costs several
+        // instructions on x86 for Java's NaN rule); 2^n is (n + 127) shifted into the exponent (a shift,
+        // not the slow 32-bit vector multiply); a NaN input needs no test of its own, since it
+        // propagates through the polynomial and the division (NaN * any scale is NaN)
         FloatVector one = FloatVector.broadcast(S, 1f);
         FloatVector magic = FloatVector.broadcast(S, MAGIC);
         IntVector bias = IntVector.broadcast(IS, 127);
-        IntVector mantissa = IntVector.broadcast(IS, 1 << 23);
         IntVector magicInt = IntVector.broadcast(IS, MAGIC_BITS);
         FloatVector lo = FloatVector.broadcast(S, -87f);
         FloatVector log2e = FloatVector.broadcast(S, LOG2E);
@@ -48,7 +51,7 @@ final class VectorKernels implements FloatKernels {
         for (; i < upper; i += L) {
             FloatVector v = FloatVector.fromArray(S, x, i);
             FloatVector nx = v.abs().neg();
-            FloatVector xc = nx.max(lo);
+            FloatVector xc = nx.blend(lo, nx.compare(VectorOperators.LT, lo));
             FloatVector k = xc.fma(log2e, magic);
             FloatVector nf = k.sub(magic);
             IntVector n = k.reinterpretAsInts().sub(magicInt);
@@ -60,8 +63,7 @@ final class VectorKernels implements FloatKernels {
             p = p.fma(r, p4);
             p = p.fma(r, p5);
             FloatVector er = p.fma(r.mul(r), r).add(one);
-            FloatVector e = er.mul(n.add(bias).mul(mantissa).reinterpretAsFloats());
-            e = e.blend(nx, nx.test(VectorOperators.IS_NAN));
+            FloatVector e = er.mul(n.add(bias).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
             FloatVector s = one.div(e.add(one));
             s.blend(one.sub(s), v.compare(VectorOperators.LT, zero)).intoArray(y, i);
         }

@@ -282,6 +282,7 @@ final class WorkerGang {
         public void run() {
             long seen = 0;
             long idleSince = System.nanoTime();
+            int spins = 0;
             while (true) {
                 long p = posted;
                 if (p != seen) {
@@ -292,6 +293,12 @@ final class WorkerGang {
                 }
                 if (gang.backgroundChunk()) {
                     idleSince = System.nanoTime();
+                    continue;
+                }
+                // the clock is read on every 64th turn only: reading it took longer than a turn of the
+                // loop, and delayed noticing a posted task by that much
+                if ((++spins & 63) != 0) {
+                    Thread.onSpinWait();
                     continue;
                 }
                 long idle = System.nanoTime() - idleSince;
