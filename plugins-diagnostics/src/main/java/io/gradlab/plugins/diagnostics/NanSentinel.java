@@ -38,11 +38,25 @@ final class NanSentinel implements Diagnostic {
             return;
         }
         List<LayerView> layers = model.layers();
+        // which tensors are finite, checked side by side (a pure read of each); then the first bad one
+        // in the order of computation is reported, exactly as a scan in that order would find it
+        scan.clear();
         for (int i = 0, n = layers.size(); i < n; i++) {
+            scan.add(layers.get(i).layer().lastOutput()); // null: the layer keeps no output
+        }
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            List<Parameter> parameters = layers.get(i).layer().parameters();
+            for (int j = 0, n = parameters.size(); j < n; j++) {
+                scan.add(parameters.get(j).grad());
+                scan.add(parameters.get(j).value());
+            }
+        }
+        model.forEachPart(scan.size, scan);
+        int t = 0;
+        for (int i = 0, n = layers.size(); i < n; i++, t++) {
             LayerView v = layers.get(i);
-            Tensor out = v.layer().lastOutput();
-            if (out != null && !out.allFinite()) {
-                stop(model, v.name(), "the output of layer '" + v.name() + "'", out);
+            if (!scan.finite[t]) {
+                stop(model, v.name(), "the output of layer '" + v.name() + "'", scan.tensors[t]);
             }
         }
         if (!Double.isFinite(model.loss())) {
@@ -51,15 +65,43 @@ final class NanSentinel implements Diagnostic {
         for (int i = layers.size() - 1; i >= 0; i--) {
             LayerView v = layers.get(i);
             List<Parameter> parameters = v.layer().parameters();
-            for (int j = 0, n = parameters.size(); j < n; j++) {
+            for (int j = 0, n = parameters.size(); j < n; j++, t += 2) {
                 Parameter p = parameters.get(j);
-                if (!p.grad().allFinite()) {
+                if (!scan.finite[t]) {
                     stop(model, v.name(), "the gradient of " + p.name() + " in layer '" + v.name() + "'", p.grad());
                 }
-                if (!p.value().allFinite()) {
+                if (!scan.finite[t + 1]) {
                     stop(model, v.name(), "the " + p.name() + " of layer '" + v.name() + "'", p.value());
                 }
             }
+        }
+        scan.clear();
+    }
+
+    private final Scan scan = new Scan();
+
+    /** The tensors of one scan, each checked as one part of {@link ModelView#forEachPart}; reused. */
+    private static final class Scan implements java.util.function.IntConsumer {
+        private Tensor[] tensors = new Tensor[64];
+        private boolean[] finite = new boolean[64];
+        private int size;
+
+        void add(Tensor t) {
+            if (size == tensors.length) { // more tensors than ever before: once per model
+                tensors = java.util.Arrays.copyOf(tensors, size * 2);
+                finite = java.util.Arrays.copyOf(finite, size * 2);
+            }
+            tensors[size++] = t;
+        }
+
+        void clear() {
+            java.util.Arrays.fill(tensors, 0, size, null);
+            size = 0;
+        }
+
+        @Override
+        public void accept(int i) {
+            finite[i] = tensors[i] == null || tensors[i].allFinite();
         }
     }
 

@@ -106,6 +106,25 @@ class SentinelAndExplodingTest {
         assertThat(stopped(() -> new NanSentinel(2).afterBackward(g)).layer()).isEqualTo("output");
     }
 
+    @Test
+    void onSeveralThreadsTheFirstNonFiniteTensorInTheOrderOfComputationIsStillNamed() {
+        // the tensors are checked side by side (ModelView.forEachPart); the report keeps the scan's order
+        FakeModel m = model();
+        m.partThreads = 3;
+        m.layers.get(4).weight().value().set(2, Double.NaN); // output's weight: checked last
+        m.layers.get(0).weight().grad().set(1, Double.NaN); // hidden1's gradient
+        m.layers.get(3).layer().lastOutput().set(0, Double.NaN); // act2's output: the forward pass comes first
+        assertThat(stopped(() -> new NanSentinel(1).afterBackward(m)).message()).contains("the output of layer 'act2'");
+        m.layers.get(3).layer().lastOutput().set(0, 0.5);
+        assertThat(stopped(() -> new NanSentinel(1).afterBackward(m)).message()).contains("the weight of layer 'output'");
+        m.layers.get(4).weight().value().set(2, 0.1);
+        Finding f = stopped(() -> new NanSentinel(1).afterBackward(m));
+        assertThat(f.message()).contains("the gradient of weight in layer 'hidden1'").contains("1 of 36 values");
+        m.layers.get(0).weight().grad().set(1, 0.0);
+        FakeModel fine = m;
+        assertThatCode(() -> new NanSentinel(1).afterBackward(fine)).doesNotThrowAnyException();
+    }
+
     private static void scaleGradients(FakeModel m, double factor) {
         for (LayerView v : m.weightedLayers()) {
             Tensor g = v.weight().grad();
