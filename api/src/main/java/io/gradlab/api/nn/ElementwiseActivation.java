@@ -53,6 +53,31 @@ public abstract class ElementwiseActivation implements Activation {
         }
     }
 
+    /**
+     * Adds to {@code counts[u]}, for every unit {@code u}, the rows {@code r} whose element
+     * {@code [r, u]} has {@code |derivative(x, y)| < limit}, the derivative computed in double from
+     * the float32 {@code x} and {@code y} ({@code rows x units}, row-major; NaN is never below): how
+     * often each unit was saturated, which saturation diagnostics count. Nothing is below a limit
+     * that is not positive. This default evaluates {@link #derivative} element by element; an
+     * activation with a cheaper test that gives exactly the same counts may override it.
+     */
+    public void countSmallDerivatives(float[] x, float[] y, int rows, int units, double limit, long[] counts) {
+        if (!(limit > 0)) {
+            return;
+        }
+        // |d| < limit as integer arithmetic on the bits (both positive doubles order like their bits;
+        // NaN's bits are above every limit's): the outcome is added, not branched on, since which
+        // elements are below is as good as random, and a mispredicted branch cost most of the time
+        long bits = Double.doubleToRawLongBits(limit);
+        for (int r = 0; r < rows; r++) {
+            int base = r * units;
+            for (int u = 0; u < units; u++) {
+                double d = derivative(x[base + u], y[base + u]);
+                counts[u] += ((Double.doubleToRawLongBits(d) & Long.MAX_VALUE) - bits) >>> 63;
+            }
+        }
+    }
+
     /** The float32 forward path over {@code n} elements. */
     protected void forward(float[] x, float[] y, int n) {
         for (int i = 0; i < n; i++) {

@@ -33,6 +33,88 @@ public final class Sigmoid extends ElementwiseActivation {
         return y * (1.0 - y);
     }
 
+    /**
+     * The count of {@link ElementwiseActivation#countSmallDerivatives}, exactly, without a derivative
+     * per element. {@code y (1 - y)} in double rises on {@code [0, 0.5]} and falls on {@code [0.5, 1]}
+     * (for float {@code y} it is exact there, but for the smallest {@code y}, where it is still
+     * non-decreasing), so the outputs with a derivative below the limit are two bands,
+     * {@code [0, low]} and {@code [high, 1]}, found once per limit by bisecting the floats with the
+     * definition itself. A vector compare then counts them. An output outside {@code [0, 1]} (which
+     * a sigmoid never gives; NaN) is counted by the definition.
+     */
+    @Override
+    public void countSmallDerivatives(float[] x, float[] y, int rows, int units, double limit, long[] counts) {
+        if (!(limit > 0)) {
+            return;
+        }
+        Bands b = bands;
+        if (b == null || b.limit != limit) {
+            b = new Bands(limit, lowBand(limit), highBand(limit));
+            bands = b; // immutable, so a layer counting beside another may read it while it is replaced
+        }
+        if (kernels.countInBands(y, rows, units, b.low, b.high, counts)) {
+            for (int r = 0; r < rows; r++) {
+                int base = r * units;
+                for (int u = 0; u < units; u++) {
+                    float v = y[base + u];
+                    if (!(v >= 0f && v <= 1f) && Math.abs(derivative(x[base + u], v)) < limit) {
+                        counts[u]++;
+                    }
+                }
+            }
+        }
+    }
+
+    private record Bands(double limit, float low, float high) {}
+
+    private volatile Bands bands;
+
+    private boolean small(float y, double limit) {
+        return Math.abs(derivative(y, y)) < limit;
+    }
+
+    /** The largest float in {@code [0, 0.5]} whose derivative is below {@code limit}, or -1 if there is none. */
+    private float lowBand(double limit) {
+        if (!small(0f, limit)) {
+            return -1f;
+        }
+        int lo = 0; // small
+        int hi = Float.floatToRawIntBits(0.5f);
+        if (small(0.5f, limit)) {
+            return 0.5f;
+        }
+        while (hi - lo > 1) { // small(lo), !small(hi): the positive floats order like their bits
+            int mid = (lo + hi) >>> 1;
+            if (small(Float.intBitsToFloat(mid), limit)) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        return Float.intBitsToFloat(lo);
+    }
+
+    /** The smallest float in {@code [0.5, 1]} whose derivative is below {@code limit}, or 2 if there is none. */
+    private float highBand(double limit) {
+        if (!small(1f, limit)) {
+            return 2f;
+        }
+        int lo = Float.floatToRawIntBits(0.5f);
+        int hi = Float.floatToRawIntBits(1f); // small
+        if (small(0.5f, limit)) {
+            return 0.5f;
+        }
+        while (hi - lo > 1) { // !small(lo), small(hi)
+            int mid = (lo + hi) >>> 1;
+            if (small(Float.intBitsToFloat(mid), limit)) {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        return Float.intBitsToFloat(hi);
+    }
+
     @Override
     protected void forward(float[] x, float[] y, int n) {
         // vectorized when the JVM has the Vector API; elementwise, so the split does not change a bit

@@ -34,6 +34,13 @@ public interface FloatKernels {
     /** Rows {@code [r0, r1)}, columns {@code [c0, c1)} of a row-major matrix of {@code cols} columns set to {@code row[c0, c1)}. */
     void fillRows(float[] dst, float[] row, int cols, int r0, int r1, int c0, int c1);
 
+    /**
+     * Adds to {@code counts[u]}, for every column {@code u} of the row-major {@code rows x units}
+     * matrix {@code y}, the rows whose element lies in {@code [0, low]} or in {@code [high, 1]}.
+     * Elements outside {@code [0, 1]} (NaN included) are not counted; returns whether there were any.
+     */
+    boolean countInBands(float[] y, int rows, int units, float low, float high, long[] counts);
+
     /** {@code vector} or {@code scalar}. */
     String name();
 }

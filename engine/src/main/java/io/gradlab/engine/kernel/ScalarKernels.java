@@ -95,6 +95,23 @@ final class ScalarKernels implements FloatKernels {
     }
 
     @Override
+    public boolean countInBands(float[] y, int rows, int units, float low, float high, long[] counts) {
+        boolean outside = false;
+        for (int r = 0; r < rows; r++) {
+            int base = r * units;
+            for (int u = 0; u < units; u++) {
+                float v = y[base + u];
+                if (v >= 0f && v <= 1f) {
+                    counts[u] += v <= low || v >= high ? 1 : 0;
+                } else {
+                    outside = true;
+                }
+            }
+        }
+        return outside;
+    }
+
+    @Override
     public String name() {
         return "scalar";
     }

@@ -231,6 +231,38 @@ final class VectorKernels implements FloatKernels {
         }
     }
 
+    /** Rows counted in float lanes at a time: every count up to 2^24 is exact in a float. */
+    private static final int COUNT_ROWS = 1 << 24;
+
+    @Override
+    public boolean countInBands(float[] y, int rows, int units, float low, float high, long[] counts) {
+        // one vector of columns at a time, down all rows: the counts stay in a register (float lanes,
+        // exact up to 2^24), each element is read once
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        boolean outside = false;
+        for (int u = 0; u < units; u += L) {
+            VectorMask<Float> lanes = S.indexInRange(u, units);
+            boolean full = lanes.allTrue();
+            for (int r0 = 0; r0 < rows; r0 += COUNT_ROWS) {
+                int r1 = Math.min(rows, r0 + COUNT_ROWS);
+                FloatVector acc = FloatVector.zero(S);
+                VectorMask<Float> out = S.maskAll(false);
+                for (int r = r0, off = r0 * units + u; r < r1; r++, off += units) {
+                    FloatVector v = full ? FloatVector.fromArray(S, y, off) : FloatVector.fromArray(S, y, off, lanes);
+                    VectorMask<Float> in = v.compare(VectorOperators.GE, 0f).and(v.compare(VectorOperators.LE, 1f));
+                    VectorMask<Float> band = v.compare(VectorOperators.LE, low).or(v.compare(VectorOperators.GE, high));
+                    acc = acc.add(one, band.and(in));
+                    out = out.or(in.not()); // the lanes a masked load left out read 0: inside
+                }
+                outside |= out.anyTrue();
+                for (int i = 0; i < L && u + i < units; i++) {
+                    counts[u + i] += (long) acc.lane(i);
+                }
+            }
+        }
+        return outside;
+    }
+
     @Override
     public String name() {
         return "vector";

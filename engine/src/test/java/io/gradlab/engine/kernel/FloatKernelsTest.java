@@ -151,4 +151,47 @@ class FloatKernelsTest {
             }
         }
     }
+
+    @Test
+    void countInBandsCountsTheColumnsElementsInEitherBandAndReportsOutputsOutsideZeroToOne() {
+        Random r = new Random(8);
+        float[][] bands = {{0.1f, 0.9f}, {-1f, 2f}, {0.5f, 0.5f}, {0f, 1f}, {-1f, 0.75f}};
+        for (int[] shape : new int[][] {{50, 128}, {9, 37}, {1, 5}, {17, 16}}) {
+            int rows = shape[0];
+            int units = shape[1];
+            for (boolean strays : new boolean[] {false, true}) {
+                float[] y = new float[rows * units];
+                for (int i = 0; i < y.length; i++) {
+                    y[i] = switch (r.nextInt(8)) {
+                        case 0 -> 0.1f;
+                        case 1 -> 0.9f;
+                        case 2 -> 0f;
+                        case 3 -> 1f;
+                        default -> r.nextFloat();
+                    };
+                }
+                if (strays) {
+                    y[r.nextInt(y.length)] = Float.NaN;
+                    y[r.nextInt(y.length)] = -0.25f;
+                    y[y.length - 1] = 1.0001f;
+                }
+                for (float[] band : bands) {
+                    long[] expected = new long[units];
+                    for (int i = 0; i < y.length; i++) {
+                        float v = y[i];
+                        if (v >= 0 && v <= 1 && (v <= band[0] || v >= band[1])) {
+                            expected[i % units]++;
+                        }
+                    }
+                    for (FloatKernels k : all()) {
+                        long[] counts = new long[units];
+                        boolean outside = k.countInBands(y, rows, units, band[0], band[1], counts);
+                        assertThat(counts).as("%s %dx%d bands %s", k.name(), rows, units, java.util.Arrays.toString(band))
+                                .containsExactly(expected);
+                        assertThat(outside).as(k.name()).isEqualTo(strays);
+                    }
+                }
+            }
+        }
+    }
 }

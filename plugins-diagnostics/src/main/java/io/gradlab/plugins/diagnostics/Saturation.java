@@ -158,6 +158,8 @@ final class Saturation implements Diagnostic {
      * comparison's outcome as a number instead of branching on it: which units saturate in which row
      * is as good as random, so a branch is mispredicted often, and that, not the arithmetic, was most
      * of the cost (nearly 4x at the reference shapes). FastPathsTest pins these paths to the old code.
+     * The float32 count is the activation's own ElementwiseActivation.countSmallDerivatives: the
+     * built-in sigmoid answers it with two bands of outputs and a vector compare, exactly.
      *
      * Asking backward() for the derivatives of a whole batch at once (the built-in sigmoid has a
      * vectorized kernel) was measured and gains little: on JDK 17 the JIT vectorizes neither the
@@ -172,7 +174,7 @@ final class Saturation implements Diagnostic {
         int units = c.saturated.length;
         if (activation instanceof ElementwiseActivation e) {
             if (x.dtype() == DType.F32 && y.dtype() == DType.F32) {
-                countSaturated(e, x.floats(), y.floats(), rows, units, limit, c.saturated);
+                e.countSmallDerivatives(x.floats(), y.floats(), rows, units, limit, c.saturated);
             } else if (x.dtype() == DType.F64 && y.dtype() == DType.F64) {
                 countSaturated(e, x.doubles(), y.doubles(), rows, units, limit, c.saturated);
             } else {
@@ -185,19 +187,6 @@ final class Saturation implements Diagnostic {
             countBelow(b.scratch(), rows, units, limit, c.saturated);
         }
         c.rows += rows;
-    }
-
-    static void countSaturated(ElementwiseActivation e, float[] x, float[] y, int rows, int units, double limit, long[] counts) {
-        if (!(limit > 0)) {
-            return; // no magnitude is below it
-        }
-        long bits = Double.doubleToRawLongBits(limit);
-        for (int r = 0; r < rows; r++) {
-            int base = r * units;
-            for (int u = 0; u < units; u++) {
-                counts[u] += below(e.derivative(x[base + u], y[base + u]), bits);
-            }
-        }
     }
 
     static void countSaturated(ElementwiseActivation e, double[] x, double[] y, int rows, int units, double limit, long[] counts) {
