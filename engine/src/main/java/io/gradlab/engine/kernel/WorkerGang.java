@@ -11,6 +11,11 @@ import java.util.concurrent.locks.LockSupport;
  * never waits for a helper to wake up, only for a part a helper is computing. Which thread computes
  * a part does not change its result: results depend only on the part count.
  *
+ * <p>The caller claims parts from the first, the helpers from the last. With two threads the caller
+ * computes part 0 of every split and the helper part 1, as long as the helper is on time: the
+ * block of rows a product wrote is then what the same core's activation reads next, and the next
+ * layer's product reads the rows its activation wrote, from that core's cache.
+ *
  * <p>Handing work over allocates nothing: a helper spins briefly for the next task (the products
  * of a training step follow each other within microseconds), then parks, and exits after a few
  * idle seconds (it is restarted on demand). One task runs at a time; concurrent callers queue on
@@ -34,17 +39,22 @@ final class WorkerGang {
     private static final long IDLE_EXIT_NANOS = 3_000_000_000L;
     private static final int PART_BITS = 16;
     private static final long PART_MASK = (1L << PART_BITS) - 1;
+    private static final long FRONT_ONE = 1L << PART_BITS;
 
     private final int parts;
     private final Helper[] helpers;
-    /** {@code generation << 32 | part count << PART_BITS | next unclaimed part} of the current task (one atomic read gives all three). */
+    /**
+     * {@code generation << 32 | front << PART_BITS | back} of the current task: the parts
+     * {@code [front, back)} are unclaimed (one atomic read gives all three).
+     */
     private final AtomicLong ticket = new AtomicLong();
     private final AtomicInteger completed = new AtomicInteger();
     private volatile Task task;
     private volatile Throwable failure;
     private long generation;
-    /** The background job: {@code generation << 32 | chunk count << PART_BITS | next unclaimed chunk}. */
+    /** The background job's claim word, as {@link #ticket}; its chunks are claimed from the front only. */
     private final AtomicLong background = new AtomicLong();
+    private int backgroundChunks;
     private final AtomicInteger backgroundDone = new AtomicInteger();
     private volatile BlasOps.BackgroundJob backgroundJob;
     private volatile Throwable backgroundFailure;
@@ -92,7 +102,7 @@ final class WorkerGang {
         for (Helper h : helpers) {
             h.wake(gen);
         }
-        work(gen);
+        work(gen, false);
         await(completed, count); // a helper still computes its part: meanwhile, some of the background job
         task = null;
         rethrow(failure);
@@ -114,6 +124,7 @@ final class WorkerGang {
         backgroundFailure = null;
         backgroundDone.set(0);
         // the job is written before the ticket that lets helpers claim its chunks
+        backgroundChunks = chunks;
         background.set(word(++backgroundGeneration, chunks));
         for (Helper h : helpers) {
             h.nudge();
@@ -128,7 +139,7 @@ final class WorkerGang {
         if (backgroundJob == null) {
             return;
         }
-        await(backgroundDone, count(background.get())); // the unclaimed chunks run here
+        await(backgroundDone, backgroundChunks); // the unclaimed chunks run here
         backgroundJob = null;
         Throwable f = backgroundFailure;
         backgroundFailure = null;
@@ -168,7 +179,7 @@ final class WorkerGang {
 
     /** Claims and runs one chunk of the background job; false when there is none left to claim. */
     private boolean backgroundChunk() {
-        int chunk = claim(background, ANY_GENERATION);
+        int chunk = claim(background, ANY_GENERATION, false);
         if (chunk < 0) {
             return false;
         }
@@ -188,12 +199,12 @@ final class WorkerGang {
     /** Whether the background job has chunks left to claim. */
     private boolean backgroundPending() {
         long cur = background.get();
-        return next(cur) < count(cur);
+        return front(cur) < back(cur);
     }
 
-    /** Claims and runs parts of generation {@code gen} until none is left. */
-    private void work(long gen) {
-        for (int part = claim(ticket, gen); part >= 0; part = claim(ticket, gen)) {
+    /** Claims and runs parts of generation {@code gen} until none is left: from the last part if {@code fromBack}. */
+    private void work(long gen, boolean fromBack) {
+        for (int part = claim(ticket, gen, fromBack); part >= 0; part = claim(ticket, gen, fromBack)) {
             try {
                 task.run(part); // the task cannot change until this part completes
             } catch (Throwable e) {
@@ -206,36 +217,40 @@ final class WorkerGang {
         }
     }
 
-    // ---- the claim words of tasks and background jobs: generation << 32 | count << PART_BITS | next ----
+    // ---- the claim words of tasks and background jobs: generation << 32 | front << PART_BITS | back ----
 
     private static final long ANY_GENERATION = -1;
 
-    /** The word of a fresh task or job of {@code count} parts: generation {@code gen}, nothing claimed yet. */
+    /** The word of a fresh task or job of {@code count} parts: generation {@code gen}, all of {@code [0, count)} unclaimed. */
     private static long word(long gen, int count) {
-        return (gen & 0xFFFF_FFFFL) << 32 | (long) count << PART_BITS;
+        return (gen & 0xFFFF_FFFFL) << 32 | count;
     }
 
-    private static int count(long word) {
+    private static int front(long word) {
         return (int) ((word >>> PART_BITS) & PART_MASK);
     }
 
-    private static int next(long word) {
+    private static int back(long word) {
         return (int) (word & PART_MASK);
     }
 
     /**
-     * Claims the next unclaimed part of {@code word} if it is of generation {@code gen} (or of any
-     * with {@link #ANY_GENERATION}); -1 when there is none left (one atomic read gives generation,
-     * count and next part, so a late claimer never takes a part of the next task).
+     * Claims the first (or, {@code fromBack}, the last) unclaimed part of {@code word} if it is of
+     * generation {@code gen} (or of any with {@link #ANY_GENERATION}); -1 when there is none left (one
+     * atomic read gives generation and the unclaimed range, so a late claimer never takes a part of
+     * the next task).
      */
-    private static int claim(AtomicLong word, long gen) {
+    private static int claim(AtomicLong word, long gen, boolean fromBack) {
         while (true) {
             long cur = word.get();
-            if ((gen != ANY_GENERATION && (cur >>> 32) != (gen & 0xFFFF_FFFFL)) || next(cur) >= count(cur)) {
+            int front = front(cur);
+            int back = back(cur);
+            if ((gen != ANY_GENERATION && (cur >>> 32) != (gen & 0xFFFF_FFFFL)) || front >= back) {
                 return -1;
             }
-            if (word.compareAndSet(cur, cur + 1)) {
-                return next(cur);
+            // back > front >= 0: taking one off the back cannot borrow, and front + 1 <= back fits
+            if (fromBack ? word.compareAndSet(cur, cur - 1) : word.compareAndSet(cur, cur + FRONT_ONE)) {
+                return fromBack ? back - 1 : front;
             }
         }
     }
@@ -287,7 +302,7 @@ final class WorkerGang {
                 long p = posted;
                 if (p != seen) {
                     seen = p;
-                    gang.work(p);
+                    gang.work(p, true);
                     idleSince = System.nanoTime();
                     continue;
                 }
