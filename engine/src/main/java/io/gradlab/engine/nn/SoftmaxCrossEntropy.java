@@ -24,18 +24,31 @@ public final class SoftmaxCrossEntropy implements Loss {
         return rows == 0 ? 0 : total / rows;
     }
 
+    /** A row's {@code exp(x - max)}, per thread: the backward pass computes each exponential once. */
+    private static final ThreadLocal<double[]> EXPS = ThreadLocal.withInitial(() -> new double[16]);
+
     @Override
     public void backward(Tensor output, Tensor target, Tensor gradOutput) {
         int rows = output.rows();
         int cols = output.cols();
         double inv = 1.0 / rows;
+        double[] e = EXPS.get();
+        if (e.length < cols) {
+            e = new double[cols];
+            EXPS.set(e);
+        }
         for (int r = 0; r < rows; r++) {
             int off = r * cols;
             double max = rowMax(output, off, cols);
-            double sum = sumExp(output, off, cols, max);
+            // the same exponentials, summed in the same order, as sumExp: the same bits as before
+            double sum = 0;
+            for (int c = 0; c < cols; c++) {
+                e[c] = Math.exp(output.get(off + c) - max);
+                sum += e[c];
+            }
             int y = label(target, r, cols);
             for (int c = 0; c < cols; c++) {
-                double p = Math.exp(output.get(off + c) - max) / sum;
+                double p = e[c] / sum;
                 gradOutput.set(off + c, (p - (c == y ? 1 : 0)) * inv);
             }
         }
