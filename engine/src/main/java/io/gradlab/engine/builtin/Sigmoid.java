@@ -78,20 +78,12 @@ public final class Sigmoid extends ElementwiseActivation {
         if (!small(0f, limit)) {
             return -1f;
         }
-        int lo = 0; // small
-        int hi = Float.floatToRawIntBits(0.5f);
         if (small(0.5f, limit)) {
             return 0.5f;
         }
-        while (hi - lo > 1) { // small(lo), !small(hi): the positive floats order like their bits
-            int mid = (lo + hi) >>> 1;
-            if (small(Float.intBitsToFloat(mid), limit)) {
-                lo = mid;
-            } else {
-                hi = mid;
-            }
-        }
-        return Float.intBitsToFloat(lo);
+        // the positive floats order like their bits; the first one not below is just past the band
+        int past = firstWhere(0, Float.floatToRawIntBits(0.5f), bits -> !small(Float.intBitsToFloat(bits), limit));
+        return Float.intBitsToFloat(past - 1);
     }
 
     /** The smallest float in {@code [0.5, 1]} whose derivative is below {@code limit}, or 2 if there is none. */
@@ -99,20 +91,24 @@ public final class Sigmoid extends ElementwiseActivation {
         if (!small(1f, limit)) {
             return 2f;
         }
-        int lo = Float.floatToRawIntBits(0.5f);
-        int hi = Float.floatToRawIntBits(1f); // small
-        if (small(0.5f, limit)) {
-            return 0.5f;
+        return Float.intBitsToFloat(firstWhere(Float.floatToRawIntBits(0.5f), Float.floatToRawIntBits(1f),
+                bits -> small(Float.intBitsToFloat(bits), limit)));
+    }
+
+    /** The smallest {@code k} in {@code [lo, hi]} with {@code p(k)}, for a {@code p} false up to some point and true from there, true at {@code hi}. */
+    private static int firstWhere(int lo, int hi, java.util.function.IntPredicate p) {
+        if (p.test(lo)) {
+            return lo;
         }
-        while (hi - lo > 1) { // !small(lo), small(hi)
+        while (hi - lo > 1) { // !p(lo), p(hi)
             int mid = (lo + hi) >>> 1;
-            if (small(Float.intBitsToFloat(mid), limit)) {
+            if (p.test(mid)) {
                 hi = mid;
             } else {
                 lo = mid;
             }
         }
-        return Float.intBitsToFloat(hi);
+        return hi;
     }
 
     @Override
