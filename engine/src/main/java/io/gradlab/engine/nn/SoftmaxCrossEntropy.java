@@ -3,6 +3,7 @@ package io.gradlab.engine.nn;
 import io.gradlab.api.GradlabException;
 import io.gradlab.api.nn.Loss;
 import io.gradlab.api.tensor.Tensor;
+import io.gradlab.engine.kernel.BlasOps;
 
 /**
  * Softmax followed by the negative log-likelihood of the target class, averaged over the batch
@@ -32,11 +33,7 @@ public final class SoftmaxCrossEntropy implements Loss {
         int rows = output.rows();
         int cols = output.cols();
         double inv = 1.0 / rows;
-        double[] e = EXPS.get();
-        if (e.length < cols) {
-            e = new double[cols];
-            EXPS.set(e);
-        }
+        double[] e = exps(cols);
         for (int r = 0; r < rows; r++) {
             int off = r * cols;
             double max = rowMax(output, off, cols);
@@ -52,6 +49,90 @@ public final class SoftmaxCrossEntropy implements Loss {
                 gradOutput.set(off + c, (p - (c == y ? 1 : 0)) * inv);
             }
         }
+    }
+
+    /** Below this many rows a training step's loss is computed on the calling thread alone. */
+    static final int PARALLEL_MIN_ROWS = 128;
+
+    /**
+     * A training step's loss and its gradient in one pass: {@link #forward} and {@link #backward}
+     * together, each exponential computed once, the rows split over the kernel threads of
+     * {@code ops}. The same loss and the same gradient, to the bit, as {@code forward} then
+     * {@code backward}: every row is computed alone as they compute it, and the rows' losses are
+     * added in row order. Not for concurrent use of one instance (the rows' losses are kept in it).
+     */
+    public double forwardBackward(Tensor output, Tensor target, Tensor gradOutput, BlasOps ops) {
+        int rows = output.rows();
+        int cols = output.cols();
+        for (int r = 0; r < rows; r++) {
+            label(target, r, cols); // a bad target fails here, naming the first bad sample, as forward() does
+        }
+        if (rowLosses.length < rows) {
+            rowLosses = new double[rows];
+        }
+        step.set(output, target, gradOutput);
+        try {
+            if (rows >= PARALLEL_MIN_ROWS) {
+                ops.parallelRange(rows, step);
+            } else {
+                step.run(0, rows);
+            }
+        } finally {
+            step.set(null, null, null);
+        }
+        double total = 0;
+        for (int r = 0; r < rows; r++) {
+            total += rowLosses[r];
+        }
+        return rows == 0 ? 0 : total / rows;
+    }
+
+    private double[] rowLosses = new double[0];
+    private final Step step = new Step();
+
+    /** Rows {@code [from, to)} of {@link #forwardBackward}; reused. */
+    private final class Step implements BlasOps.RangeTask {
+        private Tensor output;
+        private Tensor target;
+        private Tensor gradOutput;
+
+        void set(Tensor output, Tensor target, Tensor gradOutput) {
+            this.output = output;
+            this.target = target;
+            this.gradOutput = gradOutput;
+        }
+
+        @Override
+        public void run(int from, int to) {
+            int cols = output.cols();
+            double inv = 1.0 / output.rows();
+            double[] e = exps(cols);
+            for (int r = from; r < to; r++) {
+                int off = r * cols;
+                double max = rowMax(output, off, cols);
+                double sum = 0;
+                for (int c = 0; c < cols; c++) {
+                    e[c] = Math.exp(output.get(off + c) - max);
+                    sum += e[c];
+                }
+                int y = label(target, r, cols);
+                rowLosses[r] = Math.log(sum) + max - output.get(off + y);
+                for (int c = 0; c < cols; c++) {
+                    double p = e[c] / sum;
+                    gradOutput.set(off + c, (p - (c == y ? 1 : 0)) * inv);
+                }
+            }
+        }
+    }
+
+    /** This thread's row of exponentials, at least {@code cols} long. */
+    private static double[] exps(int cols) {
+        double[] e = EXPS.get();
+        if (e.length < cols) {
+            e = new double[cols];
+            EXPS.set(e);
+        }
+        return e;
     }
 
     private static double rowMax(Tensor t, int off, int cols) {

@@ -26,6 +26,7 @@ import io.gradlab.api.tensor.SeededRandom;
 import io.gradlab.engine.kernel.BlasOps;
 import io.gradlab.engine.kernel.FloatGroup;
 import io.gradlab.engine.nn.ActivationLayer;
+import io.gradlab.engine.nn.SoftmaxCrossEntropy;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -347,10 +348,15 @@ public final class TrainingSession implements TrainingControl, ModelView {
         // indexed loops: the step allocates nothing, not even iterators
         zeroGradients();
         Tensor out = model.forward(x, Mode.TRAIN);
-        double loss = parts.loss().forward(out, y);
-        currentLoss = loss;
         Tensor gradOut = gradients.get(dtype, out.rows(), out.cols());
-        parts.loss().backward(out, y, gradOut);
+        double loss;
+        if (parts.loss() instanceof SoftmaxCrossEntropy sce && ops instanceof BlasOps blas) {
+            loss = sce.forwardBackward(out, y, gradOut, blas); // the same bits, the rows on both threads
+        } else {
+            loss = parts.loss().forward(out, y);
+            parts.loss().backward(out, y, gradOut);
+        }
+        currentLoss = loss;
         model.backward(gradOut);
         weightGradientNorms(stepGradNorms);
         for (int i = 0; i < weighted.size(); i++) {

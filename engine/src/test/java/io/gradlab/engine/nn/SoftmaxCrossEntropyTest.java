@@ -2,8 +2,12 @@ package io.gradlab.engine.nn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.gradlab.api.GradlabException;
 import io.gradlab.api.tensor.DType;
 import io.gradlab.api.tensor.Tensor;
+import io.gradlab.engine.kernel.BlasOps;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -47,5 +51,56 @@ class SoftmaxCrossEntropyTest {
                 assertThat(loss.forward(out, target)).isPositive().isFinite();
             }
         }
+    }
+    private static Tensor[] batch(Random random, DType dtype, int rows, int cols) {
+        Tensor out = Tensor.zeros(dtype, rows, cols);
+        Tensor target = Tensor.zeros(dtype, rows, 1);
+        for (int i = 0; i < out.size(); i++) {
+            out.set(i, random.nextGaussian() * (i % 11 == 0 ? 200 : 2));
+        }
+        for (int r = 0; r < rows; r++) {
+            target.set(r, random.nextInt(cols));
+        }
+        return new Tensor[] {out, target};
+    }
+
+    @Test
+    void aTrainingStepsLossAndGradientInOnePassAreForwardThenBackwardToTheBit() {
+        Random random = new Random(9);
+        for (int threads : new int[] {1, 2, 3}) {
+            BlasOps ops = BlasOps.create("auto", threads);
+            SoftmaxCrossEntropy fused = new SoftmaxCrossEntropy();
+            for (DType dtype : DType.values()) {
+                for (int rows : new int[] {512, 33, 200, 1}) {
+                    Tensor[] b = batch(random, dtype, rows, 10);
+                    SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy();
+                    double expected = loss.forward(b[0], b[1]);
+                    Tensor expectedGrad = Tensor.zeros(dtype, rows, 10);
+                    loss.backward(b[0], b[1], expectedGrad);
+                    Tensor grad = Tensor.zeros(dtype, rows, 10);
+                    double actual = fused.forwardBackward(b[0], b[1], grad, ops); // one instance, batches of several sizes
+                    String where = threads + " threads, " + dtype + ", " + rows + " rows";
+                    assertThat(Double.doubleToRawLongBits(actual)).as(where).isEqualTo(Double.doubleToRawLongBits(expected));
+                    assertThat(grad.toDoubleArray()).as(where).containsExactly(expectedGrad.toDoubleArray());
+                }
+            }
+        }
+    }
+
+    @Test
+    void aBadTargetIsNamedAsForwardNamesIt() {
+        Tensor[] b = batch(new Random(2), DType.F32, 300, 10);
+        b[1].set(250, 10); // no class 10
+        b[1].set(260, -1);
+        SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy();
+        String message = null;
+        try {
+            loss.forward(b[0], b[1]);
+        } catch (GradlabException e) {
+            message = e.getMessage();
+        }
+        assertThat(message).contains("sample 250");
+        assertThatThrownBy(() -> loss.forwardBackward(b[0], b[1], Tensor.zeros(DType.F32, 300, 10), BlasOps.create("auto", 2)))
+                .isInstanceOf(GradlabException.class).hasMessage(message);
     }
 }
