@@ -35,20 +35,28 @@ public final class SoftmaxCrossEntropy implements Loss {
         double inv = 1.0 / rows;
         double[] e = exps(cols);
         for (int r = 0; r < rows; r++) {
-            int off = r * cols;
-            double max = rowMax(output, off, cols);
-            // the same exponentials, summed in the same order, as sumExp: the same bits as before
-            double sum = 0;
-            for (int c = 0; c < cols; c++) {
-                e[c] = Math.exp(output.get(off + c) - max);
-                sum += e[c];
-            }
-            int y = label(target, r, cols);
-            for (int c = 0; c < cols; c++) {
-                double p = e[c] / sum;
-                gradOutput.set(off + c, (p - (c == y ? 1 : 0)) * inv);
-            }
+            row(output, target, gradOutput, r, cols, inv, e);
         }
+    }
+
+    /**
+     * Row {@code r}: writes its gradient and returns its loss, each exponential computed once into
+     * {@code e} and summed in column order, as {@link #sumExp} sums them.
+     */
+    private static double row(Tensor output, Tensor target, Tensor gradOutput, int r, int cols, double inv, double[] e) {
+        int off = r * cols;
+        double max = rowMax(output, off, cols);
+        double sum = 0;
+        for (int c = 0; c < cols; c++) {
+            e[c] = Math.exp(output.get(off + c) - max);
+            sum += e[c];
+        }
+        int y = label(target, r, cols);
+        for (int c = 0; c < cols; c++) {
+            double p = e[c] / sum;
+            gradOutput.set(off + c, (p - (c == y ? 1 : 0)) * inv);
+        }
+        return Math.log(sum) + max - output.get(off + y);
     }
 
     /** Below this many rows a training step's loss is computed on the calling thread alone. */
@@ -108,19 +116,7 @@ public final class SoftmaxCrossEntropy implements Loss {
             double inv = 1.0 / output.rows();
             double[] e = exps(cols);
             for (int r = from; r < to; r++) {
-                int off = r * cols;
-                double max = rowMax(output, off, cols);
-                double sum = 0;
-                for (int c = 0; c < cols; c++) {
-                    e[c] = Math.exp(output.get(off + c) - max);
-                    sum += e[c];
-                }
-                int y = label(target, r, cols);
-                rowLosses[r] = Math.log(sum) + max - output.get(off + y);
-                for (int c = 0; c < cols; c++) {
-                    double p = e[c] / sum;
-                    gradOutput.set(off + c, (p - (c == y ? 1 : 0)) * inv);
-                }
+                rowLosses[r] = row(output, target, gradOutput, r, cols, inv, e);
             }
         }
     }
