@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Interleaved A/B runs of `gradlab bench`: several configurations, each run once per round, so that a
+# busy machine slows them alike; prints per configuration the median over the rounds (of each run's
+# median), the upper quartile and the peak of all timed epochs.
+#
+#   bench/ab.sh [--rounds N] [--batch N] [--epochs N] CONFIG...
+#
+# A CONFIG is DIR|JAVA_OPTS|BENCH_OPTIONS: a built gradlab checkout (a git worktree of another commit,
+# say), JVM options for it, and more `gradlab bench` options; the last two may be empty. Examples:
+#   bench/ab.sh --rounds 10 ".||" ".||--no-diagnostics"                (the default diagnostics' cost)
+#   bench/ab.sh ".||" "../other-worktree||"                           (this build against another)
+#   bench/ab.sh ".||" ".|-XX:+UseSerialGC|"                           (a JVM option)
+# Differences below about 5% need 10 or more rounds on a shared machine (docs/performance.md).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+rounds=5
+batch=512
+epochs=3
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --rounds) rounds="$2"; shift 2 ;;
+    --batch) batch="$2"; shift 2 ;;
+    --epochs) epochs="$2"; shift 2 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    --*) echo "ab.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+    *) break ;;
+  esac
+done
+if [ $# -lt 1 ]; then
+  echo "ab.sh: give at least one CONFIG (DIR|JAVA_OPTS|BENCH_OPTIONS; see --help)" >&2
+  exit 2
+fi
+for config in "$@"; do
+  dir="${config%%|*}"
+  if [ ! -x "$dir/bin/gradlab" ] || [ ! -f "$dir/app-cli/target/gradlab-cli.jar" ]; then
+    echo "ab.sh: $dir is not a built gradlab checkout (mvn -B package -DskipTests there)" >&2
+    exit 3
+  fi
+done
+
+out="$(mktemp)"
+trap 'rm -f "$out"' EXIT
+for round in $(seq 1 "$rounds"); do
+  echo "round $round/$rounds ..." >&2
+  i=0
+  for config in "$@"; do
+    dir="${config%%|*}"
+    rest="${config#*|}"
+    java_opts="${rest%%|*}"
+    bench_opts=""
+    [ "$rest" != "$java_opts" ] && bench_opts="${rest#*|}"
+    length=(--epochs "$epochs")
+    case " $bench_opts " in *" --steps "*) length=() ;; esac
+    # a failed run leaves no line: the summary then says so for its configuration
+    # shellcheck disable=SC2086
+    (cd "$dir" && JAVA_OPTS="$java_opts" bin/gradlab bench --batch "$batch" ${length[@]+"${length[@]}"} --json $bench_opts 2> /dev/null) \
+      | sed "s/^{/{\"config\": $i, /" >> "$out" || true
+    i=$((i + 1))
+  done
+done
+
+python3 - "$out" "$@" <<'PY'
+import json, statistics, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+configs = sys.argv[2:]
+print("median of the runs' medians, upper quartile and peak of all timed epochs (samples/s)")
+for i, c in enumerate(configs):
+    rs = [r for r in rows if r["config"] == i]
+    if not rs:
+        print(f"[{i}] {c}: no result (did gradlab bench fail? run it by hand)")
+        continue
+    epochs = sorted(x for r in rs for x in r["runs"])
+    median = statistics.median(r["samples_per_second"] for r in rs)
+    q75 = epochs[int(len(epochs) * 0.75)]
+    print(f"[{i}] {c:50.50}  median {median:9,.0f}  q75 {q75:9,.0f}  peak {epochs[-1]:9,.0f}")
+PY
