@@ -89,9 +89,13 @@ final class VectorKernels implements FloatKernels {
      * Vector API's own {@code EXP} runs lane by lane in Java on JDK 17 unless the JVM is started with
      * the experimental {@code -XX:+UseVectorStubs}. Below -87 (where {@code 2^n} would be subnormal)
      * the result is {@code exp(-87) = 1.6e-38}: a sigmoid of -87 or less is that small either way.
+     * The same operations as the loop in {@link #sigmoid(float[], float[], int, int)}, so that its
+     * masked tail gives the same bits: the clamp a compare and a blend, {@code 2^n} a shift, and a NaN
+     * propagating through the polynomial without a test of its own.
      */
     private static FloatVector expNonPositive(FloatVector x) {
-        FloatVector xc = x.max(-87f);
+        FloatVector lo = FloatVector.broadcast(S, -87f);
+        FloatVector xc = x.blend(lo, x.compare(VectorOperators.LT, lo));
         // round x / ln2 to the nearest integer n: adding 1.5 * 2^23 leaves n in the low mantissa bits
         // (the Vector API's float-int conversions are not compiled to vector instructions on JDK 17)
         FloatVector k = xc.fma(FloatVector.broadcast(S, LOG2E), FloatVector.broadcast(S, MAGIC));
@@ -105,10 +109,9 @@ final class VectorKernels implements FloatKernels {
         p = p.fma(r, FloatVector.broadcast(S, 4.1665795894e-2f));
         p = p.fma(r, FloatVector.broadcast(S, 1.6666665459e-1f));
         p = p.fma(r, FloatVector.broadcast(S, 5.0000001201e-1f));
-        FloatVector er = p.fma(r.mul(r), r).add(1f); // the same operations as the loop in sigmoid(float[], ...)
-        FloatVector scale = n.add(127).mul(1 << 23).reinterpretAsFloats(); // (n + 127) << 23, in [1, 254] << 23
-        FloatVector result = er.mul(scale);
-        return result.blend(x, x.test(VectorOperators.IS_NAN));
+        FloatVector er = p.fma(r.mul(r), r).add(1f);
+        FloatVector scale = n.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats(); // (n + 127) << 23, in [1, 254] << 23
+        return er.mul(scale);
     }
 
     @Override
