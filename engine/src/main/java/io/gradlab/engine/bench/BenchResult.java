@@ -77,22 +77,24 @@ public record BenchResult(double samplesPerSecond, double gflops, long flopsPerS
             sb.append("note:    the full FashionMNIST is not installed, so this timed the embedded subset "
                     + "(apt-get install dataset-fashion-mnist, or --data DIR, for the reference workload)").append(System.lineSeparator());
         }
-        sb.append("runs:    ");
-        for (int i = 0; i < runs.size(); i++) {
-            sb.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%,.0f", runs.get(i)));
-        }
-        sb.append(" samples/s").append(System.lineSeparator());
-        sb.append("warm-up: ");
-        for (int i = 0; i < warmup.size(); i++) {
-            sb.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%,.0f", warmup.get(i)));
-        }
-        sb.append(" samples/s (untimed: the JVM compiles the step's code meanwhile)").append(System.lineSeparator());
+        sb.append("runs:    ").append(rates(runs)).append(" samples/s").append(System.lineSeparator());
+        sb.append("warm-up: ").append(rates(warmup)).append(" samples/s (untimed: the JVM compiles the step's code meanwhile)")
+                .append(System.lineSeparator());
         sb.append(String.format(Locale.ROOT, "cpu:     %,.0f samples per CPU-second (all threads; steadier than wall time on a busy machine)%n",
                 samplesPerCpuSecond));
         if (unsteady()) {
             sb.append(String.format(Locale.ROOT, "note:    the runs differ by more than %.0f%% (%,.0f to %,.0f samples/s): other work, or a host taking "
                     + "cores away, slowed some of them; compare interleaved runs (bench/compare.sh reports medians and peaks)%n",
                     (UNSTEADY - 1) * 100, slowest(), fastest()));
+        }
+        return sb.toString();
+    }
+
+    /** {@code 1,234, 5,678}: samples/s, rounded. */
+    private static String rates(List<Double> values) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < values.size(); i++) {
+            sb.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%,.0f", values.get(i)));
         }
         return sb.toString();
     }
