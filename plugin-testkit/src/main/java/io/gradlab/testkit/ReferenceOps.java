@@ -3,12 +3,17 @@ package io.gradlab.testkit;
 import static java.util.Objects.requireNonNull;
 
 import io.gradlab.api.tensor.DType;
+import io.gradlab.api.tensor.Elementwise;
+import io.gradlab.api.tensor.Expr;
 import io.gradlab.api.tensor.Ops;
 import io.gradlab.api.tensor.Tensor;
+import io.gradlab.api.tensor.TensorGroup;
 import java.util.Arrays;
+import java.util.function.IntConsumer;
 
 /**
- * The oracle implementation of {@link Ops}: plain loops, accumulated in {@code double}, for both
+ * The oracle implementation of {@link Ops}: plain loops, every expression evaluated in
+ * {@code double} by its definition ({@link Expr#eval}), accumulated in {@code double}, for both
  * {@link DType#F32} and {@link DType#F64}. Slow and obviously correct; it is also strict: every
  * call checks shapes and that all tensors share one element type (the contract the engine's fast
  * kernels rely on without checking), so a component that misuses the kernels fails here first.
@@ -127,8 +132,178 @@ public final class ReferenceOps implements Ops {
     }
 
     @Override
+    public void linear(Tensor x, Tensor w, Tensor bias, Tensor y) {
+        gemm(false, true, 1.0, x, w, 0.0, y);
+        if (bias != null) {
+            addRowVector(y, bias);
+        }
+    }
+
+    @Override
+    public void map(Elementwise program, double[] scalars, Tensor... args) {
+        requireNonNull(program, "program is null");
+        int arity = program.arity();
+        need("map", arity, args.length, program.scalarCount(), scalars);
+        Tensor space = args[program.firstTarget()];
+        int rows = rows(space);
+        int cols = cols(space);
+        sameType("map", space, Arrays.copyOf(args, arity));
+        for (Elementwise.Assignment a : program.assignments()) {
+            if (args[a.target()].size() != (long) rows * cols) {
+                throw new IllegalArgumentException("map: target " + a.target() + " " + Arrays.toString(args[a.target()].shape())
+                        + " must have the shape of the space [" + rows + ", " + cols + "]");
+            }
+        }
+        double[] values = new double[arity];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                for (int i = 0; i < arity; i++) {
+                    values[i] = element(args[i], rows, cols, r, c, i);
+                }
+                program.eval(values, scalars);
+                for (Elementwise.Assignment a : program.assignments()) {
+                    args[a.target()].set(r * cols + c, values[a.target()]);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void mapEach(Elementwise program, double[] scalars, TensorGroup... groups) {
+        int arity = program.arity();
+        need("mapEach", arity, groups.length, program.scalarCount(), scalars);
+        for (int t = 0; t < groups[0].size(); t++) {
+            Tensor[] args = new Tensor[arity];
+            for (int i = 0; i < arity; i++) {
+                if (!groups[i].sameLayout(groups[0])) {
+                    throw new IllegalArgumentException("mapEach: group " + i + " " + groups[i] + " does not match " + groups[0]);
+                }
+                args[i] = groups[i].get(t).reshape(groups[i].get(t).size());
+            }
+            map(program, scalars, args);
+        }
+    }
+
+    @Override
+    public void columnSums(Expr e, double beta, Tensor out, double[] scalars, Tensor... args) {
+        need("columnSums", e.arity(), args.length, e.scalarCount(), scalars);
+        int rows = rows(args[0]);
+        int cols = cols(args[0]);
+        if (out.size() != cols) {
+            throw new IllegalArgumentException("columnSums: output of " + out.size() + " elements for " + cols + " columns");
+        }
+        for (int c = 0; c < cols; c++) {
+            double sum = 0.0;
+            for (int r = 0; r < rows; r++) {
+                sum += value(e, args, scalars, rows, cols, r, c);
+            }
+            out.set(c, (beta == 0.0 ? 0.0 : beta * out.get(c)) + sum);
+        }
+    }
+
+    @Override
+    public void rowSums(Expr e, double beta, Tensor out, double[] scalars, Tensor... args) {
+        need("rowSums", e.arity(), args.length, e.scalarCount(), scalars);
+        int rows = rows(args[0]);
+        int cols = cols(args[0]);
+        if (out.size() != rows) {
+            throw new IllegalArgumentException("rowSums: output of " + out.size() + " elements for " + rows + " rows");
+        }
+        for (int r = 0; r < rows; r++) {
+            double sum = 0.0;
+            for (int c = 0; c < cols; c++) {
+                sum += value(e, args, scalars, rows, cols, r, c);
+            }
+            out.set(r, (beta == 0.0 ? 0.0 : beta * out.get(r)) + sum);
+        }
+    }
+
+    @Override
+    public double sum(Expr e, double[] scalars, Tensor... args) {
+        need("sum", e.arity(), args.length, e.scalarCount(), scalars);
+        int rows = rows(args[0]);
+        int cols = cols(args[0]);
+        double sum = 0.0;
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                sum += value(e, args, scalars, rows, cols, r, c);
+            }
+        }
+        return sum;
+    }
+
+    @Override
+    public void sumEach(Expr e, double[] out, double[] scalars, TensorGroup... groups) {
+        need("sumEach", e.arity(), groups.length, e.scalarCount(), scalars);
+        for (int t = 0; t < groups[0].size(); t++) {
+            Tensor[] args = new Tensor[Math.max(1, e.arity())];
+            for (int i = 0; i < args.length; i++) {
+                args[i] = groups[i].get(t).reshape(groups[i].get(t).size());
+            }
+            out[t] = sum(e, scalars, args);
+        }
+    }
+
+    /** The parts in order, on the calling thread. */
+    @Override
+    public void parallelFor(int count, IntConsumer part) {
+        for (int i = 0; i < count; i++) {
+            part.accept(i);
+        }
+    }
+
+    @Override
+    public int threads() {
+        return 1;
+    }
+
+    @Override
     public String backend() {
         return "reference";
+    }
+
+    private static int rows(Tensor t) {
+        return t.rank() == 1 ? 1 : t.rows();
+    }
+
+    private static int cols(Tensor t) {
+        return t.rank() == 1 ? t.size() : t.cols();
+    }
+
+    private static double value(Expr e, Tensor[] args, double[] scalars, int rows, int cols, int r, int c) {
+        double[] values = new double[e.arity()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = element(args[i], rows, cols, r, c, i);
+        }
+        return e.eval(values, scalars);
+    }
+
+    /** Element {@code (r, c)} of argument {@code i} under the broadcasting rules of {@link Ops}. */
+    private static double element(Tensor t, int rows, int cols, int r, int c, int i) {
+        long space = (long) rows * cols;
+        if (t.size() == space) {
+            return t.get(r * cols + c);
+        }
+        if (t.size() == 1) {
+            return t.get(0);
+        }
+        if (t.size() == cols && (t.rank() == 1 || t.rows() == 1)) {
+            return t.get(c);
+        }
+        if (t.size() == rows && t.rank() == 2 && t.cols() == 1) {
+            return t.get(r);
+        }
+        throw new IllegalArgumentException("tensor " + i + " of shape " + Arrays.toString(t.shape()) + " does not broadcast to ["
+                + rows + ", " + cols + "]");
+    }
+
+    private static void need(String op, int arity, int given, int scalarCount, double[] scalars) {
+        if (given < arity) {
+            throw new IllegalArgumentException(op + ": needs " + arity + " tensors, got " + given);
+        }
+        if ((scalars == null ? 0 : scalars.length) < scalarCount) {
+            throw new IllegalArgumentException(op + ": needs " + scalarCount + " scalars, got " + (scalars == null ? 0 : scalars.length));
+        }
     }
 
     private static void sameType(String op, Tensor first, Tensor... rest) {

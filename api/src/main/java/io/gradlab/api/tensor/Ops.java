@@ -1,9 +1,24 @@
 package io.gradlab.api.tensor;
 
+import java.util.function.IntConsumer;
+
 /**
- * The numeric kernels a component may use, implemented by the engine (BLAS-backed). All matrix
- * arguments are row-major views {@code [rows(), cols()]} of their tensors; every tensor in one
- * call has the same {@link DType}. No method allocates.
+ * The numeric kernels every component computes with, the engine's own layers and every plugin
+ * alike: matrix products, elementwise programs, reductions and a parallel-for. The engine implements
+ * them with OpenBLAS and the Vector API, split over its kernel threads; {@code ReferenceOps} in the
+ * plugin test kit is the plain-Java definition they are tested against.
+ *
+ * <p>Shapes: a tensor is read as the row-major matrix {@code [rows(), cols()]}; slices ({@link
+ * Tensor#slice}) are accepted everywhere. Every tensor of one call has the same {@link DType}.
+ * Results are deterministic: the same inputs and thread count give the same bits. No method
+ * allocates once it has seen a program and a shape. Calls made from inside a {@link #parallelFor}
+ * part run on that part's thread.
+ *
+ * <p>Broadcasting (in {@link #map} and the reductions): the call runs over a space {@code [R, C]} (the
+ * shape of the program's first target, or of the first argument of a reduction). An argument of
+ * {@code R * C} elements is read element by element; one of shape {@code [C]} (or {@code [1, C]}) is a
+ * row, the same for every row; one of shape {@code [R, 1]} is a column, the same for every column;
+ * one of one element is a scalar. Targets are always read element by element.
  */
 public interface Ops {
     /**
@@ -12,32 +27,109 @@ public interface Ops {
      */
     void gemm(boolean transA, boolean transB, double alpha, Tensor a, Tensor b, double beta, Tensor c);
 
+    /**
+     * {@code y = x w^T + bias} (a fully connected layer with {@code w} of shape {@code [out, in]});
+     * without a bias ({@code null}), {@code y = x w^T}.
+     */
+    void linear(Tensor x, Tensor w, Tensor bias, Tensor y);
+
+    /**
+     * Runs {@code program} over the elements of its first target, with {@code args[i]} as argument
+     * {@code i} (broadcast as the class comment says) and {@code scalars[j]} as scalar {@code j}
+     * ({@code null} when it uses none). Pass a reused array to keep the call allocation-free.
+     */
+    void map(Elementwise program, double[] scalars, Tensor... args);
+
+    /**
+     * Runs {@code program} over every tensor of the groups at once (one pass, split over the threads):
+     * for each index {@code t}, argument {@code i} is tensor {@code t} of {@code groups[i]}. The groups
+     * must have the same layout; nothing is broadcast.
+     */
+    void mapEach(Elementwise program, double[] scalars, TensorGroup... groups);
+
+    /**
+     * {@code out[c] = beta * out[c] + sum over rows r of e[r, c]}: column sums of an expression over
+     * the space of {@code args[0]} ({@code out} has {@code C} elements; with {@code beta == 0} its old
+     * contents are ignored).
+     */
+    void columnSums(Expr e, double beta, Tensor out, double[] scalars, Tensor... args);
+
+    /** {@code out[r] = beta * out[r] + sum over columns c of e[r, c]} ({@code out} has {@code R} elements). */
+    void rowSums(Expr e, double beta, Tensor out, double[] scalars, Tensor... args);
+
+    /** The sum of {@code e} over the space of {@code args[0]}, accumulated in double. */
+    double sum(Expr e, double[] scalars, Tensor... args);
+
+    /** {@code out[t]} = the sum of {@code e} over tensor {@code t} of the groups, accumulated in double. */
+    void sumEach(Expr e, double[] out, double[] scalars, TensorGroup... groups);
+
+    /**
+     * Runs {@code part.accept(i)} for every {@code i} in {@code [0, count)} on the kernel threads (each
+     * index once, on one thread, in no particular order) and returns when all are done: independent
+     * work such as a diagnostic's per-layer counts or two products that do not depend on each other.
+     * A part may call these kernels (they run on its thread); it must write only what no other part
+     * touches. Pass a reused object, not a new lambda per step.
+     */
+    void parallelFor(int count, IntConsumer part);
+
+    /** The number of kernel threads. */
+    int threads();
+
+    /** A short name of the backend, e.g. {@code native-openblas} or {@code java-vector}. */
+    String backend();
+
+    // ---- conveniences, each one of the kernels above ----
+
     /** {@code m[r, c] += v[c]} for every row {@code r}. */
-    void addRowVector(Tensor m, Tensor v);
+    default void addRowVector(Tensor m, Tensor v) {
+        map(Programs.ADD_TO_FIRST, null, m, v);
+    }
 
     /** {@code out[c] = beta * out[c] + sum_r m[r, c]} (column sums: the bias gradient). */
-    void sumRows(Tensor m, double beta, Tensor out);
+    default void sumRows(Tensor m, double beta, Tensor out) {
+        columnSums(Programs.FIRST, beta, out, null, m);
+    }
 
     /** {@code y += alpha * x}. */
-    void axpy(double alpha, Tensor x, Tensor y);
+    default void axpy(double alpha, Tensor x, Tensor y) {
+        map(Programs.AXPY, new double[] {alpha}, x, y);
+    }
 
     /** {@code x *= alpha}. */
-    void scale(double alpha, Tensor x);
+    default void scale(double alpha, Tensor x) {
+        map(Programs.SCALE, new double[] {alpha}, x);
+    }
 
     /** {@code out = a * b}, elementwise; {@code out} may alias either input. */
-    void mul(Tensor a, Tensor b, Tensor out);
+    default void mul(Tensor a, Tensor b, Tensor out) {
+        map(Programs.MUL, null, a, b, out);
+    }
 
     /** The sum of {@code a[i] * b[i]}, accumulated in double. */
-    double dot(Tensor a, Tensor b);
+    default double dot(Tensor a, Tensor b) {
+        return sum(Programs.PRODUCT, null, a, b);
+    }
 
     /** The sum of squares, accumulated in double. */
-    double sumOfSquares(Tensor x);
+    default double sumOfSquares(Tensor x) {
+        return sum(Programs.SQUARE, null, x);
+    }
 
     /** The Euclidean norm. */
     default double norm2(Tensor x) {
         return Math.sqrt(sumOfSquares(x));
     }
 
-    /** A short name of the backend, e.g. {@code native-openblas} or {@code java-vector}. */
-    String backend();
+    /** The programs of the conveniences. */
+    final class Programs {
+        static final Elementwise ADD_TO_FIRST = Elementwise.assign(0, Expr.arg(0).add(Expr.arg(1)));
+        static final Expr FIRST = Expr.arg(0);
+        static final Elementwise AXPY = Elementwise.assign(1, Expr.arg(1).add(Expr.scalar(0).mul(Expr.arg(0))));
+        static final Elementwise SCALE = Elementwise.assign(0, Expr.arg(0).mul(Expr.scalar(0)));
+        static final Elementwise MUL = Elementwise.assign(2, Expr.arg(0).mul(Expr.arg(1)));
+        static final Expr PRODUCT = Expr.arg(0).mul(Expr.arg(1));
+        static final Expr SQUARE = Expr.arg(0).square();
+
+        private Programs() {}
+    }
 }

@@ -9,9 +9,11 @@ import java.util.Arrays;
  * network are matrices {@code [batch, features]}; vectors are {@code [n]}.
  *
  * <p>Generic code reads and writes through {@link #get(int)} / {@link #set(int, double)}, which work
- * for both element types; fast paths take the backing array with {@link #floats()} or
- * {@link #doubles()}. A tensor never changes its size; {@link #reshape} returns a view on the same
- * data.
+ * for both element types; the kernels of {@link Ops} do the heavy work. A tensor never changes its
+ * size; {@link #reshape} returns a view on the same data, and {@link #slice} a view of a range of
+ * rows (a recurrent net's time step, one gate's block): a slice's elements start at
+ * {@link #offset()} of the backing array of {@link #floats()} / {@link #doubles()}, which is 0 for
+ * every tensor that is not a slice.
  */
 public final class Tensor {
     private final DType dtype;
@@ -19,16 +21,26 @@ public final class Tensor {
     private final int size;
     private final float[] f;
     private final double[] d;
+    private final int offset;
 
     private Tensor(DType dtype, int[] shape, float[] f, double[] d) {
+        this(dtype, shape, f, d, 0);
+        int length = f != null ? f.length : d.length;
+        if (length != size) {
+            throw new IllegalArgumentException("data length " + length + " does not match shape " + Arrays.toString(shape));
+        }
+    }
+
+    private Tensor(DType dtype, int[] shape, float[] f, double[] d, int offset) {
         this.dtype = dtype;
         this.shape = shape;
         this.size = checkedSize(shape);
         this.f = f;
         this.d = d;
+        this.offset = offset;
         int length = f != null ? f.length : d.length;
-        if (length != size) {
-            throw new IllegalArgumentException("data length " + length + " does not match shape " + Arrays.toString(shape));
+        if (offset < 0 || (long) offset + size > length) {
+            throw new IllegalArgumentException("a view of " + Arrays.toString(shape) + " at " + offset + " does not fit " + length + " elements");
         }
     }
 
@@ -113,15 +125,40 @@ public final class Tensor {
     }
 
     public double get(int i) {
-        return f != null ? f[i] : d[i];
+        return f != null ? f[offset + i] : d[offset + i];
     }
 
     public void set(int i, double value) {
         if (f != null) {
-            f[i] = (float) value;
+            f[offset + i] = (float) value;
         } else {
-            d[i] = value;
+            d[offset + i] = value;
         }
+    }
+
+    /** Where this tensor's elements start in its backing array: 0 unless it is a {@link #slice}. */
+    public int offset() {
+        return offset;
+    }
+
+    /**
+     * Rows {@code [from, to)} along the first dimension, as a view sharing this tensor's data (no
+     * copy): shape {@code [to - from, dims 1..]}. Create slices once (when the batch size is known),
+     * not per step.
+     */
+    public Tensor slice(int from, int to) {
+        if (from < 0 || to > shape[0] || from > to) {
+            throw new IndexOutOfBoundsException("rows [" + from + ", " + to + ") of " + Arrays.toString(shape));
+        }
+        int[] s = shape.clone();
+        s[0] = to - from;
+        int rowSize = shape[0] == 0 ? 0 : size / shape[0];
+        return new Tensor(dtype, s, f, d, offset + from * rowSize);
+    }
+
+    /** Whether {@code other} is a view of the same backing array. */
+    public boolean sharesData(Tensor other) {
+        return (f != null && f == other.f) || (d != null && d == other.d);
     }
 
     /** Element {@code (r, c)} of a matrix view {@code [rows(), cols()]}. */
@@ -133,7 +170,7 @@ public final class Tensor {
         set(r * cols() + c, value);
     }
 
-    /** The backing float array; fails unless {@link DType#F32}. */
+    /** The backing float array (this tensor's elements start at {@link #offset()}); fails unless {@link DType#F32}. */
     public float[] floats() {
         if (f == null) {
             throw new IllegalStateException("tensor is " + dtype + ", not F32");
@@ -141,7 +178,7 @@ public final class Tensor {
         return f;
     }
 
-    /** The backing double array; fails unless {@link DType#F64}. */
+    /** The backing double array (this tensor's elements start at {@link #offset()}); fails unless {@link DType#F64}. */
     public double[] doubles() {
         if (d == null) {
             throw new IllegalStateException("tensor is " + dtype + ", not F64");
@@ -151,9 +188,9 @@ public final class Tensor {
 
     public void fill(double value) {
         if (f != null) {
-            Arrays.fill(f, (float) value);
+            Arrays.fill(f, offset, offset + size, (float) value);
         } else {
-            Arrays.fill(d, value);
+            Arrays.fill(d, offset, offset + size, value);
         }
     }
 
@@ -163,9 +200,9 @@ public final class Tensor {
             throw new IllegalArgumentException("cannot copy " + Arrays.toString(src.shape) + " into " + Arrays.toString(shape));
         }
         if (f != null && src.f != null) {
-            System.arraycopy(src.f, 0, f, 0, size);
+            System.arraycopy(src.f, src.offset, f, offset, size);
         } else if (d != null && src.d != null) {
-            System.arraycopy(src.d, 0, d, 0, size);
+            System.arraycopy(src.d, src.offset, d, offset, size);
         } else {
             for (int i = 0; i < size; i++) {
                 set(i, src.get(i));
@@ -174,7 +211,8 @@ public final class Tensor {
     }
 
     public Tensor copy() {
-        return f != null ? new Tensor(dtype, shape.clone(), f.clone(), null) : new Tensor(dtype, shape.clone(), null, d.clone());
+        return f != null ? new Tensor(dtype, shape.clone(), Arrays.copyOfRange(f, offset, offset + size), null)
+                : new Tensor(dtype, shape.clone(), null, Arrays.copyOfRange(d, offset, offset + size));
     }
 
     /** A copy converted to {@code target} (a plain copy when already of that type). */
@@ -186,7 +224,11 @@ public final class Tensor {
 
     /** A view with another shape of the same size, sharing the data. */
     public Tensor reshape(int... newShape) {
-        return new Tensor(dtype, newShape.clone(), f, d);
+        int[] s = newShape.clone();
+        if (checkedSize(s) != size) {
+            throw new IllegalArgumentException("cannot view " + Arrays.toString(shape) + " as " + Arrays.toString(s));
+        }
+        return new Tensor(dtype, s, f, d, offset);
     }
 
     /** The elements as doubles (a copy). */
@@ -200,7 +242,7 @@ public final class Tensor {
 
     /** Whether every element is finite. */
     public boolean allFinite() {
-        return f != null ? allFinite(f) : allFinite(d);
+        return f != null ? allFinite(f, offset, offset + size) : allFinite(d, offset, offset + size);
     }
 
     /** Elements per block of the finite scans: a non-finite value ends the scan at the end of its block. */
@@ -212,9 +254,8 @@ public final class Tensor {
      * non-finite value. Eight independent sums keep the adds from waiting on each other (the JIT does
      * not vectorise a float reduction), about 1.6 times the speed of a Float.isFinite test per element.
      */
-    private static boolean allFinite(float[] a) {
-        int n = a.length;
-        for (int from = 0; from < n; from += FINITE_BLOCK) {
+    private static boolean allFinite(float[] a, int start, int n) {
+        for (int from = start; from < n; from += FINITE_BLOCK) {
             int to = Math.min(n, from + FINITE_BLOCK);
             float s0 = 0;
             float s1 = 0;
@@ -245,9 +286,8 @@ public final class Tensor {
         return true;
     }
 
-    private static boolean allFinite(double[] a) {
-        int n = a.length;
-        for (int from = 0; from < n; from += FINITE_BLOCK) {
+    private static boolean allFinite(double[] a, int start, int n) {
+        for (int from = start; from < n; from += FINITE_BLOCK) {
             int to = Math.min(n, from + FINITE_BLOCK);
             double s0 = 0;
             double s1 = 0;

@@ -4,8 +4,13 @@ import static java.util.Objects.requireNonNull;
 
 import dev.ludovic.netlib.blas.BLAS;
 import io.gradlab.api.tensor.DType;
+import io.gradlab.api.tensor.Elementwise;
+import io.gradlab.api.tensor.Expr;
 import io.gradlab.api.tensor.Ops;
 import io.gradlab.api.tensor.Tensor;
+import io.gradlab.api.tensor.TensorGroup;
+import java.util.Arrays;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,9 +44,8 @@ public final class BlasOps implements Ops {
     private final SplitGemm split = new SplitGemm();
     private final FloatKernels kernels = FloatKernels.get();
     private final RangeSplit rangeSplit = new RangeSplit();
-    private final SumRowsTask sumRowsTask = new SumRowsTask();
-    private final AxpyTask axpyTask = new AxpyTask();
     private final GroupTask groupTask;
+    private final ElementwiseRunner elementwise;
 
     /** The BLAS and thread count chosen by the system properties and the machine (see the class comment). */
     public BlasOps() {
@@ -69,10 +73,16 @@ public final class BlasOps implements Ops {
     }
 
     BlasOps(KernelChoice choice) {
+        this(choice, VectorSupport.BLOCK_EVAL);
+    }
+
+    /** Kernels with the given float evaluator of elementwise programs (tests compare the plain-Java one). */
+    BlasOps(KernelChoice choice, BlockEval floatEval) {
         this.blas = choice.blas();
         this.floatGemm = choice.floatGemm();
         this.gang = new WorkerGang(choice.threads());
         this.groupTask = new GroupTask(choice.threads());
+        this.elementwise = new ElementwiseRunner(gang, floatEval);
         if (choice.threads() > 1 && floatGemm.backend().equals("native-openblas") && !KernelChoice.openBlasSingleThreaded()) {
             LOG.warn("gradlab splits matrix products over {} threads but OpenBLAS may start its own threads too "
                     + "(OPENBLAS_NUM_THREADS={}): set OPENBLAS_NUM_THREADS=1 before starting the JVM (the gradlab launcher does), "
@@ -86,7 +96,8 @@ public final class BlasOps implements Ops {
         return floatGemm.backend();
     }
 
-    /** The number of threads a large float matrix product is split over. */
+    /** The number of threads a large product or elementwise pass is split over. */
+    @Override
     public int threads() {
         return gang.parts();
     }
@@ -96,7 +107,7 @@ public final class BlasOps implements Ops {
         String env = System.getenv("OPENBLAS_NUM_THREADS");
         return backend() + ", " + threads() + (threads() == 1 ? " thread" : " threads")
                 + (backend().equals("native-openblas") ? " (OPENBLAS_NUM_THREADS=" + (env == null ? "unset" : env) + ")" : "")
-                + ", " + kernels.name() + " elementwise kernels";
+                + ", " + elementwise.evalName() + " elementwise kernels";
     }
 
     @Override
@@ -108,10 +119,20 @@ public final class BlasOps implements Ops {
         int k = transA ? a.rows() : a.cols();
         int n = transB ? b.rows() : b.cols();
         if (c.dtype() == DType.F32) {
-            sgemm(transA, transB, m, n, k, (float) alpha, a.floats(), a.cols(), b.floats(), b.cols(), (float) beta, c.floats());
+            sgemm(transA, transB, m, n, k, (float) alpha, a.floats(), a.offset(), a.cols(), b.floats(), b.offset(), b.cols(), (float) beta,
+                    c.floats(), c.offset(), null);
         } else {
-            blas.dgemm(transB ? "T" : "N", transA ? "T" : "N", n, m, k, alpha, b.doubles(), b.cols(), a.doubles(), a.cols(), beta,
-                    c.doubles(), n);
+            blas.dgemm(transB ? "T" : "N", transA ? "T" : "N", n, m, k, alpha, b.doubles(), b.offset(), b.cols(), a.doubles(), a.offset(),
+                    a.cols(), beta, c.doubles(), c.offset(), n);
+        }
+    }
+
+    @Override
+    public void linear(Tensor x, Tensor w, Tensor bias, Tensor y) {
+        if (bias == null) {
+            gemm(false, true, 1.0, x, w, 0.0, y);
+        } else {
+            gemmBias(false, true, x, w, bias, y);
         }
     }
 
@@ -129,27 +150,33 @@ public final class BlasOps implements Ops {
         int k = transA ? a.rows() : a.cols();
         int n = transB ? b.rows() : b.cols();
         boolean floats = c.dtype() == DType.F32 && bias.dtype() == DType.F32 && k == (transB ? b.cols() : b.rows()) && c.rows() == m
-                && c.cols() == n && k > 0;
+                && c.cols() == n && k > 0 && c.offset() == 0 && bias.offset() == 0;
         if (!floats) { // float64, an empty product, or shapes that gemm reports
             fillRows(c, bias);
             gemm(transA, transB, 1.0, a, b, 1.0, c);
             return;
         }
         // sgemm splits it or not, as any product, and fills the bias where it computes
-        sgemm(transA, transB, m, n, k, 1f, a.floats(), a.cols(), b.floats(), b.cols(), 1f, c.floats(), bias.floats());
+        sgemm(transA, transB, m, n, k, 1f, a.floats(), a.offset(), a.cols(), b.floats(), b.offset(), b.cols(), 1f, c.floats(), c.offset(),
+                bias.offset() == 0 ? bias.floats() : Arrays.copyOfRange(bias.floats(), bias.offset(), bias.offset() + bias.size()));
     }
 
-    /** Every row of {@code m} set to {@code row}. */
+    /** Every row of {@code m} set to {@code row} (either may be a slice). */
     public static void fillRows(Tensor m, Tensor row) {
         int rows = m.rows();
         int cols = m.cols();
-        if (m.dtype() == DType.F32 && row.dtype() == DType.F32) {
+        if (row.size() != cols) {
+            throw new IllegalArgumentException("a row of " + row.size() + " does not fill " + cols + " columns");
+        }
+        if (m.dtype() == DType.F32 && row.dtype() == DType.F32 && m.offset() == 0 && row.offset() == 0) {
             FloatKernels.get().fillRows(m.floats(), row.floats(), cols, 0, rows, 0, cols);
-        } else if (m.dtype() == DType.F64 && row.dtype() == DType.F64) {
-            double[] dst = m.doubles();
-            double[] src = row.doubles();
+        } else if (m.dtype() == DType.F32 && row.dtype() == DType.F32) {
             for (int r = 0; r < rows; r++) {
-                System.arraycopy(src, 0, dst, r * cols, cols);
+                System.arraycopy(row.floats(), row.offset(), m.floats(), m.offset() + r * cols, cols);
+            }
+        } else if (m.dtype() == DType.F64 && row.dtype() == DType.F64) {
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(row.doubles(), row.offset(), m.doubles(), m.offset() + r * cols, cols);
             }
         } else {
             for (int r = 0; r < rows; r++) {
@@ -187,24 +214,22 @@ public final class BlasOps implements Ops {
         return false;
     }
 
-    private void sgemm(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int lda, float[] b, int ldb, float beta,
-                       float[] c) {
-        sgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, null);
-    }
-
-    /** With {@code bias}, each part first fills its block of C with the bias rows ({@code beta} must be 1). */
-    private void sgemm(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int lda, float[] b, int ldb, float beta,
-                       float[] c, float[] bias) {
+    /**
+     * The float product on arrays with offsets; with {@code bias} (C at offset 0), each part first fills
+     * its block of C with the bias rows ({@code beta} must be 1).
+     */
+    private void sgemm(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                       float beta, float[] c, int cOff, float[] bias) {
         int parts = gang.parts();
-        if (parts == 1 || (long) m * n * k < PARALLEL_MIN_MACS) {
+        if (parts == 1 || (long) m * n * k < PARALLEL_MIN_MACS || gang.inTask()) {
             if (bias != null) {
                 kernels.fillRows(c, bias, n, 0, m, 0, n);
             }
-            floatGemm.gemm(ta, tb, m, n, k, alpha, a, 0, lda, b, 0, ldb, beta, c, 0, n);
+            floatGemm.gemm(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, n);
             return;
         }
         synchronized (gang) {
-            split.set(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, parts);
+            split.set(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, parts);
             split.bias = bias;
             try {
                 gang.run(split);
@@ -231,7 +256,7 @@ public final class BlasOps implements Ops {
             return;
         }
         int parts = gang.parts();
-        if (parts == 1) {
+        if (parts == 1 || gang.inTask()) {
             task.run(0, n);
             return;
         }
@@ -272,18 +297,24 @@ public final class BlasOps implements Ops {
         private int k;
         private float alpha;
         private float[] a;
+        private int aOff;
         private int lda;
         private float[] b;
+        private int bOff;
         private int ldb;
         private float beta;
         private float[] c;
+        private int cOff;
         private boolean byRows;
         private int chunk;
         /** The bias row each part fills its block of C with first, or null. */
         private float[] bias;
 
-        void set(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int lda, float[] b, int ldb, float beta, float[] c,
-                 int parts) {
+        void set(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                 float beta, float[] c, int cOff, int parts) {
+            this.aOff = aOff;
+            this.bOff = bOff;
+            this.cOff = cOff;
             this.ta = ta;
             this.tb = tb;
             this.m = m;
@@ -326,198 +357,66 @@ public final class BlasOps implements Ops {
             }
             if (byRows) {
                 // rows [from, to) of C and of op(A)
-                floatGemm.gemm(ta, tb, to - from, n, k, alpha, a, ta ? from : from * lda, lda, b, 0, ldb, beta, c, from * n, n);
+                floatGemm.gemm(ta, tb, to - from, n, k, alpha, a, aOff + (ta ? from : from * lda), lda, b, bOff, ldb, beta, c, cOff + from * n, n);
             } else {
                 // columns [from, to) of C and of op(B)
-                floatGemm.gemm(ta, tb, m, to - from, k, alpha, a, 0, lda, b, tb ? from * ldb : from, ldb, beta, c, from, n);
+                floatGemm.gemm(ta, tb, m, to - from, k, alpha, a, aOff, lda, b, bOff + (tb ? from * ldb : from), ldb, beta, c, cOff + from, n);
             }
         }
+    }
+
+    // ---- elementwise programs and reductions ----
+
+    @Override
+    public void map(Elementwise program, double[] scalars, Tensor... args) {
+        elementwise.map(requireNonNull(program, "program is null"), scalars, args);
     }
 
     @Override
-    public void addRowVector(Tensor m, Tensor v) {
-        int rows = m.rows();
-        int cols = m.cols();
-        if (v.size() != cols) {
-            throw new IllegalArgumentException("row vector of " + v.size() + " does not match " + cols + " columns");
-        }
-        if (m.dtype() == DType.F32) {
-            float[] x = m.floats();
-            float[] b = v.floats();
-            for (int r = 0; r < rows; r++) {
-                int o = r * cols;
-                for (int c = 0; c < cols; c++) {
-                    x[o + c] += b[c];
-                }
-            }
-        } else {
-            double[] x = m.doubles();
-            double[] b = v.doubles();
-            for (int r = 0; r < rows; r++) {
-                int o = r * cols;
-                for (int c = 0; c < cols; c++) {
-                    x[o + c] += b[c];
-                }
-            }
-        }
+    public void mapEach(Elementwise program, double[] scalars, TensorGroup... groups) {
+        elementwise.mapEach(requireNonNull(program, "program is null"), scalars, groups);
     }
 
     @Override
-    public void sumRows(Tensor m, double beta, Tensor out) {
-        int rows = m.rows();
-        int cols = m.cols();
-        if (out.size() != cols) {
-            throw new IllegalArgumentException("output of " + out.size() + " does not match " + cols + " columns");
-        }
-        if (m.dtype() == DType.F32) {
-            if (gang.parts() > 1 && (long) rows * cols >= PARALLEL_MIN_ELEMENTS && cols >= 32) {
-                synchronized (gang) {
-                    sumRowsTask.set(m.floats(), rows, cols, (float) beta, out.floats());
-                    parallelRange(cols, sumRowsTask);
-                    sumRowsTask.set(null, 0, 0, 0f, null);
-                }
-            } else {
-                kernels.columnSums(m.floats(), rows, cols, (float) beta, out.floats(), 0, cols);
-            }
-        } else {
-            double[] x = m.doubles();
-            double[] o = out.doubles();
-            for (int c = 0; c < cols; c++) {
-                o[c] = beta == 0 ? 0 : o[c] * beta;
-            }
-            for (int r = 0; r < rows; r++) {
-                int off = r * cols;
-                for (int c = 0; c < cols; c++) {
-                    o[c] += x[off + c];
-                }
-            }
-        }
+    public void columnSums(Expr e, double beta, Tensor out, double[] scalars, Tensor... args) {
+        elementwise.columnSums(requireNonNull(e, "expression is null"), beta, out, scalars, args);
     }
 
-    private static void axpyRange(float a, float[] xs, float[] ys, int from, int to) {
-        for (int i = from; i < to; i++) {
-            ys[i] += a * xs[i];
-        }
+    @Override
+    public void rowSums(Expr e, double beta, Tensor out, double[] scalars, Tensor... args) {
+        elementwise.rowSums(requireNonNull(e, "expression is null"), beta, out, scalars, args);
     }
 
-    /** The column sums of a float matrix, split by columns (each column summed by one thread, in row order). */
-    private final class SumRowsTask implements RangeTask {
-        private float[] x;
-        private int rows;
-        private int cols;
-        private float beta;
-        private float[] o;
-
-        void set(float[] x, int rows, int cols, float beta, float[] o) {
-            this.x = x;
-            this.rows = rows;
-            this.cols = cols;
-            this.beta = beta;
-            this.o = o;
-        }
-
-        @Override
-        public void run(int from, int to) {
-            kernels.columnSums(x, rows, cols, beta, o, from, to);
-        }
+    @Override
+    public double sum(Expr e, double[] scalars, Tensor... args) {
+        return elementwise.sum(requireNonNull(e, "expression is null"), scalars, args);
     }
 
-    /** {@code y += a x} over a range. */
-    private static final class AxpyTask implements RangeTask {
-        private float a;
-        private float[] x;
-        private float[] y;
-
-        void set(float a, float[] x, float[] y) {
-            this.a = a;
-            this.x = x;
-            this.y = y;
-        }
-
-        @Override
-        public void run(int from, int to) {
-            axpyRange(a, x, y, from, to);
-        }
+    @Override
+    public void sumEach(Expr e, double[] out, double[] scalars, TensorGroup... groups) {
+        elementwise.sumEach(requireNonNull(e, "expression is null"), out, scalars, groups);
     }
+
+    /** The scalar of {@link #axpy} and {@link #scale}, one array per calling thread. */
+    private final ThreadLocal<double[]> oneScalar = ThreadLocal.withInitial(() -> new double[1]);
 
     @Override
     public void axpy(double alpha, Tensor x, Tensor y) {
         checkSize(x, y);
-        if (y.dtype() == DType.F32) {
-            if (gang.parts() > 1 && y.size() >= PARALLEL_MIN_ELEMENTS) {
-                synchronized (gang) {
-                    axpyTask.set((float) alpha, x.floats(), y.floats());
-                    parallelRange(y.size(), axpyTask);
-                    axpyTask.set(0f, null, null);
-                }
-            } else {
-                axpyRange((float) alpha, x.floats(), y.floats(), 0, y.size());
-            }
-        } else {
-            double[] xs = x.doubles();
-            double[] ys = y.doubles();
-            for (int i = 0; i < ys.length; i++) {
-                ys[i] += alpha * xs[i];
-            }
-        }
+        double[] s = oneScalar.get();
+        s[0] = alpha;
+        map(AXPY, s, x, y);
     }
 
     @Override
     public void scale(double alpha, Tensor x) {
-        if (x.dtype() == DType.F32) {
-            float[] xs = x.floats();
-            float a = (float) alpha;
-            for (int i = 0; i < xs.length; i++) {
-                xs[i] *= a;
-            }
-        } else {
-            double[] xs = x.doubles();
-            for (int i = 0; i < xs.length; i++) {
-                xs[i] *= alpha;
-            }
-        }
+        double[] s = oneScalar.get();
+        s[0] = alpha;
+        map(SCALE, s, x);
     }
 
-    @Override
-    public void mul(Tensor a, Tensor b, Tensor out) {
-        checkSize(a, b);
-        checkSize(a, out);
-        if (out.dtype() == DType.F32) {
-            float[] x = a.floats();
-            float[] y = b.floats();
-            float[] o = out.floats();
-            for (int i = 0; i < o.length; i++) {
-                o[i] = x[i] * y[i];
-            }
-        } else {
-            double[] x = a.doubles();
-            double[] y = b.doubles();
-            double[] o = out.doubles();
-            for (int i = 0; i < o.length; i++) {
-                o[i] = x[i] * y[i];
-            }
-        }
-    }
-
-    @Override
-    public double dot(Tensor a, Tensor b) {
-        checkSize(a, b);
-        if (a.dtype() == DType.F32) {
-            return kernels.dot(a.floats(), b.floats(), a.size());
-        }
-        double[] x = a.doubles();
-        double[] y = b.doubles();
-        double s = 0;
-        for (int i = 0; i < x.length; i++) {
-            s += x[i] * y[i];
-        }
-        return s;
-    }
-
-    @Override
-    public double sumOfSquares(Tensor x) {
-        return x.dtype() == DType.F32 ? kernels.sumOfSquares(x.floats(), 0, x.size()) : dot(x, x);
-    }
+    private static final Elementwise AXPY = Elementwise.assign(1, Expr.arg(1).add(Expr.scalar(0).mul(Expr.arg(0))));
+    private static final Elementwise SCALE = Elementwise.assign(0, Expr.arg(0).mul(Expr.scalar(0)));
 
     // ---- several tensors in one hand-over ----
 
@@ -555,7 +454,7 @@ public final class BlasOps implements Ops {
 
     private void runGroup(int op, FloatGroup x, FloatGroup y, float alpha, double[] out) {
         long total = x.total();
-        int parts = total < PARALLEL_MIN_ELEMENTS ? 1 : gang.parts();
+        int parts = total < PARALLEL_MIN_ELEMENTS || gang.inTask() ? 1 : gang.parts();
         synchronized (gang) { // the task object is shared by the callers of this object (sweep trials run side by side)
             // whole blocks of 1 024 per part: the reductions' own block size, and whole pages
             long per = (total + parts - 1) / parts;
@@ -669,9 +568,16 @@ public final class BlasOps implements Ops {
      * object, to keep the caller allocation-free; it must not call this object's parallel methods,
      * only the {@code onThisThread} ones.
      */
-    public void runParts(java.util.function.IntConsumer parts, int count) {
+    @Override
+    public void parallelFor(int count, IntConsumer parts) {
         requireNonNull(parts, "parts is null");
         if (count <= 0) {
+            return;
+        }
+        if (gang.inTask()) {
+            for (int i = 0; i < count; i++) {
+                parts.accept(i);
+            }
             return;
         }
         synchronized (gang) {
@@ -696,7 +602,7 @@ public final class BlasOps implements Ops {
         }
     }
 
-    /** A float32 {@link #gemm} computed on the calling thread only, for a part of {@link #runParts}. */
+    /** A float32 {@link #gemm} computed on the calling thread only, for a part of {@link #parallelFor}. */
     public void gemmOnThisThread(boolean transA, boolean transB, float alpha, Tensor a, Tensor b, float beta, Tensor c) {
         if (c.dtype() != DType.F32) {
             throw new IllegalArgumentException("gemmOnThisThread computes float32 products, C is " + c.dtype());
@@ -710,7 +616,7 @@ public final class BlasOps implements Ops {
         floatGemm.gemm(transA, transB, m, n, k, alpha, a.floats(), 0, a.cols(), b.floats(), 0, b.cols(), beta, c.floats(), 0, n);
     }
 
-    /** {@link #sumRows} of a float32 matrix computed on the calling thread only, for a part of {@link #runParts}. */
+    /** {@link #sumRows} of a float32 matrix computed on the calling thread only, for a part of {@link #parallelFor}. */
     public void sumRowsOnThisThread(Tensor m, float beta, Tensor out) {
         if (out.size() != m.cols() || m.dtype() != DType.F32 || out.dtype() != DType.F32) {
             throw new IllegalArgumentException("output of " + out.size() + " does not match " + m.cols() + " columns");
@@ -739,6 +645,12 @@ public final class BlasOps implements Ops {
     /** Returns when the background job is done, running the chunks nobody has started yet on this thread. */
     public void awaitBackground() {
         gang.finish();
+    }
+
+    private static void axpyRange(float a, float[] xs, float[] ys, int from, int to) {
+        for (int i = from; i < to; i++) {
+            ys[i] += a * xs[i];
+        }
     }
 
     private static void checkSize(Tensor a, Tensor b) {

@@ -10,6 +10,8 @@ import java.lang.reflect.InvocationTargetException;
  */
 final class VectorSupport {
     static final FloatKernels KERNELS = loadKernels();
+    /** The float evaluator of elementwise programs: the Vector API's, or plain loops. */
+    static final BlockEval BLOCK_EVAL = available() ? (BlockEval) instance("io.gradlab.engine.kernel.VectorBlockEval") : ScalarFloatEval.INSTANCE;
 
     private VectorSupport() {}
 

@@ -50,6 +50,8 @@ final class WorkerGang {
     private final AtomicLong ticket = new AtomicLong();
     private final AtomicInteger completed = new AtomicInteger();
     private volatile Task task;
+    /** The thread that runs the current task's caller side, or null between tasks. */
+    private volatile Thread owner;
     private volatile Throwable failure;
     private long generation;
     /** The background job's claim word, as {@link #ticket}; its chunks are claimed from the front only. */
@@ -95,6 +97,7 @@ final class WorkerGang {
             return;
         }
         long gen = ++generation;
+        owner = Thread.currentThread();
         task = t;
         failure = null;
         completed.set(0);
@@ -105,7 +108,27 @@ final class WorkerGang {
         work(gen, false);
         await(completed, count); // a helper still computes its part: meanwhile, some of the background job
         task = null;
+        owner = null;
         rethrow(failure);
+    }
+
+    /**
+     * Whether the calling thread is computing a part of this gang's task (the caller's side or a
+     * helper): kernels called from a part run on that thread, since the gang runs one task at a time.
+     */
+    boolean inTask() {
+        Thread t = Thread.currentThread();
+        return t == owner || (t instanceof KernelThread k && k.gang == this);
+    }
+
+    /** A helper's thread, which knows its gang. */
+    private static final class KernelThread extends Thread {
+        final WorkerGang gang;
+
+        KernelThread(WorkerGang gang, Runnable r, String name) {
+            super(r, name);
+            this.gang = gang;
+        }
     }
 
     /**
@@ -276,7 +299,7 @@ final class WorkerGang {
             posted = gen;
             if (state.get() == EXITED) {
                 if (state.compareAndSet(EXITED, RUNNING)) {
-                    Thread th = new Thread(this, "gradlab-kernel-" + index);
+                    Thread th = new KernelThread(gang, this, "gradlab-kernel-" + index);
                     th.setDaemon(true);
                     thread = th;
                     th.start();

@@ -120,7 +120,7 @@ public final class Dense extends AbstractLayer {
         }
         backwardParts.set(blas, input, gradOutput, gradInput);
         try {
-            blas.runParts(backwardParts, bias == null ? 2 : 3);
+            blas.parallelFor(bias == null ? 2 : 3, backwardParts);
         } finally {
             backwardParts.clear();
         }

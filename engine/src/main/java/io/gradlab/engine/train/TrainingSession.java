@@ -418,7 +418,7 @@ public final class TrainingSession implements TrainingControl, ModelView {
     public void forEachPart(int count, java.util.function.IntConsumer part) {
         requireNonNull(part, "part is null");
         if (ops instanceof BlasOps blas) {
-            blas.runParts(part, count); // with one thread, or one part, in order on this thread
+            blas.parallelFor(count, part); // with one thread, or one part, in order on this thread
             return;
         }
         ModelView.super.forEachPart(count, part);

@@ -1,0 +1,32 @@
+package io.gradlab.engine.kernel;
+
+/**
+ * The instructions of a compiled elementwise program on one block of elements: {@code n} elements of
+ * arrays ({@code float[]} or {@code double[]}, one type per implementation) from the given offsets.
+ * Each instruction is one tight loop, so that vector code keeps its vectors in registers.
+ */
+interface BlockEval {
+    /** The opcode of a copy (the {@link io.gradlab.api.tensor.Expr.Op} ordinals come before it). */
+    int COPY = io.gradlab.api.tensor.Expr.Op.values().length;
+
+    /** {@code d = op(a, b, c)} over {@code n} elements; unused operands are null. */
+    void exec(int op, Object d, int dOff, Object a, int aOff, Object b, int bOff, Object c, int cOff, int n);
+
+    /** {@code d[off, off + n) = v}. */
+    void fill(Object d, int off, int n, double v);
+
+    /** {@code acc[accOff + c] += sum over r < rows of src[srcOff + r * cols + c]}, for {@code c < cols}, each column in row order. */
+    void addRows(Object src, int srcOff, int rows, int cols, Object acc, int accOff);
+
+    /** The sum of {@code src[off, off + n)}, in a fixed order. */
+    double sum(Object src, int off, int n);
+
+    /** {@code d[off + i] = beta * d[off + i]} ({@code 0} when beta is 0, whatever d held). */
+    void scale(Object d, int off, int n, double beta);
+
+    /** A new array of this implementation's type. */
+    Object newArray(int n);
+
+    /** A short name ({@code vector}, {@code scalar}, {@code double}). */
+    String name();
+}

@@ -1,0 +1,592 @@
+package io.gradlab.engine.kernel;
+
+import io.gradlab.api.tensor.DType;
+import io.gradlab.api.tensor.Elementwise;
+import io.gradlab.api.tensor.Expr;
+import io.gradlab.api.tensor.Tensor;
+import io.gradlab.api.tensor.TensorGroup;
+import io.gradlab.engine.kernel.ProgramCompiler.Compiled;
+import java.util.Arrays;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Runs compiled elementwise programs and reductions over blocks of {@value #BLOCK} elements, the
+ * blocks split in contiguous ranges over the kernel threads. The blocks depend only on the shapes,
+ * never on the thread count, and every partial result is combined in block order, so the bits of a
+ * result do not depend on the thread count either.
+ *
+ * <p>A call runs over a space {@code [R, C]}. Without broadcast arguments and for whole sums the
+ * blocks are flat runs of the elements; otherwise a block is a run of whole rows (when {@code C} is at
+ * most a block) or a piece of one row. Arguments read element by element are used in place; a
+ * broadcast row is tiled into a register once per part, a broadcast column once per block.
+ */
+final class ElementwiseRunner {
+    static final int BLOCK = 1024;
+
+    private static final byte FULL = 0;
+    private static final byte ROW = 1;
+    private static final byte COLUMN = 2;
+    private static final byte SCALAR = 3;
+
+    private static final int MAP = 0;
+    private static final int COLUMN_SUMS = 1;
+    private static final int ROW_SUMS = 2;
+    private static final int SUM = 3;
+
+    private final WorkerGang gang;
+    private final BlockEval floatEval;
+    private final ConcurrentHashMap<Object, Program> programs = new ConcurrentHashMap<>();
+    private final ThreadLocal<Call> calls = ThreadLocal.withInitial(Call::new);
+    private final SplitTask split = new SplitTask();
+
+    ElementwiseRunner(WorkerGang gang, BlockEval floatEval) {
+        this.gang = gang;
+        this.floatEval = floatEval;
+    }
+
+    String evalName() {
+        return floatEval.name();
+    }
+
+    // ---- the calls ----
+
+    void map(Elementwise program, double[] scalars, Tensor[] args) {
+        Program p = program(program);
+        Call call = prepare(p, scalars, args, target(program, args), MAP);
+        run(call);
+        call.clear();
+    }
+
+    void columnSums(Expr e, double beta, Tensor out, double[] scalars, Tensor[] args) {
+        Program p = program(e);
+        Call call = prepare(p, scalars, args, first(args), COLUMN_SUMS);
+        if (out.size() != call.cols || out.dtype() != call.dtype) {
+            throw new IllegalArgumentException("column sums of " + call.rows + " x " + call.cols + " go into " + call.cols
+                    + " elements of " + call.dtype + ", not " + out.dtype() + Arrays.toString(out.shape()));
+        }
+        int groups = call.rowMode && call.cols <= BLOCK ? call.blocks : call.rows;
+        int need = groups * call.cols;
+        if (call.dtype == DType.F32) {
+            call.floatPartials = call.floatPartials.length >= need ? call.floatPartials : new float[Math.max(need, 2 * call.floatPartials.length)];
+            call.partials = call.floatPartials;
+        } else {
+            call.doublePartials = call.doublePartials.length >= need ? call.doublePartials : new double[Math.max(need, 2 * call.doublePartials.length)];
+            call.partials = call.doublePartials;
+        }
+        call.eval.fill(call.partials, 0, need, 0);
+        run(call);
+        // the partial rows added in block order: the same bits for any thread count
+        call.eval.scale(array(out), out.offset(), out.size(), beta);
+        call.eval.addRows(call.partials, 0, groups, call.cols, array(out), out.offset());
+        call.clear();
+    }
+
+    void rowSums(Expr e, double beta, Tensor out, double[] scalars, Tensor[] args) {
+        Program p = program(e);
+        Call call = prepare(p, scalars, args, first(args), ROW_SUMS);
+        if (out.size() != call.rows || out.dtype() != call.dtype) {
+            throw new IllegalArgumentException("row sums of " + call.rows + " x " + call.cols + " go into " + call.rows
+                    + " elements of " + call.dtype + ", not " + out.dtype() + Arrays.toString(out.shape()));
+        }
+        int segments = call.segments();
+        call.sums = grow(call.sums, call.rows * segments);
+        run(call);
+        Object o = array(out);
+        int off = out.offset();
+        for (int r = 0; r < call.rows; r++) {
+            double s = 0;
+            for (int g = 0; g < segments; g++) {
+                s += call.sums[r * segments + g];
+            }
+            double old = beta == 0 ? 0 : beta * get(o, off + r);
+            set(o, off + r, old + s);
+        }
+        call.clear();
+    }
+
+    double sum(Expr e, double[] scalars, Tensor[] args) {
+        Program p = program(e);
+        Call call = prepare(p, scalars, args, first(args), SUM);
+        call.sums = grow(call.sums, call.blocks);
+        run(call);
+        double s = 0;
+        for (int b = 0; b < call.blocks; b++) {
+            s += call.sums[b];
+        }
+        call.clear();
+        return s;
+    }
+
+    void mapEach(Elementwise program, double[] scalars, TensorGroup[] groups) {
+        Program p = program(program);
+        Call call = prepareGroups(p, scalars, groups, MAP);
+        if (call != null) {
+            run(call);
+            call.clear();
+        }
+    }
+
+    void sumEach(Expr e, double[] out, double[] scalars, TensorGroup[] groups) {
+        Program p = program(e);
+        Call call = prepareGroups(p, scalars, groups, SUM);
+        int tensors = groups[0].size();
+        if (out.length < tensors) {
+            throw new IllegalArgumentException("out has " + out.length + " places for " + tensors + " tensors");
+        }
+        if (call == null) {
+            Arrays.fill(out, 0, tensors, 0);
+            return;
+        }
+        call.sums = grow(call.sums, call.blocks);
+        run(call);
+        for (int t = 0; t < tensors; t++) {
+            double s = 0;
+            for (int b = call.tensorBlocks[t]; b < call.tensorBlocks[t + 1]; b++) {
+                s += call.sums[b];
+            }
+            out[t] = s;
+        }
+        call.clear();
+    }
+
+    // ---- preparing a call ----
+
+    private Program program(Object key) {
+        Program p = programs.get(key);
+        if (p == null) {
+            Compiled c = key instanceof Elementwise e ? ProgramCompiler.compile(e) : ProgramCompiler.compile((Expr) key);
+            p = programs.computeIfAbsent(key, k -> new Program(c));
+        }
+        return p;
+    }
+
+    private static Tensor target(Elementwise program, Tensor[] args) {
+        int t = program.firstTarget();
+        if (t >= args.length) {
+            throw new IllegalArgumentException("the program " + program + " needs " + program.arity() + " tensors, got " + args.length);
+        }
+        return args[t];
+    }
+
+    private static Tensor first(Tensor[] args) {
+        if (args.length == 0) {
+            throw new IllegalArgumentException("a reduction needs at least one tensor argument");
+        }
+        return args[0];
+    }
+
+    private Call prepare(Program p, double[] scalars, Tensor[] args, Tensor space, int kind) {
+        Compiled c = p.compiled;
+        if (args.length < c.args()) {
+            throw new IllegalArgumentException("the expression needs " + c.args() + " tensors, got " + args.length);
+        }
+        checkScalars(c, scalars);
+        Call call = calls.get();
+        call.reset(p, kind, scalars);
+        DType dtype = space.dtype();
+        call.dtype = dtype;
+        call.eval = dtype == DType.F32 ? floatEval : DoubleEval.INSTANCE;
+        call.rows = space.rank() == 1 ? 1 : space.rows();
+        call.cols = space.rank() == 1 ? space.size() : space.cols();
+        int n = c.args();
+        call.ensureArgs(n);
+        boolean broadcast = false;
+        for (int i = 0; i < n; i++) {
+            Tensor t = args[i];
+            if (t.dtype() != dtype) {
+                throw new IllegalArgumentException("tensor " + i + " is " + t.dtype() + " but the call runs over " + dtype);
+            }
+            byte k = kind(t, call.rows, call.cols, i);
+            if (k != FULL && c.written()[i]) {
+                throw new IllegalArgumentException("tensor " + i + " of shape " + Arrays.toString(t.shape())
+                        + " is written by the program, so it needs the shape of the space [" + call.rows + ", " + call.cols + "]");
+            }
+            broadcast |= k != FULL;
+            call.kinds[i] = k;
+            call.arrays[i] = array(t);
+            call.offsets[i] = t.offset();
+        }
+        call.rowMode = broadcast || kind == COLUMN_SUMS || kind == ROW_SUMS;
+        long total = (long) call.rows * call.cols;
+        if (call.rowMode) {
+            if (call.cols <= BLOCK) {
+                call.rowsPerBlock = Math.max(1, BLOCK / Math.max(1, call.cols));
+                call.blocks = (call.rows + call.rowsPerBlock - 1) / call.rowsPerBlock;
+            } else {
+                call.rowsPerBlock = 1;
+                call.blocks = call.rows * call.segments();
+            }
+        } else {
+            call.blocks = (int) ((total + BLOCK - 1) / BLOCK);
+        }
+        call.total = total;
+        return call;
+    }
+
+    private Call prepareGroups(Program p, double[] scalars, TensorGroup[] groups, int kind) {
+        Compiled c = p.compiled;
+        if (groups.length < c.args()) {
+            throw new IllegalArgumentException("the program needs " + c.args() + " groups, got " + groups.length);
+        }
+        checkScalars(c, scalars);
+        TensorGroup g0 = groups[0];
+        for (int i = 1; i < c.args(); i++) {
+            if (!groups[i].sameLayout(g0) || groups[i].dtype() != g0.dtype()) {
+                throw new IllegalArgumentException("group " + i + " " + groups[i] + " does not match group 0 " + g0);
+            }
+        }
+        if (g0.size() == 0) {
+            return null;
+        }
+        Call call = calls.get();
+        call.reset(p, kind, scalars);
+        call.dtype = g0.dtype();
+        call.eval = call.dtype == DType.F32 ? floatEval : DoubleEval.INSTANCE;
+        call.groups = groups;
+        call.ensureArgs(c.args());
+        int tensors = g0.size();
+        if (call.tensorBlocks.length < tensors + 1) {
+            call.tensorBlocks = new int[tensors + 1];
+        }
+        int blocks = 0;
+        for (int t = 0; t < tensors; t++) {
+            call.tensorBlocks[t] = blocks;
+            blocks += (g0.get(t).size() + BLOCK - 1) / BLOCK;
+        }
+        call.tensorBlocks[tensors] = blocks;
+        call.blocks = blocks;
+        call.total = g0.total();
+        return call;
+    }
+
+    private static void checkScalars(Compiled c, double[] scalars) {
+        int have = scalars == null ? 0 : scalars.length;
+        if (have < c.scalarCount()) {
+            throw new IllegalArgumentException("the expression needs " + c.scalarCount() + " scalars, got " + have);
+        }
+    }
+
+    private static byte kind(Tensor t, int rows, int cols, int index) {
+        long space = (long) rows * cols;
+        if (t.size() == space) {
+            return FULL;
+        }
+        if (t.size() == 1) {
+            return SCALAR;
+        }
+        if (t.size() == cols && (t.rank() == 1 || t.rows() == 1)) {
+            return ROW;
+        }
+        if (t.size() == rows && t.rank() == 2 && t.cols() == 1) {
+            return COLUMN;
+        }
+        throw new IllegalArgumentException("tensor " + index + " of shape " + Arrays.toString(t.shape())
+                + " does not broadcast to [" + rows + ", " + cols + "]: it needs " + space + " elements, a row of " + cols
+                + ", a column [" + rows + ", 1] or one element");
+    }
+
+    // ---- running ----
+
+    private void run(Call call) {
+        int parts = gang.parts();
+        if (parts == 1 || call.total < BlasOps.PARALLEL_MIN_ELEMENTS || call.blocks < 2 || gang.inTask()) {
+            runBlocks(call, 0, call.blocks);
+            return;
+        }
+        synchronized (gang) {
+            split.call = call;
+            split.parts = Math.min(parts, call.blocks);
+            try {
+                gang.run(split, split.parts);
+            } finally {
+                split.call = null;
+            }
+        }
+    }
+
+    /** The contiguous block ranges of one call, one per part. */
+    private final class SplitTask implements WorkerGang.Task {
+        private Call call;
+        private int parts;
+
+        @Override
+        public void run(int part) {
+            long b = call.blocks;
+            runBlocks(call, (int) (b * part / parts), (int) (b * (part + 1) / parts));
+        }
+    }
+
+    private void runBlocks(Call call, int from, int to) {
+        if (from >= to) {
+            return;
+        }
+        Program p = call.program;
+        Compiled c = p.compiled;
+        BlockEval ev = call.eval;
+        Registers regs = p.registers(call.dtype, ev);
+        Object[] arr = regs.arrays;
+        int[] off = regs.offsets;
+        // scalars into their registers; constants are there since the registers were made
+        int constBase = c.args() + c.temps();
+        for (int j = 0; j < c.constScalars().length; j++) {
+            int s = c.constScalars()[j];
+            if (s >= 0) {
+                ev.fill(arr[constBase + j], 0, BLOCK, call.scalars[s]);
+            }
+        }
+        if (call.groups != null) {
+            runGroupBlocks(call, regs, from, to);
+            return;
+        }
+        int rows = call.rows;
+        int cols = call.cols;
+        boolean wholeRows = call.rowMode && cols <= BLOCK;
+        // broadcast rows tiled once (whole-row blocks), scalars filled once
+        for (int i = 0; i < c.args(); i++) {
+            byte k = call.kinds[i];
+            if (k == SCALAR) {
+                ev.fill(regs.argRegister(i, ev), 0, BLOCK, get(call.arrays[i], call.offsets[i]));
+                arr[i] = regs.argRegister(i, ev);
+                off[i] = 0;
+            } else if (k == ROW && wholeRows) {
+                Object reg = regs.argRegister(i, ev);
+                for (int r = 0; r < call.rowsPerBlock; r++) {
+                    System.arraycopy(call.arrays[i], call.offsets[i], reg, r * cols, cols);
+                }
+                arr[i] = reg;
+                off[i] = 0;
+            }
+        }
+        int segments = call.segments();
+        for (int b = from; b < to; b++) {
+            int start;
+            int len;
+            int r0;
+            int blockRows;
+            int c0;
+            int width;
+            if (!call.rowMode) {
+                start = b * BLOCK;
+                len = (int) Math.min(BLOCK, call.total - start);
+                r0 = 0;
+                blockRows = 0;
+                c0 = 0;
+                width = 0;
+            } else if (wholeRows) {
+                r0 = b * call.rowsPerBlock;
+                blockRows = Math.min(call.rowsPerBlock, rows - r0);
+                c0 = 0;
+                width = cols;
+                start = r0 * cols;
+                len = blockRows * cols;
+            } else {
+                r0 = b / segments;
+                blockRows = 1;
+                c0 = (b % segments) * BLOCK;
+                width = Math.min(BLOCK, cols - c0);
+                start = r0 * cols + c0;
+                len = width;
+            }
+            for (int i = 0; i < c.args(); i++) {
+                switch (call.kinds[i]) {
+                    case FULL -> {
+                        arr[i] = call.arrays[i];
+                        off[i] = call.offsets[i] + start;
+                    }
+                    case ROW -> {
+                        if (!wholeRows) {
+                            arr[i] = call.arrays[i];
+                            off[i] = call.offsets[i] + c0;
+                        }
+                    }
+                    case COLUMN -> {
+                        Object reg = regs.argRegister(i, ev);
+                        for (int r = 0; r < blockRows; r++) {
+                            ev.fill(reg, r * width, width, get(call.arrays[i], call.offsets[i] + r0 + r));
+                        }
+                        arr[i] = reg;
+                        off[i] = 0;
+                    }
+                    default -> { }
+                }
+            }
+            execute(c, ev, arr, off, len);
+            switch (call.kind) {
+                case COLUMN_SUMS -> {
+                    int group = wholeRows ? b : r0;
+                    ev.addRows(arr[c.result()], off[c.result()], blockRows, width, call.partials, group * cols + c0);
+                }
+                case ROW_SUMS -> {
+                    Object v = arr[c.result()];
+                    int vo = off[c.result()];
+                    for (int r = 0; r < blockRows; r++) {
+                        call.sums[(r0 + r) * segments + (wholeRows ? 0 : b % segments)] = ev.sum(v, vo + r * width, width);
+                    }
+                }
+                case SUM -> call.sums[b] = ev.sum(arr[c.result()], off[c.result()], len);
+                default -> { }
+            }
+        }
+    }
+
+    private void runGroupBlocks(Call call, Registers regs, int from, int to) {
+        Compiled c = call.program.compiled;
+        BlockEval ev = call.eval;
+        Object[] arr = regs.arrays;
+        int[] off = regs.offsets;
+        int t = 0;
+        while (call.tensorBlocks[t + 1] <= from) {
+            t++;
+        }
+        for (int b = from; b < to; b++) {
+            while (call.tensorBlocks[t + 1] <= b) {
+                t++;
+            }
+            int local = (b - call.tensorBlocks[t]) * BLOCK;
+            int len = Math.min(BLOCK, call.groups[0].get(t).size() - local);
+            for (int i = 0; i < c.args(); i++) {
+                Tensor x = call.groups[i].get(t);
+                arr[i] = array(x);
+                off[i] = x.offset() + local;
+            }
+            execute(c, ev, arr, off, len);
+            if (call.kind == SUM) {
+                call.sums[b] = ev.sum(arr[c.result()], off[c.result()], len);
+            }
+        }
+    }
+
+    private static void execute(Compiled c, BlockEval ev, Object[] arr, int[] off, int len) {
+        int[] code = c.code();
+        for (int i = 0; i < code.length; i += 5) {
+            int d = code[i + 1];
+            int a = code[i + 2];
+            int b = code[i + 3];
+            int x = code[i + 4];
+            ev.exec(code[i], arr[d], off[d], arr[a], off[a], b < 0 ? null : arr[b], b < 0 ? 0 : off[b], x < 0 ? null : arr[x],
+                    x < 0 ? 0 : off[x], len);
+        }
+    }
+
+    // ---- state ----
+
+    private static Object array(Tensor t) {
+        return t.dtype() == DType.F32 ? t.floats() : t.doubles();
+    }
+
+    private static double get(Object a, int i) {
+        return a instanceof float[] f ? f[i] : ((double[]) a)[i];
+    }
+
+    private static void set(Object a, int i, double v) {
+        if (a instanceof float[] f) {
+            f[i] = (float) v;
+        } else {
+            ((double[]) a)[i] = v;
+        }
+    }
+
+    private static double[] grow(double[] a, int n) {
+        return a.length >= n ? a : new double[Math.max(n, a.length * 2)];
+    }
+
+    /** A compiled program and its registers, one set per thread and element type. */
+    private static final class Program {
+        final Compiled compiled;
+        final ThreadLocal<Registers> floats = new ThreadLocal<>();
+        final ThreadLocal<Registers> doubles = new ThreadLocal<>();
+
+        Program(Compiled compiled) {
+            this.compiled = compiled;
+        }
+
+        Registers registers(DType dtype, BlockEval ev) {
+            ThreadLocal<Registers> tl = dtype == DType.F32 ? floats : doubles;
+            Registers r = tl.get();
+            if (r == null) {
+                r = new Registers(compiled, ev);
+                tl.set(r);
+            }
+            return r;
+        }
+    }
+
+    /** One thread's operand table for one program: temporaries, constants, broadcast registers. */
+    private static final class Registers {
+        final Object[] arrays;
+        final int[] offsets;
+        final Object[] argRegisters;
+
+        Registers(Compiled c, BlockEval ev) {
+            arrays = new Object[c.operands()];
+            offsets = new int[c.operands()];
+            argRegisters = new Object[c.args()];
+            for (int t = 0; t < c.temps(); t++) {
+                arrays[c.args() + t] = ev.newArray(BLOCK);
+            }
+            for (int j = 0; j < c.constValues().length; j++) {
+                Object reg = ev.newArray(BLOCK);
+                ev.fill(reg, 0, BLOCK, c.constValues()[j]);
+                arrays[c.args() + c.temps() + j] = reg;
+            }
+        }
+
+        Object argRegister(int i, BlockEval ev) {
+            if (argRegisters[i] == null) {
+                argRegisters[i] = ev.newArray(BLOCK);
+            }
+            return argRegisters[i];
+        }
+    }
+
+    /** One call's description, read by every part; one per calling thread, reused. */
+    private static final class Call {
+        Program program;
+        int kind;
+        double[] scalars;
+        DType dtype;
+        BlockEval eval;
+        int rows;
+        int cols;
+        long total;
+        boolean rowMode;
+        int rowsPerBlock;
+        int blocks;
+        byte[] kinds = new byte[4];
+        Object[] arrays = new Object[4];
+        int[] offsets = new int[4];
+        TensorGroup[] groups;
+        int[] tensorBlocks = new int[0];
+        Object partials;
+        float[] floatPartials = new float[0];
+        double[] doublePartials = new double[0];
+        double[] sums = new double[0];
+
+        void reset(Program p, int kind, double[] scalars) {
+            this.program = p;
+            this.kind = kind;
+            this.scalars = scalars;
+            this.groups = null;
+            this.rowMode = false;
+        }
+
+        void ensureArgs(int n) {
+            if (kinds.length < n) {
+                kinds = new byte[n];
+                arrays = new Object[n];
+                offsets = new int[n];
+            }
+        }
+
+        int segments() {
+            return cols <= BLOCK ? 1 : (cols + BLOCK - 1) / BLOCK;
+        }
+
+        void clear() {
+            Arrays.fill(arrays, null);
+            groups = null;
+            partials = null;
+            scalars = null;
+        }
+    }
+}

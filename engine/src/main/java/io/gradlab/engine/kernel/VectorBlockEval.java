@@ -1,0 +1,464 @@
+package io.gradlab.engine.kernel;
+
+import io.gradlab.api.tensor.Expr;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link BlockEval} on {@code float[]} with the Vector API; loaded by name through {@link VectorSupport}
+ * only when the JVM has {@code jdk.incubator.vector}. Arithmetic is IEEE-exact as in plain Java;
+ * {@code exp}, {@code tanh} and the sigmoid are polynomial vector kernels (Cephes) within a few ulp;
+ * {@code expm1}, {@code log}, {@code log1p} and {@code erf} are computed element by element in double.
+ *
+ * <p>Each instruction is one loop in its own method, with its vectors created inside it: C2 keeps
+ * vectors in registers only within one compiled method (vectors that cross a call it did not inline
+ * are boxed, several times slower and allocating).
+ */
+final class VectorBlockEval implements BlockEval {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    private static final Expr.Op[] OPS = Expr.Op.values();
+    private static final float LOG2E = 1.44269504088896341f;
+    private static final float LN2_HI = 0.693359375f;
+    private static final float LN2_LO = -2.12194440e-4f;
+    private static final float MAGIC = 12582912f;
+    private static final int MAGIC_BITS = Float.floatToRawIntBits(MAGIC);
+
+    @Override
+    public void exec(int op, Object d, int dOff, Object a, int aOff, Object b, int bOff, Object c, int cOff, int n) {
+        float[] y = (float[]) d;
+        float[] x = (float[]) a;
+        if (op == COPY) {
+            System.arraycopy(x, aOff, y, dOff, n);
+            return;
+        }
+        switch (OPS[op]) {
+            case ADD -> add(y, dOff, x, aOff, (float[]) b, bOff, n);
+            case SUB -> sub(y, dOff, x, aOff, (float[]) b, bOff, n);
+            case MUL -> mul(y, dOff, x, aOff, (float[]) b, bOff, n);
+            case DIV -> div(y, dOff, x, aOff, (float[]) b, bOff, n);
+            case MAX -> max(y, dOff, x, aOff, (float[]) b, bOff, n);
+            case MIN -> min(y, dOff, x, aOff, (float[]) b, bOff, n);
+            case GT -> gt(y, dOff, x, aOff, (float[]) b, bOff, n);
+            case GE -> ge(y, dOff, x, aOff, (float[]) b, bOff, n);
+            case LT -> lt(y, dOff, x, aOff, (float[]) b, bOff, n);
+            case LE -> le(y, dOff, x, aOff, (float[]) b, bOff, n);
+            case NEG -> neg(y, dOff, x, aOff, n);
+            case ABS -> abs(y, dOff, x, aOff, n);
+            case SQUARE -> square(y, dOff, x, aOff, n);
+            case SQRT -> sqrt(y, dOff, x, aOff, n);
+            case EXP -> expLoop(y, dOff, x, aOff, n);
+            case TANH -> tanhLoop(y, dOff, x, aOff, n);
+            case SIGMOID -> sigmoidLoop(y, dOff, x, aOff, n);
+            case WHERE -> where(y, dOff, x, aOff, (float[]) b, bOff, (float[]) c, cOff, n);
+            default -> ScalarFloatEval.INSTANCE.exec(op, d, dOff, a, aOff, b, bOff, c, cOff, n);
+        }
+    }
+
+    private static void where(float[] y, int dOff, float[] cs, int aOff, float[] ts, int bOff, float[] fs, int cOff, int n) {
+        int i = 0;
+        int upper = S.loopBound(n);
+        for (; i < upper; i += L) {
+            VectorMask<Float> m = FloatVector.fromArray(S, cs, aOff + i).compare(VectorOperators.NE, 0f);
+            FloatVector.fromArray(S, fs, cOff + i).blend(FloatVector.fromArray(S, ts, bOff + i), m).intoArray(y, dOff + i);
+        }
+        for (; i < n; i++) {
+            y[dOff + i] = cs[aOff + i] != 0 ? ts[bOff + i] : fs[cOff + i];
+        }
+    }
+
+    private static void add(float[] y, int dOff, float[] xs, int aOff, float[] zs, int bOff, int n) {
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        FloatVector zero = FloatVector.zero(S);
+        int i = 0;
+        int upper = S.loopBound(n);
+        for (; i < upper; i += L) {
+            FloatVector x = FloatVector.fromArray(S, xs, aOff + i);
+            FloatVector z = FloatVector.fromArray(S, zs, bOff + i);
+            x.add(z).intoArray(y, dOff + i);
+        }
+        for (; i < n; i++) {
+            float xa = xs[aOff + i];
+            float za = zs[bOff + i];
+            y[dOff + i] = xa + za;
+        }
+    }
+
+    private static void sub(float[] y, int dOff, float[] xs, int aOff, float[] zs, int bOff, int n) {
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        FloatVector zero = FloatVector.zero(S);
+        int i = 0;
+        int upper = S.loopBound(n);
+        for (; i < upper; i += L) {
+            FloatVector x = FloatVector.fromArray(S, xs, aOff + i);
+            FloatVector z = FloatVector.fromArray(S, zs, bOff + i);
+            x.sub(z).intoArray(y, dOff + i);
+        }
+        for (; i < n; i++) {
+            float xa = xs[aOff + i];
+            float za = zs[bOff + i];
+            y[dOff + i] = xa - za;
+        }
+    }
+
+    private static void mul(float[] y, int dOff, float[] xs, int aOff, float[] zs, int bOff, int n) {
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        FloatVector zero = FloatVector.zero(S);
+        int i = 0;
+        int upper = S.loopBound(n);
+        for (; i < upper; i += L) {
+            FloatVector x = FloatVector.fromArray(S, xs, aOff + i);
+            FloatVector z = FloatVector.fromArray(S, zs, bOff + i);
+            x.mul(z).intoArray(y, dOff + i);
+        }
+        for (; i < n; i++) {
+            float xa = xs[aOff + i];
+            float za = zs[bOff + i];
+            y[dOff + i] = xa * za;
+        }
+    }
+
+    private static void div(float[] y, int dOff, float[] xs, int aOff, float[] zs, int bOff, int n) {
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        FloatVector zero = FloatVector.zero(S);
+        int i = 0;
+        int upper = S.loopBound(n);
+        for (; i < upper; i += L) {
+            FloatVector x = FloatVector.fromArray(S, xs, aOff + i);
+            FloatVector z = FloatVector.fromArray(S, zs, bOff + i);
+            x.div(z).intoArray(y, dOff + i);
+        }
+        for (; i < n; i++) {
+            float xa = xs[aOff + i];
+            float za = zs[bOff + i];
+            y[dOff + i] = xa / za;
+        }
+    }
+
+    private static void max(float[] y, int dOff, float[] xs, int aOff, float[] zs, int bOff, int n) {
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        FloatVector zero = FloatVector.zero(S);
+        int i = 0;
+        int upper = S.loopBound(n);
+        for (; i < upper; i += L) {
+            FloatVector x = FloatVector.fromArray(S, xs, aOff + i);
+            FloatVector z = FloatVector.fromArray(S, zs, bOff + i);
+            x.max(z).intoArray(y, dOff + i);
+        }
+        for (; i < n; i++) {
+            float xa = xs[aOff + i];
+            float za = zs[bOff + i];
+            y[dOff + i] = Math.max(xa, za);
+        }
+    }
+
+    private static void min(float[] y, int dOff, float[] xs, int aOff, float[] zs, int bOff, int n) {
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        FloatVector zero = FloatVector.zero(S);
+        int i = 0;
+        int upper = S.loopBound(n);
+        for (; i < upper; i += L) {
+            FloatVector x = FloatVector.fromArray(S, xs, aOff + i);
+            FloatVector z = FloatVector.fromArray(S, zs, bOff + i);
+            x.min(z).intoArray(y, dOff + i);
+        }
+        for (; i < n; i++) {
+            float xa = xs[aOff + i];
+            float za = zs[bOff + i];
+            y[dOff + i] = Math.min(xa, za);
+        }
+    }
+
+    private static void gt(float[] y, int dOff, float[] xs, int aOff, float[] zs, int bOff, int n) {
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        FloatVector zero = FloatVector.zero(S);
+        int i = 0;
+        int upper = S.loopBound(n);
+        for (; i < upper; i += L) {
+            FloatVector x = FloatVector.fromArray(S, xs, aOff + i);
+            FloatVector z = FloatVector.fromArray(S, zs, bOff + i);
+            zero.blend(one, x.compare(VectorOperators.GT, z)).intoArray(y, dOff + i);
+        }
+        for (; i < n; i++) {
+            float xa = xs[aOff + i];
+            float za = zs[bOff + i];
+            y[dOff + i] = xa > za ? 1f : 0f;
+        }
+    }
+
+    private static void ge(float[] y, int dOff, float[] xs, int aOff, float[] zs, int bOff, int n) {
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        FloatVector zero = FloatVector.zero(S);
+        int i = 0;
+        int upper = S.loopBound(n);
+        for (; i < upper; i += L) {
+            FloatVector x = FloatVector.fromArray(S, xs, aOff + i);
+            FloatVector z = FloatVector.fromArray(S, zs, bOff + i);
+            zero.blend(one, x.compare(VectorOperators.GE, z)).intoArray(y, dOff + i);
+        }
+        for (; i < n; i++) {
+            float xa = xs[aOff + i];
+            float za = zs[bOff + i];
+            y[dOff + i] = xa >= za ? 1f : 0f;
+        }
+    }
+
+    private static void lt(float[] y, int dOff, float[] xs, int aOff, float[] zs, int bOff, int n) {
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        FloatVector zero = FloatVector.zero(S);
+        int i = 0;
+        int upper = S.loopBound(n);
+        for (; i < upper; i += L) {
+            FloatVector x = FloatVector.fromArray(S, xs, aOff + i);
+            FloatVector z = FloatVector.fromArray(S, zs, bOff + i);
+            zero.blend(one, x.compare(VectorOperators.LT, z)).intoArray(y, dOff + i);
+        }
+        for (; i < n; i++) {
+            float xa = xs[aOff + i];
+            float za = zs[bOff + i];
+            y[dOff + i] = xa < za ? 1f : 0f;
+        }
+    }
+
+    private static void le(float[] y, int dOff, float[] xs, int aOff, float[] zs, int bOff, int n) {
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        FloatVector zero = FloatVector.zero(S);
+        int i = 0;
+        int upper = S.loopBound(n);
+        for (; i < upper; i += L) {
+            FloatVector x = FloatVector.fromArray(S, xs, aOff + i);
+            FloatVector z = FloatVector.fromArray(S, zs, bOff + i);
+            zero.blend(one, x.compare(VectorOperators.LE, z)).intoArray(y, dOff + i);
+        }
+        for (; i < n; i++) {
+            float xa = xs[aOff + i];
+            float za = zs[bOff + i];
+            y[dOff + i] = xa <= za ? 1f : 0f;
+        }
+    }
+
+    private static void neg(float[] y, int dOff, float[] xs, int aOff, int n) {
+        int i = 0;
+        int upper = S.loopBound(n);
+        for (; i < upper; i += L) {
+            FloatVector x = FloatVector.fromArray(S, xs, aOff + i);
+            x.neg().intoArray(y, dOff + i);
+        }
+        for (; i < n; i++) {
+            float xa = xs[aOff + i];
+            y[dOff + i] = -xa;
+        }
+    }
+
+    private static void abs(float[] y, int dOff, float[] xs, int aOff, int n) {
+        int i = 0;
+        int upper = S.loopBound(n);
+        for (; i < upper; i += L) {
+            FloatVector x = FloatVector.fromArray(S, xs, aOff + i);
+            x.abs().intoArray(y, dOff + i);
+        }
+        for (; i < n; i++) {
+            float xa = xs[aOff + i];
+            y[dOff + i] = Math.abs(xa);
+        }
+    }
+
+    private static void square(float[] y, int dOff, float[] xs, int aOff, int n) {
+        int i = 0;
+        int upper = S.loopBound(n);
+        for (; i < upper; i += L) {
+            FloatVector x = FloatVector.fromArray(S, xs, aOff + i);
+            x.mul(x).intoArray(y, dOff + i);
+        }
+        for (; i < n; i++) {
+            float xa = xs[aOff + i];
+            y[dOff + i] = xa * xa;
+        }
+    }
+
+    private static void sqrt(float[] y, int dOff, float[] xs, int aOff, int n) {
+        int i = 0;
+        int upper = S.loopBound(n);
+        for (; i < upper; i += L) {
+            FloatVector x = FloatVector.fromArray(S, xs, aOff + i);
+            x.sqrt().intoArray(y, dOff + i);
+        }
+        for (; i < n; i++) {
+            float xa = xs[aOff + i];
+            y[dOff + i] = (float) Math.sqrt(xa);
+        }
+    }
+
+    private static void expLoop(float[] y, int dOff, float[] xs, int aOff, int n) {
+        int i = 0;
+        int upper = S.loopBound(n);
+        for (; i < upper; i += L) {
+            exp(FloatVector.fromArray(S, xs, aOff + i)).intoArray(y, dOff + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            exp(FloatVector.fromArray(S, xs, aOff + i, m)).intoArray(y, dOff + i, m);
+        }
+    }
+
+    private static void tanhLoop(float[] y, int dOff, float[] xs, int aOff, int n) {
+        int i = 0;
+        int upper = S.loopBound(n);
+        for (; i < upper; i += L) {
+            tanh(FloatVector.fromArray(S, xs, aOff + i)).intoArray(y, dOff + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            tanh(FloatVector.fromArray(S, xs, aOff + i, m)).intoArray(y, dOff + i, m);
+        }
+    }
+
+    private static void sigmoidLoop(float[] y, int dOff, float[] xs, int aOff, int n) {
+        int i = 0;
+        int upper = S.loopBound(n);
+        for (; i < upper; i += L) {
+            sigmoid(FloatVector.fromArray(S, xs, aOff + i)).intoArray(y, dOff + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            sigmoid(FloatVector.fromArray(S, xs, aOff + i, m)).intoArray(y, dOff + i, m);
+        }
+    }
+
+    /**
+     * {@code exp(x)} within 2 ulp (Cephes' {@code expf}): {@code x = n ln2 + r} with {@code |r| <= ln2 / 2},
+     * a degree-6 polynomial for {@code exp(r)}, and {@code 2^n} applied as two powers of two built from
+     * exponent bits (so that results down to the subnormals are right). The Vector API's own {@code EXP}
+     * runs lane by lane on JDK 17. {@code x} is clamped to {@code [-104, 88.75]}: 0 below, infinity above
+     * as in float; NaN propagates.
+     */
+    static FloatVector exp(FloatVector x) {
+        FloatVector lo = FloatVector.broadcast(S, -104f);
+        FloatVector hi = FloatVector.broadcast(S, 88.75f);
+        FloatVector xc = x.blend(lo, x.compare(VectorOperators.LT, lo));
+        xc = xc.blend(hi, xc.compare(VectorOperators.GT, hi));
+        // round x / ln2 to the nearest integer n: adding 1.5 * 2^23 leaves n in the low mantissa bits
+        FloatVector k = xc.fma(FloatVector.broadcast(S, LOG2E), FloatVector.broadcast(S, MAGIC));
+        FloatVector nf = k.sub(MAGIC);
+        IntVector n = k.reinterpretAsInts().sub(MAGIC_BITS);
+        FloatVector r = nf.fma(FloatVector.broadcast(S, -LN2_HI), xc);
+        r = nf.fma(FloatVector.broadcast(S, -LN2_LO), r);
+        FloatVector p = FloatVector.broadcast(S, 1.9875691500e-4f);
+        p = p.fma(r, FloatVector.broadcast(S, 1.3981999507e-3f));
+        p = p.fma(r, FloatVector.broadcast(S, 8.3334519073e-3f));
+        p = p.fma(r, FloatVector.broadcast(S, 4.1665795894e-2f));
+        p = p.fma(r, FloatVector.broadcast(S, 1.6666665459e-1f));
+        p = p.fma(r, FloatVector.broadcast(S, 5.0000001201e-1f));
+        FloatVector er = p.fma(r.mul(r), r).add(1f);
+        IntVector n1 = n.lanewise(VectorOperators.ASHR, 1);
+        IntVector n2 = n.sub(n1);
+        FloatVector s1 = n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector s2 = n2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return er.mul(s1).mul(s2);
+    }
+
+    /**
+     * The logistic function without cancellation: {@code s = 1 / (1 + e)} with {@code e = exp(-|x|)} is
+     * the sigmoid of {@code |x|}; for negative {@code x} the sigmoid is {@code e s} (not {@code 1 - s},
+     * which is 0 in float for {@code x < -17} and loses digits from {@code x < -2}).
+     */
+    static FloatVector sigmoid(FloatVector x) {
+        FloatVector e = exp(x.abs().neg());
+        FloatVector s = FloatVector.broadcast(S, 1f).div(e.add(1f));
+        return s.blend(e.mul(s), x.compare(VectorOperators.LT, 0f));
+    }
+
+    /** Cephes' {@code tanhf}: an odd polynomial below 0.625, else {@code 1 - 2 / (exp(2|x|) + 1)} with the sign of x. */
+    static FloatVector tanh(FloatVector x) {
+        FloatVector ax = x.abs();
+        FloatVector z = x.mul(x);
+        FloatVector p = FloatVector.broadcast(S, -5.70498872745e-3f);
+        p = p.fma(z, FloatVector.broadcast(S, 2.06390887954e-2f));
+        p = p.fma(z, FloatVector.broadcast(S, -5.37397155531e-2f));
+        p = p.fma(z, FloatVector.broadcast(S, 1.33314422036e-1f));
+        p = p.fma(z, FloatVector.broadcast(S, -3.33332819422e-1f));
+        FloatVector small = p.mul(z).fma(x, x);
+        FloatVector e = exp(ax.add(ax));
+        FloatVector large = FloatVector.broadcast(S, 1f).sub(FloatVector.broadcast(S, 2f).div(e.add(1f)));
+        large = large.blend(large.neg(), x.compare(VectorOperators.LT, 0f));
+        return large.blend(small, ax.compare(VectorOperators.LT, 0.625f));
+    }
+
+    @Override
+    public void fill(Object d, int off, int n, double v) {
+        java.util.Arrays.fill((float[]) d, off, off + n, (float) v);
+    }
+
+    @Override
+    public void addRows(Object src, int srcOff, int rows, int cols, Object acc, int accOff) {
+        float[] s = (float[]) src;
+        float[] o = (float[]) acc;
+        int c = 0;
+        // four vectors of columns at a time, kept in registers down the rows
+        for (; c + 4 * L <= cols; c += 4 * L) {
+            FloatVector a0 = FloatVector.fromArray(S, o, accOff + c);
+            FloatVector a1 = FloatVector.fromArray(S, o, accOff + c + L);
+            FloatVector a2 = FloatVector.fromArray(S, o, accOff + c + 2 * L);
+            FloatVector a3 = FloatVector.fromArray(S, o, accOff + c + 3 * L);
+            for (int r = 0, off = srcOff + c; r < rows; r++, off += cols) {
+                a0 = a0.add(FloatVector.fromArray(S, s, off));
+                a1 = a1.add(FloatVector.fromArray(S, s, off + L));
+                a2 = a2.add(FloatVector.fromArray(S, s, off + 2 * L));
+                a3 = a3.add(FloatVector.fromArray(S, s, off + 3 * L));
+            }
+            a0.intoArray(o, accOff + c);
+            a1.intoArray(o, accOff + c + L);
+            a2.intoArray(o, accOff + c + 2 * L);
+            a3.intoArray(o, accOff + c + 3 * L);
+        }
+        for (; c + L <= cols; c += L) {
+            FloatVector a = FloatVector.fromArray(S, o, accOff + c);
+            for (int r = 0, off = srcOff + c; r < rows; r++, off += cols) {
+                a = a.add(FloatVector.fromArray(S, s, off));
+            }
+            a.intoArray(o, accOff + c);
+        }
+        for (; c < cols; c++) {
+            float a = o[accOff + c];
+            for (int r = 0, off = srcOff + c; r < rows; r++, off += cols) {
+                a += s[off];
+            }
+            o[accOff + c] = a;
+        }
+    }
+
+    @Override
+    public double sum(Object src, int off, int n) {
+        float[] s = (float[]) src;
+        FloatVector acc0 = FloatVector.zero(S);
+        FloatVector acc1 = FloatVector.zero(S);
+        int i = 0;
+        for (; i + 2 * L <= n; i += 2 * L) {
+            acc0 = acc0.add(FloatVector.fromArray(S, s, off + i));
+            acc1 = acc1.add(FloatVector.fromArray(S, s, off + i + L));
+        }
+        double total = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            total += s[off + i];
+        }
+        return total;
+    }
+
+    @Override
+    public void scale(Object d, int off, int n, double beta) {
+        ScalarFloatEval.INSTANCE.scale(d, off, n, beta);
+    }
+
+    @Override
+    public Object newArray(int n) {
+        return new float[n];
+    }
+
+    @Override
+    public String name() {
+        return "vector";
+    }
+}
