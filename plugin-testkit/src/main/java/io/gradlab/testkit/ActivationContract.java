@@ -157,59 +157,6 @@ public interface ActivationContract extends FactoryContract {
         }
     }
 
-    /**
-     * An elementwise activation's {@link ElementwiseActivation#countSmallDerivatives} (what saturation
-     * diagnostics count; an activation may override it with a faster test) gives exactly the counts of
-     * {@code |derivative(x, y)| < limit}, at random points, in the tails, at floats next to outputs
-     * whose derivative is near the limit, and for limits from 0 to above {@code maxDerivative()}.
-     */
-    @Test
-    default void smallDerivativeCountsMatchTheDerivative() {
-        for (Map<String, Object> p : paramSets()) {
-            if (!(newActivation(p, DType.F32) instanceof ElementwiseActivation e)) {
-                return; // not elementwise: saturation diagnostics use its backward pass
-            }
-            SeededRandom random = new SeededRandom(seed()).fork("saturation");
-            int units = units();
-            int rows = 200;
-            Tensor x = TestContexts.randomNormal(DType.F32, random, 4.0, rows, units);
-            float[] xs = x.floats();
-            for (int i = 0; i < xs.length; i += 7) {
-                xs[i] = (float) ((i % 2 == 0 ? 1 : -1) * (20 + i % 60)); // the tails
-            }
-            Tensor y = Tensor.zeros(DType.F32, rows, units);
-            e.forward(x, y);
-            float[] ys = y.floats();
-            double max = e.maxDerivative();
-            for (double fraction : new double[] {0, 1e-6, 0.01, 0.1, 0.5, 0.999, 1.0, 1.5}) {
-                double limit = fraction * max;
-                // half of the rows moved to the floats around an output whose derivative is the limit
-                float[] near = ys.clone();
-                for (int i = 0; i < near.length; i += 2) {
-                    float v = near[(i * 31) % near.length];
-                    if (Math.abs(e.derivative(xs[i], v) - limit) < 0.05 * max) {
-                        near[i] = (i & 4) == 0 ? Math.nextUp(v) : Math.nextDown(v);
-                    }
-                }
-                long[] counts = new long[units];
-                e.countSmallDerivatives(xs, near, rows, units, limit, counts);
-                long[] expected = new long[units];
-                for (int i = 0; i < near.length; i++) {
-                    if (Math.abs(e.derivative(xs[i], near[i])) < limit) {
-                        expected[i % units]++;
-                    }
-                }
-                for (int u = 0; u < units; u++) {
-                    if (counts[u] != expected[u]) {
-                        throw new AssertionError(factory().id() + " " + p + ": countSmallDerivatives(limit " + limit + ") counts "
-                                + counts[u] + " small derivatives in unit " + u + " where |derivative(x, y)| < limit holds for "
-                                + expected[u] + "; it must count exactly what the derivative gives (saturation diagnostics use it)");
-                    }
-                }
-            }
-        }
-    }
-
     @Test
     default void kinksAreFiniteNumbers() {
         for (Map<String, Object> p : paramSets()) {

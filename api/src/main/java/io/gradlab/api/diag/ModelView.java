@@ -1,5 +1,6 @@
 package io.gradlab.api.diag;
 
+import io.gradlab.api.tensor.Ops;
 import java.util.List;
 
 /** The leaf layers of the model from input to output, and the run's position. */
@@ -51,18 +52,9 @@ public interface ModelView {
     }
 
     /**
-     * Runs {@code part.accept(i)} for every {@code i} in {@code [0, count)} and returns when all are
-     * done, spread over the engine's kernel threads when it has several (each index on one thread, in
-     * no particular order): for a diagnostic's independent per-layer work in {@link
-     * Diagnostic#afterBackward}, which otherwise runs on the training thread alone while the others
-     * wait. A part may read the model (tensors, views) and write state that only it touches (one
-     * layer's counters); it must not call {@code Ops}, layer methods that compute, or this view's other
-     * methods. Pass a reused object, not a new lambda per step, to keep the step allocation-free. The
-     * default runs the parts in order on the calling thread.
+     * The kernels of the run: a diagnostic computes its figures with them (reductions over a layer's
+     * outputs, {@link Ops#parallelFor} for independent per-layer work), so that it runs vectorized and
+     * on every kernel thread like the training step it watches.
      */
-    default void forEachPart(int count, java.util.function.IntConsumer part) {
-        for (int i = 0; i < count; i++) {
-            part.accept(i);
-        }
-    }
+    Ops ops();
 }

@@ -415,13 +415,8 @@ public final class TrainingSession implements TrainingControl, ModelView {
     }
 
     @Override
-    public void forEachPart(int count, java.util.function.IntConsumer part) {
-        requireNonNull(part, "part is null");
-        if (ops instanceof BlasOps blas) {
-            blas.parallelFor(count, part); // with one thread, or one part, in order on this thread
-            return;
-        }
-        ModelView.super.forEachPart(count, part);
+    public Ops ops() {
+        return ops;
     }
 
     /** Every parameter's gradient set to zero: one split pass over all of them with the BLAS kernels. */

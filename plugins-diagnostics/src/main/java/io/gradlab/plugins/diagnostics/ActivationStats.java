@@ -75,7 +75,7 @@ final class ActivationStats implements Diagnostic {
                 layerSums.add(out, sums.computeIfAbsent(v.name(), k -> new Running()));
             }
         }
-        model.forEachPart(layerSums.size, layerSums); // the layers side by side: each part writes its own sums
+        model.ops().parallelFor(layerSums.size, layerSums); // the layers side by side: each part writes its own sums
         layerSums.clear();
     }
 

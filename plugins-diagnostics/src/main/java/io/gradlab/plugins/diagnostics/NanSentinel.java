@@ -51,7 +51,7 @@ final class NanSentinel implements Diagnostic {
                 scan.add(parameters.get(j).value());
             }
         }
-        model.forEachPart(scan.size, scan);
+        model.ops().parallelFor(scan.size, scan);
         int t = 0;
         for (int i = 0, n = layers.size(); i < n; i++, t++) {
             LayerView v = layers.get(i);

@@ -103,7 +103,7 @@ final class Saturation implements Diagnostic {
                 count(activation, x, y, c, limit); // backward() may use the kernels: on this thread
             }
         }
-        model.forEachPart(layerCounts.size, layerCounts);
+        model.ops().parallelFor(layerCounts.size, layerCounts);
         layerCounts.clear();
     }
 
@@ -174,7 +174,7 @@ final class Saturation implements Diagnostic {
         int units = c.saturated.length;
         if (activation instanceof ElementwiseActivation e) {
             if (x.dtype() == DType.F32 && y.dtype() == DType.F32) {
-                e.countSmallDerivatives(x.floats(), y.floats(), rows, units, limit, c.saturated);
+                countGeneric(e, x, y, rows, units, limit, c.saturated);
             } else if (x.dtype() == DType.F64 && y.dtype() == DType.F64) {
                 countSaturated(e, x.doubles(), y.doubles(), rows, units, limit, c.saturated);
             } else {
