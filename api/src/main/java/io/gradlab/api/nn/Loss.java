@@ -1,5 +1,6 @@
 package io.gradlab.api.nn;
 
+import io.gradlab.api.tensor.Ops;
 import io.gradlab.api.tensor.Tensor;
 
 /**
@@ -12,4 +13,15 @@ public interface Loss {
 
     /** Writes dMeanLoss/dOutput into {@code gradOutput} (same shape as {@code output}). */
     void backward(Tensor output, Tensor target, Tensor gradOutput);
+
+    /**
+     * A training step's loss and gradient together: what {@link #forward} then {@link #backward} give
+     * (the engine calls this). Override it to share work between the two (each exponential once) or
+     * to split the rows over the kernels' threads with {@link Ops#parallelFor}.
+     */
+    default double forwardBackward(Tensor output, Tensor target, Tensor gradOutput, Ops ops) {
+        double loss = forward(output, target);
+        backward(output, target, gradOutput);
+        return loss;
+    }
 }

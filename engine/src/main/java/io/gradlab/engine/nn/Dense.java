@@ -6,9 +6,7 @@ import io.gradlab.api.nn.Fan;
 import io.gradlab.api.nn.Initializer;
 import io.gradlab.api.nn.Mode;
 import io.gradlab.api.nn.Parameter;
-import io.gradlab.api.tensor.DType;
 import io.gradlab.api.tensor.Tensor;
-import io.gradlab.engine.kernel.BlasOps;
 import java.util.List;
 
 /**
@@ -70,19 +68,7 @@ public final class Dense extends AbstractLayer {
 
     @Override
     protected void updateOutput(Tensor input, Tensor output, Mode mode) {
-        if (bias == null) {
-            ops.gemm(false, true, 1.0, input, weight.value(), 0.0, output);
-            return;
-        }
-        // the bias rows first, then the product added to them: one pass over the output instead of
-        // two (BLAS zeroes C for beta = 0, and adding the bias afterwards reads and writes it again);
-        // BlasOps fills each thread's block of the output in the thread that computes it
-        if (ops instanceof BlasOps blas) {
-            blas.gemmBias(false, true, input, weight.value(), bias.value(), output);
-            return;
-        }
-        BlasOps.fillRows(output, bias.value());
-        ops.gemm(false, true, 1.0, input, weight.value(), 1.0, output);
+        ops.linear(input, weight.value(), bias == null ? null : bias.value(), output);
     }
 
     @Override
@@ -108,19 +94,19 @@ public final class Dense extends AbstractLayer {
     /**
      * The input gradient {@code dY W} and the weight gradient {@code dY^T X} are independent products
      * of the same size ({@code batch x units x in} multiply-adds each): with two or three kernel
-     * threads they run side by side, each whole on one thread, with the bias gradient as a third
-     * part, instead of each product split over the threads in turn. One hand-over instead of three,
-     * and whole products, which BLAS computes faster than halves. Each part's result does not depend
-     * on the thread that computes it. Returns false where this does not apply.
+     * threads they run side by side ({@link io.gradlab.api.tensor.Ops#parallelFor}), each whole on
+     * one thread, with the bias gradient as a third part, instead of each product split over the
+     * threads in turn. One hand-over instead of three, and whole products, which BLAS computes faster
+     * than halves. Each part's result does not depend on the thread that computes it. Returns false
+     * where this does not apply.
      */
     private boolean backwardSideBySide(Tensor input, Tensor gradOutput, Tensor gradInput) {
-        if (!(ops instanceof BlasOps blas) || blas.threads() < 2 || blas.threads() > 3 || dtype != DType.F32
-                || (long) gradOutput.rows() * units * inputWidth < BlasOps.PARALLEL_MIN_MACS) {
+        if (ops.threads() < 2 || ops.threads() > 3 || (long) gradOutput.rows() * units * inputWidth < SIDE_BY_SIDE_MIN_MACS) {
             return false;
         }
-        backwardParts.set(blas, input, gradOutput, gradInput);
+        backwardParts.set(input, gradOutput, gradInput);
         try {
-            blas.parallelFor(bias == null ? 2 : 3, backwardParts);
+            ops.parallelFor(bias == null ? 2 : 3, backwardParts);
         } finally {
             backwardParts.clear();
         }
@@ -128,26 +114,26 @@ public final class Dense extends AbstractLayer {
         return true;
     }
 
+    /** Products with fewer multiply-adds than this are not worth a hand-over to the threads. */
+    private static final long SIDE_BY_SIDE_MIN_MACS = 100_000;
+
     private final BackwardParts backwardParts = new BackwardParts();
     /** The output gradient whose parameter gradients {@link #updateGradInput} already added. */
     private Tensor doneGradOutput;
 
     /** Part 0: the input gradient; part 1: the weight gradient; part 2: the bias gradient. Reused. */
     private final class BackwardParts implements java.util.function.IntConsumer {
-        private BlasOps blas;
         private Tensor input;
         private Tensor gradOutput;
         private Tensor gradInput;
 
-        void set(BlasOps blas, Tensor input, Tensor gradOutput, Tensor gradInput) {
-            this.blas = blas;
+        void set(Tensor input, Tensor gradOutput, Tensor gradInput) {
             this.input = input;
             this.gradOutput = gradOutput;
             this.gradInput = gradInput;
         }
 
         void clear() {
-            blas = null;
             input = null;
             gradOutput = null;
             gradInput = null;
@@ -156,9 +142,10 @@ public final class Dense extends AbstractLayer {
         @Override
         public void accept(int part) {
             switch (part) {
-                case 0 -> blas.gemmOnThisThread(false, false, 1f, gradOutput, weight.value(), 0f, gradInput);
-                case 1 -> blas.gemmOnThisThread(true, false, 1f, gradOutput, input, 1f, weight.grad());
-                case 2 -> blas.sumRowsOnThisThread(gradOutput, 1f, bias.grad());
+                // kernels called from a part run on its thread
+                case 0 -> ops.gemm(false, false, 1.0, gradOutput, weight.value(), 0.0, gradInput);
+                case 1 -> ops.gemm(true, false, 1.0, gradOutput, input, 1.0, weight.grad());
+                case 2 -> ops.sumRows(gradOutput, 1.0, bias.grad());
                 default -> throw new IllegalArgumentException("no part " + part);
             }
         }

@@ -3,7 +3,8 @@ package io.gradlab.engine.nn;
 import io.gradlab.api.GradlabException;
 import io.gradlab.api.nn.Loss;
 import io.gradlab.api.tensor.Tensor;
-import io.gradlab.engine.kernel.BlasOps;
+import io.gradlab.api.tensor.Ops;
+import java.util.function.IntConsumer;
 
 /**
  * Softmax followed by the negative log-likelihood of the target class, averaged over the batch
@@ -59,17 +60,18 @@ public final class SoftmaxCrossEntropy implements Loss {
         return Math.log(sum) + max - output.get(off + y);
     }
 
-    /** Below this many rows a training step's loss is computed on the calling thread alone. */
-    static final int PARALLEL_MIN_ROWS = 128;
+    /** Rows per part of the split step: whole parts only, so the split depends on the batch alone. */
+    static final int ROWS_PER_PART = 64;
 
     /**
      * A training step's loss and its gradient in one pass: {@link #forward} and {@link #backward}
-     * together, each exponential computed once, the rows split over the kernel threads of
-     * {@code ops}. The same loss and the same gradient, to the bit, as {@code forward} then
+     * together, each exponential computed once, the rows split in parts of {@value #ROWS_PER_PART}
+     * over the kernel threads ({@link Ops#parallelFor}). The same loss and the same gradient, to the bit, as {@code forward} then
      * {@code backward}: every row is computed alone as they compute it, and the rows' losses are
      * added in row order. Not for concurrent use of one instance (the rows' losses are kept in it).
      */
-    public double forwardBackward(Tensor output, Tensor target, Tensor gradOutput, BlasOps ops) {
+    @Override
+    public double forwardBackward(Tensor output, Tensor target, Tensor gradOutput, Ops ops) {
         int rows = output.rows();
         int cols = output.cols();
         for (int r = 0; r < rows; r++) {
@@ -80,11 +82,7 @@ public final class SoftmaxCrossEntropy implements Loss {
         }
         step.set(output, target, gradOutput);
         try {
-            if (rows >= PARALLEL_MIN_ROWS) {
-                ops.parallelRange(rows, step);
-            } else {
-                step.run(0, rows);
-            }
+            ops.parallelFor((rows + ROWS_PER_PART - 1) / ROWS_PER_PART, step);
         } finally {
             step.set(null, null, null);
         }
@@ -98,8 +96,8 @@ public final class SoftmaxCrossEntropy implements Loss {
     private double[] rowLosses = new double[0];
     private final Step step = new Step();
 
-    /** Rows {@code [from, to)} of {@link #forwardBackward}; reused. */
-    private final class Step implements BlasOps.RangeTask {
+    /** Part {@code i} of {@link #forwardBackward}: its rows; reused. */
+    private final class Step implements IntConsumer {
         private Tensor output;
         private Tensor target;
         private Tensor gradOutput;
@@ -111,7 +109,9 @@ public final class SoftmaxCrossEntropy implements Loss {
         }
 
         @Override
-        public void run(int from, int to) {
+        public void accept(int part) {
+            int from = part * ROWS_PER_PART;
+            int to = Math.min(output.rows(), from + ROWS_PER_PART);
             int cols = output.cols();
             double inv = 1.0 / output.rows();
             double[] e = exps(cols);

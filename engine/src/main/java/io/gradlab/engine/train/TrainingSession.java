@@ -26,7 +26,6 @@ import io.gradlab.api.tensor.SeededRandom;
 import io.gradlab.engine.kernel.BlasOps;
 import io.gradlab.engine.kernel.FloatGroup;
 import io.gradlab.engine.nn.ActivationLayer;
-import io.gradlab.engine.nn.SoftmaxCrossEntropy;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -350,12 +349,7 @@ public final class TrainingSession implements TrainingControl, ModelView {
         Tensor out = model.forward(x, Mode.TRAIN);
         Tensor gradOut = gradients.get(dtype, out.rows(), out.cols());
         double loss;
-        if (parts.loss() instanceof SoftmaxCrossEntropy sce && ops instanceof BlasOps blas) {
-            loss = sce.forwardBackward(out, y, gradOut, blas); // the same bits, the rows on both threads
-        } else {
-            loss = parts.loss().forward(out, y);
-            parts.loss().backward(out, y, gradOut);
-        }
+        loss = parts.loss().forwardBackward(out, y, gradOut, ops);
         currentLoss = loss;
         model.backward(gradOut);
         weightGradientNorms(stepGradNorms);
