@@ -43,7 +43,6 @@ public final class BlasOps implements Ops {
     private final WorkerGang gang;
     private final SplitGemm split = new SplitGemm();
     private final FloatKernels kernels = FloatKernels.get();
-    private final RangeSplit rangeSplit = new RangeSplit();
     private final GroupTask groupTask;
     private final ElementwiseRunner elementwise;
 
@@ -235,55 +234,6 @@ public final class BlasOps implements Ops {
                 gang.run(split);
             } finally {
                 split.clear();
-            }
-        }
-    }
-
-    /** Work on the index range {@code [from, to)}; the ranges of one call are disjoint. */
-    public interface RangeTask {
-        void run(int from, int to);
-    }
-
-    /**
-     * Runs {@code task} over {@code [0, n)} split in {@link #threads()} contiguous ranges (multiples of
-     * 16, so that no two threads write one cache line), or in one range when there is one thread. The
-     * split depends only on {@code n} and the thread count. {@code task} must not call back into this
-     * object's parallel methods; it should be a reused object, not a new lambda per call, to keep the
-     * caller allocation-free.
-     */
-    public void parallelRange(int n, RangeTask task) {
-        if (n <= 0) {
-            return;
-        }
-        int parts = gang.parts();
-        if (parts == 1 || gang.inTask()) {
-            task.run(0, n);
-            return;
-        }
-        synchronized (gang) {
-            rangeSplit.task = task;
-            rangeSplit.n = n;
-            rangeSplit.chunk = Math.min(n, ((n + parts - 1) / parts + 15) & ~15);
-            try {
-                gang.run(rangeSplit);
-            } finally {
-                rangeSplit.task = null;
-            }
-        }
-    }
-
-    /** The range split of {@link #parallelRange}; reused. */
-    private static final class RangeSplit implements WorkerGang.Task {
-        private RangeTask task;
-        private int n;
-        private int chunk;
-
-        @Override
-        public void run(int part) {
-            int from = Math.min(n, part * chunk);
-            int to = Math.min(n, from + chunk);
-            if (from < to) {
-                task.run(from, to);
             }
         }
     }
@@ -600,28 +550,6 @@ public final class BlasOps implements Ops {
         public void run(int part) {
             parts.accept(part);
         }
-    }
-
-    /** A float32 {@link #gemm} computed on the calling thread only, for a part of {@link #parallelFor}. */
-    public void gemmOnThisThread(boolean transA, boolean transB, float alpha, Tensor a, Tensor b, float beta, Tensor c) {
-        if (c.dtype() != DType.F32) {
-            throw new IllegalArgumentException("gemmOnThisThread computes float32 products, C is " + c.dtype());
-        }
-        if (emptyProduct(transA, transB, a, b, beta, c)) {
-            return;
-        }
-        int m = transA ? a.cols() : a.rows();
-        int k = transA ? a.rows() : a.cols();
-        int n = transB ? b.rows() : b.cols();
-        floatGemm.gemm(transA, transB, m, n, k, alpha, a.floats(), 0, a.cols(), b.floats(), 0, b.cols(), beta, c.floats(), 0, n);
-    }
-
-    /** {@link #sumRows} of a float32 matrix computed on the calling thread only, for a part of {@link #parallelFor}. */
-    public void sumRowsOnThisThread(Tensor m, float beta, Tensor out) {
-        if (out.size() != m.cols() || m.dtype() != DType.F32 || out.dtype() != DType.F32) {
-            throw new IllegalArgumentException("output of " + out.size() + " does not match " + m.cols() + " columns");
-        }
-        kernels.columnSums(m.floats(), m.rows(), m.cols(), beta, out.floats(), 0, m.cols());
     }
 
     // ---- background work ----
