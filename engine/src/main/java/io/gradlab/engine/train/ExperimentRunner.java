@@ -24,6 +24,14 @@ import io.gradlab.api.tensor.SeededRandom;
 import io.gradlab.engine.nn.DefaultBuildContext;
 import io.gradlab.engine.nn.DefaultModelBuilder;
 import io.gradlab.engine.registry.ComponentRegistry;
+import io.gradlab.engine.run.Checkpoint;
+import io.gradlab.engine.run.Json;
+import io.gradlab.engine.run.MetricsLog;
+import io.gradlab.engine.run.ResumeInfo;
+import io.gradlab.engine.run.RunFolder;
+import io.gradlab.engine.run.RunFolders;
+import io.gradlab.engine.run.StoredRun;
+import io.gradlab.engine.run.Summaries;
 import io.gradlab.engine.spec.ExperimentSpec;
 import io.gradlab.engine.spec.SpecValidator;
 import io.gradlab.engine.spec.SpecWriter;
@@ -92,7 +100,7 @@ public final class ExperimentRunner {
         try {
             String specText = SpecWriter.toYaml(resolved);
             folder.writeAtomically(RunFolder.SPEC, specText);
-            ResumeInfo.of(resolved, options).write(folder.dir());
+            ResumeInfo.of(resolved, options.dataDir()).write(folder.dir());
             folder.lock();
             return train(resolved, prepared, folder, StoredRun.sha256(specText), listener, null, List.of(), options.maxSteps());
         } finally {
@@ -141,7 +149,7 @@ public final class ExperimentRunner {
             throw new GradlabException(GradlabException.Category.DATA, "the checkpoint in " + dir + " is at epoch " + lastEpoch
                     + " but the run plans " + resolved.training().epochs() + " epochs: the run folder is damaged");
         }
-        Prepared prepared = prepare(resolved, stored.options(dataDir, true), lastEpoch == 0);
+        Prepared prepared = prepare(resolved, options(stored, dataDir, true), lastEpoch == 0);
         if (lastEpoch > 0 && !prepared.strategy().resumable()) {
             throw new GradlabException(GradlabException.Category.USAGE, "run " + dir + " trains with the strategy '"
                     + resolved.training().strategy().id() + "', which cannot resume from a checkpoint (it does not declare "
@@ -172,10 +180,15 @@ public final class ExperimentRunner {
                 "run " + stored.dir() + " has no " + RunFolder.CHECKPOINT + ": it ran with training.checkpoint: false or ended before"
                         + " its first epoch; run it again with checkpoints on"));
         ExperimentSpec resolved = resolve(stored.spec());
-        Prepared prepared = prepare(resolved, stored.options(dataDir, false), false);
+        Prepared prepared = prepare(resolved, options(stored, dataDir, false), false);
         ModelTensors.copyInto(prepared.parts().model(), checkpoint.model(),
                 "the checkpoint of " + stored.dir().getFileName() + " (epoch " + checkpoint.epoch() + ")");
         return new Restored(resolved, prepared, checkpoint.epoch());
+    }
+
+    /** Options for loading a stored run's data again: {@code dataDir} when given, else the run's own {@code --data}. */
+    private static RunOptions options(StoredRun stored, Optional<Path> dataDir, boolean write) {
+        return new RunOptions(stored.outDir(), stored.dataDir(dataDir), write);
     }
 
     /** A run's model with the weights of its checkpoint at {@code epoch}. */

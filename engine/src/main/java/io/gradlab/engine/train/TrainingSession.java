@@ -27,6 +27,7 @@ import io.gradlab.engine.kernel.BlasOps;
 import io.gradlab.engine.kernel.FloatGroup;
 import io.gradlab.engine.nn.ActivationLayer;
 import io.gradlab.engine.nn.SoftmaxCrossEntropy;
+import io.gradlab.engine.run.Checkpoint;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

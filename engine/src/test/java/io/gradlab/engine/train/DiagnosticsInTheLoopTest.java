@@ -16,6 +16,8 @@ import io.gradlab.engine.registry.PluginHost;
 import io.gradlab.engine.registry.PluginHostConfig;
 import io.gradlab.engine.registry.PluginSource;
 import io.gradlab.engine.registry.RegisteredComponent;
+import io.gradlab.engine.run.Json;
+import io.gradlab.engine.run.RunFolder;
 import io.gradlab.engine.spec.ExperimentSpec;
 import io.gradlab.engine.spec.SpecLoader;
 import java.nio.file.Files;
