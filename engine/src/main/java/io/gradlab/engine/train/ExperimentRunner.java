@@ -30,6 +30,7 @@ import io.gradlab.engine.run.MetricsLog;
 import io.gradlab.engine.run.ResumeInfo;
 import io.gradlab.engine.run.RunFolder;
 import io.gradlab.engine.run.RunFolders;
+import io.gradlab.engine.run.RunRecorder;
 import io.gradlab.engine.run.StoredRun;
 import io.gradlab.engine.run.Summaries;
 import io.gradlab.engine.spec.ExperimentSpec;
@@ -197,57 +198,49 @@ public final class ExperimentRunner {
     private RunResult train(ExperimentSpec resolved, Prepared prepared, RunFolder folder, String specSha, TrainingListener listener,
                             Checkpoint resumeFrom, List<EpochMetrics> earlier, long maxSteps) {
         long start = System.nanoTime();
-        List<EpochMetrics> history = new ArrayList<>(earlier);
         boolean checkpoints = folder != null && resolved.training().checkpoint();
+        RunRecorder recorder = new RunRecorder(earlier, Optional.ofNullable(folder), checkpoints ? Optional.of(specSha) : Optional.empty());
         String status;
         String error;
-        TrainingSession[] session = new TrainingSession[1];
+        TrainingSession session = null;
         try {
-            session[0] = new TrainingSession(prepared.parts(), listener, m -> {
-                history.add(m);
-                if (folder != null) {
-                    folder.appendMetrics(Json.line(Json.toMap(m)));
-                    if (checkpoints) {
-                        session[0].checkpoint(specSha).write(folder.dir());
-                    }
-                }
-            }, maxSteps);
+            session = new TrainingSession(prepared.parts(), listener, recorder, maxSteps);
             if (resumeFrom != null) {
-                session[0].resumeFrom(resumeFrom);
+                session.resumeFrom(resumeFrom);
             }
             listener.onStart(new TrainingListener.RunInfo(resolved.name(), folder == null ? null : folder.dir(),
                     resolved.training().epochs(), (prepared.parts().train().size() + resolved.training().batchSize() - 1)
                             / resolved.training().batchSize(), prepared.parts().train().size(), ops.backend(), prepared.dataDescription()));
             status = "completed";
             try {
-                prepared.strategy().run(session[0]);
-            } catch (TrainingSession.StepLimitReached e) {
+                prepared.strategy().run(session);
+            } catch (StepLimitReached e) {
                 status = "step-limit";
             }
-            if (session[0].pendingResume().isPresent()) {
+            if (session.pendingResume().isPresent()) {
                 throw new GradlabException(GradlabException.Category.DATA, "the strategy '" + resolved.training().strategy().id()
-                        + "' trained fewer epochs than the checkpoint's " + session[0].pendingResume().get().epoch()
+                        + "' trained fewer epochs than the checkpoint's " + session.pendingResume().get().epoch()
                         + " when replayed: it cannot resume this run; start it again with gradlab run");
             }
-            return finish(folder, resolved, prepared, history, status, null, start);
-        } catch (TrainingSession.DivergenceException e) {
+            return finish(folder, resolved, prepared, recorder.history(), status, null, start);
+        } catch (DivergenceException e) {
             status = "diverged";
             error = e.getMessage();
-            finish(folder, resolved, prepared, history, status, error, start);
+            finish(folder, resolved, prepared, recorder.history(), status, error, start);
             throw e;
         } catch (Diagnostic.StopTraining e) {
             status = "stopped";
             error = e.getMessage();
-            RunResult result = finish(folder, resolved, prepared, history, status, error, start);
+            RunResult result = finish(folder, resolved, prepared, recorder.history(), status, error, start);
             throw new GradlabException(GradlabException.Category.NUMERIC, e.getMessage()
                     + (result.runDir() == null ? "" : " (the run folder " + result.runDir() + " keeps everything written so far)"), e);
         } catch (RuntimeException e) {
-            if (session[0] != null && session[0].pendingResume().isPresent()) {
+            if (session != null && session.pendingResume().isPresent()) {
                 throw e; // the checkpoint could not be loaded: the run folder stays as it was
             }
             status = "failed";
             error = String.valueOf(e.getMessage());
-            finish(folder, resolved, prepared, history, status, error, start);
+            finish(folder, resolved, prepared, recorder.history(), status, error, start);
             throw e;
         }
     }

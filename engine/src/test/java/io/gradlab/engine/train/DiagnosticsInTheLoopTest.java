@@ -186,7 +186,7 @@ class DiagnosticsInTheLoopTest {
         ExperimentSpec s = spec("[]", 2, 100, "model.architecture.activation=identity", "model.architecture.init={id: normal, std: 3.0}",
                 "training.optimizer.lr=1000");
         assertThatThrownBy(() -> runner.run(s, RunOptions.probe(Optional.empty(), 0), TrainingListener.NONE))
-                .isInstanceOf(TrainingSession.DivergenceException.class);
+                .isInstanceOf(DivergenceException.class);
         assertThat(losses).isNotEmpty();
         assertThat(losses.get(losses.size() - 1)).isNaN();
     }
