@@ -8,7 +8,7 @@ import io.gradlab.engine.bench.BenchConfig;
 import io.gradlab.engine.bench.BenchResult;
 import io.gradlab.engine.bench.TrainingBenchmark;
 import io.gradlab.engine.kernel.BlasOps;
-import io.gradlab.engine.train.Json;
+import io.gradlab.engine.run.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

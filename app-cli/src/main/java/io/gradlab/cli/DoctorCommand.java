@@ -8,7 +8,7 @@ import io.gradlab.cli.doctor.Doctor;
 import io.gradlab.engine.spec.ExperimentSpec;
 import io.gradlab.engine.spec.SpecLoader;
 import io.gradlab.engine.train.ExperimentRunner;
-import io.gradlab.engine.train.Json;
+import io.gradlab.engine.run.Json;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

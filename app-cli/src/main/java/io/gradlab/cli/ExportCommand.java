@@ -2,7 +2,7 @@ package io.gradlab.cli;
 
 import static java.util.Objects.requireNonNull;
 
-import io.gradlab.engine.train.RunExport;
+import io.gradlab.engine.run.RunExport;
 import io.gradlab.engine.weights.WeightFiles;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

@@ -1,7 +1,7 @@
 package io.gradlab.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import io.gradlab.engine.train.Json;
+import io.gradlab.engine.run.Json;
 import io.gradlab.testkit.GradCheckReport;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

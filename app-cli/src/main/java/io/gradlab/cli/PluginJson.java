@@ -5,7 +5,7 @@ import io.gradlab.api.ApiVersion;
 import io.gradlab.api.ParameterSpec;
 import io.gradlab.engine.registry.PluginProblem;
 import io.gradlab.engine.registry.RegisteredComponent;
-import io.gradlab.engine.train.Json;
+import io.gradlab.engine.run.Json;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

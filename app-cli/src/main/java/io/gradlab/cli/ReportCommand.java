@@ -3,7 +3,7 @@ package io.gradlab.cli;
 import static java.util.Objects.requireNonNull;
 
 import io.gradlab.cli.report.HtmlReport;
-import io.gradlab.engine.train.Json;
+import io.gradlab.engine.run.Json;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -39,7 +39,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * hold pre-activations drawn from N(0, 4^2) (some units saturated, most not) and their outputs;
  * {@code dead-units} looks at ReLU layers only, so it runs with {@code activation = relu}. Within an
  * epoch it looks only at the units that have not fired yet (none here after the first call), so
- * {@code firstStepOfEpoch} shows its cost when it starts over.
+ * {@code firstStepOfEpoch} shows its cost when it starts over. ({@code update-ratio} does nothing per
+ * step: it reads the update ratios the engine measures.)
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -51,7 +52,7 @@ public class DiagnosticsBenchmark {
     private static final int DEPTH = 7;
     private static final int WIDTH = 128;
 
-    @Param({"saturation", "activation-stats", "nan-sentinel", "update-ratio", "dead-units"})
+    @Param({"saturation", "activation-stats", "nan-sentinel", "dead-units"})
     public String diagnostic;
 
     @Param({"512"})

@@ -3,7 +3,11 @@ package io.gradlab.api.diag;
 import io.gradlab.api.tensor.Ops;
 import java.util.List;
 
-/** The leaf layers of the model from input to output, and the run's position. */
+/**
+ * The leaf layers of the model from input to output, the run's position, and the figures the engine
+ * measures anyway (weight-gradient norms per step and per epoch, update ratios per epoch): a diagnostic
+ * reads these instead of measuring them again.
+ */
 public interface ModelView {
     List<LayerView> layers();
 
@@ -49,6 +53,26 @@ public interface ModelView {
             norms[i] = Math.sqrt(s);
         }
         return norms;
+    }
+
+    /**
+     * The mean of {@link #weightGradNorm(int)} over the steps of the current epoch so far: in {@link
+     * Diagnostic#onEpochEnd} the epoch's figure, which the run records as the layer's {@code grad_norm}.
+     * {@code NaN} before the epoch's first step, and from a view that does not keep it (this default).
+     */
+    default double epochWeightGradNorm(int index) {
+        return Double.NaN;
+    }
+
+    /**
+     * {@code ||W_after - W_before|| / ||W_after||} of one optimizer step for weighted layer {@code index}
+     * (0 for all-zero weights), averaged over the steps of the current epoch on which the engine measured
+     * it (evenly spaced, at least the epoch's first): in {@link Diagnostic#onEpochEnd} the epoch's figure,
+     * which the run records as the layer's {@code update_ratio}. {@code NaN} before the first measured
+     * step, and from a view that does not keep it (this default).
+     */
+    default double epochUpdateRatio(int index) {
+        return Double.NaN;
     }
 
     /**

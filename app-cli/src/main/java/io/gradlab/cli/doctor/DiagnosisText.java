@@ -3,7 +3,7 @@ package io.gradlab.cli.doctor;
 import io.gradlab.api.diag.Finding;
 import io.gradlab.api.diag.Severity;
 import io.gradlab.cli.LayerTable;
-import io.gradlab.engine.train.Json;
+import io.gradlab.engine.run.Json;
 import io.gradlab.engine.train.LayerMetrics;
 import java.io.PrintStream;
 import java.util.ArrayList;

@@ -7,12 +7,12 @@ import io.gradlab.api.diag.Diagnostic;
 import io.gradlab.api.diag.Finding;
 import io.gradlab.api.diag.Severity;
 import io.gradlab.engine.spec.ExperimentSpec;
+import io.gradlab.engine.train.DivergenceException;
 import io.gradlab.engine.train.EpochMetrics;
 import io.gradlab.engine.train.ExperimentRunner;
 import io.gradlab.engine.train.RunOptions;
 import io.gradlab.engine.train.RunResult;
 import io.gradlab.engine.train.TrainingListener;
-import io.gradlab.engine.train.TrainingSession;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -47,7 +47,7 @@ public final class Doctor {
         try {
             RunResult result = runner.run(spec, RunOptions.probe(dataDir, steps), recorder);
             return diagnosis(spec, recorder, result.status(), List.of());
-        } catch (TrainingSession.DivergenceException e) {
+        } catch (DivergenceException e) {
             Finding diverged = new Finding(Severity.CRITICAL, "diverged", e.getMessage(), null,
                     Map.of("epoch", e.epoch(), "step", e.step()), List.of(
                             "a smaller learning rate (--set training.optimizer.lr=...)",

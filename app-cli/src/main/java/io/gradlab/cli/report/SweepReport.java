@@ -7,7 +7,7 @@ import io.gradlab.engine.sweep.ResultTable;
 import io.gradlab.engine.sweep.SweepRunner;
 import io.gradlab.engine.sweep.SweepSpec;
 import io.gradlab.engine.sweep.TrialResult;
-import io.gradlab.engine.train.RunFolder;
+import io.gradlab.engine.run.RunFolder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -3,9 +3,9 @@ package io.gradlab.cli.study;
 import static java.util.Objects.requireNonNull;
 
 import io.gradlab.api.GradlabException;
+import io.gradlab.engine.train.DivergenceException;
 import io.gradlab.engine.train.EpochMetrics;
 import io.gradlab.engine.train.TrainingListener;
-import io.gradlab.engine.train.TrainingSession;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,7 +47,7 @@ final class StudyRunListener implements TrainingListener {
 
     /** A run's status after this failure: diverged, stopped (a numeric stop) or failed. */
     static String failureStatus(GradlabException e) {
-        if (e instanceof TrainingSession.DivergenceException) {
+        if (e instanceof DivergenceException) {
             return "diverged";
         }
         return e.category() == GradlabException.Category.NUMERIC ? "stopped" : "failed";

@@ -9,7 +9,7 @@ import io.gradlab.engine.registry.PluginHost;
 import io.gradlab.engine.registry.PluginHostConfig;
 import io.gradlab.engine.spec.SpecLoader;
 import io.gradlab.engine.train.ExperimentRunner;
-import io.gradlab.engine.train.RunFolder;
+import io.gradlab.engine.run.RunFolder;
 import io.gradlab.engine.train.RunOptions;
 import io.gradlab.engine.train.TrainingListener;
 import java.nio.charset.StandardCharsets;

@@ -3,7 +3,7 @@ package io.gradlab.engine.bench;
 import io.gradlab.engine.kernel.BlasOps;
 import io.gradlab.engine.registry.PluginHost;
 import io.gradlab.engine.registry.PluginHostConfig;
-import io.gradlab.engine.train.Json;
+import io.gradlab.engine.run.Json;
 import java.nio.file.Path;
 
 /**

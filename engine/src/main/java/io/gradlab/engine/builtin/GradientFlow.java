@@ -32,60 +32,46 @@ final class GradientFlow implements Diagnostic {
 
     private final double vanishingRatio;
     private final double explodingRatio;
-    private double[] sums = new double[0];
-    private List<String> names = List.of();
-    private long steps;
 
     GradientFlow(double vanishingRatio, double explodingRatio) {
         this.vanishingRatio = vanishingRatio;
         this.explodingRatio = explodingRatio;
     }
 
+    private static String percent(double fraction) {
+        return new java.math.BigDecimal(fraction * 100).round(new java.math.MathContext(2)).stripTrailingZeros().toPlainString() + "%";
+    }
+
+    /** Reads the epoch's mean weight-gradient norms the engine measured ({@link ModelView#epochWeightGradNorm}); measures nothing per step. */
     @Override
-    public void afterBackward(ModelView model) {
+    public void onEpochEnd(ModelView model, DiagnosticSink sink) {
         List<LayerView> weighted = model.weightedLayers();
         if (weighted.size() < 3) {
             return; // needs at least two hidden layers and an output layer
         }
         int hidden = weighted.size() - 1;
-        if (sums.length != hidden) {
-            sums = new double[hidden];
-            names = weighted.subList(0, hidden).stream().map(LayerView::name).toList();
-            steps = 0;
-        }
+        List<String> names = weighted.subList(0, hidden).stream().map(LayerView::name).toList();
+        double[] means = new double[hidden];
         for (int i = 0; i < hidden; i++) {
-            sums[i] += model.weightGradNorm(i); // runs every step: no array per call
+            means[i] = model.epochWeightGradNorm(i);
         }
-        steps++;
-    }
-
-    private static String percent(double fraction) {
-        return new java.math.BigDecimal(fraction * 100).round(new java.math.MathContext(2)).stripTrailingZeros().toPlainString() + "%";
-    }
-
-
-    @Override
-    public void onEpochEnd(ModelView model, DiagnosticSink sink) {
-        if (steps == 0) {
-            return;
+        if (Double.isNaN(means[0]) && Double.isNaN(means[hidden - 1])) {
+            return; // no step in this epoch (or a view without the figure)
         }
-        int hidden = sums.length;
-        double first = sums[0] / steps;
-        double last = sums[hidden - 1] / steps;
+        double first = means[0];
+        double last = means[hidden - 1];
         String firstName = names.get(0);
         String lastName = names.get(hidden - 1);
         // the hidden layers whose gradient is below the vanishing ratio of the last hidden layer's
         Map<String, Object> ratios = new LinkedHashMap<>();
         List<String> affected = new ArrayList<>();
         for (int i = 0; i < hidden - 1; i++) {
-            double r = last == 0 ? Double.NaN : (sums[i] / steps) / last;
+            double r = last == 0 ? Double.NaN : means[i] / last;
             ratios.put(names.get(i), r);
             if (r < vanishingRatio) {
                 affected.add(names.get(i));
             }
         }
-        java.util.Arrays.fill(sums, 0);
-        steps = 0;
         double ratio = last == 0 ? (first == 0 ? 1 : Double.POSITIVE_INFINITY) : first / last;
         sink.metric("grad_ratio_first_last", ratio);
         Map<String, Object> evidence = new LinkedHashMap<>();

@@ -559,6 +559,32 @@ public final class BlasOps implements Ops {
         void run(int chunk);
     }
 
+    /** The engine's background work: jobs its kernel threads run in their idle moments. */
+    public interface Background {
+        /** Starts a job (see {@link BlasOps#runInBackground}). */
+        void runInBackground(BackgroundJob job, int chunks);
+
+        /** Returns when the job is done (see {@link BlasOps#awaitBackground}). */
+        void awaitBackground();
+    }
+
+    /** The background work of {@code ops} when they are the engine's kernels, else null (the caller then works in place). */
+    public static Background background(Ops ops) {
+        return ops instanceof BlasOps b ? b.backgroundWork : null;
+    }
+
+    private final Background backgroundWork = new Background() {
+        @Override
+        public void runInBackground(BackgroundJob job, int chunks) {
+            BlasOps.this.runInBackground(job, chunks);
+        }
+
+        @Override
+        public void awaitBackground() {
+            BlasOps.this.awaitBackground();
+        }
+    };
+
     /**
      * Starts {@code job}'s {@code chunks} chunks (at most 65 535) in the background, after finishing
      * the previous job: the kernel threads run them whenever they have no part of a matrix product or

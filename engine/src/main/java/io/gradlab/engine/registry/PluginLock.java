@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.gradlab.api.GradlabException;
 import io.gradlab.api.GradlabException.Category;
-import io.gradlab.engine.train.RunFolder;
+import io.gradlab.engine.run.RunFolder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -3,7 +3,7 @@ package io.gradlab.engine.sweep;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import io.gradlab.engine.train.Json;
+import io.gradlab.engine.run.Json;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;

@@ -2,9 +2,9 @@ package io.gradlab.engine.sweep;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.gradlab.engine.train.Json;
-import io.gradlab.engine.train.RunFolder;
-import io.gradlab.engine.train.RunFolders;
+import io.gradlab.engine.run.Json;
+import io.gradlab.engine.run.RunFolder;
+import io.gradlab.engine.run.RunFolders;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -24,7 +24,7 @@ final class BatchPipeline {
     static final int ROWS_PER_CHUNK = 4;
 
     private final DType dtype;
-    private final BlasOps blas;
+    private final BlasOps.Background blas;
     private final BufferCache[] xs = {new BufferCache(), new BufferCache()};
     private final BufferCache[] ys = {new BufferCache(), new BufferCache()};
     private final CopyJob job = new CopyJob();
@@ -35,7 +35,7 @@ final class BatchPipeline {
 
     BatchPipeline(DType dtype, Ops ops) {
         this.dtype = requireNonNull(dtype, "dtype is null");
-        this.blas = ops instanceof BlasOps b ? b : null;
+        this.blas = BlasOps.background(ops);
     }
 
     /** Starts copying the samples {@code order[from .. from + count)} of {@code data} into the next pair of buffers. */

@@ -24,6 +24,15 @@ import io.gradlab.api.tensor.SeededRandom;
 import io.gradlab.engine.nn.DefaultBuildContext;
 import io.gradlab.engine.nn.DefaultModelBuilder;
 import io.gradlab.engine.registry.ComponentRegistry;
+import io.gradlab.engine.run.Checkpoint;
+import io.gradlab.engine.run.Json;
+import io.gradlab.engine.run.MetricsLog;
+import io.gradlab.engine.run.ResumeInfo;
+import io.gradlab.engine.run.RunFolder;
+import io.gradlab.engine.run.RunFolders;
+import io.gradlab.engine.run.RunRecorder;
+import io.gradlab.engine.run.StoredRun;
+import io.gradlab.engine.run.Summaries;
 import io.gradlab.engine.spec.ExperimentSpec;
 import io.gradlab.engine.spec.SpecValidator;
 import io.gradlab.engine.spec.SpecWriter;
@@ -92,7 +101,7 @@ public final class ExperimentRunner {
         try {
             String specText = SpecWriter.toYaml(resolved);
             folder.writeAtomically(RunFolder.SPEC, specText);
-            ResumeInfo.of(resolved, options).write(folder.dir());
+            ResumeInfo.of(resolved, options.dataDir()).write(folder.dir());
             folder.lock();
             return train(resolved, prepared, folder, StoredRun.sha256(specText), listener, null, List.of(), options.maxSteps());
         } finally {
@@ -141,7 +150,7 @@ public final class ExperimentRunner {
             throw new GradlabException(GradlabException.Category.DATA, "the checkpoint in " + dir + " is at epoch " + lastEpoch
                     + " but the run plans " + resolved.training().epochs() + " epochs: the run folder is damaged");
         }
-        Prepared prepared = prepare(resolved, stored.options(dataDir, true), lastEpoch == 0);
+        Prepared prepared = prepare(resolved, options(stored, dataDir, true), lastEpoch == 0);
         if (lastEpoch > 0 && !prepared.strategy().resumable()) {
             throw new GradlabException(GradlabException.Category.USAGE, "run " + dir + " trains with the strategy '"
                     + resolved.training().strategy().id() + "', which cannot resume from a checkpoint (it does not declare "
@@ -172,10 +181,15 @@ public final class ExperimentRunner {
                 "run " + stored.dir() + " has no " + RunFolder.CHECKPOINT + ": it ran with training.checkpoint: false or ended before"
                         + " its first epoch; run it again with checkpoints on"));
         ExperimentSpec resolved = resolve(stored.spec());
-        Prepared prepared = prepare(resolved, stored.options(dataDir, false), false);
+        Prepared prepared = prepare(resolved, options(stored, dataDir, false), false);
         ModelTensors.copyInto(prepared.parts().model(), checkpoint.model(),
                 "the checkpoint of " + stored.dir().getFileName() + " (epoch " + checkpoint.epoch() + ")");
         return new Restored(resolved, prepared, checkpoint.epoch());
+    }
+
+    /** Options for loading a stored run's data again: {@code dataDir} when given, else the run's own {@code --data}. */
+    private static RunOptions options(StoredRun stored, Optional<Path> dataDir, boolean write) {
+        return new RunOptions(stored.outDir(), stored.dataDir(dataDir), write);
     }
 
     /** A run's model with the weights of its checkpoint at {@code epoch}. */
@@ -184,57 +198,49 @@ public final class ExperimentRunner {
     private RunResult train(ExperimentSpec resolved, Prepared prepared, RunFolder folder, String specSha, TrainingListener listener,
                             Checkpoint resumeFrom, List<EpochMetrics> earlier, long maxSteps) {
         long start = System.nanoTime();
-        List<EpochMetrics> history = new ArrayList<>(earlier);
         boolean checkpoints = folder != null && resolved.training().checkpoint();
+        RunRecorder recorder = new RunRecorder(earlier, Optional.ofNullable(folder), checkpoints ? Optional.of(specSha) : Optional.empty());
         String status;
         String error;
-        TrainingSession[] session = new TrainingSession[1];
+        TrainingSession session = null;
         try {
-            session[0] = new TrainingSession(prepared.parts(), listener, m -> {
-                history.add(m);
-                if (folder != null) {
-                    folder.appendMetrics(Json.line(Json.toMap(m)));
-                    if (checkpoints) {
-                        session[0].checkpoint(specSha).write(folder.dir());
-                    }
-                }
-            }, maxSteps);
+            session = new TrainingSession(prepared.parts(), listener, recorder, maxSteps);
             if (resumeFrom != null) {
-                session[0].resumeFrom(resumeFrom);
+                session.resumeFrom(resumeFrom);
             }
             listener.onStart(new TrainingListener.RunInfo(resolved.name(), folder == null ? null : folder.dir(),
                     resolved.training().epochs(), (prepared.parts().train().size() + resolved.training().batchSize() - 1)
                             / resolved.training().batchSize(), prepared.parts().train().size(), ops.backend(), prepared.dataDescription()));
             status = "completed";
             try {
-                prepared.strategy().run(session[0]);
-            } catch (TrainingSession.StepLimitReached e) {
+                prepared.strategy().run(session);
+            } catch (StepLimitReached e) {
                 status = "step-limit";
             }
-            if (session[0].pendingResume().isPresent()) {
+            if (session.pendingResume().isPresent()) {
                 throw new GradlabException(GradlabException.Category.DATA, "the strategy '" + resolved.training().strategy().id()
-                        + "' trained fewer epochs than the checkpoint's " + session[0].pendingResume().get().epoch()
+                        + "' trained fewer epochs than the checkpoint's " + session.pendingResume().get().epoch()
                         + " when replayed: it cannot resume this run; start it again with gradlab run");
             }
-            return finish(folder, resolved, prepared, history, status, null, start);
-        } catch (TrainingSession.DivergenceException e) {
+            return finish(folder, resolved, prepared, recorder.history(), status, null, start);
+        } catch (DivergenceException e) {
             status = "diverged";
             error = e.getMessage();
-            finish(folder, resolved, prepared, history, status, error, start);
+            finish(folder, resolved, prepared, recorder.history(), status, error, start);
             throw e;
         } catch (Diagnostic.StopTraining e) {
             status = "stopped";
             error = e.getMessage();
-            RunResult result = finish(folder, resolved, prepared, history, status, error, start);
+            RunResult result = finish(folder, resolved, prepared, recorder.history(), status, error, start);
             throw new GradlabException(GradlabException.Category.NUMERIC, e.getMessage()
                     + (result.runDir() == null ? "" : " (the run folder " + result.runDir() + " keeps everything written so far)"), e);
         } catch (RuntimeException e) {
-            if (session[0] != null && session[0].pendingResume().isPresent()) {
+            if (session != null && session.pendingResume().isPresent()) {
                 throw e; // the checkpoint could not be loaded: the run folder stays as it was
             }
             status = "failed";
             error = String.valueOf(e.getMessage());
-            finish(folder, resolved, prepared, history, status, error, start);
+            finish(folder, resolved, prepared, recorder.history(), status, error, start);
             throw e;
         }
     }

@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.gradlab.api.tensor.DType;
 import io.gradlab.api.tensor.Tensor;
-import io.gradlab.engine.train.RunFolder;
+import io.gradlab.engine.run.RunFolder;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;

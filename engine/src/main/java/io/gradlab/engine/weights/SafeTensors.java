@@ -13,7 +13,7 @@ import io.gradlab.api.GradlabException;
 import io.gradlab.api.GradlabException.Category;
 import io.gradlab.api.tensor.DType;
 import io.gradlab.api.tensor.Tensor;
-import io.gradlab.engine.train.RunFolder;
+import io.gradlab.engine.run.RunFolder;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -6,7 +6,7 @@ import io.gradlab.engine.registry.PluginHost;
 import io.gradlab.engine.registry.PluginHostConfig;
 import io.gradlab.engine.spec.ExperimentSpec;
 import io.gradlab.engine.train.ExperimentRunner;
-import io.gradlab.engine.train.RunFolder;
+import io.gradlab.engine.run.RunFolder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -16,6 +16,8 @@ import io.gradlab.engine.registry.PluginHost;
 import io.gradlab.engine.registry.PluginHostConfig;
 import io.gradlab.engine.registry.PluginSource;
 import io.gradlab.engine.registry.RegisteredComponent;
+import io.gradlab.engine.run.Json;
+import io.gradlab.engine.run.RunFolder;
 import io.gradlab.engine.spec.ExperimentSpec;
 import io.gradlab.engine.spec.SpecLoader;
 import java.nio.file.Files;
@@ -184,7 +186,7 @@ class DiagnosticsInTheLoopTest {
         ExperimentSpec s = spec("[]", 2, 100, "model.architecture.activation=identity", "model.architecture.init={id: normal, std: 3.0}",
                 "training.optimizer.lr=1000");
         assertThatThrownBy(() -> runner.run(s, RunOptions.probe(Optional.empty(), 0), TrainingListener.NONE))
-                .isInstanceOf(TrainingSession.DivergenceException.class);
+                .isInstanceOf(DivergenceException.class);
         assertThat(losses).isNotEmpty();
         assertThat(losses.get(losses.size() - 1)).isNaN();
     }

@@ -8,6 +8,8 @@ import io.gradlab.api.GradlabException;
 import io.gradlab.engine.registry.ComponentRegistry;
 import io.gradlab.engine.registry.PluginHost;
 import io.gradlab.engine.registry.PluginHostConfig;
+import io.gradlab.engine.run.Json;
+import io.gradlab.engine.run.RunFolder;
 import io.gradlab.engine.spec.ExperimentSpec;
 import io.gradlab.engine.spec.SpecLoader;
 import java.nio.file.Files;

@@ -3,6 +3,7 @@ package io.gradlab.engine.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gradlab.api.diag.ModelView;
 import io.gradlab.engine.kernel.BlasOps;
 import io.gradlab.engine.registry.ComponentRegistry;
 import io.gradlab.engine.registry.PluginHost;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** {@code ModelView.forEachPart} on the session: every part once, on the kernel threads, failures surface. */
+/** {@code ModelView.forEachPart} on the session's model view: every part once, on the kernel threads, failures surface. */
 class ForEachPartTest {
     private static ComponentRegistry registry;
 
@@ -27,7 +28,7 @@ class ForEachPartTest {
         registry = new PluginHost(new PluginHostConfig(null, true)).load();
     }
 
-    private static TrainingSession session(int threads) {
+    private static ModelView view(int threads) {
         var spec = SpecLoader.parse("""
                 name: parts
                 data: {source: {id: fashion-mnist, subset: embedded}, validation: 0}
@@ -37,17 +38,17 @@ class ForEachPartTest {
                 """, "parts.yaml", Path.of("."), List.of());
         ExperimentRunner runner = new ExperimentRunner(registry, BlasOps.create("auto", threads));
         TrainingSession.Parts parts = runner.prepare(runner.resolve(spec), new RunOptions(Path.of("."), Optional.empty(), false)).parts();
-        return new TrainingSession(parts, TrainingListener.NONE, m -> {});
+        return new TrainingSession(parts, TrainingListener.NONE, m -> {}).view();
     }
 
     @ParameterizedTest(name = "{0} kernel threads")
     @ValueSource(ints = {1, 2, 3})
     void everyPartRunsOnceAndAFailureSurfaces(int threads) {
-        TrainingSession session = session(threads);
+        ModelView view = view(threads);
         for (int count : new int[] {0, 1, 7, 200}) {
             AtomicIntegerArray runs = new AtomicIntegerArray(Math.max(1, count));
             Set<String> names = ConcurrentHashMap.newKeySet();
-            session.forEachPart(count, i -> {
+            view.forEachPart(count, i -> {
                 runs.incrementAndGet(i);
                 names.add(Thread.currentThread().getName());
             });
@@ -58,7 +59,7 @@ class ForEachPartTest {
                 assertThat(names).allMatch(n -> !n.startsWith("gradlab-kernel-")); // one thread: the caller's
             }
         }
-        assertThatThrownBy(() -> session.forEachPart(5, i -> {
+        assertThatThrownBy(() -> view.forEachPart(5, i -> {
             if (i == 3) {
                 throw new IllegalStateException("part three broke");
             }

@@ -8,6 +8,7 @@ import io.gradlab.api.tensor.Tensor;
 import io.gradlab.engine.registry.ComponentRegistry;
 import io.gradlab.engine.registry.PluginHost;
 import io.gradlab.engine.registry.PluginHostConfig;
+import io.gradlab.engine.run.RunFolder;
 import io.gradlab.engine.spec.SpecLoader;
 import io.gradlab.engine.weights.ModelTensors;
 import io.gradlab.engine.weights.SafeTensors;

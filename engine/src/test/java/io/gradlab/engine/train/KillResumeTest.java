@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gradlab.engine.registry.ComponentRegistry;
 import io.gradlab.engine.registry.PluginHost;
 import io.gradlab.engine.registry.PluginHostConfig;
+import io.gradlab.engine.run.Checkpoint;
+import io.gradlab.engine.run.RunFolder;
 import io.gradlab.engine.spec.SpecLoader;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;

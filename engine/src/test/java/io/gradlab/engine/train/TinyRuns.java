@@ -1,6 +1,7 @@
 package io.gradlab.engine.train;
 
 import io.gradlab.api.tensor.Tensor;
+import io.gradlab.engine.run.RunFolder;
 import io.gradlab.engine.weights.SafeTensors;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

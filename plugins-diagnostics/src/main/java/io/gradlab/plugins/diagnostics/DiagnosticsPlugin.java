@@ -34,16 +34,15 @@ public final class DiagnosticsPlugin implements GradlabPlugin {
     public List<DiagnosticFactory> diagnostics() {
         return List.of(
                 DiagnosticFactory.of("update-ratio",
-                        "||delta W|| / ||W|| of one optimizer step per layer (healthy ~1e-3): too small = not learning, too large = unstable",
-                        List.of(integer("every", 20, "sample every N-th step of an epoch (and its first)").range(1, 1_000_000),
-                                real("low", 1e-5, "ratio below which a layer is reported as hardly learning").rangeExclusiveMin(0, 1),
+                        "||delta W|| / ||W|| of one optimizer step per layer, as the engine measures it (healthy ~1e-3): too small = not learning, too large = unstable",
+                        List.of(real("low", 1e-5, "ratio below which a layer is reported as hardly learning").rangeExclusiveMin(0, 1),
                                 real("high", 3e-2, "ratio above which updates are reported as too large (x10: critical)").rangeExclusiveMin(0, 1e6)),
                         p -> {
                             if (p.getDouble("low") >= p.getDouble("high")) {
                                 throw new GradlabException(GradlabException.Category.COMPONENT, "diagnostic 'update-ratio': low = "
                                         + p.getDouble("low") + " must be below high = " + p.getDouble("high"));
                             }
-                            return new UpdateRatio(p.getInt("every"), p.getDouble("low"), p.getDouble("high"));
+                            return new UpdateRatio(p.getDouble("low"), p.getDouble("high"));
                         }),
                 DiagnosticFactory.of("activation-stats",
                         "mean and standard deviation of every activation layer's output (act_mean, act_std), from sampled batches",

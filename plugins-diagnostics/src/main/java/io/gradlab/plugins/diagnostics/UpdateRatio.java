@@ -6,139 +6,25 @@ import io.gradlab.api.diag.Finding;
 import io.gradlab.api.diag.LayerView;
 import io.gradlab.api.diag.ModelView;
 import io.gradlab.api.diag.Severity;
-import io.gradlab.api.tensor.DType;
-import io.gradlab.api.tensor.Tensor;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * {@code update-ratio}: {@code ||W_after - W_before|| / ||W_after||} of one optimizer step per weighted
- * layer, measured on sampled steps (a copy of the weights at a sampled step, compared at the next
- * one). About 1e-3 is healthy; far below ({@code low}) the layer is not learning, far above
+ * layer, as the engine measures it on sampled steps and averages over the epoch ({@link
+ * ModelView#epochUpdateRatio}, each layer's {@code update_ratio}); this diagnostic measures nothing
+ * itself. About 1e-3 is healthy; far below ({@code low}) the layer is not learning, far above
  * ({@code high}) training is unstable. Writes {@code update_ratio_min} / {@code update_ratio_max}
- * (over layers) per epoch; the engine already writes each layer's {@code update_ratio}.
+ * (over the trainable layers) per epoch.
  */
 final class UpdateRatio implements Diagnostic {
-    private final Sampler sampler;
     private final double low;
     private final double high;
-    private final Map<String, Tensor> snapshots = new LinkedHashMap<>();
-    private final Map<String, double[]> sums = new LinkedHashMap<>(); // {sum of ratios, count}
-    private final double[] diffAndNorm = new double[2];
-    private boolean pending;
-    private int pendingEpoch;
 
-    UpdateRatio(int every, double low, double high) {
-        this.sampler = new Sampler(every);
+    UpdateRatio(double low, double high) {
         this.low = low;
         this.high = high;
-    }
-
-    @Override
-    public void afterBackward(ModelView model) {
-        if (pending && pendingEpoch != model.epoch()) {
-            pending = false; // pairs stay inside an epoch: every epoch's figure is its own (and a resumed run's the same)
-        }
-        List<LayerView> weighted = model.weightedLayers();
-        if (pending) {
-            for (int i = 0, n = weighted.size(); i < n; i++) { // indexed: no iterator per step
-                LayerView v = weighted.get(i);
-                Tensor before = snapshots.get(v.name());
-                Tensor w = v.weight().value();
-                if (before == null || before.size() != w.size()) {
-                    continue;
-                }
-                diffAndNorm(w, before, diffAndNorm);
-                double diff = diffAndNorm[0];
-                double norm = diffAndNorm[1];
-                if (norm > 0 && Double.isFinite(diff)) {
-                    double[] s = sums.computeIfAbsent(v.name(), k -> new double[2]);
-                    s[0] += Math.sqrt(diff / norm);
-                    s[1]++;
-                }
-            }
-            pending = false;
-        }
-        if (sampler.take(model)) {
-            for (int i = 0, n = weighted.size(); i < n; i++) {
-                LayerView v = weighted.get(i);
-                Tensor w = v.weight().value();
-                Tensor snap = snapshots.get(v.name());
-                if (snap == null || !snap.sameShape(w) || snap.dtype() != w.dtype()) {
-                    snap = Tensor.zeros(w.dtype(), w.shape());
-                    snapshots.put(v.name(), snap);
-                }
-                snap.copyFrom(w);
-            }
-            pending = true;
-            pendingEpoch = model.epoch();
-        }
-    }
-
-    /** Writes {@code {||w - before||^2, ||w||^2}} into {@code out}. */
-    static void diffAndNorm(Tensor w, Tensor before, double[] out) {
-        if (w.dtype() == DType.F32 && before.dtype() == DType.F32) {
-            diffAndNorm(w.floats(), before.floats(), out);
-            return;
-        }
-        double diff = 0;
-        double norm = 0;
-        for (int i = 0; i < w.size(); i++) {
-            double a = w.get(i);
-            double d = a - before.get(i);
-            diff += d * d;
-            norm += a * a;
-        }
-        out[0] = diff;
-        out[1] = norm;
-    }
-
-    /*
-     * The float32 path: the difference of two floats is taken in float (as always here), then four
-     * independent double sums of each square, so that the adds do not wait on each other; only the
-     * order of the additions differs from one running sum (the last bits of the ratio).
-     */
-    static void diffAndNorm(float[] a, float[] b, double[] out) {
-        int n = a.length;
-        double d0 = 0;
-        double d1 = 0;
-        double d2 = 0;
-        double d3 = 0;
-        double n0 = 0;
-        double n1 = 0;
-        double n2 = 0;
-        double n3 = 0;
-        int i = 0;
-        for (; i + 3 < n; i += 4) {
-            float a0 = a[i];
-            float a1 = a[i + 1];
-            float a2 = a[i + 2];
-            float a3 = a[i + 3];
-            double e0 = a0 - b[i];
-            double e1 = a1 - b[i + 1];
-            double e2 = a2 - b[i + 2];
-            double e3 = a3 - b[i + 3];
-            d0 += e0 * e0;
-            d1 += e1 * e1;
-            d2 += e2 * e2;
-            d3 += e3 * e3;
-            double x0 = a0;
-            double x1 = a1;
-            double x2 = a2;
-            double x3 = a3;
-            n0 += x0 * x0;
-            n1 += x1 * x1;
-            n2 += x2 * x2;
-            n3 += x3 * x3;
-        }
-        for (; i < n; i++) {
-            double e = a[i] - b[i];
-            d0 += e * e;
-            n0 += (double) a[i] * a[i];
-        }
-        out[0] = (d0 + d1) + (d2 + d3);
-        out[1] = (n0 + n1) + (n2 + n3);
     }
 
     @Override
@@ -148,23 +34,23 @@ final class UpdateRatio implements Diagnostic {
         String minLayer = null;
         String maxLayer = null;
         Map<String, Object> ratios = new LinkedHashMap<>();
-        for (Map.Entry<String, double[]> e : sums.entrySet()) {
-            double[] s = e.getValue();
-            if (s[1] == 0 || !trainable(model, e.getKey())) {
-                continue;
+        List<LayerView> weighted = model.weightedLayers();
+        for (int i = 0; i < weighted.size(); i++) {
+            LayerView v = weighted.get(i);
+            double r = model.epochUpdateRatio(i);
+            if (!Double.isFinite(r) || !v.weight().trainable()) {
+                continue; // not measured, or not a number; frozen layers (layer-wise training) do not move on purpose
             }
-            double r = s[0] / s[1];
-            ratios.put(e.getKey(), r);
+            ratios.put(v.name(), r);
             if (r < min) {
                 min = r;
-                minLayer = e.getKey();
+                minLayer = v.name();
             }
             if (r > max) {
                 max = r;
-                maxLayer = e.getKey();
+                maxLayer = v.name();
             }
         }
-        sums.clear();
         if (minLayer == null) {
             return;
         }
@@ -182,15 +68,5 @@ final class UpdateRatio implements Diagnostic {
                     + Views.num(low) + "); the layer is hardly learning", minLayer,
                     Map.of("update_ratio", min, "limit", low, "ratios", ratios), List.copyOf(Remedies.TOO_SMALL_UPDATES)));
         }
-    }
-
-    /** Frozen layers (layer-wise training) do not move on purpose. */
-    private static boolean trainable(ModelView model, String name) {
-        for (LayerView v : model.weightedLayers()) {
-            if (v.name().equals(name)) {
-                return v.weight().trainable();
-            }
-        }
-        return false;
     }
 }

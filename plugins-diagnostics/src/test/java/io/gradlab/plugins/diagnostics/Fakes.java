@@ -84,6 +84,8 @@ final class Fakes {
         int epochs;
         long step = 1;
         double loss = 1.0;
+        /** The engine's epoch update ratios by weighted layer; null: not kept (NaN). */
+        double[] updateRatios;
 
         FakeModel add(LayerView v) {
             layers.add(v);
@@ -118,6 +120,11 @@ final class Fakes {
         @Override
         public double loss() {
             return loss;
+        }
+
+        @Override
+        public double epochUpdateRatio(int index) {
+            return updateRatios == null ? Double.NaN : updateRatios[index];
         }
 
         @Override

@@ -567,31 +567,6 @@ class FastPathsTest {
         }
     }
 
-    // ---- update ratio ----
-
-    @ParameterizedTest
-    @ValueSource(ints = {0, 1, 3, 4, 5, 7, 1000, 16387})
-    void diffAndNormAreThoseOfTheReference(int n) {
-        Random random = new Random(n);
-        Tensor w = Tensor.zeros(DType.F32, n);
-        Tensor before = Tensor.zeros(DType.F32, n);
-        for (int i = 0; i < n; i++) {
-            before.set(i, random.nextGaussian());
-            w.set(i, before.get(i) + random.nextGaussian() * 1e-3);
-        }
-        double diff = 0;
-        double norm = 0;
-        for (int i = 0; i < n; i++) {
-            double d = w.floats()[i] - before.floats()[i]; // in float, then widened, as always
-            diff += d * d;
-            norm += w.get(i) * w.get(i);
-        }
-        double[] out = new double[2];
-        UpdateRatio.diffAndNorm(w, before, out);
-        assertThat(out[0]).isCloseTo(diff, within(1e-12 * Math.max(1, diff)));
-        assertThat(out[1]).isCloseTo(norm, within(1e-12 * Math.max(1, norm)));
-    }
-
     // ---- NaN sentinel ----
 
     @ParameterizedTest

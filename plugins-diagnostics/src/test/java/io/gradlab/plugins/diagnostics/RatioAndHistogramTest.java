@@ -2,7 +2,6 @@ package io.gradlab.plugins.diagnostics;
 
 import static io.gradlab.plugins.diagnostics.Fakes.normal;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 import io.gradlab.api.diag.Finding;
 import io.gradlab.api.diag.LayerView;
@@ -28,82 +27,59 @@ class RatioAndHistogramTest {
                 .add(new LayerView("output", new FakeLayer("output", b), b, null));
     }
 
-    /** An optimizer step that moves every weight by {@code relative} of its own value. */
-    private static void step(FakeModel m, String layer, double relative) {
-        for (LayerView v : m.weightedLayers()) {
-            if (v.name().equals(layer)) {
-                Tensor w = v.weight().value();
-                for (int i = 0; i < w.size(); i++) {
-                    w.set(i, w.get(i) * (1 + relative));
-                }
-            }
-        }
+    /** The engine's figures: the diagnostic reads them and measures nothing. */
+    private FakeModel withRatios(double... ratios) {
+        FakeModel m = model();
+        m.updateRatios = ratios;
+        return m;
     }
 
     @Test
-    void theUpdateRatioIsMeasuredBetweenASampledStepAndTheNext() {
-        FakeModel m = model();
-        UpdateRatio u = new UpdateRatio(1, 1e-5, 1e-2);
-        for (int s = 1; s <= 4; s++) {
-            m.step = s;
-            u.afterBackward(m);
-            step(m, "hidden1", 1e-3);
-            step(m, "output", 1e-7);
-        }
-        m.step = 5;
+    void theLimitsAreCheckedOnTheEnginesUpdateRatios() {
+        FakeModel m = withRatios(1e-3, 1e-7);
+        UpdateRatio u = new UpdateRatio(1e-5, 1e-2);
         u.afterBackward(m);
         RecordingSink sink = new RecordingSink();
         u.onEpochEnd(m, sink);
-        assertThat((Double) sink.metrics.get("update_ratio_max")).isCloseTo(1e-3, within(1e-5));
-        assertThat((Double) sink.metrics.get("update_ratio_min")).isCloseTo(1e-7, within(1e-8));
+        assertThat(sink.metrics).containsEntry("update_ratio_max", 1e-3).containsEntry("update_ratio_min", 1e-7);
         assertThat(sink.findings).singleElement().satisfies(f -> {
             assertThat(f.code()).isEqualTo("small-updates");
             assertThat(f.layer()).isEqualTo("output");
+            assertThat(f.evidence()).containsEntry("update_ratio", 1e-7).containsEntry("ratios", Map.of("hidden1", 1e-3, "output", 1e-7));
         });
     }
 
     @Test
-    void aSampleIsNotComparedAcrossAnEpochBoundary() {
-        FakeModel m = model();
-        UpdateRatio u = new UpdateRatio(1, 1e-5, 1e-2);
-        u.afterBackward(m); // sampled in epoch 1
-        u.onEpochEnd(m, new RecordingSink());
-        step(m, "hidden1", 0.5);
-        m.epoch = 2;
-        m.step = 2;
-        u.afterBackward(m); // epoch 2: the pair with epoch 1's sample is dropped
+    void aLayerWithoutAMeasurementIsLeftOut() {
         RecordingSink sink = new RecordingSink();
-        u.onEpochEnd(m, sink);
-        assertThat(sink.metrics).doesNotContainKey("update_ratio_max");
+        new UpdateRatio(1e-5, 1e-2).onEpochEnd(withRatios(Double.NaN, 2e-3), sink);
+        assertThat(sink.metrics).containsEntry("update_ratio_max", 2e-3).containsEntry("update_ratio_min", 2e-3);
+        assertThat(sink.findings).isEmpty();
+
+        RecordingSink none = new RecordingSink();
+        new UpdateRatio(1e-5, 1e-2).onEpochEnd(withRatios(Double.NaN, Double.NaN), none);
+        new UpdateRatio(1e-5, 1e-2).onEpochEnd(model(), none); // a view that does not keep the figure
+        assertThat(none.metrics).isEmpty();
+        assertThat(none.findings).isEmpty();
     }
 
     @Test
     void largeUpdatesAreUnstable() {
-        FakeModel m = model();
-        UpdateRatio u = new UpdateRatio(1, 1e-5, 1e-2);
-        u.afterBackward(m);
-        step(m, "hidden1", 0.5);
-        step(m, "output", 1e-3);
-        m.step = 2;
-        u.afterBackward(m);
         RecordingSink sink = new RecordingSink();
-        u.onEpochEnd(m, sink);
+        new UpdateRatio(1e-5, 1e-2).onEpochEnd(withRatios(0.5, 1e-3), sink);
         assertThat(sink.findings).extracting(Finding::code).containsExactly("large-updates");
         assertThat(sink.findings.get(0).severity()).isEqualTo(io.gradlab.api.diag.Severity.CRITICAL);
+        assertThat(sink.findings.get(0).layer()).isEqualTo("hidden1");
     }
 
     @Test
     void aFrozenLayerIsNotReportedForNotMoving() {
-        FakeModel m = model();
+        FakeModel m = withRatios(1e-3, 0);
         m.weightedLayers().get(1).weight().setTrainable(false);
-        UpdateRatio u = new UpdateRatio(1, 1e-5, 1e-2);
-        u.afterBackward(m);
-        step(m, "hidden1", 1e-3);
-        m.step = 2;
-        u.afterBackward(m);
         RecordingSink sink = new RecordingSink();
-        u.onEpochEnd(m, sink);
+        new UpdateRatio(1e-5, 1e-2).onEpochEnd(m, sink);
         assertThat(sink.findings).isEmpty();
+        assertThat(sink.metrics).containsEntry("update_ratio_min", 1e-3);
     }
 
     @Test

@@ -16,7 +16,7 @@ import io.gradlab.engine.sweep.TrialFolders;
 import io.gradlab.engine.sweep.TrialListener;
 import io.gradlab.engine.sweep.TrialResult;
 import io.gradlab.engine.train.ExperimentRunner;
-import io.gradlab.engine.train.RunFolder;
+import io.gradlab.engine.run.RunFolder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,9 +1,11 @@
-package io.gradlab.engine.train;
+package io.gradlab.engine.run;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.gradlab.api.diag.Finding;
+import io.gradlab.engine.train.EpochMetrics;
+import io.gradlab.engine.train.LayerMetrics;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

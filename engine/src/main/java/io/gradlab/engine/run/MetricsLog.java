@@ -1,4 +1,4 @@
-package io.gradlab.engine.train;
+package io.gradlab.engine.run;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -6,6 +6,8 @@ import io.gradlab.api.GradlabException;
 import io.gradlab.api.GradlabException.Category;
 import io.gradlab.api.diag.Finding;
 import io.gradlab.api.diag.Severity;
+import io.gradlab.engine.train.EpochMetrics;
+import io.gradlab.engine.train.LayerMetrics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

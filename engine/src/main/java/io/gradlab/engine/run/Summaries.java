@@ -1,6 +1,8 @@
-package io.gradlab.engine.train;
+package io.gradlab.engine.run;
 
 import io.gradlab.engine.spec.ExperimentSpec;
+import io.gradlab.engine.train.EpochMetrics;
+import io.gradlab.engine.train.LayerMetrics;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.gradlab.engine.train;
+package io.gradlab.engine.run;
 
 import static java.util.Objects.requireNonNull;
 

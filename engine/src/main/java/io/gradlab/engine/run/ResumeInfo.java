@@ -1,4 +1,4 @@
-package io.gradlab.engine.train;
+package io.gradlab.engine.run;
 
 import static java.util.Objects.requireNonNull;
 
@@ -17,24 +17,25 @@ import java.util.Optional;
  * {@code run.json}: what a resumed run needs besides its resolved spec, namely the folder the spec
  * was read from (relative paths in it resolve against that folder) and the {@code --data} folder.
  */
-record ResumeInfo(Path specDir, Optional<Path> dataDir) {
-    ResumeInfo {
+public record ResumeInfo(Path specDir, Optional<Path> dataDir) {
+    public ResumeInfo {
         requireNonNull(specDir, "specDir is null");
         requireNonNull(dataDir, "dataDir is null");
     }
 
-    static ResumeInfo of(ExperimentSpec spec, RunOptions options) {
-        return new ResumeInfo(spec.baseDir().toAbsolutePath().normalize(), options.dataDir().map(p -> p.toAbsolutePath().normalize()));
+    /** What a run of {@code spec} with the data folder {@code dataDir} ({@code --data}, if given) records. */
+    public static ResumeInfo of(ExperimentSpec spec, Optional<Path> dataDir) {
+        return new ResumeInfo(spec.baseDir().toAbsolutePath().normalize(), dataDir.map(p -> p.toAbsolutePath().normalize()));
     }
 
-    void write(Path runDir) {
+    public void write(Path runDir) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("spec_dir", specDir.toString());
         json.put("data_dir", dataDir.map(Path::toString).orElse(null));
         RunFolder.writeAtomically(runDir.resolve(RunFolder.RUN_INFO), Json.pretty(json).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
-    static ResumeInfo read(Path runDir) {
+    public static ResumeInfo read(Path runDir) {
         Path file = runDir.resolve(RunFolder.RUN_INFO);
         try {
             JsonNode node = Json.mapper().readTree(file.toFile());

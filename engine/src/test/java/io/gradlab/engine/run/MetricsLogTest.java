@@ -1,4 +1,4 @@
-package io.gradlab.engine.train;
+package io.gradlab.engine.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.gradlab.api.GradlabException;
 import io.gradlab.api.diag.Finding;
 import io.gradlab.api.diag.Severity;
+import io.gradlab.engine.train.EpochMetrics;
+import io.gradlab.engine.train.LayerMetrics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

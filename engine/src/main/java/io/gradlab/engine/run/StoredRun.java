@@ -1,4 +1,4 @@
-package io.gradlab.engine.train;
+package io.gradlab.engine.run;
 
 import static java.util.Objects.requireNonNull;
 
@@ -17,15 +17,15 @@ import java.util.List;
 import java.util.Optional;
 
 /** A run folder read back for resuming or restoring: its resolved spec and where that spec came from. */
-record StoredRun(Path dir, String specText, ResumeInfo info) {
-    StoredRun {
+public record StoredRun(Path dir, String specText, ResumeInfo info) {
+    public StoredRun {
         requireNonNull(dir, "dir is null");
         requireNonNull(specText, "specText is null");
         requireNonNull(info, "info is null");
     }
 
     /** @throws GradlabException {@code USAGE} when {@code runDir} is not a folder that {@code gradlab run} created */
-    static StoredRun read(Path runDir) {
+    public static StoredRun read(Path runDir) {
         Path dir = requireNonNull(runDir, "runDir is null").toAbsolutePath().normalize();
         Path specFile = dir.resolve(RunFolder.SPEC);
         if (!Files.isDirectory(dir)) {
@@ -43,25 +43,30 @@ record StoredRun(Path dir, String specText, ResumeInfo info) {
     }
 
     /** The spec as the run recorded it; relative paths resolve against the folder the original spec was in. */
-    ExperimentSpec spec() {
+    public ExperimentSpec spec() {
         return SpecLoader.parse(specText, dir.resolve(RunFolder.SPEC).toString(), info.specDir(), List.of());
     }
 
-    /** Options for loading the run's data: {@code dataDir} when given, else the run's own {@code --data}. */
-    RunOptions options(Optional<Path> dataDir, boolean write) {
-        return new RunOptions(dir.getParent() == null ? dir : dir.getParent(), dataDir.or(info::dataDir), write);
+    /** The data folder to load the run's data from: {@code dataDir} when given, else the run's own {@code --data}. */
+    public Optional<Path> dataDir(Optional<Path> dataDir) {
+        return dataDir.or(info::dataDir);
     }
 
-    Optional<Checkpoint> checkpoint() {
+    /** The folder the run folder is in. */
+    public Path outDir() {
+        return dir.getParent() == null ? dir : dir.getParent();
+    }
+
+    public Optional<Checkpoint> checkpoint() {
         return Checkpoint.read(dir);
     }
 
-    String specSha256() {
+    public String specSha256() {
         return sha256(specText);
     }
 
     /** The SHA-256 of text (UTF-8) in lower-case hex. */
-    static String sha256(String text) {
+    public static String sha256(String text) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {

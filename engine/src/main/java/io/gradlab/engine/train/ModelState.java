@@ -1,0 +1,206 @@
+package io.gradlab.engine.train;
+
+import static java.util.Objects.requireNonNull;
+
+import io.gradlab.api.diag.LayerView;
+import io.gradlab.api.diag.ModelView;
+import io.gradlab.api.nn.Layer;
+import io.gradlab.api.nn.Parameter;
+import io.gradlab.api.tensor.DType;
+import io.gradlab.api.tensor.Ops;
+import io.gradlab.api.train.Optimizer;
+import io.gradlab.engine.nn.ActivationLayer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The model as diagnostics see it ({@link ModelView}): its leaves and weighted layers, the run's
+ * position, and the figures the engine measures, each in this one place: the weight-gradient norm
+ * of every step, its mean over the epoch ({@code grad_norm}), the update ratio {@code |dW| / |W|}
+ * of sampled steps and its mean over the epoch ({@code update_ratio}), and the weight norm
+ * ({@code weight_norm}). The loop calls the measuring methods in step order; they allocate nothing.
+ */
+final class ModelState implements ModelView {
+    /** Update ratios are averaged over about this many evenly spaced steps of each epoch (every step of short epochs). */
+    static final int UPDATE_RATIO_SAMPLES = 32;
+
+    private final Ops ops;
+    private final StepKernels kernels;
+    private final int epochs;
+    private List<Parameter> parameters = List.of();
+    private List<LayerView> leaves = List.of();
+    private List<LayerView> weighted = List.of();
+    private double[] stepGradNorms = new double[0];
+    private double[] gradNormSums = new double[0];
+    private int gradNormSteps;
+    private double[] updateRatioSums = new double[0];
+    private int updateRatioStride = 1;
+    private int updateRatioSamples;
+    private int epoch;
+    private long step;
+    private double loss = Double.NaN;
+
+    ModelState(DType dtype, Ops ops, int epochs) {
+        this.ops = requireNonNull(ops, "ops is null");
+        this.kernels = new StepKernels(dtype, ops);
+        this.epochs = epochs;
+    }
+
+    /** Views {@code model} from now on (built, with its parameters); the epoch's figures start again. */
+    void bind(Layer model) {
+        List<Parameter> params = new ArrayList<>();
+        List<LayerView> leafViews = new ArrayList<>();
+        collect(model, params, leafViews);
+        this.parameters = List.copyOf(params);
+        this.leaves = List.copyOf(leafViews);
+        this.weighted = leafViews.stream().filter(v -> v.weight() != null).toList();
+        kernels.bind(parameters, weighted);
+        this.stepGradNorms = new double[weighted.size()];
+        this.gradNormSums = new double[weighted.size()];
+        this.updateRatioSums = new double[weighted.size()];
+    }
+
+    private static void collect(Layer layer, List<Parameter> params, List<LayerView> leaves) {
+        params.addAll(layer.parameters());
+        if (layer.children().isEmpty()) {
+            Parameter weight = layer.parameters().stream().filter(p -> p.role() == Parameter.Role.WEIGHT).findFirst().orElse(null);
+            leaves.add(new LayerView(layer.name(), layer, weight, layer instanceof ActivationLayer a ? a.activation() : null));
+        } else {
+            for (Layer child : layer.children()) {
+                collect(child, params, leaves);
+            }
+        }
+    }
+
+    List<Parameter> parameters() {
+        return parameters;
+    }
+
+    StepKernels kernels() {
+        return kernels;
+    }
+
+    // ---- the position, advanced by the loop ----
+
+    /** Counts the next epoch and returns its number. */
+    int nextEpoch() {
+        return ++epoch;
+    }
+
+    /** Counts the next step. */
+    void nextStep() {
+        step++;
+    }
+
+    /** Continues counting steps after {@code restored} (a checkpoint's step). */
+    void restoreStep(long restored) {
+        this.step = restored;
+    }
+
+    void setLoss(double loss) {
+        this.loss = loss;
+    }
+
+    // ---- the figures ----
+
+    /** A new epoch of {@code steps} steps: the epoch's sums start from zero and its update-ratio steps are chosen. */
+    void startEpoch(int steps) {
+        Arrays.fill(gradNormSums, 0);
+        gradNormSteps = 0;
+        Arrays.fill(updateRatioSums, 0);
+        updateRatioStride = Math.max(1, steps / UPDATE_RATIO_SAMPLES);
+        updateRatioSamples = 0;
+    }
+
+    /** After the backward pass: each weighted layer's weight-gradient norm of this step, added to the epoch's sums. */
+    void measureGradients() {
+        kernels.weightGradientNorms(stepGradNorms);
+        for (int i = 0; i < stepGradNorms.length; i++) {
+            gradNormSums[i] += stepGradNorms[i];
+        }
+        gradNormSteps++;
+    }
+
+    /**
+     * The optimizer step of batch {@code batch} of the epoch; on every {@code updateRatioStride}-th
+     * batch (about {@link #UPDATE_RATIO_SAMPLES} an epoch) with the update ratio measured around it,
+     * which needs a copy of the weights and three passes over them.
+     */
+    void step(Optimizer optimizer, int batch) {
+        if (batch % updateRatioStride != 0) {
+            optimizer.step();
+            return;
+        }
+        updateRatioSamples++;
+        kernels.stepMeasuringUpdate(optimizer, updateRatioSums);
+    }
+
+    /** The mean update ratio of weighted layer {@code index} over the epoch's sampled steps; 0 when none was sampled. */
+    double updateRatioMean(int index) {
+        return updateRatioSums[index] / Math.max(1, updateRatioSamples);
+    }
+
+    /** The L2 norm of weighted layer {@code index}'s weights now. */
+    double weightNorm(int index) {
+        return ops.norm2(weighted.get(index).weight().value());
+    }
+
+    // ---- ModelView ----
+
+    @Override
+    public List<LayerView> layers() {
+        return leaves;
+    }
+
+    @Override
+    public List<LayerView> weightedLayers() {
+        return weighted;
+    }
+
+    @Override
+    public int epoch() {
+        return epoch;
+    }
+
+    @Override
+    public int epochs() {
+        return epochs;
+    }
+
+    @Override
+    public long step() {
+        return step;
+    }
+
+    @Override
+    public double loss() {
+        return loss;
+    }
+
+    @Override
+    public double[] weightGradNorms() {
+        return stepGradNorms.clone();
+    }
+
+    @Override
+    public double weightGradNorm(int index) {
+        return stepGradNorms[index];
+    }
+
+    @Override
+    public double epochWeightGradNorm(int index) {
+        return gradNormSums[index] / gradNormSteps; // 0 / 0 = NaN before the epoch's first step
+    }
+
+    @Override
+    public double epochUpdateRatio(int index) {
+        return updateRatioSamples == 0 ? Double.NaN : updateRatioMean(index);
+    }
+
+    @Override
+    public Ops ops() {
+        return ops;
+    }
+
+}
