@@ -116,14 +116,18 @@ final class BenchCommand implements Callable<Integer> {
         }
         BlasOps ops = BlasOps.create(System.getProperty("gradlab.blas", "auto"), threads);
         Console console = host.console();
-        if (!json) {
-            console.out().println("gradlab bench: " + (specFile == null ? "784 -> 7 x 128 sigmoid -> 10, SGD, float32" : specFile.toString())
-                    + (batch != null ? ", batch " + batch : specFile == null ? ", batch " + BenchConfig.DEFAULT_BATCH : "") + "; kernels: "
-                    + ops.describe());
-            console.out().flush();
-        }
+        // the heading comes with the first progress line: a spec that fails to load prints nothing but its error
+        String heading = "gradlab bench: " + (specFile == null ? "784 -> 7 x 128 sigmoid -> 10, SGD, float32" : specFile.toString())
+                + (batch != null ? ", batch " + batch : specFile == null ? ", batch " + BenchConfig.DEFAULT_BATCH : "") + "; kernels: "
+                + ops.describe();
+        boolean[] headed = {false};
         BenchResult result = new TrainingBenchmark(host.registry(), ops).run(config, line -> {
             if (!json) {
+                if (!headed[0]) {
+                    console.out().println(heading);
+                    console.out().flush();
+                    headed[0] = true;
+                }
                 console.err().println("  " + line);
                 console.err().flush();
             }

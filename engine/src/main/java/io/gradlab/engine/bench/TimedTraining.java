@@ -38,7 +38,8 @@ import java.util.function.Consumer;
  * evaluation after it is not timed; the throughput is {@link EpochMetrics#samplesPerSecond()}), or
  * {@code steps} full steps inside an epoch ({@code --steps}), timed between the listener's step
  * callbacks (the first step of each epoch, which follows the evaluation, and a last partial batch
- * are not timed). Not thread-safe: one instance times one benchmark.
+ * are not timed); after the last timed run the listener ends the run at once ({@link Finished})
+ * rather than train out the epoch. Not thread-safe: one instance times one benchmark.
  */
 final class TimedTraining implements TrainingListener, TrainingStrategy {
     /** The id under which the benchmark's strategy is registered for its own run only. */
@@ -116,7 +117,11 @@ final class TimedTraining implements TrainingListener, TrainingStrategy {
 
     /** Trains {@code spec} (already given this strategy by {@link #timedSpec}) through {@code runner} until the timed runs are done. */
     void run(ExperimentRunner runner, ExperimentSpec spec) {
-        runner.run(spec, RunOptions.probe(config.dataDir(), 0), this);
+        try {
+            runner.run(spec, RunOptions.probe(config.dataDir(), 0), this);
+        } catch (Finished done) {
+            // the timed steps are done: the rest of the epoch is not trained
+        }
         if (phase != Phase.DONE) {
             throw new GradlabException(GradlabException.Category.INTERNAL, "the benchmark's training ended before its timed runs were done");
         }
@@ -126,6 +131,7 @@ final class TimedTraining implements TrainingListener, TrainingStrategy {
 
     @Override
     public void run(TrainingControl control) {
+        model = control.model();
         while (phase != Phase.DONE) {
             int before = warmup.size() + rates.size();
             if (config.steps() == 0) {
@@ -193,6 +199,9 @@ final class TimedTraining implements TrainingListener, TrainingStrategy {
         long cpu = processCpuNanos() - startCpuNanos;
         finalLoss = runningLoss;
         completed(samplesPerRun / Math.max(nanos / 1e9, 1e-9), compiled, nanos, cpu);
+        if (phase == Phase.DONE) {
+            throw new Finished();
+        }
         windowSteps = 0;
         markStart(); // after the progress line: its printing is not part of the next run
     }
@@ -238,6 +247,15 @@ final class TimedTraining implements TrainingListener, TrainingStrategy {
     static long processCpuNanos() {
         var os = ManagementFactory.getOperatingSystemMXBean();
         return os instanceof com.sun.management.OperatingSystemMXBean sun ? Math.max(0, sun.getProcessCpuTime()) : 0;
+    }
+
+    /** Ends the run from the listener once the timed steps are done; {@link #run(ExperimentRunner, ExperimentSpec)} catches it. */
+    private static final class Finished extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Finished() {
+            super("the benchmark's timed steps are done", null, false, false);
+        }
     }
 
     // ---- the figures ----
