@@ -6,23 +6,26 @@
 #   bench/ab.sh [--rounds N] [--batch N] [--epochs N] CONFIG...
 #
 # A CONFIG is DIR|JAVA_OPTS|BENCH_OPTIONS: a built gradlab checkout (a git worktree of another commit,
-# say), JVM options for it, and more `gradlab bench` options; the last two may be empty. Examples:
+# say), JVM options for it, and more `gradlab bench` options (a SPEC among them times that spec instead of
+# the reference workload); the last two may be empty. --batch N is passed to every run (default: none, so
+# the reference workload's 512 or the spec's batch size). Examples:
 #   bench/ab.sh --rounds 10 ".||" ".||--no-diagnostics"                (the default diagnostics' cost)
 #   bench/ab.sh ".||" "../other-worktree||"                           (this build against another)
 #   bench/ab.sh ".||" ".|-XX:+UseSerialGC|"                           (a JVM option)
+#   bench/ab.sh ".||examples/m05/adam.yaml" "../other||examples/m05/adam.yaml"   (a spec, on two builds)
 # Differences below about 5% need 10 or more rounds on a shared machine (docs/performance.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 rounds=5
-batch=512
+batch=""
 epochs=3
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) rounds="$2"; shift 2 ;;
     --batch) batch="$2"; shift 2 ;;
     --epochs) epochs="$2"; shift 2 ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     --*) echo "ab.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     *) break ;;
   esac
@@ -52,9 +55,10 @@ for round in $(seq 1 "$rounds"); do
     [ "$rest" != "$java_opts" ] && bench_opts="${rest#*|}"
     length=(--epochs "$epochs")
     case " $bench_opts " in *" --steps "*) length=() ;; esac
+    [ -n "$batch" ] && length+=(--batch "$batch")
     # a failed run leaves no line: the summary then says so for its configuration
     # shellcheck disable=SC2086
-    (cd "$dir" && JAVA_OPTS="$java_opts" bin/gradlab bench --batch "$batch" ${length[@]+"${length[@]}"} --json $bench_opts 2> /dev/null) \
+    (cd "$dir" && JAVA_OPTS="$java_opts" bin/gradlab bench ${length[@]+"${length[@]}"} --json $bench_opts 2> /dev/null) \
       | sed "s/^{/{\"config\": $i, /" >> "$out" || true
     i=$((i + 1))
   done

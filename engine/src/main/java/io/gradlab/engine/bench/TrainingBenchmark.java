@@ -2,8 +2,10 @@ package io.gradlab.engine.bench;
 
 import static java.util.Objects.requireNonNull;
 
+import io.gradlab.api.GradlabException;
 import io.gradlab.api.data.Dataset;
 import io.gradlab.api.nn.Layer;
+import io.gradlab.api.nn.Parameter;
 import io.gradlab.api.tensor.Ops;
 import io.gradlab.engine.data.FashionMnist;
 import io.gradlab.engine.kernel.BlasOps;
@@ -11,6 +13,7 @@ import io.gradlab.engine.nn.Dense;
 import io.gradlab.engine.registry.ComponentRegistry;
 import io.gradlab.engine.spec.ExperimentSpec;
 import io.gradlab.engine.spec.SpecLoader;
+import io.gradlab.engine.spec.TrainingSpec;
 import io.gradlab.engine.train.EpochMetrics;
 import io.gradlab.engine.train.ExperimentRunner;
 import io.gradlab.engine.train.RunOptions;
@@ -19,20 +22,26 @@ import io.gradlab.engine.train.TrainingSession;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalLong;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * Times the reference workload through the real training path ({@link TrainingSession}, the same
- * components a spec resolves to): untimed warm-up runs until the JIT compiler is quiet
- * ({@link #warmUp}), then the timed runs; the figure is the median of the runs' training throughput
- * (the time of the training steps only, as in {@code metrics.jsonl}'s {@code samples_per_second};
- * evaluation is not timed).
+ * Times training of an experiment spec, or of the reference workload, through the real training path
+ * of {@code gradlab run} (spec loading and validation, data, components, the training session with
+ * its default diagnostics; {@link TimedTraining}): untimed warm-up runs until the JIT compiler is
+ * quiet ({@link #quiet}), then the timed runs; the figure is the median of the runs' training
+ * throughput (the time of the training steps only, as in {@code metrics.jsonl}'s
+ * {@code samples_per_second}; evaluation is not timed).
  */
 public final class TrainingBenchmark {
     /** The reference architecture: 784 -> 7 x 128 sigmoid -> 10 with PyTorch's default initialization. */
     public static final String ARCHITECTURE = "{id: mlp, depth: 7, width: 128, activation: sigmoid, init: pytorch-default}";
+    /** The name of the reference workload in results. */
+    public static final String REFERENCE = "reference";
 
     private final ComponentRegistry registry;
     private final Ops ops;
@@ -42,29 +51,61 @@ public final class TrainingBenchmark {
         this.ops = requireNonNull(ops, "ops is null");
     }
 
-    /** Runs the benchmark; {@code progress} gets a line per run. */
+    /**
+     * Runs the benchmark; {@code progress} gets a line per run.
+     *
+     * @throws GradlabException as {@code gradlab run} would for the spec (a missing or bad spec, bad data), and
+     *                          {@code USAGE} for options that do not fit the workload
+     */
     public BenchResult run(BenchConfig config, Consumer<String> progress) {
         requireNonNull(config, "config is null");
         requireNonNull(progress, "progress is null");
-        Workload w = prepare(config);
-        int timed = config.steps() > 0 ? config.runs() : config.epochs();
-        List<Double> warmup = warmUp(w, config.warmup(), progress);
-        List<Double> rates = new ArrayList<>();
-        List<Double> cpuRates = new ArrayList<>();
-        EpochMetrics last = null;
-        for (int i = 0; i < timed; i++) {
-            long cpu = processCpuNanos();
-            last = w.runOnce();
-            cpuRates.add(w.samplesPerRun() / Math.max(1e-9, (processCpuNanos() - cpu) / 1e9));
-            rates.add(last.samplesPerSecond());
-            progress.accept(String.format(Locale.ROOT, "run %d/%d: %,.0f samples/s", i + 1, timed, last.samplesPerSecond()));
+        boolean embeddedReference = config.spec().isEmpty() && config.dataDir().isEmpty() && !FashionMnist.isPresent(FashionMnist.SYSTEM_DIR);
+        ExperimentSpec spec = load(config, embeddedReference);
+        int batch = spec.training().batchSize();
+        TimedTraining timed = new TimedTraining(config, batch, progress);
+        ExperimentRunner runner = new ExperimentRunner(timed.registry(registry, config.diagnostics()), ops);
+        List<String> diagnostics = config.diagnostics() ? diagnostics(spec, runner.defaultDiagnostics()) : List.of();
+        timed.run(runner, TimedTraining.timedSpec(spec, config.diagnostics()));
+
+        List<String> notes = new ArrayList<>();
+        boolean embedded = timed.data().contains("embedded subset");
+        boolean askedForSubset = config.spec().isPresent() && "embedded".equals(String.valueOf(spec.data().source().params().get("subset")));
+        if (embedded && !askedForSubset) {
+            notes.add("the full FashionMNIST is not installed, so this timed the embedded subset (apt-get install dataset-fashion-mnist, or --data DIR,"
+                    + (config.spec().isEmpty() ? " for the reference workload)" : " for the spec's data)"));
         }
-        double median = median(rates);
-        long flops = flopsPerSample(w.session().model());
-        String kernels = ops instanceof BlasOps b ? b.describe() : ops.backend();
-        int threads = ops instanceof BlasOps b ? b.threads() : 1;
-        return new BenchResult(median, median * flops / 1e9, flops, ops.backend(), kernels, threads, config.batch(), w.samplesPerRun(),
-                w.data(), w.embedded(), rates, median(cpuRates), last.trainLoss(), w.diagnostics(), warmup);
+        String strategy = spec.training().strategy().id().value();
+        if (!strategy.equals(TrainingSpec.DEFAULT_STRATEGY)) {
+            notes.add("the spec's training strategy '" + strategy + "' was not run: the benchmark times plain epochs of the model it starts with");
+        }
+        double median = median(timed.rates());
+        OptionalLong flops = flopsPerSample(timed.model());
+        String kernels = BlasOps.describe(ops);
+        int threads = ops.threads();
+        return new BenchResult(config.spec().isEmpty() ? REFERENCE : spec.name(), config.spec().map(Path::toString).orElse(null), spec.description(),
+                median, flops, ops.backend(), kernels, threads, batch, timed.samplesPerRun(), timed.data(), embedded, timed.rates(),
+                median(timed.cpuRates()), timed.finalLoss(), diagnostics, timed.warmup(), notes);
+    }
+
+    /** The spec as {@code gradlab run} loads it, with {@code --set} and {@code --batch} applied; or the reference workload's. */
+    static ExperimentSpec load(BenchConfig config, boolean embeddedReference) {
+        ExperimentSpec spec = config.spec().isPresent() ? SpecLoader.load(config.spec().get(), config.overrides())
+                : SpecLoader.parse(yaml(config, embeddedReference), REFERENCE + ".yaml", Path.of("."), config.overrides());
+        if (config.batch() == 0 || config.batch() == spec.training().batchSize()) {
+            return spec;
+        }
+        TrainingSpec t = spec.training();
+        return new ExperimentSpec(spec.name(), spec.description(), spec.data(), spec.model(), new TrainingSpec(t.epochs(), config.batch(), t.optimizer(),
+                t.gradientTransforms(), t.strategy(), t.seed(), t.dtype(), t.threads(), t.checkpoint()), spec.diagnostics(), spec.baseDir());
+    }
+
+    /** The spec's diagnostics, then the defaults it does not list: the order of {@code ExperimentRunner}. */
+    private static List<String> diagnostics(ExperimentSpec spec, List<String> defaults) {
+        Set<String> ids = new LinkedHashSet<>();
+        spec.diagnostics().forEach(d -> ids.add(d.id().value()));
+        ids.addAll(defaults);
+        return List.copyOf(ids);
     }
 
     /**
@@ -108,7 +149,11 @@ public final class TrainingBenchmark {
         return compileMillis * 1e6 <= QUIET_SHARE * runNanos;
     }
 
-    /** The workload built and ready to train: one {@link #runOnce()} is one timed run (an epoch, or {@code steps} steps). */
+    /**
+     * The reference workload built and ready to train, pulled one run at a time (for JMH's
+     * {@code TrainingStepBenchmark}): one {@link #runOnce()} is one timed run (an epoch, or
+     * {@code steps} steps). {@link #run} is the benchmark of {@code gradlab bench}.
+     */
     public Workload prepare(BenchConfig config) {
         requireNonNull(config, "config is null");
         boolean embedded = config.dataDir().isEmpty() && !FashionMnist.isPresent(FashionMnist.SYSTEM_DIR);
@@ -178,17 +223,12 @@ public final class TrainingBenchmark {
         }
     }
 
-    /** The CPU time of the whole process (every thread), or 0 where the JVM cannot tell. */
-    private static long processCpuNanos() {
-        var os = ManagementFactory.getOperatingSystemMXBean();
-        return os instanceof com.sun.management.OperatingSystemMXBean sun ? Math.max(0, sun.getProcessCpuTime()) : 0;
-    }
-
     static String yaml(BenchConfig config, boolean embedded) {
         String source = embedded ? "{id: fashion-mnist, subset: embedded}"
                 : config.dataDir().isPresent() ? "{id: fashion-mnist, subset: full}" : "{id: fashion-mnist, subset: auto}";
         return """
-                name: bench
+                name: reference
+                description: 784 -> 7 x 128 sigmoid -> 10, softmax cross-entropy, plain SGD (lr %s), float32, FashionMNIST
                 data:
                   source: %s
                   validation: 0
@@ -200,7 +240,7 @@ public final class TrainingBenchmark {
                   batch-size: %d
                   optimizer: {id: sgd, lr: %s}
                   seed: %d
-                """.formatted(source, ARCHITECTURE, config.batch(), Double.toString(config.lr()), config.seed());
+                """.formatted(Double.toString(config.lr()), source, ARCHITECTURE, config.batch(), Double.toString(config.lr()), config.seed());
     }
 
     /** {@code count} samples cycling through {@code data} in order. */
@@ -214,26 +254,38 @@ public final class TrainingBenchmark {
 
     /**
      * {@code 2 m n k} per sample over the dense layers' products: forward, weight gradient and (but
-     * for the first layer, whose input gradient is not needed) input gradient.
+     * for the first layer, whose input gradient is not needed) input gradient. Empty when the model
+     * has a weighted layer that is not dense (a recurrent layer, say): its products are not counted,
+     * so no count would be right. Elementwise work (activations, normalizers, the optimizer) is not
+     * counted.
      */
-    public static long flopsPerSample(Layer model) {
+    public static OptionalLong flopsPerSample(Layer model) {
         List<Dense> dense = new ArrayList<>();
-        collectDense(model, dense);
+        if (model == null || !collectDense(model, dense) || dense.isEmpty()) {
+            return OptionalLong.empty();
+        }
         long flops = 0;
         for (int i = 0; i < dense.size(); i++) {
             long mn = (long) dense.get(i).weight().value().rows() * dense.get(i).weight().value().cols();
             flops += 2 * mn * (i == 0 ? 2 : 3);
         }
-        return flops;
+        return OptionalLong.of(flops);
     }
 
-    private static void collectDense(Layer layer, List<Dense> out) {
+    /** Collects the dense layers; false when a leaf layer other than a dense one has a weight. */
+    private static boolean collectDense(Layer layer, List<Dense> out) {
         if (layer instanceof Dense d) {
             out.add(d);
+            return true;
         }
+        if (layer.children().isEmpty()) {
+            return layer.parameters().stream().noneMatch(p -> p.role() == Parameter.Role.WEIGHT);
+        }
+        boolean countable = true;
         for (Layer child : layer.children()) {
-            collectDense(child, out);
+            countable &= collectDense(child, out);
         }
+        return countable;
     }
 
     static double median(List<Double> values) {

@@ -101,6 +101,11 @@ public final class BlasOps implements Ops {
         return gang.parts();
     }
 
+    /** {@link #describe()} of the engine's kernels, else the backend and thread count of {@code ops}. */
+    public static String describe(Ops ops) {
+        return ops instanceof BlasOps b ? b.describe() : ops.backend() + ", " + ops.threads() + (ops.threads() == 1 ? " thread" : " threads");
+    }
+
     /** A one-line description: backend, threads, OpenBLAS's own thread setting, elementwise kernels. */
     public String describe() {
         String env = System.getenv("OPENBLAS_NUM_THREADS");
