@@ -102,7 +102,10 @@ final class ActivationStats implements Diagnostic {
             args[0] = null;
         }
 
-        /** Folds {@code t}'s extremes in, by one pass of its own (rare: only while the outputs may still be constant). */
+        /**
+         * Folds {@code t}'s extremes in, element by element: for the first batch of an epoch whose values
+         * are not all equal, and after it only while the outputs may still be constant.
+         */
         private void extremes(Tensor t) {
             for (int i = 0, size = t.size(); i < size; i++) {
                 double v = t.get(i);
