@@ -96,6 +96,10 @@ public final class Expr {
         return where(condition, constant(ifTrue), ifFalse);
     }
 
+    public static Expr where(Expr condition, double ifTrue, double ifFalse) {
+        return where(condition, constant(ifTrue), constant(ifFalse));
+    }
+
     public Expr add(Expr o) {
         return node(Op.ADD, this, requireNonNull(o, "operand is null"), null);
     }

@@ -298,9 +298,8 @@ final class VectorBlockEval implements BlockEval {
         for (; i < upper; i += L) {
             exp(FloatVector.fromArray(S, xs, aOff + i)).intoArray(y, dOff + i);
         }
-        if (i < n) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            exp(FloatVector.fromArray(S, xs, aOff + i, m)).intoArray(y, dOff + i, m);
+        for (; i < n; i++) { // a scalar tail: masked vector loads are not always compiled on JDK 17 (they then allocate)
+            y[dOff + i] = (float) Math.exp(xs[aOff + i]);
         }
     }
 
@@ -310,9 +309,8 @@ final class VectorBlockEval implements BlockEval {
         for (; i < upper; i += L) {
             tanh(FloatVector.fromArray(S, xs, aOff + i)).intoArray(y, dOff + i);
         }
-        if (i < n) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            tanh(FloatVector.fromArray(S, xs, aOff + i, m)).intoArray(y, dOff + i, m);
+        for (; i < n; i++) { // a scalar tail: masked vector loads are not always compiled on JDK 17 (they then allocate)
+            y[dOff + i] = (float) Math.tanh(xs[aOff + i]);
         }
     }
 
@@ -322,9 +320,8 @@ final class VectorBlockEval implements BlockEval {
         for (; i < upper; i += L) {
             sigmoid(FloatVector.fromArray(S, xs, aOff + i)).intoArray(y, dOff + i);
         }
-        if (i < n) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            sigmoid(FloatVector.fromArray(S, xs, aOff + i, m)).intoArray(y, dOff + i, m);
+        for (; i < n; i++) { // a scalar tail: masked vector loads are not always compiled on JDK 17 (they then allocate)
+            y[dOff + i] = (float) Expr.sigmoid(xs[aOff + i]);
         }
     }
 

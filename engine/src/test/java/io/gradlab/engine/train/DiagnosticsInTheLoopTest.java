@@ -97,6 +97,11 @@ class DiagnosticsInTheLoopTest {
                             public double loss() {
                                 return model.loss();
                             }
+
+                            @Override
+                            public io.gradlab.api.tensor.Ops ops() {
+                                return model.ops();
+                            }
                         };
                         double[] engine = model.weightGradNorms();
                         double[] computed = plain.weightGradNorms();

@@ -7,7 +7,8 @@ import io.gradlab.api.diag.LayerView;
 import io.gradlab.api.diag.ModelView;
 import io.gradlab.api.diag.Severity;
 import io.gradlab.api.nn.Activation;
-import io.gradlab.api.tensor.DType;
+import io.gradlab.api.tensor.Expr;
+import io.gradlab.api.tensor.Ops;
 import io.gradlab.api.tensor.Tensor;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,10 +17,13 @@ import java.util.Map;
 /**
  * {@code dead-units}: in each RECTIFYING activation layer, the units whose output was zero for every
  * training sample of the epoch (a dead ReLU gets no gradient and never recovers). Looks at every
- * step, but only at the units that have output nothing but zeros so far in the epoch (the others
- * are known to be alive); writes {@code dead_fraction} per activation layer.
+ * step (one column sum of a layer's outputs), but only at layers with units that have output nothing
+ * but zeros so far in the epoch; writes {@code dead_fraction} per activation layer.
  */
 final class DeadUnits implements Diagnostic {
+    /** 1 unless the output is zero (either sign): a NaN counts as output, as any value that is not zero. */
+    private static final Expr FIRED = Expr.constant(1).sub(Expr.arg(0).abs().le(0));
+
     private final double warnFraction;
     private final double criticalFraction;
     private final Map<String, Units> alive = new LinkedHashMap<>();
@@ -53,73 +57,41 @@ final class DeadUnits implements Diagnostic {
                 u = new Units(units);
                 alive.put(v.name(), u);
             }
-            u.mark(out);
+            u.mark(model.ops(), out);
         }
     }
 
     /**
-     * Which units of a layer have output something other than zero in this epoch, and the list of
-     * those that have not yet: once a unit is seen it is not looked at again, so a healthy layer costs
-     * almost nothing after its first rows, and a step reads only the columns of the still-silent units.
+     * Which units of a layer have output something other than zero in this epoch. Once every unit is
+     * seen, the layer is not looked at again until the next epoch, so a healthy layer costs almost
+     * nothing after its first step; until then a step is one column sum of the layer's outputs.
      */
     static final class Units {
         final boolean[] seen;
-        private final int[] open; // the units not seen yet, in open[0 .. count)
-        private int count;
+        private int open;
+        private final Tensor[] args = new Tensor[1];
+        private Tensor fired;
 
         Units(int units) {
             seen = new boolean[units];
-            open = new int[units];
-            for (int u = 0; u < units; u++) {
-                open[u] = u;
-            }
-            count = units;
+            open = units;
         }
 
         /** Marks the units with a non-zero output (NaN included) in any row of {@code out}. */
-        void mark(Tensor out) {
-            int rows = out.rows();
-            int units = seen.length;
-            if (out.dtype() == DType.F32) {
-                float[] a = out.floats();
-                for (int r = 0; r < rows && count > 0; r++) {
-                    int base = r * units;
-                    for (int k = count - 1; k >= 0; k--) { // backwards: removing k moves an already looked-at unit into it
-                        int u = open[k];
-                        if (a[base + u] != 0f) {
-                            close(k, u);
-                        }
-                    }
-                }
-            } else {
-                double[] a = out.doubles();
-                for (int r = 0; r < rows && count > 0; r++) {
-                    int base = r * units;
-                    for (int k = count - 1; k >= 0; k--) {
-                        int u = open[k];
-                        if (a[base + u] != 0d) {
-                            close(k, u);
-                        }
-                    }
-                }
+        void mark(Ops ops, Tensor out) {
+            if (open == 0) {
+                return;
             }
-        }
-
-        private void close(int k, int u) {
-            seen[u] = true;
-            open[k] = open[--count];
-        }
-    }
-
-    /** The reference: marks every unit with a non-zero output (NaN included) in any row of {@code out}. */
-    static void markNonZero(Tensor out, boolean[] seen) {
-        int rows = out.rows();
-        int units = seen.length;
-        for (int r = 0; r < rows; r++) {
-            int base = r * units;
-            for (int u = 0; u < units; u++) {
-                if (out.get(base + u) != 0) {
+            if (fired == null || fired.dtype() != out.dtype()) {
+                fired = Tensor.zeros(out.dtype(), seen.length);
+            }
+            args[0] = out;
+            ops.columnSums(FIRED, 0, fired, null, args);
+            args[0] = null;
+            for (int u = 0; u < seen.length; u++) {
+                if (!seen[u] && fired.get(u) != 0) {
                     seen[u] = true;
+                    open--;
                 }
             }
         }

@@ -6,6 +6,8 @@ import io.gradlab.api.diag.LayerView;
 import io.gradlab.api.diag.ModelView;
 import io.gradlab.api.diag.Severity;
 import io.gradlab.api.nn.Parameter;
+import io.gradlab.api.tensor.Expr;
+import io.gradlab.api.tensor.Ops;
 import io.gradlab.api.tensor.Tensor;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,10 +21,15 @@ import java.util.Map;
  *
  * <p>Every step costs nothing: it looks at the loss and the weight-gradient norms the engine computed
  * (a NaN anywhere upstream makes them non-finite); only then, and on every {@code every}-th step
- * (for a NaN that a ReLU swallowed), does it scan the tensors to find where it began.
+ * (for a NaN that a ReLU swallowed), does it scan the tensors in that order to find where it began,
+ * each with one kernel reduction split over the threads, up to the first non-finite one.
  */
 final class NanSentinel implements Diagnostic {
+    /** {@code x * 0}: 0 for a finite {@code x}, NaN for NaN and the infinities; so a sum is NaN exactly when an element is not finite. */
+    private static final Expr TIMES_ZERO = Expr.arg(0).mul(0);
+
     private final int every;
+    private final Tensor[] args = new Tensor[1];
 
     NanSentinel(int every) {
         this.every = every;
@@ -37,26 +44,13 @@ final class NanSentinel implements Diagnostic {
         if (!suspicious && model.step() % every != 0) {
             return;
         }
+        Ops ops = model.ops();
         List<LayerView> layers = model.layers();
-        // which tensors are finite, checked side by side (a pure read of each); then the first bad one
-        // in the order of computation is reported, exactly as a scan in that order would find it
-        scan.clear();
         for (int i = 0, n = layers.size(); i < n; i++) {
-            scan.add(layers.get(i).layer().lastOutput()); // null: the layer keeps no output
-        }
-        for (int i = layers.size() - 1; i >= 0; i--) {
-            List<Parameter> parameters = layers.get(i).layer().parameters();
-            for (int j = 0, n = parameters.size(); j < n; j++) {
-                scan.add(parameters.get(j).grad());
-                scan.add(parameters.get(j).value());
-            }
-        }
-        model.ops().parallelFor(scan.size, scan);
-        int t = 0;
-        for (int i = 0, n = layers.size(); i < n; i++, t++) {
             LayerView v = layers.get(i);
-            if (!scan.finite[t]) {
-                stop(model, v.name(), "the output of layer '" + v.name() + "'", scan.tensors[t]);
+            Tensor out = v.layer().lastOutput(); // null: the layer keeps no output
+            if (out != null && !finite(ops, out)) {
+                stop(model, v.name(), "the output of layer '" + v.name() + "'", out);
             }
         }
         if (!Double.isFinite(model.loss())) {
@@ -65,44 +59,27 @@ final class NanSentinel implements Diagnostic {
         for (int i = layers.size() - 1; i >= 0; i--) {
             LayerView v = layers.get(i);
             List<Parameter> parameters = v.layer().parameters();
-            for (int j = 0, n = parameters.size(); j < n; j++, t += 2) {
+            for (int j = 0, n = parameters.size(); j < n; j++) {
                 Parameter p = parameters.get(j);
-                if (!scan.finite[t]) {
+                if (!finite(ops, p.grad())) {
                     stop(model, v.name(), "the gradient of " + p.name() + " in layer '" + v.name() + "'", p.grad());
                 }
-                if (!scan.finite[t + 1]) {
+                if (!finite(ops, p.value())) {
                     stop(model, v.name(), "the " + p.name() + " of layer '" + v.name() + "'", p.value());
                 }
             }
         }
-        scan.clear();
     }
 
-    private final Scan scan = new Scan();
-
-    /** The tensors of one scan, each checked as one part of {@link ModelView#forEachPart}; reused. */
-    private static final class Scan implements java.util.function.IntConsumer {
-        private Tensor[] tensors = new Tensor[64];
-        private boolean[] finite = new boolean[64];
-        private int size;
-
-        void add(Tensor t) {
-            if (size == tensors.length) { // more tensors than ever before: once per model
-                tensors = java.util.Arrays.copyOf(tensors, size * 2);
-                finite = java.util.Arrays.copyOf(finite, size * 2);
-            }
-            tensors[size++] = t;
+    /** Whether every element of {@code t} is finite: one sum of {@code x * 0}, split over the kernel threads. */
+    private boolean finite(Ops ops, Tensor t) {
+        if (t.size() == 0) {
+            return true;
         }
-
-        void clear() {
-            java.util.Arrays.fill(tensors, 0, size, null);
-            size = 0;
-        }
-
-        @Override
-        public void accept(int i) {
-            finite[i] = tensors[i] == null || tensors[i].allFinite();
-        }
+        args[0] = t;
+        double s = ops.sum(TIMES_ZERO, null, args);
+        args[0] = null;
+        return !Double.isNaN(s);
     }
 
     private static void stop(ModelView model, String layer, String what, Tensor t) {

@@ -8,11 +8,14 @@ import io.gradlab.api.diag.ModelView;
 import io.gradlab.api.diag.Severity;
 import io.gradlab.api.nn.Activation;
 import io.gradlab.api.nn.ElementwiseActivation;
-import io.gradlab.api.tensor.DType;
+import io.gradlab.api.tensor.Expr;
+import io.gradlab.api.tensor.Ops;
 import io.gradlab.api.tensor.Tensor;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntConsumer;
 
 /**
  * {@code saturation}: in each SATURATING activation layer (sigmoid, tanh), the units whose local
@@ -20,46 +23,28 @@ import java.util.Map;
  * for most ({@code majority}) of the sampled training samples: such a unit passes almost no
  * gradient back. Samples every {@code every}-th step; writes {@code saturated_fraction} per
  * activation layer.
+ *
+ * <p>A sampled step counts, per unit, the rows with {@code |f'(x, y)| < limit} as one column sum of
+ * the activation's own derivative expression ({@link ElementwiseActivation#derivativeExpression()}),
+ * so any elementwise activation is counted by the vectorized kernels; an activation with parameters
+ * is counted on its {@code backward()} of a gradient of ones. The layers are counted side by side
+ * ({@link Ops#parallelFor}).
  */
 final class Saturation implements Diagnostic {
+    /** 1 where the magnitude of argument 0 (a derivative) is below scalar 0 (the limit), else 0 (NaN included). */
+    private static final Expr SMALL = Expr.arg(0).abs().lt(Expr.scalar(0));
+
     private final Sampler sampler;
     private final double threshold;
     private final double majority;
     private final double warnFraction;
     private final double criticalFraction;
-    private final Map<String, Counts> counts = new LinkedHashMap<>();
+    private final Map<String, UnitCounts> counts = new LinkedHashMap<>();
+    private UnitCounts[] sampled = new UnitCounts[8];
+    private int sampledCount;
+    private Ops ops;
+    private final IntConsumer countLayer = i -> sampled[i].count(ops);
     private int epoch = Integer.MIN_VALUE;
-
-    /** Per unit, how many sampled rows had a saturated derivative; and the buffers of a non-elementwise activation. */
-    private static final class Counts {
-        final long[] saturated;
-        long rows;
-        final Buffers[] buffers = new Buffers[2]; // the full batch and the short last one of an epoch: no allocation once warm
-        int lastUsed;
-
-        Counts(int units) {
-            saturated = new long[units];
-        }
-
-        /** A gradient of ones and a scratch tensor shaped and typed like {@code y}. */
-        Buffers buffers(Tensor y) {
-            for (int i = 0; i < buffers.length; i++) {
-                Buffers b = buffers[i];
-                if (b != null && b.ones.sameShape(y) && b.ones.dtype() == y.dtype()) {
-                    lastUsed = i;
-                    return b;
-                }
-            }
-            int slot = buffers[0] == null ? 0 : buffers[1] == null ? 1 : 1 - lastUsed;
-            Tensor ones = Tensor.zeros(y.dtype(), y.shape());
-            ones.fill(1);
-            buffers[slot] = new Buffers(ones, Tensor.zeros(y.dtype(), y.shape()));
-            lastUsed = slot;
-            return buffers[slot];
-        }
-    }
-
-    private record Buffers(Tensor ones, Tensor scratch) {}
 
     Saturation(int every, double threshold, double majority, double warnFraction, double criticalFraction) {
         this.sampler = new Sampler(every);
@@ -69,11 +54,92 @@ final class Saturation implements Diagnostic {
         this.criticalFraction = criticalFraction;
     }
 
+    /**
+     * One layer's counts in the epoch, and what counting them needs: the count expression (built once,
+     * so that the engine compiles it once), the per-unit sums of a batch, and for an activation with
+     * parameters a gradient of ones and the gradient it gives. Kept from epoch to epoch; the counts
+     * start over.
+     */
+    static final class UnitCounts {
+        final Activation activation;
+        final Expr small;
+        final double[] limit;
+        final long[] saturated;
+        long rows;
+        Tensor x;
+        Tensor y;
+        private final Tensor[] xy = new Tensor[2];
+        private final Tensor[] gradient = new Tensor[1];
+        private Tensor sums;
+        private final Tensor[] ones = new Tensor[2]; // the full batch and the short last one of an epoch: no allocation once warm
+        private final Tensor[] gradX = new Tensor[2];
+        private int lastUsed;
+
+        UnitCounts(Activation activation, int units, double limit) {
+            this.activation = activation;
+            this.small = activation instanceof ElementwiseActivation e
+                    ? e.derivativeExpression().abs().lt(Expr.scalar(0)) // arg 0 = x, arg 1 = y
+                    : SMALL;
+            this.limit = new double[] {limit};
+            this.saturated = new long[units];
+        }
+
+        /** Adds the batch's saturated rows per unit; only this layer's state is written (one part of the step). */
+        void count(Ops ops) {
+            if (sums == null || sums.dtype() != y.dtype()) {
+                sums = Tensor.zeros(y.dtype(), saturated.length);
+            }
+            // a float32 sum counts exactly up to 2^24 rows, far more than a batch has
+            if (activation instanceof ElementwiseActivation) {
+                xy[0] = x;
+                xy[1] = y;
+                ops.columnSums(small, 0, sums, limit, xy);
+                xy[0] = null;
+                xy[1] = null;
+            } else {
+                int slot = buffers(y);
+                activation.backward(x, y, ones[slot], gradX[slot]);
+                gradient[0] = gradX[slot];
+                ops.columnSums(small, 0, sums, limit, gradient);
+                gradient[0] = null;
+            }
+            for (int u = 0; u < saturated.length; u++) {
+                saturated[u] += (long) sums.get(u);
+            }
+            rows += y.rows();
+            x = null;
+            y = null;
+        }
+
+        /** The slot of the buffers shaped and typed like {@code y}, made on first use. */
+        private int buffers(Tensor y) {
+            for (int i = 0; i < ones.length; i++) {
+                if (ones[i] != null && ones[i].sameShape(y) && ones[i].dtype() == y.dtype()) {
+                    lastUsed = i;
+                    return i;
+                }
+            }
+            int slot = ones[0] == null ? 0 : ones[1] == null ? 1 : 1 - lastUsed;
+            ones[slot] = Tensor.zeros(y.dtype(), y.shape());
+            ones[slot].fill(1);
+            gradX[slot] = Tensor.zeros(y.dtype(), y.shape());
+            lastUsed = slot;
+            return slot;
+        }
+
+        void reset() {
+            Arrays.fill(saturated, 0);
+            rows = 0;
+        }
+    }
+
     @Override
     public void afterBackward(ModelView model) {
         if (model.epoch() != epoch) {
             epoch = model.epoch();
-            counts.clear();
+            for (UnitCounts c : counts.values()) {
+                c.reset();
+            }
         }
         if (!sampler.take(model)) {
             return;
@@ -87,165 +153,27 @@ final class Saturation implements Diagnostic {
             }
             Tensor x = v.layer().lastInput();
             Tensor y = v.layer().lastOutput();
-            if (x == null || y == null) {
+            if (x == null || y == null || x.dtype() != y.dtype()) { // an activation layer's input and output share a type
                 continue;
             }
             int units = y.cols();
-            Counts c = counts.get(v.name());
-            if (c == null || c.saturated.length != units) {
-                c = new Counts(units);
+            UnitCounts c = counts.get(v.name());
+            if (c == null || c.activation != activation || c.saturated.length != units) {
+                c = new UnitCounts(activation, units, threshold * activation.maxDerivative());
                 counts.put(v.name(), c);
             }
-            double limit = threshold * activation.maxDerivative();
-            if (activation instanceof ElementwiseActivation e) {
-                layerCounts.add(e, x, y, c, limit); // counted below, layers side by side
-            } else {
-                count(activation, x, y, c, limit); // backward() may use the kernels: on this thread
+            c.x = x;
+            c.y = y;
+            if (sampledCount == sampled.length) { // more layers than ever before: once per model
+                sampled = Arrays.copyOf(sampled, 2 * sampledCount);
             }
+            sampled[sampledCount++] = c;
         }
-        model.ops().parallelFor(layerCounts.size, layerCounts);
-        layerCounts.clear();
-    }
-
-    private final LayerCounts layerCounts = new LayerCounts();
-
-    /**
-     * The elementwise layers of one step, each counted as one part of {@link ModelView#forEachPart}:
-     * a part writes only its layer's counters, and {@code derivative(x, y)} is a pure function. Reused.
-     */
-    private static final class LayerCounts implements java.util.function.IntConsumer {
-        private ElementwiseActivation[] activations = new ElementwiseActivation[8];
-        private Tensor[] xs = new Tensor[8];
-        private Tensor[] ys = new Tensor[8];
-        private Counts[] counts = new Counts[8];
-        private double[] limits = new double[8];
-        private int size;
-
-        void add(ElementwiseActivation e, Tensor x, Tensor y, Counts c, double limit) {
-            if (size == activations.length) { // more layers than ever before: once per model
-                int n = size * 2;
-                activations = java.util.Arrays.copyOf(activations, n);
-                xs = java.util.Arrays.copyOf(xs, n);
-                ys = java.util.Arrays.copyOf(ys, n);
-                counts = java.util.Arrays.copyOf(counts, n);
-                limits = java.util.Arrays.copyOf(limits, n);
-            }
-            activations[size] = e;
-            xs[size] = x;
-            ys[size] = y;
-            counts[size] = c;
-            limits[size] = limit;
-            size++;
-        }
-
-        void clear() {
-            java.util.Arrays.fill(activations, 0, size, null);
-            java.util.Arrays.fill(xs, 0, size, null);
-            java.util.Arrays.fill(ys, 0, size, null);
-            java.util.Arrays.fill(counts, 0, size, null);
-            size = 0;
-        }
-
-        @Override
-        public void accept(int i) {
-            count(activations[i], xs[i], ys[i], counts[i], limits[i]);
-        }
-    }
-
-    /*
-     * The count is |f'(x, y)| < limit per element, in double as always. The float32 and float64 paths
-     * read the arrays instead of Tensor.get (the same values, widened the same way) and add the
-     * comparison's outcome as a number instead of branching on it: which units saturate in which row
-     * is as good as random, so a branch is mispredicted often, and that, not the arithmetic, was most
-     * of the cost (nearly 4x at the reference shapes). FastPathsTest pins these paths to the old code.
-     * The float32 count is the activation's own ElementwiseActivation.countSmallDerivatives: the
-     * built-in sigmoid answers it with two bands of outputs and a vector compare, exactly.
-     *
-     * Asking backward() for the derivatives of a whole batch at once (the built-in sigmoid has a
-     * vectorized kernel) was measured and gains little: on JDK 17 the JIT vectorizes neither the
-     * per-unit count that follows (a conditional add, or a column sum over rows) nor the conversions
-     * it would need, so that count alone costs about as much as calling derivative(), which the JIT
-     * inlines here; and a float32 backward() rounds the derivative, which can move a value across the
-     * limit (the default float32 path of ElementwiseActivation does so for one float in [0, 1] with
-     * the sigmoid's derivative).
-     */
-    private static void count(Activation activation, Tensor x, Tensor y, Counts c, double limit) {
-        int rows = y.rows();
-        int units = c.saturated.length;
-        if (activation instanceof ElementwiseActivation e) {
-            if (x.dtype() == DType.F32 && y.dtype() == DType.F32) {
-                countGeneric(e, x, y, rows, units, limit, c.saturated);
-            } else if (x.dtype() == DType.F64 && y.dtype() == DType.F64) {
-                countSaturated(e, x.doubles(), y.doubles(), rows, units, limit, c.saturated);
-            } else {
-                countGeneric(e, x, y, rows, units, limit, c.saturated);
-            }
-        } else {
-            // an activation with parameters: its derivative is backward() applied to a gradient of ones
-            Buffers b = c.buffers(y);
-            activation.backward(x, y, b.ones(), b.scratch());
-            countBelow(b.scratch(), rows, units, limit, c.saturated);
-        }
-        c.rows += rows;
-    }
-
-    static void countSaturated(ElementwiseActivation e, double[] x, double[] y, int rows, int units, double limit, long[] counts) {
-        if (!(limit > 0)) {
-            return;
-        }
-        long bits = Double.doubleToRawLongBits(limit);
-        for (int r = 0; r < rows; r++) {
-            int base = r * units;
-            for (int u = 0; u < units; u++) {
-                counts[u] += below(e.derivative(x[base + u], y[base + u]), bits);
-            }
-        }
-    }
-
-    /** The reference: any element types, through {@link Tensor#get(int)}, as the count was first written. */
-    static void countGeneric(ElementwiseActivation e, Tensor x, Tensor y, int rows, int units, double limit, long[] counts) {
-        for (int r = 0; r < rows; r++) {
-            int base = r * units;
-            for (int u = 0; u < units; u++) {
-                if (Math.abs(e.derivative(x.get(base + u), y.get(base + u))) < limit) {
-                    counts[u]++;
-                }
-            }
-        }
-    }
-
-    /** Per unit, the elements of {@code g} below {@code limit} in magnitude. */
-    static void countBelow(Tensor g, int rows, int units, double limit, long[] counts) {
-        if (!(limit > 0)) {
-            return;
-        }
-        long bits = Double.doubleToRawLongBits(limit);
-        if (g.dtype() == DType.F32) {
-            float[] a = g.floats();
-            for (int r = 0; r < rows; r++) {
-                int base = r * units;
-                for (int u = 0; u < units; u++) {
-                    counts[u] += below(a[base + u], bits);
-                }
-            }
-        } else {
-            double[] a = g.doubles();
-            for (int r = 0; r < rows; r++) {
-                int base = r * units;
-                for (int u = 0; u < units; u++) {
-                    counts[u] += below(a[base + u], bits);
-                }
-            }
-        }
-    }
-
-    /**
-     * 1 when {@code |d| < limit} for the positive {@code limit} with the bits {@code limitBits}, else 0
-     * (NaN included), without a branch: the bits of a non-negative double (and of NaN, above all of
-     * them) order as the numbers do, and the sign of the difference is the comparison.
-     */
-    static long below(double d, long limitBits) {
-        return ((Double.doubleToRawLongBits(d) & Long.MAX_VALUE) - limitBits) >>> 63;
+        ops = model.ops();
+        ops.parallelFor(sampledCount, countLayer); // each part counts one layer (backward() of one included: on its thread)
+        Arrays.fill(sampled, 0, sampledCount, null);
+        sampledCount = 0;
+        ops = null;
     }
 
     @Override
@@ -255,8 +183,8 @@ final class Saturation implements Diagnostic {
         int worstSaturated = 0;
         int worstUnits = 0;
         long worstRows = 0;
-        for (Map.Entry<String, Counts> e : counts.entrySet()) {
-            Counts c = e.getValue();
+        for (Map.Entry<String, UnitCounts> e : counts.entrySet()) {
+            UnitCounts c = e.getValue();
             if (c.rows == 0) {
                 continue;
             }
@@ -275,8 +203,8 @@ final class Saturation implements Diagnostic {
                 worstUnits = c.saturated.length;
                 worstRows = c.rows;
             }
+            c.reset();
         }
-        counts.clear();
         if (worstLayer == null || worst < warnFraction) {
             return;
         }

@@ -2,7 +2,6 @@ package io.gradlab.plugins.diagnostics;
 
 import io.gradlab.api.diag.LayerView;
 import io.gradlab.api.nn.Parameter;
-import io.gradlab.api.tensor.DType;
 import io.gradlab.api.tensor.Tensor;
 import java.util.Locale;
 
@@ -10,20 +9,12 @@ import java.util.Locale;
 final class Views {
     private Views() {}
 
-    /** The number of NaN or infinite elements. */
+    /** The number of NaN or infinite elements (for a report: element by element). */
     static int nonFinite(Tensor t) {
         int n = 0;
-        if (t.dtype() == DType.F32) {
-            for (float v : t.floats()) {
-                if (!Float.isFinite(v)) {
-                    n++;
-                }
-            }
-        } else {
-            for (double v : t.doubles()) {
-                if (!Double.isFinite(v)) {
-                    n++;
-                }
+        for (int i = 0; i < t.size(); i++) {
+            if (!Double.isFinite(t.get(i))) {
+                n++;
             }
         }
         return n;

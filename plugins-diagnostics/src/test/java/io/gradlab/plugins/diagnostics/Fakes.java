@@ -11,12 +11,20 @@ import io.gradlab.api.nn.Layer;
 import io.gradlab.api.nn.Mode;
 import io.gradlab.api.nn.Parameter;
 import io.gradlab.api.tensor.DType;
+import io.gradlab.api.tensor.Elementwise;
+import io.gradlab.api.tensor.Expr;
+import io.gradlab.api.tensor.Ops;
 import io.gradlab.api.tensor.Tensor;
+import io.gradlab.api.tensor.TensorGroup;
+import io.gradlab.testkit.ReferenceOps;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 
 /** Hand-written fakes of the SPI types the diagnostics read: layers, a model view, a sink. */
 final class Fakes {
@@ -78,7 +86,7 @@ final class Fakes {
     /** A model view over a list of layer views; epoch, step and loss are set by the test. */
     static final class FakeModel implements ModelView {
         final List<LayerView> layers = new ArrayList<>();
-        /** When set, {@link #forEachPart} runs the parts on this many threads at once, as a multi-threaded engine does. */
+        /** When set, {@link Ops#parallelFor} runs the parts on this many threads at once, as a multi-threaded engine does. */
         int partThreads;
         int epoch = 1;
         int epochs;
@@ -128,15 +136,27 @@ final class Fakes {
         }
 
         @Override
-        public void forEachPart(int count, java.util.function.IntConsumer part) {
-            if (partThreads <= 1) {
-                ModelView.super.forEachPart(count, part);
-                return;
-            }
-            java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
-            java.util.concurrent.ConcurrentLinkedQueue<Throwable> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
-            List<Thread> threads = new ArrayList<>();
-            for (int t = 0; t < partThreads; t++) {
+        public Ops ops() {
+            return partThreads <= 1 ? REFERENCE : new PartThreadsOps(partThreads);
+        }
+    }
+
+    private static final Ops REFERENCE = new ReferenceOps();
+
+    /** The reference kernels, with the parts of {@link Ops#parallelFor} run on several threads at once, as a multi-threaded engine does. */
+    static final class PartThreadsOps implements Ops {
+        private final int threads;
+
+        PartThreadsOps(int threads) {
+            this.threads = threads;
+        }
+
+        @Override
+        public void parallelFor(int count, IntConsumer part) {
+            AtomicInteger next = new AtomicInteger();
+            ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+            List<Thread> started = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
                 Thread th = new Thread(() -> {
                     for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
                         try {
@@ -146,10 +166,10 @@ final class Fakes {
                         }
                     }
                 });
-                threads.add(th);
+                started.add(th);
                 th.start();
             }
-            for (Thread th : threads) {
+            for (Thread th : started) {
                 try {
                     th.join();
                 } catch (InterruptedException e) {
@@ -160,6 +180,56 @@ final class Fakes {
             if (!failures.isEmpty()) {
                 throw new AssertionError("a part failed", failures.peek());
             }
+        }
+
+        @Override
+        public int threads() {
+            return threads;
+        }
+
+        @Override
+        public void gemm(boolean transA, boolean transB, double alpha, Tensor a, Tensor b, double beta, Tensor c) {
+            REFERENCE.gemm(transA, transB, alpha, a, b, beta, c);
+        }
+
+        @Override
+        public void linear(Tensor x, Tensor w, Tensor bias, Tensor y) {
+            REFERENCE.linear(x, w, bias, y);
+        }
+
+        @Override
+        public void map(Elementwise program, double[] scalars, Tensor... args) {
+            REFERENCE.map(program, scalars, args);
+        }
+
+        @Override
+        public void mapEach(Elementwise program, double[] scalars, TensorGroup... groups) {
+            REFERENCE.mapEach(program, scalars, groups);
+        }
+
+        @Override
+        public void columnSums(Expr e, double beta, Tensor out, double[] scalars, Tensor... args) {
+            REFERENCE.columnSums(e, beta, out, scalars, args);
+        }
+
+        @Override
+        public void rowSums(Expr e, double beta, Tensor out, double[] scalars, Tensor... args) {
+            REFERENCE.rowSums(e, beta, out, scalars, args);
+        }
+
+        @Override
+        public double sum(Expr e, double[] scalars, Tensor... args) {
+            return REFERENCE.sum(e, scalars, args);
+        }
+
+        @Override
+        public void sumEach(Expr e, double[] out, double[] scalars, TensorGroup... groups) {
+            REFERENCE.sumEach(e, out, scalars, groups);
+        }
+
+        @Override
+        public String backend() {
+            return "reference-part-threads";
         }
     }
 
@@ -191,13 +261,13 @@ final class Fakes {
 
     static final class Relu extends ElementwiseActivation {
         @Override
-        public double value(double x) {
-            return Math.max(0, x);
+        protected Expr function(Expr x) {
+            return x.max(0);
         }
 
         @Override
-        public double derivative(double x, double y) {
-            return x > 0 ? 1 : 0;
+        protected Expr derivative(Expr x, Expr y) {
+            return x.gt(0);
         }
 
         @Override
@@ -206,15 +276,16 @@ final class Fakes {
         }
     }
 
+    /** {@code 1 / (1 + exp(-x))}, derivative {@code y (1 - y)}. */
     static final class Sigmoid extends ElementwiseActivation {
         @Override
-        public double value(double x) {
-            return 1 / (1 + Math.exp(-x));
+        protected Expr function(Expr x) {
+            return x.neg().exp().add(1).rdiv(1);
         }
 
         @Override
-        public double derivative(double x, double y) {
-            return y * (1 - y);
+        protected Expr derivative(Expr x, Expr y) {
+            return y.mul(y.rsub(1));
         }
 
         @Override

@@ -18,8 +18,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The diagnostics that spread their layers over the engine's threads ({@code ModelView.forEachPart})
- * report exactly what they report on one thread.
+ * The diagnostics that spread their layers over the kernel threads ({@code Ops.parallelFor}) report
+ * exactly what they report on one thread.
  */
 class PartsTest {
     /** Six activation layers of different shapes, sigmoid and ReLU, with new random inputs every step. */

@@ -10,7 +10,11 @@ import io.gradlab.api.diag.ModelView;
 import io.gradlab.api.nn.Activation;
 import io.gradlab.api.nn.Parameter;
 import io.gradlab.api.spi.DiagnosticFactory;
+import io.gradlab.api.tensor.Elementwise;
+import io.gradlab.api.tensor.Expr;
+import io.gradlab.api.tensor.Ops;
 import io.gradlab.api.tensor.Tensor;
+import io.gradlab.api.tensor.TensorGroup;
 import io.gradlab.plugins.diagnostics.Fakes.FakeLayer;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
@@ -18,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.IntConsumer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,6 +36,7 @@ class StepAllocationTest {
     private static final class FixedModel implements ModelView {
         final List<LayerView> layers = new ArrayList<>();
         final List<LayerView> weighted = new ArrayList<>();
+        final Ops ops = new DirectOps();
         double[] norms;
         long step;
 
@@ -72,6 +78,96 @@ class StepAllocationTest {
         @Override
         public double weightGradNorm(int index) {
             return norms[index];
+        }
+
+        @Override
+        public Ops ops() {
+            return ops;
+        }
+    }
+
+    /**
+     * The kernels the diagnostics use, by definition ({@link Expr#eval} on reused arrays, one thread),
+     * without allocating, as the engine's kernels do once warm ({@code ReferenceOps} allocates per
+     * element); full tensors only, no broadcasting.
+     */
+    private static final class DirectOps implements Ops {
+        private final double[] values = new double[8];
+
+        @Override
+        public double sum(Expr e, double[] scalars, Tensor... args) {
+            double s = 0;
+            for (int i = 0; i < args[0].size(); i++) {
+                s += eval(e, scalars, args, i);
+            }
+            return s;
+        }
+
+        @Override
+        public void columnSums(Expr e, double beta, Tensor out, double[] scalars, Tensor... args) {
+            int cols = out.size();
+            int rows = args[0].size() / cols;
+            for (int c = 0; c < cols; c++) {
+                double s = 0;
+                for (int r = 0; r < rows; r++) {
+                    s += eval(e, scalars, args, r * cols + c);
+                }
+                out.set(c, (beta == 0 ? 0 : beta * out.get(c)) + s);
+            }
+        }
+
+        private double eval(Expr e, double[] scalars, Tensor[] args, int i) {
+            for (int k = 0; k < e.arity(); k++) {
+                values[k] = args[k].get(i);
+            }
+            return e.eval(values, scalars);
+        }
+
+        @Override
+        public void parallelFor(int count, IntConsumer part) {
+            for (int i = 0; i < count; i++) {
+                part.accept(i);
+            }
+        }
+
+        @Override
+        public int threads() {
+            return 1;
+        }
+
+        @Override
+        public String backend() {
+            return "direct";
+        }
+
+        @Override
+        public void gemm(boolean transA, boolean transB, double alpha, Tensor a, Tensor b, double beta, Tensor c) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void linear(Tensor x, Tensor w, Tensor bias, Tensor y) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void map(Elementwise program, double[] scalars, Tensor... args) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void mapEach(Elementwise program, double[] scalars, TensorGroup... groups) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void rowSums(Expr e, double beta, Tensor out, double[] scalars, Tensor... args) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void sumEach(Expr e, double[] out, double[] scalars, TensorGroup... groups) {
+            throw new UnsupportedOperationException();
         }
     }
 
