@@ -6,6 +6,7 @@ import io.gradlab.api.ComponentFactory;
 import io.gradlab.api.ComponentFactory.Context;
 import io.gradlab.api.ComponentId;
 import io.gradlab.api.ComponentKind;
+import io.gradlab.api.GradlabPlugin;
 import io.gradlab.api.ParameterSpec;
 import io.gradlab.api.Params;
 import io.gradlab.api.ParamsValidator;
@@ -86,6 +87,25 @@ public final class TestContexts {
     public static <T> ComponentFactory<T> factory(ComponentKind<T> kind, String id, Supplier<? extends T> supplier) {
         requireNonNull(supplier, "supplier is null");
         return ComponentFactory.of(kind, id, id + " (from a supplier)", List.<ParameterSpec>of(), p -> supplier.get());
+    }
+
+    /** The factories of {@code kind} among {@code plugin}'s components, in its order. */
+    public static <T> List<ComponentFactory<T>> factories(GradlabPlugin plugin, ComponentKind<T> kind) {
+        requireNonNull(kind, "kind is null");
+        return plugin.components().stream().filter(f -> f.kind() == kind).map(f -> f.as(kind)).toList();
+    }
+
+    /**
+     * The factory of {@code kind} and {@code id} among {@code plugin}'s components: what a plugin's own
+     * contract tests check, {@code TestContexts.factory(new MyPlugin(), ComponentKind.ACTIVATION, "cube")}.
+     *
+     * @throws AssertionError when the plugin contributes no such component
+     */
+    public static <T> ComponentFactory<T> factory(GradlabPlugin plugin, ComponentKind<T> kind, String id) {
+        List<ComponentFactory<T>> ofKind = factories(plugin, kind);
+        return ofKind.stream().filter(f -> f.id().value().equals(id)).findFirst()
+                .orElseThrow(() -> new AssertionError(plugin.name() + " contributes no " + kind.label() + " '" + id + "'; its "
+                        + kind.plural() + ": " + ofKind.stream().map(f -> f.id().value()).toList()));
     }
 
     /** A tensor of normal(0, std) values. */
