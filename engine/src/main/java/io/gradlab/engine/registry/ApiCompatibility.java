@@ -32,7 +32,8 @@ final class ApiCompatibility {
         if (ApiVersion.compatible(host, declared)) {
             return Optional.empty();
         }
-        String fix = plugin[0] < hostMajor ? rebuild : "upgrade gradlab to one that speaks API " + declared + ", " + against + ", or " + removal;
+        String fix = plugin[0] < hostMajor ? rebuild
+                : "upgrade gradlab to one that speaks API " + declared + ", " + against + ", or " + removal;
         return Optional.of(what + " was built for gradlab API " + declared + " but this gradlab speaks " + host + ": " + fix);
     }
 

@@ -64,20 +64,20 @@ final class PluginJarLoader {
                     + "): replace it with a freshly built jar, or " + origin.removal());
             return nothing;
         }
-        String declared = manifest == null ? null : manifest.getMainAttributes().getValue(API_VERSION_ATTRIBUTE);
-        if (declared != null) {
-            Optional<String> incompatible = ApiCompatibility.incompatibility("plugin jar " + fileName, declared.trim(),
-                    "remove it from " + jar.getParent());
+        // the version the jar was built for: its manifest's, then each provider's class file's (read, not loaded)
+        String removal = "remove it from " + jar.getParent();
+        String manifestVersion = manifest == null ? null : manifest.getMainAttributes().getValue(API_VERSION_ATTRIBUTE);
+        if (manifestVersion != null) {
+            Optional<String> incompatible = ApiCompatibility.incompatibility("plugin jar " + fileName, manifestVersion.trim(), removal);
             if (incompatible.isPresent()) {
                 problems.critical(jarSource, incompatible.get());
                 return nothing;
             }
         }
-        for (Map.Entry<String, String> declaredByProvider : declaredByClass.entrySet()) {
-            Optional<String> incompatible = ApiCompatibility.incompatibility("plugin jar " + fileName, declaredByProvider.getValue(),
-                    "remove it from " + jar.getParent());
+        for (Map.Entry<String, String> provider : declaredByClass.entrySet()) {
+            Optional<String> incompatible = ApiCompatibility.incompatibility("plugin jar " + fileName, provider.getValue(), removal);
             if (incompatible.isPresent()) {
-                problems.critical(jarSource.withPluginClass(declaredByProvider.getKey()), incompatible.get());
+                problems.critical(jarSource.withPluginClass(provider.getKey()), incompatible.get());
                 return nothing;
             }
         }
