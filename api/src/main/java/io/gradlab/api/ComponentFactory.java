@@ -50,7 +50,7 @@ public interface ComponentFactory<T> {
      * @param params  the validated parameters, every default filled in
      * @param context the name of the new instance and, for architectures and datasets, what they are built from
      */
-    T create(Params params, Context context);
+    T create(Params params, CreateContext context);
 
     /**
      * This factory typed for {@code kind}: {@code plugin.components().get(0).as(ComponentKind.ACTIVATION)}.
@@ -74,16 +74,16 @@ public interface ComponentFactory<T> {
         return lambdaFactory(kind, id, description, parameters, caller, (params, context) -> create.apply(params));
     }
 
-    /** A factory from a lambda that also reads the {@link Context} (layers, normalizers, architectures, datasets). */
+    /** A factory from a lambda that also reads the {@link CreateContext} (layers, normalizers, architectures, datasets). */
     static <T> ComponentFactory<T> of(ComponentKind<T> kind, String id, String description, List<ParameterSpec> parameters,
-            BiFunction<Params, Context, ? extends T> create) {
+            BiFunction<Params, CreateContext, ? extends T> create) {
         requireNonNull(create, "create is null");
         Class<?> caller = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).getCallerClass();
         return lambdaFactory(kind, id, description, parameters, caller, create);
     }
 
     private static <T> ComponentFactory<T> lambdaFactory(ComponentKind<T> kind, String id, String description,
-            List<ParameterSpec> parameters, Class<?> caller, BiFunction<Params, Context, ? extends T> create) {
+            List<ParameterSpec> parameters, Class<?> caller, BiFunction<Params, CreateContext, ? extends T> create) {
         requireNonNull(kind, "kind is null");
         requireNonNull(description, "description is null");
         ComponentId cid = ComponentId.of(id);
@@ -116,7 +116,7 @@ public interface ComponentFactory<T> {
             }
 
             @Override
-            public T create(Params p, Context context) {
+            public T create(Params p, CreateContext context) {
                 return create.apply(p, context);
             }
 
@@ -137,32 +137,32 @@ public interface ComponentFactory<T> {
     /**
      * What the host hands {@link #create}: the new instance's {@link #name()} and, for the kinds that
      * need them, the {@link #modelBuilder()} or the {@link #data()} context. Made by the host (and by
-     * tests: {@code Context.of("hidden1")}).
+     * tests: {@code CreateContext.of("hidden1")}).
      */
-    final class Context {
+    final class CreateContext {
         private final String name;
         private final ModelBuilder modelBuilder;
         private final DataContext data;
 
-        private Context(String name, ModelBuilder modelBuilder, DataContext data) {
+        private CreateContext(String name, ModelBuilder modelBuilder, DataContext data) {
             this.name = requireNonNull(name, "name is null");
             this.modelBuilder = modelBuilder;
             this.data = data;
         }
 
         /** A context with a name only, for every kind but architectures and datasets. */
-        public static Context of(String name) {
-            return new Context(name, null, null);
+        public static CreateContext of(String name) {
+            return new CreateContext(name, null, null);
         }
 
         /** The context of an architecture. */
-        public static Context of(String name, ModelBuilder modelBuilder) {
-            return new Context(name, requireNonNull(modelBuilder, "modelBuilder is null"), null);
+        public static CreateContext of(String name, ModelBuilder modelBuilder) {
+            return new CreateContext(name, requireNonNull(modelBuilder, "modelBuilder is null"), null);
         }
 
         /** The context of a dataset. */
-        public static Context of(String name, DataContext data) {
-            return new Context(name, null, requireNonNull(data, "data is null"));
+        public static CreateContext of(String name, DataContext data) {
+            return new CreateContext(name, null, requireNonNull(data, "data is null"));
         }
 
         /**
@@ -199,7 +199,7 @@ public interface ComponentFactory<T> {
 
         @Override
         public String toString() {
-            return "Context[" + name + "]";
+            return "CreateContext[" + name + "]";
         }
     }
 }

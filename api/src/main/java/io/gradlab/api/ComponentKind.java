@@ -28,15 +28,15 @@ public final class ComponentKind<T> {
     /** A normalization layer (batch norm, layer norm, ...), placed by architectures between a dense layer and its activation. */
     public static final ComponentKind<Layer> NORMALIZER = new ComponentKind<>("NORMALIZER", Layer.class);
     public static final ComponentKind<Optimizer> OPTIMIZER = new ComponentKind<>("OPTIMIZER", Optimizer.class);
-    /** A whole network (unbuilt), assembled with {@link ComponentFactory.Context#modelBuilder()}. */
+    /** A whole network (unbuilt), assembled with {@link ComponentFactory.CreateContext#modelBuilder()}. */
     public static final ComponentKind<Layer> ARCHITECTURE = new ComponentKind<>("ARCHITECTURE", Layer.class);
     public static final ComponentKind<Diagnostic> DIAGNOSTIC = new ComponentKind<>("DIAGNOSTIC", Diagnostic.class);
-    /** A layer (unbuilt), named {@link ComponentFactory.Context#name()}. */
+    /** A layer (unbuilt), named {@link ComponentFactory.CreateContext#name()}. */
     public static final ComponentKind<Layer> LAYER = new ComponentKind<>("LAYER", Layer.class);
     public static final ComponentKind<Loss> LOSS = new ComponentKind<>("LOSS", Loss.class);
     public static final ComponentKind<GradientTransform> GRADIENT_TRANSFORM =
             new ComponentKind<>("GRADIENT_TRANSFORM", GradientTransform.class);
-    /** A data source, read or generated with {@link ComponentFactory.Context#data()}. */
+    /** A data source, read or generated with {@link ComponentFactory.CreateContext#data()}. */
     public static final ComponentKind<DataSplits> DATASET = new ComponentKind<>("DATASET", DataSplits.class);
     public static final ComponentKind<TrainingStrategy> TRAINING_STRATEGY =
             new ComponentKind<>("TRAINING_STRATEGY", TrainingStrategy.class);

@@ -3,7 +3,7 @@ package io.gradlab.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.gradlab.api.ComponentFactory.Context;
+import io.gradlab.api.ComponentFactory.CreateContext;
 import io.gradlab.api.nn.AbstractLayer;
 import io.gradlab.api.nn.Activation;
 import io.gradlab.api.nn.BuildContext;
@@ -45,7 +45,7 @@ class ComponentFactoryTest {
         assertThat(cube.version()).isEqualTo("dev");
         assertThat(created[0]).isZero();
 
-        Activation made = cube.create(ParamsValidator.validate(cube, Map.of(), "test"), Context.of("test"));
+        Activation made = cube.create(ParamsValidator.validate(cube, Map.of(), "test"), CreateContext.of("test"));
         assertThat(made).isInstanceOf(Cube.class);
         assertThat(created[0]).isOne();
     }
@@ -66,7 +66,7 @@ class ComponentFactoryTest {
                     protected void updateGradInput(Tensor input, Tensor gradOutput, Tensor gradInput) {}
                 });
 
-        Layer layer = factory.create(ParamsValidator.validate(factory, Map.of(), "test"), Context.of("hidden3"));
+        Layer layer = factory.create(ParamsValidator.validate(factory, Map.of(), "test"), CreateContext.of("hidden3"));
 
         assertThat(layer.name()).isEqualTo("hidden3");
     }
@@ -90,7 +90,7 @@ class ComponentFactoryTest {
 
     @Test
     void aContextGivesOnlyWhatItsKindNeeds() {
-        Context named = Context.of("model.loss");
+        CreateContext named = CreateContext.of("model.loss");
 
         assertThat(named.name()).isEqualTo("model.loss");
         assertThatThrownBy(named::modelBuilder).isInstanceOf(IllegalStateException.class)

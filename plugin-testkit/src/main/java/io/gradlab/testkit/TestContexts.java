@@ -3,7 +3,7 @@ package io.gradlab.testkit;
 import static java.util.Objects.requireNonNull;
 
 import io.gradlab.api.ComponentFactory;
-import io.gradlab.api.ComponentFactory.Context;
+import io.gradlab.api.ComponentFactory.CreateContext;
 import io.gradlab.api.ComponentId;
 import io.gradlab.api.ComponentKind;
 import io.gradlab.api.GradlabPlugin;
@@ -60,7 +60,7 @@ public final class TestContexts {
     /**
      * A new component made by {@code factory} with the validated {@code raw} values, named after the
      * factory's id (a layer is unbuilt). Not for architectures and datasets, which need a model builder or
-     * a data context: call {@link ComponentFactory#create} with {@code Context.of(name, builder)} for those.
+     * a data context: call {@link ComponentFactory#create} with {@code CreateContext.of(name, builder)} for those.
      */
     public static <T> T create(ComponentFactory<T> factory, Map<String, ?> raw) {
         return create(factory, raw, factory.id().value());
@@ -68,7 +68,7 @@ public final class TestContexts {
 
     /** A new component named {@code name} (the layer name, for layers and normalizers). */
     public static <T> T create(ComponentFactory<T> factory, Map<String, ?> raw, String name) {
-        T made = factory.create(params(factory, raw), Context.of(name));
+        T made = factory.create(params(factory, raw), CreateContext.of(name));
         return requireNonNull(made, () -> factory.id() + ": create returned null");
     }
 

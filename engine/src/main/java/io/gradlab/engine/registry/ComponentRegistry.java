@@ -3,7 +3,7 @@ package io.gradlab.engine.registry;
 import static java.util.Objects.requireNonNull;
 
 import io.gradlab.api.ComponentFactory;
-import io.gradlab.api.ComponentFactory.Context;
+import io.gradlab.api.ComponentFactory.CreateContext;
 import io.gradlab.api.ComponentId;
 import io.gradlab.api.ComponentKind;
 import io.gradlab.api.ComponentSpec;
@@ -165,23 +165,23 @@ public final class ComponentRegistry {
 
     public DataSplits dataset(ComponentSpec spec, DataContext context, String where) {
         requireNonNull(context, "context is null");
-        return create(ComponentKind.DATASET, spec, where, Context.of(nameOf(spec, where), context));
+        return create(ComponentKind.DATASET, spec, where, CreateContext.of(nameOf(spec, where), context));
     }
 
     /** A new unbuilt layer named {@code name}. */
     public Layer layer(ComponentSpec spec, String name, String where) {
-        return create(ComponentKind.LAYER, spec, where, Context.of(requireNonNull(name, "name is null")));
+        return create(ComponentKind.LAYER, spec, where, CreateContext.of(requireNonNull(name, "name is null")));
     }
 
     /** A new unbuilt normalization layer named {@code name}. */
     public Layer normalizer(ComponentSpec spec, String name, String where) {
-        return create(ComponentKind.NORMALIZER, spec, where, Context.of(requireNonNull(name, "name is null")));
+        return create(ComponentKind.NORMALIZER, spec, where, CreateContext.of(requireNonNull(name, "name is null")));
     }
 
     /** The (unbuilt) network of an architecture, assembled with {@code builder}. */
     public Layer architecture(ComponentSpec spec, ModelBuilder builder, String where) {
         requireNonNull(builder, "builder is null");
-        return create(ComponentKind.ARCHITECTURE, spec, where, Context.of(nameOf(spec, where), builder));
+        return create(ComponentKind.ARCHITECTURE, spec, where, CreateContext.of(nameOf(spec, where), builder));
     }
 
     /**
@@ -190,7 +190,7 @@ public final class ComponentRegistry {
      * error; one that fails otherwise, returns {@code null} or something that is not a {@code T}, a
      * {@link Category#PLUGIN} error naming it and its source.
      */
-    public <T> T create(ComponentKind<T> kind, ComponentSpec spec, String where, Context context) {
+    public <T> T create(ComponentKind<T> kind, ComponentSpec spec, String where, CreateContext context) {
         requireNonNull(context, "context is null");
         Validated validated = validate(kind, spec, where, 0);
         RegisteredComponent component = validated.component();
@@ -222,8 +222,8 @@ public final class ComponentRegistry {
     }
 
     /** The context of a component that is named after where its spec is (or its id). */
-    private static Context named(ComponentSpec spec, String where) {
-        return Context.of(nameOf(spec, where));
+    private static CreateContext named(ComponentSpec spec, String where) {
+        return CreateContext.of(nameOf(spec, where));
     }
 
     private static String nameOf(ComponentSpec spec, String where) {

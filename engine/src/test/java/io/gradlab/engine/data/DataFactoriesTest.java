@@ -22,7 +22,7 @@ class DataFactoriesTest {
     Path dir;
 
     private static DataSplits create(ComponentFactory<DataSplits> factory, Map<String, Object> raw, TestData.Context context) {
-        return factory.create(ParamsValidator.validate(factory, raw, "data"), ComponentFactory.Context.of("data.source", context));
+        return factory.create(ParamsValidator.validate(factory, raw, "data"), ComponentFactory.CreateContext.of("data.source", context));
     }
 
     private TestData.Context context(Path override) {

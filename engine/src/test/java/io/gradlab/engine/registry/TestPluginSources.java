@@ -80,13 +80,13 @@ final class TestPluginSources {
                             @Override public ComponentKind<Activation> kind() { return ComponentKind.ACTIVATION; }
                             @Override public ComponentId id() { return ComponentId.of("broken"); }
                             @Override public String description() { throw new IllegalStateException("no description"); }
-                            @Override public Activation create(Params p, ComponentFactory.Context c) { return null; }
+                            @Override public Activation create(Params p, ComponentFactory.CreateContext c) { return null; }
                         };
                         ComponentFactory<?> kindless = new ComponentFactory<Loss>() {
                             @Override public ComponentKind<Loss> kind() { return null; }
                             @Override public ComponentId id() { return ComponentId.of("kindless"); }
                             @Override public String description() { return "no kind"; }
-                            @Override public Loss create(Params p, ComponentFactory.Context c) { return null; }
+                            @Override public Loss create(Params p, ComponentFactory.CreateContext c) { return null; }
                         };
                         return List.of(broken, ComponentFactory.of(ComponentKind.ACTIVATION, "fine", "works", List.of(), p -> null), kindless);
                     }

@@ -32,7 +32,7 @@ class DiagnosticsPluginTest {
             for (ParameterSpec p : f.parameters()) {
                 values.put(p.name(), p.defaultValue());
             }
-            assertThat(f.create(new Params(f.id(), values), ComponentFactory.Context.of(f.id().value()))).as(f.id().value()).isNotNull();
+            assertThat(f.create(new Params(f.id(), values), ComponentFactory.CreateContext.of(f.id().value()))).as(f.id().value()).isNotNull();
             assertThat(f.description()).isNotBlank();
         }
     }

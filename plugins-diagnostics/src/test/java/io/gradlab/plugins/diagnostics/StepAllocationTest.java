@@ -124,7 +124,7 @@ class StepAllocationTest {
             for (ParameterSpec p : f.parameters()) {
                 values.put(p.name(), p.defaultValue());
             }
-            diagnostics.add(f.create(new Params(f.id(), values), ComponentFactory.Context.of(f.id().value())));
+            diagnostics.add(f.create(new Params(f.id(), values), ComponentFactory.CreateContext.of(f.id().value())));
         }
         FixedModel m = model();
         var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gradlab.api.ApiVersion;
-import io.gradlab.api.ComponentFactory.Context;
+import io.gradlab.api.ComponentFactory.CreateContext;
 import io.gradlab.api.ComponentFactory;
 import io.gradlab.api.ComponentKind;
 import io.gradlab.api.ComponentSpec;
@@ -114,7 +114,7 @@ class RecurrentPluginTest {
         ComponentFactory<Layer> factory = TestContexts.factories(plugin, ComponentKind.ARCHITECTURE).get(0);
         Builder builder = new Builder(784, 10, 28, new ArrayList<>());
         factory.create(ParamsValidator.validate(factory, Map.of("cell", "gru", "hidden", 16, "layers", 3, "truncate", 5,
-                "spectral-radius", 0.9), "model.architecture"), Context.of("model.architecture", builder));
+                "spectral-radius", 0.9), "model.architecture"), CreateContext.of("model.architecture", builder));
         assertThat(builder.made()).hasSize(5);
         assertThat(builder.made().get(0)).isEqualTo("dense output 10");
         GruLayer first = (GruLayer) builder.made().get(1);
@@ -128,10 +128,10 @@ class RecurrentPluginTest {
         assertThat(((GruLayer) builder.made().get(2)).build(width, new TestSupport.Context(DType.F32, 1, 0.1))).isEqualTo(28 * 16);
 
         Builder flat = new Builder(784, 10, 1, new ArrayList<>());
-        assertThatThrownBy(() -> factory.create(ParamsValidator.validate(factory, Map.of(), "m"), Context.of("m", flat)))
+        assertThatThrownBy(() -> factory.create(ParamsValidator.validate(factory, Map.of(), "m"), CreateContext.of("m", flat)))
                 .isInstanceOf(GradlabException.class).hasMessageContaining("single time step of 784 features").hasMessageContaining("time-steps: 28");
         Builder odd = new Builder(10, 1, 1, new ArrayList<>());
-        assertThatThrownBy(() -> factory.create(ParamsValidator.validate(factory, Map.of("steps", 3), "m"), Context.of("m", odd)))
+        assertThatThrownBy(() -> factory.create(ParamsValidator.validate(factory, Map.of("steps", 3), "m"), CreateContext.of("m", odd)))
                 .isInstanceOf(GradlabException.class).hasMessageContaining("3 time steps do not divide the 10 input features");
     }
 
@@ -171,14 +171,14 @@ class RecurrentPluginTest {
             }
         };
         DataSplits splits = adding.create(ParamsValidator.validate(adding, Map.of("steps", 8, "train-size", 30, "test-size", 7), "data"),
-                Context.of("data.source", ctx));
+                CreateContext.of("data.source", ctx));
         assertThat(splits.train().size()).isEqualTo(30);
         assertThat(splits.test().size()).isEqualTo(7);
         assertThat(splits.train().timeSteps()).isEqualTo(8);
         assertThat(splits.description()).contains("0.167");
         ComponentFactory<DataSplits> copy = TestContexts.factories(plugin, ComponentKind.DATASET).get(1);
-        assertThat(copy.create(ParamsValidator.validate(copy, Map.of(), "data"), Context.of("data.source", ctx)).train().classes()).isEqualTo(8);
-        assertThatThrownBy(() -> copy.create(ParamsValidator.validate(copy, Map.of("steps", 5, "length", 5), "data"), Context.of("data.source", ctx)))
+        assertThat(copy.create(ParamsValidator.validate(copy, Map.of(), "data"), CreateContext.of("data.source", ctx)).train().classes()).isEqualTo(8);
+        assertThatThrownBy(() -> copy.create(ParamsValidator.validate(copy, Map.of("steps", 5, "length", 5), "data"), CreateContext.of("data.source", ctx)))
                 .isInstanceOf(GradlabException.class).hasMessageContaining("length 5 must be smaller than steps 5");
     }
 }

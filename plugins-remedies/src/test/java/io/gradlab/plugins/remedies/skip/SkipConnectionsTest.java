@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import io.gradlab.api.ComponentFactory.Context;
+import io.gradlab.api.ComponentFactory.CreateContext;
 import io.gradlab.api.GradlabException;
 import io.gradlab.api.ParamsValidator;
 import io.gradlab.api.nn.Layer;
@@ -82,7 +82,7 @@ class SkipConnectionsTest {
         TestLayers.Builder b = new TestLayers.Builder(6, 3);
         var f = SkipMlp.factory();
         Layer net = f.create(ParamsValidator.validate(f, Map.of("depth", 7, "width", 4, "activation", "tanh"), "test"),
-                Context.of("net", b));
+                CreateContext.of("net", b));
         assertThat(net).isInstanceOf(SkipNetwork.class);
         assertThat(((SkipNetwork) net).skips()).extracting(SkipNetwork.Skip::from, SkipNetwork.Skip::to)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(1, 3), org.assertj.core.groups.Tuple.tuple(4, 7));
@@ -96,11 +96,11 @@ class SkipConnectionsTest {
         var f = SkipMlp.factory();
         TestLayers.Builder b = new TestLayers.Builder(6, 3);
         Layer net = f.create(ParamsValidator.validate(f, Map.of("hidden", List.of(4, 5, 4), "skips", List.of(List.of(1, 2))), "t"),
-                Context.of("net", b));
+                CreateContext.of("net", b));
         assertThat(net.children()).extracting(Layer::name).containsExactly("block1", "skip1-2", "block2", "block3", "output");
         assertThat(NumericGradient.check(net, 6, 2, Mode.TRAIN, 5)).isPositive();
         assertThatThrownBy(() -> f.create(ParamsValidator.validate(f,
-                Map.of("hidden", List.of(4, 5, 4), "skips", List.of(List.of(1, 2)), "projection", false), "t"), Context.of("net", b)))
+                Map.of("hidden", List.of(4, 5, 4), "skips", List.of(List.of(1, 2)), "projection", false), "t"), CreateContext.of("net", b)))
                 .isInstanceOf(GradlabException.class).hasMessageContaining("different widths (4 and 5)").hasMessageContaining("projection: true");
     }
 
@@ -116,7 +116,7 @@ class SkipConnectionsTest {
                 List.of(List.of(1, 2, 3)), "must be a pair",
                 List.of(List.of(1, 3), List.of(1, 3)), "given twice");
         cases.forEach((skips, message) -> assertThatThrownBy(
-                () -> f.create(ParamsValidator.validate(f, Map.of("skips", skips), "t"), Context.of("net", b)))
+                () -> f.create(ParamsValidator.validate(f, Map.of("skips", skips), "t"), CreateContext.of("net", b)))
                 .isInstanceOf(GradlabException.class).hasMessageContaining("skip-mlp").hasMessageContaining(message));
     }
 }

@@ -3,7 +3,7 @@ package io.gradlab.plugins.remedies.symmetry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.gradlab.api.ComponentFactory.Context;
+import io.gradlab.api.ComponentFactory.CreateContext;
 import io.gradlab.api.ParamsValidator;
 import io.gradlab.api.data.DataContext;
 import io.gradlab.api.data.DataSplits;
@@ -46,20 +46,20 @@ class SymmetryTest {
     void syntheticDataIsSeededAndShapedPerTask() {
         var f = SyntheticData.factory();
         DataSplits linear = f.create(ParamsValidator.validate(f, Map.of("features", 3, "train-samples", 50, "test-samples", 20), "t"),
-                Context.of("data.source", context(1)));
+                CreateContext.of("data.source", context(1)));
         assertThat(linear.train().size()).isEqualTo(50);
         assertThat(linear.test().size()).isEqualTo(20);
         assertThat(linear.train().classes()).isZero();
         assertThat(linear.train().width()).isEqualTo(3);
         DataSplits again = f.create(ParamsValidator.validate(f, Map.of("features", 3, "train-samples", 50, "test-samples", 20), "t"),
-                Context.of("data.source", context(1)));
+                CreateContext.of("data.source", context(1)));
         assertThat(again.train().targets()).containsExactly(linear.train().targets());
         DataSplits logistic = f.create(ParamsValidator.validate(f, Map.of("task", "logistic"), "t"),
-                Context.of("data.source", context(2)));
+                CreateContext.of("data.source", context(2)));
         assertThat(logistic.train().targets()).containsOnly(0f, 1f).contains(0f, 1f);
         assertThat(logistic.train().classes()).isZero();
         DataSplits softmax = f.create(ParamsValidator.validate(f, Map.of("task", "softmax", "classes", 4), "t"),
-                Context.of("data.source", context(3)));
+                CreateContext.of("data.source", context(3)));
         assertThat(softmax.train().classes()).isEqualTo(4);
         assertThat(softmax.train().targets()).contains(0f, 1f, 2f, 3f);
     }
