@@ -61,7 +61,7 @@ public interface ComponentFactory<T> {
     default <U> ComponentFactory<U> as(ComponentKind<U> kind) {
         requireNonNull(kind, "kind is null");
         if (kind() != kind) {
-            throw new IllegalArgumentException(kind() + " factory '" + id() + "' is not a " + kind.label() + " factory");
+            throw new IllegalArgumentException(kind().label() + " factory '" + id() + "' is not a " + kind.label() + " factory");
         }
         return (ComponentFactory<U>) this;
     }

@@ -85,7 +85,7 @@ class ComponentFactoryTest {
 
         assertThat(typed).isSameAs(any);
         assertThatThrownBy(() -> any.as(ComponentKind.LAYER))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("ACTIVATION factory 'cube' is not a layer factory");
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("activation factory 'cube' is not a layer factory");
     }
 
     @Test
