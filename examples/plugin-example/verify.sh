@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end check of the example plugin, as a plugin author would do it:
 #   1. install the gradlab API and plugin test kit into a temporary local Maven repository,
-#   2. build the example plugin against them (its own tests run the test kit's contract),
+#   2. build the example plugin against them (its own tests run the test kit's contract) and check
+#      that its manifest's Gradlab-Api-Version has the major version the gradlab command speaks,
 #   3. copy the jar into a temporary plugins folder,
 #   4. check that `gradlab plugins` lists bent-identity from that jar, that `gradlab gradcheck`
 #      passes it, and that `gradlab run` trains spec.yaml with it for one epoch.
@@ -41,6 +42,12 @@ pluginjar="examples/plugin-example/target/gradlab-bent-identity-1.0.0.jar"
 if jar tf "$pluginjar" | grep -q 'io/gradlab/'; then
     fail "$pluginjar bundles gradlab classes; the API must stay 'provided'"
 fi
+(cd "$tmp" && jar xf "$root/$pluginjar" META-INF/MANIFEST.MF)
+declared=$(tr -d '\r' <"$tmp/META-INF/MANIFEST.MF" | sed -n 's/^Gradlab-Api-Version: *//p')
+host=$(bin/gradlab --version | sed -n 's/^plugin API //p')
+[[ -n "$declared" && "${declared%%.*}" == "${host%%.*}" ]] \
+    || fail "$pluginjar says Gradlab-Api-Version '$declared' but the gradlab command speaks plugin API $host"
+echo "the jar is built for gradlab API $declared; the command speaks $host"
 cp "$pluginjar" "$plugins/"
 
 step "bin/gradlab --plugins-dir $plugins plugins --kind activation"

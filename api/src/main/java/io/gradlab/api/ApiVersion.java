@@ -7,10 +7,14 @@ package io.gradlab.api;
  * {@link GradlabPlugin#apiVersion()} records the API version it was <em>compiled</em> against,
  * because javac copies the constant into the plugin's class file. The host accepts a plugin when
  * the major versions are equal and the plugin's minor version is not newer than the host's.
+ *
+ * <p>2.0 replaced the eleven per-kind factory interfaces of {@code io.gradlab.api.spi} with the one
+ * generic {@link ComponentFactory} and {@link GradlabPlugin#components()}; plugins built for 1.x must be
+ * rebuilt.
  */
 public final class ApiVersion {
     /** The API version of this artifact. */
-    public static final String CURRENT = "1.0";
+    public static final String CURRENT = "2.0";
 
     private ApiVersion() {}
 

@@ -31,7 +31,7 @@ public record ParameterSpec(
         double max,
         boolean minExclusive,
         List<String> choices,
-        ComponentKind componentKind,
+        ComponentKind<?> componentKind,
         boolean optional,
         String description) {
 
@@ -95,7 +95,7 @@ public record ParameterSpec(
     }
 
     /** A nested component such as an activation inside an architecture; {@code defaultId} may be {@code null} (optional). */
-    public static ParameterSpec component(String name, ComponentKind kind, String defaultId, String description) {
+    public static ParameterSpec component(String name, ComponentKind<?> kind, String defaultId, String description) {
         return new ParameterSpec(name, ParamType.COMPONENT, defaultId == null ? null : ComponentSpec.of(defaultId),
                 Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, false, List.of(), kind, defaultId == null, description);
     }

@@ -19,7 +19,7 @@ public final class ParamsValidator {
     /**
      * @param where where the values came from, for messages ({@code model.architecture.activation})
      */
-    public static Params validate(ComponentFactory factory, Map<String, Object> raw, String where) {
+    public static Params validate(ComponentFactory<?> factory, Map<String, Object> raw, String where) {
         String owner = factory.kind().label() + " '" + factory.id() + "'" + (where == null || where.isEmpty() ? "" : " at " + where);
         Map<String, ParameterSpec> declared = new LinkedHashMap<>();
         for (ParameterSpec p : factory.parameters()) {

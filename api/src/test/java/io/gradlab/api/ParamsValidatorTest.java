@@ -3,13 +3,13 @@ package io.gradlab.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.gradlab.api.spi.OptimizerFactory;
+import io.gradlab.api.train.Optimizer;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ParamsValidatorTest {
-    private final OptimizerFactory sgd = OptimizerFactory.of("sgd", "test", List.of(
+    private final ComponentFactory<Optimizer> sgd = ComponentFactory.of(ComponentKind.OPTIMIZER, "sgd", "test", List.of(
             ParameterSpec.real("lr", 0.01, "learning rate").rangeExclusiveMin(0, 10),
             ParameterSpec.integer("warmup", 0, "steps").range(0, 100),
             ParameterSpec.choice("mode", "a", List.of("a", "b"), "mode"),
@@ -57,7 +57,7 @@ class ParamsValidatorTest {
 
     @Test
     void listsOfIntegerListsAreReadAndCheckedElementByElement() {
-        var skip = io.gradlab.api.spi.ArchitectureFactory.of("skip", "test", List.of(
+        var skip = ComponentFactory.of(ComponentKind.ARCHITECTURE, "skip", "test", List.of(
                 ParameterSpec.intLists("skips", null, "pairs").range(0, 100)), (p, b) -> null);
         Params p = ParamsValidator.validate(skip, Map.of("skips", List.of(List.of(1, 3), List.of(4.0, "7"))), "x");
         assertThat(p.getIntLists("skips")).isEqualTo(List.of(List.of(1, 3), List.of(4, 7)));

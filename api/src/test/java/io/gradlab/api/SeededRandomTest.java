@@ -1,9 +1,8 @@
 package io.gradlab.api;
 
-import io.gradlab.api.tensor.SeededRandom;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gradlab.api.tensor.SeededRandom;
 import org.junit.jupiter.api.Test;
 
 class SeededRandomTest {
@@ -36,5 +35,41 @@ class SeededRandomTest {
         new SeededRandom(1).shuffle(order);
         assertThat(order).containsExactlyInAnyOrder(java.util.stream.IntStream.range(0, 1000).toArray());
         assertThat(order).isNotEqualTo(java.util.stream.IntStream.range(0, 1000).toArray());
+    }
+
+    @Test
+    void sameSeedSameNumbersOfEveryDistribution() {
+        SeededRandom a = new SeededRandom(5);
+        SeededRandom b = new SeededRandom(5);
+        for (int i = 0; i < 100; i++) {
+            assertThat(a.nextDouble()).isEqualTo(b.nextDouble());
+            assertThat(a.nextInt(7)).isEqualTo(b.nextInt(7));
+        }
+    }
+
+    @Test
+    void forkSeedsDependOnSeedAndNameOnly() {
+        SeededRandom a = new SeededRandom(5);
+        SeededRandom b = new SeededRandom(5);
+        b.nextDouble();
+
+        assertThat(a.fork("layer1").seed()).isEqualTo(b.fork("layer1").seed());
+        assertThat(a.fork("layer1").seed()).isNotEqualTo(a.fork("layer2").seed());
+        assertThat(a.fork("layer1").seed()).isNotEqualTo(new SeededRandom(6).fork("layer1").seed());
+    }
+
+    @Test
+    void gaussiansLookStandardNormal() {
+        SeededRandom r = new SeededRandom(1);
+        double sum = 0;
+        double sq = 0;
+        int n = 20_000;
+        for (int i = 0; i < n; i++) {
+            double v = r.nextGaussian();
+            sum += v;
+            sq += v * v;
+        }
+        assertThat(sum / n).isBetween(-0.05, 0.05);
+        assertThat(sq / n).isBetween(0.95, 1.05);
     }
 }

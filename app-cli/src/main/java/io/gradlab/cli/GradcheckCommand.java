@@ -2,7 +2,6 @@ package io.gradlab.cli;
 
 import static java.util.Objects.requireNonNull;
 
-import io.gradlab.api.ComponentFactory;
 import io.gradlab.api.ComponentId;
 import io.gradlab.api.ComponentKind;
 import io.gradlab.api.GradlabException;
@@ -13,7 +12,6 @@ import io.gradlab.engine.registry.ComponentRegistry;
 import io.gradlab.engine.registry.RegisteredComponent;
 import io.gradlab.testkit.GradientCheck;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +43,7 @@ final class GradcheckCommand implements Callable<Integer> {
 
     @Option(names = "--kind", paramLabel = "KIND", converter = KindConverter.class,
             description = "Only components of this kind: activation, layer, normalizer or loss.")
-    ComponentKind kind;
+    ComponentKind<?> kind;
 
     @Option(names = "--param", paramLabel = "NAME=VALUE",
             description = "A parameter of the components named with --id, instead of its default (repeatable),"
@@ -111,7 +109,7 @@ final class GradcheckCommand implements Callable<Integer> {
 
     /** The components to check: the {@code --id}s (in the order given) or every checkable one, of {@code --kind}. */
     private List<RegisteredComponent> select(ComponentRegistry registry) {
-        List<ComponentKind> kinds = kind != null ? List.of(kind) : checkableKinds();
+        List<ComponentKind<?>> kinds = kind != null ? List.of(kind) : checkableKinds();
         if (ids.isEmpty()) {
             return kinds.stream().flatMap(k -> registry.components(k).stream()).toList();
         }
@@ -123,11 +121,11 @@ final class GradcheckCommand implements Callable<Integer> {
     }
 
     /** The components with this id among {@code kinds}; an unknown id is an error naming the known ones. */
-    private List<RegisteredComponent> lookup(ComponentRegistry registry, List<ComponentKind> kinds, String id) {
+    private List<RegisteredComponent> lookup(ComponentRegistry registry, List<ComponentKind<?>> kinds, String id) {
         Optional<ComponentId> cid = componentId(id);
         if (kind != null && cid.isPresent()) {
             // the registry's own lookup: "unknown layer 'dnese' (did you mean 'dense'?); known layers: ..."
-            registry.factory(kind, cid.get(), ComponentFactory.class);
+            registry.factory(kind, cid.get());
             return List.of(registry.find(kind, cid.get()).orElseThrow());
         }
         List<RegisteredComponent> found = cid.isEmpty() ? List.of()
@@ -136,7 +134,7 @@ final class GradcheckCommand implements Callable<Integer> {
             return found;
         }
         if (cid.isPresent()) {
-            List<RegisteredComponent> elsewhere = Arrays.stream(ComponentKind.values())
+            List<RegisteredComponent> elsewhere = ComponentKind.values().stream()
                     .map(k -> registry.find(k, cid.get())).flatMap(Optional::stream).toList();
             if (!elsewhere.isEmpty()) {
                 RegisteredComponent c = elsewhere.get(0);
@@ -161,9 +159,9 @@ final class GradcheckCommand implements Callable<Integer> {
     }
 
     /** {@code "; gradient-checkable components: activations: elu, gelu; layers: dense"}. */
-    private static String knownIds(ComponentRegistry registry, List<ComponentKind> kinds) {
+    private static String knownIds(ComponentRegistry registry, List<ComponentKind<?>> kinds) {
         List<String> groups = new ArrayList<>();
-        for (ComponentKind k : kinds) {
+        for (ComponentKind<?> k : kinds) {
             List<RegisteredComponent> ofKind = registry.components(k);
             if (!ofKind.isEmpty()) {
                 groups.add(k.plural() + ": "
@@ -175,8 +173,8 @@ final class GradcheckCommand implements Callable<Integer> {
                 : "; gradient-checkable components: " + String.join("; ", groups);
     }
 
-    static List<ComponentKind> checkableKinds() {
-        return Arrays.stream(ComponentKind.values()).filter(GradientCheck::supports).toList();
+    static List<ComponentKind<?>> checkableKinds() {
+        return ComponentKind.values().stream().filter(GradientCheck::supports).toList();
     }
 
     private static String checkableLabels() {

@@ -2,22 +2,21 @@ package io.gradlab.cli;
 
 import static java.util.Objects.requireNonNull;
 
+import io.gradlab.api.ComponentFactory;
 import io.gradlab.api.ComponentKind;
 import io.gradlab.api.GradlabException;
+import io.gradlab.api.nn.Activation;
 import io.gradlab.api.nn.Layer;
+import io.gradlab.api.nn.Loss;
 import io.gradlab.api.nn.Mode;
-import io.gradlab.api.spi.ActivationFactory;
-import io.gradlab.api.spi.LayerFactory;
-import io.gradlab.api.spi.LossFactory;
-import io.gradlab.api.spi.NormalizerFactory;
 import io.gradlab.api.tensor.DType;
+import io.gradlab.api.tensor.SeededRandom;
 import io.gradlab.api.tensor.Tensor;
 import io.gradlab.engine.registry.RegisteredComponent;
 import io.gradlab.testkit.GradCheckReport;
 import io.gradlab.testkit.GradientCheck;
 import io.gradlab.testkit.LayerCheck;
 import io.gradlab.testkit.LossCheck;
-import io.gradlab.testkit.SeededRandom;
 import io.gradlab.testkit.TestContexts;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -66,21 +65,22 @@ final class GradcheckRunner {
 
     /** The check of {@code component}; never throws for anything the component does. */
     GradcheckResult check(RegisteredComponent component) {
-        ComponentKind kind = component.kind();
+        ComponentKind<?> kind = component.kind();
         if (!GradientCheck.supports(kind)) {
             return GradcheckResult.skip(component, kind.label() + "s have no gradient to check");
         }
-        return switch (kind) {
-            case ACTIVATION -> activation(component, (ActivationFactory) component.factory());
-            case LAYER, NORMALIZER -> layer(component);
-            case LOSS -> loss(component, (LossFactory) component.factory());
-            default -> GradcheckResult.skip(component, kind.label() + "s have no gradient to check");
-        };
+        if (kind == ComponentKind.ACTIVATION) {
+            return activation(component, component.factory().as(ComponentKind.ACTIVATION));
+        }
+        if (kind == ComponentKind.LOSS) {
+            return loss(component, component.factory().as(ComponentKind.LOSS));
+        }
+        return layer(component);
     }
 
-    private GradcheckResult activation(RegisteredComponent component, ActivationFactory factory) {
+    private GradcheckResult activation(RegisteredComponent component, ComponentFactory<Activation> factory) {
         try {
-            TestContexts.activation(factory, params);
+            TestContexts.create(factory, params);
         } catch (RuntimeException | LinkageError e) {
             return cannotCreate(component, e);
         }
@@ -122,9 +122,7 @@ final class GradcheckRunner {
         String settings = "input width " + INPUT_WIDTH + ", " + useText + ", modes TRAIN and EVAL";
         try {
             boolean randomInTrain = randomInTrainMode(probe);
-            LayerCheck check = component.kind() == ComponentKind.NORMALIZER
-                    ? GradientCheck.normalizer((NormalizerFactory) component.factory())
-                    : GradientCheck.layer((LayerFactory) component.factory());
+            LayerCheck check = GradientCheck.layer(layerFactory(component));
             check.params(use).inputWidth(INPUT_WIDTH).threshold(threshold);
             if (randomInTrain) {
                 // dropout and the like: a new random mask on every forward pass makes finite differences meaningless
@@ -156,10 +154,12 @@ final class GradcheckRunner {
     }
 
     private Layer newLayer(RegisteredComponent component, Map<String, Object> with) {
-        String name = component.id().value();
-        return component.kind() == ComponentKind.NORMALIZER
-                ? TestContexts.normalizer((NormalizerFactory) component.factory(), with, name)
-                : TestContexts.layer((LayerFactory) component.factory(), with, name);
+        return TestContexts.create(layerFactory(component), with);
+    }
+
+    /** The factory of a layer or a normalizer. */
+    private static ComponentFactory<Layer> layerFactory(RegisteredComponent component) {
+        return component.factory().as(component.kind() == ComponentKind.NORMALIZER ? ComponentKind.NORMALIZER : ComponentKind.LAYER);
     }
 
     /** Whether two TRAIN-mode passes over the same input give different outputs. */
@@ -192,9 +192,9 @@ final class GradcheckRunner {
             new LossSetup(LossCheck.TargetKind.REGRESSION, 1, false),
             new LossSetup(LossCheck.TargetKind.PROBABILITY, 1, true));
 
-    private GradcheckResult loss(RegisteredComponent component, LossFactory factory) {
+    private GradcheckResult loss(RegisteredComponent component, ComponentFactory<Loss> factory) {
         try {
-            TestContexts.loss(factory, params);
+            TestContexts.create(factory, params);
         } catch (RuntimeException | LinkageError e) {
             return cannotCreate(component, e);
         }

@@ -1,15 +1,14 @@
 package io.gradlab.cli;
 
 import io.gradlab.api.ComponentKind;
-import java.util.Arrays;
 import java.util.Iterator;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /** Parses {@code --kind activation} (also {@code activations}, {@code GRADIENT_TRANSFORM}). */
-final class KindConverter implements ITypeConverter<ComponentKind> {
+final class KindConverter implements ITypeConverter<ComponentKind<?>> {
     @Override
-    public ComponentKind convert(String value) {
+    public ComponentKind<?> convert(String value) {
         try {
             return ComponentKind.fromLabel(value);
         } catch (IllegalArgumentException e) {
@@ -20,12 +19,12 @@ final class KindConverter implements ITypeConverter<ComponentKind> {
     /** The kind labels, for completion and help. */
     static final class Labels implements Iterable<String> {
         static String joined() {
-            return String.join(", ", Arrays.stream(ComponentKind.values()).map(ComponentKind::label).toList());
+            return String.join(", ", ComponentKind.values().stream().map(ComponentKind::label).toList());
         }
 
         @Override
         public Iterator<String> iterator() {
-            return Arrays.stream(ComponentKind.values()).map(ComponentKind::label).iterator();
+            return ComponentKind.values().stream().map(ComponentKind::label).iterator();
         }
     }
 }

@@ -14,10 +14,10 @@ final class PluginListing {
     private PluginListing() {}
 
     static void print(List<RegisteredComponent> components, int problems, PrintStream out) {
-        Map<ComponentKind, List<RegisteredComponent>> byKind = components.stream()
+        Map<ComponentKind<?>, List<RegisteredComponent>> byKind = components.stream()
                 .collect(Collectors.groupingBy(RegisteredComponent::kind, LinkedHashMap::new, Collectors.toList()));
         boolean first = true;
-        for (Map.Entry<ComponentKind, List<RegisteredComponent>> e : byKind.entrySet()) {
+        for (Map.Entry<ComponentKind<?>, List<RegisteredComponent>> e : byKind.entrySet()) {
             if (!first) {
                 out.println();
             }

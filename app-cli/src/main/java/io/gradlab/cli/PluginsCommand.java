@@ -24,7 +24,7 @@ final class PluginsCommand implements Callable<Integer> {
 
     @Option(names = "--kind", paramLabel = "KIND", converter = KindConverter.class, completionCandidates = KindConverter.Labels.class,
             description = "Only components of this kind: ${COMPLETION-CANDIDATES}.")
-    ComponentKind kind;
+    ComponentKind<?> kind;
 
     @Option(names = "--lock", description = {"Write plugins.lock in the plugins folder: the SHA-256 of every jar in it. From then on",
             "a jar that is not listed with its hash is not loaded. Run it again after adding or updating a jar."})

@@ -328,8 +328,8 @@ class BadInputCorpusTest {
                         "names com.example.Missing, but there is no such class"),
                 Arguments.of("service file naming a class that is no plugin", (JarMaker) jar -> jar(jar, "java.lang.Object", null),
                         "plugin jar bad.jar contributes nothing"),
-                Arguments.of("another API version", (JarMaker) jar -> jar(jar, "com.example.Missing", "2.0"),
-                        "plugin jar bad.jar was built for gradlab API 2.0 but this gradlab speaks 1."),
+                Arguments.of("another API version", (JarMaker) jar -> jar(jar, "com.example.Missing", "1.0"),
+                        "plugin jar bad.jar was built for gradlab API 1.0 but this gradlab speaks 2.0: rebuild it against gradlab-api 2.x"),
                 Arguments.of("writable by others", (JarMaker) jar -> {
                     jar(jar, "com.example.Missing", null);
                     Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-rw-rw-"));

@@ -306,7 +306,6 @@ class GradcheckCommandTest {
     private static final String IMPORTS = """
             import io.gradlab.api.*;
             import io.gradlab.api.nn.*;
-            import io.gradlab.api.spi.*;
             import io.gradlab.api.tensor.*;
             import java.util.List;
             """;
@@ -369,28 +368,26 @@ class GradcheckCommandTest {
                 public final class WrongPlugin implements GradlabPlugin {
                     @Override public String apiVersion() { return ApiVersion.CURRENT; }
                     @Override public String name() { return "wrong-derivatives"; }
-                    @Override public List<ActivationFactory> activations() {
+                    @Override public List<ComponentFactory<?>> components() {
                         return List.of(
-                                ActivationFactory.of("wrong-sine", "2x + sin(x) with a derivative 1% too large", List.of(), p -> new WrongSine()),
-                                ActivationFactory.of("needs-alpha", "an activation with a required parameter",
-                                        List.of(ParameterSpec.real("alpha", 1.0, "a required slope").required()), p -> new WrongSine()));
-                    }
-                    @Override public List<LayerFactory> layers() {
-                        return List.of(
-                                LayerFactory.of("needs-steps", "a layer that cannot be built with its defaults",
+                                ComponentFactory.of(ComponentKind.ACTIVATION, "wrong-sine",
+                                        "2x + sin(x) with a derivative 1% too large", List.of(), p -> new WrongSine()),
+                                ComponentFactory.of(ComponentKind.ACTIVATION, "needs-alpha", "an activation with a required parameter",
+                                        List.of(ParameterSpec.real("alpha", 1.0, "a required slope").required()), p -> new WrongSine()),
+                                ComponentFactory.of(ComponentKind.LAYER, "needs-steps", "a layer that cannot be built with its defaults",
                                         List.of(ParameterSpec.integer("steps", 0, "time steps; 0 is not valid").range(0, 100)),
-                                        (p, name) -> new PassThrough(name, p.getInt("steps"), false, true)),
-                                LayerFactory.of("needs-parts", "a layer that cannot be built with its defaults, and has no steps",
+                                        (p, c) -> new PassThrough(c.name(), p.getInt("steps"), false, true)),
+                                ComponentFactory.of(ComponentKind.LAYER, "needs-parts",
+                                        "a layer that cannot be built with its defaults, and has no steps",
                                         List.of(ParameterSpec.integer("parts", 0, "parts; 0 is not valid").range(0, 100)),
-                                        (p, name) -> new PassThrough(name, p.getInt("parts"), false, true)),
-                                LayerFactory.of("broken-backward", "a layer whose backward throws", List.of(),
-                                        (p, name) -> new PassThrough(name, 1, true, true)),
-                                LayerFactory.of("doubled-gradient", "identity forward; declares that its gradient is not exact", List.of(),
-                                        (p, name) -> new PassThrough(name, 1, false, false)));
-                    }
-                    @Override public List<LossFactory> losses() {
-                        return List.of(LossFactory.of("square-loss-of-sums", "squared error of one output per row", List.of(),
-                                p -> new SquareOfSums()));
+                                        (p, c) -> new PassThrough(c.name(), p.getInt("parts"), false, true)),
+                                ComponentFactory.of(ComponentKind.LAYER, "broken-backward", "a layer whose backward throws", List.of(),
+                                        (p, c) -> new PassThrough(c.name(), 1, true, true)),
+                                ComponentFactory.of(ComponentKind.LAYER, "doubled-gradient",
+                                        "identity forward; declares that its gradient is not exact", List.of(),
+                                        (p, c) -> new PassThrough(c.name(), 1, false, false)),
+                                ComponentFactory.of(ComponentKind.LOSS, "square-loss-of-sums",
+                                        "squared error of one output per row", List.of(), p -> new SquareOfSums()));
                     }
                 }
                 """);

@@ -6,6 +6,7 @@ import io.gradlab.api.ComponentKind;
 import io.gradlab.api.nn.Activation;
 import io.gradlab.api.nn.Parameter;
 import io.gradlab.api.tensor.DType;
+import io.gradlab.api.tensor.SeededRandom;
 import io.gradlab.api.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,11 +1,12 @@
 package io.gradlab.testkit;
 
+import io.gradlab.api.ComponentFactory;
 import io.gradlab.api.ComponentKind;
 import io.gradlab.api.nn.Activation;
 import io.gradlab.api.nn.ElementwiseActivation;
 import io.gradlab.api.nn.Parameter;
-import io.gradlab.api.spi.ActivationFactory;
 import io.gradlab.api.tensor.DType;
+import io.gradlab.api.tensor.SeededRandom;
 import io.gradlab.api.tensor.Tensor;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.Test;
  *
  * <pre>{@code
  * class CubeTest implements ActivationContract {
- *     public ActivationFactory factory() { return new CubeFactory(); }
+ *     public ComponentFactory<Activation> factory() { return new CubePlugin().components().get(0).as(ComponentKind.ACTIVATION); }
  * }
  * }</pre>
  *
@@ -26,12 +27,9 @@ import org.junit.jupiter.api.Test;
  * {@link Activation#family()} and {@link Activation#kinks()} against the function itself, and an
  * elementwise activation's count of small derivatives against its derivative.
  */
-public interface ActivationContract extends FactoryContract {
+public interface ActivationContract extends FactoryContract<Activation> {
     @Override
-    ActivationFactory factory();
-
-    @Override
-    default ComponentKind expectedKind() {
+    default ComponentKind<Activation> expectedKind() {
         return ComponentKind.ACTIVATION;
     }
 

@@ -15,7 +15,7 @@ import java.util.Map;
  * @param <B> the concrete builder type
  */
 public abstract class CheckBuilder<B extends CheckBuilder<B>> {
-    private final ComponentKind kind;
+    private final ComponentKind<?> kind;
     private final String componentId;
     private Map<String, Object> params = Map.of();
     private long seed = TestContexts.DEFAULT_SEED;
@@ -28,7 +28,7 @@ public abstract class CheckBuilder<B extends CheckBuilder<B>> {
     private double domainLow = Double.NEGATIVE_INFINITY;
     private double domainHigh = Double.POSITIVE_INFINITY;
 
-    CheckBuilder(ComponentKind kind, String componentId, double defaultScale) {
+    CheckBuilder(ComponentKind<?> kind, String componentId, double defaultScale) {
         this.kind = requireNonNull(kind, "kind is null");
         this.componentId = requireNonNull(componentId, "componentId is null");
         this.scale = defaultScale;
@@ -121,7 +121,7 @@ public abstract class CheckBuilder<B extends CheckBuilder<B>> {
         return self();
     }
 
-    ComponentKind kind() {
+    ComponentKind<?> kind() {
         return kind;
     }
 

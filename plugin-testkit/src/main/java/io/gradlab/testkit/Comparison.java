@@ -209,7 +209,7 @@ final class Comparison {
         }
     }
 
-    GradCheckReport report(ComponentKind kind, String componentId) {
+    GradCheckReport report(ComponentKind<?> kind, String componentId) {
         List<String> all = new ArrayList<>(problems);
         if (checks == 0 && all.isEmpty()) {
             all.add("no gradient element was compared (the component has no input gradient and no parameters?)");

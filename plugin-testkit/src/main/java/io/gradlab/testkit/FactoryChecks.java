@@ -25,7 +25,7 @@ public final class FactoryChecks {
     private FactoryChecks() {}
 
     /** Every problem found by the checks below. */
-    public static List<String> all(ComponentFactory factory, Map<String, ?> validParams) {
+    public static List<String> all(ComponentFactory<?> factory, Map<String, ?> validParams) {
         List<String> problems = new ArrayList<>();
         problems.addAll(metadata(factory));
         problems.addAll(declaredParameters(factory));
@@ -36,7 +36,7 @@ public final class FactoryChecks {
     }
 
     /** A valid id, a kind, and a non-empty one-line description. */
-    public static List<String> metadata(ComponentFactory factory) {
+    public static List<String> metadata(ComponentFactory<?> factory) {
         requireNonNull(factory, "factory is null");
         List<String> problems = new ArrayList<>();
         ComponentId id = factory.id();
@@ -65,7 +65,7 @@ public final class FactoryChecks {
     }
 
     /** Unique names, and every default of the declared type inside its range or choices. */
-    public static List<String> declaredParameters(ComponentFactory factory) {
+    public static List<String> declaredParameters(ComponentFactory<?> factory) {
         List<String> problems = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (ParameterSpec p : factory.parameters()) {
@@ -145,7 +145,7 @@ public final class FactoryChecks {
     }
 
     /** When no parameter is required, validating no values at all must succeed (all defaults). */
-    public static List<String> defaultsValidate(ComponentFactory factory) {
+    public static List<String> defaultsValidate(ComponentFactory<?> factory) {
         boolean anyRequired = factory.parameters().stream().anyMatch(ParameterSpec::isRequired);
         if (anyRequired) {
             return List.of();
@@ -164,7 +164,7 @@ public final class FactoryChecks {
      *
      * @param validParams values that validate (the required ones at least); the bad value replaces one of them
      */
-    public static List<String> outOfRangeRejected(ComponentFactory factory, Map<String, ?> validParams) {
+    public static List<String> outOfRangeRejected(ComponentFactory<?> factory, Map<String, ?> validParams) {
         List<String> problems = new ArrayList<>();
         for (ParameterSpec p : factory.parameters()) {
             if (p.type() != ParamType.DOUBLE && p.type() != ParamType.INT) {
@@ -191,7 +191,7 @@ public final class FactoryChecks {
     }
 
     /** A misspelt parameter must be rejected, naming it. */
-    public static List<String> unknownParameterRejected(ComponentFactory factory, Map<String, ?> validParams) {
+    public static List<String> unknownParameterRejected(ComponentFactory<?> factory, Map<String, ?> validParams) {
         Map<String, Object> raw = new LinkedHashMap<>(validParams);
         raw.put("no-such-parameter", 1);
         try {

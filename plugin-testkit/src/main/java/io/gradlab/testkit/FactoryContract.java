@@ -10,14 +10,23 @@ import org.junit.jupiter.api.Test;
  * The checks every component factory passes, as JUnit 5 default test methods. Implement one of the
  * kind-specific contracts ({@link ActivationContract}, {@link LayerContract}, ...), which extend this
  * one; the implementing class supplies the factory and, when a parameter is required, the
- * parameters to test with.
+ * parameters to test with. A kind without a contract of its own implements this one directly:
+ *
+ * <pre>{@code
+ * class ClipTest implements FactoryContract<GradientTransform> {
+ *     public ComponentFactory<GradientTransform> factory() { return ...; }
+ *     public ComponentKind<GradientTransform> expectedKind() { return ComponentKind.GRADIENT_TRANSFORM; }
+ * }
+ * }</pre>
+ *
+ * @param <T> what the factory makes
  */
-public interface FactoryContract {
+public interface FactoryContract<T> {
     /** The factory under test. */
-    ComponentFactory factory();
+    ComponentFactory<T> factory();
 
     /** The kind the factory must report. */
-    ComponentKind expectedKind();
+    ComponentKind<T> expectedKind();
 
     /** The raw parameter values the behavioural tests use (the defaults unless overridden). */
     default Map<String, Object> params() {

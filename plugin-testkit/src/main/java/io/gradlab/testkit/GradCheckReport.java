@@ -29,7 +29,7 @@ import java.util.Locale;
  * @param problems         other problems, one message each
  */
 public record GradCheckReport(
-        ComponentKind kind,
+        ComponentKind<?> kind,
         String componentId,
         double threshold,
         int checks,

@@ -8,10 +8,7 @@ import io.gradlab.api.GradlabException;
 import io.gradlab.api.nn.Activation;
 import io.gradlab.api.nn.Layer;
 import io.gradlab.api.nn.Loss;
-import io.gradlab.api.spi.ActivationFactory;
-import io.gradlab.api.spi.LayerFactory;
-import io.gradlab.api.spi.LossFactory;
-import io.gradlab.api.spi.NormalizerFactory;
+import io.gradlab.api.nn.Mode;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -22,9 +19,9 @@ import java.util.function.Supplier;
  * Needs no JUnit.
  *
  * <pre>{@code
- * GradientCheck.activation(new MyActivationFactory()).params(Map.of("alpha", 0.5)).run().assertPasses();
+ * GradientCheck.activation(myActivationFactory).params(Map.of("alpha", 0.5)).run().assertPasses();
  * GradientCheck.layer(denseFactory).inputWidth(6).run().assertPasses();
- * GradientCheck.normalizer(batchNormFactory).modes(Mode.TRAIN).run().assertPasses();
+ * GradientCheck.layer(batchNormFactory).modes(Mode.TRAIN).run().assertPasses();
  * GradientCheck.loss(crossEntropyFactory).targets(LossCheck.TargetKind.CLASS_INDEX).run().assertPasses();
  * }</pre>
  *
@@ -63,16 +60,15 @@ public final class GradientCheck {
     /** The tail values where an activation only needs to be finite. */
     private static final double[] TAIL_VALUES = {100.0, -100.0, 1000.0, -1000.0};
 
-
-    private static final Set<ComponentKind> CHECKABLE =
+    private static final Set<ComponentKind<?>> CHECKABLE =
             Set.of(ComponentKind.ACTIVATION, ComponentKind.LAYER, ComponentKind.NORMALIZER, ComponentKind.LOSS);
 
     private GradientCheck() {}
 
     /** The check of the activations made by {@code factory} (parameters validated as the host does). */
-    public static ActivationCheck activation(ActivationFactory factory) {
+    public static ActivationCheck activation(ComponentFactory<Activation> factory) {
         requireNonNull(factory, "factory is null");
-        return new ActivationCheck(factory.id().value(), raw -> TestContexts.activation(factory, raw));
+        return new ActivationCheck(factory.id().value(), raw -> TestContexts.create(factory, raw));
     }
 
     /** The check of activations from a supplier (a new instance per run and per element type). */
@@ -81,10 +77,17 @@ public final class GradientCheck {
         return new ActivationCheck(TestContexts.id(id).value(), raw -> supplier.get());
     }
 
-    public static LayerCheck layer(LayerFactory factory) {
+    /**
+     * The check of the layers or the normalizers made by {@code factory}. A normalizer must pass in
+     * {@link Mode#TRAIN} (batch statistics: every output row depends on every input row).
+     */
+    public static LayerCheck layer(ComponentFactory<Layer> factory) {
         requireNonNull(factory, "factory is null");
-        return new LayerCheck(ComponentKind.LAYER, factory.id().value(),
-                raw -> TestContexts.layer(factory, raw, factory.id().value()));
+        if (factory.kind() != ComponentKind.LAYER && factory.kind() != ComponentKind.NORMALIZER) {
+            throw new IllegalArgumentException(factory.kind().label() + " '" + factory.id()
+                    + "' is not a layer or a normalizer; check an architecture's layers one by one");
+        }
+        return new LayerCheck(factory.kind(), factory.id().value(), raw -> TestContexts.create(factory, raw));
     }
 
     public static LayerCheck layer(String id, Supplier<? extends Layer> supplier) {
@@ -92,16 +95,9 @@ public final class GradientCheck {
         return new LayerCheck(ComponentKind.LAYER, TestContexts.id(id).value(), raw -> supplier.get());
     }
 
-    /** The check of a normalization layer; it must pass in {@link io.gradlab.api.nn.Mode#TRAIN} (batch statistics). */
-    public static LayerCheck normalizer(NormalizerFactory factory) {
+    public static LossCheck loss(ComponentFactory<Loss> factory) {
         requireNonNull(factory, "factory is null");
-        return new LayerCheck(ComponentKind.NORMALIZER, factory.id().value(),
-                raw -> TestContexts.normalizer(factory, raw, factory.id().value()));
-    }
-
-    public static LossCheck loss(LossFactory factory) {
-        requireNonNull(factory, "factory is null");
-        return new LossCheck(factory.id().value(), raw -> TestContexts.loss(factory, raw));
+        return new LossCheck(factory.id().value(), raw -> TestContexts.create(factory, raw));
     }
 
     public static LossCheck loss(String id, Supplier<? extends Loss> supplier) {
@@ -120,7 +116,7 @@ public final class GradientCheck {
     }
 
     /** Whether components of {@code kind} can be gradient-checked. */
-    public static boolean supports(ComponentKind kind) {
+    public static boolean supports(ComponentKind<?> kind) {
         return CHECKABLE.contains(kind);
     }
 
@@ -130,17 +126,23 @@ public final class GradientCheck {
      *
      * @throws GradlabException ({@link GradlabException.Category#USAGE}) for a kind that has no gradient
      */
-    public static GradCheckReport check(ComponentFactory factory, Map<String, ?> params) {
+    public static GradCheckReport check(ComponentFactory<?> factory, Map<String, ?> params) {
         requireNonNull(factory, "factory is null");
         requireNonNull(params, "params is null");
-        return switch (factory.kind()) {
-            case ACTIVATION -> activation((ActivationFactory) factory).params(params).run();
-            case LAYER -> layer((LayerFactory) factory).params(params).run();
-            case NORMALIZER -> normalizer((NormalizerFactory) factory).params(params).run();
-            case LOSS -> loss((LossFactory) factory).params(params).run();
-            default -> throw new GradlabException(GradlabException.Category.USAGE, factory.kind().label() + " '"
-                    + factory.id() + "' has no gradient to check; gradient checks apply to activations, layers, "
-                    + "normalizers and losses");
-        };
+        ComponentKind<?> kind = factory.kind();
+        if (kind == ComponentKind.ACTIVATION) {
+            return activation(factory.as(ComponentKind.ACTIVATION)).params(params).run();
+        }
+        if (kind == ComponentKind.LAYER) {
+            return layer(factory.as(ComponentKind.LAYER)).params(params).run();
+        }
+        if (kind == ComponentKind.NORMALIZER) {
+            return layer(factory.as(ComponentKind.NORMALIZER)).params(params).run();
+        }
+        if (kind == ComponentKind.LOSS) {
+            return loss(factory.as(ComponentKind.LOSS)).params(params).run();
+        }
+        throw new GradlabException(GradlabException.Category.USAGE, kind.label() + " '" + factory.id()
+                + "' has no gradient to check; gradient checks apply to activations, layers, normalizers and losses");
     }
 }

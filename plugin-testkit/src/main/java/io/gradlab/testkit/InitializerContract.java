@@ -3,8 +3,8 @@ package io.gradlab.testkit;
 import io.gradlab.api.ComponentKind;
 import io.gradlab.api.nn.Fan;
 import io.gradlab.api.nn.Initializer;
-import io.gradlab.api.spi.InitializerFactory;
 import io.gradlab.api.tensor.DType;
+import io.gradlab.api.tensor.SeededRandom;
 import io.gradlab.api.tensor.Tensor;
 import java.util.Map;
 import java.util.OptionalDouble;
@@ -15,12 +15,9 @@ import org.junit.jupiter.api.Test;
  * under a seed, finite values, float32 against float64, symmetry breaking and (when declared) the
  * standard deviation of the drawn weights.
  */
-public interface InitializerContract extends FactoryContract {
+public interface InitializerContract extends FactoryContract<Initializer> {
     @Override
-    InitializerFactory factory();
-
-    @Override
-    default ComponentKind expectedKind() {
+    default ComponentKind<Initializer> expectedKind() {
         return ComponentKind.INITIALIZER;
     }
 
@@ -40,7 +37,7 @@ public interface InitializerContract extends FactoryContract {
     }
 
     default Initializer newInitializer(Map<String, Object> params) {
-        return TestContexts.initializer(factory(), params);
+        return TestContexts.create(factory(), params);
     }
 
     @Test

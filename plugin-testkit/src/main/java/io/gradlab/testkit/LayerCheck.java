@@ -7,6 +7,7 @@ import io.gradlab.api.nn.Layer;
 import io.gradlab.api.nn.Mode;
 import io.gradlab.api.nn.Parameter;
 import io.gradlab.api.tensor.DType;
+import io.gradlab.api.tensor.SeededRandom;
 import io.gradlab.api.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +27,7 @@ public final class LayerCheck extends CheckBuilder<LayerCheck> {
     private int inputWidth = 4;
     private List<Mode> modes = List.of(Mode.TRAIN, Mode.EVAL);
 
-    LayerCheck(ComponentKind kind, String componentId, Function<Map<String, Object>, Layer> maker) {
+    LayerCheck(ComponentKind<?> kind, String componentId, Function<Map<String, Object>, Layer> maker) {
         super(kind, componentId, 1.0);
         this.maker = requireNonNull(maker, "maker is null");
     }

@@ -1,9 +1,9 @@
 package io.gradlab.testkit;
 
+import io.gradlab.api.ComponentFactory;
 import io.gradlab.api.ComponentKind;
 import io.gradlab.api.nn.Layer;
 import io.gradlab.api.nn.Mode;
-import io.gradlab.api.spi.LayerFactory;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -14,28 +14,25 @@ import org.junit.jupiter.api.Test;
  *
  * <pre>{@code
  * class DenseTest implements LayerContract {
- *     public LayerFactory factory() { return new DenseFactory(); }
+ *     public ComponentFactory<Layer> factory() { return new DensePlugin().components().get(0).as(ComponentKind.LAYER); }
  *     public Map<String, Object> params() { return Map.of("units", 3); }
  * }
  * }</pre>
  *
- * A layer without a factory of its own: {@code TestContexts.layerFactory("my-layer", () -> new MyLayer(3))}.
+ * A layer without a factory of its own: {@code TestContexts.factory(ComponentKind.LAYER, "my-layer", () -> new MyLayer(3))}.
  * Optional overrides: {@link #inputWidth()} (4), {@link #batchSize()} (4), {@link #modes()} (TRAIN, EVAL),
  * {@link #newLayer}, {@link #gradientCheck}.
  */
 public interface LayerContract extends LayerLikeContract {
     @Override
-    LayerFactory factory();
-
-    @Override
-    default ComponentKind expectedKind() {
+    default ComponentKind<Layer> expectedKind() {
         return ComponentKind.LAYER;
     }
 
     /** A new unbuilt layer. */
     @Override
     default Layer newLayer(Map<String, Object> params) {
-        return TestContexts.layer(factory(), params, factory().id().value());
+        return TestContexts.create(factory(), params);
     }
 
     /** The gradient check for one parameter setting; override to adjust it. */

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
  * accumulation of parameter gradients, consistent shapes). Each sub-contract says how to make the
  * layer and its gradient check, and checks float32 against float64 in its own way.
  */
-interface LayerLikeContract extends FactoryContract {
+interface LayerLikeContract extends FactoryContract<Layer> {
     /** The number of input features the layer is built for. */
     default int inputWidth() {
         return 4;

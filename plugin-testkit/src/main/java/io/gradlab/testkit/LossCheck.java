@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.gradlab.api.ComponentKind;
 import io.gradlab.api.nn.Loss;
 import io.gradlab.api.tensor.DType;
+import io.gradlab.api.tensor.SeededRandom;
 import io.gradlab.api.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;

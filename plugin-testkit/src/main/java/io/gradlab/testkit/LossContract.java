@@ -2,8 +2,8 @@ package io.gradlab.testkit;
 
 import io.gradlab.api.ComponentKind;
 import io.gradlab.api.nn.Loss;
-import io.gradlab.api.spi.LossFactory;
 import io.gradlab.api.tensor.DType;
+import io.gradlab.api.tensor.SeededRandom;
 import io.gradlab.api.tensor.Tensor;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -12,12 +12,9 @@ import org.junit.jupiter.api.Test;
  * The contract of a loss, as JUnit 5 default test methods: the factory checks, the gradient w.r.t.
  * the output ({@link LossCheck}), float32 against float64, no hidden state, and the mean over rows.
  */
-public interface LossContract extends FactoryContract {
+public interface LossContract extends FactoryContract<Loss> {
     @Override
-    LossFactory factory();
-
-    @Override
-    default ComponentKind expectedKind() {
+    default ComponentKind<Loss> expectedKind() {
         return ComponentKind.LOSS;
     }
 
@@ -32,7 +29,7 @@ public interface LossContract extends FactoryContract {
     }
 
     default Loss newLoss(Map<String, Object> params) {
-        return TestContexts.loss(factory(), params);
+        return TestContexts.create(factory(), params);
     }
 
     default LossCheck gradientCheck(Map<String, Object> params) {

@@ -3,7 +3,6 @@ package io.gradlab.testkit;
 import io.gradlab.api.ComponentKind;
 import io.gradlab.api.nn.Layer;
 import io.gradlab.api.nn.Mode;
-import io.gradlab.api.spi.NormalizerFactory;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -15,10 +14,7 @@ import org.junit.jupiter.api.Test;
  */
 public interface NormalizerContract extends LayerLikeContract {
     @Override
-    NormalizerFactory factory();
-
-    @Override
-    default ComponentKind expectedKind() {
+    default ComponentKind<Layer> expectedKind() {
         return ComponentKind.NORMALIZER;
     }
 
@@ -30,12 +26,12 @@ public interface NormalizerContract extends LayerLikeContract {
 
     @Override
     default Layer newLayer(Map<String, Object> params) {
-        return TestContexts.normalizer(factory(), params, factory().id().value());
+        return TestContexts.create(factory(), params);
     }
 
     @Override
     default LayerCheck gradientCheck(Map<String, Object> params) {
-        return GradientCheck.normalizer(factory()).params(params).inputWidth(inputWidth()).batch(batchSize())
+        return GradientCheck.layer(factory()).params(params).inputWidth(inputWidth()).batch(batchSize())
                 .modes(modes().toArray(Mode[]::new)).seed(seed());
     }
 

@@ -2,7 +2,6 @@ package io.gradlab.testkit;
 
 import io.gradlab.api.ComponentKind;
 import io.gradlab.api.nn.Parameter;
-import io.gradlab.api.spi.OptimizerFactory;
 import io.gradlab.api.tensor.DType;
 import io.gradlab.api.tensor.Tensor;
 import io.gradlab.api.train.Optimizer;
@@ -15,12 +14,9 @@ import org.junit.jupiter.api.Test;
  * convex quadratic {@code L = 1/2 sum c_i (θ_i - t_i)^2}, frozen parameters left alone, the learning
  * rate round trip, float32 against float64, and determinism.
  */
-public interface OptimizerContract extends FactoryContract {
+public interface OptimizerContract extends FactoryContract<Optimizer> {
     @Override
-    OptimizerFactory factory();
-
-    @Override
-    default ComponentKind expectedKind() {
+    default ComponentKind<Optimizer> expectedKind() {
         return ComponentKind.OPTIMIZER;
     }
 
@@ -30,7 +26,7 @@ public interface OptimizerContract extends FactoryContract {
     }
 
     default Optimizer newOptimizer(Map<String, Object> params) {
-        return TestContexts.optimizer(factory(), params);
+        return TestContexts.create(factory(), params);
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.gradlab.testkit;
 
 import io.gradlab.api.nn.Parameter;
 import io.gradlab.api.tensor.DType;
+import io.gradlab.api.tensor.SeededRandom;
 import io.gradlab.api.tensor.Tensor;
 
 /** {@code L = 1/2 sum c_i (θ_i - t_i)^2} over 8 coordinates with curvatures {@code c_i} in [0.5, 2]. */

@@ -9,6 +9,7 @@ import io.gradlab.api.nn.Parameter;
 import io.gradlab.api.tensor.DType;
 import io.gradlab.api.tensor.Ops;
 import io.gradlab.api.tensor.RandomSource;
+import io.gradlab.api.tensor.SeededRandom;
 import io.gradlab.api.tensor.Tensor;
 
 /**

@@ -3,24 +3,17 @@ package io.gradlab.testkit;
 import static java.util.Objects.requireNonNull;
 
 import io.gradlab.api.ComponentFactory;
+import io.gradlab.api.ComponentFactory.CreateContext;
 import io.gradlab.api.ComponentId;
+import io.gradlab.api.ComponentKind;
+import io.gradlab.api.GradlabPlugin;
 import io.gradlab.api.ParameterSpec;
 import io.gradlab.api.Params;
 import io.gradlab.api.ParamsValidator;
 import io.gradlab.api.nn.Activation;
-import io.gradlab.api.nn.Initializer;
-import io.gradlab.api.nn.Layer;
-import io.gradlab.api.nn.Loss;
-import io.gradlab.api.spi.ActivationFactory;
-import io.gradlab.api.spi.InitializerFactory;
-import io.gradlab.api.spi.LayerFactory;
-import io.gradlab.api.spi.LossFactory;
-import io.gradlab.api.spi.NormalizerFactory;
-import io.gradlab.api.spi.OptimizerFactory;
 import io.gradlab.api.tensor.DType;
 import io.gradlab.api.tensor.RandomSource;
 import io.gradlab.api.tensor.Tensor;
-import io.gradlab.api.train.Optimizer;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -56,7 +49,7 @@ public final class TestContexts {
     }
 
     /** The raw values validated against the factory's declared parameters (defaults filled in). */
-    public static Params params(ComponentFactory factory, Map<String, ?> raw) {
+    public static Params params(ComponentFactory<?> factory, Map<String, ?> raw) {
         requireNonNull(factory, "factory is null");
         requireNonNull(raw, "raw is null");
         @SuppressWarnings("unchecked")
@@ -64,64 +57,55 @@ public final class TestContexts {
         return ParamsValidator.validate(factory, values, WHERE);
     }
 
-    public static Activation activation(ActivationFactory factory, Map<String, ?> raw) {
-        return requireNonNull(factory.create(params(factory, raw)), () -> factory.id() + ": create returned null");
+    /**
+     * A new component made by {@code factory} with the validated {@code raw} values, named after the
+     * factory's id (a layer is unbuilt). Not for architectures and datasets, which need a model builder or
+     * a data context: call {@link ComponentFactory#create} with {@code CreateContext.of(name, builder)} for those.
+     */
+    public static <T> T create(ComponentFactory<T> factory, Map<String, ?> raw) {
+        return create(factory, raw, factory.id().value());
+    }
+
+    /** A new component named {@code name} (the layer name, for layers and normalizers). */
+    public static <T> T create(ComponentFactory<T> factory, Map<String, ?> raw, String name) {
+        T made = factory.create(params(factory, raw), CreateContext.of(name));
+        return requireNonNull(made, () -> factory.id() + ": create returned null");
     }
 
     /** A new activation, {@link Activation#bind bound} to {@code units} units in {@code ctx}. */
-    public static Activation boundActivation(ActivationFactory factory, Map<String, ?> raw, int units, TestBuildContext ctx) {
-        Activation activation = activation(factory, raw);
+    public static Activation boundActivation(ComponentFactory<Activation> factory, Map<String, ?> raw, int units, TestBuildContext ctx) {
+        Activation activation = create(factory, raw);
         activation.bind(units, ctx);
         return activation;
     }
 
-    /** A new unbuilt layer. */
-    public static Layer layer(LayerFactory factory, Map<String, ?> raw, String name) {
-        return requireNonNull(factory.create(params(factory, raw), name), () -> factory.id() + ": create returned null");
+    /**
+     * A parameterless factory of {@code kind} around a supplier, so that a component that has no factory
+     * of its own (or a test double) can be run through the contracts and {@link GradientCheck}:
+     * {@code TestContexts.factory(ComponentKind.LAYER, "my-layer", () -> new MyLayer(3))}.
+     */
+    public static <T> ComponentFactory<T> factory(ComponentKind<T> kind, String id, Supplier<? extends T> supplier) {
+        requireNonNull(supplier, "supplier is null");
+        return ComponentFactory.of(kind, id, id + " (from a supplier)", List.<ParameterSpec>of(), p -> supplier.get());
     }
 
-    /** A new unbuilt normalization layer. */
-    public static Layer normalizer(NormalizerFactory factory, Map<String, ?> raw, String name) {
-        return requireNonNull(factory.create(params(factory, raw), name), () -> factory.id() + ": create returned null");
-    }
-
-    public static Loss loss(LossFactory factory, Map<String, ?> raw) {
-        return requireNonNull(factory.create(params(factory, raw)), () -> factory.id() + ": create returned null");
-    }
-
-    public static Initializer initializer(InitializerFactory factory, Map<String, ?> raw) {
-        return requireNonNull(factory.create(params(factory, raw)), () -> factory.id() + ": create returned null");
-    }
-
-    public static Optimizer optimizer(OptimizerFactory factory, Map<String, ?> raw) {
-        return requireNonNull(factory.create(params(factory, raw)), () -> factory.id() + ": create returned null");
+    /** The factories of {@code kind} among {@code plugin}'s components, in its order. */
+    public static <T> List<ComponentFactory<T>> factories(GradlabPlugin plugin, ComponentKind<T> kind) {
+        requireNonNull(kind, "kind is null");
+        return plugin.components().stream().filter(f -> f.kind() == kind).map(f -> f.as(kind)).toList();
     }
 
     /**
-     * A parameterless {@link LayerFactory} around a supplier, so that a layer that has no factory of
-     * its own (or a test double) can be run through {@link LayerContract} and {@link GradientCheck}.
+     * The factory of {@code kind} and {@code id} among {@code plugin}'s components: what a plugin's own
+     * contract tests check, {@code TestContexts.factory(new MyPlugin(), ComponentKind.ACTIVATION, "cube")}.
+     *
+     * @throws AssertionError when the plugin contributes no such component
      */
-    public static LayerFactory layerFactory(String id, Supplier<? extends Layer> supplier) {
-        requireNonNull(supplier, "supplier is null");
-        return LayerFactory.of(id, id + " (from a supplier)", List.<ParameterSpec>of(), (p, name) -> supplier.get());
-    }
-
-    /** A parameterless {@link NormalizerFactory} around a supplier. */
-    public static NormalizerFactory normalizerFactory(String id, Supplier<? extends Layer> supplier) {
-        requireNonNull(supplier, "supplier is null");
-        return NormalizerFactory.of(id, id + " (from a supplier)", List.<ParameterSpec>of(), (p, name) -> supplier.get());
-    }
-
-    /** A parameterless {@link ActivationFactory} around a supplier. */
-    public static ActivationFactory activationFactory(String id, Supplier<? extends Activation> supplier) {
-        requireNonNull(supplier, "supplier is null");
-        return ActivationFactory.of(id, id + " (from a supplier)", List.<ParameterSpec>of(), p -> supplier.get());
-    }
-
-    /** A parameterless {@link LossFactory} around a supplier. */
-    public static LossFactory lossFactory(String id, Supplier<? extends Loss> supplier) {
-        requireNonNull(supplier, "supplier is null");
-        return LossFactory.of(id, id + " (from a supplier)", List.<ParameterSpec>of(), p -> supplier.get());
+    public static <T> ComponentFactory<T> factory(GradlabPlugin plugin, ComponentKind<T> kind, String id) {
+        List<ComponentFactory<T>> ofKind = factories(plugin, kind);
+        return ofKind.stream().filter(f -> f.id().value().equals(id)).findFirst()
+                .orElseThrow(() -> new AssertionError(plugin.name() + " contributes no " + kind.label() + " '" + id + "'; its "
+                        + kind.plural() + ": " + ofKind.stream().map(f -> f.id().value()).toList()));
     }
 
     /** A tensor of normal(0, std) values. */

@@ -2,14 +2,15 @@ package io.gradlab.testkit;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gradlab.api.ComponentFactory;
+import io.gradlab.api.ComponentKind;
 import io.gradlab.api.ParameterSpec;
+import io.gradlab.api.nn.Activation;
 import io.gradlab.api.nn.Fan;
-import io.gradlab.api.spi.ActivationFactory;
-import io.gradlab.api.spi.InitializerFactory;
-import io.gradlab.api.spi.LayerFactory;
-import io.gradlab.api.spi.LossFactory;
-import io.gradlab.api.spi.NormalizerFactory;
-import io.gradlab.api.spi.OptimizerFactory;
+import io.gradlab.api.nn.Initializer;
+import io.gradlab.api.nn.Layer;
+import io.gradlab.api.nn.Loss;
+import io.gradlab.api.train.Optimizer;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
@@ -22,8 +23,8 @@ class ContractSelfTest {
     @Nested
     class TanhActivation implements ActivationContract {
         @Override
-        public ActivationFactory factory() {
-            return ActivationFactory.of("tanh", "hyperbolic tangent",
+        public ComponentFactory<Activation> factory() {
+            return ComponentFactory.of(ComponentKind.ACTIVATION, "tanh", "hyperbolic tangent",
                     List.of(ParameterSpec.real("factor", 1.0, "derivative factor").range(1.0, 1.0)),
                     p -> new Fakes.Tanh(p.getDouble("factor")));
         }
@@ -32,26 +33,26 @@ class ContractSelfTest {
     @Nested
     class ReluActivation implements ActivationContract {
         @Override
-        public ActivationFactory factory() {
-            return TestContexts.activationFactory("relu", () -> new Fakes.Relu(true));
+        public ComponentFactory<Activation> factory() {
+            return TestContexts.factory(ComponentKind.ACTIVATION, "relu", () -> new Fakes.Relu(true));
         }
     }
 
     @Nested
     class LearnableScaleActivation implements ActivationContract {
         @Override
-        public ActivationFactory factory() {
-            return TestContexts.activationFactory("scale", () -> new Fakes.Scale(1.0));
+        public ComponentFactory<Activation> factory() {
+            return TestContexts.factory(ComponentKind.ACTIVATION, "scale", () -> new Fakes.Scale(1.0));
         }
     }
 
     @Nested
     class DenseLayer implements LayerContract {
         @Override
-        public LayerFactory factory() {
-            return LayerFactory.of("dense", "fully connected",
+        public ComponentFactory<Layer> factory() {
+            return ComponentFactory.of(ComponentKind.LAYER, "dense", "fully connected",
                     List.of(ParameterSpec.integer("units", 3, "output features").range(1, 4096)),
-                    (p, name) -> new Fakes.Dense(p.getInt("units")));
+                    p -> new Fakes.Dense(p.getInt("units")));
         }
 
         @Override
@@ -63,16 +64,16 @@ class ContractSelfTest {
     @Nested
     class BatchNormNormalizer implements NormalizerContract {
         @Override
-        public NormalizerFactory factory() {
-            return TestContexts.normalizerFactory("batch-norm", Fakes.BatchNorm::new);
+        public ComponentFactory<Layer> factory() {
+            return TestContexts.factory(ComponentKind.NORMALIZER, "batch-norm", Fakes.BatchNorm::new);
         }
     }
 
     @Nested
     class MseLoss implements LossContract {
         @Override
-        public LossFactory factory() {
-            return TestContexts.lossFactory("mse", Fakes.Mse::new);
+        public ComponentFactory<Loss> factory() {
+            return TestContexts.factory(ComponentKind.LOSS, "mse", Fakes.Mse::new);
         }
 
         @Override
@@ -84,16 +85,16 @@ class ContractSelfTest {
     @Nested
     class CrossEntropyLoss implements LossContract {
         @Override
-        public LossFactory factory() {
-            return TestContexts.lossFactory("softmax-cross-entropy", () -> new Fakes.SoftmaxCrossEntropy(false));
+        public ComponentFactory<Loss> factory() {
+            return TestContexts.factory(ComponentKind.LOSS, "softmax-cross-entropy", () -> new Fakes.SoftmaxCrossEntropy(false));
         }
     }
 
     @Nested
     class NormalInitializer implements InitializerContract {
         @Override
-        public InitializerFactory factory() {
-            return InitializerFactory.of("normal", "normal(0, std)",
+        public ComponentFactory<Initializer> factory() {
+            return ComponentFactory.of(ComponentKind.INITIALIZER, "normal", "normal(0, std)",
                     List.of(ParameterSpec.real("std", 0.05, "standard deviation").rangeExclusiveMin(0, 10)),
                     p -> new Fakes.NormalInit(p.getDouble("std")));
         }
@@ -107,8 +108,8 @@ class ContractSelfTest {
     @Nested
     class SgdOptimizer implements OptimizerContract {
         @Override
-        public OptimizerFactory factory() {
-            return OptimizerFactory.of("sgd", "stochastic gradient descent",
+        public ComponentFactory<Optimizer> factory() {
+            return ComponentFactory.of(ComponentKind.OPTIMIZER, "sgd", "stochastic gradient descent",
                     List.of(ParameterSpec.real("lr", 0.01, "learning rate").rangeExclusiveMin(0, 10)),
                     p -> new Fakes.Sgd(p.getDouble("lr")));
         }
@@ -119,13 +120,13 @@ class ContractSelfTest {
     class BrokenComponents {
         @Test
         void wrongDerivativeFailsTheActivationContract() {
-            ActivationContract contract = () -> TestContexts.activationFactory("bad-tanh", () -> new Fakes.Tanh(1.1));
+            ActivationContract contract = () -> TestContexts.factory(ComponentKind.ACTIVATION, "bad-tanh", () -> new Fakes.Tanh(1.1));
             assertThatThrownBy(contract::gradientCheckPasses).isInstanceOf(AssertionError.class).hasMessageContaining("bad-tanh");
         }
 
         @Test
         void aWrongMaxDerivativeFailsTheActivationContract() {
-            ActivationContract contract = () -> TestContexts.activationFactory("lazy-hard-sigmoid", () -> new io.gradlab.api.nn.ElementwiseActivation() {
+            ActivationContract contract = () -> TestContexts.factory(ComponentKind.ACTIVATION, "lazy-hard-sigmoid", () -> new io.gradlab.api.nn.ElementwiseActivation() {
                 @Override
                 public double value(double x) {
                     return Math.max(0, Math.min(1, x / 6 + 0.5));
@@ -142,7 +143,7 @@ class ContractSelfTest {
 
         @Test
         void aFalseRectifyingFamilyFailsTheActivationContract() {
-            ActivationContract contract = () -> TestContexts.activationFactory("claims-relu", () -> new Fakes.Tanh() {
+            ActivationContract contract = () -> TestContexts.factory(ComponentKind.ACTIVATION, "claims-relu", () -> new Fakes.Tanh() {
                 @Override
                 public Family family() {
                     return Family.RECTIFYING;
@@ -153,7 +154,7 @@ class ContractSelfTest {
 
         @Test
         void aDefaultOutsideItsRangeFailsTheFactoryContract() {
-            ActivationContract contract = () -> ActivationFactory.of("bad-default", "x",
+            ActivationContract contract = () -> ComponentFactory.of(ComponentKind.ACTIVATION, "bad-default", "x",
                     List.of(ParameterSpec.real("alpha", 5.0, "a slope").range(0, 1)), p -> new Fakes.Tanh());
             assertThatThrownBy(contract::declaredParameterDefaultsAreAllowedValues)
                     .hasMessageContaining("bad-default: parameter 'alpha': default 5.0 is outside the allowed values [0, 1]");
@@ -161,13 +162,13 @@ class ContractSelfTest {
 
         @Test
         void anEmptyDescriptionFailsTheFactoryContract() {
-            ActivationContract contract = () -> ActivationFactory.of("quiet", " ", List.of(), p -> new Fakes.Tanh());
+            ActivationContract contract = () -> ComponentFactory.of(ComponentKind.ACTIVATION, "quiet", " ", List.of(), p -> new Fakes.Tanh());
             assertThatThrownBy(contract::factoryHasAValidIdKindAndDescription).hasMessageContaining("quiet: the description is empty");
         }
 
         @Test
         void aWeightGradientThatOverwritesFailsTheLayerContract() {
-            LayerContract contract = () -> TestContexts.layerFactory("overwriting-dense", () -> new Fakes.Dense(2) {
+            LayerContract contract = () -> TestContexts.factory(ComponentKind.LAYER, "overwriting-dense", () -> new Fakes.Dense(2) {
                 @Override
                 protected void accGradParameters(io.gradlab.api.tensor.Tensor input, io.gradlab.api.tensor.Tensor gradOutput) {
                     for (io.gradlab.api.nn.Parameter p : parameters()) {
@@ -182,7 +183,7 @@ class ContractSelfTest {
 
         @Test
         void anUnseededInitializerFailsTheInitializerContract() {
-            InitializerContract contract = () -> InitializerFactory.of("unseeded", "ignores the random source", List.of(),
+            InitializerContract contract = () -> ComponentFactory.of(ComponentKind.INITIALIZER, "unseeded", "ignores the random source", List.of(),
                     p -> (w, fan, random) -> {
                         java.util.Random r = new java.util.Random();
                         for (int i = 0; i < w.size(); i++) {
@@ -194,13 +195,13 @@ class ContractSelfTest {
 
         @Test
         void aZeroInitializerFailsSymmetryBreaking() {
-            InitializerContract contract = () -> InitializerFactory.of("zeros", "zeros", List.of(), p -> (w, fan, random) -> w.fill(0));
+            InitializerContract contract = () -> ComponentFactory.of(ComponentKind.INITIALIZER, "zeros", "zeros", List.of(), p -> (w, fan, random) -> w.fill(0));
             assertThatThrownBy(contract::weightsBreakSymmetry).hasMessageContaining("symmetry");
         }
 
         @Test
         void anOptimizerThatTouchesFrozenParametersFailsTheOptimizerContract() {
-            OptimizerContract contract = () -> OptimizerFactory.of("careless", "ignores trainable", List.of(),
+            OptimizerContract contract = () -> ComponentFactory.of(ComponentKind.OPTIMIZER, "careless", "ignores trainable", List.of(),
                     p -> new Fakes.Sgd(0.1, false));
             assertThatThrownBy(contract::frozenParametersAreLeftAlone).hasMessageContaining("a frozen parameter (trainable == false) after 3 steps");
         }

@@ -3,14 +3,15 @@ package io.gradlab.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gradlab.api.ComponentFactory;
 import io.gradlab.api.ComponentKind;
 import io.gradlab.api.GradlabException;
 import io.gradlab.api.ParameterSpec;
+import io.gradlab.api.nn.Activation;
+import io.gradlab.api.nn.Initializer;
+import io.gradlab.api.nn.Layer;
+import io.gradlab.api.nn.Loss;
 import io.gradlab.api.nn.Mode;
-import io.gradlab.api.spi.ActivationFactory;
-import io.gradlab.api.spi.InitializerFactory;
-import io.gradlab.api.spi.LossFactory;
-import io.gradlab.api.spi.NormalizerFactory;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -105,9 +106,9 @@ class GradientCheckTest {
 
     @Test
     void batchNormPassesInTrainModeAndEvalMode() {
-        NormalizerFactory factory = NormalizerFactory.of("test-batch-norm", "batch norm", List.of(), (p, name) -> new Fakes.BatchNorm());
+        ComponentFactory<Layer> factory = ComponentFactory.of(ComponentKind.NORMALIZER, "test-batch-norm", "batch norm", List.of(), p -> new Fakes.BatchNorm());
 
-        GradCheckReport report = GradientCheck.normalizer(factory).batch(6).modes(Mode.TRAIN, Mode.EVAL).run();
+        GradCheckReport report = GradientCheck.layer(factory).batch(6).modes(Mode.TRAIN, Mode.EVAL).run();
 
         report.assertPasses();
         assertThat(report.kind()).isEqualTo(ComponentKind.NORMALIZER);
@@ -125,14 +126,14 @@ class GradientCheckTest {
 
     @Test
     void checkDispatchesOnTheKindAndRejectsKindsWithoutGradients() {
-        ActivationFactory tanh = ActivationFactory.of("tanh", "tanh", List.of(), p -> new Fakes.Tanh());
+        ComponentFactory<Activation> tanh = ComponentFactory.of(ComponentKind.ACTIVATION, "tanh", "tanh", List.of(), p -> new Fakes.Tanh());
         assertThat(GradientCheck.check(tanh, Map.of()).passed()).isTrue();
-        LossFactory mse = LossFactory.of("mse", "mse", List.of(), p -> new Fakes.Mse());
+        ComponentFactory<Loss> mse = ComponentFactory.of(ComponentKind.LOSS, "mse", "mse", List.of(), p -> new Fakes.Mse());
         assertThat(GradientCheck.supports(ComponentKind.LOSS)).isTrue();
         assertThat(GradientCheck.supports(ComponentKind.OPTIMIZER)).isFalse();
         assertThat(mse.kind()).isEqualTo(ComponentKind.LOSS);
 
-        InitializerFactory init = InitializerFactory.of("normal", "normal", List.of(), p -> new Fakes.NormalInit(1));
+        ComponentFactory<Initializer> init = ComponentFactory.of(ComponentKind.INITIALIZER, "normal", "normal", List.of(), p -> new Fakes.NormalInit(1));
         assertThatThrownBy(() -> GradientCheck.check(init, Map.of()))
                 .isInstanceOf(GradlabException.class)
                 .hasMessageContaining("initializer 'normal' has no gradient to check");
@@ -140,7 +141,7 @@ class GradientCheckTest {
 
     @Test
     void parametersAreValidatedLikeTheHostDoes() {
-        ActivationFactory scaled = ActivationFactory.of("scaled-tanh", "tanh with a factor",
+        ComponentFactory<Activation> scaled = ComponentFactory.of(ComponentKind.ACTIVATION, "scaled-tanh", "tanh with a factor",
                 List.of(ParameterSpec.real("factor", 1.0, "derivative factor").range(0.5, 2.0)),
                 p -> new Fakes.Tanh(p.getDouble("factor")));
 

@@ -12,7 +12,7 @@ import java.util.SplittableRandom;
  * different names give independent streams. The engine and the plugin test kit both use it, so a
  * component sees the same numbers in its tests as in a run.
  */
-public class SeededRandom implements RandomSource {
+public final class SeededRandom implements RandomSource {
     private final long seed;
     private final SplittableRandom random;
 
@@ -22,22 +22,22 @@ public class SeededRandom implements RandomSource {
     }
 
     /** The seed this stream started from. */
-    public final long seed() {
+    public long seed() {
         return seed;
     }
 
     @Override
-    public final double nextDouble() {
+    public double nextDouble() {
         return random.nextDouble();
     }
 
     @Override
-    public final double nextGaussian() {
+    public double nextGaussian() {
         return random.nextGaussian();
     }
 
     @Override
-    public final int nextInt(int bound) {
+    public int nextInt(int bound) {
         if (bound <= 0) {
             throw new IllegalArgumentException("bound must be positive, got " + bound);
         }
@@ -51,7 +51,7 @@ public class SeededRandom implements RandomSource {
     }
 
     /** Shuffles {@code order} in place (Fisher-Yates). */
-    public final void shuffle(int[] order) {
+    public void shuffle(int[] order) {
         for (int i = order.length - 1; i > 0; i--) {
             int j = random.nextInt(i + 1);
             int t = order[i];

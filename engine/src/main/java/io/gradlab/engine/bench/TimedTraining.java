@@ -2,11 +2,11 @@ package io.gradlab.engine.bench;
 
 import static java.util.Objects.requireNonNull;
 
+import io.gradlab.api.ComponentFactory;
 import io.gradlab.api.ComponentKind;
 import io.gradlab.api.ComponentSpec;
 import io.gradlab.api.GradlabException;
 import io.gradlab.api.nn.Layer;
-import io.gradlab.api.spi.TrainingStrategyFactory;
 import io.gradlab.api.train.TrainingControl;
 import io.gradlab.api.train.TrainingStrategy;
 import io.gradlab.engine.registry.ComponentRegistry;
@@ -109,7 +109,7 @@ final class TimedTraining implements TrainingListener, TrainingStrategy {
             }
         }
         TrainingStrategy self = this;
-        components.add(new RegisteredComponent(TrainingStrategyFactory.of(STRATEGY_ID,
+        components.add(new RegisteredComponent(ComponentFactory.of(ComponentKind.TRAINING_STRATEGY, STRATEGY_ID,
                 "gradlab bench: plain epochs until the warm-up and the timed runs are done", List.of(), p -> self),
                 new PluginSource("gradlab-bench", null, TimedTraining.class.getName())));
         return ComponentRegistry.of(components);

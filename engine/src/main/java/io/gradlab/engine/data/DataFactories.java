@@ -2,6 +2,8 @@ package io.gradlab.engine.data;
 
 import static java.util.Objects.requireNonNull;
 
+import io.gradlab.api.ComponentFactory;
+import io.gradlab.api.ComponentKind;
 import io.gradlab.api.GradlabException;
 import io.gradlab.api.GradlabException.Category;
 import io.gradlab.api.ParameterSpec;
@@ -9,7 +11,6 @@ import io.gradlab.api.Params;
 import io.gradlab.api.data.DataContext;
 import io.gradlab.api.data.DataSplits;
 import io.gradlab.api.data.Dataset;
-import io.gradlab.api.spi.DatasetFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,7 +28,7 @@ public final class DataFactories {
     private DataFactories() {}
 
     /** The built-in dataset factories. */
-    public static List<DatasetFactory> all() {
+    public static List<ComponentFactory<DataSplits>> all() {
         return List.of(fashionMnist(FashionMnist.SYSTEM_DIR), idx(), csv());
     }
 
@@ -36,9 +37,9 @@ public final class DataFactories {
      * {@code systemDir}; {@code subset: auto} falls back to the embedded subset when none of them
      * holds it, {@code subset: full} fails, {@code subset: embedded} always uses the subset.
      */
-    static DatasetFactory fashionMnist(Path systemDir) {
+    static ComponentFactory<DataSplits> fashionMnist(Path systemDir) {
         requireNonNull(systemDir, "systemDir is null");
-        return DatasetFactory.of("fashion-mnist",
+        return ComponentFactory.of(ComponentKind.DATASET, "fashion-mnist",
                 "FashionMNIST clothing images (28x28, 10 classes): the full 60000/10000 from --data, path or " + systemDir
                         + ", else the embedded 5000/1000 subset",
                 List.of(
@@ -46,7 +47,7 @@ public final class DataFactories {
                                 "auto: the full data when installed, else the embedded subset; full: fail without the full data; embedded: the shipped subset"),
                         ParameterSpec.string("path", null, "a folder with the four IDX files (relative to the spec's folder); --data overrides it"),
                         timeSteps()),
-                (params, context) -> withTimeSteps(loadFashionMnist(params, context, systemDir), params.getInt("time-steps"), "fashion-mnist"));
+                (params, context) -> withTimeSteps(loadFashionMnist(params, context.data(), systemDir), params.getInt("time-steps"), "fashion-mnist"));
     }
 
     private static DataSplits loadFashionMnist(Params params, DataContext context, Path systemDir) {
@@ -71,14 +72,14 @@ public final class DataFactories {
     }
 
     /** {@code idx}: any folder of MNIST-style IDX files. */
-    static DatasetFactory idx() {
-        return DatasetFactory.of("idx",
+    static ComponentFactory<DataSplits> idx() {
+        return ComponentFactory.of(ComponentKind.DATASET, "idx",
                 "any folder of MNIST-style IDX files (train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz], optional t10k-*)",
                 List.of(
                         ParameterSpec.string("path", null, "the folder with the IDX files (relative to the spec's folder); --data overrides it"),
                         ParameterSpec.integer("classes", 0, "the number of classes; 0 infers it as the largest label + 1").range(0, 256),
                         timeSteps()),
-                (params, context) -> withTimeSteps(loadIdx(params, context), params.getInt("time-steps"), "idx"));
+                (params, context) -> withTimeSteps(loadIdx(params, context.data()), params.getInt("time-steps"), "idx"));
     }
 
     private static DataSplits loadIdx(Params params, DataContext context) {
@@ -91,8 +92,8 @@ public final class DataFactories {
     }
 
     /** {@code csv}: numeric CSV files with a class-index column. */
-    static DatasetFactory csv() {
-        return DatasetFactory.of("csv",
+    static ComponentFactory<DataSplits> csv() {
+        return ComponentFactory.of(ComponentKind.DATASET, "csv",
                 "numeric CSV files, one sample per line, one column of class indices",
                 List.of(
                         ParameterSpec.string("path", null, "the training CSV file (relative to the spec's folder, or to --data when that is a folder;"
@@ -104,7 +105,7 @@ public final class DataFactories {
                         ParameterSpec.integer("classes", 0, "the number of classes; 0 infers it as the largest label + 1").range(0, 1_000_000),
                         ParameterSpec.choice("normalize", "none", List.of("none", "minmax", "standard"),
                                 "rescale each feature column by statistics of the training file: minmax to [0, 1], standard to mean 0 and deviation 1")),
-                DataFactories::loadCsv);
+                (params, context) -> loadCsv(params, context.data()));
     }
 
     private static DataSplits loadCsv(Params params, DataContext context) {

@@ -3,6 +3,7 @@ package io.gradlab.engine.registry;
 import static java.util.Objects.requireNonNull;
 
 import io.gradlab.api.ComponentFactory;
+import io.gradlab.api.ComponentFactory.CreateContext;
 import io.gradlab.api.ComponentId;
 import io.gradlab.api.ComponentKind;
 import io.gradlab.api.ComponentSpec;
@@ -21,17 +22,6 @@ import io.gradlab.api.nn.Initializer;
 import io.gradlab.api.nn.Layer;
 import io.gradlab.api.nn.Loss;
 import io.gradlab.api.nn.ModelBuilder;
-import io.gradlab.api.spi.ActivationFactory;
-import io.gradlab.api.spi.ArchitectureFactory;
-import io.gradlab.api.spi.DatasetFactory;
-import io.gradlab.api.spi.DiagnosticFactory;
-import io.gradlab.api.spi.GradientTransformFactory;
-import io.gradlab.api.spi.InitializerFactory;
-import io.gradlab.api.spi.LayerFactory;
-import io.gradlab.api.spi.LossFactory;
-import io.gradlab.api.spi.NormalizerFactory;
-import io.gradlab.api.spi.OptimizerFactory;
-import io.gradlab.api.spi.TrainingStrategyFactory;
 import io.gradlab.api.train.GradientTransform;
 import io.gradlab.api.train.Optimizer;
 import io.gradlab.api.train.TrainingStrategy;
@@ -39,13 +29,11 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.function.BiFunction;
 
 /**
  * Every component the host found, by kind and id: lists them for {@code gradlab plugins}, validates
@@ -55,17 +43,20 @@ public final class ComponentRegistry {
     /** Deeper nesting than this means a component's default refers back to itself. */
     private static final int MAX_NESTING = 16;
 
-    private final Map<ComponentKind, Map<ComponentId, RegisteredComponent>> byKind;
+    private final Map<ComponentKind<?>, Map<ComponentId, RegisteredComponent>> byKind;
     private final List<RegisteredComponent> all;
     private final List<PluginProblem> problems;
 
-    private ComponentRegistry(Map<ComponentKind, Map<ComponentId, RegisteredComponent>> byKind, List<PluginProblem> problems) {
-        Map<ComponentKind, Map<ComponentId, RegisteredComponent>> copy = new EnumMap<>(ComponentKind.class);
+    private ComponentRegistry(Map<ComponentKind<?>, Map<ComponentId, RegisteredComponent>> byKind, List<PluginProblem> problems) {
+        Map<ComponentKind<?>, Map<ComponentId, RegisteredComponent>> copy = new LinkedHashMap<>();
         List<RegisteredComponent> sorted = new ArrayList<>();
-        byKind.forEach((kind, components) -> {
-            copy.put(kind, Collections.unmodifiableMap(new TreeMap<>(components)));
-            sorted.addAll(copy.get(kind).values());
-        });
+        for (ComponentKind<?> kind : ComponentKind.values()) {
+            Map<ComponentId, RegisteredComponent> components = byKind.get(kind);
+            if (components != null) {
+                copy.put(kind, Collections.unmodifiableMap(new TreeMap<>(components)));
+                sorted.addAll(copy.get(kind).values());
+            }
+        }
         this.byKind = Collections.unmodifiableMap(copy);
         this.all = List.copyOf(sorted);
         this.problems = List.copyOf(problems);
@@ -87,7 +78,7 @@ public final class ComponentRegistry {
 
     /** Registers {@code components} in load order; a duplicate keeps the first and becomes a problem. */
     static ComponentRegistry assemble(List<RegisteredComponent> components, Problems problems) {
-        Map<ComponentKind, Map<ComponentId, RegisteredComponent>> byKind = new EnumMap<>(ComponentKind.class);
+        Map<ComponentKind<?>, Map<ComponentId, RegisteredComponent>> byKind = new LinkedHashMap<>();
         for (RegisteredComponent component : components) {
             Map<ComponentId, RegisteredComponent> ofKind = byKind.computeIfAbsent(component.kind(), k -> new TreeMap<>());
             RegisteredComponent first = ofKind.putIfAbsent(component.id(), component);
@@ -107,21 +98,21 @@ public final class ComponentRegistry {
     }
 
     /** The components of one kind, sorted by id. */
-    public List<RegisteredComponent> components(ComponentKind kind) {
+    public List<RegisteredComponent> components(ComponentKind<?> kind) {
         return List.copyOf(ofKind(kind).values());
     }
 
-    public Optional<RegisteredComponent> find(ComponentKind kind, ComponentId id) {
+    public Optional<RegisteredComponent> find(ComponentKind<?> kind, ComponentId id) {
         return Optional.ofNullable(ofKind(kind).get(requireNonNull(id, "id is null")));
     }
 
     /**
-     * The factory of {@code kind} and {@code id}, as {@code type}.
+     * The factory of {@code kind} and {@code id}.
      *
      * @throws GradlabException {@link Category#COMPONENT} for an unknown id, naming the known ones
      */
-    public <F extends ComponentFactory> F factory(ComponentKind kind, ComponentId id, Class<F> type) {
-        return cast(require(kind, id, null), type);
+    public <T> ComponentFactory<T> factory(ComponentKind<T> kind, ComponentId id) {
+        return require(kind, id, null).factory().as(kind);
     }
 
     /** The problems found while loading (empty for a registry made with {@link #of}). */
@@ -135,75 +126,79 @@ public final class ComponentRegistry {
      *
      * @param where where the spec came from, for messages ({@code model.architecture}); may be empty
      */
-    public Params params(ComponentKind kind, ComponentSpec spec, String where) {
+    public Params params(ComponentKind<?> kind, ComponentSpec spec, String where) {
         return validate(kind, spec, where, 0).params();
     }
 
     /** {@code spec} with every default filled in, nested components resolved too (for {@code spec.resolved.yaml}). */
-    public ComponentSpec resolve(ComponentKind kind, ComponentSpec spec, String where) {
+    public ComponentSpec resolve(ComponentKind<?> kind, ComponentSpec spec, String where) {
         return validate(kind, spec, where, 0).resolved();
     }
 
     public Activation activation(ComponentSpec spec, String where) {
-        return create(ComponentKind.ACTIVATION, ActivationFactory.class, spec, where, ActivationFactory::create);
+        return create(ComponentKind.ACTIVATION, spec, where, named(spec, where));
     }
 
     public Initializer initializer(ComponentSpec spec, String where) {
-        return create(ComponentKind.INITIALIZER, InitializerFactory.class, spec, where, InitializerFactory::create);
+        return create(ComponentKind.INITIALIZER, spec, where, named(spec, where));
     }
 
     public Optimizer optimizer(ComponentSpec spec, String where) {
-        return create(ComponentKind.OPTIMIZER, OptimizerFactory.class, spec, where, OptimizerFactory::create);
+        return create(ComponentKind.OPTIMIZER, spec, where, named(spec, where));
     }
 
     public Loss loss(ComponentSpec spec, String where) {
-        return create(ComponentKind.LOSS, LossFactory.class, spec, where, LossFactory::create);
+        return create(ComponentKind.LOSS, spec, where, named(spec, where));
     }
 
     public Diagnostic diagnostic(ComponentSpec spec, String where) {
-        return create(ComponentKind.DIAGNOSTIC, DiagnosticFactory.class, spec, where, DiagnosticFactory::create);
+        return create(ComponentKind.DIAGNOSTIC, spec, where, named(spec, where));
     }
 
     public GradientTransform gradientTransform(ComponentSpec spec, String where) {
-        return create(ComponentKind.GRADIENT_TRANSFORM, GradientTransformFactory.class, spec, where, GradientTransformFactory::create);
+        return create(ComponentKind.GRADIENT_TRANSFORM, spec, where, named(spec, where));
     }
 
     public TrainingStrategy trainingStrategy(ComponentSpec spec, String where) {
-        return create(ComponentKind.TRAINING_STRATEGY, TrainingStrategyFactory.class, spec, where, TrainingStrategyFactory::create);
+        return create(ComponentKind.TRAINING_STRATEGY, spec, where, named(spec, where));
     }
 
     public DataSplits dataset(ComponentSpec spec, DataContext context, String where) {
         requireNonNull(context, "context is null");
-        return create(ComponentKind.DATASET, DatasetFactory.class, spec, where, (f, p) -> f.create(p, context));
+        return create(ComponentKind.DATASET, spec, where, CreateContext.of(nameOf(spec, where), context));
     }
 
     /** A new unbuilt layer named {@code name}. */
     public Layer layer(ComponentSpec spec, String name, String where) {
-        requireNonNull(name, "name is null");
-        return create(ComponentKind.LAYER, LayerFactory.class, spec, where, (f, p) -> f.create(p, name));
+        return create(ComponentKind.LAYER, spec, where, CreateContext.of(requireNonNull(name, "name is null")));
     }
 
     /** A new unbuilt normalization layer named {@code name}. */
     public Layer normalizer(ComponentSpec spec, String name, String where) {
-        requireNonNull(name, "name is null");
-        return create(ComponentKind.NORMALIZER, NormalizerFactory.class, spec, where, (f, p) -> f.create(p, name));
+        return create(ComponentKind.NORMALIZER, spec, where, CreateContext.of(requireNonNull(name, "name is null")));
     }
 
     /** The (unbuilt) network of an architecture, assembled with {@code builder}. */
     public Layer architecture(ComponentSpec spec, ModelBuilder builder, String where) {
         requireNonNull(builder, "builder is null");
-        return create(ComponentKind.ARCHITECTURE, ArchitectureFactory.class, spec, where, (f, p) -> f.create(p, builder));
+        return create(ComponentKind.ARCHITECTURE, spec, where, CreateContext.of(nameOf(spec, where), builder));
     }
 
-    private <F extends ComponentFactory, T> T create(
-            ComponentKind kind, Class<F> type, ComponentSpec spec, String where, BiFunction<F, Params, T> creator) {
+    /**
+     * Validates {@code spec}, then creates the component of {@code kind} with {@code context}. A component
+     * that rejects its parameters with {@link IllegalArgumentException} is a {@link Category#COMPONENT}
+     * error; one that fails otherwise, returns {@code null} or something that is not a {@code T}, a
+     * {@link Category#PLUGIN} error naming it and its source.
+     */
+    public <T> T create(ComponentKind<T> kind, ComponentSpec spec, String where, CreateContext context) {
+        requireNonNull(context, "context is null");
         Validated validated = validate(kind, spec, where, 0);
         RegisteredComponent component = validated.component();
-        F factory = cast(component, type);
+        ComponentFactory<T> factory = component.factory().as(kind);
         String subject = component.describe() + at(where);
-        T result;
+        Object result;
         try {
-            result = creator.apply(factory, validated.params());
+            result = factory.create(validated.params(), context);
         } catch (GradlabException e) {
             throw e;
         } catch (IllegalArgumentException e) {
@@ -219,13 +214,26 @@ public final class ComponentRegistry {
             throw new GradlabException(Category.PLUGIN, subject + " returned null from create(): a bug in the component;"
                     + " report it to its author, or use another " + kind.label());
         }
-        return result;
+        if (!kind.type().isInstance(result)) {
+            throw new GradlabException(Category.PLUGIN, subject + " returned a " + result.getClass().getName() + " from create(), not a "
+                    + kind.type().getSimpleName() + ": a bug in the component; report it to its author, or use another " + kind.label());
+        }
+        return kind.type().cast(result);
+    }
+
+    /** The context of a component that is named after where its spec is (or its id). */
+    private static CreateContext named(ComponentSpec spec, String where) {
+        return CreateContext.of(nameOf(spec, where));
+    }
+
+    private static String nameOf(ComponentSpec spec, String where) {
+        return where == null || where.isEmpty() ? requireNonNull(spec, "spec is null").id().value() : where;
     }
 
     /** The validated params and the fully resolved spec of one (possibly nested) component. */
     private record Validated(RegisteredComponent component, Params params, ComponentSpec resolved) {}
 
-    private Validated validate(ComponentKind kind, ComponentSpec spec, String where, int depth) {
+    private Validated validate(ComponentKind<?> kind, ComponentSpec spec, String where, int depth) {
         requireNonNull(kind, "kind is null");
         requireNonNull(spec, "spec is null");
         String path = where == null ? "" : where;
@@ -253,7 +261,7 @@ public final class ComponentRegistry {
         return new Validated(component, new Params(params.owner(), values), new ComponentSpec(spec.id(), resolved));
     }
 
-    private RegisteredComponent require(ComponentKind kind, ComponentId id, String where) {
+    private RegisteredComponent require(ComponentKind<?> kind, ComponentId id, String where) {
         requireNonNull(kind, "kind is null");
         requireNonNull(id, "id is null");
         Map<ComponentId, RegisteredComponent> known = ofKind(kind);
@@ -281,16 +289,7 @@ public final class ComponentRegistry {
                 .toList();
     }
 
-    private static <F extends ComponentFactory> F cast(RegisteredComponent component, Class<F> type) {
-        requireNonNull(type, "type is null");
-        if (!type.isInstance(component.factory())) {
-            throw new GradlabException(Category.INTERNAL, component.describe() + " has a factory of type "
-                    + component.factory().getClass().getName() + ", not " + type.getName());
-        }
-        return type.cast(component.factory());
-    }
-
-    private Map<ComponentId, RegisteredComponent> ofKind(ComponentKind kind) {
+    private Map<ComponentId, RegisteredComponent> ofKind(ComponentKind<?> kind) {
         return byKind.getOrDefault(requireNonNull(kind, "kind is null"), Map.of());
     }
 

@@ -6,6 +6,7 @@ import io.gradlab.api.GradlabPlugin;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.regex.Matcher;
@@ -14,7 +15,8 @@ import java.util.regex.Pattern;
 /**
  * Runs {@link ServiceLoader} over one class loader and turns every provider that fails to load into
  * a one-line problem, carrying on with the next provider (the service loader's iterator recovers
- * after an error), in the manner of SLF4J's {@code safelyInstantiate}.
+ * after an error), in the manner of SLF4J's {@code safelyInstantiate}. A provider that cannot link
+ * against a class of the gradlab API was built for another API version, and is reported as such.
  */
 final class ProviderDiscovery {
     static final String SERVICE_FILE = "META-INF/services/" + GradlabPlugin.class.getName();
@@ -62,8 +64,12 @@ final class ProviderDiscovery {
 
     private static void report(Throwable t, Origin origin, Problems problems) {
         String text = t instanceof ServiceConfigurationError ? stripServicePrefix(t.getMessage()) : "";
-        Matcher m;
-        if ((m = NOT_FOUND.matcher(text)).find()) {
+        Matcher m = NOT_CREATED.matcher(text);
+        PluginSource failed = origin.source(m.find() ? m.group(1) : null);
+        Optional<String> otherApi = ApiCompatibility.linkageIncompatibility(failed.describe(), t, origin.removal());
+        if (otherApi.isPresent()) {
+            problems.critical(failed, otherApi.get());
+        } else if ((m = NOT_FOUND.matcher(text)).find()) {
             PluginSource source = origin.source(m.group(1));
             problems.critical(source, source.describe() + ": " + SERVICE_FILE + " names " + m.group(1)
                     + ", but there is no such class: fix the service file and rebuild, or " + origin.removal());

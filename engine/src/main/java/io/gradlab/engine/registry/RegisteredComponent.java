@@ -9,13 +9,13 @@ import io.gradlab.api.ParameterSpec;
 import java.util.List;
 
 /** A component factory together with the plugin it came from. */
-public record RegisteredComponent(ComponentFactory factory, PluginSource source) {
+public record RegisteredComponent(ComponentFactory<?> factory, PluginSource source) {
     public RegisteredComponent {
         requireNonNull(factory, "factory is null");
         requireNonNull(source, "source is null");
     }
 
-    public ComponentKind kind() {
+    public ComponentKind<?> kind() {
         return factory.kind();
     }
 

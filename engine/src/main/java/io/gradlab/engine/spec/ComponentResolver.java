@@ -14,5 +14,5 @@ public interface ComponentResolver {
      * @return the component with every declared parameter present
      * @throws io.gradlab.api.GradlabException (category {@code COMPONENT}) for an unknown id or a bad parameter
      */
-    ComponentSpec resolve(ComponentKind kind, ComponentSpec spec, String where);
+    ComponentSpec resolve(ComponentKind<?> kind, ComponentSpec spec, String where);
 }

@@ -239,7 +239,7 @@ final class SpecBinder {
         return component(value, path, slot.kind());
     }
 
-    private List<ComponentSpec> components(Object value, String path, ComponentKind kind) {
+    private List<ComponentSpec> components(Object value, String path, ComponentKind<?> kind) {
         if (value == null) {
             return List.of();
         }
@@ -254,7 +254,7 @@ final class SpecBinder {
         return out;
     }
 
-    private ComponentSpec component(Object value, String path, ComponentKind kind) {
+    private ComponentSpec component(Object value, String path, ComponentKind<?> kind) {
         if (!(value instanceof String) && !(value instanceof Map<?, ?>)) {
             throw error(path, "expected " + Values.withArticle(kind.label()) + " id or {id: ..., <params>}, got " + Values.describe(value));
         }

@@ -53,14 +53,14 @@ final class SpecSchema {
     }
 
     /** One component; {@code defaultId} is {@code null} when the spec must name it. */
-    record Component(ComponentKind kind, String defaultId) implements Slot {
+    record Component(ComponentKind<?> kind, String defaultId) implements Slot {
         Component {
             requireNonNull(kind, "kind is null");
         }
     }
 
     /** A list of components of one kind. */
-    record ComponentList(ComponentKind kind) implements Slot {
+    record ComponentList(ComponentKind<?> kind) implements Slot {
         ComponentList {
             requireNonNull(kind, "kind is null");
         }

@@ -45,7 +45,7 @@ public final class SpecValidator {
         return new ExperimentSpec(spec.name(), spec.description(), data, model, training, diagnostics, spec.baseDir());
     }
 
-    private static ComponentSpec one(ComponentResolver resolver, ComponentKind kind, ComponentSpec spec, String where) {
+    private static ComponentSpec one(ComponentResolver resolver, ComponentKind<?> kind, ComponentSpec spec, String where) {
         ComponentSpec resolved = resolver.resolve(kind, spec, where);
         if (resolved == null) {
             throw new IllegalStateException("the component resolver returned null for " + kind.label() + " '" + spec.id() + "' at " + where);
@@ -53,7 +53,7 @@ public final class SpecValidator {
         return resolved;
     }
 
-    private static List<ComponentSpec> all(ComponentResolver resolver, ComponentKind kind, List<ComponentSpec> specs, String where) {
+    private static List<ComponentSpec> all(ComponentResolver resolver, ComponentKind<?> kind, List<ComponentSpec> specs, String where) {
         List<ComponentSpec> out = new ArrayList<>(specs.size());
         for (int i = 0; i < specs.size(); i++) {
             out.add(one(resolver, kind, specs.get(i), where + "[" + i + "]"));

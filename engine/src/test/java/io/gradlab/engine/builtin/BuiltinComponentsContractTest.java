@@ -4,14 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.gradlab.api.ComponentFactory;
+import io.gradlab.api.ComponentKind;
+import io.gradlab.api.nn.Activation;
 import io.gradlab.api.nn.Fan;
-import io.gradlab.api.spi.ActivationFactory;
-import io.gradlab.api.spi.InitializerFactory;
-import io.gradlab.api.spi.LayerFactory;
-import io.gradlab.api.spi.LossFactory;
-import io.gradlab.api.spi.OptimizerFactory;
+import io.gradlab.api.nn.Initializer;
+import io.gradlab.api.nn.Layer;
+import io.gradlab.api.nn.Loss;
 import io.gradlab.api.tensor.DType;
+import io.gradlab.api.tensor.SeededRandom;
 import io.gradlab.api.tensor.Tensor;
+import io.gradlab.api.train.Optimizer;
 import io.gradlab.testkit.ActivationContract;
 import io.gradlab.testkit.GradientCheck;
 import io.gradlab.testkit.InitializerContract;
@@ -19,7 +21,6 @@ import io.gradlab.testkit.LayerContract;
 import io.gradlab.testkit.LossCheck;
 import io.gradlab.testkit.LossContract;
 import io.gradlab.testkit.OptimizerContract;
-import io.gradlab.testkit.SeededRandom;
 import io.gradlab.testkit.TestContexts;
 import java.util.List;
 import java.util.Map;
@@ -31,15 +32,11 @@ import org.junit.jupiter.api.Test;
 class BuiltinComponentsContractTest {
     private static final BuiltinPlugin PLUGIN = new BuiltinPlugin();
 
-    private static <F extends ComponentFactory> F find(List<F> factories, String id) {
-        return factories.stream().filter(f -> f.id().value().equals(id)).findFirst().orElseThrow();
-    }
-
     @Nested
     class SigmoidContract implements ActivationContract {
         @Override
-        public ActivationFactory factory() {
-            return find(PLUGIN.activations(), "sigmoid");
+        public ComponentFactory<Activation> factory() {
+            return TestContexts.factory(PLUGIN, ComponentKind.ACTIVATION, "sigmoid");
         }
 
         @Test
@@ -56,8 +53,8 @@ class BuiltinComponentsContractTest {
     @Nested
     class TanhContract implements ActivationContract {
         @Override
-        public ActivationFactory factory() {
-            return find(PLUGIN.activations(), "tanh");
+        public ComponentFactory<Activation> factory() {
+            return TestContexts.factory(PLUGIN, ComponentKind.ACTIVATION, "tanh");
         }
 
         @Test
@@ -72,16 +69,16 @@ class BuiltinComponentsContractTest {
     @Nested
     class IdentityContract implements ActivationContract {
         @Override
-        public ActivationFactory factory() {
-            return find(PLUGIN.activations(), "identity");
+        public ComponentFactory<Activation> factory() {
+            return TestContexts.factory(PLUGIN, ComponentKind.ACTIVATION, "identity");
         }
     }
 
     @Nested
     class DenseContract implements LayerContract {
         @Override
-        public LayerFactory factory() {
-            return find(PLUGIN.layers(), "dense");
+        public ComponentFactory<Layer> factory() {
+            return TestContexts.factory(PLUGIN, ComponentKind.LAYER, "dense");
         }
 
         @Override
@@ -101,8 +98,8 @@ class BuiltinComponentsContractTest {
     @Nested
     class SoftmaxCrossEntropyContract implements LossContract {
         @Override
-        public LossFactory factory() {
-            return find(PLUGIN.losses(), "softmax-cross-entropy");
+        public ComponentFactory<Loss> factory() {
+            return TestContexts.factory(PLUGIN, ComponentKind.LOSS, "softmax-cross-entropy");
         }
 
         @Test
@@ -119,8 +116,8 @@ class BuiltinComponentsContractTest {
     @Nested
     class MseContract implements LossContract {
         @Override
-        public LossFactory factory() {
-            return find(PLUGIN.losses(), "mse");
+        public ComponentFactory<Loss> factory() {
+            return TestContexts.factory(PLUGIN, ComponentKind.LOSS, "mse");
         }
 
         @Override
@@ -132,8 +129,8 @@ class BuiltinComponentsContractTest {
     @Nested
     class NormalContract implements InitializerContract {
         @Override
-        public InitializerFactory factory() {
-            return find(PLUGIN.initializers(), "normal");
+        public ComponentFactory<Initializer> factory() {
+            return TestContexts.factory(PLUGIN, ComponentKind.INITIALIZER, "normal");
         }
 
         @Override
@@ -150,8 +147,8 @@ class BuiltinComponentsContractTest {
     @Nested
     class UniformContract implements InitializerContract {
         @Override
-        public InitializerFactory factory() {
-            return find(PLUGIN.initializers(), "uniform");
+        public ComponentFactory<Initializer> factory() {
+            return TestContexts.factory(PLUGIN, ComponentKind.INITIALIZER, "uniform");
         }
 
         @Override
@@ -165,8 +162,8 @@ class BuiltinComponentsContractTest {
     @Nested
     class PytorchDefaultContract implements InitializerContract {
         @Override
-        public InitializerFactory factory() {
-            return find(PLUGIN.initializers(), "pytorch-default");
+        public ComponentFactory<Initializer> factory() {
+            return TestContexts.factory(PLUGIN, ComponentKind.INITIALIZER, "pytorch-default");
         }
 
         @Override
@@ -176,7 +173,7 @@ class BuiltinComponentsContractTest {
 
         @Test
         void biasesAreDrawnFromTheSameBound() {
-            var init = TestContexts.initializer(factory(), Map.of());
+            var init = TestContexts.create(factory(), Map.of());
             Tensor bias = Tensor.zeros(DType.F64, 1000);
             init.initializeBias(bias, new Fan(16, 8, "sigmoid"), new SeededRandom(1));
             double max = 0;
@@ -190,8 +187,8 @@ class BuiltinComponentsContractTest {
     @Nested
     class SgdContract implements OptimizerContract {
         @Override
-        public OptimizerFactory factory() {
-            return find(PLUGIN.optimizers(), "sgd");
+        public ComponentFactory<Optimizer> factory() {
+            return TestContexts.factory(PLUGIN, ComponentKind.OPTIMIZER, "sgd");
         }
 
         @Override

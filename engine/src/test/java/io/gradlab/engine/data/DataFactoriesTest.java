@@ -9,7 +9,6 @@ import io.gradlab.api.GradlabException;
 import io.gradlab.api.GradlabException.Category;
 import io.gradlab.api.ParamsValidator;
 import io.gradlab.api.data.DataSplits;
-import io.gradlab.api.spi.DatasetFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,8 +21,8 @@ class DataFactoriesTest {
     @TempDir
     Path dir;
 
-    private static DataSplits create(DatasetFactory factory, Map<String, Object> raw, TestData.Context context) {
-        return factory.create(ParamsValidator.validate(factory, raw, "data"), context);
+    private static DataSplits create(ComponentFactory<DataSplits> factory, Map<String, Object> raw, TestData.Context context) {
+        return factory.create(ParamsValidator.validate(factory, raw, "data"), ComponentFactory.CreateContext.of("data.source", context));
     }
 
     private TestData.Context context(Path override) {
@@ -54,7 +53,7 @@ class DataFactoriesTest {
     @Test
     void fashionMnistAutoFallsBackToTheSubsetAndFullFails() {
         Path empty = dir.resolve("not-installed");
-        DatasetFactory factory = DataFactories.fashionMnist(empty);
+        ComponentFactory<DataSplits> factory = DataFactories.fashionMnist(empty);
         assertThat(create(factory, Map.of("subset", "auto"), context(null)).train().size()).isEqualTo(5000);
         assertThatThrownBy(() -> create(factory, Map.of("subset", "full"), context(null)))
                 .isInstanceOf(GradlabException.class)
@@ -69,7 +68,7 @@ class DataFactoriesTest {
         Path system = TestData.writeFolder(dir.resolve("system"), 20, 10, 28, 28, 10, true);
         TestData.writeFolder(dir.resolve("in-spec"), 30, 10, 28, 28, 10, false);
         Path override = TestData.writeFolder(dir.resolve("override"), 40, 10, 28, 28, 10, true);
-        DatasetFactory factory = DataFactories.fashionMnist(system);
+        ComponentFactory<DataSplits> factory = DataFactories.fashionMnist(system);
 
         assertThat(create(factory, Map.of("path", "in-spec"), context(null)).train().size()).isEqualTo(30);
         assertThat(create(factory, Map.of("path", "in-spec", "subset", "full"), context(override)).train().size()).isEqualTo(40);
@@ -77,7 +76,7 @@ class DataFactoriesTest {
 
     @Test
     void anExplicitFolderWithoutDataIsAnErrorEvenForAuto() {
-        DatasetFactory factory = DataFactories.fashionMnist(dir.resolve("none"));
+        ComponentFactory<DataSplits> factory = DataFactories.fashionMnist(dir.resolve("none"));
         assertThatThrownBy(() -> create(factory, Map.of("path", "typo"), context(null)))
                 .isInstanceOf(GradlabException.class)
                 .hasMessageContaining(dir.resolve("typo").toString());
@@ -85,7 +84,7 @@ class DataFactoriesTest {
 
     @Test
     void idxNeedsAFolderAndInfersClasses() {
-        DatasetFactory idx = DataFactories.idx();
+        ComponentFactory<DataSplits> idx = DataFactories.idx();
         assertThatThrownBy(() -> create(idx, Map.of(), context(null)))
                 .isInstanceOf(GradlabException.class)
                 .hasMessageContaining("set path: DIR in the spec, or pass --data DIR");
@@ -99,7 +98,7 @@ class DataFactoriesTest {
     @Test
     void timeStepsPresentEachImageAsASequenceWithTheSameArrays() {
         Path system = TestData.writeFolder(dir.resolve("system"), 20, 10, 28, 28, 10, true);
-        DatasetFactory factory = DataFactories.fashionMnist(system);
+        ComponentFactory<DataSplits> factory = DataFactories.fashionMnist(system);
         DataSplits flat = create(factory, Map.of(), context(null));
         DataSplits rows = create(factory, Map.of("time-steps", 28), context(null));
         assertThat(flat.train().timeSteps()).isEqualTo(1);
@@ -120,7 +119,7 @@ class DataFactoriesTest {
     void csvResolvesPathsAgainstTheSpecFolderOrData() throws IOException {
         Files.writeString(dir.resolve("train.csv"), "x;y;label\n1;2;0\n3;4;1\n");
         Files.writeString(dir.resolve("test.csv"), "x;y;label\n5;6;1\n");
-        DatasetFactory csv = DataFactories.csv();
+        ComponentFactory<DataSplits> csv = DataFactories.csv();
         DataSplits splits = create(csv, Map.of("path", "train.csv", "test-path", "test.csv", "delimiter", ";", "normalize", "minmax"), context(null));
         assertThat(splits.train().size()).isEqualTo(2);
         assertThat(splits.test().features()).containsExactly(2f, 2f);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.Mockito.mock;
 
+import io.gradlab.api.ComponentFactory;
 import io.gradlab.api.ComponentId;
 import io.gradlab.api.ComponentKind;
 import io.gradlab.api.ComponentSpec;
@@ -16,10 +17,6 @@ import io.gradlab.api.nn.ElementwiseActivation;
 import io.gradlab.api.nn.Layer;
 import io.gradlab.api.nn.Loss;
 import io.gradlab.api.nn.ModelBuilder;
-import io.gradlab.api.spi.ActivationFactory;
-import io.gradlab.api.spi.ArchitectureFactory;
-import io.gradlab.api.spi.LayerFactory;
-import io.gradlab.api.spi.LossFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -64,7 +61,7 @@ class ComponentRegistryTest {
 
     @Test
     void unknownIdSuggestsTheClosestAndListsTheKnownOnes() {
-        assertThatThrownBy(() -> registry.factory(ComponentKind.ACTIVATION, ComponentId.of("rleu"), ActivationFactory.class))
+        assertThatThrownBy(() -> registry.factory(ComponentKind.ACTIVATION, ComponentId.of("rleu")))
                 .isInstanceOfSatisfying(GradlabException.class, e -> assertThat(e.category()).isEqualTo(Category.COMPONENT))
                 .hasMessage("unknown activation 'rleu' (did you mean 'relu'?); known activations: elu, relu, sigmoid, tanh");
     }
@@ -82,9 +79,24 @@ class ComponentRegistryTest {
     }
 
     @Test
-    void factoryOfTheWrongTypeIsAnInternalError() {
-        assertThatThrownBy(() -> registry.factory(ComponentKind.ACTIVATION, ComponentId.of("relu"), LossFactory.class))
-                .isInstanceOfSatisfying(GradlabException.class, e -> assertThat(e.category()).isEqualTo(Category.INTERNAL));
+    void factoryIsTypedByItsKind() {
+        ComponentFactory<Activation> relu = registry.factory(ComponentKind.ACTIVATION, ComponentId.of("relu"));
+
+        assertThat(relu.kind()).isSameAs(ComponentKind.ACTIVATION);
+        assertThatThrownBy(() -> registry.factory(ComponentKind.LOSS, ComponentId.of("relu")))
+                .hasMessageStartingWith("unknown loss 'relu'");
+    }
+
+    @Test
+    @SuppressWarnings({"unchecked", "rawtypes"}) // a plugin compiled with raw types can make anything
+    void aFactoryMakingSomethingOfAnotherTypeIsAPluginError() {
+        ComponentFactory lying = ComponentFactory.of((ComponentKind) ComponentKind.LOSS, "lying", "makes an activation", List.of(),
+                p -> new Elu(1.0));
+        ComponentRegistry withLiar = ComponentRegistry.of(List.of(component((ComponentFactory<?>) lying)));
+
+        assertThatThrownBy(() -> withLiar.loss(ComponentSpec.of("lying"), "model.loss"))
+                .isInstanceOfSatisfying(GradlabException.class, e -> assertThat(e.category()).isEqualTo(Category.PLUGIN))
+                .hasMessageContainingAll("loss 'lying' from classpath module engine at model.loss returned a", "Elu from create(), not a Loss");
     }
 
     @Test
@@ -158,7 +170,7 @@ class ComponentRegistryTest {
 
     @Test
     void defaultThatRefersBackToItselfIsReportedNotAStackOverflow() {
-        ActivationFactory loop = activation("loop", List.of(ParameterSpec.component("inner", ComponentKind.ACTIVATION, "loop", "itself")));
+        ComponentFactory<Activation> loop = activation("loop", List.of(ParameterSpec.component("inner", ComponentKind.ACTIVATION, "loop", "itself")));
         ComponentRegistry looping = ComponentRegistry.of(List.of(component(loop)));
 
         assertThatThrownBy(() -> looping.params(ComponentKind.ACTIVATION, ComponentSpec.of("loop"), "model"))
@@ -179,8 +191,8 @@ class ComponentRegistryTest {
     void layerAndArchitectureReceiveTheirNameAndBuilder() {
         AtomicReference<String> seenName = new AtomicReference<>();
         Layer layer = mock(Layer.class);
-        LayerFactory dropout = LayerFactory.of("dropout", "test layer", List.of(), (p, name) -> {
-            seenName.set(name);
+        ComponentFactory<Layer> dropout = ComponentFactory.of(ComponentKind.LAYER, "dropout", "test layer", List.of(), (p, context) -> {
+            seenName.set(context.name());
             return layer;
         });
         List<RegisteredComponent> components = new ArrayList<>(registry.components());
@@ -197,7 +209,7 @@ class ComponentRegistryTest {
     @Test
     void componentRejectingItsParametersIsAComponentError() {
         ComponentRegistry failing = ComponentRegistry.of(List.of(component(
-                ActivationFactory.of("picky", "rejects", List.of(), p -> {
+                ComponentFactory.of(ComponentKind.ACTIVATION, "picky", "rejects", List.of(), p -> {
                     throw new IllegalArgumentException("width must be even");
                 }))));
 
@@ -209,10 +221,10 @@ class ComponentRegistryTest {
     @Test
     void componentThatCrashesOrReturnsNullIsAPluginError() {
         ComponentRegistry broken = ComponentRegistry.of(List.of(
-                component(ActivationFactory.of("crash", "crashes", List.of(), p -> {
+                component(ComponentFactory.of(ComponentKind.ACTIVATION, "crash", "crashes", List.of(), p -> {
                     throw new IllegalStateException("oops");
                 })),
-                component(ActivationFactory.of("nothing", "returns null", List.of(), p -> null))));
+                component(ComponentFactory.of(ComponentKind.ACTIVATION, "nothing", "returns null", List.of(), p -> null))));
 
         assertThatThrownBy(() -> broken.activation(ComponentSpec.of("crash"), "a"))
                 .isInstanceOfSatisfying(GradlabException.class, e -> assertThat(e.category()).isEqualTo(Category.PLUGIN))
@@ -226,30 +238,30 @@ class ComponentRegistryTest {
     @ParameterizedTest
     @CsvSource({"ACTIVATION, activations", "LOSS, losses", "TRAINING_STRATEGY, training-strategies",
             "GRADIENT_TRANSFORM, gradient-transforms", "DIAGNOSTIC, diagnostics"})
-    void pluralLabels(ComponentKind kind, String plural) {
+    void pluralLabels(ComponentKind<?> kind, String plural) {
         assertThat(kind.plural()).isEqualTo(plural);
     }
 
-    private ArchitectureFactory architecture() {
-        return ArchitectureFactory.of("mlp", "test mlp", List.of(
+    private ComponentFactory<Layer> architecture() {
+        return ComponentFactory.of(ComponentKind.ARCHITECTURE, "mlp", "test mlp", List.of(
                 ParameterSpec.intList("hidden", List.of(32, 32), "hidden widths"),
                 ParameterSpec.component("activation", ComponentKind.ACTIVATION, "elu", "hidden activation"),
                 ParameterSpec.component("output-activation", ComponentKind.ACTIVATION, null, "optional output activation")),
-                (p, builder) -> {
-                    seenBuilder.set(builder);
+                (p, context) -> {
+                    seenBuilder.set(context.modelBuilder());
                     return architectureResult;
                 });
     }
 
-    private static ActivationFactory activation(String id, List<ParameterSpec> parameters) {
-        return ActivationFactory.of(id, "test " + id, parameters, p -> new Elu(p.has("alpha") ? p.getDouble("alpha") : 1.0));
+    private static ComponentFactory<Activation> activation(String id, List<ParameterSpec> parameters) {
+        return ComponentFactory.of(ComponentKind.ACTIVATION, id, "test " + id, parameters, p -> new Elu(p.has("alpha") ? p.getDouble("alpha") : 1.0));
     }
 
-    private static LossFactory loss(String id) {
-        return LossFactory.of(id, "test " + id, List.of(), p -> mock(Loss.class));
+    private static ComponentFactory<Loss> loss(String id) {
+        return ComponentFactory.of(ComponentKind.LOSS, id, "test " + id, List.of(), p -> mock(Loss.class));
     }
 
-    private static RegisteredComponent component(io.gradlab.api.ComponentFactory factory) {
+    private static RegisteredComponent component(ComponentFactory<?> factory) {
         return new RegisteredComponent(factory, BUILTIN);
     }
 

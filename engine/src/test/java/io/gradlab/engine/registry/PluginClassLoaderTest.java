@@ -80,7 +80,7 @@ class PluginClassLoaderTest {
 
     @Test
     void sharedPackagePrefixes() {
-        assertThat(PluginClassLoader.isHostClass("io.gradlab.api.spi.ActivationFactory")).isTrue();
+        assertThat(PluginClassLoader.isHostClass("io.gradlab.api.ComponentFactory")).isTrue();
         assertThat(PluginClassLoader.isHostClass("org.slf4j.LoggerFactory")).isTrue();
         assertThat(PluginClassLoader.isHostClass("io.gradlab.apix.Thing")).isFalse();
         assertThat(PluginClassLoader.isHostClass("io.gradlab.engine.Engine")).isFalse();

@@ -8,6 +8,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.gradlab.api.ApiVersion;
 import io.gradlab.api.ComponentId;
 import io.gradlab.api.ComponentKind;
 import io.gradlab.api.ComponentSpec;
@@ -38,6 +39,8 @@ class PluginHostTest {
     static Path shared;
 
     private static Path classes;
+    /** Plugins compiled against stand-ins of gradlab API 1.0. */
+    private static Path apiOneClasses;
 
     @TempDir
     Path plugins;
@@ -46,6 +49,10 @@ class PluginHostTest {
     static void compileTestPlugins() throws IOException {
         classes = Files.createDirectories(shared.resolve("classes"));
         TestJars.compile(classes, TestPluginSources.all());
+        Path apiOne = Files.createDirectories(shared.resolve("api-1.0"));
+        TestJars.compile(apiOne, TestPluginSources.apiOne());
+        apiOneClasses = Files.createDirectories(shared.resolve("built-for-api-1.0"));
+        TestJars.compile(apiOneClasses, TestPluginSources.builtForApiOne(), apiOne);
     }
 
     @Test
@@ -133,19 +140,80 @@ class PluginHostTest {
     }
 
     @Test
-    void jarBuiltForAnotherApiMajorVersionIsSkippedWithOneLine() throws IOException {
+    void jarBuiltForApiOneIsRefusedByItsManifestWithOneLine() throws IOException {
+        TestJars.jar(plugins.resolve("one.jar"), apiOneClasses, List.of("one"), List.of(), List.of("one.OnePlugin"),
+                Map.of(PluginJarLoader.API_VERSION_ATTRIBUTE, "1.0"));
+        squareJar(plugins, "square.jar");
+
+        ComponentRegistry registry = load(plugins);
+
+        assertThat(registry.find(ComponentKind.ACTIVATION, SQUARE)).isPresent();
+        assertThat(registry.components()).extracting(c -> c.id().value()).containsExactly("square");
+        assertThat(registry.problems()).singleElement().satisfies(p -> {
+            assertThat(p.severity()).isEqualTo(Severity.CRITICAL);
+            assertThat(p.source().name()).isEqualTo("one.jar");
+            assertThat(p.message()).isEqualTo("plugin jar one.jar was built for gradlab API 1.0 but this gradlab speaks 2.0:"
+                    + " rebuild it against gradlab-api 2.x or remove it from " + plugins.toAbsolutePath().normalize());
+        });
+    }
+
+    @Test
+    void jarBuiltForApiOneWithoutTheManifestEntryIsRefusedByTheVersionInItsClassFile() throws IOException {
+        TestJars.jar(plugins.resolve("one.jar"), apiOneClasses, List.of("one"), List.of(), List.of("one.OnePlugin"), Map.of());
+        squareJar(plugins, "square.jar");
+
+        ComponentRegistry registry = load(plugins);
+
+        assertThat(registry.components()).extracting(c -> c.id().value()).containsExactly("square");
+        assertThat(registry.problems()).singleElement().satisfies(p -> {
+            assertThat(p.source()).isEqualTo(new PluginSource("one.jar", plugins.resolve("one.jar").toAbsolutePath().normalize(),
+                    "one.OnePlugin"));
+            assertThat(p.message()).isEqualTo("plugin jar one.jar was built for gradlab API 1.0 but this gradlab speaks 2.0:"
+                    + " rebuild it against gradlab-api 2.x or remove it from " + plugins.toAbsolutePath().normalize());
+        });
+    }
+
+    @Test
+    void jarBuiltForApiOneThatCannotBeLoadedIsReportedAsBuiltForApiOneNotAsALinkageError() throws IOException {
+        TestJars.jar(plugins.resolve("unlinkable.jar"), apiOneClasses, List.of("unlinkable"), List.of(),
+                List.of("unlinkable.UnlinkablePlugin"), Map.of());
+        squareJar(plugins, "square.jar");
+
+        ComponentRegistry registry = load(plugins);
+
+        assertThat(registry.find(ComponentKind.ACTIVATION, SQUARE)).isPresent();
+        assertThat(onlyMessage(registry)).isEqualTo("plugin jar unlinkable.jar was built for gradlab API 1.x but this gradlab speaks 2.0"
+                + " (it needs io.gradlab.api.spi.ActivationFactory, which API 2.0 does not have: NoClassDefFoundError):"
+                + " rebuild it against gradlab-api 2.x or remove unlinkable.jar from " + plugins.toAbsolutePath().normalize());
+    }
+
+    @Test
+    void jarBuiltForTheCurrentApiLoads() throws IOException {
+        TestJars.jar(plugins.resolve("two.jar"), classes, List.of("ok"), List.of(), List.of("ok.SquarePlugin"),
+                Map.of(PluginJarLoader.API_VERSION_ATTRIBUTE, ApiVersion.CURRENT));
+
+        ComponentRegistry registry = load(plugins);
+
+        assertThat(ApiVersion.CURRENT).isEqualTo("2.0");
+        assertThat(registry.problems()).isEmpty();
+        assertThat(registry.find(ComponentKind.ACTIVATION, SQUARE)).isPresent();
+    }
+
+    @Test
+    void jarBuiltForAFutureApiMajorVersionIsSkippedWithOneLine() throws IOException {
         TestJars.jar(plugins.resolve("future.jar"), classes, List.of("ok"), List.of(), List.of("ok.SquarePlugin"),
-                Map.of(PluginJarLoader.API_VERSION_ATTRIBUTE, "2.0"));
+                Map.of(PluginJarLoader.API_VERSION_ATTRIBUTE, "3.0"));
 
         ComponentRegistry registry = load(plugins);
 
         assertThat(registry.find(ComponentKind.ACTIVATION, SQUARE)).isEmpty();
-        assertThat(onlyMessage(registry)).isEqualTo("plugin jar future.jar was built for gradlab API 2.0 but this gradlab speaks 1.0:"
-                + " rebuild it against gradlab-api 1.x or remove it from " + plugins.toAbsolutePath().normalize());
+        assertThat(onlyMessage(registry)).isEqualTo("plugin jar future.jar was built for gradlab API 3.0 but this gradlab speaks 2.0:"
+                + " upgrade gradlab to one that speaks API 3.0, rebuild it against gradlab-api 2.x, or remove it from "
+                + plugins.toAbsolutePath().normalize());
     }
 
     @Test
-    void pluginDeclaringAnotherApiVersionIsSkipped() throws IOException {
+    void pluginDeclaringAFutureApiVersionInItsClassFileIsSkipped() throws IOException {
         jar(plugins, "future-plugin.jar", List.of("future"), List.of("future.FuturePlugin"));
         squareJar(plugins, "square.jar");
 
@@ -153,9 +221,23 @@ class PluginHostTest {
 
         assertThat(registry.find(ComponentKind.ACTIVATION, ComponentId.of("future"))).isEmpty();
         assertThat(registry.find(ComponentKind.ACTIVATION, SQUARE)).isPresent();
-        assertThat(onlyMessage(registry)).isEqualTo("plugin future.FuturePlugin in plugin jar future-plugin.jar was built for"
-                + " gradlab API 2.0 but this gradlab speaks 1.0: rebuild it against gradlab-api 1.x or remove future-plugin.jar from "
+        assertThat(onlyMessage(registry)).isEqualTo("plugin jar future-plugin.jar was built for gradlab API 3.0 but this gradlab"
+                + " speaks 2.0: upgrade gradlab to one that speaks API 3.0, rebuild it against gradlab-api 2.x, or remove it from "
                 + plugins.toAbsolutePath().normalize());
+    }
+
+    @Test
+    void pluginAnsweringAnotherApiVersionWhenAskedIsSkipped() throws IOException {
+        jar(plugins, "asked.jar", List.of("asked"), List.of("asked.AskedPlugin"));
+        squareJar(plugins, "square.jar");
+
+        ComponentRegistry registry = load(plugins);
+
+        assertThat(registry.find(ComponentKind.ACTIVATION, ComponentId.of("asked"))).isEmpty();
+        assertThat(registry.find(ComponentKind.ACTIVATION, SQUARE)).isPresent();
+        assertThat(onlyMessage(registry)).isEqualTo("plugin asked.AskedPlugin in plugin jar asked.jar was built for"
+                + " gradlab API 3.0 but this gradlab speaks 2.0: upgrade gradlab to one that speaks API 3.0, rebuild it against"
+                + " gradlab-api 2.x, or remove asked.jar from " + plugins.toAbsolutePath().normalize());
     }
 
     @Test
@@ -236,7 +318,21 @@ class PluginHostTest {
         assertThat(registry.problems()).extracting(PluginProblem::message).satisfiesExactlyInAnyOrder(
                 m -> assertThat(m).contains("plugin jar badmeta.jar (badmeta.BadMetaPlugin): activation 'broken' cannot be registered:"
                         + " its description() threw IllegalStateException: no description"),
-                m -> assertThat(m).contains("losses() threw UnsupportedOperationException: losses boom"));
+                m -> assertThat(m).contains("plugin jar badmeta.jar (badmeta.BadMetaPlugin): factory badmeta.BadMetaPlugin$2"
+                        + " returned a null kind()"));
+    }
+
+    @Test
+    void componentsThatThrowIsOneProblemAndOtherJarsStillWork() throws IOException {
+        jar(plugins, "boom.jar", List.of("throwingcomponents"), List.of("throwingcomponents.ThrowingComponentsPlugin"));
+        squareJar(plugins, "square.jar");
+
+        ComponentRegistry registry = load(plugins);
+
+        assertThat(registry.find(ComponentKind.ACTIVATION, SQUARE)).isPresent();
+        assertThat(onlyMessage(registry)).isEqualTo("plugin jar boom.jar (throwingcomponents.ThrowingComponentsPlugin): components()"
+                + " threw UnsupportedOperationException: components boom, so none of its components are available; fix the plugin,"
+                + " or remove boom.jar from " + plugins.toAbsolutePath().normalize());
     }
 
     @Test
@@ -368,6 +464,6 @@ class PluginHostTest {
 
     private static Path jar(Path dir, String name, List<String> packages, List<String> providers) throws IOException {
         return TestJars.jar(dir.resolve(name), classes, packages, List.of(), providers,
-                Map.of(PluginJarLoader.API_VERSION_ATTRIBUTE, "1.0"));
+                Map.of(PluginJarLoader.API_VERSION_ATTRIBUTE, ApiVersion.CURRENT));
     }
 }

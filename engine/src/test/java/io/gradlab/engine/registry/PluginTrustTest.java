@@ -3,6 +3,7 @@ package io.gradlab.engine.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gradlab.api.ApiVersion;
 import io.gradlab.api.ComponentId;
 import io.gradlab.api.ComponentKind;
 import io.gradlab.api.GradlabException;
@@ -48,7 +49,7 @@ class PluginTrustTest {
 
     private static Path squareJar(Path dir, String name) throws IOException {
         return TestJars.jar(dir.resolve(name), classes, List.of("ok"), List.of(), List.of("ok.SquarePlugin"),
-                Map.of(PluginJarLoader.API_VERSION_ATTRIBUTE, "1.0"));
+                Map.of(PluginJarLoader.API_VERSION_ATTRIBUTE, ApiVersion.CURRENT));
     }
 
     private static ComponentRegistry load(Path dir, boolean strict) {

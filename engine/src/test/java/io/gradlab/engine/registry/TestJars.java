@@ -54,6 +54,14 @@ public final class TestJars {
 
     /** Compiles {@code sources} (class name to source) against gradlab-api into {@code classesDir}. */
     public static void compile(Path classesDir, Map<String, String> sources) throws IOException {
+        compile(classesDir, sources, apiClasses());
+    }
+
+    /**
+     * Compiles {@code sources} against {@code classpath} instead of this gradlab-api: against stand-ins of
+     * an older API, to build the jars of plugins made for it.
+     */
+    public static void compile(Path classesDir, Map<String, String> sources, Path classpath) throws IOException {
         JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
         assertThat(compiler).as("a JDK with javax.tools").isNotNull();
         List<JavaFileObject> units = new ArrayList<>();
@@ -61,7 +69,7 @@ public final class TestJars {
         StringWriter diagnostics = new StringWriter();
         try (StandardJavaFileManager files = compiler.getStandardFileManager(null, null, StandardCharsets.UTF_8)) {
             List<String> options = List.of("--release", "17", "-proc:none", "-d", classesDir.toString(),
-                    "-classpath", apiClasses().toString());
+                    "-classpath", classpath.toString());
             boolean ok = compiler.getTask(diagnostics, files, null, options, null, units).call();
             assertThat(ok).as("test plugin sources compile: %s", diagnostics).isTrue();
         }

@@ -21,7 +21,7 @@ class SpecValidatorTest {
         final List<String> calls = new ArrayList<>();
 
         @Override
-        public ComponentSpec resolve(ComponentKind kind, ComponentSpec spec, String where) {
+        public ComponentSpec resolve(ComponentKind<?> kind, ComponentSpec spec, String where) {
             calls.add(kind + " " + spec.id() + " @ " + where);
             return spec.with("checked", true);
         }

@@ -4,13 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.gradlab.api.ComponentFactory;
+import io.gradlab.api.ComponentKind;
 import io.gradlab.api.GradlabException;
 import io.gradlab.api.diag.Diagnostic;
 import io.gradlab.api.diag.DiagnosticSink;
 import io.gradlab.api.diag.Finding;
 import io.gradlab.api.diag.ModelView;
 import io.gradlab.api.diag.Severity;
-import io.gradlab.api.spi.DiagnosticFactory;
 import io.gradlab.engine.registry.ComponentRegistry;
 import io.gradlab.engine.registry.PluginHost;
 import io.gradlab.engine.registry.PluginHostConfig;
@@ -40,7 +41,8 @@ class DiagnosticsInTheLoopTest {
 
     private ComponentRegistry registry() {
         List<RegisteredComponent> components = new ArrayList<>(new PluginHost(new PluginHostConfig(null, true)).load().components());
-        components.add(new RegisteredComponent(DiagnosticFactory.of("nan-sentinel", "fake default: records losses", List.of(),
+        components.add(new RegisteredComponent(ComponentFactory.of(ComponentKind.DIAGNOSTIC, "nan-sentinel",
+                "fake default: records losses", List.of(),
                 p -> new Diagnostic() {
                     @Override
                     public void afterBackward(ModelView model) {
@@ -48,7 +50,7 @@ class DiagnosticsInTheLoopTest {
                         steps.add(model.step());
                     }
                 }), TEST));
-        components.add(new RegisteredComponent(DiagnosticFactory.of("figures", "fake: writes layer figures", List.of(),
+        components.add(new RegisteredComponent(ComponentFactory.of(ComponentKind.DIAGNOSTIC, "figures", "fake: writes layer figures", List.of(),
                 p -> new Diagnostic() {
                     @Override
                     public void onEpochEnd(ModelView model, DiagnosticSink sink) {
@@ -58,7 +60,7 @@ class DiagnosticsInTheLoopTest {
                         sink.layerMetric("elsewhere", "probe", 4);
                     }
                 }), TEST));
-        components.add(new RegisteredComponent(DiagnosticFactory.of("stopper", "fake: stops at step 7", List.of(),
+        components.add(new RegisteredComponent(ComponentFactory.of(ComponentKind.DIAGNOSTIC, "stopper", "fake: stops at step 7", List.of(),
                 p -> new Diagnostic() {
                     @Override
                     public void afterBackward(ModelView model) {
@@ -68,7 +70,8 @@ class DiagnosticsInTheLoopTest {
                         }
                     }
                 }), TEST));
-        components.add(new RegisteredComponent(DiagnosticFactory.of("norms", "fake: compares the engine's gradient norms", List.of(),
+        components.add(new RegisteredComponent(ComponentFactory.of(ComponentKind.DIAGNOSTIC, "norms",
+                "fake: compares the engine's gradient norms", List.of(),
                 p -> new Diagnostic() {
                     @Override
                     public void afterBackward(ModelView model) {

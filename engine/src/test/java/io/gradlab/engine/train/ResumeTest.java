@@ -3,8 +3,9 @@ package io.gradlab.engine.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gradlab.api.ComponentFactory;
+import io.gradlab.api.ComponentKind;
 import io.gradlab.api.GradlabException;
-import io.gradlab.api.spi.TrainingStrategyFactory;
 import io.gradlab.api.train.TrainingControl;
 import io.gradlab.api.train.TrainingStrategy;
 import io.gradlab.engine.registry.ComponentRegistry;
@@ -37,9 +38,10 @@ class ResumeTest {
         ComponentRegistry base = new PluginHost(new PluginHostConfig(null, true)).load();
         List<RegisteredComponent> components = new ArrayList<>(base.components());
         PluginSource tests = new PluginSource("resume-tests", null, null);
-        components.add(new RegisteredComponent(TrainingStrategyFactory.of("staged", "two stages, cannot resume", List.of(),
+        components.add(new RegisteredComponent(ComponentFactory.of(ComponentKind.TRAINING_STRATEGY, "staged", "two stages, cannot resume", List.of(),
                 p -> new Staged(false)), tests));
-        components.add(new RegisteredComponent(TrainingStrategyFactory.of("staged-resumable", "two stages, resumable", List.of(),
+        components.add(new RegisteredComponent(ComponentFactory.of(ComponentKind.TRAINING_STRATEGY, "staged-resumable",
+                "two stages, resumable", List.of(),
                 p -> new Staged(true)), tests));
         registry = ComponentRegistry.of(components);
     }

@@ -3,18 +3,21 @@ package io.gradlab.engine.weights;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gradlab.api.ComponentKind;
 import io.gradlab.api.GradlabException;
 import io.gradlab.api.nn.Initializer;
 import io.gradlab.api.nn.Layer;
 import io.gradlab.api.nn.Mode;
 import io.gradlab.api.tensor.DType;
 import io.gradlab.api.tensor.Tensor;
+import io.gradlab.engine.builtin.BuiltinPlugin;
 import io.gradlab.engine.kernel.BlasOps;
 import io.gradlab.api.tensor.SeededRandom;
 import io.gradlab.engine.nn.ActivationLayer;
 import io.gradlab.engine.nn.DefaultBuildContext;
 import io.gradlab.engine.nn.Dense;
 import io.gradlab.engine.nn.Sequential;
+import io.gradlab.testkit.TestContexts;
 import java.io.ByteArrayInputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -38,9 +41,7 @@ class WeightFilesTest {
 
     /** 4 -> 5 -> sigmoid -> 3, or a different hidden width, seeded. */
     static Layer mlp(long seed, int hidden, DType dtype) {
-        var sigmoid = new io.gradlab.engine.builtin.BuiltinPlugin().activations().stream()
-                .filter(f -> f.id().value().equals("sigmoid")).findFirst().orElseThrow()
-                .create(new io.gradlab.api.Params(io.gradlab.api.ComponentId.of("sigmoid"), Map.of()));
+        var sigmoid = TestContexts.create(TestContexts.factory(new BuiltinPlugin(), ComponentKind.ACTIVATION, "sigmoid"), Map.of());
         Layer model = new Sequential("mlp", List.of(
                 new Dense("hidden1", hidden, true, null, GAUSSIAN, "sigmoid"),
                 new ActivationLayer("act1", "sigmoid", sigmoid),

@@ -1,8 +1,8 @@
 package io.gradlab.plugins.activations;
 
 import io.gradlab.api.ApiVersion;
+import io.gradlab.api.ComponentFactory;
 import io.gradlab.api.GradlabPlugin;
-import io.gradlab.api.spi.ActivationFactory;
 import java.util.List;
 
 /**
@@ -23,7 +23,7 @@ public final class ActivationsPlugin implements GradlabPlugin {
     }
 
     @Override
-    public List<ActivationFactory> activations() {
+    public List<ComponentFactory<?>> components() {
         return List.of(
                 Relu.factory(),
                 LeakyRelu.factory(),

@@ -1,8 +1,10 @@
 package io.gradlab.plugins.activations;
 
+import io.gradlab.api.ComponentFactory;
+import io.gradlab.api.ComponentKind;
 import io.gradlab.api.ParameterSpec;
+import io.gradlab.api.nn.Activation;
 import io.gradlab.api.nn.ElementwiseActivation;
-import io.gradlab.api.spi.ActivationFactory;
 import java.util.List;
 
 /** {@code x} for {@code x > 0}, {@code alpha (e^x - 1)} otherwise (Clevert et al. 2015; PyTorch's ELU). */
@@ -16,8 +18,9 @@ final class Elu extends ElementwiseActivation {
         this.alpha = alpha;
     }
 
-    static ActivationFactory factory() {
-        return ActivationFactory.of(ID, "exponential linear unit: x for x > 0, alpha (e^x - 1) otherwise; saturates to -alpha",
+    static ComponentFactory<Activation> factory() {
+        return ComponentFactory.of(ComponentKind.ACTIVATION, ID,
+                "exponential linear unit: x for x > 0, alpha (e^x - 1) otherwise; saturates to -alpha",
                 List.of(ParameterSpec.real(ALPHA, 1.0, "the negative saturation value").range(0.0, 100.0)),
                 p -> new Elu(p.getDouble(ALPHA)));
     }

@@ -1,8 +1,10 @@
 package io.gradlab.plugins.activations;
 
+import io.gradlab.api.ComponentFactory;
+import io.gradlab.api.ComponentKind;
 import io.gradlab.api.ParameterSpec;
+import io.gradlab.api.nn.Activation;
 import io.gradlab.api.nn.ElementwiseActivation;
-import io.gradlab.api.spi.ActivationFactory;
 import java.util.List;
 
 /**
@@ -27,8 +29,8 @@ final class Gelu extends ElementwiseActivation {
         this.tanh = tanh;
     }
 
-    static ActivationFactory factory() {
-        return ActivationFactory.of(ID, "Gaussian error linear unit x Φ(x), exact (erf) or with the tanh approximation",
+    static ComponentFactory<Activation> factory() {
+        return ComponentFactory.of(ComponentKind.ACTIVATION, ID, "Gaussian error linear unit x Φ(x), exact (erf) or with the tanh approximation",
                 List.of(ParameterSpec.choice(APPROXIMATE, NONE, List.of(NONE, TANH), "'none' for the exact erf form, 'tanh' for the approximation")),
                 p -> new Gelu(TANH.equals(p.getString(APPROXIMATE))));
     }

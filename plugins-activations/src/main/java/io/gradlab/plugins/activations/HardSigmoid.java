@@ -1,7 +1,9 @@
 package io.gradlab.plugins.activations;
 
+import io.gradlab.api.ComponentFactory;
+import io.gradlab.api.ComponentKind;
+import io.gradlab.api.nn.Activation;
 import io.gradlab.api.nn.ElementwiseActivation;
-import io.gradlab.api.spi.ActivationFactory;
 import java.util.List;
 
 /** {@code relu6(x + 3) / 6} (PyTorch's Hardsigmoid); the derivative is 1/6 on the open interval (-3, 3), 0 elsewhere. */
@@ -10,8 +12,8 @@ final class HardSigmoid extends ElementwiseActivation {
     private static final double SIXTH = 1.0 / 6.0;
     private static final float SIXTH_F = (float) SIXTH;
 
-    static ActivationFactory factory() {
-        return ActivationFactory.of(ID, "hard sigmoid relu6(x + 3) / 6: piecewise-linear sigmoid, saturates outside (-3, 3)",
+    static ComponentFactory<Activation> factory() {
+        return ComponentFactory.of(ComponentKind.ACTIVATION, ID, "hard sigmoid relu6(x + 3) / 6: piecewise-linear sigmoid, saturates outside (-3, 3)",
                 List.of(), p -> new HardSigmoid());
     }
 

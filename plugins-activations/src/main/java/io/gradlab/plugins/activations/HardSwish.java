@@ -1,7 +1,9 @@
 package io.gradlab.plugins.activations;
 
+import io.gradlab.api.ComponentFactory;
+import io.gradlab.api.ComponentKind;
+import io.gradlab.api.nn.Activation;
 import io.gradlab.api.nn.ElementwiseActivation;
-import io.gradlab.api.spi.ActivationFactory;
 import java.util.List;
 
 /**
@@ -11,8 +13,8 @@ import java.util.List;
 final class HardSwish extends ElementwiseActivation {
     static final String ID = "hard-swish";
 
-    static ActivationFactory factory() {
-        return ActivationFactory.of(ID, "hard swish x relu6(x + 3) / 6: piecewise-quadratic swish",
+    static ComponentFactory<Activation> factory() {
+        return ComponentFactory.of(ComponentKind.ACTIVATION, ID, "hard swish x relu6(x + 3) / 6: piecewise-quadratic swish",
                 List.of(), p -> new HardSwish());
     }
 

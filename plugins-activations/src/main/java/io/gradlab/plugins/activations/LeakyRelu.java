@@ -1,8 +1,10 @@
 package io.gradlab.plugins.activations;
 
+import io.gradlab.api.ComponentFactory;
+import io.gradlab.api.ComponentKind;
 import io.gradlab.api.ParameterSpec;
+import io.gradlab.api.nn.Activation;
 import io.gradlab.api.nn.ElementwiseActivation;
-import io.gradlab.api.spi.ActivationFactory;
 import java.util.List;
 
 /** {@code x} for {@code x > 0}, {@code slope * x} otherwise (PyTorch's LeakyReLU; the derivative at 0 is the slope). */
@@ -18,8 +20,8 @@ final class LeakyRelu extends ElementwiseActivation {
         this.slopeF = (float) slope;
     }
 
-    static ActivationFactory factory() {
-        return ActivationFactory.of(ID, "leaky ReLU: x for x > 0, negative-slope * x otherwise; units cannot die",
+    static ComponentFactory<Activation> factory() {
+        return ComponentFactory.of(ComponentKind.ACTIVATION, ID, "leaky ReLU: x for x > 0, negative-slope * x otherwise; units cannot die",
                 List.of(ParameterSpec.real(NEGATIVE_SLOPE, 0.01, "slope for negative inputs").range(0.0, 1.0)),
                 p -> new LeakyRelu(p.getDouble(NEGATIVE_SLOPE)));
     }

@@ -1,7 +1,9 @@
 package io.gradlab.plugins.activations;
 
+import io.gradlab.api.ComponentFactory;
+import io.gradlab.api.ComponentKind;
+import io.gradlab.api.nn.Activation;
 import io.gradlab.api.nn.ElementwiseActivation;
-import io.gradlab.api.spi.ActivationFactory;
 import java.util.List;
 
 /** Mish {@code x tanh(softplus(x))} (Misra 2019; PyTorch's Mish). */
@@ -11,8 +13,8 @@ final class Mish extends ElementwiseActivation {
     /** The largest derivative, ≈ 1.0886 near x = 1.19. */
     static final double MAX_DERIVATIVE = SpecialFunctions.maximum(Mish::derivativeOf, 0.0, 5.0);
 
-    static ActivationFactory factory() {
-        return ActivationFactory.of(ID, "mish x tanh(softplus(x)): smooth, non-monotonic, unbounded above",
+    static ComponentFactory<Activation> factory() {
+        return ComponentFactory.of(ComponentKind.ACTIVATION, ID, "mish x tanh(softplus(x)): smooth, non-monotonic, unbounded above",
                 List.of(), p -> new Mish());
     }
 

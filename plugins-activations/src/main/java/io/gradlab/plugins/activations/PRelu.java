@@ -2,12 +2,13 @@ package io.gradlab.plugins.activations;
 
 import static java.util.Objects.requireNonNull;
 
+import io.gradlab.api.ComponentFactory;
+import io.gradlab.api.ComponentKind;
 import io.gradlab.api.GradlabException;
 import io.gradlab.api.ParameterSpec;
 import io.gradlab.api.nn.Activation;
 import io.gradlab.api.nn.BuildContext;
 import io.gradlab.api.nn.Parameter;
-import io.gradlab.api.spi.ActivationFactory;
 import io.gradlab.api.tensor.DType;
 import io.gradlab.api.tensor.Tensor;
 import java.util.List;
@@ -32,8 +33,8 @@ final class PRelu implements Activation {
         this.shared = shared;
     }
 
-    static ActivationFactory factory() {
-        return ActivationFactory.of(ID, "parametric ReLU: x for x > 0, a x otherwise, with the slope a learned",
+    static ComponentFactory<Activation> factory() {
+        return ComponentFactory.of(ComponentKind.ACTIVATION, ID, "parametric ReLU: x for x > 0, a x otherwise, with the slope a learned",
                 List.of(ParameterSpec.real(INIT, 0.25, "initial slope for negative inputs").range(0.0, 1.0),
                         ParameterSpec.bool(SHARED, false, "one slope for all units instead of one per unit")),
                 p -> new PRelu(p.getDouble(INIT), p.getBoolean(SHARED)));

@@ -1,15 +1,17 @@
 package io.gradlab.plugins.activations;
 
+import io.gradlab.api.ComponentFactory;
+import io.gradlab.api.ComponentKind;
+import io.gradlab.api.nn.Activation;
 import io.gradlab.api.nn.ElementwiseActivation;
-import io.gradlab.api.spi.ActivationFactory;
 import java.util.List;
 
 /** {@code max(0, x)}; the derivative at 0 is taken as 0 (as in PyTorch). */
 final class Relu extends ElementwiseActivation {
     static final String ID = "relu";
 
-    static ActivationFactory factory() {
-        return ActivationFactory.of(ID, "rectified linear unit max(0, x): no saturation for x > 0, dead for x < 0",
+    static ComponentFactory<Activation> factory() {
+        return ComponentFactory.of(ComponentKind.ACTIVATION, ID, "rectified linear unit max(0, x): no saturation for x > 0, dead for x < 0",
                 List.of(), p -> new Relu());
     }
 

@@ -1,7 +1,9 @@
 package io.gradlab.plugins.activations;
 
+import io.gradlab.api.ComponentFactory;
+import io.gradlab.api.ComponentKind;
+import io.gradlab.api.nn.Activation;
 import io.gradlab.api.nn.ElementwiseActivation;
-import io.gradlab.api.spi.ActivationFactory;
 import java.util.List;
 
 /**
@@ -13,8 +15,8 @@ final class Selu extends ElementwiseActivation {
     static final double ALPHA = 1.6732632423543772;
     static final double SCALE = 1.0507009873554805;
 
-    static ActivationFactory factory() {
-        return ActivationFactory.of(ID, "scaled ELU with the self-normalizing constants (alpha 1.6733, scale 1.0507)",
+    static ComponentFactory<Activation> factory() {
+        return ComponentFactory.of(ComponentKind.ACTIVATION, ID, "scaled ELU with the self-normalizing constants (alpha 1.6733, scale 1.0507)",
                 List.of(), p -> new Selu());
     }
 

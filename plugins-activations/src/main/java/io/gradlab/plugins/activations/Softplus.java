@@ -1,8 +1,10 @@
 package io.gradlab.plugins.activations;
 
+import io.gradlab.api.ComponentFactory;
+import io.gradlab.api.ComponentKind;
 import io.gradlab.api.ParameterSpec;
+import io.gradlab.api.nn.Activation;
 import io.gradlab.api.nn.ElementwiseActivation;
-import io.gradlab.api.spi.ActivationFactory;
 import java.util.List;
 
 /**
@@ -22,8 +24,9 @@ final class Softplus extends ElementwiseActivation {
         this.threshold = threshold;
     }
 
-    static ActivationFactory factory() {
-        return ActivationFactory.of(ID, "softplus log(1 + e^(beta x)) / beta, linear where beta x > threshold: a smooth ReLU",
+    static ComponentFactory<Activation> factory() {
+        return ComponentFactory.of(ComponentKind.ACTIVATION, ID,
+                "softplus log(1 + e^(beta x)) / beta, linear where beta x > threshold: a smooth ReLU",
                 List.of(ParameterSpec.real(BETA, 1.0, "sharpness").rangeExclusiveMin(0.0, 1e6),
                         ParameterSpec.real(THRESHOLD, 20.0, "beta x above which the function is linear").rangeExclusiveMin(0.0, 1e6)),
                 p -> new Softplus(p.getDouble(BETA), p.getDouble(THRESHOLD)));

@@ -1,8 +1,10 @@
 package io.gradlab.plugins.activations;
 
+import io.gradlab.api.ComponentFactory;
+import io.gradlab.api.ComponentKind;
 import io.gradlab.api.ParameterSpec;
+import io.gradlab.api.nn.Activation;
 import io.gradlab.api.nn.ElementwiseActivation;
-import io.gradlab.api.spi.ActivationFactory;
 import java.util.List;
 
 /**
@@ -23,14 +25,14 @@ final class Swish extends ElementwiseActivation {
         this.beta = beta;
     }
 
-    static ActivationFactory factory() {
-        return ActivationFactory.of(ID, "swish x sigmoid(beta x): smooth, non-monotonic; beta = 1 is SiLU",
+    static ComponentFactory<Activation> factory() {
+        return ComponentFactory.of(ComponentKind.ACTIVATION, ID, "swish x sigmoid(beta x): smooth, non-monotonic; beta = 1 is SiLU",
                 List.of(ParameterSpec.real(BETA, 1.0, "sharpness; large beta approaches ReLU").rangeExclusiveMin(0.0, 1e6)),
                 p -> new Swish(p.getDouble(BETA)));
     }
 
-    static ActivationFactory siluFactory() {
-        return ActivationFactory.of(SILU_ID, "sigmoid-weighted linear unit x sigmoid(x) (swish with beta = 1)",
+    static ComponentFactory<Activation> siluFactory() {
+        return ComponentFactory.of(ComponentKind.ACTIVATION, SILU_ID, "sigmoid-weighted linear unit x sigmoid(x) (swish with beta = 1)",
                 List.of(), p -> new Swish(1.0));
     }
 

@@ -1,6 +1,7 @@
 package io.gradlab.plugins.activations;
 
-import io.gradlab.api.spi.ActivationFactory;
+import io.gradlab.api.ComponentFactory;
+import io.gradlab.api.nn.Activation;
 import io.gradlab.testkit.ActivationContract;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +13,7 @@ class ActivationContractsTest {
     @Nested
     class ReluContract implements ActivationContract {
         @Override
-        public ActivationFactory factory() {
+        public ComponentFactory<Activation> factory() {
             return Eval.factory("relu");
         }
     }
@@ -20,7 +21,7 @@ class ActivationContractsTest {
     @Nested
     class LeakyReluContract implements ActivationContract {
         @Override
-        public ActivationFactory factory() {
+        public ComponentFactory<Activation> factory() {
             return Eval.factory("leaky-relu");
         }
 
@@ -33,7 +34,7 @@ class ActivationContractsTest {
     @Nested
     class PReluContract implements ActivationContract {
         @Override
-        public ActivationFactory factory() {
+        public ComponentFactory<Activation> factory() {
             return Eval.factory("prelu");
         }
 
@@ -46,7 +47,7 @@ class ActivationContractsTest {
     @Nested
     class EluContract implements ActivationContract {
         @Override
-        public ActivationFactory factory() {
+        public ComponentFactory<Activation> factory() {
             return Eval.factory("elu");
         }
 
@@ -59,7 +60,7 @@ class ActivationContractsTest {
     @Nested
     class SeluContract implements ActivationContract {
         @Override
-        public ActivationFactory factory() {
+        public ComponentFactory<Activation> factory() {
             return Eval.factory("selu");
         }
     }
@@ -67,7 +68,7 @@ class ActivationContractsTest {
     @Nested
     class SoftplusContract implements ActivationContract {
         @Override
-        public ActivationFactory factory() {
+        public ComponentFactory<Activation> factory() {
             return Eval.factory("softplus");
         }
 
@@ -80,7 +81,7 @@ class ActivationContractsTest {
     @Nested
     class SwishContract implements ActivationContract {
         @Override
-        public ActivationFactory factory() {
+        public ComponentFactory<Activation> factory() {
             return Eval.factory("swish");
         }
 
@@ -93,7 +94,7 @@ class ActivationContractsTest {
     @Nested
     class SiluContract implements ActivationContract {
         @Override
-        public ActivationFactory factory() {
+        public ComponentFactory<Activation> factory() {
             return Eval.factory("silu");
         }
     }
@@ -101,7 +102,7 @@ class ActivationContractsTest {
     @Nested
     class GeluContract implements ActivationContract {
         @Override
-        public ActivationFactory factory() {
+        public ComponentFactory<Activation> factory() {
             return Eval.factory("gelu");
         }
 
@@ -114,7 +115,7 @@ class ActivationContractsTest {
     @Nested
     class MishContract implements ActivationContract {
         @Override
-        public ActivationFactory factory() {
+        public ComponentFactory<Activation> factory() {
             return Eval.factory("mish");
         }
     }
@@ -122,7 +123,7 @@ class ActivationContractsTest {
     @Nested
     class HardSigmoidContract implements ActivationContract {
         @Override
-        public ActivationFactory factory() {
+        public ComponentFactory<Activation> factory() {
             return Eval.factory("hard-sigmoid");
         }
     }
@@ -130,7 +131,7 @@ class ActivationContractsTest {
     @Nested
     class HardSwishContract implements ActivationContract {
         @Override
-        public ActivationFactory factory() {
+        public ComponentFactory<Activation> factory() {
             return Eval.factory("hard-swish");
         }
     }

@@ -3,7 +3,6 @@ package io.gradlab.plugins.activations;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gradlab.api.ApiVersion;
-import io.gradlab.api.ComponentFactory;
 import io.gradlab.api.ComponentKind;
 import io.gradlab.api.GradlabPlugin;
 import io.gradlab.api.nn.Activation;
@@ -28,12 +27,10 @@ class ActivationsPluginTest {
     void contributesOnlyActivationsWithUniqueIds() {
         ActivationsPlugin plugin = new ActivationsPlugin();
 
-        assertThat(plugin.activations()).extracting(f -> f.id().value()).containsExactly(
+        assertThat(plugin.components()).extracting(f -> f.id().value()).containsExactly(
                 "relu", "leaky-relu", "prelu", "elu", "selu", "softplus", "swish", "silu", "gelu", "mish",
                 "hard-sigmoid", "hard-swish");
-        assertThat(plugin.activations()).extracting(ComponentFactory::kind).containsOnly(ComponentKind.ACTIVATION);
-        assertThat(plugin.layers()).isEmpty();
-        assertThat(plugin.optimizers()).isEmpty();
+        assertThat(plugin.components()).allSatisfy(f -> assertThat(f.kind()).isSameAs(ComponentKind.ACTIVATION));
     }
 
     @Test

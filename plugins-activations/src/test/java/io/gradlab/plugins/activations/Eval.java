@@ -1,7 +1,8 @@
 package io.gradlab.plugins.activations;
 
+import io.gradlab.api.ComponentFactory;
+import io.gradlab.api.ComponentKind;
 import io.gradlab.api.nn.Activation;
-import io.gradlab.api.spi.ActivationFactory;
 import io.gradlab.api.tensor.DType;
 import io.gradlab.api.tensor.Tensor;
 import io.gradlab.testkit.TestContexts;
@@ -11,8 +12,8 @@ import java.util.Map;
 final class Eval {
     private Eval() {}
 
-    static ActivationFactory factory(String id) {
-        return new ActivationsPlugin().activations().stream()
+    static ComponentFactory<Activation> factory(String id) {
+        return TestContexts.factories(new ActivationsPlugin(), ComponentKind.ACTIVATION).stream()
                 .filter(f -> f.id().value().equals(id))
                 .findFirst()
                 .orElseThrow(() -> new AssertionError("the plugin has no activation '" + id + "'"));

@@ -61,7 +61,7 @@ class PReluTest {
 
     @Test
     void useBeforeBindIsAnError() {
-        Activation a = TestContexts.activation(Eval.factory("prelu"), Map.of());
+        Activation a = TestContexts.create(Eval.factory("prelu"), Map.of());
         assertThat(a.parameters()).isEmpty();
         assertThatThrownBy(() -> a.forward(Tensor.zeros(DType.F64, 1, 1), Tensor.zeros(DType.F64, 1, 1)))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("bind");

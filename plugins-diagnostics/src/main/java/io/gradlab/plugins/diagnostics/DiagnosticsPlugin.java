@@ -6,9 +6,10 @@ import static io.gradlab.api.ParameterSpec.integer;
 import static io.gradlab.api.ParameterSpec.real;
 
 import io.gradlab.api.ApiVersion;
+import io.gradlab.api.ComponentFactory;
+import io.gradlab.api.ComponentKind;
 import io.gradlab.api.GradlabException;
 import io.gradlab.api.GradlabPlugin;
-import io.gradlab.api.spi.DiagnosticFactory;
 import java.util.List;
 
 /**
@@ -31,9 +32,9 @@ public final class DiagnosticsPlugin implements GradlabPlugin {
     }
 
     @Override
-    public List<DiagnosticFactory> diagnostics() {
+    public List<ComponentFactory<?>> components() {
         return List.of(
-                DiagnosticFactory.of("update-ratio",
+                ComponentFactory.of(ComponentKind.DIAGNOSTIC, "update-ratio",
                         "||delta W|| / ||W|| of one optimizer step per layer, as the engine measures it (healthy ~1e-3): too small = not learning, too large = unstable",
                         List.of(real("low", 1e-5, "ratio below which a layer is reported as hardly learning").rangeExclusiveMin(0, 1),
                                 real("high", 3e-2, "ratio above which updates are reported as too large (x10: critical)").rangeExclusiveMin(0, 1e6)),
@@ -44,11 +45,11 @@ public final class DiagnosticsPlugin implements GradlabPlugin {
                             }
                             return new UpdateRatio(p.getDouble("low"), p.getDouble("high"));
                         }),
-                DiagnosticFactory.of("activation-stats",
+                ComponentFactory.of(ComponentKind.DIAGNOSTIC, "activation-stats",
                         "mean and standard deviation of every activation layer's output (act_mean, act_std), from sampled batches",
                         List.of(integer("every", 4, "sample every N-th step of an epoch (and its first)").range(1, 1_000_000)),
                         p -> new ActivationStats(p.getInt("every"))),
-                DiagnosticFactory.of("saturation",
+                ComponentFactory.of(ComponentKind.DIAGNOSTIC, "saturation",
                         "fraction of sigmoid/tanh units whose derivative is below 1% of its maximum for most samples (saturated_fraction)",
                         List.of(integer("every", 2, "sample every N-th step of an epoch (and its first)").range(1, 1_000_000),
                                 real("threshold", 0.01, "a derivative below threshold * max derivative is saturated").rangeExclusiveMin(0, 1),
@@ -57,29 +58,29 @@ public final class DiagnosticsPlugin implements GradlabPlugin {
                                 real("critical", 0.5, "saturated fraction of a layer that is critical").range(0, 1)),
                         p -> new Saturation(p.getInt("every"), p.getDouble("threshold"), p.getDouble("majority"), p.getDouble("warn"),
                                 p.getDouble("critical"))),
-                DiagnosticFactory.of("dead-units",
+                ComponentFactory.of(ComponentKind.DIAGNOSTIC, "dead-units",
                         "fraction of ReLU-family units whose output is zero for every training sample of the epoch (dead_fraction)",
                         List.of(real("warn", 0.1, "dead fraction of a layer that gives a warning").range(0, 1),
                                 real("critical", 0.5, "dead fraction of a layer that is critical").range(0, 1)),
                         p -> new DeadUnits(p.getDouble("warn"), p.getDouble("critical"))),
-                DiagnosticFactory.of("histograms",
+                ComponentFactory.of(ComponentKind.DIAGNOSTIC, "histograms",
                         "histograms of weights and weight gradients per layer (weight_hist, grad_hist) at chosen epochs",
                         List.of(intList("epochs", List.of(1), "epochs to write histograms at"),
                                 integer("every", 0, "also every N-th epoch (0: off)").range(0, 1_000_000),
                                 bool("last", true, "also at the last planned epoch"),
                                 integer("bins", 30, "number of equal bins").range(2, 1000)),
                         p -> new Histograms(p.getIntList("epochs"), p.getInt("every"), p.getBoolean("last"), p.getInt("bins"))),
-                DiagnosticFactory.of("symmetry",
+                ComponentFactory.of(ComponentKind.DIAGNOSTIC, "symmetry",
                         "hidden units with identical incoming weights (the zero-initialization symmetry problem): duplicate_fraction",
                         List.of(real("tolerance", 1e-6, "rows equal within tolerance * max|w| are identical").range(0, 1),
                                 real("warn", 0.5, "fraction of units with an identical twin that gives a finding").rangeExclusiveMin(0, 1)),
                         p -> new Symmetry(p.getDouble("tolerance"), p.getDouble("warn"))),
-                DiagnosticFactory.of("nan-sentinel",
+                ComponentFactory.of(ComponentKind.DIAGNOSTIC, "nan-sentinel",
                         "stops the run at the first NaN/Inf in an output, the loss, a gradient or a weight, naming the layer and step",
                         List.of(integer("every", 10, "scan every tensor every N-th step (a non-finite loss or gradient norm is caught at once)")
                                 .range(1, 1_000_000)),
                         p -> new NanSentinel(p.getInt("every"))),
-                DiagnosticFactory.of("exploding-gradient",
+                ComponentFactory.of(ComponentKind.DIAGNOSTIC, "exploding-gradient",
                         "reports a global weight-gradient norm above max-norm or growing by orders of magnitude (grad_norm_max, grad_norm_growth)",
                         List.of(real("max-norm", 1e3, "gradient norm above which a step is exploding").rangeExclusiveMin(0, 1e12),
                                 real("growth-orders", 2.0, "orders of magnitude of growth over the first steps that count as exploding")

@@ -3,10 +3,12 @@ package io.gradlab.plugins.diagnostics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gradlab.api.ApiVersion;
+import io.gradlab.api.ComponentFactory;
+import io.gradlab.api.ComponentKind;
 import io.gradlab.api.GradlabPlugin;
 import io.gradlab.api.ParameterSpec;
 import io.gradlab.api.Params;
-import io.gradlab.api.spi.DiagnosticFactory;
+import io.gradlab.api.diag.Diagnostic;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -22,14 +24,15 @@ class DiagnosticsPluginTest {
 
     @Test
     void everyDiagnosticIsBuiltFromItsDefaults() {
-        assertThat(new DiagnosticsPlugin().diagnostics()).extracting(f -> f.id().value()).containsExactly("update-ratio",
+        assertThat(new DiagnosticsPlugin().components()).extracting(f -> f.id().value()).containsExactly("update-ratio",
                 "activation-stats", "saturation", "dead-units", "histograms", "symmetry", "nan-sentinel", "exploding-gradient");
-        for (DiagnosticFactory f : new DiagnosticsPlugin().diagnostics()) {
+        for (ComponentFactory<?> any : new DiagnosticsPlugin().components()) {
+            ComponentFactory<Diagnostic> f = any.as(ComponentKind.DIAGNOSTIC);
             Map<String, Object> values = new LinkedHashMap<>();
             for (ParameterSpec p : f.parameters()) {
                 values.put(p.name(), p.defaultValue());
             }
-            assertThat(f.create(new Params(f.id(), values))).as(f.id().value()).isNotNull();
+            assertThat(f.create(new Params(f.id(), values), ComponentFactory.CreateContext.of(f.id().value()))).as(f.id().value()).isNotNull();
             assertThat(f.description()).isNotBlank();
         }
     }

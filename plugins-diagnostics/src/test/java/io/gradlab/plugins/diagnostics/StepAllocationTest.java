@@ -2,6 +2,8 @@ package io.gradlab.plugins.diagnostics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gradlab.api.ComponentFactory;
+import io.gradlab.api.ComponentKind;
 import io.gradlab.api.ParameterSpec;
 import io.gradlab.api.Params;
 import io.gradlab.api.diag.Diagnostic;
@@ -9,7 +11,6 @@ import io.gradlab.api.diag.LayerView;
 import io.gradlab.api.diag.ModelView;
 import io.gradlab.api.nn.Activation;
 import io.gradlab.api.nn.Parameter;
-import io.gradlab.api.spi.DiagnosticFactory;
 import io.gradlab.api.tensor.Elementwise;
 import io.gradlab.api.tensor.Expr;
 import io.gradlab.api.tensor.Ops;
@@ -213,12 +214,13 @@ class StepAllocationTest {
     @Test
     void aWarmStepOfAllDiagnosticsAllocatesNothing() {
         List<Diagnostic> diagnostics = new ArrayList<>();
-        for (DiagnosticFactory f : new DiagnosticsPlugin().diagnostics()) {
+        for (ComponentFactory<?> any : new DiagnosticsPlugin().components()) {
+            ComponentFactory<Diagnostic> f = any.as(ComponentKind.DIAGNOSTIC);
             Map<String, Object> values = new LinkedHashMap<>();
             for (ParameterSpec p : f.parameters()) {
                 values.put(p.name(), p.defaultValue());
             }
-            diagnostics.add(f.create(new Params(f.id(), values)));
+            diagnostics.add(f.create(new Params(f.id(), values), ComponentFactory.CreateContext.of(f.id().value())));
         }
         FixedModel m = model();
         var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();

@@ -6,13 +6,14 @@ import static io.gradlab.api.ParameterSpec.integer;
 import static io.gradlab.api.ParameterSpec.real;
 
 import io.gradlab.api.ApiVersion;
+import io.gradlab.api.ComponentFactory;
+import io.gradlab.api.ComponentKind;
 import io.gradlab.api.GradlabPlugin;
 import io.gradlab.api.ParameterSpec;
 import io.gradlab.api.Params;
-import io.gradlab.api.spi.ArchitectureFactory;
-import io.gradlab.api.spi.DatasetFactory;
-import io.gradlab.api.spi.DiagnosticFactory;
-import io.gradlab.api.spi.LayerFactory;
+import io.gradlab.api.data.DataSplits;
+import io.gradlab.api.diag.Diagnostic;
+import io.gradlab.api.nn.Layer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -68,22 +69,31 @@ public final class RecurrentPlugin implements GradlabPlugin {
     }
 
     @Override
-    public List<LayerFactory> layers() {
-        return List.of(
-                LayerFactory.of("rnn", "vanilla RNN h_t = act(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh) over [batch, T*F] sequences",
-                        with(commonLayerParameters(), activation()),
-                        (p, name) -> new RnnLayer(name, config(p), RnnLayer.Activation.of(p.getString("activation")))),
-                LayerFactory.of("lstm", "LSTM (PyTorch gate order i, f, g, o) over [batch, T*F] sequences",
-                        with(commonLayerParameters(), forgetBias()),
-                        (p, name) -> new LstmLayer(name, config(p), p.getDouble("forget-bias"))),
-                LayerFactory.of("gru", "GRU (PyTorch formulation, reset gate on W_hn h + b_hn) over [batch, T*F] sequences",
-                        commonLayerParameters(),
-                        (p, name) -> new GruLayer(name, config(p))));
+    public List<ComponentFactory<?>> components() {
+        List<ComponentFactory<?>> all = new ArrayList<>();
+        all.addAll(layers());
+        all.addAll(architectures());
+        all.addAll(datasets());
+        all.addAll(diagnostics());
+        return List.copyOf(all);
     }
 
-    @Override
-    public List<ArchitectureFactory> architectures() {
-        return List.of(ArchitectureFactory.of("rnn-net",
+    private static List<ComponentFactory<Layer>> layers() {
+        return List.of(
+                ComponentFactory.of(ComponentKind.LAYER, "rnn",
+                        "vanilla RNN h_t = act(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh) over [batch, T*F] sequences",
+                        with(commonLayerParameters(), activation()),
+                        (p, context) -> new RnnLayer(context.name(), config(p), RnnLayer.Activation.of(p.getString("activation")))),
+                ComponentFactory.of(ComponentKind.LAYER, "lstm", "LSTM (PyTorch gate order i, f, g, o) over [batch, T*F] sequences",
+                        with(commonLayerParameters(), forgetBias()),
+                        (p, context) -> new LstmLayer(context.name(), config(p), p.getDouble("forget-bias"))),
+                ComponentFactory.of(ComponentKind.LAYER, "gru", "GRU (PyTorch formulation, reset gate on W_hn h + b_hn) over [batch, T*F] sequences",
+                        commonLayerParameters(),
+                        (p, context) -> new GruLayer(context.name(), config(p))));
+    }
+
+    private static List<ComponentFactory<Layer>> architectures() {
+        return List.of(ComponentFactory.of(ComponentKind.ARCHITECTURE, "rnn-net",
                 "stacked recurrent layers (rnn, lstm or gru; the lower ones return sequences) and a dense head on the last hidden state",
                 List.of(
                         choice("cell", "lstm", CELLS, "the recurrent cell"),
@@ -95,20 +105,19 @@ public final class RecurrentPlugin implements GradlabPlugin {
                         integer("truncate", 0, "truncated BPTT in steps; 0: full").range(0, 1_000_000),
                         forgetBias(),
                         integer("steps", 0, "time steps per sample; 0: the data's time steps").range(0, 1_000_000)),
-                RnnNet::build));
+                (p, context) -> RnnNet.build(p, context.modelBuilder())));
     }
 
-    @Override
-    public List<DatasetFactory> datasets() {
+    private static List<ComponentFactory<DataSplits>> datasets() {
         return List.of(
-                DatasetFactory.of("adding",
+                ComponentFactory.of(ComponentKind.DATASET, "adding",
                         "the adding problem: T steps of (value, marker), target the sum of the two marked values (mean prediction: MSE 0.167)",
                         List.of(integer("steps", 50, "sequence length T").range(2, 100_000),
                                 integer("train-size", 10_000, "training sequences").range(1, 10_000_000),
                                 integer("test-size", 1_000, "test sequences").range(1, 10_000_000)),
                         (p, ctx) -> SequenceTasks.adding(p.getInt("steps"), p.getInt("train-size"), p.getInt("test-size"),
-                                ctx.random().fork("adding"))),
-                DatasetFactory.of("copy",
+                                ctx.data().random().fork("adding"))),
+                ComponentFactory.of(ComponentKind.DATASET, "copy",
                         "the copy/memory task as classification: recall the symbol shown at the first step after T-1 steps",
                         List.of(integer("steps", 20, "sequence length T").range(2, 100_000),
                                 integer("symbols", 8, "alphabet size (classes)").range(2, 1000),
@@ -122,13 +131,12 @@ public final class RecurrentPlugin implements GradlabPlugin {
                                                 + " (the last step is the recall marker)");
                             }
                             return SequenceTasks.copy(p.getInt("steps"), p.getInt("symbols"), p.getInt("length"), p.getInt("train-size"),
-                                    p.getInt("test-size"), ctx.random().fork("copy"));
+                                    p.getInt("test-size"), ctx.data().random().fork("copy"));
                         }));
     }
 
-    @Override
-    public List<DiagnosticFactory> diagnostics() {
-        return List.of(DiagnosticFactory.of("recurrent",
+    private static List<ComponentFactory<Diagnostic>> diagnostics() {
+        return List.of(ComponentFactory.of(ComponentKind.DIAGNOSTIC, "recurrent",
                 "recurrent layers: ||dL/dh_t|| for every time step, spectral radius and norm of W_hh, and a NaN/Inf sentinel naming the time step",
                 List.of(real("vanishing-ratio", 1e-3, "ratio ||dL/dh_first|| / ||dL/dh_last|| below which the gradient vanishes through time")
                                 .rangeExclusiveMin(0, 1),

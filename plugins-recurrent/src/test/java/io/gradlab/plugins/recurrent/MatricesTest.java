@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.data.Offset.offset;
 import static org.assertj.core.data.Percentage.withPercentage;
 
+import io.gradlab.api.tensor.SeededRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -54,7 +55,7 @@ class MatricesTest {
         for (int i = 2; i < n; i++) {
             t[i * n + i] = diagonal[i];
         }
-        io.gradlab.testkit.SeededRandom random = TestSupport.random(9);
+        SeededRandom random = TestSupport.random(9);
         for (int i = 0; i < n; i++) {
             for (int j = i + 2; j < n; j++) {
                 t[i * n + j] = 2 * random.nextGaussian(); // strictly above the blocks: a non-normal matrix

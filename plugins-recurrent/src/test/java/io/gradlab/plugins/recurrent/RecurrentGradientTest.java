@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gradlab.api.nn.Mode;
 import io.gradlab.api.nn.Parameter;
 import io.gradlab.api.tensor.DType;
+import io.gradlab.api.tensor.SeededRandom;
 import io.gradlab.api.tensor.Tensor;
 import io.gradlab.plugins.recurrent.ReferenceCells.Cell;
 import io.gradlab.plugins.recurrent.ReferenceCells.Weights;
@@ -73,7 +74,7 @@ class RecurrentGradientTest {
         RecurrentConfig config = new RecurrentConfig(HIDDEN, STEPS, 0, sequences, truncate, RecurrentInit.ORTHOGONAL, 1.0);
         RecurrentLayer layer = layer(cell, config);
         layer.build(STEPS * FEATURES, new TestSupport.Context(DType.F64, seed, 0.5));
-        io.gradlab.testkit.SeededRandom random = TestSupport.random(seed + 1);
+        SeededRandom random = TestSupport.random(seed + 1);
         for (Parameter p : layer.parameters()) {
             for (int i = 0; i < p.value().size(); i++) {
                 p.value().set(i, 0.5 * random.nextGaussian());

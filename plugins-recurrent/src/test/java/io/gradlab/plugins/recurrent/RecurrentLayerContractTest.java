@@ -1,7 +1,10 @@
 package io.gradlab.plugins.recurrent;
 
-import io.gradlab.api.spi.LayerFactory;
+import io.gradlab.api.ComponentFactory;
+import io.gradlab.api.ComponentKind;
+import io.gradlab.api.nn.Layer;
 import io.gradlab.testkit.LayerContract;
+import io.gradlab.testkit.TestContexts;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Nested;
@@ -17,8 +20,8 @@ import org.junit.jupiter.api.Nested;
 class RecurrentLayerContractTest {
     private static final RecurrentPlugin PLUGIN = new RecurrentPlugin();
 
-    private static LayerFactory layerFactory(String id) {
-        return PLUGIN.layers().stream().filter(f -> f.id().value().equals(id)).findFirst().orElseThrow();
+    private static ComponentFactory<Layer> layerFactory(String id) {
+        return TestContexts.factory(PLUGIN, ComponentKind.LAYER, id);
     }
 
     /** 6 steps of 2 features. */
@@ -45,7 +48,7 @@ class RecurrentLayerContractTest {
     @Nested
     class Rnn implements SequenceLayerContract {
         @Override
-        public LayerFactory factory() {
+        public ComponentFactory<Layer> factory() {
             return layerFactory("rnn");
         }
 
@@ -61,7 +64,7 @@ class RecurrentLayerContractTest {
     @Nested
     class Lstm implements SequenceLayerContract {
         @Override
-        public LayerFactory factory() {
+        public ComponentFactory<Layer> factory() {
             return layerFactory("lstm");
         }
     }
@@ -69,7 +72,7 @@ class RecurrentLayerContractTest {
     @Nested
     class Gru implements SequenceLayerContract {
         @Override
-        public LayerFactory factory() {
+        public ComponentFactory<Layer> factory() {
             return layerFactory("gru");
         }
     }

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gradlab.api.ApiVersion;
+import io.gradlab.api.ComponentFactory.CreateContext;
+import io.gradlab.api.ComponentFactory;
+import io.gradlab.api.ComponentKind;
 import io.gradlab.api.ComponentSpec;
 import io.gradlab.api.GradlabException;
 import io.gradlab.api.GradlabPlugin;
@@ -14,13 +17,12 @@ import io.gradlab.api.nn.BuildContext;
 import io.gradlab.api.nn.Layer;
 import io.gradlab.api.nn.Mode;
 import io.gradlab.api.nn.ModelBuilder;
-import io.gradlab.api.spi.ArchitectureFactory;
-import io.gradlab.api.spi.DatasetFactory;
-import io.gradlab.api.spi.LayerFactory;
 import io.gradlab.api.tensor.DType;
 import io.gradlab.api.tensor.RandomSource;
 import io.gradlab.api.tensor.Tensor;
+import io.gradlab.testkit.TestContexts;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,19 +37,19 @@ class RecurrentPluginTest {
         assertThat(ServiceLoader.load(GradlabPlugin.class).stream().map(ServiceLoader.Provider::type))
                 .contains(RecurrentPlugin.class);
         assertThat(plugin.apiVersion()).isEqualTo(ApiVersion.CURRENT);
-        assertThat(plugin.layers()).extracting(f -> f.id().value()).containsExactly("rnn", "lstm", "gru");
-        assertThat(plugin.architectures()).extracting(f -> f.id().value()).containsExactly("rnn-net");
-        assertThat(plugin.datasets()).extracting(f -> f.id().value()).containsExactly("adding", "copy");
-        assertThat(plugin.diagnostics()).extracting(f -> f.id().value()).containsExactly("recurrent");
+        assertThat(TestContexts.factories(plugin, ComponentKind.LAYER)).extracting(f -> f.id().value()).containsExactly("rnn", "lstm", "gru");
+        assertThat(TestContexts.factories(plugin, ComponentKind.ARCHITECTURE)).extracting(f -> f.id().value()).containsExactly("rnn-net");
+        assertThat(TestContexts.factories(plugin, ComponentKind.DATASET)).extracting(f -> f.id().value()).containsExactly("adding", "copy");
+        assertThat(TestContexts.factories(plugin, ComponentKind.DIAGNOSTIC)).extracting(f -> f.id().value()).containsExactly("recurrent");
     }
 
-    private static Layer layer(LayerFactory factory, Map<String, Object> raw) {
-        return factory.create(ParamsValidator.validate(factory, raw, "test"), "r1");
+    private static Layer layer(ComponentFactory<Layer> factory, Map<String, Object> raw) {
+        return TestContexts.create(factory, raw, "r1");
     }
 
     @Test
     void layerFactoriesReadEveryParameter() {
-        LayerFactory rnn = plugin.layers().get(0);
+        ComponentFactory<Layer> rnn = TestContexts.factories(plugin, ComponentKind.LAYER).get(0);
         RnnLayer layer = (RnnLayer) layer(rnn, Map.of("hidden", 5, "steps", 4, "return-sequences", true, "truncate", 2,
                 "recurrent-init", "identity", "spectral-radius", 0.5, "activation", "relu"));
         assertThat(layer.config()).isEqualTo(new RecurrentConfig(5, 4, 0, true, 2, RecurrentInit.IDENTITY, 0.5));
@@ -57,7 +59,7 @@ class RecurrentPluginTest {
         assertThat(layer.parameters()).extracting(p -> p.name()).containsExactly("weight_ih", "weight_hh", "bias_ih", "bias_hh");
         assertThat(layer.parameters().get(0).value().shape()).containsExactly(5, 3);
 
-        LstmLayer lstm = (LstmLayer) layer(plugin.layers().get(1), Map.of("features", 3, "forget-bias", 2.0));
+        LstmLayer lstm = (LstmLayer) layer(TestContexts.factories(plugin, ComponentKind.LAYER).get(1), Map.of("features", 3, "forget-bias", 2.0));
         assertThat(lstm.build(12, new TestSupport.Context(DType.F32, 1, 0.1))).isEqualTo(64);
         assertThat(lstm.steps()).isEqualTo(4);
         assertThat(lstm.forgetBias()).isEqualTo(2.0);
@@ -69,10 +71,10 @@ class RecurrentPluginTest {
 
     @Test
     void aLayerWithoutStepsOrFeaturesOrWithAnIndivisibleWidthSaysHowToFixIt() {
-        Layer gru = layer(plugin.layers().get(2), Map.of());
+        Layer gru = layer(TestContexts.factories(plugin, ComponentKind.LAYER).get(2), Map.of());
         assertThatThrownBy(() -> gru.build(12, new TestSupport.Context(DType.F32, 1, 0.1)))
                 .isInstanceOf(GradlabException.class).hasMessageContaining("set steps").hasMessageContaining("time-steps: 28");
-        Layer five = layer(plugin.layers().get(2), Map.of("steps", 5));
+        Layer five = layer(TestContexts.factories(plugin, ComponentKind.LAYER).get(2), Map.of("steps", 5));
         assertThatThrownBy(() -> five.build(12, new TestSupport.Context(DType.F32, 1, 0.1)))
                 .isInstanceOf(GradlabException.class).hasMessageContaining("valid steps: 1, 2, 3, 4, 6, 12");
     }
@@ -109,10 +111,10 @@ class RecurrentPluginTest {
 
     @Test
     void rnnNetStacksCellsWithSequencesOnTheLowerOnesAndADenseHead() {
-        ArchitectureFactory factory = plugin.architectures().get(0);
-        Builder builder = new Builder(784, 10, 28, new java.util.ArrayList<>());
+        ComponentFactory<Layer> factory = TestContexts.factories(plugin, ComponentKind.ARCHITECTURE).get(0);
+        Builder builder = new Builder(784, 10, 28, new ArrayList<>());
         factory.create(ParamsValidator.validate(factory, Map.of("cell", "gru", "hidden", 16, "layers", 3, "truncate", 5,
-                "spectral-radius", 0.9), "model.architecture"), builder);
+                "spectral-radius", 0.9), "model.architecture"), CreateContext.of("model.architecture", builder));
         assertThat(builder.made()).hasSize(5);
         assertThat(builder.made().get(0)).isEqualTo("dense output 10");
         GruLayer first = (GruLayer) builder.made().get(1);
@@ -125,11 +127,11 @@ class RecurrentPluginTest {
         int width = first.build(784, new TestSupport.Context(DType.F32, 1, 0.1));
         assertThat(((GruLayer) builder.made().get(2)).build(width, new TestSupport.Context(DType.F32, 1, 0.1))).isEqualTo(28 * 16);
 
-        Builder flat = new Builder(784, 10, 1, new java.util.ArrayList<>());
-        assertThatThrownBy(() -> factory.create(ParamsValidator.validate(factory, Map.of(), "m"), flat))
+        Builder flat = new Builder(784, 10, 1, new ArrayList<>());
+        assertThatThrownBy(() -> factory.create(ParamsValidator.validate(factory, Map.of(), "m"), CreateContext.of("m", flat)))
                 .isInstanceOf(GradlabException.class).hasMessageContaining("single time step of 784 features").hasMessageContaining("time-steps: 28");
-        Builder odd = new Builder(10, 1, 1, new java.util.ArrayList<>());
-        assertThatThrownBy(() -> factory.create(ParamsValidator.validate(factory, Map.of("steps", 3), "m"), odd))
+        Builder odd = new Builder(10, 1, 1, new ArrayList<>());
+        assertThatThrownBy(() -> factory.create(ParamsValidator.validate(factory, Map.of("steps", 3), "m"), CreateContext.of("m", odd)))
                 .isInstanceOf(GradlabException.class).hasMessageContaining("3 time steps do not divide the 10 input features");
     }
 
@@ -151,7 +153,7 @@ class RecurrentPluginTest {
 
     @Test
     void datasetFactoriesUseTheContextRandomStream() {
-        DatasetFactory adding = plugin.datasets().get(0);
+        ComponentFactory<DataSplits> adding = TestContexts.factories(plugin, ComponentKind.DATASET).get(0);
         DataContext ctx = new DataContext() {
             @Override
             public Optional<Path> dataDirOverride() {
@@ -168,14 +170,15 @@ class RecurrentPluginTest {
                 return TestSupport.random(9);
             }
         };
-        DataSplits splits = adding.create(ParamsValidator.validate(adding, Map.of("steps", 8, "train-size", 30, "test-size", 7), "data"), ctx);
+        DataSplits splits = adding.create(ParamsValidator.validate(adding, Map.of("steps", 8, "train-size", 30, "test-size", 7), "data"),
+                CreateContext.of("data.source", ctx));
         assertThat(splits.train().size()).isEqualTo(30);
         assertThat(splits.test().size()).isEqualTo(7);
         assertThat(splits.train().timeSteps()).isEqualTo(8);
         assertThat(splits.description()).contains("0.167");
-        DatasetFactory copy = plugin.datasets().get(1);
-        assertThat(copy.create(ParamsValidator.validate(copy, Map.of(), "data"), ctx).train().classes()).isEqualTo(8);
-        assertThatThrownBy(() -> copy.create(ParamsValidator.validate(copy, Map.of("steps", 5, "length", 5), "data"), ctx))
+        ComponentFactory<DataSplits> copy = TestContexts.factories(plugin, ComponentKind.DATASET).get(1);
+        assertThat(copy.create(ParamsValidator.validate(copy, Map.of(), "data"), CreateContext.of("data.source", ctx)).train().classes()).isEqualTo(8);
+        assertThatThrownBy(() -> copy.create(ParamsValidator.validate(copy, Map.of("steps", 5, "length", 5), "data"), CreateContext.of("data.source", ctx)))
                 .isInstanceOf(GradlabException.class).hasMessageContaining("length 5 must be smaller than steps 5");
     }
 }

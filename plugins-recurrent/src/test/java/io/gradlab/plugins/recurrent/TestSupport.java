@@ -6,9 +6,9 @@ import io.gradlab.api.nn.Parameter;
 import io.gradlab.api.tensor.DType;
 import io.gradlab.api.tensor.Ops;
 import io.gradlab.api.tensor.RandomSource;
+import io.gradlab.api.tensor.SeededRandom;
 import io.gradlab.api.tensor.Tensor;
 import io.gradlab.testkit.ReferenceOps;
-import io.gradlab.testkit.SeededRandom;
 
 /** A build context with a chosen weight scale (on the test kit's reference kernels) for the plugin's tests. */
 final class TestSupport {

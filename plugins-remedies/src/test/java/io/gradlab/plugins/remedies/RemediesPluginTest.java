@@ -6,7 +6,6 @@ import io.gradlab.api.ApiVersion;
 import io.gradlab.api.ComponentFactory;
 import io.gradlab.api.GradlabPlugin;
 import io.gradlab.api.ParamsValidator;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -23,16 +22,7 @@ class RemediesPluginTest {
     @Test
     void everyComponentHasAUniqueIdNotClashingWithTheEngineAndValidDefaults() {
         RemediesPlugin p = new RemediesPlugin();
-        List<ComponentFactory> all = new ArrayList<>();
-        all.addAll(p.initializers());
-        all.addAll(p.normalizers());
-        all.addAll(p.layers());
-        all.addAll(p.architectures());
-        all.addAll(p.optimizers());
-        all.addAll(p.gradientTransforms());
-        all.addAll(p.trainingStrategies());
-        all.addAll(p.losses());
-        all.addAll(p.datasets());
+        List<ComponentFactory<?>> all = p.components();
         List<String> ids = all.stream().map(f -> f.kind() + ":" + f.id().value()).toList();
         assertThat(ids).doesNotHaveDuplicates();
         assertThat(all).extracting(f -> f.id().value())

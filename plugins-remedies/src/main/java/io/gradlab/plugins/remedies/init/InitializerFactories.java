@@ -3,10 +3,11 @@ package io.gradlab.plugins.remedies.init;
 import static io.gradlab.api.ParameterSpec.choice;
 import static io.gradlab.api.ParameterSpec.real;
 
+import io.gradlab.api.ComponentFactory;
+import io.gradlab.api.ComponentKind;
 import io.gradlab.api.ParameterSpec;
 import io.gradlab.api.Params;
 import io.gradlab.api.nn.Initializer;
-import io.gradlab.api.spi.InitializerFactory;
 import io.gradlab.api.tensor.RandomSource;
 import io.gradlab.api.tensor.Tensor;
 import java.util.List;
@@ -28,26 +29,31 @@ import java.util.List;
 public final class InitializerFactories {
     private InitializerFactories() {}
 
-    public static List<InitializerFactory> all() {
+    public static List<ComponentFactory<Initializer>> all() {
         return List.of(
-                InitializerFactory.of("zeros", "all weights 0 (and biases 0): every unit of a layer stays identical (the symmetry problem)",
+                ComponentFactory.of(ComponentKind.INITIALIZER, "zeros",
+                        "all weights 0 (and biases 0): every unit of a layer stays identical (the symmetry problem)",
                         List.of(), p -> (w, fan, random) -> w.fill(0.0)),
-                InitializerFactory.of("constant", "all weights equal to value, biases 0",
+                ComponentFactory.of(ComponentKind.INITIALIZER, "constant", "all weights equal to value, biases 0",
                         List.of(real("value", 0.0, "the weight value")), p -> {
                             double value = p.getDouble("value");
                             return (w, fan, random) -> w.fill(value);
                         }),
-                InitializerFactory.of("xavier-normal", "Glorot normal: N(0, gain^2 * 2 / (fan_in + fan_out)), biases 0",
+                ComponentFactory.of(ComponentKind.INITIALIZER, "xavier-normal", "Glorot normal: N(0, gain^2 * 2 / (fan_in + fan_out)), biases 0",
                         List.of(gain()), p -> xavier(p.getDouble("gain"), false)),
-                InitializerFactory.of("xavier-uniform", "Glorot uniform: U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out)), biases 0",
+                ComponentFactory.of(ComponentKind.INITIALIZER, "xavier-uniform",
+                        "Glorot uniform: U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out)), biases 0",
                         List.of(gain()), p -> xavier(p.getDouble("gain"), true)),
-                InitializerFactory.of("he-normal", "Kaiming normal: N(0, gain^2 / fan), gain from the following nonlinearity (relu: sqrt 2), biases 0",
+                ComponentFactory.of(ComponentKind.INITIALIZER, "he-normal",
+                        "Kaiming normal: N(0, gain^2 / fan), gain from the following nonlinearity (relu: sqrt 2), biases 0",
                         heParameters(), p -> he(p, false, "he-normal")),
-                InitializerFactory.of("he-uniform", "Kaiming uniform: U(-a, a) with a = gain * sqrt(3 / fan), gain from the following nonlinearity, biases 0",
+                ComponentFactory.of(ComponentKind.INITIALIZER, "he-uniform",
+                        "Kaiming uniform: U(-a, a) with a = gain * sqrt(3 / fan), gain from the following nonlinearity, biases 0",
                         heParameters(), p -> he(p, true, "he-uniform")),
-                InitializerFactory.of("lecun-normal", "LeCun normal: N(0, 1 / fan_in), biases 0",
+                ComponentFactory.of(ComponentKind.INITIALIZER, "lecun-normal", "LeCun normal: N(0, 1 / fan_in), biases 0",
                         List.of(), p -> (w, fan, random) -> fillNormal(w, 1.0 / Math.sqrt(fan.fanIn()), random)),
-                InitializerFactory.of("orthogonal", "(semi-)orthogonal weights from the QR decomposition of a Gaussian matrix, times gain; biases 0",
+                ComponentFactory.of(ComponentKind.INITIALIZER, "orthogonal",
+                        "(semi-)orthogonal weights from the QR decomposition of a Gaussian matrix, times gain; biases 0",
                         List.of(gain()), p -> new Orthogonal(p.getDouble("gain"))));
     }
 

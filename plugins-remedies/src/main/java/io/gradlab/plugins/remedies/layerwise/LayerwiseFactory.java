@@ -5,8 +5,9 @@ import static io.gradlab.api.ParameterSpec.component;
 import static io.gradlab.api.ParameterSpec.intList;
 import static io.gradlab.api.ParameterSpec.integer;
 
+import io.gradlab.api.ComponentFactory;
 import io.gradlab.api.ComponentKind;
-import io.gradlab.api.spi.TrainingStrategyFactory;
+import io.gradlab.api.train.TrainingStrategy;
 import java.util.List;
 import java.util.Locale;
 
@@ -14,8 +15,8 @@ import java.util.Locale;
 public final class LayerwiseFactory {
     private LayerwiseFactory() {}
 
-    public static TrainingStrategyFactory factory() {
-        return TrainingStrategyFactory.of("layerwise",
+    public static ComponentFactory<TrainingStrategy> factory() {
+        return ComponentFactory.of(ComponentKind.TRAINING_STRATEGY, "layerwise",
                 "layer-wise training: grow the network one block of hidden layers per stage, each stage with a fresh output head;"
                         + " replaces the spec's architecture (width, activation and init are this strategy's parameters)",
                 List.of(intList("blocks", List.of(2, 2, 2, 1), "hidden layers added per stage").range(1, 10_000),

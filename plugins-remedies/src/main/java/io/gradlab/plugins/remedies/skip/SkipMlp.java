@@ -6,6 +6,7 @@ import static io.gradlab.api.ParameterSpec.intList;
 import static io.gradlab.api.ParameterSpec.intLists;
 import static io.gradlab.api.ParameterSpec.integer;
 
+import io.gradlab.api.ComponentFactory;
 import io.gradlab.api.ComponentKind;
 import io.gradlab.api.ComponentSpec;
 import io.gradlab.api.GradlabException;
@@ -13,7 +14,6 @@ import io.gradlab.api.ParameterSpec;
 import io.gradlab.api.Params;
 import io.gradlab.api.nn.Layer;
 import io.gradlab.api.nn.ModelBuilder;
-import io.gradlab.api.spi.ArchitectureFactory;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -33,7 +33,7 @@ public final class SkipMlp {
 
     private SkipMlp() {}
 
-    public static ArchitectureFactory factory() {
+    public static ComponentFactory<Layer> factory() {
         List<ParameterSpec> params = List.of(
                 intList("hidden", null, "hidden layer widths from input to output; overrides depth and width"),
                 integer("depth", 7, "number of hidden layers (when hidden is not given)").range(1, 10_000),
@@ -47,9 +47,9 @@ public final class SkipMlp {
                 intLists("skips", COURSE_SKIPS,
                         "pairs [from, to] of hidden layers (1-based): the output of 'from' is added to the output of 'to'; the sum feeds the next layer").range(1, 10_000),
                 bool("projection", true, "join layers of different widths through a learned projection (else such a skip is an error)"));
-        return ArchitectureFactory.of("skip-mlp",
+        return ComponentFactory.of(ComponentKind.ARCHITECTURE, "skip-mlp",
                 "MLP with skip connections between hidden layers, skips: [[1, 3], [4, 7]] adds hidden1's output to hidden3's (the course's wiring)",
-                params, SkipMlp::build);
+                params, (p, context) -> SkipMlp.build(p, context.modelBuilder()));
     }
 
     static Layer build(Params p, ModelBuilder b) {

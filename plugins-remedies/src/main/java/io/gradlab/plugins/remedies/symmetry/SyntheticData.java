@@ -4,11 +4,12 @@ import static io.gradlab.api.ParameterSpec.choice;
 import static io.gradlab.api.ParameterSpec.integer;
 import static io.gradlab.api.ParameterSpec.real;
 
+import io.gradlab.api.ComponentFactory;
+import io.gradlab.api.ComponentKind;
 import io.gradlab.api.Params;
 import io.gradlab.api.data.DataContext;
 import io.gradlab.api.data.DataSplits;
 import io.gradlab.api.data.Dataset;
-import io.gradlab.api.spi.DatasetFactory;
 import io.gradlab.api.tensor.RandomSource;
 import java.util.List;
 
@@ -26,8 +27,8 @@ import java.util.List;
 public final class SyntheticData {
     private SyntheticData() {}
 
-    public static DatasetFactory factory() {
-        return DatasetFactory.of("synthetic",
+    public static ComponentFactory<DataSplits> factory() {
+        return ComponentFactory.of(ComponentKind.DATASET, "synthetic",
                 "generated linear-regression, logistic (0/1) or softmax (k classes) data from a random linear teacher",
                 List.of(choice("task", "linear", List.of("linear", "logistic", "softmax"), "the kind of problem"),
                         integer("features", 10, "input features").range(1, 100_000),
@@ -35,7 +36,7 @@ public final class SyntheticData {
                         integer("train-samples", 1000, "training samples").range(1, 10_000_000),
                         integer("test-samples", 500, "test samples").range(1, 10_000_000),
                         real("noise", 0.1, "standard deviation of the noise added to the teacher's scores").range(0, 1e6)),
-                SyntheticData::generate);
+                (p, context) -> generate(p, context.data()));
     }
 
     static DataSplits generate(Params p, DataContext context) {

@@ -4,6 +4,7 @@ import io.gradlab.api.ComponentFactory;
 import io.gradlab.api.ComponentKind;
 import io.gradlab.plugins.remedies.RemediesPlugin;
 import io.gradlab.testkit.FactoryContract;
+import io.gradlab.testkit.TestContexts;
 import org.junit.jupiter.api.Nested;
 
 /**
@@ -17,10 +18,10 @@ class FactoryContractsTest {
     @Nested
     class ClipNorm implements FactoryContract {
         public ComponentFactory factory() {
-            return PLUGIN.gradientTransforms().get(0);
+            return TestContexts.factories(PLUGIN, ComponentKind.GRADIENT_TRANSFORM).get(0);
         }
 
-        public ComponentKind expectedKind() {
+        public ComponentKind<?> expectedKind() {
             return ComponentKind.GRADIENT_TRANSFORM;
         }
     }
@@ -28,10 +29,10 @@ class FactoryContractsTest {
     @Nested
     class ClipValue implements FactoryContract {
         public ComponentFactory factory() {
-            return PLUGIN.gradientTransforms().get(1);
+            return TestContexts.factories(PLUGIN, ComponentKind.GRADIENT_TRANSFORM).get(1);
         }
 
-        public ComponentKind expectedKind() {
+        public ComponentKind<?> expectedKind() {
             return ComponentKind.GRADIENT_TRANSFORM;
         }
     }
@@ -39,10 +40,10 @@ class FactoryContractsTest {
     @Nested
     class LayerRenorm implements FactoryContract {
         public ComponentFactory factory() {
-            return PLUGIN.gradientTransforms().get(2);
+            return TestContexts.factories(PLUGIN, ComponentKind.GRADIENT_TRANSFORM).get(2);
         }
 
-        public ComponentKind expectedKind() {
+        public ComponentKind<?> expectedKind() {
             return ComponentKind.GRADIENT_TRANSFORM;
         }
     }
@@ -50,10 +51,10 @@ class FactoryContractsTest {
     @Nested
     class SkipMlp implements FactoryContract {
         public ComponentFactory factory() {
-            return PLUGIN.architectures().get(0);
+            return TestContexts.factories(PLUGIN, ComponentKind.ARCHITECTURE).get(0);
         }
 
-        public ComponentKind expectedKind() {
+        public ComponentKind<?> expectedKind() {
             return ComponentKind.ARCHITECTURE;
         }
     }
@@ -61,10 +62,10 @@ class FactoryContractsTest {
     @Nested
     class Layerwise implements FactoryContract {
         public ComponentFactory factory() {
-            return PLUGIN.trainingStrategies().get(0);
+            return TestContexts.factories(PLUGIN, ComponentKind.TRAINING_STRATEGY).get(0);
         }
 
-        public ComponentKind expectedKind() {
+        public ComponentKind<?> expectedKind() {
             return ComponentKind.TRAINING_STRATEGY;
         }
     }
@@ -72,10 +73,10 @@ class FactoryContractsTest {
     @Nested
     class Synthetic implements FactoryContract {
         public ComponentFactory factory() {
-            return PLUGIN.datasets().get(0);
+            return TestContexts.factories(PLUGIN, ComponentKind.DATASET).get(0);
         }
 
-        public ComponentKind expectedKind() {
+        public ComponentKind<?> expectedKind() {
             return ComponentKind.DATASET;
         }
     }

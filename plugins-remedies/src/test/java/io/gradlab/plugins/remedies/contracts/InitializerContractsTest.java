@@ -1,9 +1,12 @@
 package io.gradlab.plugins.remedies.contracts;
 
+import io.gradlab.api.ComponentFactory;
+import io.gradlab.api.ComponentKind;
 import io.gradlab.api.nn.Fan;
-import io.gradlab.api.spi.InitializerFactory;
+import io.gradlab.api.nn.Initializer;
 import io.gradlab.plugins.remedies.RemediesPlugin;
 import io.gradlab.testkit.InitializerContract;
+import io.gradlab.testkit.TestContexts;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
@@ -11,13 +14,13 @@ import org.junit.jupiter.api.Nested;
 
 /** Every initializer through the test kit's {@link InitializerContract} (fan 64 in, 32 out, relu). */
 class InitializerContractsTest {
-    static InitializerFactory factory(String id) {
-        return new RemediesPlugin().initializers().stream().filter(f -> f.id().value().equals(id)).findFirst().orElseThrow();
+    static ComponentFactory<Initializer> factory(String id) {
+        return TestContexts.factory(new RemediesPlugin(), ComponentKind.INITIALIZER, id);
     }
 
     @Nested
     class Zeros implements InitializerContract {
-        public InitializerFactory factory() {
+        public ComponentFactory<Initializer> factory() {
             return InitializerContractsTest.factory("zeros");
         }
 
@@ -28,7 +31,7 @@ class InitializerContractsTest {
 
     @Nested
     class Constant implements InitializerContract {
-        public InitializerFactory factory() {
+        public ComponentFactory<Initializer> factory() {
             return InitializerContractsTest.factory("constant");
         }
 
@@ -43,7 +46,7 @@ class InitializerContractsTest {
 
     @Nested
     class XavierNormal implements InitializerContract {
-        public InitializerFactory factory() {
+        public ComponentFactory<Initializer> factory() {
             return InitializerContractsTest.factory("xavier-normal");
         }
 
@@ -59,7 +62,7 @@ class InitializerContractsTest {
 
     @Nested
     class XavierUniform implements InitializerContract {
-        public InitializerFactory factory() {
+        public ComponentFactory<Initializer> factory() {
             return InitializerContractsTest.factory("xavier-uniform");
         }
 
@@ -70,7 +73,7 @@ class InitializerContractsTest {
 
     @Nested
     class HeNormal implements InitializerContract {
-        public InitializerFactory factory() {
+        public ComponentFactory<Initializer> factory() {
             return InitializerContractsTest.factory("he-normal");
         }
 
@@ -88,7 +91,7 @@ class InitializerContractsTest {
 
     @Nested
     class HeUniform implements InitializerContract {
-        public InitializerFactory factory() {
+        public ComponentFactory<Initializer> factory() {
             return InitializerContractsTest.factory("he-uniform");
         }
 
@@ -99,7 +102,7 @@ class InitializerContractsTest {
 
     @Nested
     class LecunNormal implements InitializerContract {
-        public InitializerFactory factory() {
+        public ComponentFactory<Initializer> factory() {
             return InitializerContractsTest.factory("lecun-normal");
         }
 
@@ -110,7 +113,7 @@ class InitializerContractsTest {
 
     @Nested
     class Orthogonal implements InitializerContract {
-        public InitializerFactory factory() {
+        public ComponentFactory<Initializer> factory() {
             return InitializerContractsTest.factory("orthogonal");
         }
 

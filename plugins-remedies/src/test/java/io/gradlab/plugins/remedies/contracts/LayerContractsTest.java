@@ -3,12 +3,13 @@ package io.gradlab.plugins.remedies.contracts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.gradlab.api.ComponentFactory;
+import io.gradlab.api.ComponentKind;
 import io.gradlab.api.nn.Layer;
+import io.gradlab.api.nn.Loss;
 import io.gradlab.api.nn.Mode;
-import io.gradlab.api.spi.LayerFactory;
-import io.gradlab.api.spi.LossFactory;
-import io.gradlab.api.spi.NormalizerFactory;
 import io.gradlab.api.tensor.DType;
+import io.gradlab.api.tensor.SeededRandom;
 import io.gradlab.api.tensor.Tensor;
 import io.gradlab.plugins.remedies.RemediesPlugin;
 import io.gradlab.plugins.remedies.skip.Residual;
@@ -18,7 +19,6 @@ import io.gradlab.testkit.LayerContract;
 import io.gradlab.testkit.LossCheck;
 import io.gradlab.testkit.LossContract;
 import io.gradlab.testkit.NormalizerContract;
-import io.gradlab.testkit.SeededRandom;
 import io.gradlab.testkit.TestContexts;
 import java.util.List;
 import java.util.Map;
@@ -29,13 +29,13 @@ import org.junit.jupiter.api.Test;
 class LayerContractsTest {
     static final RemediesPlugin PLUGIN = new RemediesPlugin();
 
-    static NormalizerFactory normalizer(String id) {
-        return PLUGIN.normalizers().stream().filter(f -> f.id().value().equals(id)).findFirst().orElseThrow();
+    static ComponentFactory<Layer> normalizer(String id) {
+        return TestContexts.factory(PLUGIN, ComponentKind.NORMALIZER, id);
     }
 
     @Nested
     class BatchNormContract implements NormalizerContract {
-        public NormalizerFactory factory() {
+        public ComponentFactory<Layer> factory() {
             return normalizer("batch-norm");
         }
 
@@ -46,7 +46,7 @@ class LayerContractsTest {
 
     @Nested
     class LayerNormContract implements NormalizerContract {
-        public NormalizerFactory factory() {
+        public ComponentFactory<Layer> factory() {
             return normalizer("layer-norm");
         }
 
@@ -57,7 +57,7 @@ class LayerContractsTest {
 
     @Nested
     class CustomNormContract implements NormalizerContract {
-        public NormalizerFactory factory() {
+        public ComponentFactory<Layer> factory() {
             return normalizer("custom-norm");
         }
 
@@ -68,8 +68,8 @@ class LayerContractsTest {
 
     @Nested
     class GradNormContract implements LayerContract {
-        public LayerFactory factory() {
-            return PLUGIN.layers().get(0);
+        public ComponentFactory<Layer> factory() {
+            return TestContexts.factories(PLUGIN, ComponentKind.LAYER).get(0);
         }
 
         /**
@@ -97,24 +97,24 @@ class LayerContractsTest {
 
     @Nested
     class ResidualContract implements LayerContract {
-        public LayerFactory factory() {
-            return TestContexts.layerFactory("residual", () -> new Residual("res",
+        public ComponentFactory<Layer> factory() {
+            return TestContexts.factory(ComponentKind.LAYER, "residual", () -> new Residual("res",
                     new TestLayers.Seq("body", List.of(new TestLayers.Dense("d", 4), new TestLayers.Tanh("t"))), null));
         }
     }
 
     @Nested
     class ProjectedResidualContract implements LayerContract {
-        public LayerFactory factory() {
-            return TestContexts.layerFactory("projected-residual", () -> new Residual("res",
+        public ComponentFactory<Layer> factory() {
+            return TestContexts.factory(ComponentKind.LAYER, "projected-residual", () -> new Residual("res",
                     new TestLayers.Seq("body", List.of(new TestLayers.Dense("d", 3), new TestLayers.Tanh("t"))), null));
         }
     }
 
     @Nested
     class SkipNetworkContract implements LayerContract {
-        public LayerFactory factory() {
-            return TestContexts.layerFactory("skip-network", () -> new SkipNetwork("net",
+        public ComponentFactory<Layer> factory() {
+            return TestContexts.factory(ComponentKind.LAYER, "skip-network", () -> new SkipNetwork("net",
                     List.of(block("b1", 3), block("b2", 3), block("b3", 2), block("b4", 3)),
                     new TestLayers.Dense("head", 2),
                     List.of(new SkipNetwork.Skip(1, 3, new TestLayers.Dense("p13", 2)), new SkipNetwork.Skip(1, 4, null),
@@ -128,8 +128,8 @@ class LayerContractsTest {
 
     @Nested
     class BceWithLogitsContract implements LossContract {
-        public LossFactory factory() {
-            return PLUGIN.losses().get(0);
+        public ComponentFactory<Loss> factory() {
+            return TestContexts.factories(PLUGIN, ComponentKind.LOSS).get(0);
         }
 
         public LossCheck.TargetKind targets() {

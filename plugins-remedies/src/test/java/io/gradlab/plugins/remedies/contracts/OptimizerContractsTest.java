@@ -1,21 +1,24 @@
 package io.gradlab.plugins.remedies.contracts;
 
-import io.gradlab.api.spi.OptimizerFactory;
+import io.gradlab.api.ComponentFactory;
+import io.gradlab.api.ComponentKind;
+import io.gradlab.api.train.Optimizer;
 import io.gradlab.plugins.remedies.RemediesPlugin;
 import io.gradlab.testkit.OptimizerContract;
+import io.gradlab.testkit.TestContexts;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Nested;
 
 /** The optimizers through the test kit's {@link OptimizerContract}. */
 class OptimizerContractsTest {
-    static OptimizerFactory factory(String id) {
-        return new RemediesPlugin().optimizers().stream().filter(f -> f.id().value().equals(id)).findFirst().orElseThrow();
+    static ComponentFactory<Optimizer> factory(String id) {
+        return TestContexts.factory(new RemediesPlugin(), ComponentKind.OPTIMIZER, id);
     }
 
     @Nested
     class AdamContract implements OptimizerContract {
-        public OptimizerFactory factory() {
+        public ComponentFactory<Optimizer> factory() {
             return OptimizerContractsTest.factory("adam");
         }
 
@@ -26,14 +29,14 @@ class OptimizerContractsTest {
 
     @Nested
     class AdamwContract implements OptimizerContract {
-        public OptimizerFactory factory() {
+        public ComponentFactory<Optimizer> factory() {
             return OptimizerContractsTest.factory("adamw");
         }
     }
 
     @Nested
     class RmspropContract implements OptimizerContract {
-        public OptimizerFactory factory() {
+        public ComponentFactory<Optimizer> factory() {
             return OptimizerContractsTest.factory("rmsprop");
         }
 
@@ -44,7 +47,7 @@ class OptimizerContractsTest {
 
     @Nested
     class AdagradContract implements OptimizerContract {
-        public OptimizerFactory factory() {
+        public ComponentFactory<Optimizer> factory() {
             return OptimizerContractsTest.factory("adagrad");
         }
 

@@ -3,21 +3,21 @@ package io.gradlab.plugins.remedies.grad;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.gradlab.api.ParamsValidator;
+import io.gradlab.api.ComponentFactory;
 import io.gradlab.api.nn.Parameter;
-import io.gradlab.api.spi.GradientTransformFactory;
 import io.gradlab.api.tensor.DType;
 import io.gradlab.api.tensor.Tensor;
 import io.gradlab.api.train.GradientTransform;
 import io.gradlab.testkit.ReferenceOps;
+import io.gradlab.testkit.TestContexts;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class TransformsTest {
     static GradientTransform create(String id, Map<String, Object> params) {
-        GradientTransformFactory f = TransformFactories.all().stream().filter(x -> x.id().value().equals(id)).findFirst().orElseThrow();
-        return f.create(ParamsValidator.validate(f, params, "test"));
+        ComponentFactory<GradientTransform> f = TransformFactories.all().stream().filter(x -> x.id().value().equals(id)).findFirst().orElseThrow();
+        return TestContexts.create(f, params);
     }
 
     static Parameter param(double... grad) {

@@ -4,21 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.gradlab.api.ComponentFactory;
 import io.gradlab.api.GradlabException;
-import io.gradlab.api.ParamsValidator;
 import io.gradlab.api.nn.Fan;
 import io.gradlab.api.nn.Initializer;
-import io.gradlab.api.spi.InitializerFactory;
 import io.gradlab.api.tensor.DType;
+import io.gradlab.api.tensor.SeededRandom;
 import io.gradlab.api.tensor.Tensor;
-import io.gradlab.testkit.SeededRandom;
+import io.gradlab.testkit.TestContexts;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class InitializersTest {
     static Initializer create(String id, Map<String, Object> params) {
-        InitializerFactory f = InitializerFactories.all().stream().filter(x -> x.id().value().equals(id)).findFirst().orElseThrow();
-        return f.create(ParamsValidator.validate(f, params, "test"));
+        ComponentFactory<Initializer> f = InitializerFactories.all().stream().filter(x -> x.id().value().equals(id)).findFirst().orElseThrow();
+        return TestContexts.create(f, params);
     }
 
     static Tensor draw(String id, Map<String, Object> params, Fan fan) {

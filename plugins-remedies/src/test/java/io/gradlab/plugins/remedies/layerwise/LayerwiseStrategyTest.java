@@ -3,12 +3,11 @@ package io.gradlab.plugins.remedies.layerwise;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gradlab.api.ComponentFactory;
 import io.gradlab.api.GradlabException;
-import io.gradlab.api.ParamsValidator;
 import io.gradlab.api.nn.Layer;
 import io.gradlab.api.nn.ModelBuilder;
 import io.gradlab.api.nn.Parameter;
-import io.gradlab.api.spi.TrainingStrategyFactory;
 import io.gradlab.api.train.TrainingControl;
 import io.gradlab.api.train.TrainingStrategy;
 import io.gradlab.plugins.remedies.support.NumericGradient;
@@ -73,8 +72,8 @@ class LayerwiseStrategyTest {
     }
 
     static TrainingStrategy create(Map<String, Object> params) {
-        TrainingStrategyFactory f = LayerwiseFactory.factory();
-        return f.create(ParamsValidator.validate(f, params, "test"));
+        ComponentFactory<TrainingStrategy> f = LayerwiseFactory.factory();
+        return TestContexts.create(f, params);
     }
 
     @Test

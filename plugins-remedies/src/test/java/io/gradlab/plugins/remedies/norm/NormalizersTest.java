@@ -8,10 +8,10 @@ import io.gradlab.api.GradlabException;
 import io.gradlab.api.nn.Mode;
 import io.gradlab.api.nn.Parameter;
 import io.gradlab.api.tensor.DType;
+import io.gradlab.api.tensor.SeededRandom;
 import io.gradlab.api.tensor.Tensor;
 import io.gradlab.plugins.remedies.support.NumericGradient;
 import io.gradlab.testkit.TestContexts;
-import io.gradlab.testkit.SeededRandom;
 import org.junit.jupiter.api.Test;
 
 class NormalizersTest {

@@ -3,13 +3,13 @@ package io.gradlab.plugins.remedies.optim;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.gradlab.api.ParamsValidator;
+import io.gradlab.api.ComponentFactory;
 import io.gradlab.api.nn.Parameter;
-import io.gradlab.api.spi.OptimizerFactory;
 import io.gradlab.api.tensor.DType;
 import io.gradlab.api.tensor.Tensor;
 import io.gradlab.api.train.Optimizer;
 import io.gradlab.testkit.ReferenceOps;
+import io.gradlab.testkit.TestContexts;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -24,8 +24,8 @@ class OptimizersTest {
     private static final double[][] GRADS = {{0.5, 0.1}, {-0.2, 0.3}, {0.001, -0.001}};
 
     static Optimizer create(String id, Map<String, Object> params) {
-        OptimizerFactory f = OptimizerFactories.all().stream().filter(x -> x.id().value().equals(id)).findFirst().orElseThrow();
-        return f.create(ParamsValidator.validate(f, params, "test"));
+        ComponentFactory<Optimizer> f = OptimizerFactories.all().stream().filter(x -> x.id().value().equals(id)).findFirst().orElseThrow();
+        return TestContexts.create(f, params);
     }
 
     static double[] run(String id, Map<String, Object> params, int steps) {

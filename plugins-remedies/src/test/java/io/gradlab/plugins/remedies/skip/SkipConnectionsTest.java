@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.gradlab.api.ComponentFactory.CreateContext;
 import io.gradlab.api.GradlabException;
 import io.gradlab.api.ParamsValidator;
 import io.gradlab.api.nn.Layer;
@@ -80,7 +81,8 @@ class SkipConnectionsTest {
     void skipMlpBuildsTheCourseWiringWithBlocksNamedAsTheMlp() {
         TestLayers.Builder b = new TestLayers.Builder(6, 3);
         var f = SkipMlp.factory();
-        Layer net = f.create(ParamsValidator.validate(f, Map.of("depth", 7, "width", 4, "activation", "tanh"), "test"), b);
+        Layer net = f.create(ParamsValidator.validate(f, Map.of("depth", 7, "width", 4, "activation", "tanh"), "test"),
+                CreateContext.of("net", b));
         assertThat(net).isInstanceOf(SkipNetwork.class);
         assertThat(((SkipNetwork) net).skips()).extracting(SkipNetwork.Skip::from, SkipNetwork.Skip::to)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(1, 3), org.assertj.core.groups.Tuple.tuple(4, 7));
@@ -93,11 +95,12 @@ class SkipConnectionsTest {
     void skipsBetweenDifferentWidthsGetAProjectionOrAClearError() {
         var f = SkipMlp.factory();
         TestLayers.Builder b = new TestLayers.Builder(6, 3);
-        Layer net = f.create(ParamsValidator.validate(f, Map.of("hidden", List.of(4, 5, 4), "skips", List.of(List.of(1, 2))), "t"), b);
+        Layer net = f.create(ParamsValidator.validate(f, Map.of("hidden", List.of(4, 5, 4), "skips", List.of(List.of(1, 2))), "t"),
+                CreateContext.of("net", b));
         assertThat(net.children()).extracting(Layer::name).containsExactly("block1", "skip1-2", "block2", "block3", "output");
         assertThat(NumericGradient.check(net, 6, 2, Mode.TRAIN, 5)).isPositive();
         assertThatThrownBy(() -> f.create(ParamsValidator.validate(f,
-                Map.of("hidden", List.of(4, 5, 4), "skips", List.of(List.of(1, 2)), "projection", false), "t"), b))
+                Map.of("hidden", List.of(4, 5, 4), "skips", List.of(List.of(1, 2)), "projection", false), "t"), CreateContext.of("net", b)))
                 .isInstanceOf(GradlabException.class).hasMessageContaining("different widths (4 and 5)").hasMessageContaining("projection: true");
     }
 
@@ -112,7 +115,8 @@ class SkipConnectionsTest {
                 List.of(List.of(0, 2)), "each in [1, 10000]",
                 List.of(List.of(1, 2, 3)), "must be a pair",
                 List.of(List.of(1, 3), List.of(1, 3)), "given twice");
-        cases.forEach((skips, message) -> assertThatThrownBy(() -> f.create(ParamsValidator.validate(f, Map.of("skips", skips), "t"), b))
+        cases.forEach((skips, message) -> assertThatThrownBy(
+                () -> f.create(ParamsValidator.validate(f, Map.of("skips", skips), "t"), CreateContext.of("net", b)))
                 .isInstanceOf(GradlabException.class).hasMessageContaining("skip-mlp").hasMessageContaining(message));
     }
 }

@@ -3,13 +3,14 @@ package io.gradlab.plugins.remedies.symmetry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.gradlab.api.ComponentFactory.CreateContext;
 import io.gradlab.api.ParamsValidator;
 import io.gradlab.api.data.DataContext;
 import io.gradlab.api.data.DataSplits;
 import io.gradlab.api.tensor.DType;
 import io.gradlab.api.tensor.RandomSource;
+import io.gradlab.api.tensor.SeededRandom;
 import io.gradlab.api.tensor.Tensor;
-import io.gradlab.testkit.SeededRandom;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -44,17 +45,21 @@ class SymmetryTest {
     @Test
     void syntheticDataIsSeededAndShapedPerTask() {
         var f = SyntheticData.factory();
-        DataSplits linear = f.create(ParamsValidator.validate(f, Map.of("features", 3, "train-samples", 50, "test-samples", 20), "t"), context(1));
+        DataSplits linear = f.create(ParamsValidator.validate(f, Map.of("features", 3, "train-samples", 50, "test-samples", 20), "t"),
+                CreateContext.of("data.source", context(1)));
         assertThat(linear.train().size()).isEqualTo(50);
         assertThat(linear.test().size()).isEqualTo(20);
         assertThat(linear.train().classes()).isZero();
         assertThat(linear.train().width()).isEqualTo(3);
-        DataSplits again = f.create(ParamsValidator.validate(f, Map.of("features", 3, "train-samples", 50, "test-samples", 20), "t"), context(1));
+        DataSplits again = f.create(ParamsValidator.validate(f, Map.of("features", 3, "train-samples", 50, "test-samples", 20), "t"),
+                CreateContext.of("data.source", context(1)));
         assertThat(again.train().targets()).containsExactly(linear.train().targets());
-        DataSplits logistic = f.create(ParamsValidator.validate(f, Map.of("task", "logistic"), "t"), context(2));
+        DataSplits logistic = f.create(ParamsValidator.validate(f, Map.of("task", "logistic"), "t"),
+                CreateContext.of("data.source", context(2)));
         assertThat(logistic.train().targets()).containsOnly(0f, 1f).contains(0f, 1f);
         assertThat(logistic.train().classes()).isZero();
-        DataSplits softmax = f.create(ParamsValidator.validate(f, Map.of("task", "softmax", "classes", 4), "t"), context(3));
+        DataSplits softmax = f.create(ParamsValidator.validate(f, Map.of("task", "softmax", "classes", 4), "t"),
+                CreateContext.of("data.source", context(3)));
         assertThat(softmax.train().classes()).isEqualTo(4);
         assertThat(softmax.train().targets()).contains(0f, 1f, 2f, 3f);
     }
