@@ -19,12 +19,10 @@ import io.gradlab.engine.train.ExperimentRunner;
 import io.gradlab.engine.train.RunOptions;
 import io.gradlab.engine.train.TrainingListener;
 import io.gradlab.engine.train.TrainingSession;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -115,34 +113,6 @@ public final class TrainingBenchmark {
      * still runs in its first, profiling tier.
      */
     static final double QUIET_SHARE = 0.05;
-
-    /**
-     * The untimed warm-up: {@code fixed} runs, or with {@code fixed == 0} runs until one in which the
-     * JIT compiler spent at most {@link #QUIET_SHARE} of the run's time compiling (at least 1, at most
-     * {@link BenchConfig#MAX_AUTO_WARMUP} runs; 3 where the JVM does not report compilation time).
-     * Returns the warm-up runs' samples/s.
-     */
-    static List<Double> warmUp(Workload w, int fixed, Consumer<String> progress) {
-        var jit = ManagementFactory.getCompilationMXBean();
-        boolean measurable = jit != null && jit.isCompilationTimeMonitoringSupported();
-        int most = fixed > 0 ? fixed : measurable ? BenchConfig.MAX_AUTO_WARMUP : 3;
-        List<Double> rates = new ArrayList<>();
-        for (int i = 0; i < most; i++) {
-            long compiled = measurable ? jit.getTotalCompilationTime() : 0;
-            long start = System.nanoTime();
-            double rate = w.runOnce().samplesPerSecond();
-            long nanos = System.nanoTime() - start;
-            long compileMillis = measurable ? jit.getTotalCompilationTime() - compiled : -1;
-            rates.add(rate);
-            progress.accept(compileMillis < 0 ? String.format(Locale.ROOT, "warm-up %d: %,.0f samples/s", i + 1, rate)
-                    : String.format(Locale.ROOT, "warm-up %d: %,.0f samples/s (JIT compiling %d ms of %d ms)", i + 1, rate, compileMillis,
-                            nanos / 1_000_000));
-            if (fixed == 0 && measurable && quiet(compileMillis, nanos)) {
-                break;
-            }
-        }
-        return rates;
-    }
 
     /** Whether {@code compileMillis} of JIT compilation during a run of {@code runNanos} is quiet ({@link #QUIET_SHARE}). */
     static boolean quiet(long compileMillis, long runNanos) {
