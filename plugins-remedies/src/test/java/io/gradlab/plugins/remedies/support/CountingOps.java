@@ -1,11 +1,17 @@
 package io.gradlab.plugins.remedies.support;
 
+import io.gradlab.api.nn.BuildContext;
+import io.gradlab.api.nn.Fan;
+import io.gradlab.api.nn.Parameter;
+import io.gradlab.api.tensor.DType;
 import io.gradlab.api.tensor.Elementwise;
 import io.gradlab.api.tensor.Expr;
 import io.gradlab.api.tensor.Ops;
+import io.gradlab.api.tensor.RandomSource;
 import io.gradlab.api.tensor.Tensor;
 import io.gradlab.api.tensor.TensorGroup;
 import io.gradlab.testkit.ReferenceOps;
+import io.gradlab.testkit.TestBuildContext;
 import java.util.function.IntConsumer;
 
 /**
@@ -103,9 +109,44 @@ public final class CountingOps implements Ops {
         return "counting-reference";
     }
 
+    /** A test build context of {@code dtype} whose layers compute with these kernels. */
+    public BuildContext context(DType dtype, long seed) {
+        TestBuildContext test = new TestBuildContext(dtype, seed);
+        Ops self = this;
+        return new BuildContext() {
+            @Override
+            public DType dtype() {
+                return dtype;
+            }
+
+            @Override
+            public Ops ops() {
+                return self;
+            }
+
+            @Override
+            public RandomSource random() {
+                return test.random();
+            }
+
+            @Override
+            public void initializeWeight(Parameter weight, Fan fan) {
+                test.initializeWeight(weight, fan);
+            }
+
+            @Override
+            public void initializeBias(Parameter bias, Fan fan) {
+                test.initializeBias(bias, fan);
+            }
+        };
+    }
+
     /** The bytes the current thread allocated while {@code r} ran {@code times} times. */
     public static long allocatedBy(Runnable r, int times) {
         com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        for (int i = 0; i < 3; i++) {
+            bean.getCurrentThreadAllocatedBytes(); // its first calls allocate
+        }
         long before = bean.getCurrentThreadAllocatedBytes();
         for (int i = 0; i < times; i++) {
             r.run();
