@@ -32,12 +32,14 @@ import java.util.Map;
  * were bound before and starts fresh state for new ones.
  */
 abstract class AdaptiveOptimizer implements Optimizer {
-    /** The parameter's value, argument 0 of the program. */
-    static final Expr WEIGHT = Expr.arg(0);
-    /** The parameter's gradient, argument 1 of the program (read only). */
-    static final Expr GRAD = Expr.arg(1);
+    /** The program's arguments: the weight, its gradient, then the state tensors. */
     static final int WEIGHT_ARG = 0;
+    static final int GRAD_ARG = 1;
     static final int FIRST_BUFFER_ARG = 2;
+    /** The parameter's value, argument 0 of the program. */
+    static final Expr WEIGHT = Expr.arg(WEIGHT_ARG);
+    /** The parameter's gradient, argument 1 of the program (read only). */
+    static final Expr GRAD = Expr.arg(GRAD_ARG);
 
     /** State tensor {@code b} (in {@link #bufferNames()} order) as an argument of the program. */
     static Expr buffer(int b) {
@@ -137,9 +139,6 @@ abstract class AdaptiveOptimizer implements Optimizer {
 
     @Override
     public final void step() {
-        if (ops == null) {
-            throw new IllegalStateException("step() before bind()");
-        }
         if (groups == null || trainableChanged()) {
             regroup();
         }
@@ -184,7 +183,7 @@ abstract class AdaptiveOptimizer implements Optimizer {
             }
             for (int i : members) {
                 columns.get(WEIGHT_ARG).add(params[i].value());
-                columns.get(1).add(params[i].grad());
+                columns.get(GRAD_ARG).add(params[i].grad());
                 for (int b = 0; b < buffers; b++) {
                     columns.get(FIRST_BUFFER_ARG + b).add(slots[i].buffers[b]);
                 }
