@@ -17,13 +17,12 @@ final class ClipValue implements GradientTransform {
     private static final Expr OUTSIDE = Expr.arg(0).abs().gt(Expr.scalar(0));
     private static final Elementwise CLAMP = Elementwise.assign(0, Expr.arg(0).min(Expr.scalar(0)).max(Expr.scalar(1)));
 
-    private final double value;
     private final TrainableGradients grads = new TrainableGradients();
+    /** {@code value, -value}. */
     private final double[] scalars;
     private double lastFraction = Double.NaN;
 
     ClipValue(double value) {
-        this.value = value;
         this.scalars = new double[] {value, -value};
     }
 
