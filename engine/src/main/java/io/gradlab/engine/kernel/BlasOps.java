@@ -350,24 +350,113 @@ public final class BlasOps implements Ops {
         elementwise.sumEach(requireNonNull(e, "expression is null"), out, scalars, groups);
     }
 
-    /** The scalar of {@link #axpy} and {@link #scale}, one array per calling thread. */
-    private final ThreadLocal<double[]> oneScalar = ThreadLocal.withInitial(() -> new double[1]);
+    /**
+     * The conveniences of {@link Ops} without a varargs array per call: argument and scalar arrays
+     * per calling thread (the defaults would allocate one array per call on a hot path).
+     */
+    private static final class Scratch {
+        final double[] scalar = new double[1];
+        final Tensor[] one = new Tensor[1];
+        final Tensor[] two = new Tensor[2];
+        final Tensor[] three = new Tensor[3];
+    }
+
+    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
     @Override
     public void axpy(double alpha, Tensor x, Tensor y) {
         checkSize(x, y);
-        double[] s = oneScalar.get();
-        s[0] = alpha;
-        map(AXPY, s, x, y);
+        Scratch s = scratch.get();
+        s.scalar[0] = alpha;
+        s.two[0] = x;
+        s.two[1] = y;
+        try {
+            elementwise.map(AXPY, s.scalar, s.two);
+        } finally {
+            s.two[0] = null;
+            s.two[1] = null;
+        }
     }
 
     @Override
     public void scale(double alpha, Tensor x) {
-        double[] s = oneScalar.get();
-        s[0] = alpha;
-        map(SCALE, s, x);
+        Scratch s = scratch.get();
+        s.scalar[0] = alpha;
+        s.one[0] = x;
+        try {
+            elementwise.map(SCALE, s.scalar, s.one);
+        } finally {
+            s.one[0] = null;
+        }
     }
 
+    @Override
+    public void addRowVector(Tensor m, Tensor v) {
+        Scratch s = scratch.get();
+        s.two[0] = m;
+        s.two[1] = v;
+        try {
+            elementwise.map(ADD_TO_FIRST, null, s.two);
+        } finally {
+            s.two[0] = null;
+            s.two[1] = null;
+        }
+    }
+
+    @Override
+    public void sumRows(Tensor m, double beta, Tensor out) {
+        Scratch s = scratch.get();
+        s.one[0] = m;
+        try {
+            elementwise.columnSums(FIRST, beta, out, null, s.one);
+        } finally {
+            s.one[0] = null;
+        }
+    }
+
+    @Override
+    public void mul(Tensor a, Tensor b, Tensor out) {
+        Scratch s = scratch.get();
+        s.three[0] = a;
+        s.three[1] = b;
+        s.three[2] = out;
+        try {
+            elementwise.map(MUL, null, s.three);
+        } finally {
+            java.util.Arrays.fill(s.three, null);
+        }
+    }
+
+    @Override
+    public double dot(Tensor a, Tensor b) {
+        checkSize(a, b);
+        Scratch s = scratch.get();
+        s.two[0] = a;
+        s.two[1] = b;
+        try {
+            return elementwise.sum(PRODUCT, null, s.two);
+        } finally {
+            s.two[0] = null;
+            s.two[1] = null;
+        }
+    }
+
+    @Override
+    public double sumOfSquares(Tensor x) {
+        Scratch s = scratch.get();
+        s.one[0] = x;
+        try {
+            return elementwise.sum(SQUARE, null, s.one);
+        } finally {
+            s.one[0] = null;
+        }
+    }
+
+    private static final Elementwise ADD_TO_FIRST = Elementwise.assign(0, Expr.arg(0).add(Expr.arg(1)));
+    private static final Expr FIRST = Expr.arg(0);
+    private static final Elementwise MUL = Elementwise.assign(2, Expr.arg(0).mul(Expr.arg(1)));
+    private static final Expr PRODUCT = Expr.arg(0).mul(Expr.arg(1));
+    private static final Expr SQUARE = Expr.arg(0).square();
     private static final Elementwise AXPY = Elementwise.assign(1, Expr.arg(1).add(Expr.scalar(0).mul(Expr.arg(0))));
     private static final Elementwise SCALE = Elementwise.assign(0, Expr.arg(0).mul(Expr.scalar(0)));
 
