@@ -177,7 +177,7 @@ public abstract class RecurrentLayer extends AbstractLayer {
         RandomSource random = ctx.random();
         Tensor whh = weightHh.value();
         for (int g = 0; g < gates; g++) {
-            double[] block = config.recurrentInit().block(hidden, config.spectralRadius(), random.fork("w_hh-" + g));
+            double[] block = config.recurrentInit().block(hidden, config.spectralRadius(), random.fork("w_hh-" + g), ctx.ops());
             for (int i = 0; i < block.length; i++) {
                 whh.set(g * hidden * hidden + i, block[i]);
             }
