@@ -3,6 +3,7 @@ package io.gradlab.plugins.activations;
 import io.gradlab.api.ParameterSpec;
 import io.gradlab.api.nn.ElementwiseActivation;
 import io.gradlab.api.spi.ActivationFactory;
+import io.gradlab.api.tensor.Expr;
 import java.util.List;
 
 /** {@code x} for {@code x > 0}, {@code alpha (e^x - 1)} otherwise (Clevert et al. 2015; PyTorch's ELU). */
@@ -22,30 +23,21 @@ final class Elu extends ElementwiseActivation {
                 p -> new Elu(p.getDouble(ALPHA)));
     }
 
+    /** {@code expm1}, not {@code exp - 1}: small negative inputs keep their digits. */
     @Override
-    public double value(double x) {
-        return x > 0 ? x : alpha * Math.expm1(x);
+    protected Expr function(Expr x) {
+        return Expr.where(x.gt(0), x, x.expm1().mul(alpha));
+    }
+
+    /** {@code alpha e^x} from {@code x}, not {@code y + alpha} from the output, which cancels in the tail. */
+    @Override
+    protected Expr derivative(Expr x, Expr y) {
+        return Expr.where(x.gt(0), 1, x.exp().mul(alpha));
     }
 
     @Override
-    public double derivative(double x, double y) {
-        return x > 0 ? 1.0 : alpha * Math.exp(x);
-    }
-
-    @Override
-    protected void forward(float[] x, float[] y, int n) {
-        for (int i = 0; i < n; i++) {
-            float v = x[i];
-            y[i] = v > 0f ? v : (float) (alpha * Math.expm1(v));
-        }
-    }
-
-    @Override
-    protected void backward(float[] x, float[] y, float[] gradY, float[] gradX, int n) {
-        for (int i = 0; i < n; i++) {
-            float v = x[i];
-            gradX[i] = v > 0f ? gradY[i] : (float) (alpha * Math.exp(v) * gradY[i]);
-        }
+    protected Expr gradient(Expr x, Expr y, Expr gradY) {
+        return Expr.where(x.gt(0), gradY, x.exp().mul(alpha).mul(gradY));
     }
 
     @Override

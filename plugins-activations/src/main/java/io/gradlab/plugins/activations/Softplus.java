@@ -3,6 +3,7 @@ package io.gradlab.plugins.activations;
 import io.gradlab.api.ParameterSpec;
 import io.gradlab.api.nn.ElementwiseActivation;
 import io.gradlab.api.spi.ActivationFactory;
+import io.gradlab.api.tensor.Expr;
 import java.util.List;
 
 /**
@@ -29,33 +30,27 @@ final class Softplus extends ElementwiseActivation {
                 p -> new Softplus(p.getDouble(BETA), p.getDouble(THRESHOLD)));
     }
 
-    @Override
-    public double value(double x) {
-        double z = beta * x;
-        return z > threshold ? x : SpecialFunctions.softplus(z) / beta;
+    private Expr scaled(Expr x) {
+        return beta == 1.0 ? x : x.mul(beta);
     }
 
     @Override
-    public double derivative(double x, double y) {
-        double z = beta * x;
-        return z > threshold ? 1.0 : SpecialFunctions.sigmoid(z);
+    protected Expr function(Expr x) {
+        Expr z = scaled(x);
+        Expr soft = SpecialFunctions.softplus(z);
+        return Expr.where(z.gt(threshold), x, beta == 1.0 ? soft : soft.div(beta));
     }
 
     @Override
-    protected void forward(float[] x, float[] y, int n) {
-        for (int i = 0; i < n; i++) {
-            double v = x[i];
-            double z = beta * v;
-            y[i] = (float) (z > threshold ? v : SpecialFunctions.softplus(z) / beta);
-        }
+    protected Expr derivative(Expr x, Expr y) {
+        Expr z = scaled(x);
+        return Expr.where(z.gt(threshold), Expr.constant(1), z.sigmoid());
     }
 
     @Override
-    protected void backward(float[] x, float[] y, float[] gradY, float[] gradX, int n) {
-        for (int i = 0; i < n; i++) {
-            double z = beta * x[i];
-            gradX[i] = z > threshold ? gradY[i] : (float) (SpecialFunctions.sigmoid(z) * gradY[i]);
-        }
+    protected Expr gradient(Expr x, Expr y, Expr gradY) {
+        Expr z = scaled(x);
+        return Expr.where(z.gt(threshold), gradY, z.sigmoid().mul(gradY));
     }
 
     @Override
