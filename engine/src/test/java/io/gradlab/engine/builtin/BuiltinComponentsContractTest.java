@@ -12,6 +12,7 @@ import io.gradlab.api.spi.LossFactory;
 import io.gradlab.api.spi.OptimizerFactory;
 import io.gradlab.api.tensor.DType;
 import io.gradlab.api.tensor.Tensor;
+import io.gradlab.engine.kernel.BlasOps;
 import io.gradlab.testkit.ActivationContract;
 import io.gradlab.testkit.GradientCheck;
 import io.gradlab.testkit.InitializerContract;
@@ -20,6 +21,7 @@ import io.gradlab.testkit.LossCheck;
 import io.gradlab.testkit.LossContract;
 import io.gradlab.testkit.OptimizerContract;
 import io.gradlab.testkit.SeededRandom;
+import io.gradlab.testkit.TestBuildContext;
 import io.gradlab.testkit.TestContexts;
 import java.util.List;
 import java.util.Map;
@@ -74,6 +76,32 @@ class BuiltinComponentsContractTest {
         @Override
         public ActivationFactory factory() {
             return find(PLUGIN.activations(), "identity");
+        }
+    }
+
+    /** The activation contract with the engine's kernels (two threads) in place of the test kit's reference. */
+    interface ThroughTheEngine extends ActivationContract {
+        BlasOps OPS = BlasOps.create("auto", 2);
+
+        @Override
+        default TestBuildContext context(DType dtype) {
+            return ActivationContract.super.context(dtype).withOps(OPS);
+        }
+    }
+
+    @Nested
+    class SigmoidThroughTheEngine implements ThroughTheEngine {
+        @Override
+        public ActivationFactory factory() {
+            return find(PLUGIN.activations(), "sigmoid");
+        }
+    }
+
+    @Nested
+    class TanhThroughTheEngine implements ThroughTheEngine {
+        @Override
+        public ActivationFactory factory() {
+            return find(PLUGIN.activations(), "tanh");
         }
     }
 

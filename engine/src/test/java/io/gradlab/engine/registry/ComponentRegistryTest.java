@@ -20,6 +20,7 @@ import io.gradlab.api.spi.ActivationFactory;
 import io.gradlab.api.spi.ArchitectureFactory;
 import io.gradlab.api.spi.LayerFactory;
 import io.gradlab.api.spi.LossFactory;
+import io.gradlab.api.tensor.Expr;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -261,13 +262,13 @@ class ComponentRegistryTest {
         }
 
         @Override
-        public double value(double x) {
-            return x > 0 ? x : alpha * (Math.exp(x) - 1);
+        protected Expr function(Expr x) {
+            return Expr.where(x.gt(0), x, x.expm1().mul(alpha));
         }
 
         @Override
-        public double derivative(double x, double y) {
-            return x > 0 ? 1 : y + alpha;
+        protected Expr derivative(Expr x, Expr y) {
+            return Expr.where(x.gt(0), 1, y.add(alpha));
         }
     }
 }

@@ -11,6 +11,7 @@ final class TestPluginSources {
             import io.gradlab.api.*;
             import io.gradlab.api.nn.*;
             import io.gradlab.api.spi.*;
+            import io.gradlab.api.tensor.Expr;
             import java.util.List;
             """;
 
@@ -27,8 +28,8 @@ final class TestPluginSources {
                 public final class Cube extends ElementwiseActivation {
                     private final double scale;
                     public Cube(double scale) { this.scale = scale; }
-                    @Override public double value(double x) { return scale * x * x * x; }
-                    @Override public double derivative(double x, double y) { return 3 * scale * x * x; }
+                    @Override protected Expr function(Expr x) { return x.square().mul(x).mul(scale); }
+                    @Override protected Expr derivative(Expr x, Expr y) { return x.square().mul(3 * scale); }
                 }
                 """);
         sources.put("healthy.CubePlugin", "package healthy;\n" + IMPORTS + """
@@ -94,8 +95,8 @@ final class TestPluginSources {
                     @Override public String apiVersion() { return %s; }
                     @Override public List<ActivationFactory> activations() {
                         return List.of(ActivationFactory.of("%s", "test activation", List.of(), p -> new ElementwiseActivation() {
-                            @Override public double value(double x) { return x; }
-                            @Override public double derivative(double x, double y) { return 1; }
+                            @Override protected Expr function(Expr x) { return x; }
+                            @Override protected Expr derivative(Expr x, Expr y) { return Expr.constant(1); }
                         }));
                     }
                 }
