@@ -11,6 +11,7 @@ import io.gradlab.api.nn.Layer;
 import io.gradlab.api.nn.Mode;
 import io.gradlab.api.nn.Parameter;
 import io.gradlab.api.tensor.DType;
+import io.gradlab.api.tensor.Expr;
 import io.gradlab.api.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -184,13 +185,13 @@ final class Fakes {
 
     static final class Relu extends ElementwiseActivation {
         @Override
-        public double value(double x) {
-            return Math.max(0, x);
+        protected Expr function(Expr x) {
+            return x.max(0);
         }
 
         @Override
-        public double derivative(double x, double y) {
-            return x > 0 ? 1 : 0;
+        protected Expr derivative(Expr x, Expr y) {
+            return Expr.where(x.gt(0), 1, Expr.constant(0));
         }
 
         @Override
@@ -201,13 +202,13 @@ final class Fakes {
 
     static final class Sigmoid extends ElementwiseActivation {
         @Override
-        public double value(double x) {
-            return 1 / (1 + Math.exp(-x));
+        protected Expr function(Expr x) {
+            return x.neg().exp().add(1).rdiv(1);
         }
 
         @Override
-        public double derivative(double x, double y) {
-            return y * (1 - y);
+        protected Expr derivative(Expr x, Expr y) {
+            return y.mul(y.rsub(1));
         }
 
         @Override

@@ -10,6 +10,7 @@ import io.gradlab.api.nn.Activation;
 import io.gradlab.api.nn.ElementwiseActivation;
 import io.gradlab.api.nn.Parameter;
 import io.gradlab.api.tensor.DType;
+import io.gradlab.api.tensor.Expr;
 import io.gradlab.api.tensor.Tensor;
 import io.gradlab.plugins.diagnostics.Fakes.FakeLayer;
 import io.gradlab.plugins.diagnostics.Fakes.FakeModel;
@@ -87,13 +88,13 @@ class FastPathsTest {
     /** {@code 1 - y^2} (tanh), with a negative derivative outside [-1, 1]. */
     private static final class Tanh extends ElementwiseActivation {
         @Override
-        public double value(double x) {
-            return Math.tanh(x);
+        protected Expr function(Expr x) {
+            return x.tanh();
         }
 
         @Override
-        public double derivative(double x, double y) {
-            return 1 - y * y;
+        protected Expr derivative(Expr x, Expr y) {
+            return y.square().rsub(1);
         }
 
         @Override
@@ -105,13 +106,13 @@ class FastPathsTest {
     /** A piecewise-linear sigmoid: 1/6 inside (-3, 3), 0 outside (a derivative of x, not y). */
     private static final class HardSigmoid extends ElementwiseActivation {
         @Override
-        public double value(double x) {
-            return Math.min(Math.max(x + 3, 0), 6) / 6;
+        protected Expr function(Expr x) {
+            return x.add(3).max(0).min(6).div(6);
         }
 
         @Override
-        public double derivative(double x, double y) {
-            return x > -3 && x < 3 ? 1.0 / 6 : 0;
+        protected Expr derivative(Expr x, Expr y) {
+            return Expr.where(x.gt(-3).mul(x.lt(3)), 1.0 / 6, Expr.constant(0));
         }
 
         @Override
