@@ -10,6 +10,7 @@ import io.gradlab.api.nn.ElementwiseActivation;
 import io.gradlab.api.nn.Layer;
 import io.gradlab.api.nn.Parameter;
 import io.gradlab.api.tensor.DType;
+import io.gradlab.api.tensor.Expr;
 import io.gradlab.api.tensor.Tensor;
 import io.gradlab.engine.builtin.Sigmoid;
 import io.gradlab.engine.builtin.Tanh;
@@ -253,13 +254,13 @@ public class DiagnosticsBenchmark {
     /** {@code max(0, x)}: the plugins' ReLU is not on the benchmarks' class path. */
     private static final class Relu extends ElementwiseActivation {
         @Override
-        public double value(double x) {
-            return Math.max(0, x);
+        protected Expr function(Expr x) {
+            return x.max(0);
         }
 
         @Override
-        public double derivative(double x, double y) {
-            return x > 0 ? 1 : 0;
+        protected Expr derivative(Expr x, Expr y) {
+            return Expr.where(x.gt(0), 1, Expr.constant(0));
         }
 
         @Override
