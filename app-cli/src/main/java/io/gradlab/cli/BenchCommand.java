@@ -11,6 +11,7 @@ import io.gradlab.engine.kernel.BlasOps;
 import io.gradlab.engine.train.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -19,8 +20,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code gradlab bench}: times the reference workload (784 -> 7 x 128 sigmoid -> 10, softmax
  * cross-entropy, plain SGD, float32, FashionMNIST) through the real training path and prints the
- * median samples/s, GFLOP/s and which kernels ran. The timing core is
- * {@link TrainingBenchmark} in the engine.
+ * median samples/s, GFLOP/s and which kernels ran; {@code --activation} times the same workload with
+ * another activation (a plugin's included). The timing core is {@link TrainingBenchmark} in the engine.
  */
 @Command(name = "bench",
         description = {"Time training of the reference workload: 784 -> 7 x 128 sigmoid -> 10, softmax cross-entropy, plain SGD",
@@ -28,7 +29,9 @@ import picocli.CommandLine.Option;
                 "Untimed warm-up runs until the JIT compiler is quiet, then the timed runs; prints the median samples/s,",
                 "GFLOP/s (2mnk per matrix product:",
                 "forward, input gradient, weight gradient) and the kernels used. The machine should be otherwise idle."},
-        footer = {"", "Threads: --threads splits each large matrix product over that many threads (default: the cores when",
+        footer = {"", "Activations: --activation ID trains the same network with another installed activation (a plugin's from",
+                "--plugins-dir included): the difference to the sigmoid's samples/s is what its forward and backward passes cost.",
+                "", "Threads: --threads splits each large matrix product over that many threads (default: the cores when",
                 "OpenBLAS is single-threaded or absent). OpenBLAS's own threads are set only by OPENBLAS_NUM_THREADS before",
                 "the JVM starts; the gradlab launcher sets OPENBLAS_NUM_THREADS=1 unless it is set already."})
 final class BenchCommand implements Callable<Integer> {
@@ -62,6 +65,10 @@ final class BenchCommand implements Callable<Integer> {
             + "/usr/share/datasets/fashion-mnist, else the embedded subset).")
     Path data;
 
+    @Option(names = "--activation", paramLabel = "ID", defaultValue = BenchConfig.DEFAULT_ACTIVATION,
+            description = "The hidden layers' activation (default: ${DEFAULT-VALUE}, the reference workload).")
+    String activation;
+
     @Option(names = "--json", description = "Print one JSON object instead of text.")
     boolean json;
 
@@ -78,7 +85,8 @@ final class BenchCommand implements Callable<Integer> {
         if (threads < 0 || threads > 256) {
             throw new GradlabException(Category.USAGE, "--threads must be in [0, 256] (0: the default), got " + threads);
         }
-        BenchConfig config = BenchConfig.defaults().withBatch(batch).withDiagnostics(!noDiagnostics).withWarmup(warmup);
+        BenchConfig config = BenchConfig.defaults().withBatch(batch).withDiagnostics(!noDiagnostics).withWarmup(warmup)
+                .withActivation(activation);
         if (length.steps != null) {
             if (length.steps < 1) {
                 throw new GradlabException(Category.USAGE, "--steps must be positive, got " + length.steps);
@@ -97,7 +105,8 @@ final class BenchCommand implements Callable<Integer> {
         BlasOps ops = BlasOps.create(System.getProperty("gradlab.blas", "auto"), threads);
         Console console = host.console();
         if (!json) {
-            console.out().println("gradlab bench: 784 -> 7 x 128 sigmoid -> 10, SGD, float32, batch " + batch + "; kernels: " + ops.describe());
+            console.out().println("gradlab bench: 784 -> 7 x 128 " + activation + " -> 10, SGD, float32, batch " + batch + "; kernels: "
+                    + ops.describe());
             console.out().flush();
         }
         BenchResult result = new TrainingBenchmark(host.registry(), ops).run(config, line -> {
@@ -107,7 +116,9 @@ final class BenchCommand implements Callable<Integer> {
             }
         });
         if (json) {
-            console.out().println(Json.line(result.toMap()));
+            Map<String, Object> m = result.toMap();
+            m.put("activation", activation);
+            console.out().println(Json.line(m));
         } else {
             console.out().print(result.summary());
         }

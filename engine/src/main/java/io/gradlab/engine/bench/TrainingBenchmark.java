@@ -31,8 +31,10 @@ import java.util.function.Consumer;
  * evaluation is not timed).
  */
 public final class TrainingBenchmark {
-    /** The reference architecture: 784 -> 7 x 128 sigmoid -> 10 with PyTorch's default initialization. */
-    public static final String ARCHITECTURE = "{id: mlp, depth: 7, width: 128, activation: sigmoid, init: pytorch-default}";
+    /** The reference architecture, 784 -> 7 x 128 sigmoid -> 10 with PyTorch's default initialization, with {@code activation}. */
+    static String architecture(String activation) {
+        return "{id: mlp, depth: 7, width: 128, activation: " + activation + ", init: pytorch-default}";
+    }
 
     private final ComponentRegistry registry;
     private final Ops ops;
@@ -200,7 +202,7 @@ public final class TrainingBenchmark {
                   batch-size: %d
                   optimizer: {id: sgd, lr: %s}
                   seed: %d
-                """.formatted(source, ARCHITECTURE, config.batch(), Double.toString(config.lr()), config.seed());
+                """.formatted(source, architecture(config.activation()), config.batch(), Double.toString(config.lr()), config.seed());
     }
 
     /** {@code count} samples cycling through {@code data} in order. */
