@@ -23,10 +23,10 @@ final class Elu extends ElementwiseActivation {
                 p -> new Elu(p.getDouble(ALPHA)));
     }
 
-    /** {@code expm1}, not {@code exp - 1}: small negative inputs keep their digits. */
+    /** {@code e^x - 1} without cancellation ({@link SpecialFunctions#expm1NonPositive}): small negative inputs keep their digits. */
     @Override
     protected Expr function(Expr x) {
-        return Expr.where(x.gt(0), x, x.expm1().mul(alpha));
+        return Expr.where(x.gt(0), x, SpecialFunctions.expm1NonPositive(x).mul(alpha));
     }
 
     /** {@code alpha e^x} from {@code x}, not {@code y + alpha} from the output, which cancels in the tail. */

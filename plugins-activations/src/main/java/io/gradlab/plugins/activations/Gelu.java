@@ -40,12 +40,20 @@ final class Gelu extends ElementwiseActivation {
         return tanh ? x.mul(tanhU(x).mul(2).sigmoid()) : x.mul(SpecialFunctions.normalCdf(x, SpecialFunctions.gaussian(x)));
     }
 
+    /**
+     * The exact form's {@code Φ(x) + x φ(x)} takes {@code Φ(x)} from the output, {@code y / x} (but
+     * next to 0, where it is 1/2), which leaves the backward pass one exponential instead of Φ again.
+     */
     @Override
     protected Expr derivative(Expr x, Expr y) {
-        return tanh ? tanhDerivative(x) : exactDerivative(x);
+        if (tanh) {
+            return tanhDerivative(x);
+        }
+        Expr phi = Expr.where(x.abs().gt(1e-30), y.div(x), Expr.constant(0.5));
+        return phi.add(x.mul(SpecialFunctions.gaussian(x).mul(SpecialFunctions.INV_SQRT_2PI)));
     }
 
-    /** {@code Φ(x) + x φ(x)}. */
+    /** {@code Φ(x) + x φ(x)}, from {@code x} alone. */
     private static Expr exactDerivative(Expr x) {
         Expr gauss = SpecialFunctions.gaussian(x);
         return SpecialFunctions.normalCdf(x, gauss).add(x.mul(gauss.mul(SpecialFunctions.INV_SQRT_2PI)));

@@ -22,7 +22,7 @@ final class Selu extends ElementwiseActivation {
 
     @Override
     protected Expr function(Expr x) {
-        return Expr.where(x.gt(0), x.mul(SCALE), x.expm1().mul(SCALE_ALPHA));
+        return Expr.where(x.gt(0), x.mul(SCALE), SpecialFunctions.expm1NonPositive(x).mul(SCALE_ALPHA));
     }
 
     @Override

@@ -93,6 +93,16 @@ final class SpecialFunctions {
         return p.add(d[d.length - 1]);
     }
 
+    /**
+     * {@code e^x - 1} for {@code x <= 0} without cancellation near 0, as {@code 2t / (1 - t)} with
+     * {@code t = tanh(x / 2)} (an identity): as accurate as {@code expm1} and built from {@code tanh},
+     * which the engine evaluates with vector instructions.
+     */
+    static Expr expm1NonPositive(Expr x) {
+        Expr t = x.mul(0.5).tanh();
+        return t.mul(2).div(t.rsub(1));
+    }
+
     /** {@code log(1 + e^z)} without overflow: {@code max(z, 0) + log1p(e^-|z|)}. */
     static Expr softplus(Expr z) {
         return z.max(0).add(z.abs().neg().exp().log1p());

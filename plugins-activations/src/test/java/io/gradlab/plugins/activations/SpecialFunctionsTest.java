@@ -7,6 +7,7 @@ import io.gradlab.api.tensor.Expr;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The expressions of {@link SpecialFunctions}, evaluated in double by their definition. */
 class SpecialFunctionsTest {
@@ -14,6 +15,7 @@ class SpecialFunctionsTest {
     private static final Expr ERFC = SpecialFunctions.erfc(X);
     private static final Expr PHI = SpecialFunctions.normalCdf(X, SpecialFunctions.gaussian(X));
     private static final Expr SOFTPLUS = SpecialFunctions.softplus(X);
+    private static final Expr EXPM1 = SpecialFunctions.expm1NonPositive(X);
 
     /** Reference values to 20 digits (mpmath, 40-digit arithmetic), on each of Cody's three ranges and their edges. */
     @ParameterizedTest(name = "erfc({0})")
@@ -74,6 +76,13 @@ class SpecialFunctionsTest {
         assertThat(PHI.eval(Double.NEGATIVE_INFINITY)).isZero();
         assertThat(PHI.eval(Double.NaN)).isNaN();
         assertThat(PHI.eval(1e-300)).isEqualTo(0.5);
+    }
+
+    @ParameterizedTest(name = "expm1({0})")
+    @ValueSource(doubles = {-0.0, -1e-300, -1e-10, -1e-4, -0.1, -0.5, -1, -2.5, -10, -40, -800})
+    void expm1OfNonPositiveArgumentsKeepsItsDigits(double x) {
+        double expected = Math.expm1(x);
+        assertThat(EXPM1.eval(x)).isCloseTo(expected, within(4 * Math.ulp(expected)));
     }
 
     @Test
