@@ -49,8 +49,8 @@ final class Gelu extends ElementwiseActivation {
         if (tanh) {
             return tanhDerivative(x);
         }
-        Expr phi = Expr.where(x.abs().gt(1e-30), y.div(x), Expr.constant(0.5));
-        return phi.add(x.mul(SpecialFunctions.gaussian(x).mul(SpecialFunctions.INV_SQRT_2PI)));
+        Expr cdf = Expr.where(x.abs().gt(1e-30), y.div(x), Expr.constant(0.5));
+        return cdf.add(x.mul(SpecialFunctions.gaussian(x).mul(SpecialFunctions.INV_SQRT_2PI)));
     }
 
     /** {@code Φ(x) + x φ(x)}, from {@code x} alone. */
