@@ -79,6 +79,7 @@ public final class Main implements Callable<Integer> {
         CommandLine cl = new CommandLine(new Main(host.options()))
                 .addSubcommand(new PluginsCommand(host))
                 .addSubcommand(new RunCommand(host))
+                .addSubcommand(new SummaryCommand(host))
                 .addSubcommand(new DoctorCommand(host))
                 .addSubcommand(new ReportCommand(host))
                 .addSubcommand(new GradcheckCommand(host))
