@@ -13,6 +13,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code gradlab export RUN_DIR}: the final weights of a run as safetensors (PyTorch names) or NumPy .npz, or the run as TensorBoard events. */
 @Command(name = "export",
+        header = "Write a run's final weights (safetensors, npz) or its figures as TensorBoard events.",
         description = {"Write the final weights of a run (its last checkpoint) for other tools: safetensors with the",
                 "names a PyTorch nn.Sequential held in 'layers' gives them (layers.0.weight, layers.0.bias, layers.2.weight,",
                 "...: every layer, activations included, takes a position), F32 little-endian; or a NumPy .npz of the same.",

@@ -3,6 +3,7 @@ package io.gradlab.cli;
 import static java.util.Objects.requireNonNull;
 
 import io.gradlab.api.GradlabException;
+import io.gradlab.engine.run.Checkpoint;
 import io.gradlab.engine.spec.ExperimentSpec;
 import io.gradlab.engine.spec.SpecLoader;
 import io.gradlab.engine.train.ExperimentRunner;
@@ -20,6 +21,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code gradlab run SPEC}: validate, train, write a run folder, print the diagnosis. */
 @Command(name = "run",
+        header = "Train an experiment spec and write a run folder (metrics, checkpoints, summary).",
         description = {"Train an experiment spec (YAML or JSON) and write a run folder <out>/<name>-<timestamp>/",
                 "with spec.resolved.yaml, metrics.jsonl (one line per epoch), checkpoint.safetensors (after each epoch)",
                 "and summary.json. The spec is validated, and its data loaded, before anything is written.",
@@ -70,7 +72,8 @@ final class RunCommand implements Callable<Integer> {
         }
         ExperimentRunner runner = host.get(ExperimentRunner.class);
         if (resume != null) {
-            return train(progress -> runner.resume(resume, Optional.ofNullable(data), progress), console);
+            int after = Checkpoint.read(resume).map(Checkpoint::epoch).orElse(0);
+            return train(progress -> runner.resume(resume, Optional.ofNullable(data), progress.resumingAfter(after)), console);
         }
         List<String> all = new ArrayList<>(overrides);
         if (epochs != null) {

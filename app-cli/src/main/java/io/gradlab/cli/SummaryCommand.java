@@ -22,6 +22,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code gradlab summary SPEC}: the model's layers, output shapes and parameter counts, built without training. */
 @Command(name = "summary",
+        header = "Print the model of a spec: each layer, its output shape and parameters, and the total.",
         description = {"Print the model of an experiment spec layer by layer (name, type, output shape, parameters) and the",
                 "total, as Keras' model.summary() does. The model is built and its data loaded (for the input width),",
                 "nothing is trained or written."})
