@@ -88,6 +88,7 @@ public final class Main implements Callable<Integer> {
                 .addSubcommand(new PredictCommand(host))
                 .addSubcommand(new SweepCommand(host))
                 .addSubcommand(new BenchCommand(host))
+                .addSubcommand(new UiCommand(host))
                 .addSubcommand("help", new CommandLine.HelpCommand());
         addHelpOptions(cl);
         cl.setOut(writer(host.console().out()));
