@@ -7,7 +7,15 @@ function esc(s) { return String(s).replace(/[&<>"']/g, c => ({ '&': '&amp;', '<'
 function num(v) { return typeof v === 'number' ? v : (v === 'NaN' || v == null ? null : Number(v)); }
 
 const runsSource = new EventSource('/api/runs/events');
-runsSource.addEventListener('runs', e => { state.list = JSON.parse(e.data); renderList(); });
+// a link may tick runs: /#runs=ID,ID
+const preselect = new URLSearchParams(location.hash.slice(1)).get('runs');
+let wanted = preselect ? preselect.split(',') : [];
+runsSource.addEventListener('runs', e => {
+  state.list = JSON.parse(e.data);
+  wanted.filter(id => state.list.some(r => r.id === id)).forEach(id => toggle(id, true));
+  wanted = wanted.filter(id => !state.list.some(r => r.id === id));
+  renderList();
+});
 
 function renderList() {
   const ul = document.getElementById('runs');
@@ -46,7 +54,8 @@ function chart(target, title, xs, series, log) {
     width: Math.max(420, Math.floor((document.querySelector('main').clientWidth - 60) / 2)), height: 260,
     scales: { x: { time: false }, y: log ? { distr: 3 } : {} },
     series: [{ label: 'epoch' }].concat(series.map((s, i) => ({ label: s.label, stroke: s.color || COLORS[i % COLORS.length], dash: s.dash, width: 1.5, spanGaps: true }))),
-    axes: [{ label: 'epoch' }, { size: 70 }],
+    axes: [{ label: 'epoch', incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] },
+      log ? { size: 70, values: (u, vals) => vals.map(v => (v == null ? '' : Number(v).toExponential(0))) } : { size: 70 }],
   };
   state.charts.push(new uPlot(opts, [xs].concat(series.map(s => s.values)), el));
 }

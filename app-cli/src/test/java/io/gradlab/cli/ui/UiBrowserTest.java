@@ -15,6 +15,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -112,8 +114,8 @@ class UiBrowserTest {
     void comparesTickedRunsAndFollowsThemLive() throws IOException {
         browser.get(server.uri().toString());
         waiting().until(b -> b.findElements(By.cssSelector("#runs input")).size() == 2);
-        for (WebElement box : browser.findElements(By.cssSelector("#runs input"))) {
-            box.click();
+        for (String id : List.of("a-20260101-000000", "b-20260101-000001")) {
+            browser.findElement(By.cssSelector("#runs input[data-id='" + id + "']")).click();
         }
         waiting().until(b -> b.findElement(By.id("settings")).getText().contains("training.optimizer.lr"));
         assertThat(browser.findElement(By.id("settings")).getText()).contains("0.01", "0.1");
@@ -125,6 +127,8 @@ class UiBrowserTest {
         waiting().until(b -> heatmapColumns(b) == 3);
         Files.writeString(runs.resolve("b-20260101-000001/metrics.jsonl"), epoch(4, 1.8, 4e-6, 0.5), StandardOpenOption.APPEND);
         waiting().until(b -> heatmapColumns(b) == 4);
+        // what a person sees, for a look: target/ui-browser.png
+        Files.write(Path.of("target", "ui-browser.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
 
         // a new run appears in the list by itself
         run("c-20260101-000002", "1.0", 1);
