@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -38,7 +39,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Runs are named by their folder name; any other path is refused (404).
  */
 public final class UiServer implements AutoCloseable {
-    static final String UPLOT = "META-INF/resources/webjars/uplot/1.6.30/dist/";
+    /** The chart library's folder in its WebJar, whichever version the build resolved (the parent POM pins it). */
+    static final String UPLOT = "META-INF/resources/webjars/uplot/" + webJarVersion("org.webjars.npm", "uplot") + "/dist/";
     private static final long TAIL_MILLIS = 300;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -247,6 +249,19 @@ public final class UiServer implements AutoCloseable {
         if (!ex.getRequestMethod().equals("HEAD")) {
             ex.getResponseBody().write(bytes);
         }
+    }
+
+    private static String webJarVersion(String group, String artifact) {
+        Properties p = new Properties();
+        try (InputStream in = UiServer.class.getClassLoader().getResourceAsStream("META-INF/maven/" + group + "/" + artifact
+                + "/pom.properties")) {
+            if (in != null) {
+                p.load(in);
+            }
+        } catch (IOException e) {
+            // no version: the page says the library is missing
+        }
+        return p.getProperty("version", "missing");
     }
 
     private static Map<String, String> query(String raw) {
