@@ -37,7 +37,7 @@ class WorkloadAllocationTest {
             "examples/m05/batchnorm.yaml", "examples/rnn/fashion-lstm.yaml", "examples/rnn/fashion-gru.yaml"})
     void aWarmStepAllocatesNothing(String specPath) {
         Path file = Path.of("..").resolve(specPath);
-        var spec = SpecLoader.load(file, List.of("data.source.subset=embedded", "training.batch-size=50", "training.epochs=6"));
+        var spec = SpecLoader.load(file, List.of("data.source.subset=embedded", "data.validation=0", "training.batch-size=50", "training.epochs=6"));
         ExperimentRunner runner = new ExperimentRunner(registry, BlasOps.create("auto", 2));
         TrainingSession.Parts parts = runner.prepare(runner.resolve(spec), new RunOptions(Path.of("."), Optional.empty(), false)).parts();
         var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
