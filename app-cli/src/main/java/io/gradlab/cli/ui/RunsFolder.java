@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -17,12 +18,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
  * The run folders the UI may show: the direct subfolders of one runs folder that hold a
  * {@code spec.resolved.yaml}. A run is named by its folder name alone; anything else (a path, {@code ..},
- * a symlink leading out of the runs folder) is not a run here.
+ * a symlink leading out of the runs folder) is not a run here. A run's epochs are counted from the bytes its
+ * {@code metrics.jsonl} gained since the last listing.
  */
 final class RunsFolder {
     static final String SPEC = "spec.resolved.yaml";
@@ -32,6 +35,8 @@ final class RunsFolder {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private final Path root;
+    /** Per metrics file: the bytes counted so far and the complete lines among them, so a listing reads only what was added. */
+    private final Map<Path, long[]> counted = new ConcurrentHashMap<>();
 
     RunsFolder(Path root) {
         this.root = requireNonNull(root, "root is null").toAbsolutePath().normalize();
@@ -84,7 +89,7 @@ final class RunsFolder {
         return out;
     }
 
-    private static RunEntry entry(String id, Path dir) {
+    private RunEntry entry(String id, Path dir) {
         Map<String, Object> spec = flatSpec(dir);
         String status = summary(dir).map(s -> s.path("status").asText("running")).orElse("running");
         int planned = spec.get("training.epochs") instanceof Number n ? n.intValue() : 0;
@@ -95,14 +100,45 @@ final class RunsFolder {
             Path metrics = dir.resolve(METRICS);
             modified = Files.getLastModifiedTime(Files.exists(metrics) ? metrics : dir.resolve(SPEC)).toMillis();
             if (Files.exists(metrics)) {
-                try (Stream<String> lines = Files.lines(metrics)) {
-                    epochs = (int) lines.filter(l -> !l.isBlank()).count();
-                }
+                epochs = (int) lines(metrics);
             }
         } catch (IOException | UncheckedIOException e) {
             modified = 0;
         }
         return new RunEntry(id, String.valueOf(name), status, epochs, planned, modified);
+    }
+
+    /** The complete lines of {@code file}, reading only the bytes added since the last count (all of it again when it shrank). */
+    private long lines(Path file) throws IOException {
+        long size = Files.size(file);
+        long[] state = counted.computeIfAbsent(file, f -> new long[2]);
+        synchronized (state) {
+            if (size < state[0]) {
+                state[0] = 0;
+                state[1] = 0;
+            }
+            if (size > state[0]) {
+                try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
+                    raf.seek(state[0]);
+                    byte[] buf = new byte[8192];
+                    long left = size - state[0];
+                    while (left > 0) {
+                        int n = raf.read(buf, 0, (int) Math.min(buf.length, left));
+                        if (n < 0) {
+                            break;
+                        }
+                        for (int i = 0; i < n; i++) {
+                            if (buf[i] == '\n') {
+                                state[1]++;
+                            }
+                        }
+                        left -= n;
+                        state[0] += n;
+                    }
+                }
+            }
+            return state[1];
+        }
     }
 
     static Optional<JsonNode> summary(Path dir) {
