@@ -2,7 +2,10 @@ package io.gradlab.cli.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -135,6 +138,51 @@ class UiBrowserTest {
         waiting().until(b -> b.findElements(By.cssSelector("#runs input")).size() == 3);
         List<WebElement> items = browser.findElements(By.cssSelector("#runs li"));
         assertThat(items.get(0).getText()).contains("c-20260101-000002");
+    }
+
+    /**
+     * A real training run of examples/demo.yaml (the deep sigmoid net on the embedded subset) writes into
+     * the watched folder while the page follows it: the gradient heatmap gains its columns epoch by
+     * epoch, the vanishing-gradient finding appears, and the run ends with all its epochs on the page.
+     */
+    @Test
+    void followsARealTrainingRunEpochByEpoch() throws Exception {
+        browser.get(server.uri().toString());
+        waiting().until(b -> b.findElements(By.cssSelector("#runs input")).size() == 2);
+        ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        int[] code = {-1};
+        Thread training = new Thread(() -> {
+            try (PrintStream out = new PrintStream(sink, true, StandardCharsets.UTF_8)) {
+                code[0] = io.gradlab.cli.Main.execute(out, out, "run", Path.of("..", "examples", "demo.yaml").toString(),
+                        "--out", runs.toString(), "--set", "training.epochs=8");
+            }
+        }, "demo-training");
+        training.start();
+        try {
+            waiting().until(b -> b.findElements(By.cssSelector("#runs input")).size() == 3);
+            WebElement demo = browser.findElements(By.cssSelector("#runs input")).stream()
+                    .filter(e -> e.getAttribute("data-id").startsWith("demo-")).findFirst().orElseThrow();
+            demo.click();
+            java.util.Set<Integer> seen = new java.util.TreeSet<>();
+            while (training.isAlive()) {
+                try {
+                    seen.add(heatmapColumns(browser));
+                } catch (RuntimeException redrawing) {
+                    // the page is redrawing: look again
+                }
+                Thread.sleep(50);
+            }
+            training.join();
+            assertThat(code[0]).as(sink.toString(StandardCharsets.UTF_8)).isZero();
+            waiting().until(b -> heatmapColumns(b) == 8);
+            seen.add(8);
+            assertThat(seen.stream().filter(c -> c > 0 && c < 8).count()).as("column counts seen while it trained: " + seen)
+                    .isPositive();
+            waiting().until(b -> b.findElement(By.id("findings")).getText().contains("vanishing"));
+            Files.write(Path.of("target", "ui-browser-training.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+        } finally {
+            training.join(60_000);
+        }
     }
 
     private static int heatmapColumns(WebDriver b) {
