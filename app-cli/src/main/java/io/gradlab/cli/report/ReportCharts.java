@@ -81,7 +81,7 @@ final class ReportCharts {
     }
 
     static String slug(String label) {
-        String s = label.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]+", "-").replaceAll("^[^a-z0-9]+", "");
+        String s = label.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]+", "-").replaceAll("^[^a-z0-9]+", "").replaceAll("[^a-z0-9]+$", "");
         return s.isEmpty() ? "run" : s;
     }
 

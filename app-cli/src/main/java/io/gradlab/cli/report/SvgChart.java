@@ -28,6 +28,7 @@ final class SvgChart {
     private static final int BOTTOM = 42;
     private static final int LEGEND_E = 150;
     private static final int LEGEND_ROW = 15;
+    private static final int MAX_TOOLTIPS = 400;
 
     private SvgChart() {}
 
@@ -54,7 +55,7 @@ final class SvgChart {
 
     private static String xy(XYChart c, String cssClass) {
         XYStyler st = c.getStyler();
-        List<XYSeries> series = new ArrayList<>(c.getSeriesMap().values());
+        List<XYSeries> series = new ArrayList<>(c.getSeriesCollection());
         boolean legendBelow = st.getLegendPosition() == Styler.LegendPosition.OutsideS;
         int w = c.getWidth();
         int legendRows = legendBelow ? series.size() : 0;
@@ -182,15 +183,25 @@ final class SvgChart {
         double max = st.getMax();
         Color[] colors = st.getRangeColors();
         int splits = st.isPiecewise() ? Math.max(1, st.getSplitNumber()) : 0;
-        for (Number[] cell : series.getHeatData()) {
+        // cells on a grid of unit squares (short markup); a tooltip per cell when there are few enough cells
+        List<? extends Number[]> cells = series.getHeatData();
+        boolean tooltips = cells.size() <= MAX_TOOLTIPS;
+        s.append("<g shape-rendering=\"crispEdges\" transform=\"translate(").append(left).append(' ').append(TOP).append(") scale(")
+                .append(f3(cw)).append(' ').append(f3(ch)).append(")\">");
+        for (Number[] cell : cells) {
             int x = cell[0].intValue();
             int y = cell[1].intValue();
             double v = cell[2].doubleValue();
-            s.append("<rect x=\"").append(f(left + x * cw)).append("\" y=\"").append(f(TOP + plotH - (y + 1) * ch)).append("\" width=\"")
-                    .append(f(cw + 0.3)).append("\" height=\"").append(f(ch + 0.3)).append("\" fill=\"").append(hex(colour(v, min, max, colors, splits)))
-                    .append("\"><title>").append(Html.esc(String.valueOf(ys.get(y)))).append(", ").append(Html.esc(String.valueOf(xs.get(x))))
-                    .append(": ").append(Html.esc(label.apply(v))).append("</title></rect>");
+            s.append("<rect x=\"").append(x).append("\" y=\"").append(ys.size() - 1 - y).append("\" width=\"1\" height=\"1\" fill=\"")
+                    .append(hex(colour(v, min, max, colors, splits))).append('"');
+            if (tooltips) {
+                s.append("><title>").append(Html.esc(String.valueOf(ys.get(y)))).append(", ").append(Html.esc(String.valueOf(xs.get(x))))
+                        .append(": ").append(Html.esc(label.apply(v))).append("</title></rect>");
+            } else {
+                s.append("/>");
+            }
         }
+        s.append("</g>");
         s.append("<g fill=\"#202020\">");
         int every = Math.max(1, (int) Math.ceil(xs.size() / 12.0));
         for (int x = 0; x < xs.size(); x += every) {
