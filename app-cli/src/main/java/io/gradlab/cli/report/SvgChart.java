@@ -3,6 +3,7 @@ package io.gradlab.cli.report;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
@@ -28,7 +29,6 @@ final class SvgChart {
     private static final int BOTTOM = 42;
     private static final int LEGEND_E = 150;
     private static final int LEGEND_ROW = 15;
-    private static final int MAX_TOOLTIPS = 400;
 
     private SvgChart() {}
 
@@ -56,7 +56,9 @@ final class SvgChart {
     private static String xy(XYChart c, String cssClass) {
         XYStyler st = c.getStyler();
         List<XYSeries> series = new ArrayList<>(c.getSeriesCollection());
-        boolean legendBelow = st.getLegendPosition() == Styler.LegendPosition.OutsideS;
+        // long names (a run label and "train") go under the plot, where they have the chart's width
+        boolean legendBelow = st.getLegendPosition() == Styler.LegendPosition.OutsideS
+                || series.stream().anyMatch(x -> x.getName().length() > LEGEND_E / 6 - 4);
         int w = c.getWidth();
         int legendRows = legendBelow ? series.size() : 0;
         int h = c.getHeight() + legendRows * LEGEND_ROW;
@@ -172,9 +174,10 @@ final class SvgChart {
         List<?> ys = series.getYData();
         int w = c.getWidth();
         int h = c.getHeight();
-        int plotW = w - LEFT - 50 - LEGEND_E + 60;
+        int longest = ys.stream().mapToInt(y -> String.valueOf(y).length()).max().orElse(4);
+        int left = 30 + Math.max(30, longest * 6);
+        int plotW = w - left - 90 + 30;
         int plotH = h - TOP - BOTTOM;
-        int left = LEFT + 30;
         double cw = (double) (plotW - 30) / Math.max(1, xs.size());
         double ch = (double) plotH / Math.max(1, ys.size());
         StringBuilder s = open(c, w, h, cssClass);
@@ -183,22 +186,39 @@ final class SvgChart {
         double max = st.getMax();
         Color[] colors = st.getRangeColors();
         int splits = st.isPiecewise() ? Math.max(1, st.getSplitNumber()) : 0;
-        // cells on a grid of unit squares (short markup); a tooltip per cell when there are few enough cells
-        List<? extends Number[]> cells = series.getHeatData();
-        boolean tooltips = cells.size() <= MAX_TOOLTIPS;
+        // cells on a grid of unit squares (short markup), neighbours of one colour in a row merged into one
+        // rectangle whose tooltip gives the span and its values
+        double[][] grid = new double[ys.size()][xs.size()];
+        for (double[] row : grid) {
+            Arrays.fill(row, Double.NaN);
+        }
+        for (Number[] cell : series.getHeatData()) {
+            grid[cell[1].intValue()][cell[0].intValue()] = cell[2].doubleValue();
+        }
         s.append("<g shape-rendering=\"crispEdges\" transform=\"translate(").append(left).append(' ').append(TOP).append(") scale(")
                 .append(f3(cw)).append(' ').append(f3(ch)).append(")\">");
-        for (Number[] cell : cells) {
-            int x = cell[0].intValue();
-            int y = cell[1].intValue();
-            double v = cell[2].doubleValue();
-            s.append("<rect x=\"").append(x).append("\" y=\"").append(ys.size() - 1 - y).append("\" width=\"1\" height=\"1\" fill=\"")
-                    .append(hex(colour(v, min, max, colors, splits))).append('"');
-            if (tooltips) {
-                s.append("><title>").append(Html.esc(String.valueOf(ys.get(y)))).append(", ").append(Html.esc(String.valueOf(xs.get(x))))
-                        .append(": ").append(Html.esc(label.apply(v))).append("</title></rect>");
-            } else {
-                s.append("/>");
+        for (int y = 0; y < grid.length; y++) {
+            int x = 0;
+            while (x < grid[y].length) {
+                if (Double.isNaN(grid[y][x])) {
+                    x++;
+                    continue;
+                }
+                String fill = hex(colour(grid[y][x], min, max, colors, splits));
+                double lo = grid[y][x];
+                double hi = lo;
+                int end = x + 1;
+                while (end < grid[y].length && !Double.isNaN(grid[y][end]) && hex(colour(grid[y][end], min, max, colors, splits)).equals(fill)) {
+                    lo = Math.min(lo, grid[y][end]);
+                    hi = Math.max(hi, grid[y][end]);
+                    end++;
+                }
+                s.append("<rect x=\"").append(x).append("\" y=\"").append(ys.size() - 1 - y).append("\" width=\"").append(end - x)
+                        .append("\" height=\"1\" fill=\"").append(fill).append("\"><title>").append(Html.esc(String.valueOf(ys.get(y)))).append(", ")
+                        .append(Html.esc(String.valueOf(xs.get(x)))).append(end - x > 1 ? " to " + Html.esc(String.valueOf(xs.get(end - 1))) : "")
+                        .append(": ").append(Html.esc(label.apply(lo))).append(hi > lo ? " to " + Html.esc(label.apply(hi)) : "")
+                        .append("</title></rect>");
+                x = end;
             }
         }
         s.append("</g>");
@@ -293,7 +313,7 @@ final class SvgChart {
     }
 
     private static String f3(double v) {
-        return String.format(Locale.ROOT, "%.3f", v);
+        return String.format(Locale.ROOT, "%.3f", v + 0.0);
     }
 
     private static String hex(Color c) {
