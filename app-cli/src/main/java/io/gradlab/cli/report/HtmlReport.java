@@ -17,6 +17,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One self-contained HTML page comparing runs: a summary table, the settings that differ between the
@@ -103,12 +104,16 @@ public final class HtmlReport {
             } catch (IOException e) {
                 throw new GradlabException(Category.IO, "cannot create " + dir + ": " + e.getMessage(), e);
             }
-            for (ReportChart c : charts) {
-                Path png = dir.resolve(c.id() + ".png");
-                ChartFiles.png(c.chart(), png, options.dpi());
-                pngs.add(png);
-                progress.chart(charts.size() + pngs.size(), charts.size() * 2);
-            }
+            // the PNG files take most of a report's time (about 0.2 s each at 150 dpi): drawn on all cores, each
+            // chart on one thread; progress is told one call at a time
+            AtomicInteger done = new AtomicInteger();
+            charts.parallelStream().forEach(c -> {
+                ChartFiles.png(c.chart(), dir.resolve(c.id() + ".png"), options.dpi());
+                synchronized (progress) {
+                    progress.chart(charts.size() + done.incrementAndGet(), charts.size() * 2);
+                }
+            });
+            charts.forEach(c -> pngs.add(dir.resolve(c.id() + ".png")));
         }
         RunFolder.writeAtomically(outFile.toAbsolutePath(), render(runs, settings, differing, charts, svgs, options.title()).getBytes(StandardCharsets.UTF_8));
         return new Result(outFile, List.copyOf(pngs), charts.size());
