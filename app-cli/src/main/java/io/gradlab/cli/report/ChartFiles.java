@@ -9,22 +9,13 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.ChartEncoder;
 import org.knowm.xchart.internal.chartpart.Chart;
 
-/** Renders charts headless: SVG (VectorGraphics2D) for the page, PNG for papers. */
+/** Renders charts headless as PNG files (for papers); the page draws its own SVG ({@link SvgChart}). */
 final class ChartFiles {
     private ChartFiles() {}
 
     static void headless() {
         if (System.getProperty("java.awt.headless") == null) {
             System.setProperty("java.awt.headless", "true");
-        }
-    }
-
-    static byte[] svg(Chart<?, ?> chart) {
-        headless();
-        try {
-            return ChartEncoder.getBytes(chart, "svg");
-        } catch (IOException | RuntimeException e) {
-            throw new GradlabException(Category.INTERNAL, "cannot render the chart '" + chart.getTitle() + "' as SVG: " + e, e);
         }
     }
 

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SortedMap;
-import java.util.TreeMap;
 import org.knowm.xchart.HeatMapChart;
 import org.knowm.xchart.HeatMapChartBuilder;
 import org.knowm.xchart.XYChart;
@@ -45,6 +44,8 @@ final class ReportCharts {
 
     /** All the charts of a report: the comparisons first, then each run's own. */
     static List<ReportChart> all(List<RunData> runs) {
+        ColourRange gradients = ColourRange.of(gradientNormLogs(runs));
+        ColourRange shares = ColourRange.of(histogramShareLogs(runs));
         List<ReportChart> charts = new ArrayList<>();
         charts.add(new ReportChart("loss", null, "Training loss (dashed) and test loss (solid) per epoch.", loss(runs)));
         charts.add(new ReportChart("accuracy", null, "Training accuracy (dashed) and test accuracy (solid) per epoch.", accuracy(runs)));
@@ -54,7 +55,8 @@ final class ReportCharts {
                     "Mean weight-gradient norm per layer and epoch (log scale); curves far apart mean a vanishing or exploding gradient.",
                     gradientNorms(run)));
             charts.add(new ReportChart("heatmap-" + slug, run.label(),
-                    "Weight-gradient norm by layer and epoch on a log colour scale (input layer at the bottom).", heatmap(run)));
+                    "Weight-gradient norm by layer and epoch on a log colour scale (input layer at the bottom); every run's"
+                            + " heatmap has the same colour range, " + gradients.text() + ".", heatmap(run, gradients)));
             charts.add(new ReportChart("updates-" + slug, run.label(),
                     "||delta W|| / ||W|| of one optimizer step per layer (log scale); about 1e-3 is healthy.", updateRatios(run)));
             XYChart health = unitHealth(run);
@@ -64,12 +66,13 @@ final class ReportCharts {
             }
             for (int i : histogramEpochs(run)) {
                 for (String kind : List.of("weight", "grad")) {
-                    XYChart h = histogram(run, i, kind);
+                    HeatMapChart h = histogram(run, i, kind, shares);
                     if (h != null) {
                         charts.add(new ReportChart("hist-" + kind + "-e" + run.epochNumber(i) + "-" + slug, run.label(),
                                 (kind.equals("weight") ? "Weights" : "Weight gradients of the epoch's last step")
-                                        + " per layer at epoch " + run.epochNumber(i)
-                                        + ", as a share of the layer's values over its own range (the legend gives the range).", h));
+                                        + " per layer at epoch " + run.epochNumber(i) + ": the share of the layer's values in each bin of"
+                                        + " its own range (the row label gives the range), on a log colour scale that all runs' histograms"
+                                        + " share, " + shares.text() + ".", h));
                     }
                 }
             }
@@ -78,7 +81,7 @@ final class ReportCharts {
     }
 
     static String slug(String label) {
-        String s = label.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]+", "-").replaceAll("^[^a-z0-9]+", "");
+        String s = label.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]+", "-").replaceAll("^[^a-z0-9]+", "").replaceAll("[^a-z0-9]+$", "");
         return s.isEmpty() ? "run" : s;
     }
 
@@ -259,9 +262,99 @@ final class ReportCharts {
         return c;
     }
 
-    static HeatMapChart heatmap(RunData run) {
-        HeatMapChart c = new HeatMapChartBuilder().width(NARROW).height(HEIGHT).title(run.label() + ": gradient norm, layer x epoch")
-                .xAxisTitle("epoch").yAxisTitle("layer").build();
+    /**
+     * One log10 colour range shared by the charts of every run, so the same colour means the same value in each:
+     * one colour per decade over a wide range, or 8 colours over a narrow one.
+     *
+     * @param min    log10 of the low end
+     * @param max    log10 of the high end
+     * @param splits the number of colours
+     */
+    record ColourRange(double min, double max, int splits) {
+        static ColourRange of(List<Double> logs) {
+            double min = logs.stream().mapToDouble(Double::doubleValue).min().orElse(-1);
+            double max = logs.stream().mapToDouble(Double::doubleValue).max().orElse(1);
+            if (max - min < 1e-9) {
+                min -= 0.5;
+                max += 0.5;
+            }
+            if (max - min >= 3) {
+                min = Math.floor(min);
+                max = Math.ceil(max);
+                int decades = (int) (max - min);
+                return new ColourRange(min, max, decades >= 5 ? Math.min(decades, 12) : 2 * decades);
+            }
+            double pad = (max - min) * 0.01 + 1e-9;
+            return new ColourRange(min - pad, max + pad, 8);
+        }
+
+        /** "from 1.00e-06 to 0.100". */
+        String text() {
+            return "from " + value(min) + " to " + value(max);
+        }
+
+        static String value(double log10) {
+            return String.format(Locale.ROOT, "%.3g", Math.pow(10, log10));
+        }
+
+        void apply(HeatMapChart c) {
+            c.getStyler().setMin(min);
+            c.getStyler().setMax(max);
+            c.getStyler().setSplitNumber(splits);
+        }
+    }
+
+    /** log10 of every positive, finite layer gradient norm of every run. */
+    static List<Double> gradientNormLogs(List<RunData> runs) {
+        List<Double> out = new ArrayList<>();
+        for (RunData run : runs) {
+            for (JsonNode e : run.epochs()) {
+                for (JsonNode l : e.path("layers")) {
+                    double v = RunData.number(l.get("grad_norm"));
+                    if (Double.isFinite(v) && v > 0) {
+                        out.add(Math.log10(v));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** log10 of every non-empty histogram bin's share of its layer's values, weights and gradients, of every run. */
+    static List<Double> histogramShareLogs(List<RunData> runs) {
+        List<Double> out = new ArrayList<>();
+        for (RunData run : runs) {
+            for (JsonNode e : run.epochs()) {
+                for (JsonNode l : e.path("layers")) {
+                    for (String key : List.of("weight_hist", "grad_hist")) {
+                        double[] shares = shares(l.path(key).path("counts"));
+                        for (double share : shares) {
+                            if (share > 0) {
+                                out.add(Math.log10(share));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Each bin's share of the counts (all 0 when the counts are). */
+    private static double[] shares(JsonNode counts) {
+        double total = 0;
+        for (JsonNode n : counts) {
+            total += n.asDouble();
+        }
+        double[] out = new double[counts.size()];
+        for (int b = 0; b < out.length && total > 0; b++) {
+            out[b] = counts.get(b).asDouble() / total;
+        }
+        return out;
+    }
+
+    private static HeatMapChart heatmapChart(String title, String xTitle, String yTitle, ColourRange range) {
+        HeatMapChart c = new HeatMapChartBuilder().width(NARROW).height(HEIGHT).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
         style(c.getStyler());
         c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         c.getStyler().setRangeColors(VIRIDIS);
@@ -270,7 +363,14 @@ final class ReportCharts {
         c.getStyler().setPiecewiseRanged(true);
         c.getStyler().setShowValue(false);
         c.getStyler().setDrawBorder(false);
-        c.getStyler().setHeatMapDecimalValueFormatter(v -> String.format(Locale.ROOT, "%.3g", Math.pow(10, v)));
+        c.getStyler().setHeatMapDecimalValueFormatter(ColourRange::value);
+        range.apply(c);
+        return c;
+    }
+
+    /** Gradient norms by layer and epoch, coloured on {@code range} (log10), the range every run's heatmap shares. */
+    static HeatMapChart heatmap(RunData run, ColourRange range) {
+        HeatMapChart c = heatmapChart(run.label() + ": gradient norm, layer x epoch", "epoch", "layer", range);
         List<String> layers = run.layerNames();
         int n = run.epochs().size();
         List<Integer> xs = new ArrayList<>();
@@ -287,46 +387,19 @@ final class ReportCharts {
             xs.add(run.epochNumber(i));
         }
         List<Number[]> cells = new ArrayList<>();
-        double min = Double.POSITIVE_INFINITY;
-        double max = Double.NEGATIVE_INFINITY;
         for (int x = 0; x < picked.size(); x++) {
             for (int l = 0; l < layers.size(); l++) {
                 double v = run.layerValue(picked.get(x), layers.get(l), "grad_norm");
                 if (Double.isFinite(v) && v > 0) {
-                    double lv = Math.log10(v);
-                    cells.add(new Number[] {x, l, lv});
-                    min = Math.min(min, lv);
-                    max = Math.max(max, lv);
+                    cells.add(new Number[] {x, l, Math.log10(v)});
                 }
             }
         }
         if (cells.isEmpty()) {
             xs = List.of(0);
             layers = List.of("no data");
-            cells.add(new Number[] {0, 0, 0});
-            min = -1;
-            max = 1;
+            cells.add(new Number[] {0, 0, range.min()});
         }
-        if (max - min < 1e-9) {
-            min -= 0.5;
-            max += 0.5;
-        }
-        // one colour per decade of the gradient norm over a wide range, or 8 colours over a narrow one
-        int splits;
-        if (max - min >= 3) {
-            min = Math.floor(min);
-            max = Math.ceil(max);
-            int decades = (int) (max - min);
-            splits = decades >= 5 ? Math.min(decades, 12) : 2 * decades;
-        } else {
-            double pad = (max - min) * 0.01 + 1e-9;
-            min -= pad;
-            max += pad;
-            splits = 8;
-        }
-        c.getStyler().setMin(min);
-        c.getStyler().setMax(max);
-        c.getStyler().setSplitNumber(splits);
         c.addSeries("log10 ||dL/dW||", xs, layers, cells);
         return c;
     }
@@ -364,39 +437,40 @@ final class ReportCharts {
         return out;
     }
 
-    static XYChart histogram(RunData run, int epochIndex, String kind) {
+    /**
+     * The histograms of one epoch as a heatmap, a row per layer and a column per bin of the layer's own range
+     * (-range .. +range, the range in the row label): each cell is the bin's share of the layer's values on
+     * {@code range} (log10), the range all runs' histograms share; empty bins stay blank. Null without histograms.
+     */
+    static HeatMapChart histogram(RunData run, int epochIndex, String kind, ColourRange range) {
         String key = kind + "_hist";
-        XYChart c = xy(NARROW, run.label() + ": " + (kind.equals("weight") ? "weights" : "gradients") + ", epoch " + run.epochNumber(epochIndex),
-                "value / layer range", "share of values");
-        c.getStyler().setXAxisMin(-1.0);
-        c.getStyler().setXAxisMax(1.0);
-        List<String> layers = run.layerNames();
-        Map<String, JsonNode> hists = new TreeMap<>();
-        for (int l = 0; l < layers.size(); l++) {
-            JsonNode h = run.layerEntry(epochIndex, layers.get(l)).get(key);
+        List<String> rows = new ArrayList<>();
+        List<Number[]> cells = new ArrayList<>();
+        int bins = 0;
+        for (String layer : run.layerNames()) {
+            JsonNode h = run.layerEntry(epochIndex, layer).get(key);
             if (h == null || !h.path("counts").isArray() || h.path("counts").isEmpty()) {
                 continue;
             }
-            hists.put(layers.get(l), h);
-            JsonNode counts = h.get("counts");
-            int bins = counts.size();
-            double total = 0;
-            for (JsonNode n : counts) {
-                total += n.asDouble();
+            double[] shares = shares(h.get("counts"));
+            bins = Math.max(bins, shares.length);
+            for (int b = 0; b < shares.length; b++) {
+                if (shares[b] > 0) {
+                    cells.add(new Number[] {b, rows.size(), Math.log10(shares[b])});
+                }
             }
-            List<Double> xs = new ArrayList<>();
-            List<Double> ys = new ArrayList<>();
-            for (int b = 0; b < bins; b++) {
-                xs.add(-1 + (2.0 * b + 1) / bins);
-                ys.add(total == 0 ? 0 : counts.get(b).asDouble() / total);
-            }
-            double range = RunData.number(h.get("hi"));
-            XYSeries s = series(c, layers.get(l) + String.format(Locale.ROOT, " (\u00b1%.2g)", range), xs, ys, false);
-            if (s != null) {
-                s.setMarker(SeriesMarkers.NONE);
-                line(s, color(l), SOLID);
-            }
+            rows.add(layer + String.format(Locale.ROOT, " (\u00b1%.2g)", RunData.number(h.get("hi"))));
         }
-        return hists.isEmpty() ? null : c;
+        if (rows.isEmpty()) {
+            return null;
+        }
+        List<String> xs = new ArrayList<>();
+        for (int b = 0; b < bins; b++) {
+            xs.add(String.format(Locale.ROOT, "%.2f", -1 + (2.0 * b + 1) / bins));
+        }
+        HeatMapChart c = heatmapChart(run.label() + ": " + (kind.equals("weight") ? "weights" : "gradients") + ", epoch "
+                + run.epochNumber(epochIndex), "value / layer range", "layer", range);
+        c.addSeries("share of values", xs, rows, cells);
+        return c;
     }
 }

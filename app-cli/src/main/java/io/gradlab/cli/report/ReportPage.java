@@ -104,9 +104,9 @@ final class ReportPage {
         return this;
     }
 
-    /** The chart as markup to place in the page; {@code index} makes its SVG ids unique in the page. */
-    static String svg(ReportChart chart, int index) {
-        return InlineSvg.inline(ChartFiles.svg(chart.chart()), "c" + index + "-", "chart", chart.chart().getTitle());
+    /** The chart as markup to place in the page (compact SVG with text as text: {@link SvgChart}). */
+    static String svg(ReportChart chart) {
+        return SvgChart.svg(chart.chart(), "chart");
     }
 
     /** The whole document: head with the style sheet, the title as {@code <h1>}, the body, then {@code footer}. */

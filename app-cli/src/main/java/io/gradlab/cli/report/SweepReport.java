@@ -61,7 +61,7 @@ public final class SweepReport {
         if (x.isPresent()) {
             List<ReportChart> charts = charts(table, x.get());
             Map<ReportChart, String> svgs = new LinkedHashMap<>();
-            charts.forEach(c -> svgs.put(c, ReportPage.svg(c, svgs.size())));
+            charts.forEach(c -> svgs.put(c, ReportPage.svg(c)));
             page.heading(2, "Against " + x.get());
             if (charts.isEmpty()) {
                 page.paragraph("No plot: no trial completed with these figures.");

@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.gradlab.cli.runs.RunSettings;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
@@ -13,8 +13,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,11 +26,10 @@ import java.util.stream.Stream;
  * {@code metrics.jsonl} gained since the last listing.
  */
 final class RunsFolder {
-    static final String SPEC = "spec.resolved.yaml";
+    static final String SPEC = RunSettings.SPEC;
     static final String METRICS = "metrics.jsonl";
     static final String SUMMARY = "summary.json";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private final Path root;
     /** Per metrics file: the bytes counted so far and the complete lines among them, so a listing reads only what was added. */
@@ -155,33 +152,6 @@ final class RunsFolder {
 
     /** {@code spec.resolved.yaml} as dotted keys ({@code training.optimizer.lr}) and their values. */
     static Map<String, Object> flatSpec(Path dir) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        try {
-            flatten("", YAML.readTree(dir.resolve(SPEC).toFile()), out);
-        } catch (IOException e) {
-            out.put("error", "cannot read " + SPEC + ": " + e.getMessage());
-        }
-        return out;
-    }
-
-    private static void flatten(String prefix, JsonNode node, Map<String, Object> out) {
-        if (node == null) {
-            return;
-        }
-        if (node.isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> f = it.next();
-                flatten(prefix.isEmpty() ? f.getKey() : prefix + "." + f.getKey(), f.getValue(), out);
-            }
-        } else if (node.isArray()) {
-            if (node.isEmpty()) {
-                out.put(prefix, List.of());
-            }
-            for (int i = 0; i < node.size(); i++) {
-                flatten(prefix + "[" + i + "]", node.get(i), out);
-            }
-        } else {
-            out.put(prefix, JSON.convertValue(node, Object.class));
-        }
+        return RunSettings.flat(dir);
     }
 }

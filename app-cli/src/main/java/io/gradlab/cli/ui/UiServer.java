@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.gradlab.cli.runs.RunSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,6 +17,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +35,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   <li>{@code /} and {@code /app.js}, {@code /app.css}: the page; {@code /webjars/uplot/...}: the chart library from its WebJar;</li>
  *   <li>{@code /api/runs}: the runs (JSON); {@code /api/runs/events}: the same as server-sent events whenever it changes;</li>
  *   <li>{@code /api/run?id=RUN}: a run's flattened resolved spec and summary;</li>
+ *   <li>{@code /api/settings?ids=RUN,RUN...}: the settings that differ between those runs ({@link RunSettings}, as in
+ *       {@code gradlab report}): {@code {"keys": [...], "values": {RUN: [value per key]}}};</li>
  *   <li>{@code /api/run/events?id=RUN}: server-sent events, one {@code epoch} event per line of {@code metrics.jsonl}
  *       (tailed from the last offset read: only new bytes are read), then {@code summary} when the run ends.</li>
  * </ul>
@@ -96,6 +100,7 @@ public final class UiServer implements AutoCloseable {
                 case "/api/runs" -> send(ex, 200, "application/json", JSON.writeValueAsString(runs.list()));
                 case "/api/runs/events" -> runListEvents(ex);
                 case "/api/run" -> run(ex, query.get("id"));
+                case "/api/settings" -> settings(ex, query.getOrDefault("ids", ""));
                 case "/api/run/events" -> runEvents(ex, query.get("id"));
                 default -> send(ex, 404, "text/plain", "not found");
             }
@@ -116,6 +121,30 @@ public final class UiServer implements AutoCloseable {
         out.put("id", id);
         out.put("spec", RunsFolder.flatSpec(dir.get()));
         out.put("summary", RunsFolder.summary(dir.get()).orElse(null));
+        send(ex, 200, "application/json", JSON.writeValueAsString(out));
+    }
+
+    /** The settings that differ between the named runs; a name that is no run is refused (404). */
+    private void settings(HttpExchange ex, String ids) throws IOException {
+        List<String> names = ids.isEmpty() ? List.of() : List.of(ids.split(","));
+        List<Map<String, Object>> specs = new ArrayList<>();
+        for (String id : names) {
+            Optional<Path> dir = runs.resolve(id);
+            if (dir.isEmpty()) {
+                send(ex, 404, "text/plain", "no run named " + id + " in " + runs.root());
+                return;
+            }
+            specs.add(RunSettings.flat(dir.get()));
+        }
+        List<String> keys = RunSettings.differing(specs);
+        Map<String, List<String>> values = new LinkedHashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            Map<String, Object> spec = specs.get(i);
+            values.put(names.get(i), keys.stream().map(k -> RunSettings.text(spec.get(k))).toList());
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("keys", keys);
+        out.put("values", values);
         send(ex, 200, "application/json", JSON.writeValueAsString(out));
     }
 

@@ -1,7 +1,7 @@
 // gradlab ui: the run list and, for the ticked runs, their epochs as they arrive (server-sent events).
 'use strict';
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
-const state = { list: [], selected: [], runs: {}, focus: null, charts: [] };
+const state = { list: [], selected: [], runs: {}, focus: null, charts: [], settingsFor: null };
 
 function esc(s) { return String(s).replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c])); }
 function num(v) { return typeof v === 'number' ? v : (v === 'NaN' || v == null ? null : Number(v)); }
@@ -110,14 +110,19 @@ function render() {
   renderFindings(run);
 }
 
+// the server compares the settings (as gradlab report does); asked again only when the ticked runs change
 function renderSettings(ids) {
   const table = document.getElementById('settings');
-  const keys = new Set(); ids.forEach(id => Object.keys(state.runs[id].spec || {}).forEach(k => keys.add(k)));
-  const rows = [...keys].filter(k => k !== 'name' && k !== 'description' && new Set(ids.map(id => JSON.stringify(state.runs[id].spec[k]))).size > 1);
   if (ids.length < 2) { table.innerHTML = '<tr><td>select two or more runs to compare their settings</td></tr>'; return; }
-  if (rows.length === 0) { table.innerHTML = '<tr><td>the selected runs have the same settings</td></tr>'; return; }
-  table.innerHTML = '<tr><th>setting</th>' + ids.map(id => `<th>${esc(id)}</th>`).join('') + '</tr>'
-    + rows.map(k => `<tr><td>${esc(k)}</td>` + ids.map(id => `<td>${esc(state.runs[id].spec[k] === undefined ? '—' : JSON.stringify(state.runs[id].spec[k]))}</td>`).join('') + '</tr>').join('');
+  const key = ids.join(',');
+  if (state.settingsFor === key) return;
+  state.settingsFor = key;
+  fetch('/api/settings?ids=' + ids.map(encodeURIComponent).join(',')).then(r => r.json()).then(d => {
+    if (state.settingsFor !== key) return;
+    if (d.keys.length === 0) { table.innerHTML = '<tr><td>the selected runs have the same settings</td></tr>'; return; }
+    table.innerHTML = '<tr><th>setting</th>' + ids.map(id => `<th>${esc(id)}</th>`).join('') + '</tr>'
+      + d.keys.map((k, i) => `<tr><td>${esc(k)}</td>` + ids.map(id => `<td>${esc(d.values[id][i])}</td>`).join('') + '</tr>').join('');
+  }).catch(() => { state.settingsFor = null; });
 }
 
 function renderHeatmap(run, xs, layers) {

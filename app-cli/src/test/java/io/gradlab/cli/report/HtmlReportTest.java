@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -144,7 +145,7 @@ class HtmlReportTest {
     @Test
     void twoRunsWithTheSameNameGetDistinctLabels() {
         RunData run = RunData.load(sigmoid);
-        assertThat(HtmlReport.uniqueLabels(List.of(run, run, run))).extracting(RunData::label)
+        assertThat(HtmlReport.uniqueLabels(List.of(run, run, run), List.of(Map.of(), Map.of(), Map.of()), List.of())).extracting(RunData::label)
                 .containsExactly("deep-sigmoid", "deep-sigmoid #2", "deep-sigmoid #3");
         assertThat(ReportCharts.slug("deep-sigmoid #2")).isEqualTo("deep-sigmoid-2");
     }

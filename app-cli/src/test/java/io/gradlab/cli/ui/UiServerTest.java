@@ -84,6 +84,18 @@ class UiServerTest {
     }
 
     @Test
+    void theSettingsThatDifferAreComparedOnTheServer() throws Exception {
+        Path other = Files.createDirectories(runs.resolve("faster-20260101-000002"));
+        Files.writeString(other.resolve("spec.resolved.yaml"), Files.readString(runs.resolve("demo-20260101-000000/spec.resolved.yaml"))
+                .replace("lr: 0.01", "lr: 0.1"));
+        HttpResponse<String> diff = get("/api/settings?ids=demo-20260101-000000,faster-20260101-000002");
+        assertThat(diff.statusCode()).isEqualTo(200);
+        assertThat(diff.body()).isEqualTo("{\"keys\":[\"training.optimizer.lr\"],\"values\":{\"demo-20260101-000000\":[\"0.01\"],"
+                + "\"faster-20260101-000002\":[\"0.1\"]}}");
+        assertThat(get("/api/settings?ids=demo-20260101-000000,..").statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void refusesEverythingOutsideTheRunsFolder() throws Exception {
         for (String path : new String[] {"/api/run?id=..", "/api/run?id=../secret.txt", "/api/run?id=%2e%2e%2fsecret.txt",
                 "/api/run?id=/etc", "/api/run/events?id=..", "/../secret.txt", "/webjars/uplot/../../../secret.txt", "/api/run"}) {
