@@ -2,24 +2,22 @@ package ${package};
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.gradlab.api.ComponentFactory;
-import io.gradlab.api.ComponentKind;
-import io.gradlab.api.nn.Activation;
+import io.gradlab.api.spi.ActivationFactory;
 import io.gradlab.testkit.ActivationContract;
 import io.gradlab.testkit.GradientCheck;
-import io.gradlab.testkit.TestContexts;
 import org.junit.jupiter.api.Test;
 
 /**
  * Implementing {@link ActivationContract} runs the gradlab test kit's checks: factory metadata and
- * parameters, the gradient check (random points, 0, ±30, finite at ±1000), float32 against float64,
- * determinism, and maxDerivative/family/kinks against the function.
+ * parameters, the gradient check (random points, 0, ±30, finite at ±1000), the float32 and float64
+ * kernels against the definition (float32 rounded at every step, as compiled kernels compute it),
+ * float32 against float64, determinism, and maxDerivative/family/kinks against the function.
  */
 class BentIdentityTest implements ActivationContract {
 
     @Override
-    public ComponentFactory<Activation> factory() {
-        return TestContexts.factory(new ExamplePlugin(), ComponentKind.ACTIVATION, ExamplePlugin.BENT_IDENTITY);
+    public ActivationFactory factory() {
+        return new ExamplePlugin().activations().get(0);
     }
 
     @Test
