@@ -7,7 +7,8 @@
 #      with a temporary local repository holding this build's gradlab artifacts (never ~/.m2: third-party
 #      artifacts come from the build's own local repository, used as a file:// mirror, so nothing is
 #      downloaded), drop the jar into the unpacked archive's plugins/ and check that `gradlab plugins`
-#      lists its activation from the jar and `gradlab gradcheck` passes it.
+#      lists its activation from the jar and `gradlab gradcheck` passes it;
+#   3. the archetype's project template is examples/plugin-example's sources (plugin-archetype/sync-from-example.sh).
 # Environment (set by distribution/pom.xml): GRADLAB_VERSION, ARCHIVE_DIR (the module's target folder),
 # IT_REPOSITORY (this build's gradlab artifacts in repository layout), LOCAL_REPOSITORY, MAVEN_HOME,
 # ARCHETYPE_PLUGIN_VERSION, GRADLAB_API_VERSION. KEEP_TMP=1 keeps the temporary folder.
@@ -25,6 +26,7 @@ fi
 # the archive must use its own folder, whatever the calling shell has set
 unset GRADLAB_HOME GRADLAB_CLASSPATH
 
+source_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
 started=$SECONDS
 step() { printf '[check-distribution] %3ds %s\n' "$((SECONDS - started))" "$*"; }
 fail() { printf '[check-distribution] FAILED: %s\n' "$*" >&2; exit 1; }
@@ -133,4 +135,9 @@ run_logged gradcheck "$home/bin/gradlab" gradcheck --id bent-identity
 grep -Eq '^  activation +bent-identity +jar acme-activation-1\.0\.0\.jar +[0-9]+ +[0-9.e+-]+ +PASS$' "$tmp/logs/gradcheck.out" \
     || { cat "$tmp/logs/gradcheck.out" >&2; fail "bent-identity from the generated plugin did not PASS the gradient check"; }
 
-step "OK: the archive runs from $tmp, and a plugin generated from the archetype builds, loads and passes gradcheck"
+# ---- 3. the archetype's sources are examples/plugin-example's -----------------------------------------------
+step "plugin-archetype/sync-from-example.sh --check"
+"$source_root/plugin-archetype/sync-from-example.sh" --check \
+    || fail "the archetype's project template differs from examples/plugin-example: run plugin-archetype/sync-from-example.sh"
+
+step "OK: the archive runs from $tmp; a plugin generated from the archetype builds, loads and passes gradcheck"
