@@ -10,6 +10,7 @@ import io.gradlab.api.nn.BuildContext;
 import io.gradlab.api.nn.ElementwiseActivation;
 import io.gradlab.api.nn.Layer;
 import io.gradlab.api.nn.Mode;
+import io.gradlab.api.tensor.Expr;
 import io.gradlab.api.tensor.Tensor;
 import java.util.List;
 import java.util.Map;
@@ -18,13 +19,13 @@ import org.junit.jupiter.api.Test;
 class ComponentFactoryTest {
     private static final class Cube extends ElementwiseActivation {
         @Override
-        public double value(double x) {
-            return x * x * x;
+        protected Expr function(Expr x) {
+            return x.square().mul(x);
         }
 
         @Override
-        public double derivative(double x, double y) {
-            return 3 * x * x;
+        protected Expr derivative(Expr x, Expr y) {
+            return x.square().mul(3);
         }
     }
 

@@ -43,7 +43,6 @@ public final class BlasOps implements Ops {
     private final WorkerGang gang;
     private final SplitGemm split = new SplitGemm();
     private final FloatKernels kernels = FloatKernels.get();
-    private final GroupTask groupTask;
     private final ElementwiseRunner elementwise;
 
     /** The BLAS and thread count chosen by the system properties and the machine (see the class comment). */
@@ -80,7 +79,6 @@ public final class BlasOps implements Ops {
         this.blas = choice.blas();
         this.floatGemm = choice.floatGemm();
         this.gang = new WorkerGang(choice.threads());
-        this.groupTask = new GroupTask(choice.threads());
         this.elementwise = new ElementwiseRunner(gang, floatEval);
         if (choice.threads() > 1 && floatGemm.backend().equals("native-openblas") && !KernelChoice.openBlasSingleThreaded()) {
             LOG.warn("gradlab splits matrix products over {} threads but OpenBLAS may start its own threads too "
@@ -352,166 +350,115 @@ public final class BlasOps implements Ops {
         elementwise.sumEach(requireNonNull(e, "expression is null"), out, scalars, groups);
     }
 
-    /** The scalar of {@link #axpy} and {@link #scale}, one array per calling thread. */
-    private final ThreadLocal<double[]> oneScalar = ThreadLocal.withInitial(() -> new double[1]);
+    /**
+     * The conveniences of {@link Ops} without a varargs array per call: argument and scalar arrays
+     * per calling thread (the defaults would allocate one array per call on a hot path).
+     */
+    private static final class Scratch {
+        final double[] scalar = new double[1];
+        final Tensor[] one = new Tensor[1];
+        final Tensor[] two = new Tensor[2];
+        final Tensor[] three = new Tensor[3];
+    }
+
+    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
     @Override
     public void axpy(double alpha, Tensor x, Tensor y) {
         checkSize(x, y);
-        double[] s = oneScalar.get();
-        s[0] = alpha;
-        map(AXPY, s, x, y);
+        Scratch s = scratch.get();
+        s.scalar[0] = alpha;
+        s.two[0] = x;
+        s.two[1] = y;
+        try {
+            elementwise.map(AXPY, s.scalar, s.two);
+        } finally {
+            s.two[0] = null;
+            s.two[1] = null;
+        }
     }
 
     @Override
     public void scale(double alpha, Tensor x) {
-        double[] s = oneScalar.get();
-        s[0] = alpha;
-        map(SCALE, s, x);
+        Scratch s = scratch.get();
+        s.scalar[0] = alpha;
+        s.one[0] = x;
+        try {
+            elementwise.map(SCALE, s.scalar, s.one);
+        } finally {
+            s.one[0] = null;
+        }
     }
 
+    @Override
+    public void addRowVector(Tensor m, Tensor v) {
+        Scratch s = scratch.get();
+        s.two[0] = m;
+        s.two[1] = v;
+        try {
+            elementwise.map(ADD_TO_FIRST, null, s.two);
+        } finally {
+            s.two[0] = null;
+            s.two[1] = null;
+        }
+    }
+
+    @Override
+    public void sumRows(Tensor m, double beta, Tensor out) {
+        Scratch s = scratch.get();
+        s.one[0] = m;
+        try {
+            elementwise.columnSums(FIRST, beta, out, null, s.one);
+        } finally {
+            s.one[0] = null;
+        }
+    }
+
+    @Override
+    public void mul(Tensor a, Tensor b, Tensor out) {
+        Scratch s = scratch.get();
+        s.three[0] = a;
+        s.three[1] = b;
+        s.three[2] = out;
+        try {
+            elementwise.map(MUL, null, s.three);
+        } finally {
+            java.util.Arrays.fill(s.three, null);
+        }
+    }
+
+    @Override
+    public double dot(Tensor a, Tensor b) {
+        checkSize(a, b);
+        Scratch s = scratch.get();
+        s.two[0] = a;
+        s.two[1] = b;
+        try {
+            return elementwise.sum(PRODUCT, null, s.two);
+        } finally {
+            s.two[0] = null;
+            s.two[1] = null;
+        }
+    }
+
+    @Override
+    public double sumOfSquares(Tensor x) {
+        Scratch s = scratch.get();
+        s.one[0] = x;
+        try {
+            return elementwise.sum(SQUARE, null, s.one);
+        } finally {
+            s.one[0] = null;
+        }
+    }
+
+    private static final Elementwise ADD_TO_FIRST = Elementwise.assign(0, Expr.arg(0).add(Expr.arg(1)));
+    private static final Expr FIRST = Expr.arg(0);
+    private static final Elementwise MUL = Elementwise.assign(2, Expr.arg(0).mul(Expr.arg(1)));
+    private static final Expr PRODUCT = Expr.arg(0).mul(Expr.arg(1));
+    private static final Expr SQUARE = Expr.arg(0).square();
     private static final Elementwise AXPY = Elementwise.assign(1, Expr.arg(1).add(Expr.scalar(0).mul(Expr.arg(0))));
     private static final Elementwise SCALE = Elementwise.assign(0, Expr.arg(0).mul(Expr.scalar(0)));
-
-    // ---- several tensors in one hand-over ----
-
-    /** Sets every element of the group's tensors to zero. */
-    public void zero(FloatGroup g) {
-        runGroup(GroupTask.ZERO, g, null, 0f, null);
-    }
-
-    /** {@code out[i]} = the sum of squares of the group's tensor {@code i} (the same kernel as {@link #sumOfSquares}). */
-    public void sumsOfSquares(FloatGroup g, double[] out) {
-        if (out.length < g.size()) {
-            throw new IllegalArgumentException("out has " + out.length + " places for " + g.size() + " tensors");
-        }
-        runGroup(GroupTask.SQUARES, g, null, 0f, out);
-    }
-
-    /** {@code y = x}, tensor by tensor; the groups must have the same layout. */
-    public void copy(FloatGroup x, FloatGroup y) {
-        requireSameLayout(x, y);
-        runGroup(GroupTask.COPY, x, y, 0f, null);
-    }
-
-    private static void requireSameLayout(FloatGroup x, FloatGroup y) {
-        if (!x.sameLayout(y)) {
-            throw new IllegalArgumentException("groups do not match: " + x.size() + " tensors of " + x.total() + " elements vs "
-                    + y.size() + " of " + y.total());
-        }
-    }
-
-    /** {@code y += alpha x}, tensor by tensor; the groups must have the same layout. */
-    public void axpy(float alpha, FloatGroup x, FloatGroup y) {
-        requireSameLayout(x, y);
-        runGroup(GroupTask.AXPY, x, y, alpha, null);
-    }
-
-    private void runGroup(int op, FloatGroup x, FloatGroup y, float alpha, double[] out) {
-        long total = x.total();
-        int parts = total < PARALLEL_MIN_ELEMENTS || gang.inTask() ? 1 : gang.parts();
-        synchronized (gang) { // the task object is shared by the callers of this object (sweep trials run side by side)
-            // whole blocks of 1 024 per part: the reductions' own block size, and whole pages
-            long per = (total + parts - 1) / parts;
-            groupTask.set(op, x, y, alpha, parts, Math.max(1, Math.min(total, (per + 1023) & ~1023L)));
-            try {
-                if (parts == 1) {
-                    groupTask.run(0);
-                } else {
-                    gang.run(groupTask);
-                }
-                groupTask.collect(out, parts);
-            } finally {
-                groupTask.clear();
-            }
-        }
-    }
-
-    /** One pass over a group, split in parts of {@code chunk} elements; reused. */
-    private final class GroupTask implements WorkerGang.Task {
-        static final int ZERO = 0;
-        static final int SQUARES = 1;
-        static final int AXPY = 2;
-        static final int COPY = 3;
-
-        private final PartSegment[] segments;
-        private int op;
-        private FloatGroup x;
-        private FloatGroup y;
-        private float alpha;
-        private long chunk;
-        /** {@code partials[part * tensors + tensor]}: the part's sum of squares of its piece of the tensor. */
-        private double[] partials = new double[0];
-
-        GroupTask(int parts) {
-            segments = new PartSegment[parts];
-            for (int p = 0; p < parts; p++) {
-                segments[p] = new PartSegment(p);
-            }
-        }
-
-        void set(int op, FloatGroup x, FloatGroup y, float alpha, int parts, long chunk) {
-            this.op = op;
-            this.x = x;
-            this.y = y;
-            this.alpha = alpha;
-            this.chunk = chunk;
-            if (op == SQUARES) {
-                int need = parts * x.size();
-                if (partials.length < need) {
-                    partials = new double[need]; // once per model size
-                }
-                java.util.Arrays.fill(partials, 0, need, 0);
-            }
-        }
-
-        void clear() {
-            x = null;
-            y = null;
-        }
-
-        @Override
-        public void run(int part) {
-            long from = part * chunk;
-            long to = Math.min(x.total(), from + chunk);
-            x.forEachSegment(from, to, segments[part]);
-        }
-
-        /** The partial sums added up in part order (the same order whatever thread computed a part). */
-        void collect(double[] out, int parts) {
-            if (op != SQUARES) {
-                return;
-            }
-            int n = x.size();
-            for (int t = 0; t < n; t++) {
-                double s = 0;
-                for (int p = 0; p < parts; p++) {
-                    s += partials[p * n + t];
-                }
-                out[t] = s;
-            }
-        }
-
-        private final class PartSegment implements FloatGroup.Segment {
-            private final int part;
-
-            PartSegment(int part) {
-                this.part = part;
-            }
-
-            @Override
-            public void run(int tensor, int from, int to) {
-                float[] a = x.array(tensor);
-                switch (op) {
-                    case ZERO -> java.util.Arrays.fill(a, from, to, 0f);
-                    case SQUARES -> partials[part * x.size() + tensor] = kernels.sumOfSquares(a, from, to - from);
-                    case AXPY -> axpyRange(alpha, a, y.array(tensor), from, to);
-                    case COPY -> System.arraycopy(a, from, y.array(tensor), from, to - from);
-                    default -> throw new IllegalStateException("unknown group op " + op);
-                }
-            }
-        }
-    }
 
     // ---- several operations side by side ----
 
@@ -604,12 +551,6 @@ public final class BlasOps implements Ops {
     /** Returns when the background job is done, running the chunks nobody has started yet on this thread. */
     public void awaitBackground() {
         gang.finish();
-    }
-
-    private static void axpyRange(float a, float[] xs, float[] ys, int from, int to) {
-        for (int i = from; i < to; i++) {
-            ys[i] += a * xs[i];
-        }
     }
 
     private static void checkSize(Tensor a, Tensor b) {

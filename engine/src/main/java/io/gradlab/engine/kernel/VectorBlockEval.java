@@ -19,6 +19,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorBlockEval implements BlockEval {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> IS = IntVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     private static final Expr.Op[] OPS = Expr.Op.values();
     private static final float LOG2E = 1.44269504088896341f;
@@ -292,69 +293,64 @@ final class VectorBlockEval implements BlockEval {
         }
     }
 
-    private static void expLoop(float[] y, int dOff, float[] xs, int aOff, int n) {
-        int i = 0;
-        int upper = S.loopBound(n);
-        for (; i < upper; i += L) {
-            exp(FloatVector.fromArray(S, xs, aOff + i)).intoArray(y, dOff + i);
-        }
-        for (; i < n; i++) { // a scalar tail: masked vector loads are not always compiled on JDK 17 (they then allocate)
-            y[dOff + i] = (float) Math.exp(xs[aOff + i]);
-        }
-    }
 
-    private static void tanhLoop(float[] y, int dOff, float[] xs, int aOff, int n) {
-        int i = 0;
-        int upper = S.loopBound(n);
-        for (; i < upper; i += L) {
-            tanh(FloatVector.fromArray(S, xs, aOff + i)).intoArray(y, dOff + i);
-        }
-        for (; i < n; i++) { // a scalar tail: masked vector loads are not always compiled on JDK 17 (they then allocate)
-            y[dOff + i] = (float) Math.tanh(xs[aOff + i]);
-        }
-    }
 
-    private static void sigmoidLoop(float[] y, int dOff, float[] xs, int aOff, int n) {
-        int i = 0;
-        int upper = S.loopBound(n);
-        for (; i < upper; i += L) {
-            sigmoid(FloatVector.fromArray(S, xs, aOff + i)).intoArray(y, dOff + i);
-        }
-        for (; i < n; i++) { // a scalar tail: masked vector loads are not always compiled on JDK 17 (they then allocate)
-            y[dOff + i] = (float) Expr.sigmoid(xs[aOff + i]);
-        }
-    }
 
-    /**
-     * {@code exp(x)} within 2 ulp (Cephes' {@code expf}): {@code x = n ln2 + r} with {@code |r| <= ln2 / 2},
-     * a degree-6 polynomial for {@code exp(r)}, and {@code 2^n} applied as two powers of two built from
-     * exponent bits (so that results down to the subnormals are right). The Vector API's own {@code EXP}
-     * runs lane by lane on JDK 17. {@code x} is clamped to {@code [-104, 88.75]}: 0 below, infinity above
-     * as in float; NaN propagates.
+
+
+
+    /*
+     * exp, the sigmoid and tanh: each loop is written out whole, the exponential inline (Cephes' expf
+     * within 2 ulp: x = n ln2 + r with |r| <= ln2 / 2, a degree-6 polynomial for exp(r), and 2^n applied
+     * as two powers of two built from exponent bits, so that results down to the subnormals are right;
+     * x clamped to [-104, 88.75], NaN propagating). A helper method taking and returning vectors is
+     * inlined by C2 only while the caller's inlining budget lasts; once it is not, every vector crossing
+     * the call is boxed (megabytes per step, several times slower). A loop that holds its whole
+     * computation has no such call. The Vector API's own EXP runs lane by lane on JDK 17.
      */
-    static FloatVector exp(FloatVector x) {
+
+    private static void expLoop(float[] y, int dOff, float[] xs, int aOff, int len) {
         FloatVector lo = FloatVector.broadcast(S, -104f);
         FloatVector hi = FloatVector.broadcast(S, 88.75f);
-        FloatVector xc = x.blend(lo, x.compare(VectorOperators.LT, lo));
-        xc = xc.blend(hi, xc.compare(VectorOperators.GT, hi));
-        // round x / ln2 to the nearest integer n: adding 1.5 * 2^23 leaves n in the low mantissa bits
-        FloatVector k = xc.fma(FloatVector.broadcast(S, LOG2E), FloatVector.broadcast(S, MAGIC));
-        FloatVector nf = k.sub(MAGIC);
-        IntVector n = k.reinterpretAsInts().sub(MAGIC_BITS);
-        FloatVector r = nf.fma(FloatVector.broadcast(S, -LN2_HI), xc);
-        r = nf.fma(FloatVector.broadcast(S, -LN2_LO), r);
-        FloatVector p = FloatVector.broadcast(S, 1.9875691500e-4f);
-        p = p.fma(r, FloatVector.broadcast(S, 1.3981999507e-3f));
-        p = p.fma(r, FloatVector.broadcast(S, 8.3334519073e-3f));
-        p = p.fma(r, FloatVector.broadcast(S, 4.1665795894e-2f));
-        p = p.fma(r, FloatVector.broadcast(S, 1.6666665459e-1f));
-        p = p.fma(r, FloatVector.broadcast(S, 5.0000001201e-1f));
-        FloatVector er = p.fma(r.mul(r), r).add(1f);
-        IntVector n1 = n.lanewise(VectorOperators.ASHR, 1);
-        IntVector n2 = n.sub(n1);
-        FloatVector s1 = n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        FloatVector s2 = n2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        return er.mul(s1).mul(s2);
+        FloatVector log2e = FloatVector.broadcast(S, LOG2E);
+        FloatVector magic = FloatVector.broadcast(S, MAGIC);
+        FloatVector ln2hi = FloatVector.broadcast(S, -LN2_HI);
+        FloatVector ln2lo = FloatVector.broadcast(S, -LN2_LO);
+        FloatVector p0 = FloatVector.broadcast(S, 1.9875691500e-4f);
+        FloatVector p1 = FloatVector.broadcast(S, 1.3981999507e-3f);
+        FloatVector p2 = FloatVector.broadcast(S, 8.3334519073e-3f);
+        FloatVector p3 = FloatVector.broadcast(S, 4.1665795894e-2f);
+        FloatVector p4 = FloatVector.broadcast(S, 1.6666665459e-1f);
+        FloatVector p5 = FloatVector.broadcast(S, 5.0000001201e-1f);
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        IntVector magicBits = IntVector.broadcast(IS, MAGIC_BITS);
+        IntVector bias = IntVector.broadcast(IS, 127);
+        int i = 0;
+        int upper = S.loopBound(len);
+        for (; i < upper; i += L) {
+            FloatVector x = FloatVector.fromArray(S, xs, aOff + i);
+            FloatVector xc = x.blend(lo, x.compare(VectorOperators.LT, lo));
+            xc = xc.blend(hi, xc.compare(VectorOperators.GT, hi));
+            FloatVector k = xc.fma(log2e, magic);
+            FloatVector nf = k.sub(magic);
+            IntVector n = k.reinterpretAsInts().sub(magicBits);
+            FloatVector r = nf.fma(ln2hi, xc);
+            r = nf.fma(ln2lo, r);
+            FloatVector p = p0.fma(r, p1);
+            p = p.fma(r, p2);
+            p = p.fma(r, p3);
+            p = p.fma(r, p4);
+            p = p.fma(r, p5);
+            FloatVector er = p.fma(r.mul(r), r).add(one);
+            IntVector n1 = n.lanewise(VectorOperators.ASHR, 1);
+            IntVector n2 = n.sub(n1);
+            FloatVector e = er.mul(n1.add(bias).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                    .mul(n2.add(bias).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+            e.intoArray(y, dOff + i);
+        }
+        for (; i < len; i++) { // a scalar tail: masked vector loads are not always compiled on JDK 17 (they then allocate)
+            y[dOff + i] = (float) Math.exp(xs[aOff + i]);
+        }
     }
 
     /**
@@ -362,26 +358,114 @@ final class VectorBlockEval implements BlockEval {
      * the sigmoid of {@code |x|}; for negative {@code x} the sigmoid is {@code e s} (not {@code 1 - s},
      * which is 0 in float for {@code x < -17} and loses digits from {@code x < -2}).
      */
-    static FloatVector sigmoid(FloatVector x) {
-        FloatVector e = exp(x.abs().neg());
-        FloatVector s = FloatVector.broadcast(S, 1f).div(e.add(1f));
-        return s.blend(e.mul(s), x.compare(VectorOperators.LT, 0f));
+    private static void sigmoidLoop(float[] y, int dOff, float[] xs, int aOff, int len) {
+        FloatVector lo = FloatVector.broadcast(S, -104f);
+        FloatVector hi = FloatVector.broadcast(S, 88.75f);
+        FloatVector log2e = FloatVector.broadcast(S, LOG2E);
+        FloatVector magic = FloatVector.broadcast(S, MAGIC);
+        FloatVector ln2hi = FloatVector.broadcast(S, -LN2_HI);
+        FloatVector ln2lo = FloatVector.broadcast(S, -LN2_LO);
+        FloatVector p0 = FloatVector.broadcast(S, 1.9875691500e-4f);
+        FloatVector p1 = FloatVector.broadcast(S, 1.3981999507e-3f);
+        FloatVector p2 = FloatVector.broadcast(S, 8.3334519073e-3f);
+        FloatVector p3 = FloatVector.broadcast(S, 4.1665795894e-2f);
+        FloatVector p4 = FloatVector.broadcast(S, 1.6666665459e-1f);
+        FloatVector p5 = FloatVector.broadcast(S, 5.0000001201e-1f);
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        IntVector magicBits = IntVector.broadcast(IS, MAGIC_BITS);
+        IntVector bias = IntVector.broadcast(IS, 127);
+        FloatVector zero = FloatVector.zero(S);
+        int i = 0;
+        int upper = S.loopBound(len);
+        for (; i < upper; i += L) {
+            FloatVector x = FloatVector.fromArray(S, xs, aOff + i);
+            FloatVector negAbs = x.abs().neg();
+            FloatVector xc = negAbs.blend(lo, negAbs.compare(VectorOperators.LT, lo));
+            xc = xc.blend(hi, xc.compare(VectorOperators.GT, hi));
+            FloatVector k = xc.fma(log2e, magic);
+            FloatVector nf = k.sub(magic);
+            IntVector n = k.reinterpretAsInts().sub(magicBits);
+            FloatVector r = nf.fma(ln2hi, xc);
+            r = nf.fma(ln2lo, r);
+            FloatVector p = p0.fma(r, p1);
+            p = p.fma(r, p2);
+            p = p.fma(r, p3);
+            p = p.fma(r, p4);
+            p = p.fma(r, p5);
+            FloatVector er = p.fma(r.mul(r), r).add(one);
+            IntVector n1 = n.lanewise(VectorOperators.ASHR, 1);
+            IntVector n2 = n.sub(n1);
+            FloatVector e = er.mul(n1.add(bias).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                    .mul(n2.add(bias).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+            FloatVector s = one.div(e.add(one));
+            s.blend(e.mul(s), x.compare(VectorOperators.LT, zero)).intoArray(y, dOff + i);
+        }
+        for (; i < len; i++) {
+            y[dOff + i] = (float) Expr.sigmoid(xs[aOff + i]);
+        }
     }
 
     /** Cephes' {@code tanhf}: an odd polynomial below 0.625, else {@code 1 - 2 / (exp(2|x|) + 1)} with the sign of x. */
-    static FloatVector tanh(FloatVector x) {
-        FloatVector ax = x.abs();
-        FloatVector z = x.mul(x);
-        FloatVector p = FloatVector.broadcast(S, -5.70498872745e-3f);
-        p = p.fma(z, FloatVector.broadcast(S, 2.06390887954e-2f));
-        p = p.fma(z, FloatVector.broadcast(S, -5.37397155531e-2f));
-        p = p.fma(z, FloatVector.broadcast(S, 1.33314422036e-1f));
-        p = p.fma(z, FloatVector.broadcast(S, -3.33332819422e-1f));
-        FloatVector small = p.mul(z).fma(x, x);
-        FloatVector e = exp(ax.add(ax));
-        FloatVector large = FloatVector.broadcast(S, 1f).sub(FloatVector.broadcast(S, 2f).div(e.add(1f)));
-        large = large.blend(large.neg(), x.compare(VectorOperators.LT, 0f));
-        return large.blend(small, ax.compare(VectorOperators.LT, 0.625f));
+    private static void tanhLoop(float[] y, int dOff, float[] xs, int aOff, int len) {
+        FloatVector lo = FloatVector.broadcast(S, -104f);
+        FloatVector hi = FloatVector.broadcast(S, 88.75f);
+        FloatVector log2e = FloatVector.broadcast(S, LOG2E);
+        FloatVector magic = FloatVector.broadcast(S, MAGIC);
+        FloatVector ln2hi = FloatVector.broadcast(S, -LN2_HI);
+        FloatVector ln2lo = FloatVector.broadcast(S, -LN2_LO);
+        FloatVector p0 = FloatVector.broadcast(S, 1.9875691500e-4f);
+        FloatVector p1 = FloatVector.broadcast(S, 1.3981999507e-3f);
+        FloatVector p2 = FloatVector.broadcast(S, 8.3334519073e-3f);
+        FloatVector p3 = FloatVector.broadcast(S, 4.1665795894e-2f);
+        FloatVector p4 = FloatVector.broadcast(S, 1.6666665459e-1f);
+        FloatVector p5 = FloatVector.broadcast(S, 5.0000001201e-1f);
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        IntVector magicBits = IntVector.broadcast(IS, MAGIC_BITS);
+        IntVector bias = IntVector.broadcast(IS, 127);
+        FloatVector two = FloatVector.broadcast(S, 2f);
+        FloatVector small = FloatVector.broadcast(S, 0.625f);
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector t0 = FloatVector.broadcast(S, -5.70498872745e-3f);
+        FloatVector t1 = FloatVector.broadcast(S, 2.06390887954e-2f);
+        FloatVector t2 = FloatVector.broadcast(S, -5.37397155531e-2f);
+        FloatVector t3 = FloatVector.broadcast(S, 1.33314422036e-1f);
+        FloatVector t4 = FloatVector.broadcast(S, -3.33332819422e-1f);
+        int i = 0;
+        int upper = S.loopBound(len);
+        for (; i < upper; i += L) {
+            FloatVector x = FloatVector.fromArray(S, xs, aOff + i);
+            FloatVector ax = x.abs();
+            FloatVector z = x.mul(x);
+            FloatVector q = t0.fma(z, t1);
+            q = q.fma(z, t2);
+            q = q.fma(z, t3);
+            q = q.fma(z, t4);
+            FloatVector near = q.mul(z).fma(x, x);
+            FloatVector twoAx = ax.add(ax);
+            FloatVector xc = twoAx.blend(lo, twoAx.compare(VectorOperators.LT, lo));
+            xc = xc.blend(hi, xc.compare(VectorOperators.GT, hi));
+            FloatVector k = xc.fma(log2e, magic);
+            FloatVector nf = k.sub(magic);
+            IntVector n = k.reinterpretAsInts().sub(magicBits);
+            FloatVector r = nf.fma(ln2hi, xc);
+            r = nf.fma(ln2lo, r);
+            FloatVector p = p0.fma(r, p1);
+            p = p.fma(r, p2);
+            p = p.fma(r, p3);
+            p = p.fma(r, p4);
+            p = p.fma(r, p5);
+            FloatVector er = p.fma(r.mul(r), r).add(one);
+            IntVector n1 = n.lanewise(VectorOperators.ASHR, 1);
+            IntVector n2 = n.sub(n1);
+            FloatVector e = er.mul(n1.add(bias).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                    .mul(n2.add(bias).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+            FloatVector far = one.sub(two.div(e.add(one)));
+            far = far.blend(far.neg(), x.compare(VectorOperators.LT, zero));
+            far.blend(near, ax.compare(VectorOperators.LT, small)).intoArray(y, dOff + i);
+        }
+        for (; i < len; i++) {
+            y[dOff + i] = (float) Math.tanh(xs[aOff + i]);
+        }
     }
 
     @Override

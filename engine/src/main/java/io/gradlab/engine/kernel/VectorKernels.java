@@ -1,43 +1,15 @@
 package io.gradlab.engine.kernel;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link FloatKernels} on the Vector API. Loaded by name through {@link VectorSupport} only when
- * the JVM has {@code jdk.incubator.vector}. Reductions sum float vectors over blocks of
- * {@value #BLOCK} elements and the blocks' totals in double.
+ * the JVM has {@code jdk.incubator.vector}.
  */
 final class VectorKernels implements FloatKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    private static final int BLOCK = 1024;
-
-    @Override
-    public double sumOfSquares(float[] x, int off, int n) {
-        double total = 0;
-        for (int from = 0; from < n; from += BLOCK) {
-            int len = Math.min(BLOCK, n - from);
-            int base = off + from;
-            FloatVector acc0 = FloatVector.zero(S);
-            FloatVector acc1 = FloatVector.zero(S);
-            int i = 0;
-            for (; i + 2 * L <= len; i += 2 * L) {
-                FloatVector a = FloatVector.fromArray(S, x, base + i);
-                FloatVector b = FloatVector.fromArray(S, x, base + i + L);
-                acc0 = a.fma(a, acc0);
-                acc1 = b.fma(b, acc1);
-            }
-            double s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
-            for (; i < len; i++) {
-                double v = x[base + i];
-                s += v * v;
-            }
-            total += s;
-        }
-        return total;
-    }
 
     @Override
     public void fillRows(float[] dst, float[] row, int cols, int r0, int r1, int c0, int c1) {

@@ -32,6 +32,8 @@ final class StepKernels {
     private TensorGroup weightGrads = TensorGroup.of(List.of());
     private TensorGroup weights = TensorGroup.of(List.of());
     private TensorGroup previous = TensorGroup.of(List.of());
+    private final TensorGroup[] one = new TensorGroup[1];
+    private final TensorGroup[] pair = new TensorGroup[2];
     private double[] weightSquares = new double[0];
     private double[] deltaSquares = new double[0];
 
@@ -62,9 +64,15 @@ final class StepKernels {
         this.deltaSquares = new double[weighted.size()];
     }
 
+    /** The reused one-group argument array (no varargs array per call). */
+    private TensorGroup[] with(TensorGroup g) {
+        one[0] = g;
+        return one;
+    }
+
     /** Every parameter's gradient set to zero, in one pass over all of them. */
     void zeroGradients() {
-        ops.mapEach(ZERO, null, grads);
+        ops.mapEach(ZERO, null, with(grads));
     }
 
     /** The loss of {@code out} against {@code y}, and its gradient written into {@code gradOut}. */
@@ -74,7 +82,7 @@ final class StepKernels {
 
     /** {@code out[i]} = the L2 norm of weighted layer {@code i}'s weight gradient. */
     void weightGradientNorms(double[] out) {
-        ops.sumEach(SQUARE, out, null, weightGrads);
+        ops.sumEach(SQUARE, out, null, with(weightGrads));
         for (int i = 0; i < weightGrads.size(); i++) {
             out[i] = Math.sqrt(out[i]);
         }
@@ -86,11 +94,13 @@ final class StepKernels {
      * step, their difference after it, and the two norms, each one pass over all weights.
      */
     void stepMeasuringUpdate(Optimizer optimizer, double[] ratioSums) {
-        ops.mapEach(COPY, null, weights, previous);
+        pair[0] = weights;
+        pair[1] = previous;
+        ops.mapEach(COPY, null, pair);
         optimizer.step();
-        ops.mapEach(MINUS_DELTA, null, weights, previous);
-        ops.sumEach(SQUARE, weightSquares, null, weights);
-        ops.sumEach(SQUARE, deltaSquares, null, previous);
+        ops.mapEach(MINUS_DELTA, null, pair);
+        ops.sumEach(SQUARE, weightSquares, null, with(weights));
+        ops.sumEach(SQUARE, deltaSquares, null, with(previous));
         for (int i = 0; i < weights.size(); i++) {
             double wn = Math.sqrt(weightSquares[i]);
             ratioSums[i] += wn == 0 ? 0 : Math.sqrt(deltaSquares[i]) / wn;

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * may still construct the engine's kernels: the CLI and the runner create a {@code BlasOps}.)
  */
 class KernelBoundaryTest {
-    private static final String KERNEL_CLASSES = "BlasOps|FloatKernels|FloatGroup|WorkerGang|ElementwiseRunner|BlockEval|FloatGemm";
+    private static final String KERNEL_CLASSES = "BlasOps|FloatKernels|WorkerGang|ElementwiseRunner|BlockEval|FloatGemm";
     private static final Pattern CAST = Pattern.compile(
             "instanceof\\s+(?:[\\w.]+\\.)?(" + KERNEL_CLASSES + ")\\b|\\(\\s*(?:[\\w.]+\\.)?(" + KERNEL_CLASSES + ")\\s*\\)\\s*[\\w(]");
     private static final String KERNEL_PACKAGE = "engine/src/main/java/io/gradlab/engine/kernel/".replace('/', java.io.File.separatorChar);

@@ -1,6 +1,9 @@
 package io.gradlab.plugins.recurrent;
 
+import io.gradlab.api.tensor.Elementwise;
+import io.gradlab.api.tensor.Expr;
 import io.gradlab.api.tensor.Tensor;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -14,6 +17,41 @@ import java.util.List;
  * All biases start at zero.
  */
 public final class GruLayer extends RecurrentLayer {
+    private static final Elementwise FORWARD = forward();
+    private static final Elementwise BACKWARD = backward(false);
+    private static final Elementwise BACKWARD_INTO_PREVIOUS = backward(true);
+
+    /** Arguments as {@link #forwardArgs}. */
+    private static Elementwise forward() {
+        Expr r = Expr.arg(0);
+        Expr z = Expr.arg(1);
+        Expr n = Expr.arg(2);
+        Expr hn = Expr.arg(3);
+        Expr bhn = Expr.arg(4);
+        Expr hPrev = Expr.arg(5);
+        return Elementwise.assign(3, hn.add(bhn))
+                .then(0, r.sigmoid())
+                .then(1, z.sigmoid())
+                .then(2, n.add(r.mul(hn)).tanh())
+                .then(6, z.rsub(1).mul(n).add(z.mul(hPrev)));
+    }
+
+    /** Arguments as {@link #backwardArgs}. */
+    private static Elementwise backward(boolean intoPrevious) {
+        Expr r = Expr.arg(0);
+        Expr z = Expr.arg(1);
+        Expr n = Expr.arg(2);
+        Expr hn = Expr.arg(3);
+        Expr hPrev = Expr.arg(4);
+        Expr dh = Expr.arg(5);
+        Expr dn = Expr.arg(8);
+        Elementwise p = Elementwise.assign(8, dh.mul(z.rsub(1)).mul(n.square().rsub(1)))
+                .then(7, dh.mul(hPrev.sub(n)).mul(z).mul(z.rsub(1)))
+                .then(6, dn.mul(hn).mul(r).mul(r.rsub(1)))
+                .then(9, dn.mul(r));
+        return intoPrevious ? p.then(10, Expr.arg(10).add(dh.mul(z))) : p;
+    }
+
     public GruLayer(String name, RecurrentConfig config) {
         super(name, "gru", config, 3);
     }
@@ -23,76 +61,40 @@ public final class GruLayer extends RecurrentLayer {
         return List.of("r", "z", "n");
     }
 
+    /** The n gate's recurrent product {@code W_hn h + b_hn} stays apart: the reset gate scales it. */
     @Override
-    protected boolean recurrentGradientIsInputGradient() {
-        return false;
-    }
-
-    /** Saved per step: r, z, n (activated) and W_hn h_{t-1} + b_hn. */
-    @Override
-    protected int savedWidth() {
-        return 4 * hidden;
+    boolean separateRecurrentProduct(int gate) {
+        return gate == 2;
     }
 
     @Override
-    protected void stepForward(Workspace w, int t) {
-        Tensor h = w.hs[t + 1];
-        Tensor hPrev = w.hs[t];
-        Tensor s = w.saved[t];
-        Tensor xp = w.xp;
-        Tensor hp = w.hp;
-        int n = hidden;
-        int gw = 3 * n;
-        int sw = 4 * n;
-        for (int b = 0; b < w.batch; b++) {
-            int x = (b * steps + t) * gw;
-            int r = b * gw;
-            int o = b * sw;
-            for (int j = 0; j < n; j++) {
-                double rg = Functions.sigmoid(xp.get(x + j) + hp.get(r + j));
-                double zg = Functions.sigmoid(xp.get(x + n + j) + hp.get(r + n + j));
-                double hn = hp.get(r + 2 * n + j);
-                double ng = Functions.tanh(xp.get(x + 2 * n + j) + rg * hn);
-                s.set(o + j, rg);
-                s.set(o + n + j, zg);
-                s.set(o + 2 * n + j, ng);
-                s.set(o + 3 * n + j, hn);
-                h.set(b * n + j, (1 - zg) * ng + zg * hPrev.get(b * n + j));
-            }
-        }
+    Elementwise forwardProgram() {
+        return FORWARD;
+    }
+
+    /** {@code r z n} (pre-activations in, activated gates out), {@code W_hn h} (out: {@code + b_hn}), {@code b_hn}, {@code h_{t-1}}, {@code h_t}. */
+    @Override
+    Tensor[] forwardArgs(RecurrentWorkspace w, int part, int t) {
+        return new Tensor[] {w.rows(w.gate[0], t, part), w.rows(w.gate[1], t, part), w.rows(w.gate[2], t, part),
+                w.rows(w.separate[2], t, part), recurrentBias(2), w.rows(w.hs, t, part), w.rows(w.hs, t + 1, part)};
     }
 
     @Override
-    protected void stepBackward(Workspace w, int t, Tensor dh, Tensor dhPrevDirect) {
-        Tensor hPrev = w.hs[t];
-        Tensor s = w.saved[t];
-        Tensor dxp = w.dxp;
-        Tensor dhp = w.dhp;
-        int n = hidden;
-        int gw = 3 * n;
-        int sw = 4 * n;
-        for (int b = 0; b < w.batch; b++) {
-            int x = (b * steps + t) * gw;
-            int r = b * gw;
-            int o = b * sw;
-            for (int j = 0; j < n; j++) {
-                double rg = s.get(o + j);
-                double zg = s.get(o + n + j);
-                double ng = s.get(o + 2 * n + j);
-                double hn = s.get(o + 3 * n + j);
-                double dhv = dh.get(b * n + j);
-                double hp0 = hPrev.get(b * n + j);
-                double dnPre = dhv * (1 - zg) * (1 - ng * ng);
-                double dzPre = dhv * (hp0 - ng) * zg * (1 - zg);
-                double drPre = dnPre * hn * rg * (1 - rg);
-                dxp.set(x + j, drPre);
-                dxp.set(x + n + j, dzPre);
-                dxp.set(x + 2 * n + j, dnPre);
-                dhp.set(r + j, drPre);
-                dhp.set(r + n + j, dzPre);
-                dhp.set(r + 2 * n + j, dnPre * rg);
-                dhPrevDirect.set(b * n + j, dhv * zg);
-            }
-        }
+    Elementwise backwardProgram(boolean intoPrevious) {
+        return intoPrevious ? BACKWARD_INTO_PREVIOUS : BACKWARD;
+    }
+
+    /**
+     * {@code r z n} (activated), {@code W_hn h + b_hn}, {@code h_{t-1}}, {@code dL/dh_t}, the gradients
+     * of the three pre-activations and of {@code W_hn h + b_hn}, and with {@code intoPrevious}
+     * {@code dL/dh_{t-1}}.
+     */
+    @Override
+    Tensor[] backwardArgs(RecurrentWorkspace w, RecurrentWorkspace.Backward b, int part, int t, boolean intoPrevious) {
+        Tensor[] args = {w.rows(w.gate[0], t, part), w.rows(w.gate[1], t, part), w.rows(w.gate[2], t, part),
+                w.rows(w.separate[2], t, part), w.rows(w.hs, t, part), w.rows(b.dhs, t, part), w.rows(b.dgate[0], t, part),
+                w.rows(b.dgate[1], t, part), w.rows(b.dgate[2], t, part), w.rows(b.recurrentGrad[2], t, part),
+                intoPrevious ? w.rows(b.dhs, t - 1, part) : null};
+        return intoPrevious ? args : Arrays.copyOf(args, args.length - 1);
     }
 }

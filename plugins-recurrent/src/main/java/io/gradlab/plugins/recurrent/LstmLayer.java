@@ -1,5 +1,7 @@
 package io.gradlab.plugins.recurrent;
 
+import io.gradlab.api.tensor.Elementwise;
+import io.gradlab.api.tensor.Expr;
 import io.gradlab.api.tensor.Tensor;
 import java.util.List;
 
@@ -16,6 +18,45 @@ import java.util.List;
  * survive many steps from the first update.
  */
 public final class LstmLayer extends RecurrentLayer {
+    private static final Elementwise FORWARD = forward();
+    private static final Elementwise BACKWARD = backward();
+
+    /** Arguments as {@link #forwardArgs}. */
+    private static Elementwise forward() {
+        Expr i = Expr.arg(0);
+        Expr f = Expr.arg(1);
+        Expr g = Expr.arg(2);
+        Expr o = Expr.arg(3);
+        Expr cPrev = Expr.arg(4);
+        Expr c = Expr.arg(5);
+        return Elementwise.assign(0, i.sigmoid())
+                .then(1, f.sigmoid())
+                .then(2, g.tanh())
+                .then(3, o.sigmoid())
+                .then(5, f.mul(cPrev).add(i.mul(g)))
+                .then(6, o.mul(c.tanh()));
+    }
+
+    /** Arguments as {@link #backwardArgs}. */
+    private static Elementwise backward() {
+        Expr i = Expr.arg(0);
+        Expr f = Expr.arg(1);
+        Expr g = Expr.arg(2);
+        Expr o = Expr.arg(3);
+        Expr cPrev = Expr.arg(4);
+        Expr c = Expr.arg(5);
+        Expr dh = Expr.arg(6);
+        Expr dc = Expr.arg(7);
+        Expr tc = Expr.arg(11); // holds tanh(c_t) until dL/do replaces it
+        return Elementwise.assign(11, c.tanh())
+                .then(7, dc.add(dh.mul(o).mul(tc.square().rsub(1))))   // dL/dc_t
+                .then(8, dc.mul(g).mul(i).mul(i.rsub(1)))
+                .then(9, dc.mul(cPrev).mul(f).mul(f.rsub(1)))
+                .then(10, dc.mul(i).mul(g.square().rsub(1)))
+                .then(11, dh.mul(tc).mul(o).mul(o.rsub(1)))
+                .then(7, dc.mul(f));                                   // dL/dc_{t-1} through c_t
+    }
+
     private final double forgetBias;
 
     public LstmLayer(String name, RecurrentConfig config, double forgetBias) {
@@ -42,107 +83,37 @@ public final class LstmLayer extends RecurrentLayer {
         }
     }
 
-    /** Saved per step: i, f, g, o (activated), c_t, tanh(c_t). */
     @Override
-    protected int savedWidth() {
-        return 6 * hidden;
-    }
-
-    @Override
-    protected boolean hasCellState() {
+    boolean hasCellState() {
         return true;
     }
 
     @Override
-    protected void stepForward(Workspace w, int t) {
-        Tensor h = w.hs[t + 1];
-        Tensor s = w.saved[t];
-        Tensor prev = t == 0 ? null : w.saved[t - 1];
-        Tensor xp = w.xp;
-        Tensor hp = w.hp;
-        int n = hidden;
-        int gw = 4 * n;
-        int sw = 6 * n;
-        for (int b = 0; b < w.batch; b++) {
-            int x = (b * steps + t) * gw;
-            int r = b * gw;
-            int o = b * sw;
-            for (int j = 0; j < n; j++) {
-                double ig = Functions.sigmoid(xp.get(x + j) + hp.get(r + j));
-                double fg = Functions.sigmoid(xp.get(x + n + j) + hp.get(r + n + j));
-                double gg = Functions.tanh(xp.get(x + 2 * n + j) + hp.get(r + 2 * n + j));
-                double og = Functions.sigmoid(xp.get(x + 3 * n + j) + hp.get(r + 3 * n + j));
-                double cPrev = prev == null ? 0 : prev.get(o + 4 * n + j);
-                double c = fg * cPrev + ig * gg;
-                double tc = Functions.tanh(c);
-                s.set(o + j, ig);
-                s.set(o + n + j, fg);
-                s.set(o + 2 * n + j, gg);
-                s.set(o + 3 * n + j, og);
-                s.set(o + 4 * n + j, c);
-                s.set(o + 5 * n + j, tc);
-                h.set(b * n + j, og * tc);
-            }
-        }
+    Elementwise forwardProgram() {
+        return FORWARD;
+    }
+
+    /** {@code i f g o} (pre-activations in, activated gates out), {@code c_{t-1}}, {@code c_t}, {@code h_t}. */
+    @Override
+    Tensor[] forwardArgs(RecurrentWorkspace w, int part, int t) {
+        return new Tensor[] {w.rows(w.gate[0], t, part), w.rows(w.gate[1], t, part), w.rows(w.gate[2], t, part),
+                w.rows(w.gate[3], t, part), w.rows(w.cs, t, part), w.rows(w.cs, t + 1, part), w.rows(w.hs, t + 1, part)};
     }
 
     @Override
-    protected NonFiniteEvent checkState(Workspace w, int t) {
-        NonFiniteEvent hidden = super.checkState(w, t);
-        if (hidden != null) {
-            return hidden;
-        }
-        Tensor s = w.saved[t];
-        int n = this.hidden;
-        for (int b = 0; b < w.batch; b++) {
-            for (int j = 0; j < n; j++) {
-                double c = s.get(b * 6 * n + 4 * n + j);
-                if (!Double.isFinite(c)) {
-                    return new NonFiniteEvent(name(), "forward", t, steps, "cell state c_t", c);
-                }
-            }
-        }
-        return null;
+    Elementwise backwardProgram(boolean intoPrevious) {
+        return BACKWARD;
     }
 
+    /**
+     * {@code i f g o} (activated), {@code c_{t-1}}, {@code c_t}, {@code dL/dh_t}, dL/dc (in: from later
+     * steps; out: to step t-1), the gradients of the four pre-activations.
+     */
     @Override
-    protected void stepBackward(Workspace w, int t, Tensor dh, Tensor dhPrevDirect) {
-        Tensor s = w.saved[t];
-        Tensor prev = t == 0 ? null : w.saved[t - 1];
-        Tensor dxp = w.dxp;
-        Tensor dhp = w.dhp;
-        Tensor dc = w.carry;
-        int n = hidden;
-        int gw = 4 * n;
-        int sw = 6 * n;
-        for (int b = 0; b < w.batch; b++) {
-            int x = (b * steps + t) * gw;
-            int r = b * gw;
-            int o = b * sw;
-            for (int j = 0; j < n; j++) {
-                double ig = s.get(o + j);
-                double fg = s.get(o + n + j);
-                double gg = s.get(o + 2 * n + j);
-                double og = s.get(o + 3 * n + j);
-                double tc = s.get(o + 5 * n + j);
-                double cPrev = prev == null ? 0 : prev.get(o + 4 * n + j);
-                double dhv = dh.get(b * n + j);
-                double dcv = dc.get(b * n + j) + dhv * og * (1 - tc * tc);
-                double di = dcv * gg * ig * (1 - ig);
-                double df = dcv * cPrev * fg * (1 - fg);
-                double dg = dcv * ig * (1 - gg * gg);
-                double dout = dhv * tc * og * (1 - og);
-                dxp.set(x + j, di);
-                dxp.set(x + n + j, df);
-                dxp.set(x + 2 * n + j, dg);
-                dxp.set(x + 3 * n + j, dout);
-                dhp.set(r + j, di);
-                dhp.set(r + n + j, df);
-                dhp.set(r + 2 * n + j, dg);
-                dhp.set(r + 3 * n + j, dout);
-                dc.set(b * n + j, dcv * fg);
-            }
-        }
-        dhPrevDirect.fill(0);
+    Tensor[] backwardArgs(RecurrentWorkspace w, RecurrentWorkspace.Backward b, int part, int t, boolean intoPrevious) {
+        return new Tensor[] {w.rows(w.gate[0], t, part), w.rows(w.gate[1], t, part), w.rows(w.gate[2], t, part),
+                w.rows(w.gate[3], t, part), w.rows(w.cs, t, part), w.rows(w.cs, t + 1, part), w.rows(b.dhs, t, part),
+                b.carryPart[part], w.rows(b.dgate[0], t, part), w.rows(b.dgate[1], t, part), w.rows(b.dgate[2], t, part),
+                w.rows(b.dgate[3], t, part)};
     }
 }

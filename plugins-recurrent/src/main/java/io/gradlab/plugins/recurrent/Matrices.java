@@ -1,11 +1,14 @@
 package io.gradlab.plugins.recurrent;
 
+import io.gradlab.api.tensor.Ops;
 import io.gradlab.api.tensor.RandomSource;
+import io.gradlab.api.tensor.Tensor;
 
 /**
  * Small dense-matrix routines on row-major {@code double[]} for initialisation and diagnostics:
  * random orthogonal matrices, the spectral radius and the largest singular value. They run once per
- * build or per epoch, on {@code [hidden, hidden]} matrices, so plain loops are fast enough.
+ * build or per epoch, on {@code [hidden, hidden]} matrices: the cubic work (the products) goes to
+ * {@link Ops#gemm} in float64, the rest are plain loops.
  */
 public final class Matrices {
     /** Squarings in {@link #spectralRadius}: the estimate compares {@code A^2048} and {@code A^4096}. */
@@ -55,25 +58,6 @@ public final class Matrices {
         return a;
     }
 
-    /** {@code c = a b} for {@code a [n, k]}, {@code b [k, m]}. */
-    static double[] multiply(double[] a, double[] b, int n, int k, int m) {
-        double[] c = new double[n * m];
-        for (int i = 0; i < n; i++) {
-            for (int p = 0; p < k; p++) {
-                double v = a[i * k + p];
-                if (v == 0) {
-                    continue;
-                }
-                int bRow = p * m;
-                int cRow = i * m;
-                for (int j = 0; j < m; j++) {
-                    c[cRow + j] += v * b[bRow + j];
-                }
-            }
-        }
-        return c;
-    }
-
     private static double frobenius(double[] a) {
         double scale = 0;
         for (double v : a) {
@@ -98,9 +82,9 @@ public final class Matrices {
      * {@code A^2048} and {@code A^4096}, and the estimate is {@code (||A^4096|| / ||A^2048||)^(1/2048)},
      * which cancels the constant in {@code ||A^m|| ~ C rho^m} (exact for multiples of orthogonal
      * matrices; within 0.1 % for the ill-conditioned test matrices). Returns NaN when the matrix holds
-     * a non-finite value, 0 for a nilpotent one.
+     * a non-finite value, 0 for a nilpotent one. The squarings are float64 products on {@code ops}.
      */
-    public static double spectralRadius(double[] a, int n) {
+    public static double spectralRadius(Ops ops, double[] a, int n) {
         if (a.length != n * n) {
             throw new IllegalArgumentException("matrix of " + a.length + " values is not " + n + "x" + n);
         }
@@ -117,18 +101,25 @@ public final class Matrices {
         for (int i = 0; i < m.length; i++) {
             m[i] /= norm;
         }
+        double[] next = new double[n * n];
+        Tensor mt = Tensor.wrap(m, n, n);
+        Tensor nt = Tensor.wrap(next, n, n);
         double logNorm = Math.log(norm); // log ||A^(2^k)||_F; m = A^(2^k) / ||A^(2^k)||_F
         double previous = 0;
         double power = 1;
         for (int k = 0; k < SQUARINGS; k++) {
-            m = multiply(m, m, n, n, n);
-            double f = frobenius(m);
+            ops.gemm(false, false, 1.0, mt, mt, 0.0, nt);
+            double f = frobenius(next);
             if (f == 0) {
                 return 0; // nilpotent
             }
-            for (int i = 0; i < m.length; i++) {
-                m[i] /= f;
+            for (int i = 0; i < next.length; i++) {
+                next[i] /= f;
             }
+            Tensor swap = mt;
+            mt = nt;
+            nt = swap;
+            next = nt.doubles();
             previous = logNorm;
             logNorm = 2 * logNorm + Math.log(f);
             power *= 2;
@@ -141,22 +132,12 @@ public final class Matrices {
      * the square root of the spectral radius of {@code a^T a}, which is symmetric positive
      * semi-definite, so the repeated squaring of {@link #spectralRadius} converges to it.
      */
-    public static double maxSingularValue(double[] a, int rows, int cols) {
+    public static double maxSingularValue(Ops ops, double[] a, int rows, int cols) {
         if (a.length != rows * cols) {
             throw new IllegalArgumentException("matrix of " + a.length + " values is not " + rows + "x" + cols);
         }
         double[] gram = new double[cols * cols];
-        for (int r = 0; r < rows; r++) {
-            for (int i = 0; i < cols; i++) {
-                double v = a[r * cols + i];
-                if (v == 0) {
-                    continue;
-                }
-                for (int j = 0; j < cols; j++) {
-                    gram[i * cols + j] += v * a[r * cols + j];
-                }
-            }
-        }
-        return Math.sqrt(spectralRadius(gram, cols));
+        ops.gemm(true, false, 1.0, Tensor.wrap(a, rows, cols), Tensor.wrap(a, rows, cols), 0.0, Tensor.wrap(gram, cols, cols));
+        return Math.sqrt(spectralRadius(ops, gram, cols));
     }
 }

@@ -7,8 +7,10 @@ import io.gradlab.api.diag.LayerView;
 import io.gradlab.api.diag.ModelView;
 import io.gradlab.api.diag.Severity;
 import io.gradlab.api.nn.Parameter;
+import io.gradlab.api.tensor.Ops;
 import io.gradlab.api.tensor.Tensor;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -82,7 +84,8 @@ final class RecurrentDiagnostic implements Diagnostic {
             seenLayers = model.layers();
             layers = recurrentLayers(model);
         }
-        for (RecurrentLayer layer : layers) {
+        for (int l = 0; l < layers.size(); l++) {
+            RecurrentLayer layer = layers.get(l);
             if (!armed.contains(layer)) {
                 armed.add(layer);
                 layer.armSentinel(event -> stop(layer, event));
@@ -92,7 +95,9 @@ final class RecurrentDiagnostic implements Diagnostic {
                 layer.clearNonFinite();
                 stop(layer, event);
             }
-            for (Parameter p : layer.parameters()) {
+            List<Parameter> parameters = layer.parameters();
+            for (int i = 0; i < parameters.size(); i++) {
+                Parameter p = parameters.get(i);
                 int bad = RecurrentLayer.firstNonFinite(p.grad());
                 if (bad >= 0) {
                     throw new StopTraining(finding("the gradient of " + p.name() + " in recurrent layer '" + layer.name() + "' became "
@@ -154,7 +159,7 @@ final class RecurrentDiagnostic implements Diagnostic {
                 sink.layerMetric(name, "grad_time_gain", gain);
                 report(sink, layer, ratio, gain, curve, first);
             }
-            spectra(layer, sink);
+            spectra(model.ops(), layer, sink);
         }
     }
 
@@ -204,27 +209,34 @@ final class RecurrentDiagnostic implements Diagnostic {
         return Math.exp((n * sxy - sx * sy) / den);
     }
 
-    private static void spectra(RecurrentLayer layer, DiagnosticSink sink) {
+    /** The spectra of W_hh's gate blocks, one gate per part on the run's kernel threads. */
+    private static void spectra(Ops ops, RecurrentLayer layer, DiagnosticSink sink) {
         Tensor w = layer.weightHh().value();
         int h = layer.hidden();
         double[] all = w.toDoubleArray();
         List<String> names = layer.gateNames();
-        if (names.size() == 1) {
-            sink.layerMetric(layer.name(), "w_hh_spectral_radius", Matrices.spectralRadius(all, h));
-            sink.layerMetric(layer.name(), "w_hh_max_singular_value", Matrices.maxSingularValue(all, h, h));
+        int gates = names.size();
+        double[] radius = new double[gates];
+        double[] singular = new double[gates];
+        ops.parallelFor(gates, g -> {
+            double[] block = Arrays.copyOfRange(all, g * h * h, (g + 1) * h * h);
+            radius[g] = Matrices.spectralRadius(ops, block, h);
+            singular[g] = Matrices.maxSingularValue(ops, block, h, h);
+        });
+        if (gates == 1) {
+            sink.layerMetric(layer.name(), "w_hh_spectral_radius", radius[0]);
+            sink.layerMetric(layer.name(), "w_hh_max_singular_value", singular[0]);
             return;
         }
-        Map<String, Object> radius = new LinkedHashMap<>();
-        Map<String, Object> singular = new LinkedHashMap<>();
-        for (int g = 0; g < names.size(); g++) {
-            double[] block = new double[h * h];
-            System.arraycopy(all, g * h * h, block, 0, h * h);
-            radius.put(names.get(g), Matrices.spectralRadius(block, h));
-            singular.put(names.get(g), Matrices.maxSingularValue(block, h, h));
+        Map<String, Object> radii = new LinkedHashMap<>();
+        Map<String, Object> singulars = new LinkedHashMap<>();
+        for (int g = 0; g < gates; g++) {
+            radii.put(names.get(g), radius[g]);
+            singulars.put(names.get(g), singular[g]);
         }
-        sink.layerMetric(layer.name(), "w_hh_spectral_radius", radius);
-        sink.layerMetric(layer.name(), "w_hh_max_singular_value", singular);
-        sink.layerMetric(layer.name(), "w_hh_norm", Matrices.maxSingularValue(all, names.size() * h, h));
+        sink.layerMetric(layer.name(), "w_hh_spectral_radius", radii);
+        sink.layerMetric(layer.name(), "w_hh_max_singular_value", singulars);
+        sink.layerMetric(layer.name(), "w_hh_norm", Matrices.maxSingularValue(ops, all, gates * h, h));
     }
 
     private static List<Double> toList(double[] values) {

@@ -1,5 +1,6 @@
 package io.gradlab.plugins.recurrent;
 
+import io.gradlab.api.tensor.Ops;
 import io.gradlab.api.tensor.RandomSource;
 import java.util.Arrays;
 import java.util.List;
@@ -35,8 +36,8 @@ public enum RecurrentInit {
         return valueOf(id.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
     }
 
-    /** A new {@code n x n} block, row-major. */
-    public double[] block(int n, double rho, RandomSource random) {
+    /** A new {@code n x n} block, row-major ({@code ops} measures the radius of {@code radius}). */
+    public double[] block(int n, double rho, RandomSource random, Ops ops) {
         double[] w;
         switch (this) {
             case ORTHOGONAL -> w = Matrices.orthogonal(n, random);
@@ -58,7 +59,7 @@ public enum RecurrentInit {
                 for (int i = 0; i < w.length; i++) {
                     w[i] = random.nextGaussian();
                 }
-                double measured = Matrices.spectralRadius(w, n);
+                double measured = Matrices.spectralRadius(ops, w, n);
                 double s = measured == 0 ? 0 : 1 / measured;
                 for (int i = 0; i < w.length; i++) {
                     w[i] *= s;

@@ -8,12 +8,14 @@ import io.gradlab.api.nn.BuildContext;
 import io.gradlab.api.nn.Fan;
 import io.gradlab.api.nn.Mode;
 import io.gradlab.api.nn.Parameter;
-import io.gradlab.api.tensor.DType;
+import io.gradlab.api.tensor.Elementwise;
+import io.gradlab.api.tensor.Expr;
 import io.gradlab.api.tensor.RandomSource;
 import io.gradlab.api.tensor.Tensor;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 /**
  * The unrolling shared by {@link RnnLayer}, {@link LstmLayer} and {@link GruLayer}: a sequence batch
@@ -23,10 +25,16 @@ import java.util.function.Consumer;
  *
  * <p>Parameters (PyTorch layout, G = gates: 1, 4 or 3): {@code weight_ih [G*H, F]} (first, so that it
  * is the layer's "weight" in diagnostics), {@code weight_hh [G*H, H]}, {@code bias_ih} and
- * {@code bias_hh [G*H]}. The input projections of all steps are one matrix product on the input seen
- * as {@code [batch*T, F]}; the recurrent product runs per step on {@code [batch, H]} buffers. Per-step
- * buffers live in a workspace per batch size, so nothing is allocated once an epoch's batch sizes
- * were seen.
+ * {@code bias_hh [G*H]}.
+ *
+ * <p>How it computes (as cuDNN and PyTorch do): the input is copied time-major once per batch
+ * ({@link RecurrentWorkspace}); the input projection of each gate is one product over all steps,
+ * {@code [T*batch, F] x [F, H]}; per step there remain the recurrent products {@code h_{t-1} W_hh^T},
+ * added into the step's slice of each gate, and one elementwise program of the cell (its gate
+ * arithmetic in one pass). The batch rows are split into parts that run the whole recurrence side by
+ * side ({@code ops.parallelFor}). Backward mirrors it: per step one program and the products with
+ * {@code W_hh}; the gradients of {@code W_ih}, {@code W_hh} and the biases are one product (or column
+ * sum) per gate over all steps. Nothing is allocated once an epoch's batch sizes were seen.
  *
  * <p>Backward is backpropagation through time, truncated to chunks of {@code truncate} steps when set.
  * Each backward pass records {@code ||dL/dh_t||} (Frobenius norm over the batch) for every step t: the
@@ -35,6 +43,10 @@ import java.util.function.Consumer;
  */
 public abstract class RecurrentLayer extends AbstractLayer {
     private static final int MAX_WORKSPACES = 4;
+    private static final Expr ELEMENT = Expr.arg(0);
+    private static final Expr SQUARE = Expr.arg(0).square();
+    /** {@code a0 = a1 + a2}: the two biases summed. */
+    private static final Elementwise ADD = Elementwise.assign(0, Expr.arg(1).add(Expr.arg(2)));
 
     private final RecurrentConfig config;
     private final int gates;
@@ -45,9 +57,27 @@ public abstract class RecurrentLayer extends AbstractLayer {
     private Parameter weightHh;
     private Parameter biasIh;
     private Parameter biasHh;
-    private final Workspace[] workspaces = new Workspace[MAX_WORKSPACES];
+    /** Per gate: views of the parameters' and their gradients' gate blocks. */
+    private Tensor[] wIh;
+    private Tensor[] wHh;
+    private Tensor[] bHh;
+    private Tensor[] wIhGrad;
+    private Tensor[] wHhGrad;
+    private Tensor[] bIhGrad;
+    private Tensor[] bHhGrad;
+    /** Per gate: the bias of the input projection, {@code b_ih + b_hh} (or {@code b_ih}, see {@link #separateRecurrentProduct}). */
+    private Tensor[] projectionBias;
+    /** {@code {b_ih + b_hh, b_ih, b_hh}}: the arguments of the sum, recomputed every forward pass. */
+    private Tensor[] biasSumArgs;
+    private Elementwise forwardStep;
+    private Elementwise backwardStepInto;
+    private Elementwise backwardStepLast;
+    private final IntConsumer forwardPart = this::forwardPart;
+    private final IntConsumer backwardPart = this::backwardPart;
+    private final RecurrentWorkspace[] workspaces = new RecurrentWorkspace[MAX_WORKSPACES];
     private int nextWorkspace;
-    private Workspace current;
+    private RecurrentWorkspace current;
+    private double[] squares = new double[0];
     private boolean backpropagated;
     private double[] lastGradNorms = new double[0];
     private double[] lastFiniteGradNorms = new double[0];
@@ -147,17 +177,45 @@ public abstract class RecurrentLayer extends AbstractLayer {
         RandomSource random = ctx.random();
         Tensor whh = weightHh.value();
         for (int g = 0; g < gates; g++) {
-            double[] block = config.recurrentInit().block(hidden, config.spectralRadius(), random.fork("w_hh-" + g));
+            double[] block = config.recurrentInit().block(hidden, config.spectralRadius(), random.fork("w_hh-" + g), ctx.ops());
             for (int i = 0; i < block.length; i++) {
                 whh.set(g * hidden * hidden + i, block[i]);
             }
         }
         initializeBiases(biasIh.value(), biasHh.value());
         parameters = List.of(weightIh, weightHh, biasIh, biasHh);
+        Tensor biasSum = Tensor.zeros(ctx.dtype(), gh);
+        biasSumArgs = new Tensor[] {biasSum, biasIh.value(), biasHh.value()};
+        wIh = gateBlocks(weightIh.value());
+        wHh = gateBlocks(weightHh.value());
+        bHh = gateBlocks(biasHh.value());
+        wIhGrad = gateBlocks(weightIh.grad());
+        wHhGrad = gateBlocks(weightHh.grad());
+        bIhGrad = gateBlocks(biasIh.grad());
+        bHhGrad = gateBlocks(biasHh.grad());
+        Tensor[] bIh = gateBlocks(biasIh.value());
+        Tensor[] sums = gateBlocks(biasSum);
+        projectionBias = new Tensor[gates];
+        for (int g = 0; g < gates; g++) {
+            projectionBias[g] = separateRecurrentProduct(g) ? bIh[g] : sums[g];
+        }
+        forwardStep = forwardProgram();
+        backwardStepInto = backwardProgram(true);
+        backwardStepLast = backwardProgram(false);
+        squares = new double[t];
         lastGradNorms = new double[t];
         lastFiniteGradNorms = new double[t];
         gradNormSums = new double[t];
         return config.returnSequences() ? t * hidden : hidden;
+    }
+
+    /** The G row blocks {@code [H, ...]} of a parameter (or gradient) {@code [G*H, ...]} or {@code [G*H]}. */
+    private Tensor[] gateBlocks(Tensor t) {
+        Tensor[] blocks = new Tensor[gates];
+        for (int g = 0; g < gates; g++) {
+            blocks[g] = t.slice(g * hidden, (g + 1) * hidden);
+        }
+        return blocks;
     }
 
     private static String divisors(int n) {
@@ -179,78 +237,110 @@ public abstract class RecurrentLayer extends AbstractLayer {
     /** Sets the biases after they were zeroed; nothing by default. */
     protected void initializeBiases(Tensor biasIh, Tensor biasHh) {}
 
-    /** Width of the per-step saved values a cell needs for its backward pass. */
-    protected abstract int savedWidth();
-
     /**
-     * Whether the gradient of the recurrent pre-activations equals that of the input pre-activations
-     * (true for RNN and LSTM, where both enter the same sum; false for the GRU's reset-gated n).
+     * Whether the recurrent product of {@code gate} is kept apart from the gate's pre-activation (the
+     * GRU's {@code W_hn h + b_hn}, which the reset gate scales): then the gate's input projection carries
+     * {@code b_ih} only, and the step's program adds {@code b_hh}. Otherwise both biases go into the
+     * input projection and the recurrent product is added to it.
      */
-    protected boolean recurrentGradientIsInputGradient() {
-        return true;
+    boolean separateRecurrentProduct(int gate) {
+        return false;
     }
 
     /** Whether the cell carries a second state (LSTM: c) whose gradient flows between steps. */
-    protected boolean hasCellState() {
+    boolean hasCellState() {
         return false;
     }
 
     /**
-     * Step t forward: {@code w.xp} row {@code b*T+t} holds {@code W_ih x_t + b_ih}, {@code w.hp} holds
-     * {@code W_hh h_{t-1} + b_hh}; write {@code w.hs[t+1]} (h_t) and {@code w.saved[t]}.
+     * The program of one step: from the gates' pre-activations (input projection plus recurrent
+     * product) and the previous state, the activated gates, the new state h_t (and c_t), and whatever the
+     * backward pass needs, in one pass over the rows of a part.
      */
-    protected abstract void stepForward(Workspace w, int t);
+    abstract Elementwise forwardProgram();
+
+    /** The arguments of {@link #forwardProgram()} for the rows of {@code part} at step {@code t} (made once per workspace). */
+    abstract Tensor[] forwardArgs(RecurrentWorkspace w, int part, int t);
 
     /**
-     * Step t backward: {@code dh} is dL/dh_t, {@code w.carry} dL/dc_t from later steps (LSTM). Write the
-     * gradient of the input pre-activations into {@code w.dxp} row {@code b*T+t}, that of the
-     * recurrent pre-activations into {@code w.dhp}, the direct part of dL/dh_{t-1} (not through
-     * {@code W_hh}) into {@code dhPrevDirect} (overwrite; zeros for a cell without one) and
-     * dL/dc_{t-1} into {@code w.carry}.
+     * The program of one backward step: from dL/dh_t (and dL/dc_t from later steps), the gradients of
+     * the gates' pre-activations and of the recurrent products; with {@code intoPrevious} also the
+     * part of dL/dh_{t-1} that does not pass through {@code W_hh} (added to it), if the cell has one.
      */
-    protected abstract void stepBackward(Workspace w, int t, Tensor dh, Tensor dhPrevDirect);
+    abstract Elementwise backwardProgram(boolean intoPrevious);
 
-    /** Whether the state after step t is finite; records what was not. */
-    protected NonFiniteEvent checkState(Workspace w, int t) {
-        int bad = firstNonFinite(w.hs[t + 1]);
-        return bad < 0 ? null : new NonFiniteEvent(name(), "forward", t, steps, "hidden state h_t", w.hs[t + 1].get(bad));
+    /** The arguments of {@link #backwardProgram(boolean)} for the rows of {@code part} at step {@code t} (made once per workspace). */
+    abstract Tensor[] backwardArgs(RecurrentWorkspace w, RecurrentWorkspace.Backward b, int part, int t, boolean intoPrevious);
+
+    /** Whether the gradient flows from step t into step t-1 (not at t = 0, nor across a truncation boundary). */
+    final boolean intoPrevious(int t) {
+        int k = config.truncate();
+        return t > 0 && !(k > 0 && (steps - t) % k == 0);
+    }
+
+    /** {@code b_hh}'s block of {@code gate}, for a program that adds it (see {@link #separateRecurrentProduct}). */
+    final Tensor recurrentBias(int gate) {
+        return bHh[gate];
     }
 
     @Override
     protected void updateOutput(Tensor input, Tensor output, Mode mode) {
-        Workspace w = workspace(input.rows());
+        RecurrentWorkspace w = workspace(input.rows());
         current = w;
         backpropagated = false;
-        Tensor x = w.inputView(input, steps, features);
-        ops.gemm(false, true, 1.0, x, weightIh.value(), 0.0, w.xp);
-        ops.addRowVector(w.xp, biasIh.value());
-        boolean checked = false;
+        SequenceLayout.toTimeMajor(input, w.x, steps);
+        ops.map(ADD, null, biasSumArgs);
+        for (int g = 0; g < gates; g++) {
+            ops.linear(w.x, wIh[g], projectionBias[g], w.gate[g]);
+        }
+        ops.parallelFor(w.parts, forwardPart);
+        NonFiniteEvent event = checkStates(w);
+        if (event != null) {
+            noteNonFinite(event, mode == Mode.TRAIN);
+        }
+        if (config.returnSequences()) {
+            SequenceLayout.toBatchMajor(w.hAll, output, steps);
+        } else {
+            output.copyFrom(w.hLast);
+        }
+    }
+
+    /** The recurrence over all steps for the rows of one part. */
+    private void forwardPart(int part) {
+        RecurrentWorkspace w = current;
         for (int t = 0; t < steps; t++) {
-            if (t == 0) {
-                w.hp.fill(0);
-            } else {
-                ops.gemm(false, true, 1.0, w.hs[t], weightHh.value(), 0.0, w.hp);
+            for (int g = 0; g < gates; g++) {
+                Tensor out = w.recurrentOut[g][part][t];
+                if (t > 0) {
+                    ops.gemm(false, true, 1.0, w.hPrev[part][t], wHh[g], w.separate[g] != null ? 0.0 : 1.0, out);
+                } else if (w.separate[g] != null) {
+                    out.fill(0); // h_{-1} = 0
+                }
             }
-            ops.addRowVector(w.hp, biasHh.value());
-            if (t > 0) {
-                scatterRows(w.hs[t], w.hPrev, t);
+            ops.map(forwardStep, null, w.forwardArgs[part][t]);
+        }
+    }
+
+    /** The first non-finite hidden (or cell) state, earliest step first, or null. */
+    private NonFiniteEvent checkStates(RecurrentWorkspace w) {
+        if (w.hAll.allFinite() && (w.cAll == null || w.cAll.allFinite())) {
+            return null;
+        }
+        for (int t = 0; t < steps; t++) {
+            Tensor h = w.step(w.hs, t + 1);
+            int bad = firstNonFinite(h);
+            if (bad >= 0) {
+                return new NonFiniteEvent(name(), "forward", t, steps, "hidden state h_t", h.get(bad));
             }
-            stepForward(w, t);
-            if (!checked) {
-                NonFiniteEvent event = checkState(w, t);
-                if (event != null) {
-                    checked = true;
-                    noteNonFinite(event, mode == Mode.TRAIN);
+            if (w.cs != null) {
+                Tensor c = w.step(w.cs, t + 1);
+                bad = firstNonFinite(c);
+                if (bad >= 0) {
+                    return new NonFiniteEvent(name(), "forward", t, steps, "cell state c_t", c.get(bad));
                 }
             }
         }
-        if (config.returnSequences()) {
-            for (int t = 0; t < steps; t++) {
-                copyColumns(w.hs[t + 1], 0, output, t * hidden, hidden);
-            }
-        } else {
-            output.copyFrom(w.hs[steps]);
-        }
+        return null;
     }
 
     private void noteNonFinite(NonFiniteEvent event, boolean training) {
@@ -265,77 +355,99 @@ public abstract class RecurrentLayer extends AbstractLayer {
     @Override
     protected void updateGradInput(Tensor input, Tensor gradOutput, Tensor gradInput) {
         backpropagate(gradOutput);
-        Workspace w = current;
-        ops.gemm(false, false, 1.0, w.dxp, weightIh.value(), 0.0, w.gradInputView(gradInput, steps, features));
+        RecurrentWorkspace.Backward b = current.backward();
+        for (int g = 0; g < gates; g++) {
+            ops.gemm(false, false, 1.0, b.dgate[g], wIh[g], g == 0 ? 0.0 : 1.0, b.dx);
+        }
+        SequenceLayout.toBatchMajor(b.dx, gradInput, steps);
     }
 
     @Override
     protected void accGradParameters(Tensor input, Tensor gradOutput) {
         backpropagate(gradOutput);
-        Workspace w = current;
-        ops.gemm(true, false, 1.0, w.dxp, w.inputView(input, steps, features), 1.0, weightIh.grad());
-        ops.sumRows(w.dxp, 1.0, biasIh.grad());
+        RecurrentWorkspace w = current;
+        RecurrentWorkspace.Backward b = w.backward();
+        for (int g = 0; g < gates; g++) {
+            ops.gemm(true, false, 1.0, b.dgate[g], w.x, 1.0, wIhGrad[g]);
+            ops.columnSums(ELEMENT, 1.0, bIhGrad[g], null, b.dgateArgs[g]);
+        }
         backpropagated = false;
     }
 
-    /** Backpropagation through time, once per backward pass: fills {@code dxp} and accumulates the W_hh and b_hh gradients. */
+    /**
+     * Backpropagation through time, once per backward pass: fills the gates' gradients, records
+     * ||dL/dh_t|| for every step, and accumulates the W_hh and b_hh gradients, each one product (or column
+     * sum) over all steps.
+     */
     private void backpropagate(Tensor gradOutput) {
         if (backpropagated) {
             return;
         }
         backpropagated = true;
-        Workspace w = current;
-        int k = config.truncate();
-        Tensor dh = w.dh;
-        Tensor dhPrev = w.dhPrev;
-        dh.fill(0);
-        w.carry.fill(0);
-        boolean checked = false;
+        RecurrentWorkspace w = current;
+        RecurrentWorkspace.Backward b = w.backward(this, features);
+        if (config.returnSequences()) {
+            SequenceLayout.toTimeMajor(gradOutput, b.dhs, steps);
+        } else {
+            b.dhBeforeLast.fill(0);
+            b.dhLast.copyFrom(gradOutput);
+        }
+        if (b.carry != null) {
+            b.carry.fill(0);
+        }
+        ops.parallelFor(w.parts, backwardPart);
+        ops.sumEach(SQUARE, squares, null, b.dhSteps);
+        recordGradientNorms(w, b);
+        // all steps at once: dW_hh += sum_t dR_t^T h_{t-1}, db_hh += sum_t dR_t
+        for (int g = 0; g < gates; g++) {
+            ops.gemm(true, false, 1.0, b.recurrentGrad[g], w.hPrevAll, 1.0, wHhGrad[g]);
+            ops.columnSums(ELEMENT, 1.0, bHhGrad[g], null, b.recurrentGradArgs[g]);
+        }
+    }
+
+    /** Backpropagation through time for the rows of one part: dL/dh_{t-1} gets W_hh^T times the recurrent gradient of step t. */
+    private void backwardPart(int part) {
+        RecurrentWorkspace w = current;
+        RecurrentWorkspace.Backward b = w.backward();
         for (int t = steps - 1; t >= 0; t--) {
-            if (config.returnSequences()) {
-                addColumns(gradOutput, t * hidden, dh, hidden);
-            } else if (t == steps - 1) {
-                dh.copyFrom(gradOutput);
-            }
-            double norm = ops.norm2(dh);
-            lastGradNorms[t] = norm;
-            if (norm > gradNormMax && Double.isFinite(norm)) {
-                gradNormMax = norm;
-            }
-            if (!checked && !Double.isFinite(norm)) {
-                checked = true;
-                int bad = firstNonFinite(dh);
-                noteNonFinite(new NonFiniteEvent(name(), "backward", t, steps, "gradient dL/dh_t", bad < 0 ? norm : dh.get(bad)), false);
-            }
-            stepBackward(w, t, dh, dhPrev);
-            if (w.dhpAll != w.dxp) {
-                scatterRows(w.dhp, w.dhpAll, t);
-            }
-            boolean cut = k > 0 && (steps - t) % k == 0;
-            if (t > 0) {
-                if (!cut) {
-                    ops.gemm(false, false, 1.0, w.dhp, weightHh.value(), 1.0, dhPrev);
-                    Tensor swap = dh;
-                    dh = dhPrev;
-                    dhPrev = swap;
-                } else {
-                    dh.fill(0);
-                    w.carry.fill(0);
+            boolean into = intoPrevious(t);
+            ops.map(into ? backwardStepInto : backwardStepLast, null, b.backwardArgs[part][t]);
+            if (into) {
+                for (int g = 0; g < gates; g++) {
+                    ops.gemm(false, false, 1.0, b.recurrentGradPart[g][part][t], wHh[g], 1.0, b.dhPrev[part][t]);
                 }
+            } else if (t > 0 && b.carryPart != null) {
+                b.carryPart[part].fill(0); // a truncation boundary: no dL/dc crosses it either
             }
         }
-        // all steps at once: dW_hh += sum_t dhp_t^T h_{t-1}, db_hh += sum_t dhp_t
-        ops.gemm(true, false, 1.0, w.dhpAll, w.hPrev, 1.0, weightHh.grad());
-        ops.sumRows(w.dhpAll, 1.0, biasHh.grad());
+    }
+
+    private void recordGradientNorms(RecurrentWorkspace w, RecurrentWorkspace.Backward b) {
         boolean finite = true;
         for (int t = 0; t < steps; t++) {
-            gradNormSums[t] += lastGradNorms[t];
-            finite &= Double.isFinite(lastGradNorms[t]);
+            double norm = Math.sqrt(squares[t]);
+            lastGradNorms[t] = norm;
+            gradNormSums[t] += norm;
+            if (Double.isFinite(norm)) {
+                gradNormMax = Math.max(gradNormMax, norm);
+            } else {
+                finite = false;
+            }
         }
         gradNormCount++;
         if (finite) {
             System.arraycopy(lastGradNorms, 0, lastFiniteGradNorms, 0, steps);
             anyFiniteGradNorms = true;
+            return;
+        }
+        for (int t = steps - 1; t >= 0; t--) { // the backward pass meets the latest step first
+            if (!Double.isFinite(lastGradNorms[t])) {
+                Tensor dh = w.step(b.dhs, t);
+                int bad = firstNonFinite(dh);
+                noteNonFinite(new NonFiniteEvent(name(), "backward", t, steps, "gradient dL/dh_t",
+                        bad < 0 ? lastGradNorms[t] : dh.get(bad)), false);
+                return;
+            }
         }
     }
 
@@ -395,150 +507,26 @@ public abstract class RecurrentLayer extends AbstractLayer {
 
     /** The index of the first non-finite element, or -1. */
     static int firstNonFinite(Tensor t) {
-        if (t.dtype() == DType.F32) {
-            float[] a = t.floats();
-            for (int i = 0; i < a.length; i++) {
-                if (!Float.isFinite(a[i])) {
-                    return i;
-                }
-            }
-        } else {
-            double[] a = t.doubles();
-            for (int i = 0; i < a.length; i++) {
-                if (!Double.isFinite(a[i])) {
-                    return i;
-                }
+        if (t.allFinite()) {
+            return -1;
+        }
+        for (int i = 0; i < t.size(); i++) {
+            if (!Double.isFinite(t.get(i))) {
+                return i;
             }
         }
         return -1;
     }
 
-    /** Row b of {@code src [batch, cols]} into row {@code b*T+t} of {@code dst [batch*T, cols]}. */
-    private void scatterRows(Tensor src, Tensor dst, int t) {
-        int rows = src.rows();
-        int cols = src.cols();
-        if (src.dtype() == DType.F32) {
-            for (int b = 0; b < rows; b++) {
-                System.arraycopy(src.floats(), b * cols, dst.floats(), (b * steps + t) * cols, cols);
-            }
-        } else {
-            for (int b = 0; b < rows; b++) {
-                System.arraycopy(src.doubles(), b * cols, dst.doubles(), (b * steps + t) * cols, cols);
-            }
-        }
-    }
-
-    /** {@code dst[b, dstCol + j] = src[b, srcCol + j]} for j < width. */
-    private static void copyColumns(Tensor src, int srcCol, Tensor dst, int dstCol, int width) {
-        int rows = src.rows();
-        int sc = src.cols();
-        int dc = dst.cols();
-        if (src.dtype() == DType.F32 && dst.dtype() == DType.F32) {
-            for (int b = 0; b < rows; b++) {
-                System.arraycopy(src.floats(), b * sc + srcCol, dst.floats(), b * dc + dstCol, width);
-            }
-        } else if (src.dtype() == DType.F64 && dst.dtype() == DType.F64) {
-            for (int b = 0; b < rows; b++) {
-                System.arraycopy(src.doubles(), b * sc + srcCol, dst.doubles(), b * dc + dstCol, width);
-            }
-        } else {
-            for (int b = 0; b < rows; b++) {
-                for (int j = 0; j < width; j++) {
-                    dst.set(b * dc + dstCol + j, src.get(b * sc + srcCol + j));
-                }
-            }
-        }
-    }
-
-    /** {@code dst[b, j] += src[b, srcCol + j]} for j < width. */
-    private static void addColumns(Tensor src, int srcCol, Tensor dst, int width) {
-        int rows = dst.rows();
-        int sc = src.cols();
-        int dc = dst.cols();
-        for (int b = 0; b < rows; b++) {
-            for (int j = 0; j < width; j++) {
-                dst.set(b * dc + j, dst.get(b * dc + j) + src.get(b * sc + srcCol + j));
-            }
-        }
-    }
-
-    private Workspace workspace(int batch) {
-        for (Workspace w : workspaces) {
+    private RecurrentWorkspace workspace(int batch) {
+        for (RecurrentWorkspace w : workspaces) {
             if (w != null && w.batch == batch) {
                 return w;
             }
         }
-        Workspace w = new Workspace(dtype, batch, steps, hidden, gates * hidden, savedWidth(), hasCellState() ? hidden : 1,
-                recurrentGradientIsInputGradient());
+        RecurrentWorkspace w = new RecurrentWorkspace(this, dtype, batch, steps, features, ops.threads());
         workspaces[nextWorkspace] = w;
         nextWorkspace = (nextWorkspace + 1) % workspaces.length;
         return w;
-    }
-
-    /** The per-batch-size buffers of the unrolled sequence. */
-    protected static final class Workspace {
-        final int batch;
-        /** {@code hs[0]} is the zero initial state; {@code hs[t+1]} is h_t, {@code [batch, H]}. */
-        final Tensor[] hs;
-        /** What the cell saves at step t for its backward pass, {@code [batch, savedWidth]}. */
-        final Tensor[] saved;
-        /** Input projections {@code W_ih x_t + b_ih} of all steps, {@code [batch*T, G*H]}, row {@code b*T+t}. */
-        final Tensor xp;
-        /** Their gradients, same layout. */
-        final Tensor dxp;
-        /** The recurrent projection {@code W_hh h_{t-1} + b_hh} of the current step, {@code [batch, G*H]}. */
-        final Tensor hp;
-        /** Its gradient, {@code [batch, G*H]}. */
-        final Tensor dhp;
-        /** The gradients {@code dhp} of all steps, {@code [batch*T, G*H]} (the same tensor as {@code dxp} when they are equal). */
-        final Tensor dhpAll;
-        /** h_{t-1} for every step, {@code [batch*T, H]}, row {@code b*T+t} (zero for t = 0). */
-        final Tensor hPrev;
-        final Tensor dh;
-        final Tensor dhPrev;
-        /** dL/dc (LSTM), {@code [batch, H]}. */
-        final Tensor carry;
-        private Tensor inputRef;
-        private Tensor inputView;
-        private Tensor gradInputRef;
-        private Tensor gradInputView;
-
-        Workspace(DType dtype, int batch, int steps, int hidden, int gateWidth, int savedWidth, int carryWidth, boolean sharedGradient) {
-            this.batch = batch;
-            this.hs = new Tensor[steps + 1];
-            for (int t = 0; t <= steps; t++) {
-                hs[t] = Tensor.zeros(dtype, batch, hidden);
-            }
-            this.saved = new Tensor[steps];
-            for (int t = 0; t < steps; t++) {
-                saved[t] = Tensor.zeros(dtype, batch, Math.max(savedWidth, 1));
-            }
-            this.xp = Tensor.zeros(dtype, batch * steps, gateWidth);
-            this.dxp = Tensor.zeros(dtype, batch * steps, gateWidth);
-            this.hp = Tensor.zeros(dtype, batch, gateWidth);
-            this.dhp = Tensor.zeros(dtype, batch, gateWidth);
-            this.dhpAll = sharedGradient ? dxp : Tensor.zeros(dtype, batch * steps, gateWidth);
-            this.hPrev = Tensor.zeros(dtype, batch * steps, hidden);
-            this.dh = Tensor.zeros(dtype, batch, hidden);
-            this.dhPrev = Tensor.zeros(dtype, batch, hidden);
-            this.carry = Tensor.zeros(dtype, batch, carryWidth);
-        }
-
-        /** The input {@code [batch, T*F]} seen as {@code [batch*T, F]} (cached: no allocation for the same buffer). */
-        Tensor inputView(Tensor input, int steps, int features) {
-            if (input != inputRef) {
-                inputRef = input;
-                inputView = input.reshape(batch * steps, features);
-            }
-            return inputView;
-        }
-
-        Tensor gradInputView(Tensor gradInput, int steps, int features) {
-            if (gradInput != gradInputRef) {
-                gradInputRef = gradInput;
-                gradInputView = gradInput.reshape(batch * steps, features);
-            }
-            return gradInputView;
-        }
     }
 }

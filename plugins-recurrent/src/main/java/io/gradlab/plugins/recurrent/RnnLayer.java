@@ -2,6 +2,8 @@ package io.gradlab.plugins.recurrent;
 
 import static java.util.Objects.requireNonNull;
 
+import io.gradlab.api.tensor.Elementwise;
+import io.gradlab.api.tensor.Expr;
 import io.gradlab.api.tensor.Tensor;
 import java.util.Arrays;
 import java.util.List;
@@ -26,6 +28,16 @@ public final class RnnLayer extends RecurrentLayer {
         }
     }
 
+    private static final Expr A = Expr.arg(0);
+    private static final Elementwise FORWARD_TANH = Elementwise.assign(1, A.tanh());
+    private static final Elementwise FORWARD_RELU = Elementwise.assign(1, Expr.where(A.gt(0), A, 0)); // NaN gives 0
+    private static final Elementwise FORWARD_IDENTITY = Elementwise.assign(1, A);
+    private static final Expr H = Expr.arg(0);
+    private static final Expr DH = Expr.arg(1);
+    private static final Elementwise BACKWARD_TANH = Elementwise.assign(2, DH.mul(H.square().rsub(1)));
+    private static final Elementwise BACKWARD_RELU = Elementwise.assign(2, DH.mul(H.gt(0)));
+    private static final Elementwise BACKWARD_IDENTITY = Elementwise.assign(2, DH);
+
     private final Activation activation;
 
     public RnnLayer(String name, RecurrentConfig config, Activation activation) {
@@ -48,53 +60,32 @@ public final class RnnLayer extends RecurrentLayer {
     }
 
     @Override
-    protected int savedWidth() {
-        return 0;
+    Elementwise forwardProgram() {
+        return switch (activation) {
+            case TANH -> FORWARD_TANH;
+            case RELU -> FORWARD_RELU;
+            case IDENTITY -> FORWARD_IDENTITY;
+        };
+    }
+
+    /** The pre-activation, {@code h_t}. */
+    @Override
+    Tensor[] forwardArgs(RecurrentWorkspace w, int part, int t) {
+        return new Tensor[] {w.rows(w.gate[0], t, part), w.rows(w.hs, t + 1, part)};
     }
 
     @Override
-    protected void stepForward(Workspace w, int t) {
-        Tensor h = w.hs[t + 1];
-        Tensor xp = w.xp;
-        Tensor hp = w.hp;
-        int batch = w.batch;
-        int n = hidden;
-        for (int b = 0; b < batch; b++) {
-            int xRow = (b * steps + t) * n;
-            int row = b * n;
-            for (int j = 0; j < n; j++) {
-                double a = xp.get(xRow + j) + hp.get(row + j);
-                h.set(row + j, switch (activation) {
-                    case TANH -> Functions.tanh(a);
-                    case RELU -> a > 0 ? a : 0.0;
-                    case IDENTITY -> a;
-                });
-            }
-        }
+    Elementwise backwardProgram(boolean intoPrevious) {
+        return switch (activation) {
+            case TANH -> BACKWARD_TANH;
+            case RELU -> BACKWARD_RELU;
+            case IDENTITY -> BACKWARD_IDENTITY;
+        };
     }
 
+    /** {@code h_t}, {@code dL/dh_t}, the gradient of the pre-activation. */
     @Override
-    protected void stepBackward(Workspace w, int t, Tensor dh, Tensor dhPrevDirect) {
-        Tensor h = w.hs[t + 1];
-        Tensor dxp = w.dxp;
-        Tensor dhp = w.dhp;
-        int batch = w.batch;
-        int n = hidden;
-        for (int b = 0; b < batch; b++) {
-            int xRow = (b * steps + t) * n;
-            int row = b * n;
-            for (int j = 0; j < n; j++) {
-                double hv = h.get(row + j);
-                double derivative = switch (activation) {
-                    case TANH -> 1 - hv * hv;
-                    case RELU -> hv > 0 ? 1.0 : 0.0;
-                    case IDENTITY -> 1.0;
-                };
-                double da = dh.get(row + j) * derivative;
-                dxp.set(xRow + j, da);
-                dhp.set(row + j, da);
-            }
-        }
-        dhPrevDirect.fill(0);
+    Tensor[] backwardArgs(RecurrentWorkspace w, RecurrentWorkspace.Backward b, int part, int t, boolean intoPrevious) {
+        return new Tensor[] {w.rows(w.hs, t + 1, part), w.rows(b.dhs, t, part), w.rows(b.dgate[0], t, part)};
     }
 }

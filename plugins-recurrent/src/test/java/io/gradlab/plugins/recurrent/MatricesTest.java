@@ -4,12 +4,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.data.Offset.offset;
 import static org.assertj.core.data.Percentage.withPercentage;
 
+import io.gradlab.api.tensor.Ops;
 import io.gradlab.api.tensor.SeededRandom;
+import io.gradlab.testkit.ReferenceOps;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class MatricesTest {
+    private static final Ops OPS = new ReferenceOps();
+
+    /** {@code c = a b} for {@code a [n, k]}, {@code b [k, m]}. */
+    private static double[] multiply(double[] a, double[] b, int n, int k, int m) {
+        double[] c = new double[n * m];
+        for (int i = 0; i < n; i++) {
+            for (int p = 0; p < k; p++) {
+                for (int j = 0; j < m; j++) {
+                    c[i * m + j] += a[i * k + p] * b[p * m + j];
+                }
+            }
+        }
+        return c;
+    }
+
     private static double[] transpose(double[] a, int n) {
         double[] t = new double[n * n];
         for (int i = 0; i < n; i++) {
@@ -24,7 +41,7 @@ class MatricesTest {
     @ValueSource(ints = {1, 2, 7, 32})
     void orthogonalMatricesAreOrthogonal(int n) {
         double[] q = Matrices.orthogonal(n, TestSupport.random(n));
-        double[] qtq = Matrices.multiply(transpose(q, n), q, n, n, n);
+        double[] qtq = multiply(transpose(q, n), q, n, n, n);
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < n; j++) {
                 assertThat(qtq[i * n + j]).isCloseTo(i == j ? 1 : 0, offset(1e-12));
@@ -36,9 +53,9 @@ class MatricesTest {
     @ValueSource(doubles = {0.5, 0.9, 1.0, 1.1, 1.5})
     void aScaledOrthogonalMatrixHasItsScaleAsSpectralRadiusAndNorm(double rho) {
         int n = 16;
-        double[] w = RecurrentInit.ORTHOGONAL.block(n, rho, TestSupport.random(3));
-        assertThat(Matrices.spectralRadius(w, n)).isCloseTo(rho, withPercentage(0.01));
-        assertThat(Matrices.maxSingularValue(w, n, n)).isCloseTo(rho, withPercentage(0.01));
+        double[] w = RecurrentInit.ORTHOGONAL.block(n, rho, TestSupport.random(3), OPS);
+        assertThat(Matrices.spectralRadius(OPS, w, n)).isCloseTo(rho, withPercentage(0.01));
+        assertThat(Matrices.maxSingularValue(OPS, w, n, n)).isCloseTo(rho, withPercentage(0.01));
     }
 
     /** Q T Q^T with T block upper-triangular: known complex eigenvalues, far from a normal matrix. */
@@ -62,10 +79,10 @@ class MatricesTest {
             }
         }
         double[] q = Matrices.orthogonal(n, random);
-        double[] a = Matrices.multiply(Matrices.multiply(q, t, n, n, n), transpose(q, n), n, n, n);
-        assertThat(Matrices.spectralRadius(a, n)).isCloseTo(1.0, withPercentage(0.1));
+        double[] a = multiply(multiply(q, t, n, n, n), transpose(q, n), n, n, n);
+        assertThat(Matrices.spectralRadius(OPS, a, n)).isCloseTo(1.0, withPercentage(0.1));
         // the largest singular value is larger than the spectral radius for such a matrix
-        assertThat(Matrices.maxSingularValue(a, n, n)).isGreaterThan(1.5);
+        assertThat(Matrices.maxSingularValue(OPS, a, n, n)).isGreaterThan(1.5);
     }
 
     @Test
@@ -79,22 +96,22 @@ class MatricesTest {
                 a[i * 2 + j] = u[i] * v[j];
             }
         }
-        assertThat(Matrices.maxSingularValue(a, 3, 2)).isCloseTo(6, offset(1e-9));
-        assertThat(Matrices.spectralRadius(new double[] {0, 1, 0, 0}, 2)).isZero();
-        assertThat(Matrices.spectralRadius(new double[] {0, 0, 0, 0}, 2)).isZero();
-        assertThat(Matrices.spectralRadius(new double[] {Double.NaN, 0, 0, 1}, 2)).isNaN();
+        assertThat(Matrices.maxSingularValue(OPS, a, 3, 2)).isCloseTo(6, offset(1e-9));
+        assertThat(Matrices.spectralRadius(OPS, new double[] {0, 1, 0, 0}, 2)).isZero();
+        assertThat(Matrices.spectralRadius(OPS, new double[] {0, 0, 0, 0}, 2)).isZero();
+        assertThat(Matrices.spectralRadius(OPS, new double[] {Double.NaN, 0, 0, 1}, 2)).isNaN();
     }
 
     @Test
     void recurrentInitialisationsHitTheRequestedRadius() {
         int n = 24;
-        assertThat(Matrices.spectralRadius(RecurrentInit.RADIUS.block(n, 1.3, TestSupport.random(1)), n)).isCloseTo(1.3, withPercentage(0.1));
-        double[] identity = RecurrentInit.IDENTITY.block(n, 0.7, TestSupport.random(1));
+        assertThat(Matrices.spectralRadius(OPS, RecurrentInit.RADIUS.block(n, 1.3, TestSupport.random(1), OPS), n)).isCloseTo(1.3, withPercentage(0.1));
+        double[] identity = RecurrentInit.IDENTITY.block(n, 0.7, TestSupport.random(1), OPS);
         assertThat(identity[0]).isEqualTo(0.7);
         assertThat(identity[1]).isZero();
         assertThat(identity[n + 1]).isEqualTo(0.7);
         // the circular law: close to, not exactly, the radius
-        assertThat(Matrices.spectralRadius(RecurrentInit.NORMAL.block(64, 1.0, TestSupport.random(2)), 64)).isCloseTo(1.0, withPercentage(25));
+        assertThat(Matrices.spectralRadius(OPS, RecurrentInit.NORMAL.block(64, 1.0, TestSupport.random(2), OPS), 64)).isCloseTo(1.0, withPercentage(25));
         assertThat(RecurrentInit.of("radius")).isEqualTo(RecurrentInit.RADIUS);
         assertThat(RecurrentInit.CHOICES).containsExactly("orthogonal", "identity", "normal", "radius");
     }

@@ -11,7 +11,9 @@ import io.gradlab.api.diag.ModelView;
 import io.gradlab.api.nn.Layer;
 import io.gradlab.api.nn.Mode;
 import io.gradlab.api.tensor.DType;
+import io.gradlab.api.tensor.Ops;
 import io.gradlab.api.tensor.Tensor;
+import io.gradlab.testkit.ReferenceOps;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.Test;
 
 class RecurrentDiagnosticTest {
     private static final int STEPS = 20;
+    private static final Ops OPS = new ReferenceOps();
 
     private static final class View implements ModelView {
         private final List<LayerView> layers;
@@ -56,6 +59,11 @@ class RecurrentDiagnosticTest {
         @Override
         public double loss() {
             return 0;
+        }
+
+        @Override
+        public Ops ops() {
+            return OPS;
         }
     }
 

@@ -108,6 +108,145 @@ final class ReferenceCells {
         return new Run(hs, cs);
     }
 
+    /** The gradients of {@code sum R * output} and, per step t, {@code ||dL/dh_t||} over the batch. */
+    record Grads(double[] dx, double[] dwih, double[] dwhh, double[] dbih, double[] dbhh, double[] stepNorms) {}
+
+    /**
+     * Backpropagation through time written out per element, from the formulas alone: the oracle for the
+     * layers' analytic gradients. With {@code truncate} k > 0 no gradient crosses the boundaries of the
+     * chunks of k steps counted back from the last.
+     */
+    Grads backward(Weights w, double[] x, double[] r, boolean sequences, int truncate) {
+        int n = hidden;
+        int g = gates();
+        int gh = g * n;
+        double[] dx = new double[batch * steps * features];
+        double[] dwih = new double[gh * features];
+        double[] dwhh = new double[gh * n];
+        double[] dbih = new double[gh];
+        double[] dbhh = new double[gh];
+        double[] squares = new double[steps];
+        for (int b = 0; b < batch; b++) {
+            double[][] xi = new double[steps][gh];
+            double[][] hh = new double[steps][gh];
+            double[][] hs = new double[steps + 1][n];
+            double[][] cs = new double[steps + 1][n];
+            for (int t = 0; t < steps; t++) {
+                double[] h = hs[t];
+                for (int q = 0; q < gh; q++) {
+                    double s = w.bih()[q];
+                    for (int f = 0; f < features; f++) {
+                        s += w.wih()[q * features + f] * x[b * steps * features + t * features + f];
+                    }
+                    xi[t][q] = s;
+                    double u = w.bhh()[q];
+                    for (int k = 0; k < n; k++) {
+                        u += w.whh()[q * n + k] * h[k];
+                    }
+                    hh[t][q] = u;
+                }
+                for (int j = 0; j < n; j++) {
+                    switch (cell) {
+                        case RNN_TANH -> hs[t + 1][j] = Math.tanh(xi[t][j] + hh[t][j]);
+                        case RNN_IDENTITY -> hs[t + 1][j] = xi[t][j] + hh[t][j];
+                        case RNN_RELU -> hs[t + 1][j] = Math.max(0, xi[t][j] + hh[t][j]);
+                        case LSTM -> {
+                            double i = sigmoid(xi[t][j] + hh[t][j]);
+                            double f = sigmoid(xi[t][n + j] + hh[t][n + j]);
+                            double gg = Math.tanh(xi[t][2 * n + j] + hh[t][2 * n + j]);
+                            double o = sigmoid(xi[t][3 * n + j] + hh[t][3 * n + j]);
+                            cs[t + 1][j] = f * cs[t][j] + i * gg;
+                            hs[t + 1][j] = o * Math.tanh(cs[t + 1][j]);
+                        }
+                        case GRU -> {
+                            double rr = sigmoid(xi[t][j] + hh[t][j]);
+                            double z = sigmoid(xi[t][n + j] + hh[t][n + j]);
+                            double nn = Math.tanh(xi[t][2 * n + j] + rr * hh[t][2 * n + j]);
+                            hs[t + 1][j] = (1 - z) * nn + z * h[j];
+                        }
+                        default -> throw new IllegalStateException();
+                    }
+                }
+            }
+            double[] dh = new double[n];
+            double[] dc = new double[n];
+            for (int t = steps - 1; t >= 0; t--) {
+                for (int j = 0; j < n; j++) {
+                    if (sequences) {
+                        dh[j] += r[b * steps * n + t * n + j];
+                    } else if (t == steps - 1) {
+                        dh[j] += r[b * n + j];
+                    }
+                    squares[t] += dh[j] * dh[j];
+                }
+                double[] hPrev = hs[t];
+                double[] dA = new double[gh]; // d/d(W_ih x + b_ih)
+                double[] dR = new double[gh]; // d/d(W_hh h + b_hh)
+                double[] dhPrev = new double[n];
+                double[] dcPrev = new double[n];
+                for (int j = 0; j < n; j++) {
+                    switch (cell) {
+                        case RNN_TANH -> {
+                            double h = hs[t + 1][j];
+                            dA[j] = dh[j] * (1 - h * h);
+                        }
+                        case RNN_IDENTITY -> dA[j] = dh[j];
+                        case RNN_RELU -> dA[j] = xi[t][j] + hh[t][j] > 0 ? dh[j] : 0;
+                        case LSTM -> {
+                            double i = sigmoid(xi[t][j] + hh[t][j]);
+                            double f = sigmoid(xi[t][n + j] + hh[t][n + j]);
+                            double gg = Math.tanh(xi[t][2 * n + j] + hh[t][2 * n + j]);
+                            double o = sigmoid(xi[t][3 * n + j] + hh[t][3 * n + j]);
+                            double tc = Math.tanh(cs[t + 1][j]);
+                            double dcTotal = dc[j] + dh[j] * o * (1 - tc * tc);
+                            dA[j] = dcTotal * gg * i * (1 - i);
+                            dA[n + j] = dcTotal * cs[t][j] * f * (1 - f);
+                            dA[2 * n + j] = dcTotal * i * (1 - gg * gg);
+                            dA[3 * n + j] = dh[j] * tc * o * (1 - o);
+                            dcPrev[j] = dcTotal * f;
+                        }
+                        case GRU -> {
+                            double rr = sigmoid(xi[t][j] + hh[t][j]);
+                            double z = sigmoid(xi[t][n + j] + hh[t][n + j]);
+                            double nn = Math.tanh(xi[t][2 * n + j] + rr * hh[t][2 * n + j]);
+                            double dn = dh[j] * (1 - z) * (1 - nn * nn);
+                            dA[n + j] = dh[j] * (hPrev[j] - nn) * z * (1 - z);
+                            dA[j] = dn * hh[t][2 * n + j] * rr * (1 - rr);
+                            dA[2 * n + j] = dn;
+                            dR[2 * n + j] = dn * rr;
+                            dhPrev[j] = dh[j] * z;
+                        }
+                        default -> throw new IllegalStateException();
+                    }
+                }
+                for (int q = 0; q < gh; q++) {
+                    if (cell != Cell.GRU || q < 2 * n) {
+                        dR[q] = dA[q];
+                    }
+                    dbih[q] += dA[q];
+                    dbhh[q] += dR[q];
+                    for (int f = 0; f < features; f++) {
+                        int xIndex = b * steps * features + t * features + f;
+                        dwih[q * features + f] += dA[q] * x[xIndex];
+                        dx[xIndex] += dA[q] * w.wih()[q * features + f];
+                    }
+                    for (int k = 0; k < n; k++) {
+                        dwhh[q * n + k] += dR[q] * hPrev[k];
+                        dhPrev[k] += dR[q] * w.whh()[q * n + k];
+                    }
+                }
+                boolean cut = truncate > 0 && (steps - t) % truncate == 0;
+                dh = cut ? new double[n] : dhPrev;
+                dc = cut ? new double[n] : dcPrev;
+            }
+        }
+        double[] norms = new double[steps];
+        for (int t = 0; t < steps; t++) {
+            norms[t] = Math.sqrt(squares[t]);
+        }
+        return new Grads(dx, dwih, dwhh, dbih, dbhh, norms);
+    }
+
     double[][] zeros() {
         return new double[batch][hidden];
     }

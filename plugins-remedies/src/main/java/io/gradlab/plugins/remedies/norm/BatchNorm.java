@@ -1,11 +1,16 @@
 package io.gradlab.plugins.remedies.norm;
 
+import static io.gradlab.api.tensor.Expr.arg;
+import static io.gradlab.api.tensor.Expr.scalar;
+
 import io.gradlab.api.GradlabException;
 import io.gradlab.api.nn.AbstractLayer;
 import io.gradlab.api.nn.BuildContext;
 import io.gradlab.api.nn.Mode;
 import io.gradlab.api.nn.Parameter;
+import io.gradlab.api.tensor.Elementwise;
 import io.gradlab.api.tensor.Tensor;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +26,38 @@ import java.util.Map;
  *
  * <p>The running statistics are buffers, not {@link Parameter}s: optimizers never see them;
  * {@link #state()} exposes them (for checkpoints).
+ *
+ * <p>On the kernels: the means and the variances are column sums (two passes over {@code x}, the
+ * variance from centred squares), the per-feature statistics one small program over the features,
+ * the normalisation one pass with the statistics broadcast as rows; the backward pass takes
+ * {@code Σ dy} and {@code Σ dy x̂} as column sums and reuses them for the scale and shift gradients.
  */
 public final class BatchNorm extends AbstractLayer {
+    /**
+     * The statistics of a training batch, over the features: {@code a0 (invstd) = 1 / sqrt(a1 / n + eps)}
+     * from {@code a1} the sums of centred squares, then the running mean {@code a3} and variance
+     * {@code a4} moved towards the batch mean {@code a2} and the unbiased variance {@code a1 / (n - 1)}.
+     * Scalars: {@code n, eps, momentum, 1 - momentum, n - 1}.
+     */
+    private static final Elementwise TRAIN_STATS = Elementwise.assign(0, arg(1).div(scalar(0)).add(scalar(1)).sqrt().rdiv(1.0))
+            .then(3, scalar(3).mul(arg(3)).add(scalar(2).mul(arg(2))))
+            .then(4, scalar(3).mul(arg(4)).add(scalar(2).mul(arg(1)).div(scalar(4))));
+    /** {@code a0 (invstd) = 1 / sqrt(a1 (running var) + s0 (eps))}. */
+    private static final Elementwise EVAL_STATS = Elementwise.assign(0, arg(1).add(scalar(0)).sqrt().rdiv(1.0));
+    /**
+     * The input gradient of a training batch: {@code a0 = [a6 (scale)] a3 (invstd) (a1 (dy) - (a4 (Σ dy)
+     * + a2 (x̂) a5 (Σ dy x̂)) / s0 (n))}.
+     */
+    private static final Elementwise TRAIN_GRAD = Elementwise.assign(0,
+            arg(3).mul(arg(1).sub(arg(4).add(arg(2).mul(arg(5))).div(scalar(0)))));
+    private static final Elementwise TRAIN_GRAD_AFFINE = Elementwise.assign(0,
+            arg(6).mul(arg(3)).mul(arg(1).sub(arg(4).add(arg(2).mul(arg(5))).div(scalar(0)))));
+    /** The input gradient with the running statistics: {@code a0 = a1 (dy) [a3 (scale)] a2 (invstd)}. */
+    private static final Elementwise EVAL_GRAD = Elementwise.assign(0, arg(1).mul(arg(2)));
+    private static final Elementwise EVAL_GRAD_AFFINE = Elementwise.assign(0, arg(1).mul(arg(3)).mul(arg(2)));
+    /** {@code a0 (scale grad) += a2 (Σ dy x̂)}, {@code a1 (shift grad) += a3 (Σ dy)}. */
+    private static final Elementwise ACCUMULATE = Elementwise.assign(0, arg(0).add(arg(2))).then(1, arg(1).add(arg(3)));
+
     private final double eps;
     private final double momentum;
     private final boolean affine;
@@ -30,11 +65,16 @@ public final class BatchNorm extends AbstractLayer {
     private Parameter shift;
     private Tensor runningMean;
     private Tensor runningVar;
-    private double[] mean;
-    private double[] invStd;
-    private double[] sumA;
-    private double[] sumB;
+    /** Per feature: the batch mean, the inverse standard deviation used, and two sums (centred squares; Σ dy, Σ dy x̂). */
+    private Tensor mean;
+    private Tensor invStd;
+    private Tensor sumA;
+    private Tensor sumB;
+    /** Whether sumA and sumB hold Σ dy and Σ dy x̂ of the current backward pass. */
+    private boolean sumsOfThisBackward;
     private final BufferCache normalized = new BufferCache();
+    private final Args args = new Args();
+    private final double[] scalars = new double[5];
     private Tensor xhat;
     private Mode lastMode;
 
@@ -58,10 +98,10 @@ public final class BatchNorm extends AbstractLayer {
         runningMean = Tensor.zeros(ctx.dtype(), inputWidth);
         runningVar = Tensor.zeros(ctx.dtype(), inputWidth);
         runningVar.fill(1.0);
-        mean = new double[inputWidth];
-        invStd = new double[inputWidth];
-        sumA = new double[inputWidth];
-        sumB = new double[inputWidth];
+        mean = Tensor.zeros(ctx.dtype(), inputWidth);
+        invStd = Tensor.zeros(ctx.dtype(), inputWidth);
+        sumA = Tensor.zeros(ctx.dtype(), inputWidth);
+        sumB = Tensor.zeros(ctx.dtype(), inputWidth);
         return inputWidth;
     }
 
@@ -74,100 +114,72 @@ public final class BatchNorm extends AbstractLayer {
     @Override
     protected void updateOutput(Tensor input, Tensor output, Mode mode) {
         int n = input.rows();
-        int d = inputWidth;
         lastMode = mode;
-        xhat = normalized.get(dtype, n, d);
+        xhat = normalized.get(dtype, n, inputWidth);
+        Tensor centre;
         if (mode == Mode.TRAIN) {
             if (n < 2) {
                 throw new GradlabException(GradlabException.Category.SPEC, "batch-norm '" + name()
                         + "' got a training batch of " + n + " sample: batch statistics need at least 2 (as in PyTorch);"
                         + " use a larger batch size, or layer-norm, which normalises each sample on its own");
             }
-            Stats.columnMeans(input, mean);
-            Stats.columnCentredSquares(input, mean, sumA);
-            for (int c = 0; c < d; c++) {
-                double biasedVar = sumA[c] / n;
-                invStd[c] = 1.0 / Math.sqrt(biasedVar + eps);
-                runningMean.set(c, (1 - momentum) * runningMean.get(c) + momentum * mean[c]);
-                runningVar.set(c, (1 - momentum) * runningVar.get(c) + momentum * sumA[c] / (n - 1));
-            }
+            ops.columnSums(Stats.X, 0, mean, null, args.of(input));
+            scalars[0] = n;
+            ops.map(Stats.DIVIDE, scalars, args.of(mean));
+            ops.columnSums(Stats.CENTRED_SQUARE, 0, sumA, null, args.of(input, mean));
+            scalars[1] = eps;
+            scalars[2] = momentum;
+            scalars[3] = 1 - momentum;
+            scalars[4] = n - 1;
+            ops.map(TRAIN_STATS, scalars, args.of(invStd, sumA, mean, runningMean, runningVar));
+            centre = mean;
         } else {
-            for (int c = 0; c < d; c++) {
-                mean[c] = runningMean.get(c);
-                invStd[c] = 1.0 / Math.sqrt(runningVar.get(c) + eps);
-            }
+            scalars[0] = eps;
+            ops.map(EVAL_STATS, scalars, args.of(invStd, runningVar));
+            centre = runningMean;
         }
-        for (int r = 0; r < n; r++) {
-            int row = r * d;
-            for (int c = 0; c < d; c++) {
-                double h = (input.get(row + c) - mean[c]) * invStd[c];
-                xhat.set(row + c, h);
-                output.set(row + c, affine ? scale.value().get(c) * h + shift.value().get(c) : h);
-            }
+        if (affine) {
+            ops.map(Stats.NORMALIZE_AFFINE, null, args.of(xhat, input, centre, invStd, output, scale.value(), shift.value()));
+        } else {
+            ops.map(Stats.NORMALIZE, null, args.of(xhat, input, centre, invStd, output));
         }
     }
 
     @Override
     protected void updateGradInput(Tensor input, Tensor gradOutput, Tensor gradInput) {
-        int n = input.rows();
-        int d = inputWidth;
         if (lastMode == Mode.EVAL) {
-            for (int r = 0; r < n; r++) {
-                int row = r * d;
-                for (int c = 0; c < d; c++) {
-                    gradInput.set(row + c, gradOutput.get(row + c) * gamma(c) * invStd[c]);
-                }
+            if (affine) {
+                ops.map(EVAL_GRAD_AFFINE, null, args.of(gradInput, gradOutput, invStd, scale.value()));
+            } else {
+                ops.map(EVAL_GRAD, null, args.of(gradInput, gradOutput, invStd));
             }
             return;
         }
-        // dx = invStd / n * (n * dxhat - sum(dxhat) - xhat * sum(dxhat * xhat)), dxhat = dy * scale
-        java.util.Arrays.fill(sumA, 0);
-        java.util.Arrays.fill(sumB, 0);
-        for (int r = 0; r < n; r++) {
-            int row = r * d;
-            for (int c = 0; c < d; c++) {
-                double g = gradOutput.get(row + c);
-                sumA[c] += g;
-                sumB[c] += g * xhat.get(row + c);
-            }
-        }
-        for (int r = 0; r < n; r++) {
-            int row = r * d;
-            for (int c = 0; c < d; c++) {
-                double g = gradOutput.get(row + c);
-                double v = gamma(c) * invStd[c] * (g - (sumA[c] + xhat.get(row + c) * sumB[c]) / n);
-                gradInput.set(row + c, v);
-            }
+        // dx = scale invstd (dy - (Σ dy + x̂ Σ dy x̂) / n)
+        ops.columnSums(Stats.X, 0, sumA, null, args.of(gradOutput));
+        ops.columnSums(Stats.PRODUCT, 0, sumB, null, args.of(gradOutput, xhat));
+        sumsOfThisBackward = true;
+        scalars[0] = input.rows();
+        if (affine) {
+            ops.map(TRAIN_GRAD_AFFINE, scalars, args.of(gradInput, gradOutput, xhat, invStd, sumA, sumB, scale.value()));
+        } else {
+            ops.map(TRAIN_GRAD, scalars, args.of(gradInput, gradOutput, xhat, invStd, sumA, sumB));
         }
     }
 
     @Override
     protected void accGradParameters(Tensor input, Tensor gradOutput) {
+        boolean reuse = sumsOfThisBackward;
+        sumsOfThisBackward = false;
         if (!affine) {
             return;
         }
-        int n = input.rows();
-        int d = inputWidth;
-        Tensor gs = scale.grad();
-        Tensor gb = shift.grad();
-        java.util.Arrays.fill(sumA, 0);
-        java.util.Arrays.fill(sumB, 0);
-        for (int r = 0; r < n; r++) {
-            int row = r * d;
-            for (int c = 0; c < d; c++) {
-                double g = gradOutput.get(row + c);
-                sumA[c] += g * xhat.get(row + c);
-                sumB[c] += g;
-            }
+        if (reuse) {
+            ops.map(ACCUMULATE, null, args.of(scale.grad(), shift.grad(), sumB, sumA));
+        } else {
+            ops.columnSums(Stats.PRODUCT, 1, scale.grad(), null, args.of(gradOutput, xhat));
+            ops.columnSums(Stats.X, 1, shift.grad(), null, args.of(gradOutput));
         }
-        for (int c = 0; c < d; c++) {
-            gs.set(c, gs.get(c) + sumA[c]);
-            gb.set(c, gb.get(c) + sumB[c]);
-        }
-    }
-
-    private double gamma(int c) {
-        return affine ? scale.value().get(c) : 1.0;
     }
 
     @Override
@@ -186,6 +198,6 @@ public final class BatchNorm extends AbstractLayer {
         Map<String, Tensor> state = new LinkedHashMap<>();
         state.put("running-mean", runningMean);
         state.put("running-var", runningVar);
-        return java.util.Collections.unmodifiableMap(state);
+        return Collections.unmodifiableMap(state);
     }
 }

@@ -1,8 +1,13 @@
 package io.gradlab.plugins.remedies.norm;
 
+import static io.gradlab.api.tensor.Expr.arg;
+import static io.gradlab.api.tensor.Expr.scalar;
+
 import io.gradlab.api.nn.AbstractLayer;
 import io.gradlab.api.nn.BuildContext;
 import io.gradlab.api.nn.Mode;
+import io.gradlab.api.tensor.Elementwise;
+import io.gradlab.api.tensor.Expr;
 import io.gradlab.api.tensor.Tensor;
 
 /**
@@ -15,6 +20,10 @@ import io.gradlab.api.tensor.Tensor;
  * <p>The backward pass is the exact derivative: with {@code s = std + eps} and {@code y} the output,
  * {@code dx_j = (g_j - mean(g)) / s - y_j * sum_i(g_i y_i) / ((n - u) std)}, {@code u = 1} when unbiased
  * ({@code std = 0} drops the second term).
+ *
+ * <p>On the kernels: the statistics are tensors of one element ({@code over: tensor}, from whole sums,
+ * broadcast as scalars) or of one per feature (from column sums, broadcast as rows), so that one set of
+ * programs serves both.
  */
 public final class CustomNorm extends AbstractLayer {
     /** Which elements share one mean and standard deviation. */
@@ -23,14 +32,30 @@ public final class CustomNorm extends AbstractLayer {
         FEATURE
     }
 
+    /** {@code a0 = sqrt(a0 / s0)}: a sum of centred squares into a standard deviation ({@code s0} the divisor). */
+    private static final Elementwise STD = Elementwise.assign(0, arg(0).div(scalar(0)).sqrt());
+    /** {@code a0 (y) = (a1 (x) - a2 (mean)) / (a3 (std) + s0 (eps))}. */
+    private static final Elementwise STANDARDIZE = Elementwise.assign(0, arg(1).sub(arg(2)).div(arg(3).add(scalar(0))));
+    /**
+     * Per group: {@code a0 = a0 / s0}: {@code Σ g} into the mean gradient; {@code a1 = a2 > 0 ? a1 / (s1 a2) : 0}:
+     * {@code Σ g y} into the factor of {@code y} (0 when {@code std = 0}); scalars {@code n} and the divisor.
+     */
+    private static final Elementwise GRAD_STATS = Elementwise.assign(0, arg(0).div(scalar(0)))
+            .then(1, Expr.where(arg(2).gt(0), arg(1).div(scalar(1).mul(arg(2))), 0));
+    /** {@code a0 (dx) = (a1 (g) - a2 (mean g)) / (a3 (std) + s0 (eps)) - a4 (y) a5 (k)}. */
+    private static final Elementwise GRAD = Elementwise.assign(0,
+            arg(1).sub(arg(2)).div(arg(3).add(scalar(0))).sub(arg(4).mul(arg(5))));
+
     private final Over over;
     private final double eps;
     private final boolean unbiased;
-    private double[] mean;
-    private double[] std;
-    private double[] sumG;
-    private double[] sumGy;
-    private double[] denom;
+    /** One element ({@code over: tensor}) or one per feature: the mean, the standard deviation, {@code Σ g}, {@code Σ g y}. */
+    private Tensor mean;
+    private Tensor std;
+    private Tensor sumG;
+    private Tensor sumGy;
+    private final Args args = new Args();
+    private final double[] scalars = new double[2];
 
     public CustomNorm(String name, Over over, double eps, boolean unbiased) {
         super(name, "custom-norm");
@@ -45,11 +70,10 @@ public final class CustomNorm extends AbstractLayer {
     @Override
     protected int onBuild(int inputWidth, BuildContext ctx) {
         int groups = over == Over.TENSOR ? 1 : inputWidth;
-        mean = new double[groups];
-        std = new double[groups];
-        sumG = new double[groups];
-        sumGy = new double[groups];
-        denom = new double[groups];
+        mean = Tensor.zeros(ctx.dtype(), groups);
+        std = Tensor.zeros(ctx.dtype(), groups);
+        sumG = Tensor.zeros(ctx.dtype(), groups);
+        sumGy = Tensor.zeros(ctx.dtype(), groups);
         return inputWidth;
     }
 
@@ -61,60 +85,43 @@ public final class CustomNorm extends AbstractLayer {
         return unbiased ? n - 1 : n;
     }
 
+    /** {@code out} = the sums of {@code e} per group (the whole tensor or each column). */
+    private void sums(Tensor out, Expr e, Tensor[] arguments) {
+        if (over == Over.TENSOR) {
+            out.set(0, ops.sum(e, null, arguments));
+        } else {
+            ops.columnSums(e, 0, out, null, arguments);
+        }
+    }
+
     @Override
     protected void updateOutput(Tensor input, Tensor output, Mode mode) {
         int n = groupSize(input);
         double div = divisor(n);
-        if (over == Over.TENSOR) {
-            mean[0] = Stats.mean(input);
-            double ss = Stats.centredSquares(input, mean[0]);
-            std[0] = div > 0 ? Math.sqrt(ss / div) : 0.0;
-            double s = std[0] + eps;
-            for (int i = 0; i < input.size(); i++) {
-                output.set(i, (input.get(i) - mean[0]) / s);
-            }
-            return;
+        sums(mean, Stats.X, args.of(input));
+        scalars[0] = n;
+        ops.map(Stats.DIVIDE, scalars, args.of(mean));
+        if (div > 0) {
+            sums(std, Stats.CENTRED_SQUARE, args.of(input, mean));
+            scalars[0] = div;
+            ops.map(STD, scalars, args.of(std));
+        } else {
+            std.fill(0.0);
         }
-        Stats.columnMeans(input, mean);
-        Stats.columnCentredSquares(input, mean, std);
-        int d = inputWidth;
-        for (int c = 0; c < d; c++) {
-            std[c] = div > 0 ? Math.sqrt(std[c] / div) : 0.0;
-        }
-        for (int r = 0; r < input.rows(); r++) {
-            int row = r * d;
-            for (int c = 0; c < d; c++) {
-                output.set(row + c, (input.get(row + c) - mean[c]) / (std[c] + eps));
-            }
-        }
+        scalars[0] = eps;
+        ops.map(STANDARDIZE, scalars, args.of(output, input, mean, std));
     }
 
     @Override
     protected void updateGradInput(Tensor input, Tensor gradOutput, Tensor gradInput) {
         Tensor y = output();
         int n = groupSize(input);
-        double div = divisor(n);
-        int d = over == Over.TENSOR ? 1 : inputWidth;
-        java.util.Arrays.fill(sumG, 0);
-        java.util.Arrays.fill(sumGy, 0);
-        int size = input.size();
-        for (int i = 0; i < size; i++) {
-            int g = over == Over.TENSOR ? 0 : i % d;
-            double gi = gradOutput.get(i);
-            sumG[g] += gi;
-            sumGy[g] += gi * y.get(i);
-        }
-        for (int g = 0; g < d; g++) {
-            double s = std[g] + eps;
-            double meanG = sumG[g] / n;
-            double k = std[g] > 0 && div > 0 ? sumGy[g] / (div * std[g]) : 0.0;
-            sumG[g] = meanG;
-            sumGy[g] = k;
-            denom[g] = s;
-        }
-        for (int i = 0; i < size; i++) {
-            int g = over == Over.TENSOR ? 0 : i % d;
-            gradInput.set(i, (gradOutput.get(i) - sumG[g]) / denom[g] - y.get(i) * sumGy[g]);
-        }
+        sums(sumG, Stats.X, args.of(gradOutput));
+        sums(sumGy, Stats.PRODUCT, args.of(gradOutput, y));
+        scalars[0] = n;
+        scalars[1] = divisor(n);
+        ops.map(GRAD_STATS, scalars, args.of(sumG, sumGy, std));
+        scalars[0] = eps;
+        ops.map(GRAD, scalars, args.of(gradInput, gradOutput, sumG, std, y, sumGy));
     }
 }

@@ -1,8 +1,12 @@
 package io.gradlab.plugins.remedies.norm;
 
+import static io.gradlab.api.tensor.Expr.arg;
+import static io.gradlab.api.tensor.Expr.scalar;
+
 import io.gradlab.api.nn.AbstractLayer;
 import io.gradlab.api.nn.BuildContext;
 import io.gradlab.api.nn.Mode;
+import io.gradlab.api.tensor.Elementwise;
 import io.gradlab.api.tensor.Tensor;
 
 /**
@@ -14,7 +18,12 @@ import io.gradlab.api.tensor.Tensor;
  * ({@code mlp} with {@code after-activation: grad-norm}).
  */
 public final class GradNorm extends AbstractLayer {
+    /** {@code a0 = (a1 - s0 (mean)) / s1 (std + eps)}. */
+    private static final Elementwise STANDARDIZE = Elementwise.assign(0, arg(1).sub(scalar(0)).div(scalar(1)));
+
     private final double eps;
+    private final Args args = new Args();
+    private final double[] scalars = new double[2];
 
     public GradNorm(String name, double eps) {
         super(name, "grad-norm");
@@ -37,13 +46,12 @@ public final class GradNorm extends AbstractLayer {
     @Override
     protected void updateGradInput(Tensor input, Tensor gradOutput, Tensor gradInput) {
         int n = gradOutput.size();
-        double mean = Stats.mean(gradOutput);
-        double ss = Stats.centredSquares(gradOutput, mean);
+        double mean = ops.sum(Stats.X, null, args.of(gradOutput)) / n;
+        scalars[0] = mean;
+        double ss = ops.sum(Stats.CENTRED_SQUARE_AT, scalars, args.of(gradOutput));
         double std = n > 1 ? Math.sqrt(ss / (n - 1)) : 0.0;
-        double s = std + eps;
-        for (int i = 0; i < n; i++) {
-            gradInput.set(i, (gradOutput.get(i) - mean) / s);
-        }
+        scalars[1] = std + eps;
+        ops.map(STANDARDIZE, scalars, args.of(gradInput, gradOutput));
     }
 
     /** The backward pass standardises the gradient on purpose: it is not the derivative of the identity. */

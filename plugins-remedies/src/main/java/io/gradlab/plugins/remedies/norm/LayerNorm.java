@@ -1,10 +1,14 @@
 package io.gradlab.plugins.remedies.norm;
 
+import static io.gradlab.api.tensor.Expr.arg;
+import static io.gradlab.api.tensor.Expr.scalar;
+
 import io.gradlab.api.nn.AbstractLayer;
 import io.gradlab.api.nn.BuildContext;
 import io.gradlab.api.nn.Mode;
 import io.gradlab.api.nn.Parameter;
-import io.gradlab.api.tensor.DType;
+import io.gradlab.api.tensor.Elementwise;
+import io.gradlab.api.tensor.Expr;
 import io.gradlab.api.tensor.Tensor;
 import java.util.List;
 
@@ -12,14 +16,34 @@ import java.util.List;
  * Layer normalization (PyTorch's {@code LayerNorm} over the feature dimension): each sample is
  * normalised over its own features, {@code y = scale * (x - mean_row) / sqrt(var_row + eps) + shift},
  * with the biased variance; the same in both modes (no running statistics).
+ *
+ * <p>On the kernels: the row means and variances are row sums (the variance from centred squares),
+ * the normalisation one pass with the per-row statistics broadcast as columns and the scale and
+ * shift as rows; the backward pass takes {@code Σ dy'} and {@code Σ dy' x̂} ({@code dy' = dy scale})
+ * as row sums, and the scale and shift gradients as column sums.
  */
 public final class LayerNorm extends AbstractLayer {
+    /** {@code dy'}: {@code a0 (dy) a1 (scale)}. */
+    private static final Expr SCALED = arg(0).mul(arg(1));
+    /** {@code dy' x̂}: {@code a0 (dy) a1 (scale) a2 (x̂)}. */
+    private static final Expr SCALED_PRODUCT = arg(0).mul(arg(1)).mul(arg(2));
+    /** {@code a0 = a3 (invstd) (a1 (dy) [a6 (scale)] - (a4 (Σ dy') + a2 (x̂) a5 (Σ dy' x̂)) / s0 (d))}. */
+    private static final Elementwise GRAD = Elementwise.assign(0, arg(3).mul(arg(1).sub(arg(4).add(arg(2).mul(arg(5))).div(scalar(0)))));
+    private static final Elementwise GRAD_AFFINE = Elementwise.assign(0,
+            arg(3).mul(arg(1).mul(arg(6)).sub(arg(4).add(arg(2).mul(arg(5))).div(scalar(0)))));
+
     private final double eps;
     private final boolean affine;
     private Parameter scale;
     private Parameter shift;
     private final BufferCache normalized = new BufferCache();
-    private final BufferCache rowStats = new BufferCache();
+    /** Per row, {@code [batch, 1]}: the mean, the inverse standard deviation, and two sums. */
+    private final BufferCache means = new BufferCache();
+    private final BufferCache invStds = new BufferCache();
+    private final BufferCache firstSums = new BufferCache();
+    private final BufferCache secondSums = new BufferCache();
+    private final Args args = new Args();
+    private final double[] scalars = new double[2];
     private Tensor xhat;
     private Tensor invStd;
 
@@ -45,49 +69,38 @@ public final class LayerNorm extends AbstractLayer {
     @Override
     protected void updateOutput(Tensor input, Tensor output, Mode mode) {
         int n = input.rows();
-        int d = inputWidth;
-        xhat = normalized.get(dtype, n, d);
-        invStd = rowStats.get(DType.F64, n, 1);
-        for (int r = 0; r < n; r++) {
-            int row = r * d;
-            double mean = 0;
-            for (int c = 0; c < d; c++) {
-                mean += input.get(row + c);
-            }
-            mean /= d;
-            double var = 0;
-            for (int c = 0; c < d; c++) {
-                double v = input.get(row + c) - mean;
-                var += v * v;
-            }
-            double is = 1.0 / Math.sqrt(var / d + eps);
-            invStd.set(r, is);
-            for (int c = 0; c < d; c++) {
-                double h = (input.get(row + c) - mean) * is;
-                xhat.set(row + c, h);
-                output.set(row + c, affine ? scale.value().get(c) * h + shift.value().get(c) : h);
-            }
+        xhat = normalized.get(dtype, n, inputWidth);
+        Tensor mean = means.get(dtype, n, 1);
+        Tensor squares = firstSums.get(dtype, n, 1);
+        invStd = invStds.get(dtype, n, 1);
+        ops.rowSums(Stats.X, 0, mean, null, args.of(input));
+        scalars[0] = inputWidth;
+        scalars[1] = eps;
+        ops.map(Stats.DIVIDE, scalars, args.of(mean));
+        ops.rowSums(Stats.CENTRED_SQUARE, 0, squares, null, args.of(input, mean));
+        ops.map(Stats.INV_STD, scalars, args.of(invStd, squares));
+        if (affine) {
+            ops.map(Stats.NORMALIZE_AFFINE, null, args.of(xhat, input, mean, invStd, output, scale.value(), shift.value()));
+        } else {
+            ops.map(Stats.NORMALIZE, null, args.of(xhat, input, mean, invStd, output));
         }
     }
 
     @Override
     protected void updateGradInput(Tensor input, Tensor gradOutput, Tensor gradInput) {
+        // dx = invstd (dy' - (Σ dy' + x̂ Σ dy' x̂) / d), dy' = dy scale, the sums over the row
         int n = input.rows();
-        int d = inputWidth;
-        for (int r = 0; r < n; r++) {
-            int row = r * d;
-            double sum = 0;
-            double sumX = 0;
-            for (int c = 0; c < d; c++) {
-                double g = gradOutput.get(row + c) * gamma(c);
-                sum += g;
-                sumX += g * xhat.get(row + c);
-            }
-            double is = invStd.get(r);
-            for (int c = 0; c < d; c++) {
-                double g = gradOutput.get(row + c) * gamma(c);
-                gradInput.set(row + c, is * (g - (sum + xhat.get(row + c) * sumX) / d));
-            }
+        Tensor sum = firstSums.get(dtype, n, 1);
+        Tensor sumX = secondSums.get(dtype, n, 1);
+        scalars[0] = inputWidth;
+        if (affine) {
+            ops.rowSums(SCALED, 0, sum, null, args.of(gradOutput, scale.value()));
+            ops.rowSums(SCALED_PRODUCT, 0, sumX, null, args.of(gradOutput, scale.value(), xhat));
+            ops.map(GRAD_AFFINE, scalars, args.of(gradInput, gradOutput, xhat, invStd, sum, sumX, scale.value()));
+        } else {
+            ops.rowSums(Stats.X, 0, sum, null, args.of(gradOutput));
+            ops.rowSums(Stats.PRODUCT, 0, sumX, null, args.of(gradOutput, xhat));
+            ops.map(GRAD, scalars, args.of(gradInput, gradOutput, xhat, invStd, sum, sumX));
         }
     }
 
@@ -96,22 +109,8 @@ public final class LayerNorm extends AbstractLayer {
         if (!affine) {
             return;
         }
-        int n = input.rows();
-        int d = inputWidth;
-        Tensor gs = scale.grad();
-        Tensor gb = shift.grad();
-        for (int r = 0; r < n; r++) {
-            int row = r * d;
-            for (int c = 0; c < d; c++) {
-                double g = gradOutput.get(row + c);
-                gs.set(c, gs.get(c) + g * xhat.get(row + c));
-                gb.set(c, gb.get(c) + g);
-            }
-        }
-    }
-
-    private double gamma(int c) {
-        return affine ? scale.value().get(c) : 1.0;
+        ops.columnSums(Stats.PRODUCT, 1, scale.grad(), null, args.of(gradOutput, xhat));
+        ops.columnSums(Stats.X, 1, shift.grad(), null, args.of(gradOutput));
     }
 
     @Override

@@ -1,59 +1,38 @@
 package io.gradlab.plugins.remedies.norm;
 
-import io.gradlab.api.tensor.Tensor;
+import static io.gradlab.api.tensor.Expr.arg;
+import static io.gradlab.api.tensor.Expr.scalar;
 
-/** Column statistics of a matrix {@code [rows, cols]}, accumulated in double. */
+import io.gradlab.api.tensor.Elementwise;
+import io.gradlab.api.tensor.Expr;
+
+/**
+ * The expressions the normalizers share, built once: the sums behind means and variances (per
+ * column with {@code Ops.columnSums}, per row with {@code Ops.rowSums}, or whole with {@code Ops.sum}),
+ * and the normalisation itself with the statistics broadcast.
+ */
 final class Stats {
     private Stats() {}
 
-    /** {@code mean[c] = sum_r m[r, c] / rows}. */
-    static void columnMeans(Tensor m, double[] mean) {
-        int n = m.rows();
-        int d = m.cols();
-        java.util.Arrays.fill(mean, 0, d, 0.0);
-        for (int r = 0; r < n; r++) {
-            int row = r * d;
-            for (int c = 0; c < d; c++) {
-                mean[c] += m.get(row + c);
-            }
-        }
-        for (int c = 0; c < d; c++) {
-            mean[c] /= n;
-        }
-    }
+    /** {@code x}: its sums are the sums of the elements. */
+    static final Expr X = arg(0);
+    /** {@code a0 a1}, e.g. {@code Σ dy x̂}. */
+    static final Expr PRODUCT = arg(0).mul(arg(1));
+    /** {@code (x - centre)^2}, the centre (argument 1) broadcast: the sums of centred squares. */
+    static final Expr CENTRED_SQUARE = arg(0).sub(arg(1)).square();
+    /** {@code (x - s0)^2}. */
+    static final Expr CENTRED_SQUARE_AT = arg(0).sub(scalar(0)).square();
+    /** {@code a0 = a0 / s0}: a sum into a mean. */
+    static final Elementwise DIVIDE = Elementwise.assign(0, arg(0).div(scalar(0)));
+    /** {@code a0 = 1 / sqrt(a1 / s0 + s1)}: the inverse standard deviation from a sum of centred squares over {@code s0} elements, eps {@code s1}. */
+    static final Elementwise INV_STD = Elementwise.assign(0, arg(1).div(scalar(0)).add(scalar(1)).sqrt().rdiv(1.0));
 
-    /** {@code out[c] = sum_r (m[r, c] - mean[c])^2}. */
-    static void columnCentredSquares(Tensor m, double[] mean, double[] out) {
-        int n = m.rows();
-        int d = m.cols();
-        java.util.Arrays.fill(out, 0, d, 0.0);
-        for (int r = 0; r < n; r++) {
-            int row = r * d;
-            for (int c = 0; c < d; c++) {
-                double v = m.get(row + c) - mean[c];
-                out[c] += v * v;
-            }
-        }
-    }
-
-    /** The mean of all elements. */
-    static double mean(Tensor m) {
-        double s = 0;
-        int size = m.size();
-        for (int i = 0; i < size; i++) {
-            s += m.get(i);
-        }
-        return s / size;
-    }
-
-    /** The sum of {@code (m[i] - mean)^2} over all elements. */
-    static double centredSquares(Tensor m, double mean) {
-        double s = 0;
-        int size = m.size();
-        for (int i = 0; i < size; i++) {
-            double v = m.get(i) - mean;
-            s += v * v;
-        }
-        return s;
-    }
+    /**
+     * Normalisation: {@code a0 (x̂) = (a1 (x) - a2 (mean)) a3 (invstd)}, then {@code a4 (y) = x̂}; the
+     * statistics are broadcast (rows for batch norm, columns for layer norm).
+     */
+    static final Elementwise NORMALIZE = Elementwise.assign(0, arg(1).sub(arg(2)).mul(arg(3))).then(4, arg(0));
+    /** {@link #NORMALIZE} with {@code y = a5 (scale) x̂ + a6 (shift)}, both rows. */
+    static final Elementwise NORMALIZE_AFFINE = Elementwise.assign(0, arg(1).sub(arg(2)).mul(arg(3)))
+            .then(4, arg(5).mul(arg(0)).add(arg(6)));
 }

@@ -1,6 +1,7 @@
 package io.gradlab.plugins.remedies.optim;
 
-import io.gradlab.api.nn.Parameter;
+import io.gradlab.api.tensor.Elementwise;
+import io.gradlab.api.tensor.Expr;
 import io.gradlab.api.tensor.Tensor;
 import java.util.List;
 
@@ -16,10 +17,15 @@ import java.util.List;
  * State per parameter: {@code sum}.
  */
 final class Adagrad extends AdaptiveOptimizer {
+    private static final int WEIGHT_DECAY = 0;
+    private static final int CLR = 1;
+    private static final int EPS = 2;
+
     private final double lrDecay;
     private final double weightDecay;
     private final double initialAccumulator;
     private final double eps;
+    private final Elementwise program;
 
     Adagrad(double lr, double lrDecay, double weightDecay, double initialAccumulator, double eps) {
         super(lr);
@@ -27,6 +33,10 @@ final class Adagrad extends AdaptiveOptimizer {
         this.weightDecay = weightDecay;
         this.initialAccumulator = initialAccumulator;
         this.eps = eps;
+        Expr g = weightDecay != 0 ? GRAD.add(s(WEIGHT_DECAY).mul(WEIGHT)) : GRAD;
+        Expr sum = buffer(0);
+        this.program = Elementwise.assign(FIRST_BUFFER_ARG, sum.add(g.mul(g)))
+                .then(WEIGHT_ARG, WEIGHT.sub(s(CLR).mul(g).div(sum.sqrt().add(s(EPS)))));
     }
 
     @Override
@@ -40,18 +50,19 @@ final class Adagrad extends AdaptiveOptimizer {
     }
 
     @Override
-    void update(Parameter p, Tensor[] buffers, long t, double lr) {
-        Tensor theta = p.value();
-        Tensor grad = p.grad();
-        Tensor sum = buffers[0];
-        double clr = lr / (1 + (t - 1) * lrDecay);
-        int n = theta.size();
-        for (int i = 0; i < n; i++) {
-            double w = theta.get(i);
-            double g = grad.get(i) + weightDecay * w;
-            double s = sum.get(i) + g * g;
-            sum.set(i, s);
-            theta.set(i, w - clr * g / (Math.sqrt(s) + eps));
-        }
+    Elementwise program() {
+        return program;
+    }
+
+    @Override
+    int scalarCount() {
+        return EPS + 1;
+    }
+
+    @Override
+    void scalars(double[] out, long t, double lr) {
+        out[WEIGHT_DECAY] = weightDecay;
+        out[CLR] = lr / (1 + (t - 1) * lrDecay);
+        out[EPS] = eps;
     }
 }

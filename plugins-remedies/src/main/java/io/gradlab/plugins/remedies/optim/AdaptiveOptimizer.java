@@ -3,11 +3,15 @@ package io.gradlab.plugins.remedies.optim;
 import static java.util.Objects.requireNonNull;
 
 import io.gradlab.api.nn.Parameter;
+import io.gradlab.api.tensor.Elementwise;
+import io.gradlab.api.tensor.Expr;
 import io.gradlab.api.tensor.Ops;
 import io.gradlab.api.tensor.Tensor;
+import io.gradlab.api.tensor.TensorGroup;
 import io.gradlab.api.train.Optimizer;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -16,10 +20,37 @@ import java.util.Map;
  * {@link #bind}, never in {@link #step}), a per-parameter step count as PyTorch keeps it (a frozen
  * parameter is skipped and its count does not advance), and the checkpoint view.
  *
+ * <p>A step is one pass over all trainable parameters at once (PyTorch's "foreach" optimizers): a
+ * subclass gives one {@link Elementwise} {@link #program()} over the arguments {@link #WEIGHT},
+ * {@link #GRAD} and its state tensors ({@link #buffer(int)}), and the scalars of a step
+ * ({@link #scalars}); the base runs it with {@link Ops#mapEach} over groups of the trainable
+ * parameters that share a step count (and element type), usually one group. The groups are made
+ * again only when the set of trainable parameters changes (a layer-wise stage freezes or unfreezes
+ * some), on {@link #bind} and on {@link #restoreSteps}.
+ *
  * <p>Re-binding (the model changed, e.g. a new layer-wise stage) keeps the state of parameters that
  * were bound before and starts fresh state for new ones.
  */
 abstract class AdaptiveOptimizer implements Optimizer {
+    /** The program's arguments: the weight, its gradient, then the state tensors. */
+    static final int WEIGHT_ARG = 0;
+    static final int GRAD_ARG = 1;
+    static final int FIRST_BUFFER_ARG = 2;
+    /** The parameter's value, argument 0 of the program. */
+    static final Expr WEIGHT = Expr.arg(WEIGHT_ARG);
+    /** The parameter's gradient, argument 1 of the program (read only). */
+    static final Expr GRAD = Expr.arg(GRAD_ARG);
+
+    /** State tensor {@code b} (in {@link #bufferNames()} order) as an argument of the program. */
+    static Expr buffer(int b) {
+        return Expr.arg(FIRST_BUFFER_ARG + b);
+    }
+
+    /** Scalar {@code i} of the program. */
+    static Expr s(int i) {
+        return Expr.scalar(i);
+    }
+
     /** The state of one parameter. */
     static final class Slot {
         final Tensor[] buffers;
@@ -30,10 +61,25 @@ abstract class AdaptiveOptimizer implements Optimizer {
         }
     }
 
+    /** Trainable parameters with one step count and element type, as the program's argument groups. */
+    private static final class Group {
+        final int[] members;
+        final TensorGroup[] args;
+
+        Group(int[] members, TensorGroup[] args) {
+            this.members = members;
+            this.args = args;
+        }
+    }
+
     private double lr;
-    private List<Parameter> params = List.of();
-    private List<Slot> slots = List.of();
+    private Parameter[] params = new Parameter[0];
+    private Slot[] slots = new Slot[0];
     private long steps;
+    private Ops ops;
+    private boolean[] trainable = new boolean[0];
+    private Group[] groups;
+    private double[] scalarValues;
 
     AdaptiveOptimizer(double lr) {
         this.lr = lr;
@@ -46,22 +92,34 @@ abstract class AdaptiveOptimizer implements Optimizer {
     void initialize(Tensor[] buffers) {}
 
     /**
-     * Updates one trainable parameter in place.
-     *
-     * @param t the parameter's step number, 1 on its first update
+     * The update of one element, built once: assignments to {@link #WEIGHT} (argument 0) and the
+     * {@link #buffer buffers}, reading {@link #GRAD} and {@link #s scalars} filled by {@link #scalars}.
      */
-    abstract void update(Parameter p, Tensor[] buffers, long t, double lr);
+    abstract Elementwise program();
+
+    /** The number of scalars {@link #program()} reads. */
+    abstract int scalarCount();
+
+    /**
+     * Fills the scalars of a step of the parameters whose step number is {@code t}.
+     *
+     * @param t the parameters' step number, 1 on their first update
+     */
+    abstract void scalars(double[] out, long t, double lr);
 
     @Override
     public final void bind(List<Parameter> parameters, Ops ops) {
         requireNonNull(parameters, "parameters is null");
+        this.ops = requireNonNull(ops, "ops is null");
         Map<Parameter, Slot> previous = new IdentityHashMap<>();
-        for (int i = 0; i < params.size(); i++) {
-            previous.put(params.get(i), slots.get(i));
+        for (int i = 0; i < params.length; i++) {
+            previous.put(params[i], slots[i]);
         }
-        List<Slot> next = new ArrayList<>(parameters.size());
+        Parameter[] nextParams = parameters.toArray(new Parameter[0]);
+        Slot[] next = new Slot[nextParams.length];
         int count = bufferNames().size();
-        for (Parameter p : parameters) {
+        for (int i = 0; i < nextParams.length; i++) {
+            Parameter p = requireNonNull(nextParams[i], "a parameter is null");
             Slot slot = previous.get(p);
             if (slot == null) {
                 Tensor[] buffers = new Tensor[count];
@@ -71,24 +129,80 @@ abstract class AdaptiveOptimizer implements Optimizer {
                 initialize(buffers);
                 slot = new Slot(buffers);
             }
-            next.add(slot);
+            next[i] = slot;
         }
-        this.params = List.copyOf(parameters);
-        this.slots = List.copyOf(next);
+        this.params = nextParams;
+        this.slots = next;
+        this.trainable = new boolean[nextParams.length];
+        this.groups = null;
     }
 
     @Override
     public final void step() {
-        for (int i = 0; i < params.size(); i++) {
-            Parameter p = params.get(i);
-            if (!p.trainable()) {
-                continue;
+        if (groups == null || trainableChanged()) {
+            regroup();
+        }
+        double[] scalars = scalarValues;
+        Elementwise program = program();
+        for (Group g : groups) {
+            long t = 0;
+            for (int m : g.members) {
+                t = ++slots[m].step;
             }
-            Slot slot = slots.get(i);
-            slot.step++;
-            update(p, slot.buffers, slot.step, lr);
+            scalars(scalars, t, lr);
+            ops.mapEach(program, scalars, g.args);
         }
         steps++;
+    }
+
+    private boolean trainableChanged() {
+        for (int i = 0; i < params.length; i++) {
+            if (params[i].trainable() != trainable[i]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The trainable parameters grouped by step count and element type, in bind order. */
+    private void regroup() {
+        Map<List<Object>, List<Integer>> byKey = new LinkedHashMap<>();
+        for (int i = 0; i < params.length; i++) {
+            trainable[i] = params[i].trainable();
+            if (trainable[i]) {
+                List<Object> key = List.of(slots[i].step, params[i].value().dtype());
+                byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(i);
+            }
+        }
+        int buffers = bufferNames().size();
+        List<Group> made = new ArrayList<>();
+        for (List<Integer> members : byKey.values()) {
+            List<List<Tensor>> columns = new ArrayList<>();
+            for (int a = 0; a < FIRST_BUFFER_ARG + buffers; a++) {
+                columns.add(new ArrayList<>());
+            }
+            for (int i : members) {
+                columns.get(WEIGHT_ARG).add(params[i].value());
+                columns.get(GRAD_ARG).add(params[i].grad());
+                for (int b = 0; b < buffers; b++) {
+                    columns.get(FIRST_BUFFER_ARG + b).add(slots[i].buffers[b]);
+                }
+            }
+            TensorGroup[] args = new TensorGroup[columns.size()];
+            for (int a = 0; a < args.length; a++) {
+                args[a] = TensorGroup.of(columns.get(a));
+            }
+            made.add(new Group(members.stream().mapToInt(Integer::intValue).toArray(), args));
+        }
+        this.groups = made.toArray(new Group[0]);
+        if (scalarValues == null) {
+            scalarValues = new double[scalarCount()];
+        }
+    }
+
+    /** The number of passes a step makes (for tests): one per group of equal step counts and type. */
+    final int groupCount() {
+        return groups == null ? 0 : groups.length;
     }
 
     @Override
@@ -104,7 +218,7 @@ abstract class AdaptiveOptimizer implements Optimizer {
     /** Per bound parameter, in bind order, its buffers in {@link #bufferNames()} order. */
     @Override
     public final List<Tensor> state() {
-        List<Tensor> state = new ArrayList<>(slots.size() * bufferNames().size());
+        List<Tensor> state = new ArrayList<>(slots.length * bufferNames().size());
         for (Slot s : slots) {
             state.addAll(List.of(s.buffers));
         }
@@ -123,5 +237,6 @@ abstract class AdaptiveOptimizer implements Optimizer {
         for (Slot s : slots) {
             s.step = steps;
         }
+        this.groups = null;
     }
 }

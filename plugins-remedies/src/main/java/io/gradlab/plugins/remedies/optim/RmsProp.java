@@ -1,7 +1,7 @@
 package io.gradlab.plugins.remedies.optim;
 
-import io.gradlab.api.nn.Parameter;
-import io.gradlab.api.tensor.Tensor;
+import io.gradlab.api.tensor.Elementwise;
+import io.gradlab.api.tensor.Expr;
 import java.util.List;
 
 /**
@@ -13,15 +13,22 @@ import java.util.List;
  *   momentum μ > 0: b ← μ b + g / avg;  θ ← θ − lr b,          else θ ← θ − lr g / avg
  * </pre>
  * State per parameter: {@code square-avg}, then {@code momentum-buffer} (when μ > 0), then {@code grad-avg} (when centered).
+ * {@code v − ḡ²} is taken as at least 0 (it is, up to rounding).
  */
 final class RmsProp extends AdaptiveOptimizer {
+    private static final int WEIGHT_DECAY = 0;
+    private static final int ALPHA = 1;
+    private static final int ONE_MINUS_ALPHA = 2;
+    private static final int EPS = 3;
+    private static final int MOMENTUM = 4;
+    private static final int LR = 5;
+
     private final double alpha;
     private final double eps;
     private final double weightDecay;
     private final double momentum;
     private final boolean centered;
-    private final int bufferIndex;
-    private final int gradAvgIndex;
+    private final Elementwise program;
 
     RmsProp(double lr, double alpha, double eps, double weightDecay, double momentum, boolean centered) {
         super(lr);
@@ -30,8 +37,27 @@ final class RmsProp extends AdaptiveOptimizer {
         this.weightDecay = weightDecay;
         this.momentum = momentum;
         this.centered = centered;
-        this.bufferIndex = momentum > 0 ? 1 : -1;
-        this.gradAvgIndex = centered ? (momentum > 0 ? 2 : 1) : -1;
+        this.program = program(weightDecay != 0, momentum > 0 ? 1 : -1, centered ? (momentum > 0 ? 2 : 1) : -1);
+    }
+
+    private static Elementwise program(boolean l2, int bufferIndex, int gradAvgIndex) {
+        Expr g = l2 ? GRAD.add(s(WEIGHT_DECAY).mul(WEIGHT)) : GRAD;
+        Expr v = buffer(0);
+        Elementwise p = Elementwise.assign(FIRST_BUFFER_ARG, s(ALPHA).mul(v).add(s(ONE_MINUS_ALPHA).mul(g).mul(g)));
+        Expr avg;
+        if (gradAvgIndex >= 0) {
+            Expr ga = buffer(gradAvgIndex);
+            p = p.then(FIRST_BUFFER_ARG + gradAvgIndex, s(ALPHA).mul(ga).add(s(ONE_MINUS_ALPHA).mul(g)));
+            avg = v.sub(ga.mul(ga)).max(0.0).sqrt().add(s(EPS));
+        } else {
+            avg = v.sqrt().add(s(EPS));
+        }
+        if (bufferIndex >= 0) {
+            Expr b = buffer(bufferIndex);
+            return p.then(FIRST_BUFFER_ARG + bufferIndex, s(MOMENTUM).mul(b).add(g.div(avg)))
+                    .then(WEIGHT_ARG, WEIGHT.sub(s(LR).mul(b)));
+        }
+        return p.then(WEIGHT_ARG, WEIGHT.sub(s(LR).mul(g).div(avg)));
     }
 
     @Override
@@ -43,33 +69,22 @@ final class RmsProp extends AdaptiveOptimizer {
     }
 
     @Override
-    void update(Parameter p, Tensor[] buffers, long t, double lr) {
-        Tensor theta = p.value();
-        Tensor grad = p.grad();
-        Tensor v = buffers[0];
-        Tensor buf = bufferIndex >= 0 ? buffers[bufferIndex] : null;
-        Tensor gAvg = gradAvgIndex >= 0 ? buffers[gradAvgIndex] : null;
-        int n = theta.size();
-        for (int i = 0; i < n; i++) {
-            double w = theta.get(i);
-            double g = grad.get(i) + weightDecay * w;
-            double vi = alpha * v.get(i) + (1 - alpha) * g * g;
-            v.set(i, vi);
-            double avg;
-            if (gAvg != null) {
-                double ga = alpha * gAvg.get(i) + (1 - alpha) * g;
-                gAvg.set(i, ga);
-                avg = Math.sqrt(Math.max(0.0, vi - ga * ga)) + eps; // v >= ga^2 up to rounding
-            } else {
-                avg = Math.sqrt(vi) + eps;
-            }
-            if (buf != null) {
-                double b = momentum * buf.get(i) + g / avg;
-                buf.set(i, b);
-                theta.set(i, w - lr * b);
-            } else {
-                theta.set(i, w - lr * g / avg);
-            }
-        }
+    Elementwise program() {
+        return program;
+    }
+
+    @Override
+    int scalarCount() {
+        return LR + 1;
+    }
+
+    @Override
+    void scalars(double[] out, long t, double lr) {
+        out[WEIGHT_DECAY] = weightDecay;
+        out[ALPHA] = alpha;
+        out[ONE_MINUS_ALPHA] = 1 - alpha;
+        out[EPS] = eps;
+        out[MOMENTUM] = momentum;
+        out[LR] = lr;
     }
 }

@@ -23,6 +23,7 @@ public final class Residual implements Layer {
     private Layer shortcut;
     private final BufferCache outputs = new BufferCache();
     private final BufferCache gradInputs = new BufferCache();
+    private final Adder adder = new Adder();
     private DType dtype;
     private Ops ops;
     private int inputWidth = -1;
@@ -82,8 +83,7 @@ public final class Residual implements Layer {
         Tensor a = body.forward(input, mode);
         Tensor s = shortcut == null ? input : shortcut.forward(input, mode);
         Tensor y = outputs.get(dtype, input.rows(), outputWidth);
-        y.copyFrom(a);
-        ops.axpy(1.0, s, y);
+        adder.sum(ops, y, a, s);
         lastOutput = y;
         return y;
     }
@@ -96,8 +96,7 @@ public final class Residual implements Layer {
             return null;
         }
         Tensor g = gradInputs.get(dtype, gradOutput.rows(), inputWidth);
-        g.copyFrom(gb);
-        ops.axpy(1.0, gs, g);
+        adder.sum(ops, g, gb, gs);
         return g;
     }
 

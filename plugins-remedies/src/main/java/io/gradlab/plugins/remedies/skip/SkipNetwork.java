@@ -41,6 +41,9 @@ public final class SkipNetwork implements Layer {
     private final boolean[] isTarget;
     private final Tensor[] h;
     private final Tensor[] accumulated;
+    /** Whether {@code accumulated[k]} holds a gradient yet in the current backward pass. */
+    private final boolean[] written;
+    private final Adder adder = new Adder();
     private final List<Layer> children;
     private DType dtype;
     private Ops ops;
@@ -75,6 +78,7 @@ public final class SkipNetwork implements Layer {
         }
         h = new Tensor[l + 1];
         accumulated = new Tensor[l + 1];
+        written = new boolean[l + 1];
         List<Layer> c = new ArrayList<>();
         for (int k = 1; k <= l; k++) {
             c.add(this.blocks.get(k - 1));
@@ -148,11 +152,17 @@ public final class SkipNetwork implements Layer {
                 continue;
             }
             Tensor sum = sums[k].get(dtype, input.rows(), widths[k]);
-            sum.copyFrom(a);
-            for (Skip s : skips) {
+            boolean first = true;
+            for (int i = 0; i < skips.size(); i++) {
+                Skip s = skips.get(i);
                 if (s.to() == k) {
                     Tensor src = s.projection() == null ? h[s.from()] : s.projection().forward(h[s.from()], mode);
-                    ops.axpy(1.0, src, sum);
+                    if (first) {
+                        adder.sum(ops, sum, a, src);
+                        first = false;
+                    } else {
+                        adder.addInto(ops, sum, src);
+                    }
                 }
             }
             h[k] = sum;
@@ -168,21 +178,21 @@ public final class SkipNetwork implements Layer {
         for (int k = 1; k <= l; k++) {
             if (isSource[k]) {
                 accumulated[k] = accumulators[k].get(dtype, rows, widths[k]);
-                accumulated[k].fill(0.0);
+                written[k] = false;
             }
         }
         Tensor g = head.backward(gradOutput);
         for (int k = l; k >= 1; k--) {
             if (isSource[k]) {
                 // the gradient of h_k: from block k+1 (or the head) plus every skip that starts here
-                ops.axpy(1.0, g, accumulated[k]);
+                accumulate(k, g);
                 g = accumulated[k];
             }
             if (isTarget[k]) {
-                for (Skip s : skips) {
+                for (int i = 0; i < skips.size(); i++) {
+                    Skip s = skips.get(i);
                     if (s.to() == k) {
-                        Tensor back = s.projection() == null ? g : s.projection().backward(g);
-                        ops.axpy(1.0, back, accumulated[s.from()]);
+                        accumulate(s.from(), s.projection() == null ? g : s.projection().backward(g));
                     }
                 }
             }
@@ -193,6 +203,16 @@ public final class SkipNetwork implements Layer {
             }
         }
         return g;
+    }
+
+    /** {@code accumulated[k] += g}, or {@code = g} for the first gradient of this pass. */
+    private void accumulate(int k, Tensor g) {
+        if (written[k]) {
+            adder.addInto(ops, accumulated[k], g);
+        } else {
+            accumulated[k].copyFrom(g);
+            written[k] = true;
+        }
     }
 
     @Override

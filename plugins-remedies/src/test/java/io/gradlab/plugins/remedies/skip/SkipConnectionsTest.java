@@ -11,6 +11,7 @@ import io.gradlab.api.nn.Layer;
 import io.gradlab.api.nn.Mode;
 import io.gradlab.api.tensor.DType;
 import io.gradlab.api.tensor.Tensor;
+import io.gradlab.plugins.remedies.support.CountingOps;
 import io.gradlab.plugins.remedies.support.NumericGradient;
 import io.gradlab.testkit.TestContexts;
 import io.gradlab.plugins.remedies.support.TestLayers;
@@ -118,5 +119,30 @@ class SkipConnectionsTest {
         cases.forEach((skips, message) -> assertThatThrownBy(
                 () -> f.create(ParamsValidator.validate(f, Map.of("skips", skips), "t"), CreateContext.of("net", b)))
                 .isInstanceOf(GradlabException.class).hasMessageContaining("skip-mlp").hasMessageContaining(message));
+    }
+
+    @Test
+    void aWarmPassOfTheSkipContainersAllocatesNothing() {
+        CountingOps ops = new CountingOps();
+        Residual residual = new Residual("res", new TestLayers.Tanh("body"), null);
+        Residual projected = new Residual("proj", new TestLayers.Dense("body", 3), null);
+        SkipNetwork net = new SkipNetwork("net", List.of(new TestLayers.Tanh("b1"), new TestLayers.Dense("b2", 4), new TestLayers.Tanh("b3"),
+                new TestLayers.Tanh("b4")), new TestLayers.Dense("head", 2), List.of(new SkipNetwork.Skip(1, 3, null),
+                new SkipNetwork.Skip(2, 4, null), new SkipNetwork.Skip(1, 4, new TestLayers.Dense("p14", 4))));
+        for (Layer layer : List.of(residual, projected, net)) {
+            int out = layer.build(4, ops.context(DType.F32, 1));
+            Tensor x = Tensor.zeros(DType.F32, 8, 4);
+            Tensor g = Tensor.zeros(DType.F32, 8, out);
+            ops.dry = true;
+            Runnable pass = () -> {
+                layer.forward(x, Mode.TRAIN);
+                layer.backward(g);
+            };
+            for (int i = 0; i < 3000; i++) {
+                pass.run();
+            }
+            assertThat(CountingOps.allocatedBy(pass, 1000)).as(layer.name() + ": bytes allocated by 1000 passes").isLessThan(256);
+            ops.dry = false;
+        }
     }
 }

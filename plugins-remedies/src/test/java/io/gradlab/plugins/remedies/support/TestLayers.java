@@ -8,6 +8,7 @@ import io.gradlab.api.nn.Layer;
 import io.gradlab.api.nn.Mode;
 import io.gradlab.api.nn.ModelBuilder;
 import io.gradlab.api.nn.Parameter;
+import io.gradlab.api.tensor.Expr;
 import io.gradlab.api.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +19,8 @@ public final class TestLayers {
 
     /** {@code y = x W^T + b}. */
     public static final class Dense extends AbstractLayer {
+        private static final Expr COLUMN = Expr.arg(0);
+        private final Tensor[] one = new Tensor[1];
         private final int units;
         private Parameter weight;
         private Parameter bias;
@@ -38,8 +41,7 @@ public final class TestLayers {
 
         @Override
         protected void updateOutput(Tensor input, Tensor output, Mode mode) {
-            ops.gemm(false, true, 1, input, weight.value(), 0, output);
-            ops.addRowVector(output, bias.value());
+            ops.linear(input, weight.value(), bias.value(), output);
         }
 
         @Override
@@ -50,7 +52,8 @@ public final class TestLayers {
         @Override
         protected void accGradParameters(Tensor input, Tensor gradOutput) {
             ops.gemm(true, false, 1, gradOutput, input, 1, weight.grad());
-            ops.sumRows(gradOutput, 1, bias.grad());
+            one[0] = gradOutput;
+            ops.columnSums(COLUMN, 1, bias.grad(), null, one);
         }
 
         @Override
