@@ -2,9 +2,12 @@ package ${package};
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.gradlab.api.spi.ActivationFactory;
+import io.gradlab.api.ComponentFactory;
+import io.gradlab.api.ComponentKind;
+import io.gradlab.api.nn.Activation;
 import io.gradlab.testkit.ActivationContract;
 import io.gradlab.testkit.GradientCheck;
+import io.gradlab.testkit.TestContexts;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,8 +19,8 @@ import org.junit.jupiter.api.Test;
 class BentIdentityTest implements ActivationContract {
 
     @Override
-    public ActivationFactory factory() {
-        return new ExamplePlugin().activations().get(0);
+    public ComponentFactory<Activation> factory() {
+        return TestContexts.factory(new ExamplePlugin(), ComponentKind.ACTIVATION, ExamplePlugin.BENT_IDENTITY);
     }
 
     @Test
