@@ -11,7 +11,8 @@
 #   3. the archetype's project template is examples/plugin-example's sources (plugin-archetype/sync-from-example.sh).
 # Environment (set by distribution/pom.xml): GRADLAB_VERSION, ARCHIVE_DIR (the module's target folder),
 # IT_REPOSITORY (this build's gradlab artifacts in repository layout), LOCAL_REPOSITORY, MAVEN_HOME,
-# ARCHETYPE_PLUGIN_VERSION, GRADLAB_API_VERSION. KEEP_TMP=1 keeps the temporary folder.
+# ARCHETYPE_PLUGIN_VERSION, GRADLAB_API_VERSION, BUILD_JAVA_HOME (the JDK running the build, which the archive and
+# the nested Maven runs use too). KEEP_TMP=1 keeps the temporary folder.
 set -euo pipefail
 
 : "${GRADLAB_VERSION:?}" "${ARCHIVE_DIR:?}" "${IT_REPOSITORY:?}" "${LOCAL_REPOSITORY:?}" "${MAVEN_HOME:?}"
@@ -23,8 +24,12 @@ if [[ "${KEEP_TMP:-0}" == 1 ]]; then
 else
     trap 'rm -rf "$tmp"' EXIT
 fi
-# the archive must use its own folder, whatever the calling shell has set
+# the archive must use its own folder, whatever the calling shell has set; everything runs on the build's JDK
 unset GRADLAB_HOME GRADLAB_CLASSPATH
+if [[ -n "${BUILD_JAVA_HOME:-}" && -x "$BUILD_JAVA_HOME/bin/java" ]]; then
+    export JAVA_HOME="$BUILD_JAVA_HOME"
+    export PATH="$JAVA_HOME/bin:$PATH"
+fi
 
 source_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
 started=$SECONDS
@@ -33,7 +38,8 @@ fail() { printf '[check-distribution] FAILED: %s\n' "$*" >&2; exit 1; }
 run_logged() { # name, command...: runs the command with its output in $tmp/logs/name, shown on failure
     local name=$1 status=0
     shift
-    "$@" >"$tmp/logs/$name.out" 2>"$tmp/logs/$name.err" || status=$?
+    # a hung step fails the check instead of the whole CI job (10 minutes: each step takes seconds)
+    timeout 600 "$@" >"$tmp/logs/$name.out" 2>"$tmp/logs/$name.err" || status=$?
     if [[ $status != 0 ]]; then
         cat "$tmp/logs/$name.out" "$tmp/logs/$name.err" >&2
         fail "$name exited with $status: $*"
