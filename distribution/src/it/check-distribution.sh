@@ -25,7 +25,7 @@ else
     trap 'rm -rf "$tmp"' EXIT
 fi
 # the archive must use its own folder, whatever the calling shell has set; everything runs on the build's JDK
-unset GRADLAB_HOME GRADLAB_CLASSPATH
+unset GRADLAB_HOME GRADLAB_CLASSPATH MAVEN_ARGS
 if [[ -n "${BUILD_JAVA_HOME:-}" && -x "$BUILD_JAVA_HOME/bin/java" ]]; then
     export JAVA_HOME="$BUILD_JAVA_HOME"
     export PATH="$JAVA_HOME/bin:$PATH"
