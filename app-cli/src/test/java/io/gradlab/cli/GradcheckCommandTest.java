@@ -119,21 +119,21 @@ class GradcheckCommandTest {
         Cli.Result r = Cli.run("--plugins-dir", plugins.toString(), "gradcheck");
 
         assertThat(r.code()).isEqualTo(1);
-        assertThat(r.out()).containsPattern("(?m)^  activation +wrong-sine +jar wrong\\.jar +\\d+ +\\d\\.\\d\\de-0[1-3] +FAIL$")
+        assertThat(r.out()).containsPattern("(?m)^  activation +wrong-tanh +jar wrong\\.jar +\\d+ +\\d\\.\\d\\de-0[1-3] +FAIL$")
                 .containsPattern("(?m)^      worst: input\\[\\d+, \\d+\\] at x = \\S+: analytic \\S+, numerical \\S+, relative error ")
                 .containsPattern("(?m)^  activation +sigmoid +(gradlab-)?engine .* PASS$")
                 .contains(" FAIL, ");
-        assertThat(r.err()).startsWith("gradlab: ").contains("failed the gradient check").contains("activation 'wrong-sine' (jar wrong.jar)")
+        assertThat(r.err()).startsWith("gradlab: ").contains("failed the gradient check").contains("activation 'wrong-tanh' (jar wrong.jar)")
                 .doesNotContain("sigmoid");
     }
 
     @Test
     void theFailureCarriesTheWorstPointInJson() throws IOException {
-        Cli.Result r = Cli.run("--plugins-dir", plugins.toString(), "gradcheck", "--id", "wrong-sine", "--json");
+        Cli.Result r = Cli.run("--plugins-dir", plugins.toString(), "gradcheck", "--id", "wrong-tanh", "--json");
 
         assertThat(r.code()).isEqualTo(1);
         JsonNode c = JSON.readTree(r.out()).get(0);
-        assertThat(c.get("id").asText()).isEqualTo("wrong-sine");
+        assertThat(c.get("id").asText()).isEqualTo("wrong-tanh");
         assertThat(c.get("verdict").asText()).isEqualTo("FAIL");
         assertThat(c.get("source").asText()).isEqualTo("wrong.jar");
         assertThat(c.get("jar").asText()).endsWith("wrong.jar");
@@ -149,8 +149,8 @@ class GradcheckCommandTest {
     @Test
     void theThresholdDecides() {
         // a 1% error in the derivative is a relative error of about 0.005: inside 0.01
-        assertThat(Cli.run("--plugins-dir", plugins.toString(), "gradcheck", "--id", "wrong-sine", "--threshold", "0.01").code()).isZero();
-        assertThat(Cli.run("--plugins-dir", plugins.toString(), "gradcheck", "--id", "wrong-sine", "--threshold", "0.001").code()).isEqualTo(1);
+        assertThat(Cli.run("--plugins-dir", plugins.toString(), "gradcheck", "--id", "wrong-tanh", "--threshold", "0.01").code()).isZero();
+        assertThat(Cli.run("--plugins-dir", plugins.toString(), "gradcheck", "--id", "wrong-tanh", "--threshold", "0.001").code()).isEqualTo(1);
     }
 
     @Test
@@ -313,11 +313,11 @@ class GradcheckCommandTest {
     /** A third-party plugin with a deliberately wrong derivative and components the check must cope with. */
     private static Map<String, String> testPluginSources() {
         Map<String, String> sources = new LinkedHashMap<>();
-        sources.put("wrong.WrongSine", "package wrong;\n" + IMPORTS + """
-                /** 2x + sin(x) with a derivative 1% too large. */
-                public final class WrongSine extends ElementwiseActivation {
-                    @Override public double value(double x) { return 2 * x + Math.sin(x); }
-                    @Override public double derivative(double x, double y) { return 1.01 * (2 + Math.cos(x)); }
+        sources.put("wrong.WrongTanh", "package wrong;\n" + IMPORTS + """
+                /** 2x + tanh(x) with a derivative 1% too large. */
+                public final class WrongTanh extends ElementwiseActivation {
+                    @Override protected Expr function(Expr x) { return x.mul(2).add(x.tanh()); }
+                    @Override protected Expr derivative(Expr x, Expr y) { return x.tanh().square().rsub(3).mul(1.01); }
                     @Override public double maxDerivative() { return 3.03; }
                 }
                 """);
@@ -370,10 +370,10 @@ class GradcheckCommandTest {
                     @Override public String name() { return "wrong-derivatives"; }
                     @Override public List<ComponentFactory<?>> components() {
                         return List.of(
-                                ComponentFactory.of(ComponentKind.ACTIVATION, "wrong-sine",
-                                        "2x + sin(x) with a derivative 1% too large", List.of(), p -> new WrongSine()),
+                                ComponentFactory.of(ComponentKind.ACTIVATION, "wrong-tanh",
+                                        "2x + tanh(x) with a derivative 1% too large", List.of(), p -> new WrongTanh()),
                                 ComponentFactory.of(ComponentKind.ACTIVATION, "needs-alpha", "an activation with a required parameter",
-                                        List.of(ParameterSpec.real("alpha", 1.0, "a required slope").required()), p -> new WrongSine()),
+                                        List.of(ParameterSpec.real("alpha", 1.0, "a required slope").required()), p -> new WrongTanh()),
                                 ComponentFactory.of(ComponentKind.LAYER, "needs-steps", "a layer that cannot be built with its defaults",
                                         List.of(ParameterSpec.integer("steps", 0, "time steps; 0 is not valid").range(0, 100)),
                                         (p, c) -> new PassThrough(c.name(), p.getInt("steps"), false, true)),

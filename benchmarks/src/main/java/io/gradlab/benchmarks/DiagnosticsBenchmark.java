@@ -10,11 +10,14 @@ import io.gradlab.api.nn.ElementwiseActivation;
 import io.gradlab.api.nn.Layer;
 import io.gradlab.api.nn.Parameter;
 import io.gradlab.api.tensor.DType;
+import io.gradlab.api.tensor.Expr;
+import io.gradlab.api.tensor.Ops;
 import io.gradlab.api.tensor.Tensor;
 import io.gradlab.engine.builtin.Sigmoid;
 import io.gradlab.engine.builtin.Tanh;
 import io.gradlab.engine.registry.PluginHost;
 import io.gradlab.engine.registry.PluginHostConfig;
+import io.gradlab.engine.kernel.BlasOps;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -91,6 +94,8 @@ public class DiagnosticsBenchmark {
 
     /** The reference model's layers with their last inputs, outputs, weights and gradients. */
     static final class View implements ModelView {
+        /** The engine's kernels on two threads, as a run on this machine has them. */
+        private static final Ops OPS = BlasOps.create("auto", 2);
         private final List<LayerView> layers = new ArrayList<>();
         private final List<LayerView> weighted = new ArrayList<>();
         private final double[] norms;
@@ -133,6 +138,11 @@ public class DiagnosticsBenchmark {
                 }
                 norms[i] = Math.sqrt(s);
             }
+        }
+
+        @Override
+        public Ops ops() {
+            return OPS;
         }
 
         @Override
@@ -254,13 +264,13 @@ public class DiagnosticsBenchmark {
     /** {@code max(0, x)}: the plugins' ReLU is not on the benchmarks' class path. */
     private static final class Relu extends ElementwiseActivation {
         @Override
-        public double value(double x) {
-            return Math.max(0, x);
+        protected Expr function(Expr x) {
+            return x.max(0);
         }
 
         @Override
-        public double derivative(double x, double y) {
-            return x > 0 ? 1 : 0;
+        protected Expr derivative(Expr x, Expr y) {
+            return Expr.where(x.gt(0), 1, Expr.constant(0));
         }
 
         @Override

@@ -20,7 +20,8 @@ import java.util.stream.IntStream;
  * parameter (PReLU's slopes) at random points, at the edge values and at the declared
  * {@link Activation#kinks() kinks} (compared with one-sided differences), in float64; then the
  * outputs and derivatives at the tail values ({@link GradientCheck#defaultTailValues()}) must be finite
- * in both float64 and float32.
+ * in both float64 and float32 (with every float32 intermediate rounded to float: {@link
+ * ReferenceOps#float32Steps()}).
  *
  * <p>Layout: the input is a {@code [rows, units]} matrix, {@link #batch} rows of random points
  * (kept at least 1e-3 away from every kink) followed by rows holding the edge values and the kinks.
@@ -102,7 +103,7 @@ public final class ActivationCheck extends CheckBuilder<ActivationCheck> {
 
     private Activation newBound(DType dtype) {
         Activation activation = requireNonNull(maker.apply(params()), () -> componentId() + ": no activation was created");
-        activation.bind(units, TestContexts.context(dtype, seed()));
+        activation.bind(units, TestContexts.context(dtype, seed()).withOps(ReferenceOps.float32Steps()));
         return activation;
     }
 

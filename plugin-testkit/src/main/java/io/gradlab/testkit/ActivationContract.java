@@ -24,8 +24,13 @@ import org.junit.jupiter.api.Test;
  * It checks the factory ({@link FactoryContract}), the gradient (input and learnable parameters, at
  * random points, edges, kinks, finite tails: {@link ActivationCheck}) for every {@link #paramSets()},
  * float32 against float64, determinism, the declared {@link Activation#maxDerivative()},
- * {@link Activation#family()} and {@link Activation#kinks()} against the function itself, and an
- * elementwise activation's count of small derivatives against its derivative.
+ * {@link Activation#family()} and {@link Activation#kinks()} against the function itself, and that an
+ * {@link ElementwiseActivation}'s kernels compute its definition in float32 and float64.
+ *
+ * <p>The activation is bound in {@link #context(DType)}: by default with {@link
+ * ReferenceOps#float32Steps()}, which rounds every float32 intermediate as compiled kernels do, so
+ * that an expression that overflows or cancels in float32 fails here; an engine runs the same
+ * contract through its own kernels by overriding it with {@link TestBuildContext#withOps}.
  */
 public interface ActivationContract extends FactoryContract<Activation> {
     @Override
@@ -43,9 +48,14 @@ public interface ActivationContract extends FactoryContract<Activation> {
         return GradientCheck.activation(factory()).params(params).units(units()).seed(seed());
     }
 
+    /** The build context activations are bound in: {@link ReferenceOps#float32Steps()} unless overridden. */
+    default TestBuildContext context(DType dtype) {
+        return TestContexts.context(dtype, seed()).withOps(ReferenceOps.float32Steps());
+    }
+
     /** A new activation with {@code params}, bound in the given element type. */
     default Activation newActivation(Map<String, Object> params, DType dtype) {
-        return TestContexts.boundActivation(factory(), params, units(), TestContexts.context(dtype, seed()));
+        return TestContexts.boundActivation(factory(), params, units(), context(dtype));
     }
 
     @Test
@@ -66,6 +76,27 @@ public interface ActivationContract extends FactoryContract<Activation> {
             String where = factory().id() + " " + p;
             Closeness.assertClose(where + ": float32 forward vs float64", dbl[0], single[0], 1e-4, 1e-6);
             Closeness.assertClose(where + ": float32 backward vs float64", dbl[1], single[1], 1e-4, 1e-6);
+        }
+    }
+
+    /**
+     * An {@link ElementwiseActivation}'s forward and backward passes, through the kernels it is bound
+     * to, compute {@link ElementwiseActivation#value} and {@link ElementwiseActivation#derivative(double,
+     * double)} (its expressions in double) within float rounding: 4e-6 relative plus 4e-7 times the size
+     * of the terms in float32 (some 60 units in the last place), 1e-12 and 1e-13 in float64.
+     */
+    @Test
+    default void kernelsComputeTheDefinition() {
+        for (Map<String, Object> p : paramSets()) {
+            for (DType dtype : DType.values()) {
+                if (!(newActivation(p, dtype) instanceof ElementwiseActivation e)) {
+                    return; // not elementwise: no definition in double to compare with
+                }
+                SeededRandom random = new SeededRandom(seed()).fork("definition");
+                boolean single = dtype == DType.F32;
+                ActivationProbe.assertKernelsComputeTheDefinition(factory().id() + " " + p, e, units(), dtype, random,
+                        single ? 4e-6 : 1e-12, single ? 4e-7 : 1e-13);
+            }
         }
     }
 

@@ -17,8 +17,32 @@ import java.util.function.IntConsumer;
  * {@link DType#F32} and {@link DType#F64}. Slow and obviously correct; it is also strict: every
  * call checks shapes and that all tensors share one element type (the contract the engine's fast
  * kernels rely on without checking), so a component that misuses the kernels fails here first.
+ *
+ * <p>{@link #float32Steps()} evaluates float32 expressions as compiled kernels do, every intermediate
+ * rounded to float, so that a component's float32 results show the rounding, cancellation and
+ * overflow an engine's kernels give them (an expression that overflows in float32 but not in double).
  */
 public final class ReferenceOps implements Ops {
+    private final boolean float32Steps;
+
+    /** The oracle: every expression in double. */
+    public ReferenceOps() {
+        this(false);
+    }
+
+    private ReferenceOps(boolean float32Steps) {
+        this.float32Steps = float32Steps;
+    }
+
+    /**
+     * The reference kernels with float32 expressions evaluated step by step in float: arguments,
+     * constants, scalars and the result of every operation rounded to float ({@code exp}, {@code log},
+     * {@code tanh}, {@code sigmoid}, {@code erf} and friends computed in double from a float operand,
+     * then rounded). Float64 and the accumulation of sums are as in {@link #ReferenceOps()}.
+     */
+    public static ReferenceOps float32Steps() {
+        return new ReferenceOps(true);
+    }
 
     @Override
     public void gemm(boolean transA, boolean transB, double alpha, Tensor a, Tensor b, double beta, Tensor c) {
@@ -155,12 +179,19 @@ public final class ReferenceOps implements Ops {
             }
         }
         double[] values = new double[arity];
+        boolean steps = steps(space);
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < cols; c++) {
                 for (int i = 0; i < arity; i++) {
                     values[i] = element(args[i], rows, cols, r, c, i);
                 }
-                program.eval(values, scalars);
+                if (steps) {
+                    for (Elementwise.Assignment a : program.assignments()) {
+                        values[a.target()] = evalFloat(a.expr(), values, scalars);
+                    }
+                } else {
+                    program.eval(values, scalars);
+                }
                 for (Elementwise.Assignment a : program.assignments()) {
                     args[a.target()].set(r * cols + c, values[a.target()]);
                 }
@@ -259,7 +290,7 @@ public final class ReferenceOps implements Ops {
 
     @Override
     public String backend() {
-        return "reference";
+        return float32Steps ? "reference-float32-steps" : "reference";
     }
 
     private static int rows(Tensor t) {
@@ -270,12 +301,64 @@ public final class ReferenceOps implements Ops {
         return t.rank() == 1 ? t.size() : t.cols();
     }
 
-    private static double value(Expr e, Tensor[] args, double[] scalars, int rows, int cols, int r, int c) {
+    private double value(Expr e, Tensor[] args, double[] scalars, int rows, int cols, int r, int c) {
         double[] values = new double[e.arity()];
         for (int i = 0; i < values.length; i++) {
             values[i] = element(args[i], rows, cols, r, c, i);
         }
-        return e.eval(values, scalars);
+        return steps(args[0]) ? evalFloat(e, values, scalars) : e.eval(values, scalars);
+    }
+
+    private boolean steps(Tensor space) {
+        return float32Steps && space.dtype() == DType.F32;
+    }
+
+    /** {@code e} evaluated with every operand and result rounded to float (see {@link #float32Steps()}). */
+    static float evalFloat(Expr e, double[] args, double[] scalars) {
+        return switch (e.op()) {
+            case ARG -> (float) args[e.index()];
+            case SCALAR -> (float) scalars[e.index()];
+            case CONSTANT -> (float) e.value();
+            case WHERE -> evalFloat(e.operand(0), args, scalars) != 0
+                    ? evalFloat(e.operand(1), args, scalars) : evalFloat(e.operand(2), args, scalars);
+            default -> {
+                float a = evalFloat(e.operand(0), args, scalars);
+                if (e.op().arity() == 1) {
+                    yield unary(e.op(), a);
+                }
+                float b = evalFloat(e.operand(1), args, scalars);
+                yield switch (e.op()) {
+                    case ADD -> a + b;
+                    case SUB -> a - b;
+                    case MUL -> a * b;
+                    case DIV -> a / b;
+                    case MAX -> Math.max(a, b);
+                    case MIN -> Math.min(a, b);
+                    case GT -> a > b ? 1f : 0f;
+                    case GE -> a >= b ? 1f : 0f;
+                    case LT -> a < b ? 1f : 0f;
+                    case LE -> a <= b ? 1f : 0f;
+                    default -> throw new IllegalArgumentException("not a binary operation: " + e.op());
+                };
+            }
+        };
+    }
+
+    private static float unary(Expr.Op op, float a) {
+        return switch (op) {
+            case NEG -> -a;
+            case ABS -> Math.abs(a);
+            case SQUARE -> a * a;
+            case SQRT -> (float) Math.sqrt(a);
+            case EXP -> (float) Math.exp(a);
+            case EXPM1 -> (float) Math.expm1(a);
+            case LOG -> (float) Math.log(a);
+            case LOG1P -> (float) Math.log1p(a);
+            case TANH -> (float) Math.tanh(a);
+            case SIGMOID -> (float) Expr.sigmoid(a);
+            case ERF -> (float) Expr.erf(a);
+            default -> throw new IllegalArgumentException("not a unary operation: " + op);
+        };
     }
 
     /** Element {@code (r, c)} of argument {@code i} under the broadcasting rules of {@link Ops}. */

@@ -13,7 +13,8 @@ import io.gradlab.api.tensor.SeededRandom;
 import io.gradlab.api.tensor.Tensor;
 
 /**
- * A {@link BuildContext} for tests: an element type, {@link ReferenceOps}, a {@link SeededRandom} and
+ * A {@link BuildContext} for tests: an element type, {@link ReferenceOps} (or other kernels: {@link
+ * #withOps}), a {@link SeededRandom} and
  * the weight and bias initializers ({@link #DEFAULT_INITIALIZER} for both unless given). Two
  * contexts made with the same seed hand out the same numbers; building in {@link DType#F32} and
  * {@link DType#F64} with one seed gives the same values up to float rounding.
@@ -53,11 +54,15 @@ public final class TestBuildContext implements BuildContext {
     private final Initializer biasInitializer;
 
     public TestBuildContext(DType dtype, long seed, Initializer weightInitializer, Initializer biasInitializer) {
+        this(dtype, seed, weightInitializer, biasInitializer, new ReferenceOps());
+    }
+
+    private TestBuildContext(DType dtype, long seed, Initializer weightInitializer, Initializer biasInitializer, Ops ops) {
         this.dtype = requireNonNull(dtype, "dtype is null");
         this.seed = seed;
         this.weightInitializer = requireNonNull(weightInitializer, "weightInitializer is null");
         this.biasInitializer = requireNonNull(biasInitializer, "biasInitializer is null");
-        this.ops = new ReferenceOps();
+        this.ops = requireNonNull(ops, "ops is null");
         this.random = new SeededRandom(seed);
     }
 
@@ -67,17 +72,25 @@ public final class TestBuildContext implements BuildContext {
 
     /** This context with another weight initializer (whose bias rule also initializes biases). */
     public TestBuildContext withInitializer(Initializer initializer) {
-        return new TestBuildContext(dtype, seed, initializer, initializer);
+        return new TestBuildContext(dtype, seed, initializer, initializer, ops);
     }
 
     /** This context with another bias initializer. */
     public TestBuildContext withBiasInitializer(Initializer initializer) {
-        return new TestBuildContext(dtype, seed, weightInitializer, initializer);
+        return new TestBuildContext(dtype, seed, weightInitializer, initializer, ops);
     }
 
     /** The same settings in another element type, with a fresh stream from the same seed. */
     public TestBuildContext withDType(DType other) {
-        return new TestBuildContext(other, seed, weightInitializer, biasInitializer);
+        return new TestBuildContext(other, seed, weightInitializer, biasInitializer, ops);
+    }
+
+    /**
+     * This context with other kernels (an engine's fast ones instead of {@link ReferenceOps}), so that
+     * a contract runs a component through the code paths a training run takes.
+     */
+    public TestBuildContext withOps(Ops other) {
+        return new TestBuildContext(dtype, seed, weightInitializer, biasInitializer, other);
     }
 
     public long seed() {
@@ -115,6 +128,6 @@ public final class TestBuildContext implements BuildContext {
 
     @Override
     public String toString() {
-        return "TestBuildContext[" + dtype + ", seed=" + seed + ", init=" + weightInitializer + "]";
+        return "TestBuildContext[" + dtype + ", seed=" + seed + ", init=" + weightInitializer + ", ops=" + ops.backend() + "]";
     }
 }

@@ -10,6 +10,13 @@ import io.gradlab.api.nn.Fan;
 import io.gradlab.api.nn.Initializer;
 import io.gradlab.api.nn.Layer;
 import io.gradlab.api.nn.Loss;
+import io.gradlab.api.nn.ElementwiseActivation;
+import io.gradlab.api.tensor.DType;
+import io.gradlab.api.tensor.Elementwise;
+import io.gradlab.api.tensor.Expr;
+import io.gradlab.api.tensor.Ops;
+import io.gradlab.api.tensor.Tensor;
+import io.gradlab.api.tensor.TensorGroup;
 import io.gradlab.api.train.Optimizer;
 import java.util.List;
 import java.util.Map;
@@ -128,17 +135,41 @@ class ContractSelfTest {
         void aWrongMaxDerivativeFailsTheActivationContract() {
             ActivationContract contract = () -> TestContexts.factory(ComponentKind.ACTIVATION, "lazy-hard-sigmoid", () -> new io.gradlab.api.nn.ElementwiseActivation() {
                 @Override
-                public double value(double x) {
-                    return Math.max(0, Math.min(1, x / 6 + 0.5));
+                protected Expr function(Expr x) {
+                    return x.div(6).add(0.5).min(1).max(0);
                 }
 
                 @Override
-                public double derivative(double x, double y) {
-                    return x > -3 && x < 3 ? 1.0 / 6 : 0.0;
+                protected Expr derivative(Expr x, Expr y) {
+                    return Expr.where(x.gt(-3).mul(x.lt(3)), 1.0 / 6, Expr.constant(0));
                 }
             });
             assertThatThrownBy(contract::maxDerivativeIsTheLargestDerivative)
                     .hasMessageContaining("maxDerivative() says 1.0 but the largest derivative");
+        }
+
+        @Test
+        void anExpressionThatOverflowsInFloat32FailsTheActivationContract() {
+            ActivationContract contract = () -> TestContexts.factory(ComponentKind.ACTIVATION, "ratio-tanh", Fakes.RatioTanh::new);
+            assertThatThrownBy(contract::kernelsComputeTheDefinition)
+                    .hasMessageContaining("ratio-tanh {} F32 forward at x = ")
+                    .hasMessageContaining("gives NaN where the definition gives 1.0");
+        }
+
+        @Test
+        void kernelsThatDisagreeWithTheDefinitionFailTheActivationContract() {
+            ActivationContract contract = new ActivationContract() {
+                @Override
+                public ComponentFactory<Activation> factory() {
+                    return TestContexts.factory(ComponentKind.ACTIVATION, "tanh", Fakes.Tanh::new);
+                }
+
+                @Override
+                public TestBuildContext context(DType dtype) {
+                    return ActivationContract.super.context(dtype).withOps(new SloppyOps());
+                }
+            };
+            assertThatThrownBy(contract::kernelsComputeTheDefinition).hasMessageContaining("tanh {} F32 forward at x = ");
         }
 
         @Test
@@ -204,6 +235,72 @@ class ContractSelfTest {
             OptimizerContract contract = () -> ComponentFactory.of(ComponentKind.OPTIMIZER, "careless", "ignores trainable", List.of(),
                     p -> new Fakes.Sgd(0.1, false));
             assertThatThrownBy(contract::frozenParametersAreLeftAlone).hasMessageContaining("a frozen parameter (trainable == false) after 3 steps");
+        }
+    }
+
+    /** The reference kernels with every float32 result of {@code map} off by 1e-4 relative: a broken engine. */
+    private static final class SloppyOps implements Ops {
+        private final Ops reference = ReferenceOps.float32Steps();
+
+        @Override
+        public void gemm(boolean transA, boolean transB, double alpha, Tensor a, Tensor b, double beta, Tensor c) {
+            reference.gemm(transA, transB, alpha, a, b, beta, c);
+        }
+
+        @Override
+        public void linear(Tensor x, Tensor w, Tensor bias, Tensor y) {
+            reference.linear(x, w, bias, y);
+        }
+
+        @Override
+        public void map(Elementwise program, double[] scalars, Tensor... args) {
+            reference.map(program, scalars, args);
+            Tensor target = args[program.firstTarget()];
+            if (target.dtype() == DType.F32) {
+                for (int i = 0; i < target.size(); i++) {
+                    target.set(i, target.get(i) * (1 + 1e-4));
+                }
+            }
+        }
+
+        @Override
+        public void mapEach(Elementwise program, double[] scalars, TensorGroup... groups) {
+            reference.mapEach(program, scalars, groups);
+        }
+
+        @Override
+        public void columnSums(Expr e, double beta, Tensor out, double[] scalars, Tensor... args) {
+            reference.columnSums(e, beta, out, scalars, args);
+        }
+
+        @Override
+        public void rowSums(Expr e, double beta, Tensor out, double[] scalars, Tensor... args) {
+            reference.rowSums(e, beta, out, scalars, args);
+        }
+
+        @Override
+        public double sum(Expr e, double[] scalars, Tensor... args) {
+            return reference.sum(e, scalars, args);
+        }
+
+        @Override
+        public void sumEach(Expr e, double[] out, double[] scalars, TensorGroup... groups) {
+            reference.sumEach(e, out, scalars, groups);
+        }
+
+        @Override
+        public void parallelFor(int count, java.util.function.IntConsumer part) {
+            reference.parallelFor(count, part);
+        }
+
+        @Override
+        public int threads() {
+            return 1;
+        }
+
+        @Override
+        public String backend() {
+            return "sloppy";
         }
     }
 }

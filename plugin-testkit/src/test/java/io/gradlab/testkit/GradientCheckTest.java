@@ -12,6 +12,8 @@ import io.gradlab.api.nn.Initializer;
 import io.gradlab.api.nn.Layer;
 import io.gradlab.api.nn.Loss;
 import io.gradlab.api.nn.Mode;
+import io.gradlab.api.nn.ElementwiseActivation;
+import io.gradlab.api.tensor.Expr;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -74,6 +76,14 @@ class GradientCheckTest {
         assertThat(report.passed()).isFalse();
         assertThat(report.problems()).anySatisfy(p -> assertThat(p).contains("x = 1000.0").contains("F64"));
         assertThatThrownBy(report::assertPasses).hasMessageContaining("naive-softplus").hasMessageContaining("non-finite");
+    }
+
+    @Test
+    void float32OverflowInTheTailsIsReported() {
+        GradCheckReport report = GradientCheck.activation("ratio-tanh", Fakes.RatioTanh::new).tailValues(100, -100).run();
+
+        assertThat(report.passed()).isFalse();
+        assertThat(report.problems()).hasSize(2).allSatisfy(p -> assertThat(p).contains("NaN at x = 100.0 in F32"));
     }
 
     @Test
@@ -186,15 +196,15 @@ class GradientCheckTest {
     @Test
     void aZeroDerivativeWithCurvatureIsNotAFalseFailure() {
         // f(x) = x^3: f'(0) = 0 exactly, while the central difference there is h^2 (about 1e-12)
-        var report = GradientCheck.activation("cube", () -> new io.gradlab.api.nn.ElementwiseActivation() {
+        var report = GradientCheck.activation("cube", () -> new ElementwiseActivation() {
             @Override
-            public double value(double x) {
-                return x * x * x;
+            protected Expr function(Expr x) {
+                return x.square().mul(x);
             }
 
             @Override
-            public double derivative(double x, double y) {
-                return 3 * x * x;
+            protected Expr derivative(Expr x, Expr y) {
+                return x.square().mul(3);
             }
         }).edgeValues(0.0).tailValues().run();
         report.assertPasses();

@@ -2,9 +2,13 @@ package io.gradlab.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import io.gradlab.api.tensor.DType;
+import io.gradlab.api.tensor.Elementwise;
+import io.gradlab.api.tensor.Expr;
 import io.gradlab.api.tensor.Tensor;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -69,7 +73,7 @@ class ReferenceOpsTest {
         assertThat(out.toDoubleArray()).containsExactly(4, 6);
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void mixedTypesAndBadShapesAreRejected() {
         Tensor f = Tensor.zeros(DType.F32, 2, 2);
         Tensor d = Tensor.zeros(DType.F64, 2, 2);
@@ -78,5 +82,30 @@ class ReferenceOpsTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("gemm");
         assertThatThrownBy(() -> ops.addRowVector(d, Tensor.zeros(DType.F64, 3)))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void float32StepsRoundEveryIntermediateToFloat() {
+        // (1 + x) - 1 with x = 1e-8: 1e-8 in double, 0 when 1 + x is rounded to float first
+        Elementwise program = Elementwise.assign(1, Expr.arg(0).add(1).sub(1));
+        ReferenceOps steps = ReferenceOps.float32Steps();
+        Tensor x32 = Tensor.of(DType.F32, new double[] {1e-8, 0.5}, 2);
+        Tensor y32 = Tensor.zeros(DType.F32, 2);
+        steps.map(program, null, x32, y32);
+        assertThat(y32.toDoubleArray()).containsExactly(0.0, 0.5);
+        ops.map(program, null, x32, y32);
+        assertThat(y32.get(0)).isCloseTo(1e-8, within(1e-15));
+
+        Tensor x64 = Tensor.of(DType.F64, new double[] {1e-8}, 1);
+        Tensor y64 = Tensor.zeros(DType.F64, 1);
+        steps.map(program, null, x64, y64);
+        assertThat(y64.get(0)).isEqualTo(1e-8 + 1 - 1);
+
+        // exp(100) overflows float: the sum over float32 steps is infinite, in double it is not
+        Expr e = Expr.arg(0).exp().div(Expr.arg(0).exp());
+        Tensor big = Tensor.of(DType.F32, new double[] {100}, 1);
+        assertThat(steps.sum(e, null, big)).isNaN();
+        assertThat(ops.sum(e, null, big)).isEqualTo(1.0);
+        assertThat(steps.backend()).isEqualTo("reference-float32-steps");
     }
 }

@@ -33,6 +33,9 @@ public abstract class ElementwiseActivation implements Activation {
     private Elementwise forward;
     private Elementwise backward;
     private Ops ops;
+    /** The arguments of the forward and backward calls, reused: a call allocates nothing. */
+    private final Tensor[] forwardArgs = new Tensor[2];
+    private final Tensor[] backwardArgs = new Tensor[4];
 
     /** {@code f(x)}, built from {@code x} (called once). */
     protected abstract Expr function(Expr x);
@@ -97,11 +100,14 @@ public abstract class ElementwiseActivation implements Activation {
 
     private void run(Elementwise program, Tensor a, Tensor b, Tensor c, Tensor d) {
         if (ops != null) {
-            if (c == null) {
-                ops.map(program, null, a, b);
-            } else {
-                ops.map(program, null, a, b, c, d);
+            Tensor[] args = c == null ? forwardArgs : backwardArgs;
+            args[0] = a;
+            args[1] = b;
+            if (c != null) {
+                args[2] = c;
+                args[3] = d;
             }
+            ops.map(program, null, args);
             return;
         }
         // not bound to an engine (a unit test calling it directly): by definition, element by element

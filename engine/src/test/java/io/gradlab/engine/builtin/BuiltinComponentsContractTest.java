@@ -14,6 +14,7 @@ import io.gradlab.api.tensor.DType;
 import io.gradlab.api.tensor.SeededRandom;
 import io.gradlab.api.tensor.Tensor;
 import io.gradlab.api.train.Optimizer;
+import io.gradlab.engine.kernel.BlasOps;
 import io.gradlab.testkit.ActivationContract;
 import io.gradlab.testkit.GradientCheck;
 import io.gradlab.testkit.InitializerContract;
@@ -21,6 +22,7 @@ import io.gradlab.testkit.LayerContract;
 import io.gradlab.testkit.LossCheck;
 import io.gradlab.testkit.LossContract;
 import io.gradlab.testkit.OptimizerContract;
+import io.gradlab.testkit.TestBuildContext;
 import io.gradlab.testkit.TestContexts;
 import java.util.List;
 import java.util.Map;
@@ -71,6 +73,32 @@ class BuiltinComponentsContractTest {
         @Override
         public ComponentFactory<Activation> factory() {
             return TestContexts.factory(PLUGIN, ComponentKind.ACTIVATION, "identity");
+        }
+    }
+
+    /** The activation contract with the engine's kernels (two threads) in place of the test kit's reference. */
+    interface ThroughTheEngine extends ActivationContract {
+        BlasOps OPS = BlasOps.create("auto", 2);
+
+        @Override
+        default TestBuildContext context(DType dtype) {
+            return ActivationContract.super.context(dtype).withOps(OPS);
+        }
+    }
+
+    @Nested
+    class SigmoidThroughTheEngine implements ThroughTheEngine {
+        @Override
+        public ComponentFactory<Activation> factory() {
+            return TestContexts.factory(PLUGIN, ComponentKind.ACTIVATION, "sigmoid");
+        }
+    }
+
+    @Nested
+    class TanhThroughTheEngine implements ThroughTheEngine {
+        @Override
+        public ComponentFactory<Activation> factory() {
+            return TestContexts.factory(PLUGIN, ComponentKind.ACTIVATION, "tanh");
         }
     }
 

@@ -8,7 +8,9 @@ import io.gradlab.api.diag.LayerView;
 import io.gradlab.api.diag.ModelView;
 import io.gradlab.api.nn.Parameter;
 import io.gradlab.api.tensor.DType;
+import io.gradlab.api.tensor.Ops;
 import io.gradlab.api.tensor.Tensor;
+import io.gradlab.testkit.ReferenceOps;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +27,11 @@ class GradientFlowTest {
             layers.add(new LayerView(name, null, new Parameter("weight", Parameter.Role.WEIGHT, Tensor.zeros(DType.F32, 1, 1)), null));
         }
         return new ModelView() {
+            @Override
+            public Ops ops() {
+                return new ReferenceOps();
+            }
+
             @Override
             public List<LayerView> layers() {
                 return layers;

@@ -17,6 +17,7 @@ import io.gradlab.api.nn.ElementwiseActivation;
 import io.gradlab.api.nn.Layer;
 import io.gradlab.api.nn.Loss;
 import io.gradlab.api.nn.ModelBuilder;
+import io.gradlab.api.tensor.Expr;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -273,13 +274,13 @@ class ComponentRegistryTest {
         }
 
         @Override
-        public double value(double x) {
-            return x > 0 ? x : alpha * (Math.exp(x) - 1);
+        protected Expr function(Expr x) {
+            return Expr.where(x.gt(0), x, x.expm1().mul(alpha));
         }
 
         @Override
-        public double derivative(double x, double y) {
-            return x > 0 ? 1 : y + alpha;
+        protected Expr derivative(Expr x, Expr y) {
+            return Expr.where(x.gt(0), 1, y.add(alpha));
         }
     }
 }

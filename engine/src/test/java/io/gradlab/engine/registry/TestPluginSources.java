@@ -10,6 +10,7 @@ final class TestPluginSources {
     private static final String IMPORTS = """
             import io.gradlab.api.*;
             import io.gradlab.api.nn.*;
+            import io.gradlab.api.tensor.Expr;
             import java.util.List;
             """;
 
@@ -26,8 +27,8 @@ final class TestPluginSources {
                 public final class Cube extends ElementwiseActivation {
                     private final double scale;
                     public Cube(double scale) { this.scale = scale; }
-                    @Override public double value(double x) { return scale * x * x * x; }
-                    @Override public double derivative(double x, double y) { return 3 * scale * x * x; }
+                    @Override protected Expr function(Expr x) { return x.square().mul(x).mul(scale); }
+                    @Override protected Expr derivative(Expr x, Expr y) { return x.square().mul(3 * scale); }
                 }
                 """);
         sources.put("healthy.CubePlugin", "package healthy;\n" + IMPORTS + """
@@ -176,8 +177,8 @@ final class TestPluginSources {
                     @Override public List<ComponentFactory<?>> components() {
                         return List.of(ComponentFactory.of(ComponentKind.ACTIVATION, "%s", "test activation", List.of(),
                                 p -> new ElementwiseActivation() {
-                            @Override public double value(double x) { return x; }
-                            @Override public double derivative(double x, double y) { return 1; }
+                            @Override protected Expr function(Expr x) { return x; }
+                            @Override protected Expr derivative(Expr x, Expr y) { return Expr.constant(1); }
                         }));
                     }
                 }

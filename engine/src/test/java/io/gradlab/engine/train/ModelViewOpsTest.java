@@ -59,7 +59,7 @@ class ModelViewOpsTest {
     void partsRunOnceWithTheirKernelsAndAFailureSurfaces(int threads) {
         BlasOps blas = BlasOps.create("auto", threads);
         TrainingSession session = session(blas, "sigmoid");
-        Ops ops = session.ops();
+        Ops ops = session.view().ops();
         assertThat(ops).isSameAs(blas);
         for (int count : new int[] {0, 1, 7, 200}) {
             AtomicIntegerArray runs = new AtomicIntegerArray(Math.max(1, count));
@@ -114,8 +114,8 @@ class ModelViewOpsTest {
     void float32SaturationCountsAreTheDefinitionsButAtTheLimit(String activation) {
         TrainingSession session = session(BlasOps.create("auto", 2), activation);
         session.trainEpoch(null);
-        Ops ops = session.ops();
-        LayerView act = session.layers().stream().filter(v -> v.activation() instanceof ElementwiseActivation).findFirst().orElseThrow();
+        Ops ops = session.view().ops();
+        LayerView act = session.view().layers().stream().filter(v -> v.activation() instanceof ElementwiseActivation).findFirst().orElseThrow();
         ElementwiseActivation f = (ElementwiseActivation) act.activation();
         Expr small = f.derivativeExpression().abs().lt(Expr.scalar(0));
         Random random = new Random(activation.hashCode());

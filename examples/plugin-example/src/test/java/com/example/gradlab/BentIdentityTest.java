@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Implementing {@link ActivationContract} runs the gradlab test kit's checks: factory metadata and
- * parameters, the gradient check (random points, 0, ±30, finite at ±1000), float32 against float64,
- * determinism, and maxDerivative/family/kinks against the function.
+ * parameters, the gradient check (random points, 0, ±30, finite at ±1000), the float32 and float64
+ * kernels against the definition (float32 rounded at every step, as compiled kernels compute it),
+ * float32 against float64, determinism, and maxDerivative/family/kinks against the function.
  */
 class BentIdentityTest implements ActivationContract {
 

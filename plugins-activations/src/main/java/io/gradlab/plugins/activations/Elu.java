@@ -5,6 +5,7 @@ import io.gradlab.api.ComponentKind;
 import io.gradlab.api.ParameterSpec;
 import io.gradlab.api.nn.Activation;
 import io.gradlab.api.nn.ElementwiseActivation;
+import io.gradlab.api.tensor.Expr;
 import java.util.List;
 
 /** {@code x} for {@code x > 0}, {@code alpha (e^x - 1)} otherwise (Clevert et al. 2015; PyTorch's ELU). */
@@ -19,36 +20,26 @@ final class Elu extends ElementwiseActivation {
     }
 
     static ComponentFactory<Activation> factory() {
-        return ComponentFactory.of(ComponentKind.ACTIVATION, ID,
-                "exponential linear unit: x for x > 0, alpha (e^x - 1) otherwise; saturates to -alpha",
+        return ComponentFactory.of(ComponentKind.ACTIVATION, ID, "exponential linear unit: x for x > 0, alpha (e^x - 1) otherwise; saturates to -alpha",
                 List.of(ParameterSpec.real(ALPHA, 1.0, "the negative saturation value").range(0.0, 100.0)),
                 p -> new Elu(p.getDouble(ALPHA)));
     }
 
+    /** {@code e^x - 1} without cancellation ({@link SpecialFunctions#expm1NonPositive}): small negative inputs keep their digits. */
     @Override
-    public double value(double x) {
-        return x > 0 ? x : alpha * Math.expm1(x);
+    protected Expr function(Expr x) {
+        return Expr.where(x.gt(0), x, SpecialFunctions.expm1NonPositive(x).mul(alpha));
+    }
+
+    /** {@code alpha e^x} from {@code x}, not {@code y + alpha} from the output, which cancels in the tail. */
+    @Override
+    protected Expr derivative(Expr x, Expr y) {
+        return Expr.where(x.gt(0), 1, x.exp().mul(alpha));
     }
 
     @Override
-    public double derivative(double x, double y) {
-        return x > 0 ? 1.0 : alpha * Math.exp(x);
-    }
-
-    @Override
-    protected void forward(float[] x, float[] y, int n) {
-        for (int i = 0; i < n; i++) {
-            float v = x[i];
-            y[i] = v > 0f ? v : (float) (alpha * Math.expm1(v));
-        }
-    }
-
-    @Override
-    protected void backward(float[] x, float[] y, float[] gradY, float[] gradX, int n) {
-        for (int i = 0; i < n; i++) {
-            float v = x[i];
-            gradX[i] = v > 0f ? gradY[i] : (float) (alpha * Math.exp(v) * gradY[i]);
-        }
+    protected Expr gradient(Expr x, Expr y, Expr gradY) {
+        return Expr.where(x.gt(0), gradY, x.exp().mul(alpha).mul(gradY));
     }
 
     @Override

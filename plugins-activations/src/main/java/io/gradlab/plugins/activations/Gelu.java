@@ -5,12 +5,14 @@ import io.gradlab.api.ComponentKind;
 import io.gradlab.api.ParameterSpec;
 import io.gradlab.api.nn.Activation;
 import io.gradlab.api.nn.ElementwiseActivation;
+import io.gradlab.api.tensor.Expr;
 import java.util.List;
 
 /**
  * GELU {@code x Φ(x)} (Hendrycks and Gimpel 2016), exactly with {@link SpecialFunctions#normalCdf}
- * or with PyTorch's tanh approximation {@code x (1 + tanh(sqrt(2/π) (x + 0.044715 x³))) / 2},
- * evaluated as {@code x sigmoid(2 u)} so that the left tail keeps its relative accuracy.
+ * (the left tail to full relative accuracy, where {@code 1 + erf} would cancel) or with PyTorch's
+ * tanh approximation {@code x (1 + tanh(sqrt(2/π) (x + 0.044715 x³))) / 2}, evaluated as
+ * {@code x sigmoid(2 u)} so that the left tail keeps its relative accuracy.
  */
 final class Gelu extends ElementwiseActivation {
     static final String ID = "gelu";
@@ -20,8 +22,8 @@ final class Gelu extends ElementwiseActivation {
     private static final double C = 0.044715;
 
     /** The exact GELU's largest derivative, at {@code x = sqrt 2}: {@code Φ(√2) + √2 φ(√2)} ≈ 1.1290. */
-    static final double MAX_DERIVATIVE_EXACT = exactDerivative(Math.sqrt(2.0));
-    static final double MAX_DERIVATIVE_TANH = SpecialFunctions.maximum(Gelu::tanhDerivative, 0.0, 5.0);
+    static final double MAX_DERIVATIVE_EXACT = exactDerivative(Expr.arg(0)).eval(Math.sqrt(2.0));
+    static final double MAX_DERIVATIVE_TANH = SpecialFunctions.maximum(tanhDerivative(Expr.arg(0))::eval, 0.0, 5.0);
 
     private final boolean tanh;
 
@@ -36,58 +38,40 @@ final class Gelu extends ElementwiseActivation {
     }
 
     @Override
-    public double value(double x) {
-        return tanh ? tanhValue(x) : x * SpecialFunctions.normalCdf(x);
+    protected Expr function(Expr x) {
+        return tanh ? x.mul(tanhU(x).mul(2).sigmoid()) : x.mul(SpecialFunctions.normalCdf(x, SpecialFunctions.gaussian(x)));
     }
 
+    /**
+     * The exact form's {@code Φ(x) + x φ(x)} takes {@code Φ(x)} from the output, {@code y / x} (but
+     * next to 0, where it is 1/2), which leaves the backward pass one exponential instead of Φ again.
+     */
     @Override
-    public double derivative(double x, double y) {
-        return tanh ? tanhDerivative(x) : exactDerivative(x);
+    protected Expr derivative(Expr x, Expr y) {
+        if (tanh) {
+            return tanhDerivative(x);
+        }
+        Expr cdf = Expr.where(x.abs().gt(1e-30), y.div(x), Expr.constant(0.5));
+        return cdf.add(x.mul(SpecialFunctions.gaussian(x).mul(SpecialFunctions.INV_SQRT_2PI)));
     }
 
-    private static double exactDerivative(double x) {
-        return SpecialFunctions.normalCdf(x) + x * SpecialFunctions.normalPdf(x);
+    /** {@code Φ(x) + x φ(x)}, from {@code x} alone. */
+    private static Expr exactDerivative(Expr x) {
+        Expr gauss = SpecialFunctions.gaussian(x);
+        return SpecialFunctions.normalCdf(x, gauss).add(x.mul(gauss.mul(SpecialFunctions.INV_SQRT_2PI)));
     }
 
-    private static double tanhValue(double x) {
-        double u = SpecialFunctions.SQRT_2_OVER_PI * (x + C * x * x * x);
-        return x * SpecialFunctions.sigmoid(2 * u);
+    /** {@code u = sqrt(2/π) (x + 0.044715 x³)}. */
+    private static Expr tanhU(Expr x) {
+        return x.add(x.square().mul(x).mul(C)).mul(SpecialFunctions.SQRT_2_OVER_PI);
     }
 
     /** {@code s + 2 x s (1 - s) u'} with {@code s = sigmoid(2u)}, {@code 1 - s = sigmoid(-2u)}. */
-    private static double tanhDerivative(double x) {
-        double u = SpecialFunctions.SQRT_2_OVER_PI * (x + C * x * x * x);
-        double du = SpecialFunctions.SQRT_2_OVER_PI * (1 + 3 * C * x * x);
-        double s = SpecialFunctions.sigmoid(2 * u);
-        double sm = SpecialFunctions.sigmoid(-2 * u);
-        return s + 2 * x * s * sm * du;
-    }
-
-    @Override
-    protected void forward(float[] x, float[] y, int n) {
-        if (tanh) {
-            for (int i = 0; i < n; i++) {
-                y[i] = (float) tanhValue(x[i]);
-            }
-        } else {
-            for (int i = 0; i < n; i++) {
-                double v = x[i];
-                y[i] = (float) (v * SpecialFunctions.normalCdf(v));
-            }
-        }
-    }
-
-    @Override
-    protected void backward(float[] x, float[] y, float[] gradY, float[] gradX, int n) {
-        if (tanh) {
-            for (int i = 0; i < n; i++) {
-                gradX[i] = (float) (tanhDerivative(x[i]) * gradY[i]);
-            }
-        } else {
-            for (int i = 0; i < n; i++) {
-                gradX[i] = (float) (exactDerivative(x[i]) * gradY[i]);
-            }
-        }
+    private static Expr tanhDerivative(Expr x) {
+        Expr twoU = tanhU(x).mul(2);
+        Expr du = x.square().mul(3 * C).add(1).mul(SpecialFunctions.SQRT_2_OVER_PI);
+        Expr s = twoU.sigmoid();
+        return s.add(x.mul(2).mul(s).mul(twoU.neg().sigmoid()).mul(du));
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.gradlab.api.ComponentFactory;
 import io.gradlab.api.ComponentKind;
 import io.gradlab.api.nn.Activation;
 import io.gradlab.api.nn.ElementwiseActivation;
+import io.gradlab.api.tensor.Expr;
 import java.util.List;
 
 /**
@@ -19,33 +20,19 @@ final class HardSwish extends ElementwiseActivation {
     }
 
     @Override
-    public double value(double x) {
-        return x * Math.min(Math.max(x + 3.0, 0.0), 6.0) / 6.0;
+    protected Expr function(Expr x) {
+        return x.mul(x.add(3).max(0).min(6)).div(6);
     }
 
     @Override
-    public double derivative(double x, double y) {
-        if (x < -3.0) {
-            return 0.0;
-        }
-        return x <= 3.0 ? x / 3.0 + 0.5 : 1.0;
+    protected Expr derivative(Expr x, Expr y) {
+        return Expr.where(x.lt(-3), Expr.constant(0), Expr.where(x.le(3), x.div(3).add(0.5), Expr.constant(1)));
     }
 
+    /** As PyTorch: 0 below -3 (whatever {@code gradY} is), {@code gradY} above 3. */
     @Override
-    protected void forward(float[] x, float[] y, int n) {
-        for (int i = 0; i < n; i++) {
-            float v = x[i];
-            y[i] = v * Math.min(Math.max(v + 3f, 0f), 6f) / 6f;
-        }
-    }
-
-    @Override
-    protected void backward(float[] x, float[] y, float[] gradY, float[] gradX, int n) {
-        for (int i = 0; i < n; i++) {
-            float v = x[i];
-            float d = v < -3f ? 0f : v <= 3f ? v / 3f + 0.5f : 1f;
-            gradX[i] = d * gradY[i];
-        }
+    protected Expr gradient(Expr x, Expr y, Expr gradY) {
+        return Expr.where(x.lt(-3), Expr.constant(0), Expr.where(x.le(3), x.div(3).add(0.5).mul(gradY), gradY));
     }
 
     /** At {@code x = 3}: {@code 3/3 + 1/2}. */

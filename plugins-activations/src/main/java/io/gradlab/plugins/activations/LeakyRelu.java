@@ -5,6 +5,7 @@ import io.gradlab.api.ComponentKind;
 import io.gradlab.api.ParameterSpec;
 import io.gradlab.api.nn.Activation;
 import io.gradlab.api.nn.ElementwiseActivation;
+import io.gradlab.api.tensor.Expr;
 import java.util.List;
 
 /** {@code x} for {@code x > 0}, {@code slope * x} otherwise (PyTorch's LeakyReLU; the derivative at 0 is the slope). */
@@ -13,11 +14,9 @@ final class LeakyRelu extends ElementwiseActivation {
     static final String NEGATIVE_SLOPE = "negative-slope";
 
     private final double slope;
-    private final float slopeF;
 
     LeakyRelu(double slope) {
         this.slope = slope;
-        this.slopeF = (float) slope;
     }
 
     static ComponentFactory<Activation> factory() {
@@ -27,27 +26,18 @@ final class LeakyRelu extends ElementwiseActivation {
     }
 
     @Override
-    public double value(double x) {
-        return x > 0 ? x : slope * x;
+    protected Expr function(Expr x) {
+        return Expr.where(x.gt(0), x, x.mul(slope));
     }
 
     @Override
-    public double derivative(double x, double y) {
-        return x > 0 ? 1.0 : slope;
+    protected Expr derivative(Expr x, Expr y) {
+        return Expr.where(x.gt(0), 1, Expr.constant(slope));
     }
 
     @Override
-    protected void forward(float[] x, float[] y, int n) {
-        for (int i = 0; i < n; i++) {
-            y[i] = x[i] > 0f ? x[i] : slopeF * x[i];
-        }
-    }
-
-    @Override
-    protected void backward(float[] x, float[] y, float[] gradY, float[] gradX, int n) {
-        for (int i = 0; i < n; i++) {
-            gradX[i] = x[i] > 0f ? gradY[i] : slopeF * gradY[i];
-        }
+    protected Expr gradient(Expr x, Expr y, Expr gradY) {
+        return Expr.where(x.gt(0), gradY, gradY.mul(slope));
     }
 
     @Override

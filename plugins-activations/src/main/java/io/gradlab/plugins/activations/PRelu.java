@@ -9,24 +9,40 @@ import io.gradlab.api.ParameterSpec;
 import io.gradlab.api.nn.Activation;
 import io.gradlab.api.nn.BuildContext;
 import io.gradlab.api.nn.Parameter;
-import io.gradlab.api.tensor.DType;
+import io.gradlab.api.tensor.Elementwise;
+import io.gradlab.api.tensor.Expr;
+import io.gradlab.api.tensor.Ops;
 import io.gradlab.api.tensor.Tensor;
 import java.util.List;
 
 /**
  * Parametric ReLU (He et al. 2015): {@code x} for {@code x > 0}, {@code a x} otherwise, with a
  * learnable slope {@code a}: one per unit (the paper's channel-wise form, the default) or one shared
- * by all units. The derivative at 0 is the slope, as in PyTorch.
+ * by all units. The derivative at 0 is the slope, as in PyTorch. The slopes are broadcast over the
+ * rows by the kernels of {@link BuildContext#ops()} (a row of slopes, or one).
  */
 final class PRelu implements Activation {
     static final String ID = "prelu";
     static final String INIT = "init";
     static final String SHARED = "shared";
 
+    private static final Expr X = Expr.arg(0);
+    /** {@code y = x > 0 ? x : a x}, args {@code (x, y, a)} with {@code a} a row of slopes or one slope. */
+    private static final Elementwise FORWARD = Elementwise.assign(1, Expr.where(X.gt(0), X, Expr.arg(2).mul(X)));
+    /** {@code gradX = x > 0 ? gradY : a gradY}, args {@code (x, gradY, gradX, a)}. */
+    private static final Elementwise BACKWARD =
+            Elementwise.assign(2, Expr.where(X.gt(0), Expr.arg(1), Expr.arg(3).mul(Expr.arg(1))));
+    /** {@code dL/da} per element, {@code x gradY} where {@code x <= 0}, args {@code (x, gradY)}. */
+    private static final Expr SLOPE_GRADIENT = Expr.where(X.le(0), X.mul(Expr.arg(1)), 0);
+
     private final double init;
     private final boolean shared;
+    private final Tensor[] forwardArgs = new Tensor[3];
+    private final Tensor[] backwardArgs = new Tensor[4];
+    private final Tensor[] gradientArgs = new Tensor[2];
     private Parameter slope;
     private int units;
+    private Ops ops;
 
     PRelu(double init, boolean shared) {
         this.init = init;
@@ -54,6 +70,7 @@ final class PRelu implements Activation {
             return;
         }
         this.units = units;
+        this.ops = ctx.ops();
         Tensor value = Tensor.zeros(ctx.dtype(), shared ? 1 : units);
         value.fill(init);
         this.slope = new Parameter("slope", Parameter.Role.OTHER, value);
@@ -62,75 +79,36 @@ final class PRelu implements Activation {
     @Override
     public void forward(Tensor x, Tensor y) {
         Tensor a = slopes(x);
-        int n = x.size();
-        int cols = x.cols();
-        if (all(DType.F32, x, y, a)) {
-            float[] xs = x.floats();
-            float[] ys = y.floats();
-            float[] as = a.floats();
-            for (int i = 0; i < n; i++) {
-                float v = xs[i];
-                ys[i] = v > 0f ? v : as[shared ? 0 : i % cols] * v;
-            }
-        } else if (all(DType.F64, x, y, a)) {
-            double[] xs = x.doubles();
-            double[] ys = y.doubles();
-            double[] as = a.doubles();
-            for (int i = 0; i < n; i++) {
-                double v = xs[i];
-                ys[i] = v > 0 ? v : as[shared ? 0 : i % cols] * v;
-            }
-        } else {
-            for (int i = 0; i < n; i++) {
-                double v = x.get(i);
-                y.set(i, v > 0 ? v : a.get(shared ? 0 : i % cols) * v);
-            }
-        }
+        Tensor[] args = forwardArgs;
+        args[0] = x;
+        args[1] = y;
+        args[2] = a;
+        ops.map(FORWARD, null, args);
     }
 
     @Override
     public void backward(Tensor x, Tensor y, Tensor gradY, Tensor gradX) {
         Tensor a = slopes(x);
-        int n = x.size();
-        int cols = x.cols();
-        if (all(DType.F32, x, gradY, gradX, a)) {
-            float[] xs = x.floats();
-            float[] gy = gradY.floats();
-            float[] gx = gradX.floats();
-            float[] as = a.floats();
-            for (int i = 0; i < n; i++) {
-                gx[i] = xs[i] > 0f ? gy[i] : as[shared ? 0 : i % cols] * gy[i];
-            }
-        } else if (all(DType.F64, x, gradY, gradX, a)) {
-            double[] xs = x.doubles();
-            double[] gy = gradY.doubles();
-            double[] gx = gradX.doubles();
-            double[] as = a.doubles();
-            for (int i = 0; i < n; i++) {
-                gx[i] = xs[i] > 0 ? gy[i] : as[shared ? 0 : i % cols] * gy[i];
-            }
-        } else {
-            for (int i = 0; i < n; i++) {
-                gradX.set(i, x.get(i) > 0 ? gradY.get(i) : a.get(shared ? 0 : i % cols) * gradY.get(i));
-            }
-        }
+        Tensor[] args = backwardArgs;
+        args[0] = x;
+        args[1] = gradY;
+        args[2] = gradX;
+        args[3] = a;
+        ops.map(BACKWARD, null, args);
     }
 
-    /** {@code dL/da_u += sum over rows of gradY * x where x <= 0}, accumulated in double. */
+    /** {@code dL/da_u += sum over rows of gradY * x where x <= 0} (every element for one shared slope). */
     @Override
     public void accumulateGradients(Tensor x, Tensor y, Tensor gradY) {
-        Tensor a = slopes(x);
-        int cols = x.cols();
-        double[] sums = new double[a.size()];
-        for (int i = 0; i < x.size(); i++) {
-            double v = x.get(i);
-            if (v <= 0) {
-                sums[shared ? 0 : i % cols] += v * gradY.get(i);
-            }
-        }
+        slopes(x);
+        Tensor[] args = gradientArgs;
+        args[0] = x;
+        args[1] = gradY;
         Tensor grad = slope.grad();
-        for (int u = 0; u < sums.length; u++) {
-            grad.set(u, grad.get(u) + sums[u]);
+        if (shared) {
+            grad.set(0, grad.get(0) + ops.sum(SLOPE_GRADIENT, null, args));
+        } else {
+            ops.columnSums(SLOPE_GRADIENT, 1.0, grad, null, args);
         }
     }
 
@@ -166,14 +144,5 @@ final class PRelu implements Activation {
                     + " units but got an input with " + x.cols() + " features");
         }
         return slope.value();
-    }
-
-    private static boolean all(DType dtype, Tensor... tensors) {
-        for (Tensor t : tensors) {
-            if (t.dtype() != dtype) {
-                return false;
-            }
-        }
-        return true;
     }
 }

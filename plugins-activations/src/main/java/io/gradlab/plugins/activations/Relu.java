@@ -4,6 +4,7 @@ import io.gradlab.api.ComponentFactory;
 import io.gradlab.api.ComponentKind;
 import io.gradlab.api.nn.Activation;
 import io.gradlab.api.nn.ElementwiseActivation;
+import io.gradlab.api.tensor.Expr;
 import java.util.List;
 
 /** {@code max(0, x)}; the derivative at 0 is taken as 0 (as in PyTorch). */
@@ -16,27 +17,19 @@ final class Relu extends ElementwiseActivation {
     }
 
     @Override
-    public double value(double x) {
-        return x > 0 ? x : 0.0;
+    protected Expr function(Expr x) {
+        return x.max(0);
     }
 
     @Override
-    public double derivative(double x, double y) {
-        return x > 0 ? 1.0 : 0.0;
+    protected Expr derivative(Expr x, Expr y) {
+        return Expr.where(x.gt(0), 1, Expr.constant(0));
     }
 
+    /** PyTorch's threshold backward: the gradient passes where {@code x > 0}, else 0. */
     @Override
-    protected void forward(float[] x, float[] y, int n) {
-        for (int i = 0; i < n; i++) {
-            y[i] = x[i] > 0f ? x[i] : 0f;
-        }
-    }
-
-    @Override
-    protected void backward(float[] x, float[] y, float[] gradY, float[] gradX, int n) {
-        for (int i = 0; i < n; i++) {
-            gradX[i] = x[i] > 0f ? gradY[i] : 0f;
-        }
+    protected Expr gradient(Expr x, Expr y, Expr gradY) {
+        return Expr.where(x.gt(0), gradY, 0);
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.gradlab.api.ComponentFactory;
 import io.gradlab.api.ComponentKind;
 import io.gradlab.api.nn.Activation;
 import io.gradlab.api.nn.ElementwiseActivation;
+import io.gradlab.api.tensor.Expr;
 import java.util.List;
 
 /**
@@ -14,6 +15,7 @@ final class Selu extends ElementwiseActivation {
     static final String ID = "selu";
     static final double ALPHA = 1.6732632423543772;
     static final double SCALE = 1.0507009873554805;
+    private static final double SCALE_ALPHA = SCALE * ALPHA;
 
     static ComponentFactory<Activation> factory() {
         return ComponentFactory.of(ComponentKind.ACTIVATION, ID, "scaled ELU with the self-normalizing constants (alpha 1.6733, scale 1.0507)",
@@ -21,34 +23,18 @@ final class Selu extends ElementwiseActivation {
     }
 
     @Override
-    public double value(double x) {
-        return x > 0 ? SCALE * x : SCALE * ALPHA * Math.expm1(x);
+    protected Expr function(Expr x) {
+        return Expr.where(x.gt(0), x.mul(SCALE), SpecialFunctions.expm1NonPositive(x).mul(SCALE_ALPHA));
     }
 
     @Override
-    public double derivative(double x, double y) {
-        return x > 0 ? SCALE : SCALE * ALPHA * Math.exp(x);
-    }
-
-    @Override
-    protected void forward(float[] x, float[] y, int n) {
-        for (int i = 0; i < n; i++) {
-            float v = x[i];
-            y[i] = (float) (v > 0f ? SCALE * v : SCALE * ALPHA * Math.expm1(v));
-        }
-    }
-
-    @Override
-    protected void backward(float[] x, float[] y, float[] gradY, float[] gradX, int n) {
-        for (int i = 0; i < n; i++) {
-            float v = x[i];
-            gradX[i] = (float) ((v > 0f ? SCALE : SCALE * ALPHA * Math.exp(v)) * gradY[i]);
-        }
+    protected Expr derivative(Expr x, Expr y) {
+        return Expr.where(x.gt(0), Expr.constant(SCALE), x.exp().mul(SCALE_ALPHA));
     }
 
     @Override
     public double maxDerivative() {
-        return SCALE * ALPHA;
+        return SCALE_ALPHA;
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.gradlab.api.ComponentKind;
 import io.gradlab.api.ParameterSpec;
 import io.gradlab.api.nn.Activation;
 import io.gradlab.api.nn.ElementwiseActivation;
+import io.gradlab.api.tensor.Expr;
 import java.util.List;
 
 /**
@@ -25,40 +26,33 @@ final class Softplus extends ElementwiseActivation {
     }
 
     static ComponentFactory<Activation> factory() {
-        return ComponentFactory.of(ComponentKind.ACTIVATION, ID,
-                "softplus log(1 + e^(beta x)) / beta, linear where beta x > threshold: a smooth ReLU",
+        return ComponentFactory.of(ComponentKind.ACTIVATION, ID, "softplus log(1 + e^(beta x)) / beta, linear where beta x > threshold: a smooth ReLU",
                 List.of(ParameterSpec.real(BETA, 1.0, "sharpness").rangeExclusiveMin(0.0, 1e6),
                         ParameterSpec.real(THRESHOLD, 20.0, "beta x above which the function is linear").rangeExclusiveMin(0.0, 1e6)),
                 p -> new Softplus(p.getDouble(BETA), p.getDouble(THRESHOLD)));
     }
 
-    @Override
-    public double value(double x) {
-        double z = beta * x;
-        return z > threshold ? x : SpecialFunctions.softplus(z) / beta;
+    private Expr scaled(Expr x) {
+        return beta == 1.0 ? x : x.mul(beta);
     }
 
     @Override
-    public double derivative(double x, double y) {
-        double z = beta * x;
-        return z > threshold ? 1.0 : SpecialFunctions.sigmoid(z);
+    protected Expr function(Expr x) {
+        Expr z = scaled(x);
+        Expr soft = SpecialFunctions.softplus(z);
+        return Expr.where(z.gt(threshold), x, beta == 1.0 ? soft : soft.div(beta));
     }
 
     @Override
-    protected void forward(float[] x, float[] y, int n) {
-        for (int i = 0; i < n; i++) {
-            double v = x[i];
-            double z = beta * v;
-            y[i] = (float) (z > threshold ? v : SpecialFunctions.softplus(z) / beta);
-        }
+    protected Expr derivative(Expr x, Expr y) {
+        Expr z = scaled(x);
+        return Expr.where(z.gt(threshold), Expr.constant(1), z.sigmoid());
     }
 
     @Override
-    protected void backward(float[] x, float[] y, float[] gradY, float[] gradX, int n) {
-        for (int i = 0; i < n; i++) {
-            double z = beta * x[i];
-            gradX[i] = z > threshold ? gradY[i] : (float) (SpecialFunctions.sigmoid(z) * gradY[i]);
-        }
+    protected Expr gradient(Expr x, Expr y, Expr gradY) {
+        Expr z = scaled(x);
+        return Expr.where(z.gt(threshold), gradY, z.sigmoid().mul(gradY));
     }
 
     @Override

@@ -1,13 +1,16 @@
 package io.gradlab.plugins.activations;
 
+import io.gradlab.api.tensor.Expr;
 import java.util.function.DoubleUnaryOperator;
 
 /**
- * The error function and friends, which {@link Math} lacks. {@link #erf} and {@link #erfc} follow
- * W. J. Cody, "Rational Chebyshev approximations for the error function", Math. Comp. 23 (1969),
- * 631-638: near-minimax rational approximations on {@code |x| <= 0.46875}, {@code (0.46875, 4]} and
- * {@code (4, ∞)}, accurate to about one unit in the last place of a double, with {@code erfc}
- * computed directly (not as {@code 1 - erf}) so that it keeps its relative accuracy in the tail.
+ * The normal distribution function and friends as {@link Expr expressions}, built only from
+ * arithmetic, {@code exp} and {@code where}, so that the engine evaluates them with vector
+ * instructions. {@link #normalCdf} follows W. J. Cody, "Rational Chebyshev approximations for the
+ * error function", Math. Comp. 23 (1969), 631-638: near-minimax rational approximations of
+ * {@code erf} on {@code |z| <= 0.46875} and of {@code erfc(z) e^(z²)} on {@code (0.46875, 4]} and
+ * {@code (4, ∞)}, accurate to about one unit in the last place, with {@code erfc} computed directly
+ * (not as {@code 1 - erf}) so that {@code Φ(x)} keeps its relative accuracy in the left tail.
  */
 final class SpecialFunctions {
     /** {@code 1 / sqrt(2)}. */
@@ -17,8 +20,8 @@ final class SpecialFunctions {
     /** {@code sqrt(2 / π)}. */
     static final double SQRT_2_OVER_PI = 0.7978845608028654;
 
-    private static final double THRESHOLD = 0.46875;
-    private static final double ERFC_UNDERFLOW = 26.543;
+    private static final double SMALL = 0.46875;
+    private static final double MID = 4.0;
     private static final double INV_SQRT_PI = 0.5641895835477563;
 
     private static final double[] A = {3.16112374387056560e00, 1.13864154151050156e02, 3.77485237685302021e02,
@@ -38,97 +41,71 @@ final class SpecialFunctions {
 
     private SpecialFunctions() {}
 
-    /** The error function {@code 2/sqrt(π) ∫_0^x exp(-t²) dt}. */
-    static double erf(double x) {
-        if (Double.isNaN(x)) {
-            return x;
-        }
-        double y = Math.abs(x);
-        if (y <= THRESHOLD) {
-            return x * smallRatio(y);
-        }
-        double r = 0.5 - erfcPositive(y) + 0.5;
-        return x < 0 ? -r : r;
+    /** {@code exp(-x² / 2)}, the unnormalized standard normal density (shared by Φ and φ in GELU's derivative). */
+    static Expr gaussian(Expr x) {
+        return x.square().mul(-0.5).exp();
     }
 
-    /** The complementary error function {@code 1 - erf(x)}, accurate in relative terms for large x. */
-    static double erfc(double x) {
-        if (Double.isNaN(x)) {
-            return x;
-        }
-        double y = Math.abs(x);
-        if (y <= THRESHOLD) {
-            return 1.0 - x * smallRatio(y);
-        }
-        double r = erfcPositive(y);
-        return x < 0 ? 2.0 - r : r;
+    /**
+     * The standard normal distribution function {@code Φ(x)}, given {@code gauss = }{@link #gaussian}{@code (x)}:
+     * {@code q = erfc(|x| / sqrt 2) / 2} is {@code Φ(-|x|)} to full relative accuracy, and
+     * {@code Φ(x)} is {@code q} for negative {@code x}, {@code 1 - q} otherwise.
+     */
+    static Expr normalCdf(Expr x, Expr gauss) {
+        Expr q = erfcOfAbs(x.abs().mul(INV_SQRT2), gauss).mul(0.5);
+        return Expr.where(x.lt(0), q, q.rsub(1));
     }
 
-    /** The standard normal distribution function {@code Φ(x) = erfc(-x / sqrt 2) / 2}. */
-    static double normalCdf(double x) {
-        return 0.5 * erfc(-x * INV_SQRT2);
+    /** {@code erfc(z)} for {@code z >= 0}. */
+    static Expr erfc(Expr z) {
+        return erfcOfAbs(z, z.square().neg().exp());
     }
 
-    /** The standard normal density {@code φ(x)}. */
-    static double normalPdf(double x) {
-        return INV_SQRT_2PI * Math.exp(-0.5 * x * x);
+    /** {@code erfc(z)} for {@code z >= 0}, with {@code gauss = exp(-z²)}. */
+    private static Expr erfcOfAbs(Expr z, Expr gauss) {
+        // |z| <= 0.46875: 1 - erf(z), erf(z) = z A(z²) / B(z²)
+        Expr zz = z.square();
+        Expr small = z.mul(horner(zz, A[4], A[0], A[1], A[2], A[3]).div(monic(zz, B))).rsub(1);
+        // (0.46875, 4]: exp(-z²) C(z) / D(z)
+        Expr mid = gauss.mul(horner(z, C[8], C[0], C[1], C[2], C[3], C[4], C[5], C[6], C[7]).div(monic(z, D)));
+        // above 4: exp(-z²) (1/sqrt(π) - w P(w) / Q(w)) / z with w = 1 / z²
+        Expr w = zz.rdiv(1);
+        Expr r = w.mul(horner(w, P[5], P[0], P[1], P[2], P[3], P[4])).div(monic(w, Q));
+        Expr large = gauss.mul(r.rsub(INV_SQRT_PI).div(z));
+        return Expr.where(z.le(SMALL), small, Expr.where(z.le(MID), mid, large));
     }
 
-    /** The logistic function {@code 1 / (1 + e^-z)}, without overflow for any z. */
-    static double sigmoid(double z) {
-        if (z >= 0) {
-            return 1.0 / (1.0 + Math.exp(-z));
+    /** {@code c[0] t^(n-1) + c[1] t^(n-2) + ... + c[n-1]} by Horner's rule. */
+    private static Expr horner(Expr t, double... c) {
+        Expr p = t.mul(c[0]);
+        for (int i = 1; i < c.length - 1; i++) {
+            p = p.add(c[i]).mul(t);
         }
-        double e = Math.exp(z);
-        return e / (1.0 + e);
+        return p.add(c[c.length - 1]);
+    }
+
+    /** {@code t^n + d[0] t^(n-1) + ... + d[n-1]} by Horner's rule. */
+    private static Expr monic(Expr t, double[] d) {
+        Expr p = t;
+        for (int i = 0; i < d.length - 1; i++) {
+            p = p.add(d[i]).mul(t);
+        }
+        return p.add(d[d.length - 1]);
+    }
+
+    /**
+     * {@code e^x - 1} for {@code x <= 0} without cancellation near 0, as {@code 2t / (1 - t)} with
+     * {@code t = tanh(x / 2)} (an identity): as accurate as {@code expm1} and built from {@code tanh},
+     * which the engine evaluates with vector instructions.
+     */
+    static Expr expm1NonPositive(Expr x) {
+        Expr t = x.mul(0.5).tanh();
+        return t.mul(2).div(t.rsub(1));
     }
 
     /** {@code log(1 + e^z)} without overflow: {@code max(z, 0) + log1p(e^-|z|)}. */
-    static double softplus(double z) {
-        return Math.max(z, 0.0) + Math.log1p(Math.exp(-Math.abs(z)));
-    }
-
-    /** {@code erf(y) / y} for {@code 0 <= y <= 0.46875}. */
-    private static double smallRatio(double y) {
-        double ysq = y > 1.11e-16 ? y * y : 0.0;
-        double num = A[4] * ysq;
-        double den = ysq;
-        for (int i = 0; i < 3; i++) {
-            num = (num + A[i]) * ysq;
-            den = (den + B[i]) * ysq;
-        }
-        return (num + A[3]) / (den + B[3]);
-    }
-
-    /** {@code erfc(y)} for {@code y > 0.46875}. */
-    private static double erfcPositive(double y) {
-        double r;
-        if (y <= 4.0) {
-            double num = C[8] * y;
-            double den = y;
-            for (int i = 0; i < 7; i++) {
-                num = (num + C[i]) * y;
-                den = (den + D[i]) * y;
-            }
-            r = (num + C[7]) / (den + D[7]);
-        } else {
-            if (y >= ERFC_UNDERFLOW) {
-                return 0.0;
-            }
-            double ysq = 1.0 / (y * y);
-            double num = P[5] * ysq;
-            double den = ysq;
-            for (int i = 0; i < 4; i++) {
-                num = (num + P[i]) * ysq;
-                den = (den + Q[i]) * ysq;
-            }
-            r = ysq * (num + P[4]) / (den + Q[4]);
-            r = (INV_SQRT_PI - r) / y;
-        }
-        // exp(-y²) as exp(-s²) exp(-(y-s)(y+s)) with s = y rounded down to 1/16: keeps y² exact enough
-        double s = Math.floor(y * 16.0) / 16.0;
-        double del = (y - s) * (y + s);
-        return Math.exp(-s * s) * Math.exp(-del) * r;
+    static Expr softplus(Expr z) {
+        return z.max(0).add(z.abs().neg().exp().log1p());
     }
 
     /**

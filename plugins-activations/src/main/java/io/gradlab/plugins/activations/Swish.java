@@ -5,6 +5,7 @@ import io.gradlab.api.ComponentKind;
 import io.gradlab.api.ParameterSpec;
 import io.gradlab.api.nn.Activation;
 import io.gradlab.api.nn.ElementwiseActivation;
+import io.gradlab.api.tensor.Expr;
 import java.util.List;
 
 /**
@@ -17,7 +18,7 @@ final class Swish extends ElementwiseActivation {
     static final String BETA = "beta";
 
     /** The largest derivative, {@code max_z sigmoid(z) (1 + z sigmoid(-z))} ≈ 1.0998, the same for every beta > 0. */
-    static final double MAX_DERIVATIVE = SpecialFunctions.maximum(Swish::derivativeOfZ, 0.0, 10.0);
+    static final double MAX_DERIVATIVE = SpecialFunctions.maximum(derivativeOfZ(Expr.arg(0))::eval, 0.0, 10.0);
 
     private final double beta;
 
@@ -36,37 +37,24 @@ final class Swish extends ElementwiseActivation {
                 List.of(), p -> new Swish(1.0));
     }
 
-    @Override
-    public double value(double x) {
-        return x * SpecialFunctions.sigmoid(beta * x);
+    private Expr scaled(Expr x) {
+        return beta == 1.0 ? x : x.mul(beta);
     }
 
     @Override
-    public double derivative(double x, double y) {
-        double z = beta * x;
-        double s = SpecialFunctions.sigmoid(z);
-        return s + z * s * SpecialFunctions.sigmoid(-z);
-    }
-
-    /** The derivative as a function of {@code z = beta x}. */
-    private static double derivativeOfZ(double z) {
-        double s = SpecialFunctions.sigmoid(z);
-        return s + z * s * SpecialFunctions.sigmoid(-z);
+    protected Expr function(Expr x) {
+        return x.mul(scaled(x).sigmoid());
     }
 
     @Override
-    protected void forward(float[] x, float[] y, int n) {
-        for (int i = 0; i < n; i++) {
-            double v = x[i];
-            y[i] = (float) (v * SpecialFunctions.sigmoid(beta * v));
-        }
+    protected Expr derivative(Expr x, Expr y) {
+        return derivativeOfZ(scaled(x));
     }
 
-    @Override
-    protected void backward(float[] x, float[] y, float[] gradY, float[] gradX, int n) {
-        for (int i = 0; i < n; i++) {
-            gradX[i] = (float) (derivativeOfZ(beta * x[i]) * gradY[i]);
-        }
+    /** The derivative as a function of {@code z = beta x}: {@code s + z s sigmoid(-z)} with {@code s = sigmoid(z)}. */
+    private static Expr derivativeOfZ(Expr z) {
+        Expr s = z.sigmoid();
+        return s.add(z.mul(s).mul(z.neg().sigmoid()));
     }
 
     @Override

@@ -6,7 +6,7 @@ import io.gradlab.api.nn.Mode;
 import io.gradlab.api.nn.Parameter;
 import io.gradlab.api.tensor.DType;
 import io.gradlab.api.tensor.Tensor;
-import io.gradlab.testkit.SeededRandom;
+import io.gradlab.api.tensor.SeededRandom;
 import io.gradlab.testkit.TestContexts;
 import org.junit.jupiter.api.Test;
 
