@@ -100,6 +100,8 @@ cat >"$tmp/settings.xml" <<SETTINGS
   </mirrors>
 </settings>
 SETTINGS
+# short-lived JVMs: the client compiler alone and the serial collector start and finish sooner (Maven and the test fork)
+export MAVEN_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 mvn=("$MAVEN_HOME/bin/mvn" -B -ntp -s "$tmp/settings.xml" "-Dmaven.repo.local=$tmp/m2")
 
 step "mvn archetype:generate -DarchetypeArtifactId=gradlab-plugin-archetype -DarchetypeVersion=$GRADLAB_VERSION"
@@ -119,7 +121,7 @@ grep -qx 'org.acme.gradlab.ExamplePlugin' "$project/src/main/resources/META-INF/
 
 step "mvn package in the generated project (its tests implement the test kit's ActivationContract)"
 cd "$project"
-run_logged package "${mvn[@]}" package
+run_logged package "${mvn[@]}" package "-DargLine=-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 grep -E 'Tests run: [0-9]+, Failures: 0, Errors: 0' "$tmp/logs/package.out" | tail -n 1
 grep -Eq 'Tests run: [1-9][0-9]*, Failures: 0, Errors: 0' "$tmp/logs/package.out" || fail "the generated project ran no tests"
 pluginjar="$project/target/acme-activation-1.0.0.jar"
