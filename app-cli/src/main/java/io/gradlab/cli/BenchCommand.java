@@ -26,6 +26,7 @@ import picocli.CommandLine.Parameters;
  * samples/s, GFLOP/s and which kernels ran. The timing core is {@link TrainingBenchmark} in the engine.
  */
 @Command(name = "bench",
+        header = "Time training of a spec (default: the reference workload): samples/s, GFLOP/s, kernels.",
         description = {"Time training of an experiment SPEC (YAML or JSON), or without one of the reference workload:",
                 "784 -> 7 x 128 sigmoid -> 10, softmax cross-entropy, plain SGD (lr 0.01), float32, FashionMNIST (the embedded",
                 "subset when the full data is not installed). The spec is loaded, validated and trained as by gradlab run, with",
@@ -68,7 +69,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     @Option(names = "--warmup", paramLabel = "N", defaultValue = "0",
-            description = "Untimed warm-up runs; 0 (default): until the JIT compiler spent at most 5% of a run compiling "
+            description = "Untimed warm-up runs; 0 (default): until the JIT compiler spent at most 5%% of a run compiling "
                     + "(1 to " + BenchConfig.MAX_AUTO_WARMUP + " runs).")
     int warmup;
 

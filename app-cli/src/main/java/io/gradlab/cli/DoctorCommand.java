@@ -20,6 +20,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code gradlab doctor SPEC}: a short probe training without a run folder, then the diagnosis in plain words. */
 @Command(name = "doctor",
+        header = "Probe-train a spec for a few steps and explain what stops it from learning.",
         description = {"Probe-train an experiment spec for a few dozen steps (no run folder is written) and explain",
                 "what the diagnostics found: what is wrong, where, the evidence and the remedies.",
                 "Exit code 0 when healthy, 1 with a critical finding (vanishing or exploding gradient, dead or",

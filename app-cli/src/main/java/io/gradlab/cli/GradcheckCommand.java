@@ -27,6 +27,7 @@ import picocli.CommandLine.Option;
  * Exit code 1 when any component fails.
  */
 @Command(name = "gradcheck",
+        header = "Gradient-check installed components against central differences in float64.",
         description = {"Gradient-check installed components against central differences in float64:",
                 "every activation, layer, normalizer and loss (built-in, plugin modules, plugin",
                 "jars) with its default parameters. Exit code 1 when any fails; a component",

@@ -79,6 +79,7 @@ public final class Main implements Callable<Integer> {
         CommandLine cl = new CommandLine(new Main(host.options()))
                 .addSubcommand(new PluginsCommand(host))
                 .addSubcommand(new RunCommand(host))
+                .addSubcommand(new SummaryCommand(host))
                 .addSubcommand(new DoctorCommand(host))
                 .addSubcommand(new ReportCommand(host))
                 .addSubcommand(new GradcheckCommand(host))
@@ -87,6 +88,7 @@ public final class Main implements Callable<Integer> {
                 .addSubcommand(new PredictCommand(host))
                 .addSubcommand(new SweepCommand(host))
                 .addSubcommand(new BenchCommand(host))
+                .addSubcommand(new UiCommand(host))
                 .addSubcommand("help", new CommandLine.HelpCommand());
         addHelpOptions(cl);
         cl.setOut(writer(host.console().out()));

@@ -16,6 +16,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code gradlab report RUN...}: one self-contained HTML page comparing run folders, and its charts as PNG files. */
 @Command(name = "report",
+        header = "Write one HTML page (and PNG charts) comparing run folders.",
         description = {"Write one self-contained HTML page comparing run folders: a summary table, the findings, loss and",
                 "accuracy curves, per-layer gradient norms (log scale), a layer x epoch heatmap of gradient norms,",
                 "dead/saturated units and histograms of weights and gradients. The page loads nothing from the network;",

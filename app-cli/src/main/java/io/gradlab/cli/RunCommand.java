@@ -3,16 +3,21 @@ package io.gradlab.cli;
 import static java.util.Objects.requireNonNull;
 
 import io.gradlab.api.GradlabException;
+import io.gradlab.cli.ui.UiServer;
+import io.gradlab.engine.run.Checkpoint;
 import io.gradlab.engine.spec.ExperimentSpec;
 import io.gradlab.engine.spec.SpecLoader;
 import io.gradlab.engine.train.ExperimentRunner;
 import io.gradlab.engine.train.RunOptions;
 import io.gradlab.engine.train.RunResult;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -20,6 +25,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code gradlab run SPEC}: validate, train, write a run folder, print the diagnosis. */
 @Command(name = "run",
+        header = "Train an experiment spec and write a run folder (metrics, checkpoints, summary).",
         description = {"Train an experiment spec (YAML or JSON) and write a run folder <out>/<name>-<timestamp>/",
                 "with spec.resolved.yaml, metrics.jsonl (one line per epoch), checkpoint.safetensors (after each epoch)",
                 "and summary.json. The spec is validated, and its data loaded, before anything is written.",
@@ -52,6 +58,14 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "Print only the run folder (no progress, no tables).")
     boolean quiet;
 
+    @Option(names = "--ui", description = "Also serve the live web page of gradlab ui over the runs folder on 127.0.0.1 while"
+            + " training, and after it until Ctrl-C.")
+    boolean ui;
+
+    @Option(names = "--ui-port", paramLabel = "N", defaultValue = "" + UiCommand.DEFAULT_PORT,
+            description = "The port of --ui (default: ${DEFAULT-VALUE}; 0: any free port).")
+    int uiPort;
+
     RunCommand(Host host) {
         this.host = requireNonNull(host, "host is null");
     }
@@ -70,7 +84,8 @@ final class RunCommand implements Callable<Integer> {
         }
         ExperimentRunner runner = host.get(ExperimentRunner.class);
         if (resume != null) {
-            return train(progress -> runner.resume(resume, Optional.ofNullable(data), progress), console);
+            int after = Checkpoint.read(resume).map(Checkpoint::epoch).orElse(0);
+            return train(progress -> runner.resume(resume, Optional.ofNullable(data), progress.resumingAfter(after)), console);
         }
         List<String> all = new ArrayList<>(overrides);
         if (epochs != null) {
@@ -80,8 +95,32 @@ final class RunCommand implements Callable<Integer> {
         return train(progress -> runner.run(spec, new RunOptions(out, Optional.ofNullable(data), true), progress), console);
     }
 
-    /** Trains with a progress display, then prints the report (only the run folder with --quiet). */
+    /** Trains with a progress display, then prints the report (only the run folder with --quiet); with --ui, serves the page. */
     private int train(Function<RunProgress, RunResult> training, Console console) {
+        if (!ui) {
+            return trainAndReport(training, console);
+        }
+        Path runs = resume != null ? resume.toAbsolutePath().normalize().getParent() : out;
+        try {
+            Files.createDirectories(runs);
+        } catch (IOException e) {
+            throw new GradlabException(GradlabException.Category.IO, "cannot create " + runs + ": " + e.getMessage(), e);
+        }
+        try (UiServer server = UiCommand.start(runs, uiPort)) {
+            console.out().println("gradlab ui: " + server.uri());
+            console.out().flush();
+            int code = trainAndReport(training, console);
+            console.out().println("gradlab ui stays up at " + server.uri() + " (Ctrl-C stops it)");
+            console.out().flush();
+            new CountDownLatch(1).await();
+            return code;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+    }
+
+    private int trainAndReport(Function<RunProgress, RunResult> training, Console console) {
         RunProgress progress = new RunProgress(console, quiet);
         RunResult result;
         try {

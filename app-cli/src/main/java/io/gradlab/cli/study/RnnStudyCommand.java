@@ -31,6 +31,7 @@ import picocli.CommandLine.Option;
  * anything trains; a run that diverges or is stopped is a row of the table, and the study goes on.
  */
 @Command(name = "rnn",
+        header = "Vanishing, stable and exploding gradients through time on the adding problem.",
         description = {"The recurrent study on the adding problem (T = 50): vanishing, stable and exploding",
                 "gradients through time in linear and tanh RNNs (W_hh of spectral radius 0.5, 1.0, 1.5),",
                 "the same with clip-norm, and a tanh RNN, an LSTM and a GRU with the same budget.",

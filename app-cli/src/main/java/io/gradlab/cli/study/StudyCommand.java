@@ -33,6 +33,7 @@ import picocli.CommandLine.Parameters;
  * is reported in the table and the study goes on.
  */
 @Command(name = "study",
+        header = "Run a study: the baseline and each remedy, then a comparison table.",
         description = {"Run a study: the baseline and each remedy's spec, one after the other, then",
                 "a comparison table (final test accuracy, epochs to 50 %%, first/last hidden-layer",
                 "gradient-norm ratio), printed and written as study.md, study.csv and runs.csv",

@@ -35,7 +35,9 @@ record KernelChoice(BLAS blas, FloatGemm floatGemm, int threads) {
         FloatGemm gemm;
         switch (mode) {
             case "auto", "" -> {
-                blas = BLAS.getInstance();
+                // without a system BLAS netlib's JNI loader prints a "dlopen ... failed" line on stderr: skip it when
+                // the library is plainly absent (gradlab.blas=native still tries, and shows the loader's message)
+                blas = NativeBlasLibrary.absent() ? JavaBLAS.getInstance() : BLAS.getInstance();
                 gemm = NetlibFloatGemm.backendOf(blas).equals("native-openblas") ? new NetlibFloatGemm(blas) : javaGemm(blas);
             }
             case "native" -> {

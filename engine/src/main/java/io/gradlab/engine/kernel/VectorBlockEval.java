@@ -36,27 +36,48 @@ final class VectorBlockEval implements BlockEval {
             System.arraycopy(x, aOff, y, dOff, n);
             return;
         }
-        switch (OPS[op]) {
-            case ADD -> add(y, dOff, x, aOff, (float[]) b, bOff, n);
-            case SUB -> sub(y, dOff, x, aOff, (float[]) b, bOff, n);
-            case MUL -> mul(y, dOff, x, aOff, (float[]) b, bOff, n);
-            case DIV -> div(y, dOff, x, aOff, (float[]) b, bOff, n);
-            case MAX -> max(y, dOff, x, aOff, (float[]) b, bOff, n);
-            case MIN -> min(y, dOff, x, aOff, (float[]) b, bOff, n);
-            case GT -> gt(y, dOff, x, aOff, (float[]) b, bOff, n);
-            case GE -> ge(y, dOff, x, aOff, (float[]) b, bOff, n);
-            case LT -> lt(y, dOff, x, aOff, (float[]) b, bOff, n);
-            case LE -> le(y, dOff, x, aOff, (float[]) b, bOff, n);
-            case NEG -> neg(y, dOff, x, aOff, n);
-            case ABS -> abs(y, dOff, x, aOff, n);
-            case SQUARE -> square(y, dOff, x, aOff, n);
-            case SQRT -> sqrt(y, dOff, x, aOff, n);
-            case EXP -> expLoop(y, dOff, x, aOff, n);
-            case TANH -> tanhLoop(y, dOff, x, aOff, n);
-            case SIGMOID -> sigmoidLoop(y, dOff, x, aOff, n);
-            case WHERE -> where(y, dOff, x, aOff, (float[]) b, bOff, (float[]) c, cOff, n);
-            default -> ScalarFloatEval.INSTANCE.exec(op, d, dOff, a, aOff, b, bOff, c, cOff, n);
+        Loop loop = LOOPS[op];
+        if (loop == null) {
+            ScalarFloatEval.INSTANCE.exec(op, d, dOff, a, aOff, b, bOff, c, cOff, n);
+        } else {
+            loop.run(y, dOff, x, aOff, (float[]) b, bOff, (float[]) c, cOff, n);
         }
+    }
+
+    /**
+     * One instruction's loop. The instructions are reached through this interface, one class per
+     * instruction, so that the call in {@link #exec} sees many receivers and C2 compiles each loop on
+     * its own instead of inlining them all into {@code exec}: a compilation has an inlining budget,
+     * and once the loops of many instructions had used it up, the Vector API's own methods in the
+     * next one were no longer inlined and every vector was boxed (hundreds of kilobytes per step).
+     */
+    private interface Loop {
+        void run(float[] y, int dOff, float[] x, int aOff, float[] b, int bOff, float[] c, int cOff, int n);
+    }
+
+    private static final Loop[] LOOPS = loops();
+
+    private static Loop[] loops() {
+        Loop[] l = new Loop[OPS.length];
+        l[Expr.Op.ADD.ordinal()] = (y, dOff, x, aOff, b, bOff, c, cOff, n) -> add(y, dOff, x, aOff, b, bOff, n);
+        l[Expr.Op.SUB.ordinal()] = (y, dOff, x, aOff, b, bOff, c, cOff, n) -> sub(y, dOff, x, aOff, b, bOff, n);
+        l[Expr.Op.MUL.ordinal()] = (y, dOff, x, aOff, b, bOff, c, cOff, n) -> mul(y, dOff, x, aOff, b, bOff, n);
+        l[Expr.Op.DIV.ordinal()] = (y, dOff, x, aOff, b, bOff, c, cOff, n) -> div(y, dOff, x, aOff, b, bOff, n);
+        l[Expr.Op.MAX.ordinal()] = (y, dOff, x, aOff, b, bOff, c, cOff, n) -> max(y, dOff, x, aOff, b, bOff, n);
+        l[Expr.Op.MIN.ordinal()] = (y, dOff, x, aOff, b, bOff, c, cOff, n) -> min(y, dOff, x, aOff, b, bOff, n);
+        l[Expr.Op.GT.ordinal()] = (y, dOff, x, aOff, b, bOff, c, cOff, n) -> gt(y, dOff, x, aOff, b, bOff, n);
+        l[Expr.Op.GE.ordinal()] = (y, dOff, x, aOff, b, bOff, c, cOff, n) -> ge(y, dOff, x, aOff, b, bOff, n);
+        l[Expr.Op.LT.ordinal()] = (y, dOff, x, aOff, b, bOff, c, cOff, n) -> lt(y, dOff, x, aOff, b, bOff, n);
+        l[Expr.Op.LE.ordinal()] = (y, dOff, x, aOff, b, bOff, c, cOff, n) -> le(y, dOff, x, aOff, b, bOff, n);
+        l[Expr.Op.NEG.ordinal()] = (y, dOff, x, aOff, b, bOff, c, cOff, n) -> neg(y, dOff, x, aOff, n);
+        l[Expr.Op.ABS.ordinal()] = (y, dOff, x, aOff, b, bOff, c, cOff, n) -> abs(y, dOff, x, aOff, n);
+        l[Expr.Op.SQUARE.ordinal()] = (y, dOff, x, aOff, b, bOff, c, cOff, n) -> square(y, dOff, x, aOff, n);
+        l[Expr.Op.SQRT.ordinal()] = (y, dOff, x, aOff, b, bOff, c, cOff, n) -> sqrt(y, dOff, x, aOff, n);
+        l[Expr.Op.EXP.ordinal()] = (y, dOff, x, aOff, b, bOff, c, cOff, n) -> expLoop(y, dOff, x, aOff, n);
+        l[Expr.Op.TANH.ordinal()] = (y, dOff, x, aOff, b, bOff, c, cOff, n) -> tanhLoop(y, dOff, x, aOff, n);
+        l[Expr.Op.SIGMOID.ordinal()] = (y, dOff, x, aOff, b, bOff, c, cOff, n) -> sigmoidLoop(y, dOff, x, aOff, n);
+        l[Expr.Op.WHERE.ordinal()] = (y, dOff, x, aOff, b, bOff, c, cOff, n) -> where(y, dOff, x, aOff, b, bOff, c, cOff, n);
+        return l;
     }
 
     private static void where(float[] y, int dOff, float[] cs, int aOff, float[] ts, int bOff, float[] fs, int cOff, int n) {

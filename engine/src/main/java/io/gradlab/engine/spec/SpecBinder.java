@@ -19,6 +19,7 @@ import static io.gradlab.engine.spec.SpecSchema.STRATEGY;
 import static io.gradlab.engine.spec.SpecSchema.THREADS;
 import static io.gradlab.engine.spec.SpecSchema.TRAINING;
 import static io.gradlab.engine.spec.SpecSchema.VALIDATION;
+import static io.gradlab.engine.spec.SpecSchema.TENSORBOARD;
 import static io.gradlab.engine.spec.SpecSchema.WEIGHTS;
 import static java.util.Objects.requireNonNull;
 
@@ -93,7 +94,8 @@ final class SpecBinder {
                 dtype(training.get(DTYPE)),
                 (int) whole(training.get(THREADS), "training.threads", 0, 0, TrainingSpec.MAX_THREADS,
                         "from 0 (automatic) to " + TrainingSpec.MAX_THREADS),
-                bool(training.get(CHECKPOINT), "training.checkpoint", true));
+                bool(training.get(CHECKPOINT), "training.checkpoint", true),
+                path(training.get(TENSORBOARD), "training.tensorboard", "a folder for TensorBoard event files"));
 
         List<ComponentSpec> diagnostics = components(top.get(DIAGNOSTICS), DIAGNOSTICS, ComponentKind.DIAGNOSTIC);
         return new ExperimentSpec(name, description, dataSpec, modelSpec, trainingSpec, diagnostics, baseDir);
@@ -165,6 +167,16 @@ final class SpecBinder {
             return String.valueOf(value);
         }
         throw error(path, "expected text, got " + Values.describe(value));
+    }
+
+    private String path(Object value, String where, String expected) {
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof String s) || s.isBlank()) {
+            throw error(where, "expected " + expected + ", got " + Values.describe(value));
+        }
+        return s;
     }
 
     private String weights(Object value) {

@@ -32,6 +32,7 @@ final class SpecSchema {
     static final String DTYPE = "dtype";
     static final String THREADS = "threads";
     static final String CHECKPOINT = "checkpoint";
+    static final String TENSORBOARD = "tensorboard";
     static final String DIAGNOSTICS = "diagnostics";
 
     /** A place in the spec tree. */
@@ -84,7 +85,8 @@ final class SpecSchema {
             SEED, new Value("a whole number"),
             DTYPE, new Value("f32 or f64"),
             THREADS, new Value("a whole number from 0 (automatic) to " + TrainingSpec.MAX_THREADS),
-            CHECKPOINT, new Value("true or false")));
+            CHECKPOINT, new Value("true or false"),
+            TENSORBOARD, new Value("a folder to write TensorBoard event files into while training")));
 
     static final Section ROOT = new Section("name, data, model and training", ordered(
             NAME, new Value(ExperimentSpec.NAME_RULE),

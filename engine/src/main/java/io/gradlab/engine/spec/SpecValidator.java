@@ -40,7 +40,8 @@ public final class SpecValidator {
                 t.seed(),
                 t.dtype(),
                 t.threads(),
-                t.checkpoint());
+                t.checkpoint(),
+                t.tensorboard());
         List<ComponentSpec> diagnostics = all(resolver, ComponentKind.DIAGNOSTIC, spec.diagnostics(), "diagnostics");
         return new ExperimentSpec(spec.name(), spec.description(), data, model, training, diagnostics, spec.baseDir());
     }

@@ -133,6 +133,9 @@ public final class SpecWriter {
         training.put(SpecSchema.DTYPE, t.dtype().name().toLowerCase(Locale.ROOT));
         training.put(SpecSchema.THREADS, t.threads());
         training.put(SpecSchema.CHECKPOINT, t.checkpoint());
+        if (t.tensorboard() != null) {
+            training.put(SpecSchema.TENSORBOARD, t.tensorboard());
+        }
         root.put(SpecSchema.TRAINING, training);
 
         root.put(SpecSchema.DIAGNOSTICS, components(spec.diagnostics()));

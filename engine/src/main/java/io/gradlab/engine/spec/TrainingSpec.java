@@ -20,6 +20,7 @@ import java.util.List;
  * @param dtype              the element type of training; {@link DType#F32} by default
  * @param threads            worker threads, {@code 0} for automatic (at most {@link #MAX_THREADS})
  * @param checkpoint         whether to write checkpoints; {@code true} by default
+ * @param tensorboard        a folder (relative to the working directory, like {@code --out}) to write TensorBoard event files into while training, or {@code null}
  */
 public record TrainingSpec(
         int epochs,
@@ -30,7 +31,8 @@ public record TrainingSpec(
         long seed,
         DType dtype,
         int threads,
-        boolean checkpoint) {
+        boolean checkpoint,
+        String tensorboard) {
 
     public static final String DEFAULT_OPTIMIZER = "sgd";
     public static final String DEFAULT_STRATEGY = "standard";
@@ -49,10 +51,19 @@ public record TrainingSpec(
         if (batchSize < 1) {
             throw new GradlabException(Category.SPEC, "training.batch-size: expected a whole number >= 1, got " + batchSize);
         }
+        if (tensorboard != null && tensorboard.isBlank()) {
+            throw new GradlabException(Category.SPEC, "training.tensorboard: expected a folder, got an empty text");
+        }
         if (threads < 0 || threads > MAX_THREADS) {
             throw new GradlabException(Category.SPEC,
                     "training.threads: expected a whole number from 0 (automatic) to " + MAX_THREADS + ", got " + threads);
         }
+    }
+
+    /** Training without TensorBoard event files. */
+    public TrainingSpec(int epochs, int batchSize, ComponentSpec optimizer, List<ComponentSpec> gradientTransforms, ComponentSpec strategy,
+                        long seed, DType dtype, int threads, boolean checkpoint) {
+        this(epochs, batchSize, optimizer, gradientTransforms, strategy, seed, dtype, threads, checkpoint, null);
     }
 
     /** Training for {@code epochs} epochs of {@code batchSize} with every other setting at its default. */

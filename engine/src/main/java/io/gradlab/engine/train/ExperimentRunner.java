@@ -36,6 +36,7 @@ import io.gradlab.engine.run.Summaries;
 import io.gradlab.engine.spec.ExperimentSpec;
 import io.gradlab.engine.spec.SpecValidator;
 import io.gradlab.engine.spec.SpecWriter;
+import io.gradlab.engine.tensorboard.TensorBoardSink;
 import io.gradlab.engine.weights.ModelTensors;
 import io.gradlab.engine.weights.WeightFiles;
 import java.nio.file.Path;
@@ -200,11 +201,18 @@ public final class ExperimentRunner {
         long start = System.nanoTime();
         boolean checkpoints = folder != null && resolved.training().checkpoint();
         RunRecorder recorder = new RunRecorder(earlier, Optional.ofNullable(folder), checkpoints ? Optional.of(specSha) : Optional.empty());
+        String logDir = resolved.training().tensorboard();
+        TensorBoardSink tensorBoard = logDir == null ? null
+                : new TensorBoardSink(Path.of(logDir).resolve(folder == null ? resolved.name() : folder.dir().getFileName().toString()));
+        EpochSink sink = tensorBoard == null ? recorder : (metrics, s) -> {
+            recorder.epochFinished(metrics, s);
+            tensorBoard.epochFinished(metrics, s);
+        };
         String status;
         String error;
         TrainingSession session = null;
         try {
-            session = new TrainingSession(prepared.parts(), listener, recorder, maxSteps);
+            session = new TrainingSession(prepared.parts(), listener, sink, maxSteps);
             if (resumeFrom != null) {
                 session.resumeFrom(resumeFrom);
             }
@@ -242,6 +250,10 @@ public final class ExperimentRunner {
             error = String.valueOf(e.getMessage());
             finish(folder, resolved, prepared, recorder.history(), status, error, start);
             throw e;
+        } finally {
+            if (tensorBoard != null) {
+                tensorBoard.close();
+            }
         }
     }
 
