@@ -172,11 +172,18 @@ class SgdTest {
                 sgd.step(); // until the kernels are compiled (the interpreter allocates on their behalf)
             }
             com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
-            long before = bean.getCurrentThreadAllocatedBytes();
-            for (int i = 0; i < 100; i++) {
-                sgd.step();
+            // the least of up to 20 rounds of 100 steps: in a JVM shared with many other tests the JIT may
+            // still be recompiling a kernel (its first tiers box vectors); a step that allocates by itself
+            // allocates in every round
+            long least = Long.MAX_VALUE;
+            for (int round = 0; round < 20 && least >= 256; round++) {
+                long before = bean.getCurrentThreadAllocatedBytes();
+                for (int i = 0; i < 100; i++) {
+                    sgd.step();
+                }
+                least = Math.min(least, bean.getCurrentThreadAllocatedBytes() - before);
             }
-            assertThat(bean.getCurrentThreadAllocatedBytes() - before).as("bytes allocated by 100 steps").isLessThan(256);
+            assertThat(least).as("bytes allocated by 100 steps").isLessThan(256);
         }
     }
 }

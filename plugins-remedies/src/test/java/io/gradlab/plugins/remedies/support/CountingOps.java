@@ -141,7 +141,7 @@ public final class CountingOps implements Ops {
         };
     }
 
-    /** The bytes the current thread allocated while {@code r} ran {@code times} times. */
+    /** The bytes the current thread allocated while {@code r} ran {@code times} times: the least of three rounds. */
     public static long allocatedBy(Runnable r, int times) {
         com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         for (int i = 0; i < 3; i++) {
