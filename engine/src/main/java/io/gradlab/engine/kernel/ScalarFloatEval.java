@@ -1,156 +1,50 @@
 package io.gradlab.engine.kernel;
 
-import io.gradlab.api.tensor.Expr;
-
 /**
- * {@link BlockEval} on {@code float[]} with plain loops (the functions computed in double and rounded), for JVMs without the Vector API.
+ * {@link BlockEval} on {@code float[]} for JVMs without the Vector API (and the instructions the vector
+ * evaluator has no loop for): each instruction widens its operands to double, runs {@link DoubleEval}'s
+ * loop and rounds the result to float. That is the float result to the bit for every arithmetic
+ * instruction ({@code + - * /}, square, square root: a double has more than twice a float's precision,
+ * so rounding the double result once more gives the correctly rounded float), for comparisons, min, max
+ * and selections (exact in either type), and it is how the functions ({@code exp}, {@code log}, ...)
+ * were always computed for float: in double, then rounded. So there is one definition of every
+ * instruction, in {@link DoubleEval}.
  */
 final class ScalarFloatEval implements BlockEval {
     static final ScalarFloatEval INSTANCE = new ScalarFloatEval();
-    private static final Expr.Op[] OPS = Expr.Op.values();
+    private static final int CHUNK = ElementwiseRunner.BLOCK;
+
+    /** Per thread: the widened result and three operands, one chunk each. */
+    private static final ThreadLocal<double[][]> SCRATCH = ThreadLocal.withInitial(() -> new double[4][CHUNK]);
 
     private ScalarFloatEval() {}
 
     @Override
     public void exec(int op, Object d, int dOff, Object a, int aOff, Object b, int bOff, Object c, int cOff, int n) {
         float[] y = (float[]) d;
-        float[] x = (float[]) a;
         if (op == COPY) {
-            System.arraycopy(x, aOff, y, dOff, n);
+            System.arraycopy((float[]) a, aOff, y, dOff, n);
             return;
         }
-        switch (OPS[op]) {
-            case ADD -> {
-                float[] z = (float[]) b;
-                for (int i = 0; i < n; i++) {
-                    y[dOff + i] = x[aOff + i] + z[bOff + i];
-                }
+        double[][] s = SCRATCH.get();
+        for (int done = 0; done < n; done += CHUNK) {
+            int m = Math.min(CHUNK, n - done);
+            widen((float[]) a, aOff + done, s[1], m);
+            widen((float[]) b, bOff + done, s[2], m);
+            widen((float[]) c, cOff + done, s[3], m);
+            DoubleEval.INSTANCE.exec(op, s[0], 0, s[1], 0, b == null ? null : s[2], 0, c == null ? null : s[3], 0, m);
+            double[] r = s[0];
+            for (int i = 0; i < m; i++) {
+                y[dOff + done + i] = (float) r[i];
             }
-            case SUB -> {
-                float[] z = (float[]) b;
-                for (int i = 0; i < n; i++) {
-                    y[dOff + i] = x[aOff + i] - z[bOff + i];
-                }
-            }
-            case MUL -> {
-                float[] z = (float[]) b;
-                for (int i = 0; i < n; i++) {
-                    y[dOff + i] = x[aOff + i] * z[bOff + i];
-                }
-            }
-            case DIV -> {
-                float[] z = (float[]) b;
-                for (int i = 0; i < n; i++) {
-                    y[dOff + i] = x[aOff + i] / z[bOff + i];
-                }
-            }
-            case MAX -> {
-                float[] z = (float[]) b;
-                for (int i = 0; i < n; i++) {
-                    y[dOff + i] = Math.max(x[aOff + i], z[bOff + i]);
-                }
-            }
-            case MIN -> {
-                float[] z = (float[]) b;
-                for (int i = 0; i < n; i++) {
-                    y[dOff + i] = Math.min(x[aOff + i], z[bOff + i]);
-                }
-            }
-            case GT -> {
-                float[] z = (float[]) b;
-                for (int i = 0; i < n; i++) {
-                    y[dOff + i] = x[aOff + i] > z[bOff + i] ? 1 : 0;
-                }
-            }
-            case GE -> {
-                float[] z = (float[]) b;
-                for (int i = 0; i < n; i++) {
-                    y[dOff + i] = x[aOff + i] >= z[bOff + i] ? 1 : 0;
-                }
-            }
-            case LT -> {
-                float[] z = (float[]) b;
-                for (int i = 0; i < n; i++) {
-                    y[dOff + i] = x[aOff + i] < z[bOff + i] ? 1 : 0;
-                }
-            }
-            case LE -> {
-                float[] z = (float[]) b;
-                for (int i = 0; i < n; i++) {
-                    y[dOff + i] = x[aOff + i] <= z[bOff + i] ? 1 : 0;
-                }
-            }
-            case WHERE -> {
-                float[] t = (float[]) b;
-                float[] f = (float[]) c;
-                for (int i = 0; i < n; i++) {
-                    y[dOff + i] = x[aOff + i] != 0 ? t[bOff + i] : f[cOff + i];
-                }
-            }
-            case NEG -> {
-                for (int i = 0; i < n; i++) {
-                    y[dOff + i] = -x[aOff + i];
-                }
-            }
-            case ABS -> {
-                for (int i = 0; i < n; i++) {
-                    y[dOff + i] = Math.abs(x[aOff + i]);
-                }
-            }
-            case SQUARE -> {
-                for (int i = 0; i < n; i++) {
-                    float v = x[aOff + i];
-                    y[dOff + i] = v * v;
-                }
-            }
-            default -> unary(OPS[op], x, aOff, y, dOff, n);
         }
     }
 
-    /** The functions computed in double. */
-    private static void unary(Expr.Op op, float[] x, int aOff, float[] y, int dOff, int n) {
-        switch (op) {
-            case SQRT -> {
-                for (int i = 0; i < n; i++) {
-                    y[dOff + i] = (float) Math.sqrt(x[aOff + i]);
-                }
+    private static void widen(float[] src, int off, double[] dst, int m) {
+        if (src != null) {
+            for (int i = 0; i < m; i++) {
+                dst[i] = src[off + i];
             }
-            case EXP -> {
-                for (int i = 0; i < n; i++) {
-                    y[dOff + i] = (float) Math.exp(x[aOff + i]);
-                }
-            }
-            case EXPM1 -> {
-                for (int i = 0; i < n; i++) {
-                    y[dOff + i] = (float) Math.expm1(x[aOff + i]);
-                }
-            }
-            case LOG -> {
-                for (int i = 0; i < n; i++) {
-                    y[dOff + i] = (float) Math.log(x[aOff + i]);
-                }
-            }
-            case LOG1P -> {
-                for (int i = 0; i < n; i++) {
-                    y[dOff + i] = (float) Math.log1p(x[aOff + i]);
-                }
-            }
-            case TANH -> {
-                for (int i = 0; i < n; i++) {
-                    y[dOff + i] = (float) Math.tanh(x[aOff + i]);
-                }
-            }
-            case SIGMOID -> {
-                for (int i = 0; i < n; i++) {
-                    y[dOff + i] = (float) Expr.sigmoid(x[aOff + i]);
-                }
-            }
-            case ERF -> {
-                for (int i = 0; i < n; i++) {
-                    y[dOff + i] = (float) Expr.erf(x[aOff + i]);
-                }
-            }
-            default -> throw new IllegalArgumentException("not an instruction: " + op);
         }
     }
 
