@@ -280,7 +280,11 @@ public final class BlasOps implements Ops {
             this.ldb = ldb;
             this.beta = beta;
             this.c = c;
-            this.byRows = m >= n;
+            // by rows whenever every part gets 16 rows or more: a part then reads the rows of A that the same
+            // core wrote (the previous layer's activation, split by rows too) and writes whole rows of C for
+            // the next one; by columns only for products too short for that (at batch 64 the column split
+            // of a 64 x 128 output made every core read and write the other's half of each row)
+            this.byRows = m >= n || m >= 16 * parts;
             int dim = byRows ? m : n;
             int per = (dim + parts - 1) / parts;
             this.chunk = Math.min(dim, (per + 15) & ~15); // whole cache lines and vector widths per part
