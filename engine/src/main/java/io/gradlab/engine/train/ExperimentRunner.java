@@ -230,6 +230,12 @@ public final class ExperimentRunner {
                         + "' trained fewer epochs than the checkpoint's " + session.pendingResume().get().epoch()
                         + " when replayed: it cannot resume this run; start it again with gradlab run");
             }
+            List<EpochMetrics> history = recorder.history();
+            DivergenceException ended = history.isEmpty() || !status.equals("completed") ? null
+                    : DivergenceException.atEnd(history.get(history.size() - 1), prepared.parts().validation() != null);
+            if (ended != null) {
+                throw ended;
+            }
             return finish(folder, resolved, prepared, recorder.history(), status, null, start);
         } catch (DivergenceException e) {
             status = "diverged";
