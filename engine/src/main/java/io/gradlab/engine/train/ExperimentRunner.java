@@ -98,7 +98,14 @@ public final class ExperimentRunner {
     /** Validates, loads, builds and trains; returns the run's result. */
     public RunResult run(ExperimentSpec spec, RunOptions options, TrainingListener listener) {
         ExperimentSpec resolved = resolve(spec);
-        Prepared prepared = prepare(resolved, options);
+        return run(resolved, prepare(resolved, options), options, listener);
+    }
+
+    /**
+     * Trains what {@link #prepare} made of the resolved spec {@code resolved} (a library user may have
+     * set hooks on its layers in between) and writes its run folder unless {@code options} say not to.
+     */
+    public RunResult run(ExperimentSpec resolved, Prepared prepared, RunOptions options, TrainingListener listener) {
         if (!options.write()) {
             return train(resolved, prepared, null, "", listener, null, List.of(), options.maxSteps());
         }
