@@ -136,7 +136,7 @@ public final class RunControls {
         }
     }
 
-    /** Ends the run when a callback asked for it after this epoch. */
+    /** Ends the run when a callback asked for it after this epoch (or before the checkpoint a resumed run took back). */
     void stopIfAsked() {
         if (stopReason != null) {
             throw new EarlyStop(stopReason);
@@ -177,6 +177,9 @@ public final class RunControls {
         if (bestFigure != null) {
             out.put("best", bestEpoch + "," + bestFigure + "," + bestValue);
         }
+        if (stopReason != null) {
+            out.put("stopped", stopEpoch + "," + stopReason);
+        }
         return out;
     }
 
@@ -201,11 +204,22 @@ public final class RunControls {
             }
         }
         String best = saved.get("best");
-        if (best != null) {
-            String[] parts = best.split(",");
-            bestEpoch = Integer.parseInt(parts[0]);
-            bestFigure = parts[1];
-            bestValue = Double.parseDouble(parts[2]);
+        String stopped = saved.get("stopped");
+        try {
+            if (best != null) {
+                String[] parts = best.split(",", 3);
+                bestEpoch = Integer.parseInt(parts[0]);
+                bestFigure = parts[1];
+                bestValue = Double.parseDouble(parts[2]);
+            }
+            if (stopped != null) {
+                String[] parts = stopped.split(",", 2);
+                stopEpoch = Integer.parseInt(parts[0]);
+                stopReason = parts[1];
+            }
+        } catch (RuntimeException e) {
+            throw new GradlabException(GradlabException.Category.DATA, where + " holds a best epoch or an early stop it cannot read ("
+                    + best + "; " + stopped + "): remove the checkpoint to restart the run", e);
         }
     }
 

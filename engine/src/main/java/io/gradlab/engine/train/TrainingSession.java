@@ -137,6 +137,7 @@ public final class TrainingSession implements TrainingControl {
             resume.skipEpoch(model);
             return;
         }
+        controls.stopIfAsked(); // a run killed after its early stop was checkpointed, and resumed
         int epoch = state.nextEpoch();
         long start = System.nanoTime();
         Dataset train = parts.train();

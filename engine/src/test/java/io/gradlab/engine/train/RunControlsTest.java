@@ -136,6 +136,28 @@ class RunControlsTest {
     }
 
     @Test
+    void aRunKilledAfterItsEarlyStopWasCheckpointedResumesToTheSameEnd(@TempDir Path dir) throws Exception {
+        Path spec = TinyRuns.writeSpec(dir.resolve("spec"), 40, CONTROLS);
+        Path full = run(spec, dir.resolve("a"), TrainingListener.NONE);
+        int stopped = Json.mapper().readTree(full.resolve(RunFolder.SUMMARY).toFile()).get("stopped_early").get("epoch").asInt();
+        Path cut = run(spec, dir.resolve("b"), new TrainingListener() {
+            @Override
+            public void onEpoch(EpochMetrics m) {
+                if (m.epoch() == stopped) {
+                    throw new Killed(); // after the epoch's checkpoint, before the run ends
+                }
+            }
+        });
+        assertThat(cut.resolve(RunFolder.SUMMARY)).doesNotExist();
+        assertThat(Checkpoint.read(cut).orElseThrow().controls()).containsKey("stopped");
+
+        ExperimentRunner.withDefaultKernels(registry).resume(cut, TrainingListener.NONE);
+
+        assertThat(TinyRuns.metricsWithoutTiming(cut)).isEqualTo(TinyRuns.metricsWithoutTiming(full));
+        assertThat(TinyRuns.summaryWithoutTiming(cut)).isEqualTo(TinyRuns.summaryWithoutTiming(full));
+    }
+
+    @Test
     void watchingTheValidationLossWithoutAValidationSetIsASpecErrorBeforeAnyFolder(@TempDir Path dir) throws Exception {
         Path spec = TinyRuns.writeSpec(dir.resolve("spec"), 3, "  callbacks: [{id: early-stopping}]\n");
         Files.writeString(spec, Files.readString(spec).replace("  validation: 30\n", ""));
