@@ -12,6 +12,7 @@ import io.gradlab.engine.run.Checkpoint;
 import io.gradlab.engine.run.Json;
 import io.gradlab.engine.run.RunFolder;
 import io.gradlab.engine.spec.SpecLoader;
+import io.gradlab.engine.weights.ModelTensors;
 import io.gradlab.engine.weights.SafeTensors;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,6 +91,13 @@ class RunControlsTest {
         SafeTensors.Contents bestFile = SafeTensors.read(run.resolve(RunControls.BEST_FILE));
         assertThat(bestFile.metadata()).containsEntry("epoch", Integer.toString(best));
         assertThat(bestFile.entries().keySet()).contains("layers.0.weight");
+        // model.weights takes the best weights back, as it takes an export
+        ExperimentRunner runner = ExperimentRunner.withDefaultKernels(registry);
+        var again = runner.resolve(SpecLoader.load(dir.resolve("spec").resolve("tiny.yaml"),
+                List.of("model.weights=" + run.resolve(RunControls.BEST_FILE).toAbsolutePath())));
+        var model = runner.prepare(again, RunOptions.writingTo(dir.resolve("unused"))).parts().model();
+        assertThat(ModelTensors.tensors(model).get("layers.0.weight").floats())
+                .isEqualTo(bestFile.tensor("layers.0.weight").floats());
         if (best < stopped) {
             assertThat(Checkpoint.read(run).orElseThrow().model().get("layers.0.weight").floats())
                     .isNotEqualTo(bestFile.tensor("layers.0.weight").floats());
