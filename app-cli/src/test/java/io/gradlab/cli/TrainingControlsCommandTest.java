@@ -53,6 +53,28 @@ class TrainingControlsCommandTest {
     }
 
     @Test
+    void theExampleWarmsUpDecaysStopsEarlyAndKeepsItsBestEpoch(@TempDir Path out) throws Exception {
+        Path spec = Path.of("..", "examples", "training", "warmup-cosine-early-stopping.yaml");
+        Cli.Result r = Cli.run("run", spec.toString(), "--out", out.toString(), "-q", "--set", "training.callbacks.0.patience=1");
+        assertThat(r.code()).as(r.err()).isZero();
+        Path run;
+        try (Stream<Path> s = Files.list(out)) {
+            run = s.findFirst().orElseThrow();
+        }
+        JsonNode summary = Json.mapper().readTree(run.resolve(RunFolder.SUMMARY).toFile());
+        assertThat(summary.get("status").asText()).isEqualTo("completed");
+        int stopped = summary.get("stopped_early").get("epoch").asInt();
+        assertThat(stopped).isLessThan(40);
+        assertThat(summary.get("best").get("epoch").asInt()).isEqualTo(stopped - 1);
+        List<String> lines = Files.readAllLines(run.resolve(RunFolder.METRICS));
+        double warm = Json.mapper().readTree(lines.get(0)).get("lr").asDouble();
+        assertThat(warm).as("the rate at the end of the warm-up epoch is the configured one").isCloseTo(0.05, org.assertj.core.data.Offset.offset(1e-12));
+        if (lines.size() > 2) {
+            assertThat(Json.mapper().readTree(lines.get(lines.size() - 1)).get("lr").asDouble()).isLessThan(warm);
+        }
+    }
+
+    @Test
     void earlyStoppingWithoutAValidationSetIsOneLineAndNoRunFolder(@TempDir Path dir) {
         Path spec = TinyCsv.spec(dir.resolve("spec"), 3);
         Path out = dir.resolve("runs");
