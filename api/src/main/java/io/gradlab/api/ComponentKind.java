@@ -9,7 +9,9 @@ import io.gradlab.api.nn.Initializer;
 import io.gradlab.api.nn.Layer;
 import io.gradlab.api.nn.Loss;
 import io.gradlab.api.train.GradientTransform;
+import io.gradlab.api.train.LearningRateSchedule;
 import io.gradlab.api.train.Optimizer;
+import io.gradlab.api.train.TrainingCallback;
 import io.gradlab.api.train.TrainingStrategy;
 import java.util.List;
 import java.util.Locale;
@@ -40,9 +42,13 @@ public final class ComponentKind<T> {
     public static final ComponentKind<DataSplits> DATASET = new ComponentKind<>("DATASET", DataSplits.class);
     public static final ComponentKind<TrainingStrategy> TRAINING_STRATEGY =
             new ComponentKind<>("TRAINING_STRATEGY", TrainingStrategy.class);
+    /** A learning-rate schedule: the factor of the optimizer's rate at each step (step, cosine, linear warm-up). */
+    public static final ComponentKind<LearningRateSchedule> LR_SCHEDULE = new ComponentKind<>("LR_SCHEDULE", LearningRateSchedule.class);
+    /** Runs after every epoch: early stopping, keeping the best model. */
+    public static final ComponentKind<TrainingCallback> CALLBACK = new ComponentKind<>("CALLBACK", TrainingCallback.class);
 
     private static final List<ComponentKind<?>> VALUES = List.of(ACTIVATION, INITIALIZER, NORMALIZER, OPTIMIZER, ARCHITECTURE,
-            DIAGNOSTIC, LAYER, LOSS, GRADIENT_TRANSFORM, DATASET, TRAINING_STRATEGY);
+            DIAGNOSTIC, LAYER, LOSS, GRADIENT_TRANSFORM, DATASET, TRAINING_STRATEGY, LR_SCHEDULE, CALLBACK);
 
     private final String name;
     private final Class<T> type;

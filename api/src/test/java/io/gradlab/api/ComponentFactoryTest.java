@@ -102,7 +102,9 @@ class ComponentFactoryTest {
 
     @Test
     void kindsHaveLabelsPluralsAndParseBack() {
-        assertThat(ComponentKind.values()).hasSize(11).doesNotHaveDuplicates();
+        assertThat(ComponentKind.values()).hasSize(13).doesNotHaveDuplicates();
+        assertThat(ComponentKind.LR_SCHEDULE.plural()).isEqualTo("lr-schedules");
+        assertThat(ComponentKind.CALLBACK.label()).isEqualTo("callback");
         assertThat(ComponentKind.GRADIENT_TRANSFORM.label()).isEqualTo("gradient-transform");
         assertThat(ComponentKind.LOSS.plural()).isEqualTo("losses");
         assertThat(ComponentKind.TRAINING_STRATEGY.plural()).isEqualTo("training-strategies");

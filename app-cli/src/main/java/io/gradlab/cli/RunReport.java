@@ -6,6 +6,7 @@ import io.gradlab.engine.train.LayerMetrics;
 import io.gradlab.engine.train.RunResult;
 import java.io.PrintStream;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The end of {@code gradlab run}: the per-layer table of the last epoch, the first/last hidden
@@ -34,6 +35,12 @@ final class RunReport {
         if (last != null) {
             out.println("final test accuracy " + Numbers.fixed(last.testAccuracy(), 4) + ", test loss " + Numbers.fixed(last.testLoss(), 4)
                     + " (" + result.history().size() + " epoch(s), status " + result.status() + ")");
+        }
+        if (result.summary().get("stopped_early") instanceof Map<?, ?> stopped) {
+            out.println(stopped.get("reason"));
+        }
+        if (result.summary().get("best") instanceof Map<?, ?> best) {
+            out.println("best epoch " + best.get("epoch") + (best.containsKey("file") ? ", weights in " + best.get("file") : ""));
         }
         if (result.runDir() != null) {
             out.println("run folder: " + result.runDir());

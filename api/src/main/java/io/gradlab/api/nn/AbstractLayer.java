@@ -22,6 +22,7 @@ public abstract class AbstractLayer implements Layer {
     protected int outputWidth;
     protected boolean inputGradientRequired = true;
     private boolean built;
+    private LayerHook hook;
     private Tensor input;
     private Tensor output;
     private final BufferCache outputs = new BufferCache();
@@ -79,6 +80,9 @@ public abstract class AbstractLayer implements Layer {
         this.input = input;
         this.output = outputs.get(dtype, input.rows(), outputWidth);
         updateOutput(input, output, mode);
+        if (hook != null) {
+            hook.afterForward(this, input, output, mode);
+        }
         return output;
     }
 
@@ -93,6 +97,9 @@ public abstract class AbstractLayer implements Layer {
             updateGradInput(input, gradOutput, gradInput);
         }
         accGradParameters(input, gradOutput);
+        if (hook != null) {
+            hook.afterBackward(this, gradOutput, gradInput);
+        }
         return gradInput;
     }
 
@@ -104,6 +111,12 @@ public abstract class AbstractLayer implements Layer {
 
     /** Adds the parameter gradients into each {@link Parameter#grad()}; nothing by default. */
     protected void accGradParameters(Tensor input, Tensor gradOutput) {}
+
+    @Override
+    public final boolean setHook(LayerHook hook) {
+        this.hook = hook;
+        return true;
+    }
 
     @Override
     public void setInputGradientRequired(boolean required) {

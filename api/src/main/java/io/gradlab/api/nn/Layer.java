@@ -62,6 +62,15 @@ public interface Layer {
     /** The engine turns this off for the first layer, whose input gradient nobody reads. */
     default void setInputGradientRequired(boolean required) {}
 
+    /**
+     * Sets the hook that sees this layer's forward and backward passes ({@code null} removes it);
+     * returns whether the layer calls hooks. Layers built on {@link AbstractLayer} do; others return
+     * {@code false} by default.
+     */
+    default boolean setHook(LayerHook hook) {
+        return false;
+    }
+
     /** The input of the last forward pass, for diagnostics ({@code null} before the first). */
     default Tensor lastInput() {
         return null;

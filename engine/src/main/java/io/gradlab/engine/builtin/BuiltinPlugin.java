@@ -53,6 +53,8 @@ public final class BuiltinPlugin implements GradlabPlugin {
         all.addAll(diagnostics());
         all.addAll(trainingStrategies());
         all.addAll(datasets());
+        all.addAll(Schedules.factories());
+        all.addAll(Callbacks.factories());
         return List.copyOf(all);
     }
 

@@ -29,12 +29,15 @@ import java.util.Optional;
  * @param model          the model's tensors by name
  * @param optimizerState {@link io.gradlab.api.train.Optimizer#state()}, in order
  * @param specSha256     the hash of the resolved spec the run trains, checked on resume
+ * @param controls       the state of the run's callbacks ({@link io.gradlab.engine.train.RunControls}), stored in
+ *                       {@code __metadata__} under {@code controls.<key>}
  */
 public record Checkpoint(int epoch, long step, long optimizerSteps, double learningRate, Map<String, Tensor> model,
-                         List<Tensor> optimizerState, String specSha256) {
+                         List<Tensor> optimizerState, String specSha256, Map<String, String> controls) {
     static final String FORMAT = "gradlab-checkpoint";
     static final String FORMAT_VERSION = "1";
     static final String OPTIMIZER_PREFIX = "optimizer.state.";
+    static final String CONTROLS_PREFIX = "controls.";
 
     public Checkpoint {
         if (epoch < 0 || step < 0 || optimizerSteps < 0) {
@@ -43,6 +46,13 @@ public record Checkpoint(int epoch, long step, long optimizerSteps, double learn
         model = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(model, "model is null")));
         optimizerState = List.copyOf(requireNonNull(optimizerState, "optimizerState is null"));
         requireNonNull(specSha256, "specSha256 is null");
+        controls = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(controls, "controls is null")));
+    }
+
+    /** A checkpoint of a run without callbacks. */
+    public Checkpoint(int epoch, long step, long optimizerSteps, double learningRate, Map<String, Tensor> model,
+                      List<Tensor> optimizerState, String specSha256) {
+        this(epoch, step, optimizerSteps, learningRate, model, optimizerState, specSha256, Map.of());
     }
 
     /** Writes the checkpoint into the run folder atomically, replacing the previous one. */
@@ -55,6 +65,7 @@ public record Checkpoint(int epoch, long step, long optimizerSteps, double learn
         meta.put("optimizer_steps", Long.toString(optimizerSteps));
         meta.put("learning_rate", Double.toString(learningRate));
         meta.put("spec_sha256", specSha256);
+        controls.forEach((k, v) -> meta.put(CONTROLS_PREFIX + k, v));
         Map<String, Tensor> tensors = new LinkedHashMap<>(model);
         for (int i = 0; i < optimizerState.size(); i++) {
             tensors.put(OPTIMIZER_PREFIX + i, optimizerState.get(i));
@@ -101,10 +112,20 @@ public record Checkpoint(int epoch, long step, long optimizerSteps, double learn
         try {
             return Optional.of(new Checkpoint(Integer.parseInt(required(meta, "epoch", file)), Long.parseLong(required(meta, "step", file)),
                     Long.parseLong(required(meta, "optimizer_steps", file)), Double.parseDouble(required(meta, "learning_rate", file)),
-                    model, optimizerState, required(meta, "spec_sha256", file)));
+                    model, optimizerState, required(meta, "spec_sha256", file), controls(meta)));
         } catch (IllegalArgumentException e) {
             throw damaged(file, "its counters are not valid (" + e.getMessage() + ")");
         }
+    }
+
+    private static Map<String, String> controls(Map<String, String> meta) {
+        Map<String, String> out = new LinkedHashMap<>();
+        meta.forEach((k, v) -> {
+            if (k.startsWith(CONTROLS_PREFIX)) {
+                out.put(k.substring(CONTROLS_PREFIX.length()), v);
+            }
+        });
+        return out;
     }
 
     private static String required(Map<String, String> meta, String key, Path file) {

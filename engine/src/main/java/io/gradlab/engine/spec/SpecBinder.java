@@ -2,6 +2,7 @@ package io.gradlab.engine.spec;
 
 import static io.gradlab.engine.spec.SpecSchema.ARCHITECTURE;
 import static io.gradlab.engine.spec.SpecSchema.BATCH_SIZE;
+import static io.gradlab.engine.spec.SpecSchema.CALLBACKS;
 import static io.gradlab.engine.spec.SpecSchema.CHECKPOINT;
 import static io.gradlab.engine.spec.SpecSchema.DATA;
 import static io.gradlab.engine.spec.SpecSchema.DESCRIPTION;
@@ -10,6 +11,7 @@ import static io.gradlab.engine.spec.SpecSchema.DTYPE;
 import static io.gradlab.engine.spec.SpecSchema.EPOCHS;
 import static io.gradlab.engine.spec.SpecSchema.GRADIENT_TRANSFORMS;
 import static io.gradlab.engine.spec.SpecSchema.LOSS;
+import static io.gradlab.engine.spec.SpecSchema.LR_SCHEDULE;
 import static io.gradlab.engine.spec.SpecSchema.MODEL;
 import static io.gradlab.engine.spec.SpecSchema.NAME;
 import static io.gradlab.engine.spec.SpecSchema.OPTIMIZER;
@@ -95,7 +97,9 @@ final class SpecBinder {
                 (int) whole(training.get(THREADS), "training.threads", 0, 0, TrainingSpec.MAX_THREADS,
                         "from 0 (automatic) to " + TrainingSpec.MAX_THREADS),
                 bool(training.get(CHECKPOINT), "training.checkpoint", true),
-                path(training.get(TENSORBOARD), "training.tensorboard", "a folder for TensorBoard event files"));
+                path(training.get(TENSORBOARD), "training.tensorboard", "a folder for TensorBoard event files"),
+                components(training.get(LR_SCHEDULE), "training.lr-schedule", ComponentKind.LR_SCHEDULE),
+                components(training.get(CALLBACKS), "training.callbacks", ComponentKind.CALLBACK));
 
         List<ComponentSpec> diagnostics = components(top.get(DIAGNOSTICS), DIAGNOSTICS, ComponentKind.DIAGNOSTIC);
         return new ExperimentSpec(name, description, dataSpec, modelSpec, trainingSpec, diagnostics, baseDir);

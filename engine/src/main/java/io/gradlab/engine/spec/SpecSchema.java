@@ -33,6 +33,8 @@ final class SpecSchema {
     static final String THREADS = "threads";
     static final String CHECKPOINT = "checkpoint";
     static final String TENSORBOARD = "tensorboard";
+    static final String LR_SCHEDULE = "lr-schedule";
+    static final String CALLBACKS = "callbacks";
     static final String DIAGNOSTICS = "diagnostics";
 
     /** A place in the spec tree. */
@@ -86,7 +88,9 @@ final class SpecSchema {
             DTYPE, new Value("f32 or f64"),
             THREADS, new Value("a whole number from 0 (automatic) to " + TrainingSpec.MAX_THREADS),
             CHECKPOINT, new Value("true or false"),
-            TENSORBOARD, new Value("a folder to write TensorBoard event files into while training")));
+            TENSORBOARD, new Value("a folder to write TensorBoard event files into while training"),
+            LR_SCHEDULE, new ComponentList(ComponentKind.LR_SCHEDULE),
+            CALLBACKS, new ComponentList(ComponentKind.CALLBACK)));
 
     static final Section ROOT = new Section("name, data, model and training", ordered(
             NAME, new Value(ExperimentSpec.NAME_RULE),

@@ -41,7 +41,9 @@ public final class SpecValidator {
                 t.dtype(),
                 t.threads(),
                 t.checkpoint(),
-                t.tensorboard());
+                t.tensorboard(),
+                all(resolver, ComponentKind.LR_SCHEDULE, t.lrSchedule(), "training.lr-schedule"),
+                all(resolver, ComponentKind.CALLBACK, t.callbacks(), "training.callbacks"));
         List<ComponentSpec> diagnostics = all(resolver, ComponentKind.DIAGNOSTIC, spec.diagnostics(), "diagnostics");
         return new ExperimentSpec(spec.name(), spec.description(), data, model, training, diagnostics, spec.baseDir());
     }

@@ -136,6 +136,12 @@ public final class SpecWriter {
         if (t.tensorboard() != null) {
             training.put(SpecSchema.TENSORBOARD, t.tensorboard());
         }
+        if (!t.lrSchedule().isEmpty()) {
+            training.put(SpecSchema.LR_SCHEDULE, components(t.lrSchedule()));
+        }
+        if (!t.callbacks().isEmpty()) {
+            training.put(SpecSchema.CALLBACKS, components(t.callbacks()));
+        }
         root.put(SpecSchema.TRAINING, training);
 
         root.put(SpecSchema.DIAGNOSTICS, components(spec.diagnostics()));

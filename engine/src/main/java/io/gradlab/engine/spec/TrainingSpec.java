@@ -21,6 +21,8 @@ import java.util.List;
  * @param threads            worker threads, {@code 0} for automatic (at most {@link #MAX_THREADS})
  * @param checkpoint         whether to write checkpoints; {@code true} by default
  * @param tensorboard        a folder (relative to the working directory, like {@code --out}) to write TensorBoard event files into while training, or {@code null}
+ * @param lrSchedule         learning-rate schedules (kind {@code lr-schedule}); their factors multiply
+ * @param callbacks          callbacks after every epoch (kind {@code callback}): early stopping, keeping the best weights
  */
 public record TrainingSpec(
         int epochs,
@@ -32,7 +34,9 @@ public record TrainingSpec(
         DType dtype,
         int threads,
         boolean checkpoint,
-        String tensorboard) {
+        String tensorboard,
+        List<ComponentSpec> lrSchedule,
+        List<ComponentSpec> callbacks) {
 
     public static final String DEFAULT_OPTIMIZER = "sgd";
     public static final String DEFAULT_STRATEGY = "standard";
@@ -45,6 +49,8 @@ public record TrainingSpec(
         gradientTransforms = List.copyOf(requireNonNull(gradientTransforms, "gradientTransforms is null"));
         requireNonNull(strategy, "strategy is null");
         requireNonNull(dtype, "dtype is null");
+        lrSchedule = List.copyOf(requireNonNull(lrSchedule, "lrSchedule is null"));
+        callbacks = List.copyOf(requireNonNull(callbacks, "callbacks is null"));
         if (epochs < 1) {
             throw new GradlabException(Category.SPEC, "training.epochs: expected a whole number >= 1, got " + epochs);
         }
@@ -60,7 +66,13 @@ public record TrainingSpec(
         }
     }
 
-    /** Training without TensorBoard event files. */
+    /** Training without schedules and callbacks. */
+    public TrainingSpec(int epochs, int batchSize, ComponentSpec optimizer, List<ComponentSpec> gradientTransforms, ComponentSpec strategy,
+                        long seed, DType dtype, int threads, boolean checkpoint, String tensorboard) {
+        this(epochs, batchSize, optimizer, gradientTransforms, strategy, seed, dtype, threads, checkpoint, tensorboard, List.of(), List.of());
+    }
+
+    /** Training without TensorBoard event files, schedules and callbacks. */
     public TrainingSpec(int epochs, int batchSize, ComponentSpec optimizer, List<ComponentSpec> gradientTransforms, ComponentSpec strategy,
                         long seed, DType dtype, int threads, boolean checkpoint) {
         this(epochs, batchSize, optimizer, gradientTransforms, strategy, seed, dtype, threads, checkpoint, null);

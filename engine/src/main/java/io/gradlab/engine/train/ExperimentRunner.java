@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.google.inject.Inject;
 import io.gradlab.api.ComponentId;
 import io.gradlab.api.ComponentKind;
+import io.gradlab.api.ComponentFactory.CreateContext;
 import io.gradlab.api.ComponentSpec;
 import io.gradlab.api.GradlabException;
 import io.gradlab.api.data.DataContext;
@@ -17,6 +18,8 @@ import io.gradlab.api.nn.Layer;
 import io.gradlab.api.tensor.Ops;
 import io.gradlab.api.tensor.RandomSource;
 import io.gradlab.api.train.GradientTransform;
+import io.gradlab.api.train.LearningRateSchedule;
+import io.gradlab.api.train.TrainingCallback;
 import io.gradlab.api.train.TrainingStrategy;
 import io.gradlab.engine.data.Splits;
 import io.gradlab.engine.kernel.BlasOps;
@@ -36,6 +39,7 @@ import io.gradlab.engine.run.Summaries;
 import io.gradlab.engine.spec.ExperimentSpec;
 import io.gradlab.engine.spec.SpecValidator;
 import io.gradlab.engine.spec.SpecWriter;
+import io.gradlab.engine.spec.TrainingSpec;
 import io.gradlab.engine.tensorboard.TensorBoardSink;
 import io.gradlab.engine.weights.ModelTensors;
 import io.gradlab.engine.weights.WeightFiles;
@@ -94,7 +98,14 @@ public final class ExperimentRunner {
     /** Validates, loads, builds and trains; returns the run's result. */
     public RunResult run(ExperimentSpec spec, RunOptions options, TrainingListener listener) {
         ExperimentSpec resolved = resolve(spec);
-        Prepared prepared = prepare(resolved, options);
+        return run(resolved, prepare(resolved, options), options, listener);
+    }
+
+    /**
+     * Trains what {@link #prepare} made of the resolved spec {@code resolved} (a library user may have
+     * set hooks on its layers in between) and writes its run folder unless {@code options} say not to.
+     */
+    public RunResult run(ExperimentSpec resolved, Prepared prepared, RunOptions options, TrainingListener listener) {
         if (!options.write()) {
             return train(resolved, prepared, null, "", listener, null, List.of(), options.maxSteps());
         }
@@ -212,7 +223,10 @@ public final class ExperimentRunner {
         String error;
         TrainingSession session = null;
         try {
-            session = new TrainingSession(prepared.parts(), listener, sink, maxSteps);
+            if (folder != null) {
+                prepared.controls().writeBestInto(folder.dir());
+            }
+            session = new TrainingSession(prepared.parts(), listener, sink, maxSteps, prepared.controls());
             if (resumeFrom != null) {
                 session.resumeFrom(resumeFrom);
             }
@@ -224,11 +238,19 @@ public final class ExperimentRunner {
                 prepared.strategy().run(session);
             } catch (StepLimitReached e) {
                 status = "step-limit";
+            } catch (EarlyStop e) {
+                LOG.info("{}", e.getMessage());
             }
             if (session.pendingResume().isPresent()) {
                 throw new GradlabException(GradlabException.Category.DATA, "the strategy '" + resolved.training().strategy().id()
                         + "' trained fewer epochs than the checkpoint's " + session.pendingResume().get().epoch()
                         + " when replayed: it cannot resume this run; start it again with gradlab run");
+            }
+            List<EpochMetrics> history = recorder.history();
+            DivergenceException ended = history.isEmpty() || !status.equals("completed") ? null
+                    : DivergenceException.atEnd(history.get(history.size() - 1), prepared.parts().validation() != null);
+            if (ended != null) {
+                throw ended;
             }
             return finish(folder, resolved, prepared, recorder.history(), status, null, start);
         } catch (DivergenceException e) {
@@ -261,6 +283,7 @@ public final class ExperimentRunner {
                              String error, long start) {
         Map<String, Object> summary = Summaries.summary(spec, history, status, error, (System.nanoTime() - start) / 1e9,
                 ops.backend(), prepared.dataDescription(), prepared.parameterCount());
+        summary.putAll(prepared.controls().summary());
         if (folder != null) {
             try {
                 folder.writeAtomically(RunFolder.SUMMARY, Json.pretty(summary));
@@ -273,7 +296,12 @@ public final class ExperimentRunner {
     }
 
     /** The loaded data, the built model and the other parts of a run, before any training. */
-    public record Prepared(TrainingSession.Parts parts, TrainingStrategy strategy, String dataDescription, long parameterCount) {}
+    public record Prepared(TrainingSession.Parts parts, TrainingStrategy strategy, String dataDescription, long parameterCount,
+                           RunControls controls) {
+        public Prepared(TrainingSession.Parts parts, TrainingStrategy strategy, String dataDescription, long parameterCount) {
+            this(parts, strategy, dataDescription, parameterCount, RunControls.none());
+        }
+    }
 
     /** Loads data and builds every component of a resolved spec, with its initial weights (no files are written). */
     public Prepared prepare(ExperimentSpec spec, RunOptions options) {
@@ -323,7 +351,26 @@ public final class ExperimentRunner {
         TrainingStrategy strategy = registry.trainingStrategy(training.strategy(), "training.strategy");
         String description = splits.description() + ": " + train.size() + " train"
                 + (validation == null ? "" : " / " + validation.size() + " validation") + " / " + test.size() + " test";
-        return new Prepared(parts, strategy, description, count);
+        return new Prepared(parts, strategy, description, count, controls(training, validation != null, train.classes() > 0));
+    }
+
+    /** The schedules and callbacks of the spec, checked against the figures the run measures. */
+    private RunControls controls(TrainingSpec training, boolean validation, boolean classification) {
+        List<LearningRateSchedule> schedules = new ArrayList<>();
+        for (int i = 0; i < training.lrSchedule().size(); i++) {
+            ComponentSpec s = training.lrSchedule().get(i);
+            String where = "training.lr-schedule[" + i + "]";
+            schedules.add(registry.create(ComponentKind.LR_SCHEDULE, s, where, CreateContext.of(where)));
+        }
+        List<TrainingCallback> callbacks = new ArrayList<>();
+        for (int i = 0; i < training.callbacks().size(); i++) {
+            ComponentSpec c = training.callbacks().get(i);
+            String where = "training.callbacks[" + i + "]";
+            callbacks.add(registry.create(ComponentKind.CALLBACK, c, where, CreateContext.of(where)));
+        }
+        RunControls controls = new RunControls(schedules, callbacks);
+        controls.checkFigures(training.callbacks().stream().map(c -> c.id().value()).toList(), validation, classification);
+        return controls;
     }
 
     /**

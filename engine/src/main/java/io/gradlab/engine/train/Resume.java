@@ -21,11 +21,13 @@ import java.util.Optional;
 final class Resume {
     private final Optimizer optimizer;
     private final ModelState state;
+    private final RunControls controls;
     private Checkpoint target;
 
-    Resume(Optimizer optimizer, ModelState state) {
+    Resume(Optimizer optimizer, ModelState state, RunControls controls) {
         this.optimizer = requireNonNull(optimizer, "optimizer is null");
         this.state = requireNonNull(state, "state is null");
+        this.controls = requireNonNull(controls, "controls is null");
     }
 
     /** Makes the session continue from {@code checkpoint}; only before its first epoch. */
@@ -54,7 +56,7 @@ final class Resume {
     /** The state at the end of the current epoch (tensors are not copied: write it before training on). */
     Checkpoint checkpoint(Layer model, String specSha256) {
         return new Checkpoint(state.epoch(), state.step(), optimizer.steps(), optimizer.learningRate(), ModelTensors.tensors(model),
-                optimizer.state(), specSha256);
+                optimizer.state(), specSha256, controls.checkpointState());
     }
 
     private void restore(Layer model, Checkpoint cp) {
@@ -82,6 +84,7 @@ final class Resume {
         for (int i = 0; i < optimizerState.size(); i++) {
             optimizerState.get(i).copyFrom(cp.optimizerState().get(i));
         }
+        controls.restore(cp.controls(), where);
         optimizer.restoreSteps(cp.optimizerSteps());
         optimizer.setLearningRate(cp.learningRate());
         state.restoreStep(cp.step());

@@ -49,6 +49,7 @@ public final class TrainingSession implements TrainingControl {
     private final Resume resume;
     private final Evaluator evaluator;
     private final EpochMetricsAssembler metrics;
+    private final RunControls controls;
     private final Map<String, Object> recorded = new LinkedHashMap<>();
     private Layer model;
 
@@ -61,6 +62,12 @@ public final class TrainingSession implements TrainingControl {
      * epoch in which the limit is reached ends early, is recorded, and {@link StepLimitReached} is thrown.
      */
     public TrainingSession(Parts parts, TrainingListener listener, EpochSink epochSink, long maxSteps) {
+        this(parts, listener, epochSink, maxSteps, RunControls.none());
+    }
+
+    /** A session with learning-rate schedules and callbacks ({@link RunControls}). */
+    public TrainingSession(Parts parts, TrainingListener listener, EpochSink epochSink, long maxSteps, RunControls controls) {
+        this.controls = requireNonNull(controls, "controls is null");
         this.parts = requireNonNull(parts, "parts is null");
         this.listener = requireNonNull(listener, "listener is null");
         this.epochSink = requireNonNull(epochSink, "epochSink is null");
@@ -68,7 +75,8 @@ public final class TrainingSession implements TrainingControl {
         this.batchSize = parts.batchSize();
         this.batches = new BatchPipeline(parts.dtype(), parts.ops());
         this.state = new ModelState(parts.dtype(), parts.ops(), parts.epochs());
-        this.resume = new Resume(parts.optimizer(), state);
+        controls.rememberBaseRate(parts.optimizer());
+        this.resume = new Resume(parts.optimizer(), state, controls);
         this.evaluator = new Evaluator(parts.dtype(), parts.loss(), batchSize);
         this.metrics = new EpochMetricsAssembler(parts.transforms(), parts.diagnostics());
         setModel(parts.model());
@@ -129,6 +137,7 @@ public final class TrainingSession implements TrainingControl {
             resume.skipEpoch(model);
             return;
         }
+        controls.stopIfAsked(); // a run killed after its early stop was checkpointed, and resumed
         int epoch = state.nextEpoch();
         long start = System.nanoTime();
         Dataset train = parts.train();
@@ -179,11 +188,13 @@ public final class TrainingSession implements TrainingControl {
         EpochMetrics m = metrics.assemble(new EpochMetricsAssembler.Trained(epoch, stage, lossSum / seen,
                 train.classes() > 0 ? (double) correct / seen : Double.NaN, validation, test, parts.optimizer().learningRate(),
                 seen / Math.max(trainSeconds, 1e-9), start), state, recorded);
+        controls.afterEpoch(m, model, parts.validation() != null);
         epochSink.epochFinished(m, this);
         listener.onEpoch(m);
         if (limitReached(0)) {
             throw new StepLimitReached(maxSteps);
         }
+        controls.stopIfAsked();
     }
 
     /** Whether the step limit is reached {@code ahead} steps from now. */
@@ -214,6 +225,7 @@ public final class TrainingSession implements TrainingControl {
         for (int i = 0; i < transforms.size(); i++) {
             transforms.get(i).apply(state.parameters(), parts.ops());
         }
+        controls.beforeStep(parts.optimizer(), state.step() - 1, steps, parts.epochs());
         state.step(parts.optimizer(), batch);
         return loss;
     }

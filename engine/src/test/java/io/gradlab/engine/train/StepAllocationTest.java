@@ -26,15 +26,26 @@ class StepAllocationTest {
     @ParameterizedTest(name = "{0} kernel threads")
     @ValueSource(ints = {1, 2})
     void aWarmTrainingStepAllocatesNothing(int threads) {
+        assertAWarmStepAllocatesNothing(threads, "");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"[{id: linear-warmup, epochs: 2}, {id: cosine}]", "[{id: step, every: 1, gamma: 0.9}]"})
+    void aWarmTrainingStepWithALearningRateScheduleAllocatesNothing(String schedule) {
+        assertAWarmStepAllocatesNothing(1, ", lr-schedule: " + schedule);
+    }
+
+    private static void assertAWarmStepAllocatesNothing(int threads, String trainingExtra) {
         var spec = SpecLoader.parse("""
                 name: alloc
                 data: {source: {id: fashion-mnist, subset: embedded}, validation: 0}
                 model:
                   architecture: {id: mlp, depth: 7, width: 128, activation: sigmoid}
-                training: {epochs: 1, batch-size: 50, optimizer: {id: sgd, lr: 0.01}, seed: 3}
-                """, "alloc.yaml", Path.of("."), List.of());
+                training: {epochs: 6, batch-size: 50, optimizer: {id: sgd, lr: 0.01}, seed: 3%s}
+                """.formatted(trainingExtra), "alloc.yaml", Path.of("."), List.of());
         ExperimentRunner runner = new ExperimentRunner(registry, BlasOps.create("auto", threads));
-        TrainingSession.Parts parts = runner.prepare(runner.resolve(spec), new RunOptions(Path.of("."), java.util.Optional.empty(), false)).parts();
+        ExperimentRunner.Prepared prepared = runner.prepare(runner.resolve(spec), new RunOptions(Path.of("."), java.util.Optional.empty(), false));
+        TrainingSession.Parts parts = prepared.parts();
         var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long[] at = new long[2];
         int from = 40;
@@ -49,7 +60,7 @@ class StepAllocationTest {
                 }
             }
         };
-        TrainingSession session = new TrainingSession(parts, probe, m -> {});
+        TrainingSession session = new TrainingSession(parts, probe, (m, s) -> {}, 0, prepared.controls());
         // warm-up: buffers for every batch size, and the JIT: until the vector kernels are compiled, the
         // Vector API boxes every vector (that took up to two epochs of this size on 2 busy cores)
         for (int e = 0; e < 3; e++) {
@@ -59,5 +70,8 @@ class StepAllocationTest {
         double perStep = (at[1] - at[0]) / (double) (to - from);
         assertThat(at[1]).isPositive();
         assertThat(perStep).as("bytes allocated per training step").isLessThan(64);
+        if (!trainingExtra.isEmpty()) {
+            assertThat(parts.optimizer().learningRate()).as("the schedule changed the rate").isNotEqualTo(0.01);
+        }
     }
 }
