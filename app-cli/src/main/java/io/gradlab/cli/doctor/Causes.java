@@ -41,7 +41,8 @@ final class Causes {
                     "large-updates"),
             "symmetry", Set.of("vanishing-gradient", "small-updates", "constant-activations", "saturation"),
             "dead-units", Set.of("vanishing-gradient", "small-updates", "constant-activations"),
-            "saturation", Set.of("vanishing-gradient", "small-updates"));
+            "saturation", Set.of("vanishing-gradient", "small-updates"),
+            "vanishing-gradient", Set.of("small-updates"));
 
     private Causes() {}
 
@@ -70,7 +71,7 @@ final class Causes {
         for (Finding c : causes) {
             String group = rank(c.code()) == DIVERGENCE ? "divergence" : c.code();
             boolean strong = c.severity() == Severity.CRITICAL || c.code().equals("symmetry");
-            if (strong && EXPLAINS.getOrDefault(group, Set.of()).contains(f.code()) && rank(c.code()) < rank(f.code())) {
+            if (strong && EXPLAINS.getOrDefault(group, Set.of()).contains(f.code()) && rank(c.code()) <= rank(f.code())) {
                 return c;
             }
         }

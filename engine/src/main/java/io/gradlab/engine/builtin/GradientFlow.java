@@ -20,9 +20,10 @@ import java.util.Map;
  * the engine measures: the weight-gradient norm and the back-propagated signal ||dL/dz|| that reaches
  * the layer's output. Either ratio below {@code vanishing-ratio} is a vanishing gradient, above
  * {@code exploding-ratio} an exploding one. The verdict weighs its own evidence: a vanishing gradient
- * whose early layers still move at the pace of the last hidden layer (update ratio, which an adaptive
- * optimizer such as Adam keeps up) while the loss improves is a WARNING ("slow early layers,
- * compensated by the optimizer"), not CRITICAL; an exploding ratio while the loss improves is a WARNING.
+ * whose first layer still moves at a tenth of the last hidden layer's pace or more (update ratio, which
+ * an adaptive optimizer such as Adam keeps up) while the loss does not rise is a WARNING ("slow early
+ * layers, compensated by the optimizer"), not CRITICAL; an exploding ratio while the loss improves is a
+ * WARNING. The loss trend compares the mean loss of the epoch's first and last third of steps.
  */
 final class GradientFlow implements Diagnostic {
     static final List<String> VANISHING_REMEDIES = List.of(
@@ -132,6 +133,7 @@ final class GradientFlow implements Diagnostic {
         }
         double[] trend = seen == steps ? lossTrend() : null;
         boolean improving = trend != null && trend[1] < trend[0] * (1 - IMPROVING);
+        boolean rising = trend != null && trend[1] > trend[0] * (1 + IMPROVING);
         double firstUpdate = model.epochUpdateRatio(0);
         double lastUpdate = model.epochUpdateRatio(hidden - 1);
         boolean moving = firstUpdate > 0 && lastUpdate > 0 && firstUpdate >= MOVING_FRACTION * lastUpdate;
@@ -163,14 +165,17 @@ final class GradientFlow implements Diagnostic {
             evidence.put("affected_layers", List.copyOf(affected));
             evidence.put("early_layers_move", moving);
             evidence.put("loss_improves", improving);
+            evidence.put("loss_rises", rising);
             String what = vanishing(gradVanishes, signalVanishes, firstName, lastName, ratio, first, last, signalRatio, signals, affected);
             Severity severity;
             String verdict;
-            if (moving && improving) {
+            if (moving && !rising) {
                 severity = Severity.WARNING;
                 verdict = String.format(Locale.ROOT, "slow early layers, compensated by the optimizer: %s; but '%s' still moves"
-                        + " (update ratio %.3g per step against %.3g for '%s') and the loss improves (%.4g to %.4g), so the network"
-                        + " learns", what, firstName, firstUpdate, lastUpdate, lastName, trend[0], trend[1]);
+                        + " (update ratio %.3g per step against %.3g for '%s'), so the early layers learn; %s", what, firstName, firstUpdate,
+                        lastUpdate, lastName, trend == null ? "too few steps to see the loss move"
+                                : improving ? String.format(Locale.ROOT, "the loss improves (%.4g to %.4g)", trend[0], trend[1])
+                                : String.format(Locale.ROOT, "the loss is on a plateau (%.4g to %.4g): give it more steps", trend[0], trend[1]));
             } else {
                 severity = Severity.CRITICAL;
                 verdict = "vanishing gradient: " + what + "; " + consequence(moving, improving, firstName, firstUpdate, lastUpdate, trend);
@@ -217,6 +222,7 @@ final class GradientFlow implements Diagnostic {
     private static String consequence(boolean moving, boolean improving, String firstName, double firstUpdate, double lastUpdate, double[] trend) {
         String loss = trend == null ? "too few steps to see the loss move"
                 : improving ? String.format(Locale.ROOT, "the loss improves (%.4g to %.4g) only through the late layers", trend[0], trend[1])
+                : trend[1] > trend[0] * (1 + IMPROVING) ? String.format(Locale.ROOT, "the loss rises (%.4g to %.4g)", trend[0], trend[1])
                 : String.format(Locale.ROOT, "the loss does not improve (%.4g to %.4g)", trend[0], trend[1]);
         if (moving) {
             return String.format(Locale.ROOT, "'%s' still moves (update ratio %.3g against %.3g) but %s", firstName, firstUpdate, lastUpdate, loss);

@@ -149,9 +149,10 @@ final class DeadUnits implements Diagnostic {
                     int died = units.lastFired[u] + 1; // the layer's first silent step
                     if (died == 0) {
                         wholeEpoch++;
+                    } else {
+                        firstDied = Math.min(firstDied, died);
+                        lastDied = Math.max(lastDied, died);
                     }
-                    firstDied = Math.min(firstDied, died);
-                    lastDied = Math.max(lastDied, died);
                 }
             }
             double fraction = n == 0 ? 0 : (double) dead / n;
@@ -194,8 +195,8 @@ final class DeadUnits implements Diagnostic {
                 long last = firstStep + worstLastDied;
                 evidence.put("died_first_step", first);
                 evidence.put("died_last_step", last);
-                when = "output zero for every training sample since step " + first + (last != first ? " (the last died at step " + last
-                        + ")" : "") + " of epoch " + model.epoch() + " to its end at step " + (firstStep + worstSteps - 1)
+                when = "output zero for every training sample since step " + first + (last != first ? " (the first; the last died at step "
+                        + last + ")" : "") + " of epoch " + model.epoch() + " to its end at step " + (firstStep + worstSteps - 1)
                         + (worstWholeEpoch > 0 ? "; " + worstWholeEpoch + " of them were silent for the whole epoch" : "");
             }
             sink.finding(new Finding(severity, "dead-units", "dead ReLU units: " + worstDead + " of " + worstUnits + " units ("
