@@ -20,7 +20,8 @@ import java.util.Map;
  * the engine measures: the weight-gradient norm and the back-propagated signal ||dL/dz|| that reaches
  * the layer's output. Either ratio below {@code vanishing-ratio} is a vanishing gradient, above
  * {@code exploding-ratio} an exploding one. The verdict weighs its own evidence: a vanishing gradient
- * whose first layer still moves at a tenth of the last hidden layer's pace or more (update ratio, which
+ * whose first layer still moves, at a tenth of the last hidden layer's pace or more and at least 1e-5 of
+ * its norm per step (update ratio, which
  * an adaptive optimizer such as Adam keeps up) while the loss does not rise is a WARNING ("slow early
  * layers, compensated by the optimizer"), not CRITICAL; an exploding ratio while the loss improves is a
  * WARNING. The loss trend compares the mean loss of the epoch's first and last third of steps.
@@ -40,6 +41,8 @@ final class GradientFlow implements Diagnostic {
             "a smaller initialization scale");
     /** The early layers "still move" when their update ratio is at least this fraction of the last hidden layer's. */
     static final double MOVING_FRACTION = 0.1;
+    /** ... and at least this update ratio per step ({@code update-ratio}'s {@code low}: below it a layer is not learning). */
+    static final double MIN_MOVING = 1e-5;
     /** The loss "improves" when the mean of the epoch's last third of steps is this much (relative) below its first third's. */
     static final double IMPROVING = 0.01;
 
@@ -136,7 +139,7 @@ final class GradientFlow implements Diagnostic {
         boolean rising = trend != null && trend[1] > trend[0] * (1 + IMPROVING);
         double firstUpdate = model.epochUpdateRatio(0);
         double lastUpdate = model.epochUpdateRatio(hidden - 1);
-        boolean moving = firstUpdate > 0 && lastUpdate > 0 && firstUpdate >= MOVING_FRACTION * lastUpdate;
+        boolean moving = firstUpdate >= MIN_MOVING && lastUpdate > 0 && firstUpdate >= MOVING_FRACTION * lastUpdate;
 
         Map<String, Object> evidence = new LinkedHashMap<>();
         evidence.put(firstName + "_grad_norm", first);
