@@ -72,6 +72,24 @@ class DoctorCommandTest {
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.out()).contains("CRITICAL  symmetry").contains("the 64 units of layer 'hidden1' have only 1 distinct")
                 .contains("init: pytorch-default");
+        // the root cause first: every other finding comes after the symmetry and is named as its consequence
+        String findings = r.out().substring(r.out().indexOf("\nCRITICAL  "));
+        assertThat(findings).startsWith("\nCRITICAL  symmetry");
+        assertThat(findings).contains("vanishing gradient\n  what:      a consequence of the symmetry in 'hidden1' above: ");
+        assertThat(findings.indexOf("vanishing gradient")).isGreaterThan(findings.lastIndexOf("CRITICAL  symmetry"));
+    }
+
+    @Test
+    void unitsKilledByALargeLearningRateMidProbeAreDeadWithTheStepTheyDied() throws IOException {
+        Cli.Result r = doctor("doctor/suite/relu-large-lr.yaml", "--steps", "40", "--json");
+
+        assertThat(r.code()).as(r.err()).isEqualTo(1);
+        JsonNode first = JSON.readTree(r.out()).get("findings").get(0);
+        assertThat(first.get("code").asText()).isEqualTo("dead-units");
+        assertThat(first.get("message").asText()).containsPattern("of layer 'act\\d' output zero for every training sample since step \\d+");
+        long died = first.get("evidence").get("died_first_step").asLong();
+        assertThat(died).as("units were alive at the first step and died during the probe").isBetween(2L, 39L);
+        assertThat(first.get("evidence").get("dead_fraction").asDouble()).isGreaterThanOrEqualTo(0.5);
     }
 
     @Test

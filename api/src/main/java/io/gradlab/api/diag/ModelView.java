@@ -1,5 +1,6 @@
 package io.gradlab.api.diag;
 
+import io.gradlab.api.nn.Layer;
 import io.gradlab.api.tensor.Ops;
 import java.util.List;
 
@@ -72,6 +73,19 @@ public interface ModelView {
      * step, and from a view that does not keep it (this default).
      */
     default double epochUpdateRatio(int index) {
+        return Double.NaN;
+    }
+
+    /**
+     * The back-propagated signal at weighted layer {@code index}: the L2 norm of the gradient of the loss
+     * with respect to the layer's output ({@link Layer#lastGradOutput()}, dL/dz of a
+     * dense layer, dL/dh of a recurrent one), averaged over the steps of the current epoch so far; in
+     * {@link Diagnostic#onEpochEnd} the figure the run records as the layer's {@code signal_norm}. Unlike
+     * the weight gradient, which multiplies it by the layer's input, it shrinks or grows layer by layer
+     * exactly as the chain rule carries it. {@code NaN} before the epoch's first step, for a layer that
+     * does not keep its output gradient, and from a view that does not keep it (this default).
+     */
+    default double epochSignalNorm(int index) {
         return Double.NaN;
     }
 

@@ -25,6 +25,7 @@ public abstract class AbstractLayer implements Layer {
     private LayerHook hook;
     private Tensor input;
     private Tensor output;
+    private Tensor gradOutput;
     private final BufferCache outputs = new BufferCache();
     private final BufferCache gradInputs = new BufferCache();
 
@@ -91,6 +92,7 @@ public abstract class AbstractLayer implements Layer {
         if (input == null) {
             throw new IllegalStateException("layer '" + name + "': backward before forward");
         }
+        this.gradOutput = gradOutput;
         Tensor gradInput = null;
         if (inputGradientRequired) {
             gradInput = gradInputs.get(dtype, input.rows(), inputWidth);
@@ -131,6 +133,11 @@ public abstract class AbstractLayer implements Layer {
     @Override
     public Tensor lastOutput() {
         return output;
+    }
+
+    @Override
+    public Tensor lastGradOutput() {
+        return gradOutput;
     }
 
     /** The output buffer of the last forward pass (for backward passes that need it). */

@@ -80,4 +80,13 @@ public interface Layer {
     default Tensor lastOutput() {
         return null;
     }
+
+    /**
+     * The gradient of the loss with respect to the output of the last forward pass (dL/da), as the last
+     * {@link #backward} received it, for diagnostics ({@code null} before the first backward pass, and
+     * from a layer that does not keep it).
+     */
+    default Tensor lastGradOutput() {
+        return null;
+    }
 }

@@ -15,7 +15,6 @@ import io.gradlab.engine.train.RunResult;
 import io.gradlab.engine.train.TrainingListener;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,16 +75,34 @@ public final class Doctor {
         EpochMetrics last = recorder.epochs.isEmpty() ? null : recorder.epochs.get(recorder.epochs.size() - 1);
         Map<String, Finding> unique = new LinkedHashMap<>();
         for (Finding f : extra) {
-            unique.putIfAbsent(f.code() + "@" + f.layer(), f);
+            unique.putIfAbsent(key(f), f);
         }
         if (last != null) {
             for (Finding f : last.findings()) {
-                unique.putIfAbsent(f.code() + "@" + f.layer(), f);
+                unique.putIfAbsent(key(f), f);
             }
         }
-        List<Finding> findings = new ArrayList<>(unique.values());
-        findings.sort(Comparator.comparing(Finding::severity).reversed());
+        // a blow-up in an earlier epoch of the probe is still the cause of what the last epoch shows
+        for (int e = recorder.epochs.size() - 2; e >= 0; e--) {
+            EpochMetrics m = recorder.epochs.get(e);
+            for (Finding f : m.findings()) {
+                if (Causes.rank(f.code()) == Causes.DIVERGENCE && f.severity() == Severity.CRITICAL) {
+                    unique.putIfAbsent(key(f), inEpoch(f, m.epoch()));
+                }
+            }
+        }
+        List<Finding> findings = Causes.order(new ArrayList<>(unique.values()));
         return new Diagnosis(spec.name(), recorder.data, status, recorder.steps, recorder.epochs.size(), last, findings);
+    }
+
+    private static String key(Finding f) {
+        return f.code() + "@" + f.layer();
+    }
+
+    private static Finding inEpoch(Finding f, int epoch) {
+        Map<String, Object> evidence = new LinkedHashMap<>(f.evidence());
+        evidence.putIfAbsent("epoch", epoch);
+        return new Finding(f.severity(), f.code(), "in epoch " + epoch + ": " + f.message(), f.layer(), evidence, f.remedies());
     }
 
     /** Passes progress on and keeps the epochs, the step count and the data description. */

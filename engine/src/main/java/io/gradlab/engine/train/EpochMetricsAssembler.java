@@ -73,8 +73,15 @@ final class EpochMetricsAssembler {
         List<LayerView> weighted = state.weightedLayers();
         for (int i = 0; i < weighted.size(); i++) {
             String name = weighted.get(i).name();
-            layers.add(new LayerMetrics(name, state.epochWeightGradNorm(i), state.weightNorm(i), state.updateRatioMean(i),
-                    owned.getOrDefault(name, Map.of())));
+            Map<String, Object> figures = owned.getOrDefault(name, Map.of());
+            double signal = state.epochSignalNorm(i);
+            if (!Double.isNaN(signal)) {
+                Map<String, Object> withSignal = new LinkedHashMap<>();
+                withSignal.put("signal_norm", signal);
+                withSignal.putAll(figures);
+                figures = withSignal;
+            }
+            layers.add(new LayerMetrics(name, state.epochWeightGradNorm(i), state.weightNorm(i), state.updateRatioMean(i), figures));
         }
         double seconds = (System.nanoTime() - t.startNanos()) / 1e9;
         return new EpochMetrics(t.epoch(), t.stage(), t.trainLoss(), t.trainAccuracy(), t.validation()[0], t.validation()[1],

@@ -8,6 +8,7 @@ import io.gradlab.api.nn.Layer;
 import io.gradlab.api.nn.Parameter;
 import io.gradlab.api.tensor.DType;
 import io.gradlab.api.tensor.Ops;
+import io.gradlab.api.tensor.Tensor;
 import io.gradlab.api.train.Optimizer;
 import io.gradlab.engine.nn.ActivationLayer;
 import java.util.ArrayList;
@@ -18,7 +19,8 @@ import java.util.List;
  * The model as diagnostics see it ({@link ModelView}): its leaves and weighted layers, the run's
  * position, and the figures the engine measures, each in this one place: the weight-gradient norm
  * of every step, its mean over the epoch ({@code grad_norm}), the update ratio {@code |dW| / |W|}
- * of sampled steps and its mean over the epoch ({@code update_ratio}), and the weight norm
+ * of sampled steps and its mean over the epoch ({@code update_ratio}), the norm of the gradient that
+ * reaches each weighted layer's output, averaged over the epoch ({@code signal_norm}), and the weight norm
  * ({@code weight_norm}). The loop calls the measuring methods in step order; they allocate nothing.
  */
 final class ModelState implements ModelView {
@@ -34,6 +36,8 @@ final class ModelState implements ModelView {
     private double[] stepGradNorms = new double[0];
     private double[] gradNormSums = new double[0];
     private int gradNormSteps;
+    private double[] signalSums = new double[0];
+    private int[] signalSteps = new int[0];
     private double[] updateRatioSums = new double[0];
     private int updateRatioStride = 1;
     private int updateRatioSamples;
@@ -59,6 +63,8 @@ final class ModelState implements ModelView {
         this.stepGradNorms = new double[weighted.size()];
         this.gradNormSums = new double[weighted.size()];
         this.updateRatioSums = new double[weighted.size()];
+        this.signalSums = new double[weighted.size()];
+        this.signalSteps = new int[weighted.size()];
     }
 
     private static void collect(Layer layer, List<Parameter> params, List<LayerView> leaves) {
@@ -109,15 +115,25 @@ final class ModelState implements ModelView {
         Arrays.fill(gradNormSums, 0);
         gradNormSteps = 0;
         Arrays.fill(updateRatioSums, 0);
+        Arrays.fill(signalSums, 0);
+        Arrays.fill(signalSteps, 0);
         updateRatioStride = Math.max(1, steps / UPDATE_RATIO_SAMPLES);
         updateRatioSamples = 0;
     }
 
-    /** After the backward pass: each weighted layer's weight-gradient norm of this step, added to the epoch's sums. */
+    /**
+     * After the backward pass: each weighted layer's weight-gradient norm of this step and the norm of the
+     * gradient its output received (the back-propagated signal), added to the epoch's sums.
+     */
     void measureGradients() {
         kernels.weightGradientNorms(stepGradNorms);
         for (int i = 0; i < stepGradNorms.length; i++) {
             gradNormSums[i] += stepGradNorms[i];
+            Tensor signal = weighted.get(i).layer().lastGradOutput();
+            if (signal != null) {
+                signalSums[i] += ops.norm2(signal);
+                signalSteps[i]++;
+            }
         }
         gradNormSteps++;
     }
@@ -191,6 +207,11 @@ final class ModelState implements ModelView {
     @Override
     public double epochWeightGradNorm(int index) {
         return gradNormSums[index] / gradNormSteps; // 0 / 0 = NaN before the epoch's first step
+    }
+
+    @Override
+    public double epochSignalNorm(int index) {
+        return signalSteps[index] == 0 ? Double.NaN : signalSums[index] / signalSteps[index];
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.gradlab.api.diag.LayerView;
 import io.gradlab.api.nn.ElementwiseActivation;
 import io.gradlab.api.nn.Initializer;
 import io.gradlab.api.nn.Layer;
+import io.gradlab.api.nn.Mode;
 import io.gradlab.api.nn.Parameter;
 import io.gradlab.api.tensor.DType;
 import io.gradlab.api.tensor.Expr;
@@ -187,6 +188,44 @@ class ModelStateTest {
             s += 0.01 * i * i;
         }
         return Math.sqrt(s);
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("kernels")
+    void theSignalIsTheNormOfTheGradientThatReachesEachWeightedLayersOutputAveragedOverTheEpoch(DType dtype, Ops ops) {
+        ModelState state = bound(dtype, ops);
+        Layer hidden1 = state.layers().get(0).layer();
+        Layer act1 = state.layers().get(1).layer();
+        Layer output = state.layers().get(2).layer();
+        state.startEpoch(2);
+        assertThat(state.epochSignalNorm(0)).as("before the epoch's first step").isNaN();
+        Tensor x = Tensor.zeros(dtype, 2, 4);
+        x.fill(1);
+        Tensor g = Tensor.zeros(dtype, 2, 2);
+        g.set(0, 0, 1);
+        g.set(1, 1, -2);
+        double[] expected = new double[2];
+        for (int step = 1; step <= 2; step++) {
+            output.forward(act1.forward(hidden1.forward(x, Mode.TRAIN), Mode.TRAIN), Mode.TRAIN);
+            hidden1.backward(act1.backward(output.backward(g)));
+            state.measureGradients();
+            // the output layer receives g; hidden1 receives g times the output weight [2, 3] (through the linear activation)
+            Tensor w = output.parameters().get(0).value();
+            double hidden = 0;
+            for (int r = 0; r < 2; r++) {
+                for (int c = 0; c < 3; c++) {
+                    double v = g.get(r, 0) * w.get(0, c) + g.get(r, 1) * w.get(1, c);
+                    hidden += v * v;
+                }
+            }
+            expected[0] += Math.sqrt(hidden) / 2;
+            expected[1] += Math.sqrt(5) / 2;
+        }
+        double tolerance = dtype == DType.F32 ? 1e-5 : 1e-12;
+        assertThat(state.epochSignalNorm(0)).isCloseTo(expected[0], within(tolerance));
+        assertThat(state.epochSignalNorm(1)).isCloseTo(expected[1], within(tolerance));
+        state.startEpoch(2);
+        assertThat(state.epochSignalNorm(1)).as("a new epoch starts again").isNaN();
     }
 
     @Test

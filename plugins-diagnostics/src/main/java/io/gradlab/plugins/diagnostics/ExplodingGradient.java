@@ -15,14 +15,25 @@ import java.util.Map;
  * any gradient transform) step by step, from the norms the engine computes anyway. Reports when it
  * exceeds {@code max-norm}, or when the mean of the epoch's last {@code window} steps has grown by
  * {@code growth-orders} orders of magnitude over the mean of its first {@code window} steps. Writes
- * {@code grad_norm_max} and {@code grad_norm_growth} per epoch. Everything is measured within the
+ * {@code grad_norm_max} and {@code grad_norm_growth} per epoch. It watches the loss too: when the mean
+ * loss of the epoch's last {@code window} steps is {@link #LOSS_BLOW_UP} times (or more) the mean of its
+ * first, the training diverged ({@code diverging-loss}, CRITICAL: the root cause of the dead or
+ * saturated units that follow a blow-up). Everything is measured within the
  * epoch, so that a resumed run writes the same figures as an uninterrupted one.
  */
 final class ExplodingGradient implements Diagnostic {
+    /** The growth of the loss within an epoch (last window's mean over the first window's) that is a divergence. */
+    static final double LOSS_BLOW_UP = 10;
     private final double maxNorm;
     private final double growthOrders;
     private final int window;
     private final double[] recent;
+    private final double[] recentLoss;
+    private double lossBaselineSum;
+    private int lossBaselineCount;
+    private long lossSeen;
+    private double lossMax;
+    private long lossMaxStep;
     private double baselineSum;
     private int baselineCount;
     private long seen;
@@ -37,6 +48,7 @@ final class ExplodingGradient implements Diagnostic {
         this.growthOrders = growthOrders;
         this.window = window;
         this.recent = new double[window];
+        this.recentLoss = new double[window];
     }
 
     @Override
@@ -48,7 +60,12 @@ final class ExplodingGradient implements Diagnostic {
             seen = 0;
             epochMax = 0;
             epochMaxLayer = null;
+            lossBaselineSum = 0;
+            lossBaselineCount = 0;
+            lossSeen = 0;
+            lossMax = Double.NEGATIVE_INFINITY;
         }
+        watchLoss(model);
         double total = 0;
         double largest = -1;
         String largestLayer = null;
@@ -79,8 +96,51 @@ final class ExplodingGradient implements Diagnostic {
         }
     }
 
+    private void watchLoss(ModelView model) {
+        double loss = model.loss();
+        if (!Double.isFinite(loss)) {
+            return; // the NaN sentinel's business
+        }
+        if (lossBaselineCount < window) {
+            lossBaselineSum += loss;
+            lossBaselineCount++;
+        }
+        recentLoss[(int) (lossSeen++ % window)] = loss;
+        if (loss > lossMax) {
+            lossMax = loss;
+            lossMaxStep = model.step();
+        }
+    }
+
+    /** {@code diverging-loss} when the loss of the epoch's last steps is {@link #LOSS_BLOW_UP} times that of its first. */
+    private void lossFinding(ModelView model, DiagnosticSink sink) {
+        if (lossSeen <= window) {
+            return; // the first and the last window would overlap
+        }
+        double first = lossBaselineSum / lossBaselineCount;
+        double last = 0;
+        for (double v : recentLoss) {
+            last += v;
+        }
+        last /= window;
+        if (first > 0 && last >= LOSS_BLOW_UP * first) {
+            Map<String, Object> evidence = new LinkedHashMap<>();
+            evidence.put("first_steps_loss", first);
+            evidence.put("last_steps_loss", last);
+            evidence.put("max_loss", lossMax);
+            evidence.put("max_loss_step", lossMaxStep);
+            evidence.put("epoch", model.epoch());
+            sink.finding(new Finding(Severity.CRITICAL, "diverging-loss", "the training diverged: the loss grew from " + Views.num(first)
+                    + " over the first " + window + " steps of epoch " + model.epoch() + " to " + Views.num(last) + " over its last "
+                    + window + " (largest " + Views.num(lossMax) + " at step " + lossMaxStep + "); the updates are too large, and the"
+                    + " dead, saturated or stuck units that follow are its consequence", null, evidence, List.copyOf(Remedies.NON_FINITE)));
+        }
+    }
+
     @Override
     public void onEpochEnd(ModelView model, DiagnosticSink sink) {
+        lossFinding(model, sink);
+        lossSeen = 0;
         if (seen == 0) {
             return;
         }

@@ -37,8 +37,8 @@ final class Symmetry implements Diagnostic {
         for (int i = 0; i < weighted.size() - 1; i++) {
             LayerView v = weighted.get(i);
             Tensor w = v.weight().value();
-            if (w.rank() != 2 || w.rows() < 2) {
-                continue;
+            if (w.rank() != 2 || w.rows() < 2 || Views.nonFinite(w) > 0) {
+                continue; // a non-finite weight is the sentinel's (or the divergence's) finding, not symmetry
             }
             Parameter bias = Views.bias(v);
             int[] groups = groups(w, bias == null || bias.value().size() != w.rows() ? null : bias.value(), tolerance);
@@ -77,13 +77,22 @@ final class Symmetry implements Diagnostic {
     }
 
     /**
-     * A group id per row: rows in the same group are equal within {@code tolerance} times the largest
-     * absolute entry. Rows are sorted by a fixed random projection first, so only neighbours in that
-     * order are compared in full (identical rows have identical projections).
+     * A group id per row: two rows are in the same group when they are equal within {@code tolerance}
+     * times the larger absolute entry of the two (weights and bias), so that a few huge rows after a
+     * blow-up do not make all the others "equal". Rows are sorted by a fixed random projection first, so
+     * only neighbours in that order are compared in full (identical rows have identical projections).
      */
     static int[] groups(Tensor w, Tensor bias, double tolerance) {
         int rows = w.rows();
         int cols = w.cols();
+        double[] rowScale = new double[rows];
+        for (int r = 0; r < rows; r++) {
+            double m = bias == null ? 0 : Math.abs(bias.get(r));
+            for (int c = 0; c < cols; c++) {
+                m = Math.max(m, Math.abs(w.get(r * cols + c)));
+            }
+            rowScale[r] = m;
+        }
         double scale = Math.max(maxAbs(w), bias == null ? 0 : maxAbs(bias));
         double tol = tolerance * Math.max(scale, Double.MIN_NORMAL);
         double[] projection = new double[rows];
@@ -118,7 +127,8 @@ final class Symmetry implements Diagnostic {
             representatives.add(r);
             for (int j = i + 1; j < rows && projection[order[j]] - projection[r] <= projectionTol; j++) {
                 int s = order[j];
-                if (group[s] < 0 && equalRows(w, bias, r, s, cols, tol)) {
+                double pairTol = tolerance * Math.max(Math.max(rowScale[r], rowScale[s]), Double.MIN_NORMAL);
+                if (group[s] < 0 && equalRows(w, bias, r, s, cols, pairTol)) {
                     group[s] = next;
                 }
             }

@@ -173,6 +173,36 @@ class SentinelAndExplodingTest {
     }
 
     @Test
+    void aLossThatBlowsUpWithinTheEpochIsADivergence() {
+        FakeModel m = model();
+        ExplodingGradient e = new ExplodingGradient(1e9, 2, 3);
+        double[] losses = {2.3, 2.2, 2.4, 5, 40, 1e3, 1e8, 1e20, 1e32, 1e32, 1e32, 1e32};
+        for (int s = 1; s <= losses.length; s++) {
+            m.step = s;
+            m.loss = losses[s - 1];
+            e.afterBackward(m);
+        }
+        RecordingSink sink = new RecordingSink();
+        e.onEpochEnd(m, sink);
+        assertThat(sink.findings).singleElement().satisfies(f -> {
+            assertThat(f.code()).isEqualTo("diverging-loss");
+            assertThat(f.severity()).isEqualTo(Severity.CRITICAL);
+            assertThat(f.message()).contains("the training diverged").contains("1.00e+32 at step 9");
+            assertThat(f.evidence()).containsEntry("max_loss_step", 9L);
+        });
+        // a loss that falls, or stays, is no divergence; nor the next epoch that starts high and stays there
+        m.epoch = 2;
+        for (int s = 13; s <= 24; s++) {
+            m.step = s;
+            m.loss = 1e32;
+            e.afterBackward(m);
+        }
+        RecordingSink next = new RecordingSink();
+        e.onEpochEnd(m, next);
+        assertThat(next.findings).isEmpty();
+    }
+
+    @Test
     void aGradientNormAboveTheLimitIsExplodingAndNamesTheLayer() {
         FakeModel m = model();
         m.layers.get(2).weight().grad().set(0, 5000);

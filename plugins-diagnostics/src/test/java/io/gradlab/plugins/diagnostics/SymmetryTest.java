@@ -81,4 +81,29 @@ class SymmetryTest {
         assertThat(g[4]).isEqualTo(g[0]).isEqualTo(g[7]);
         assertThat(g[1]).isNotEqualTo(g[0]).isNotEqualTo(g[2]);
     }
+
+    @Test
+    void aFewHugeRowsAfterABlowUpDoNotMakeTheOthersLookIdentical() {
+        // after a loss of 1e32 a few units carry huge weights; with the layer's largest weight as the scale every
+        // ordinary row would be "equal within 1e-6 of it"
+        Tensor w = normal(random, 0.05, 32, 16);
+        for (int c = 0; c < 16; c++) {
+            w.set(3 * 16 + c, 1e12 * (c + 1));
+            w.set(9 * 16 + c, -1e12 * (c + 2));
+        }
+        RecordingSink sink = new RecordingSink();
+        new Symmetry(1e-6, 0.5).onEpochEnd(model(w), sink);
+        assertThat(sink.layer("hidden1", "distinct_units")).isEqualTo(32);
+        assertThat(sink.findings).isEmpty();
+    }
+
+    @Test
+    void nonFiniteWeightsAreNotJudged() {
+        Tensor w = Tensor.zeros(DType.F32, 8, 4);
+        w.set(0, Double.NaN);
+        RecordingSink sink = new RecordingSink();
+        new Symmetry(1e-6, 0.5).onEpochEnd(model(w), sink);
+        assertThat(sink.findings).isEmpty();
+        assertThat(sink.layers).doesNotContainKey("hidden1");
+    }
 }

@@ -70,6 +70,54 @@ class UnitHealthTest {
     }
 
     @Test
+    void unitsThatDieDuringTheEpochAreDeadWithTheStepTheyDied() {
+        FakeModel m = model(0.5, 0, new Fakes.Relu());
+        DeadUnits d = new DeadUnits(0.1, 0.5);
+        Tensor out = m.layers.get(1).layer().lastOutput();
+        int rows = out.rows();
+        m.step = 101;
+        for (int s = 0; s < 40; s++) {
+            if (s == 20) { // units 0..15 die at the 21st step of the epoch (step 121)
+                for (int r = 0; r < rows; r++) {
+                    for (int u = 0; u < 16; u++) {
+                        out.set(r * 32 + u, 0);
+                    }
+                }
+            }
+            d.afterBackward(m);
+            m.step++;
+        }
+        RecordingSink sink = new RecordingSink();
+        d.onEpochEnd(m, sink);
+        assertThat(sink.layer("act1", "dead_fraction")).isGreaterThanOrEqualTo(0.5);
+        assertThat(sink.findings).singleElement().satisfies(f -> {
+            assertThat(f.severity()).isEqualTo(Severity.CRITICAL);
+            assertThat(f.layer()).isEqualTo("act1");
+            assertThat(f.evidence()).containsEntry("died_first_step", 121L).containsEntry("epoch_steps", 40);
+            assertThat(f.message()).contains("since step 121").contains("of layer 'act1'").contains("to its end at step 140");
+        });
+    }
+
+    @Test
+    void aUnitSilentOnlyInTheLastStepIsNotDead() {
+        FakeModel m = model(0.5, 0, new Fakes.Relu());
+        DeadUnits d = new DeadUnits(0.1, 0.5);
+        Tensor out = m.layers.get(1).layer().lastOutput();
+        for (int s = 0; s < 8; s++) {
+            if (s == 7) { // every unit silent in the last of 8 steps: a quarter of the epoch is 2 steps
+                for (int i = 0; i < out.size(); i++) {
+                    out.set(i, 0);
+                }
+            }
+            d.afterBackward(m);
+        }
+        RecordingSink sink = new RecordingSink();
+        d.onEpochEnd(m, sink);
+        assertThat(sink.layer("act1", "dead_fraction")).isLessThan(0.1);
+        assertThat(sink.findings).isEmpty();
+    }
+
+    @Test
     void sigmoidWithStd10WeightsSaturates() {
         FakeModel m = model(10, 0, new Fakes.Sigmoid());
         Saturation s = new Saturation(1, 0.01, 0.5, 0.2, 0.5);

@@ -451,6 +451,11 @@ public abstract class RecurrentLayer extends AbstractLayer {
         }
     }
 
+    /** ||dL/dh_t|| of step {@code t} in the last backward pass (no copy, for a diagnostic that reads it every step). */
+    public double lastGradientNorm(int t) {
+        return lastGradNorms[t];
+    }
+
     /** ||dL/dh_t|| for every step t of the last backward pass. */
     public double[] lastGradientNorms() {
         return lastGradNorms.clone();

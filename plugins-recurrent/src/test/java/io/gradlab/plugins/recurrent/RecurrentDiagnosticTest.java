@@ -8,6 +8,7 @@ import io.gradlab.api.diag.DiagnosticSink;
 import io.gradlab.api.diag.Finding;
 import io.gradlab.api.diag.LayerView;
 import io.gradlab.api.diag.ModelView;
+import io.gradlab.api.diag.Severity;
 import io.gradlab.api.nn.Layer;
 import io.gradlab.api.nn.Mode;
 import io.gradlab.api.tensor.DType;
@@ -135,6 +136,68 @@ class RecurrentDiagnosticTest {
             assertThat(f.layer()).isEqualTo("rnn1");
             assertThat(f.message()).contains("'rnn1'").contains("0.5");
             assertThat(f.remedies()).anyMatch(r -> r.contains("lstm"));
+        });
+    }
+
+    @Test
+    void aVanillaRecurrenceThatStaysContractingIsCriticalAndOneThatRecoversIsAWarning() {
+        RecurrentLayer layer = linear(0.5);
+        View view = new View(layer);
+        RecurrentDiagnostic d = diagnostic();
+        for (int i = 0; i < 8; i++) {
+            step(layer, d, view, input(i), TestSupport.normal(DType.F32, TestSupport.random(10 + i), 1, 4, 6));
+        }
+        Sink sink = new Sink();
+        d.onEpochEnd(view, sink);
+        double start = (double) sink.layers.get("rnn1").get("grad_time_ratio_start");
+        double end = (double) sink.layers.get("rnn1").get("grad_time_ratio_end");
+        assertThat(start).isCloseTo(Math.pow(0.5, STEPS - 1), org.assertj.core.data.Percentage.withPercentage(1));
+        assertThat(end).isCloseTo(start, org.assertj.core.data.Percentage.withPercentage(1));
+        assertThat(sink.findings).singleElement().satisfies(f -> {
+            assertThat(f.severity()).isEqualTo(Severity.CRITICAL);
+            assertThat(f.message()).contains("does not recover over the epoch");
+        });
+
+        // the next epoch: W_hh grows to spectral radius 0.6 half-way (as training could make it): the ratio grows 32-fold
+        for (int i = 0; i < 8; i++) {
+            if (i == 4) {
+                Tensor w = layer.weightHh().value();
+                for (int j = 0; j < w.size(); j++) {
+                    w.set(j, w.get(j) * 1.2);
+                }
+            }
+            step(layer, d, view, input(i), TestSupport.normal(DType.F32, TestSupport.random(10 + i), 1, 4, 6));
+        }
+        Sink next = new Sink();
+        d.onEpochEnd(view, next);
+        assertThat((double) next.layers.get("rnn1").get("grad_time_ratio_end"))
+                .isCloseTo(Math.pow(0.6, STEPS - 1), org.assertj.core.data.Percentage.withPercentage(1));
+        assertThat(next.findings).singleElement().satisfies(f -> {
+            assertThat(f.severity()).isEqualTo(Severity.WARNING);
+            assertThat(f.message()).contains("small but growing");
+        });
+    }
+
+    @Test
+    void aGatedCellWithAVanishingGradientThroughTimeIsAWarningWithRemediesOfItsOwn() {
+        LstmLayer lstm = new LstmLayer("lstm1", new RecurrentConfig(5, STEPS, 0, false, 0, RecurrentInit.ORTHOGONAL, 0.3), 1.0);
+        lstm.build(STEPS * 2, new TestSupport.Context(DType.F64, 1, 0.3));
+        View view = new View(lstm);
+        RecurrentDiagnostic d = new RecurrentDiagnostic(0.5, 1e3, true); // a limit the LSTM's ratio is below
+        for (int i = 0; i < 4; i++) {
+            view.step++;
+            lstm.forward(TestSupport.normal(DType.F64, TestSupport.random(i), 1, 4, STEPS * 2), Mode.TRAIN);
+            lstm.backward(TestSupport.normal(DType.F64, TestSupport.random(20 + i), 1, 4, 5));
+            d.afterBackward(view);
+        }
+        Sink sink = new Sink();
+        d.onEpochEnd(view, sink);
+        assertThat(sink.findings).singleElement().satisfies(f -> {
+            assertThat(f.code()).isEqualTo("vanishing-gradient-through-time");
+            assertThat(f.severity()).isEqualTo(Severity.WARNING);
+            assertThat(f.message()).contains("a gated cell (lstm)");
+            assertThat(f.evidence()).containsEntry("gated_cell", "lstm").containsEntry("units", 5);
+            assertThat(f.remedies()).isEqualTo(RecurrentDiagnostic.GATED_REMEDIES);
         });
     }
 
