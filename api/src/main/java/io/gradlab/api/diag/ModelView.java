@@ -79,7 +79,8 @@ public interface ModelView {
     /**
      * The back-propagated signal at weighted layer {@code index}: the L2 norm of the gradient of the loss
      * with respect to the layer's output ({@link Layer#lastGradOutput()}, dL/dz of a
-     * dense layer, dL/dh of a recurrent one), averaged over the steps of the current epoch so far; in
+     * dense layer, dL/dh of a recurrent one), averaged over the current epoch's sampled steps so far (about
+     * 32 evenly spaced steps an epoch, every step of short epochs, as the update ratio); in
      * {@link Diagnostic#onEpochEnd} the figure the run records as the layer's {@code signal_norm}. Unlike
      * the weight gradient, which multiplies it by the layer's input, it shrinks or grows layer by layer
      * exactly as the chain rule carries it. {@code NaN} before the epoch's first step, for a layer that

@@ -38,6 +38,8 @@ final class ModelState implements ModelView {
     private int gradNormSteps;
     private double[] signalSums = new double[0];
     private int[] signalSteps = new int[0];
+    /** Steps measured since the epoch started: which of them sample the signal. */
+    private int measuredInEpoch;
     private double[] updateRatioSums = new double[0];
     private int updateRatioStride = 1;
     private int updateRatioSamples;
@@ -119,17 +121,22 @@ final class ModelState implements ModelView {
         Arrays.fill(signalSteps, 0);
         updateRatioStride = Math.max(1, steps / UPDATE_RATIO_SAMPLES);
         updateRatioSamples = 0;
+        measuredInEpoch = 0;
     }
 
     /**
-     * After the backward pass: each weighted layer's weight-gradient norm of this step and the norm of the
-     * gradient its output received (the back-propagated signal), added to the epoch's sums.
+     * After the backward pass: each weighted layer's weight-gradient norm of this step, added to the
+     * epoch's sums; on the update ratio's sampled steps (every {@code updateRatioStride}-th of the epoch)
+     * also the norm of the gradient its output received (the back-propagated signal), whose epoch mean
+     * is an estimate from those steps like the update ratio's (a pass over every layer's output gradient
+     * on every step cost a few percent of a step).
      */
     void measureGradients() {
         kernels.weightGradientNorms(stepGradNorms);
+        boolean sampled = measuredInEpoch++ % updateRatioStride == 0;
         for (int i = 0; i < stepGradNorms.length; i++) {
             gradNormSums[i] += stepGradNorms[i];
-            Tensor signal = weighted.get(i).layer().lastGradOutput();
+            Tensor signal = sampled ? weighted.get(i).layer().lastGradOutput() : null;
             if (signal != null) {
                 signalSums[i] += ops.norm2(signal);
                 signalSteps[i]++;
