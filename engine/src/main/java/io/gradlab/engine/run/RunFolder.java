@@ -7,11 +7,10 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.ZoneOffset;
@@ -81,42 +80,12 @@ public final class RunFolder implements AutoCloseable {
 
     /**
      * Writes {@code content} to {@code target} so that a crash at any moment leaves either the old
-     * file or the new one, never a torn one: a temporary file in the same folder, forced to disk,
-     * renamed over the target, and the folder forced where the platform allows it.
+     * file or the new one, never a torn one ({@link OutputFiles#replace}: an exclusive, randomly named
+     * temporary file in the same folder, forced to disk, renamed over a target that is absent or a
+     * regular file).
      */
     public static void writeAtomically(Path target, byte[] content) {
-        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
-        try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer buffer = ByteBuffer.wrap(content);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
-            channel.force(true);
-        } catch (IOException e) {
-            throw new GradlabException(GradlabException.Category.IO, "cannot write " + target + ": " + e.getMessage(), e);
-        }
-        try {
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException e) {
-            throw new GradlabException(GradlabException.Category.IO, "cannot write " + target + ": " + e.getMessage(), e);
-        }
-        forceDirectory(target.toAbsolutePath().getParent());
-    }
-
-    private static void forceDirectory(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            // not every platform can open a folder; the rename itself is atomic
-        }
+        OutputFiles.replace(target, content);
     }
 
     /**
@@ -127,7 +96,7 @@ public final class RunFolder implements AutoCloseable {
         try {
             if (metrics == null) {
                 metrics = FileChannel.open(dir.resolve(METRICS), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                        StandardOpenOption.APPEND);
+                        StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS);
             }
             ByteBuffer buffer = ByteBuffer.wrap((jsonLine + "\n").getBytes(StandardCharsets.UTF_8));
             while (buffer.hasRemaining()) {
@@ -146,7 +115,7 @@ public final class RunFolder implements AutoCloseable {
     public void lock() {
         Path file = dir.resolve(RUN_INFO);
         try {
-            FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE);
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
             java.nio.channels.FileLock lock;
             try {
                 lock = channel.tryLock();
