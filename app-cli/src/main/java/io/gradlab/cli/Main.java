@@ -67,6 +67,9 @@ public final class Main implements Callable<Integer> {
             return Errors.report(e, host.console());
         } catch (OutOfMemoryError e) {
             return Errors.outOfMemory(e, host.console());
+        } catch (Throwable e) {
+            // the plugin boundary: an Error from plugin code (a StackOverflowError, an AssertionError) is reported, never a raw trace
+            return Errors.report(e, host.console());
         } finally {
             logging.close();
             out.flush();

@@ -24,6 +24,7 @@ import io.gradlab.api.tensor.SeededRandom;
 import io.gradlab.engine.nn.DefaultBuildContext;
 import io.gradlab.engine.nn.DefaultModelBuilder;
 import io.gradlab.engine.registry.ComponentRegistry;
+import io.gradlab.engine.registry.PluginFailures;
 import io.gradlab.engine.run.Checkpoint;
 import io.gradlab.engine.run.Json;
 import io.gradlab.engine.run.MetricsLog;
@@ -250,11 +251,32 @@ public final class ExperimentRunner {
             error = String.valueOf(e.getMessage());
             finish(folder, resolved, prepared, recorder.history(), status, error, start);
             throw e;
+        } catch (Error e) {
+            // the plugin boundary: an Error from component code fails the run with a reason; one the
+            // listener (the host's own interface) throws passes through as it is
+            if (thrownBy(e, listener) || session != null && session.pendingResume().isPresent()) {
+                throw e;
+            }
+            error = e instanceof OutOfMemoryError ? "out of memory: " + e.getMessage() : PluginFailures.describe(e);
+            finish(folder, resolved, prepared, recorder.history(), "failed", error, start);
+            if (e instanceof OutOfMemoryError) {
+                throw e;
+            }
+            throw new GradlabException(GradlabException.Category.PLUGIN, "training failed: " + error
+                    + (folder == null ? "" : " (" + folder.dir().resolve(RunFolder.SUMMARY) + " says status: failed)")
+                    + "; fix or remove the plugin whose code failed", e);
         } finally {
             if (tensorBoard != null) {
                 tensorBoard.close();
             }
         }
+    }
+
+    /** Whether {@code e} was thrown by the listener's own code (its innermost frame is the listener's class). */
+    private static boolean thrownBy(Throwable e, TrainingListener listener) {
+        StackTraceElement[] stack = e.getStackTrace();
+        String listenerClass = listener.getClass().getName();
+        return stack.length > 0 && (stack[0].getClassName().equals(listenerClass) || stack[0].getClassName().startsWith(listenerClass + "$"));
     }
 
     private RunResult finish(RunFolder folder, ExperimentSpec spec, Prepared prepared, List<EpochMetrics> history, String status,
