@@ -34,6 +34,7 @@ public final class RunFolder implements AutoCloseable {
     private final Path dir;
     private FileChannel metrics;
     private FileChannel lockChannel;
+    private MetricsLog.Recovered pendingRewrite;
 
     private RunFolder(Path dir) {
         this.dir = dir;
@@ -75,6 +76,10 @@ public final class RunFolder implements AutoCloseable {
 
     /** Writes a whole file atomically: a temporary file, flushed to disk, then renamed over the target. */
     public void writeAtomically(String fileName, String content) {
+        if (pendingRewrite != null && fileName.equals(SUMMARY)) {
+            MetricsLog.rewrite(dir, pendingRewrite);
+            pendingRewrite = null;
+        }
         writeAtomically(dir.resolve(fileName), content.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -93,6 +98,10 @@ public final class RunFolder implements AutoCloseable {
      * line is complete before the epoch's checkpoint is written.
      */
     public void appendMetrics(String jsonLine) {
+        if (pendingRewrite != null) {
+            MetricsLog.rewrite(dir, pendingRewrite);
+            pendingRewrite = null;
+        }
         try {
             if (metrics == null) {
                 metrics = FileChannel.open(dir.resolve(METRICS), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -106,6 +115,15 @@ public final class RunFolder implements AutoCloseable {
         } catch (IOException e) {
             throw new GradlabException(GradlabException.Category.IO, "cannot append to " + dir.resolve(METRICS) + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Cuts {@code metrics.jsonl} back to {@code recovered} just before the next line is appended, not
+     * now: a resume that is refused later (a checkpoint that does not fit the model) leaves the file
+     * as it was.
+     */
+    public void rewriteMetricsBeforeAppending(MetricsLog.Recovered recovered) {
+        this.pendingRewrite = requireNonNull(recovered, "recovered is null");
     }
 
     /**

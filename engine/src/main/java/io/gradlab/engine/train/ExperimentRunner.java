@@ -153,6 +153,10 @@ public final class ExperimentRunner {
                     + " but the run plans " + resolved.training().epochs() + " epochs: the run folder is damaged");
         }
         Prepared prepared = prepare(resolved, options(stored, dataDir, true), lastEpoch == 0);
+        if (checkpoint.isPresent()) {
+            int batch = resolved.training().batchSize();
+            checkpoint.get().requireCountersFit(dir, resolved.training().epochs(), (prepared.parts().train().size() + batch - 1) / batch);
+        }
         if (lastEpoch > 0 && !prepared.strategy().resumable()) {
             throw new GradlabException(GradlabException.Category.USAGE, "run " + dir + " trains with the strategy '"
                     + resolved.training().strategy().id() + "', which cannot resume from a checkpoint (it does not declare "
@@ -161,7 +165,8 @@ public final class ExperimentRunner {
         RunFolder folder = RunFolder.open(dir);
         try {
             folder.lock();
-            MetricsLog.Recovered recovered = MetricsLog.recover(dir, lastEpoch);
+            MetricsLog.Recovered recovered = MetricsLog.inspect(dir, lastEpoch);
+            folder.rewriteMetricsBeforeAppending(recovered);
             LOG.info("resuming {} after epoch {} of {}{}", dir, lastEpoch, resolved.training().epochs(),
                     recovered.rewritten() ? " (metrics.jsonl cut back to the checkpoint)" : "");
             return train(resolved, prepared, folder, stored.specSha256(), listener, checkpoint.orElse(null), recovered.history(), 0);
@@ -312,6 +317,8 @@ public final class ExperimentRunner {
         SeededRandom root = new SeededRandom(training.seed());
         DataSplits splits = registry.dataset(spec.data().source(), dataContext(spec, options, root.fork("data")), "data.source");
         Dataset train = splits.train();
+        requireSamples(spec, train, "training");
+        requireSamples(spec, splits.test(), "test");
         Dataset validation = null;
         if (spec.data().validation() > 0) {
             Dataset[] parts = Splits.holdout(train, spec.data().validation(), root.fork("validation").seed());
@@ -346,6 +353,15 @@ public final class ExperimentRunner {
         String description = splits.description() + ": " + train.size() + " train"
                 + (validation == null ? "" : " / " + validation.size() + " validation") + " / " + test.size() + " test";
         return new Prepared(parts, strategy, description, count);
+    }
+
+    /** Empty training or test data is an error before training (it would "complete" with NaN loss and accuracy). */
+    private static void requireSamples(ExperimentSpec spec, Dataset set, String which) {
+        if (set != null && set.size() == 0) {
+            throw new GradlabException(GradlabException.Category.DATA, "data source '" + spec.data().source().id() + "' gave 0 " + which
+                    + " samples: nothing to " + (which.equals("test") ? "evaluate" : "train") + " on; check the data files"
+                    + " (or --data DIR) and give a " + which + " set with at least one sample");
+        }
     }
 
     /**
