@@ -113,6 +113,23 @@ final class Errors {
     }
 
     /**
+     * A step that never returned (the watchdog's timeout passed): one line naming what was running,
+     * the code it hangs in (from {@code stack}, the command thread's stack) and what to do.
+     */
+    static int hang(Watchdog.Expired expired, StackTraceElement[] stack, Console console) {
+        Optional<String> plugin = PluginFailures.culprit(stack);
+        String where = plugin.orElseGet(() -> stack.length == 0 ? "an unknown place"
+                : stack[0].getClassName() + "." + stack[0].getMethodName());
+        String folder = expired.runDir() == null ? "" : "; the run folder " + expired.runDir() + " keeps its last checkpoint"
+                + " (gradlab run --resume " + expired.runDir() + " continues it)";
+        console.err().println("gradlab: the " + printable(expired.activity()) + " did not finish within " + expired.seconds()
+                + " s (training.step-timeout): it hangs in " + printable(where) + folder
+                + (plugin.isPresent() ? "; fix or remove that plugin" : "") + ", or raise training.step-timeout if the step is just slow");
+        console.err().flush();
+        return plugin.isPresent() ? GradlabException.Category.PLUGIN.exitCode() : INTERNAL;
+    }
+
+    /**
      * The Java heap ran out (a spec asking for huge layers or data): one line with the heap size and
      * the options, never a stack trace unless {@code --verbose}.
      */

@@ -14,6 +14,7 @@ import static io.gradlab.engine.spec.SpecSchema.MODEL;
 import static io.gradlab.engine.spec.SpecSchema.NAME;
 import static io.gradlab.engine.spec.SpecSchema.OPTIMIZER;
 import static io.gradlab.engine.spec.SpecSchema.SEED;
+import static io.gradlab.engine.spec.SpecSchema.STEP_TIMEOUT;
 import static io.gradlab.engine.spec.SpecSchema.SOURCE;
 import static io.gradlab.engine.spec.SpecSchema.STRATEGY;
 import static io.gradlab.engine.spec.SpecSchema.THREADS;
@@ -95,7 +96,9 @@ final class SpecBinder {
                 (int) whole(training.get(THREADS), "training.threads", 0, 0, TrainingSpec.MAX_THREADS,
                         "from 0 (automatic) to " + TrainingSpec.MAX_THREADS),
                 bool(training.get(CHECKPOINT), "training.checkpoint", true),
-                path(training.get(TENSORBOARD), "training.tensorboard", "a folder for TensorBoard event files"));
+                path(training.get(TENSORBOARD), "training.tensorboard", "a folder for TensorBoard event files"),
+                (int) whole(training.get(STEP_TIMEOUT), "training.step-timeout", TrainingSpec.DEFAULT_STEP_TIMEOUT, 1,
+                        TrainingSpec.MAX_STEP_TIMEOUT, "of seconds from 1 to " + TrainingSpec.MAX_STEP_TIMEOUT));
 
         List<ComponentSpec> diagnostics = components(top.get(DIAGNOSTICS), DIAGNOSTICS, ComponentKind.DIAGNOSTIC);
         return new ExperimentSpec(name, description, dataSpec, modelSpec, trainingSpec, diagnostics, baseDir);

@@ -33,6 +33,7 @@ final class SpecSchema {
     static final String THREADS = "threads";
     static final String CHECKPOINT = "checkpoint";
     static final String TENSORBOARD = "tensorboard";
+    static final String STEP_TIMEOUT = "step-timeout";
     static final String DIAGNOSTICS = "diagnostics";
 
     /** A place in the spec tree. */
@@ -86,7 +87,8 @@ final class SpecSchema {
             DTYPE, new Value("f32 or f64"),
             THREADS, new Value("a whole number from 0 (automatic) to " + TrainingSpec.MAX_THREADS),
             CHECKPOINT, new Value("true or false"),
-            TENSORBOARD, new Value("a folder to write TensorBoard event files into while training")));
+            TENSORBOARD, new Value("a folder to write TensorBoard event files into while training"),
+            STEP_TIMEOUT, new Value("seconds a training step may take before the run is stopped (default 600)")));
 
     static final Section ROOT = new Section("name, data, model and training", ordered(
             NAME, new Value(ExperimentSpec.NAME_RULE),

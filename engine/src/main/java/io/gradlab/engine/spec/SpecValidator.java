@@ -41,7 +41,8 @@ public final class SpecValidator {
                 t.dtype(),
                 t.threads(),
                 t.checkpoint(),
-                t.tensorboard());
+                t.tensorboard(),
+                t.stepTimeout());
         List<ComponentSpec> diagnostics = all(resolver, ComponentKind.DIAGNOSTIC, spec.diagnostics(), "diagnostics");
         return new ExperimentSpec(spec.name(), spec.description(), data, model, training, diagnostics, spec.baseDir());
     }
