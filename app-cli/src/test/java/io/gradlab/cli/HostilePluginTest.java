@@ -59,7 +59,7 @@ class HostilePluginTest {
         assertThat(r.code()).as(r.err()).isEqualTo(5);
         assertThat(r.errLines()).singleElement().asString().startsWith("gradlab: ")
                 .contains(activation.equals("evil-overflow") ? "java.lang.StackOverflowError" : "java.lang.AssertionError: evil")
-                .contains("evil.EvilActivation").contains("(plugin jar evil.jar)").contains("status: failed");
+                .contains("evil.EvilActivation").contains("(plugin jar evil.jar)").contains("a summary.json");
         assertNoStackTrace(r);
         Path run = onlyRun(out);
         JsonNode summary = JSON.readTree(run.resolve(RunFolder.SUMMARY).toFile());
@@ -80,10 +80,12 @@ class HostilePluginTest {
     void anErrorInAGradientCheckIsReportedNotPassed() {
         Cli.Result r = Cli.run("--plugins-dir", plugins.toString(), "gradcheck", "--id", "evil-overflow");
 
-        assertThat(r.code()).as(r.err() + r.out()).isNotZero().isNotEqualTo(1);
-        assertThat(r.errLines()).singleElement().asString().startsWith("gradlab: ").contains("StackOverflowError")
-                .contains("evil.EvilActivation");
-        assertThat(r.out()).doesNotContain("PASS");
+        // the check catches the Error itself: the component FAILs (exit 1), it never passes
+        assertThat(r.code()).as(r.err() + r.out()).isEqualTo(1);
+        assertThat(r.errLines()).singleElement().asString().startsWith("gradlab: ").contains("failed the gradient check")
+                .contains("evil-overflow");
+        assertThat(r.out()).containsPattern("(?m)^  activation +evil-overflow .* FAIL$").contains("StackOverflowError")
+                .doesNotContainPattern("(?m) PASS$");
         assertNoStackTrace(r);
     }
 
@@ -157,6 +159,29 @@ class HostilePluginTest {
                 .contains("evil.EvilActivation.forward (plugin jar evil.jar) called System.exit");
         assertThat(err).doesNotContain("\tat ");
         assertThat(onlyRun(out).resolve(RunFolder.SUMMARY)).doesNotExist();
+    }
+
+    @Test
+    void aJarOwnedByAnotherUserIsWarnedAboutAndFatalWhenStrict() throws IOException {
+        Path foreign = Files.createDirectories(work.resolve("foreign"));
+        Path jar = Files.copy(plugins.resolve("evil.jar"), foreign.resolve("evil.jar"));
+        Cli.Result own = Cli.run("--plugins-dir", foreign.toString(), "plugins");
+        assertThat(own.code()).as(own.err()).isZero();
+        assertThat(own.err()).doesNotContain("belongs to the user");
+        try {
+            Files.setOwner(jar, jar.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+        } catch (IOException e) {
+            org.junit.jupiter.api.Assumptions.abort("only root can give a file to another user here: " + e.getMessage());
+        }
+        Cli.Result lenient = Cli.run("--plugins-dir", foreign.toString(), "plugins");
+        assertThat(lenient.code()).as(lenient.err()).isZero();
+        assertThat(lenient.errLines()).singleElement().asString().startsWith("gradlab: warning: ")
+                .contains("plugin jar evil.jar belongs to the user 'nobody'").contains("chown");
+        assertThat(lenient.out()).contains("evil-assert");
+        Cli.Result strict = Cli.run("--plugins-dir", foreign.toString(), "--strict", "plugins");
+        assertThat(strict.code()).isEqualTo(5);
+        assertThat(strict.err()).contains("belongs to the user 'nobody'");
+        assertNoStackTrace(strict);
     }
 
     private static Path onlyRun(Path out) throws IOException {
