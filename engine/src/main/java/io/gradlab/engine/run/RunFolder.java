@@ -13,6 +13,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.util.List;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
@@ -124,6 +125,30 @@ public final class RunFolder implements AutoCloseable {
      */
     public void rewriteMetricsBeforeAppending(MetricsLog.Recovered recovered) {
         this.pendingRewrite = requireNonNull(recovered, "recovered is null");
+    }
+
+    /**
+     * Removes this folder when it holds nothing but what the set-up writes ({@code spec.resolved.yaml},
+     * {@code run.json}): a run that failed before training leaves nothing behind. Returns whether it
+     * was removed.
+     */
+    public boolean removeIfOnlySetUp() {
+        try (var files = Files.list(dir)) {
+            List<Path> all = files.toList();
+            for (Path f : all) {
+                String name = f.getFileName().toString();
+                if (!name.equals(SPEC) && !name.equals(RUN_INFO)) {
+                    return false;
+                }
+            }
+            for (Path f : all) {
+                Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(dir);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**

@@ -102,8 +102,15 @@ public final class ExperimentRunner {
         RunFolder folder = RunFolder.create(options.outDir(), resolved.name(), clock);
         try {
             String specText = SpecWriter.toYaml(resolved);
-            folder.writeAtomically(RunFolder.SPEC, specText);
-            ResumeInfo.of(resolved, options.dataDir()).write(folder.dir());
+            try {
+                folder.writeAtomically(RunFolder.SPEC, specText);
+                ResumeInfo.of(resolved, options.dataDir()).write(folder.dir());
+            } catch (GradlabException e) {
+                // a full disk while setting up: nothing was trained, so leave no half-made folder behind
+                folder.close();
+                throw new GradlabException(e.category(), e.getMessage() + (folder.removeIfOnlySetUp()
+                        ? " (nothing was trained; the new run folder was removed)" : ""), e);
+            }
             folder.lock();
             return train(resolved, prepared, folder, StoredRun.sha256(specText), listener, null, List.of(), options.maxSteps());
         } finally {
