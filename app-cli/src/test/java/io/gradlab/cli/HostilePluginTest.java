@@ -127,6 +127,21 @@ class HostilePluginTest {
         }
     }
 
+    @Test
+    void aDoctorsProbeThatNeverReturnsIsStopped() throws Exception {
+        try {
+            Cli.Result r = Cli.run("--plugins-dir", plugins.toString(), "doctor", spec("evil-hang").toString(), "--steps", "3",
+                    "--set", "training.step-timeout=1");
+            assertThat(r.code()).as(r.err()).isEqualTo(5);
+            assertThat(r.errLines()).singleElement().asString()
+                    .startsWith("gradlab: the doctor's probe step did not finish within 1 s (training.step-timeout): it hangs in "
+                            + "evil.EvilActivation.forward (plugin jar evil.jar)");
+            assertThat(r.out()).doesNotContain("healthy");
+        } finally {
+            release(null);
+        }
+    }
+
     /** Lets the hanging activation throw, and waits until its abandoned run (if any) has written its summary. */
     private static void release(Path out) throws Exception {
         System.setProperty("evil.release", "true");
