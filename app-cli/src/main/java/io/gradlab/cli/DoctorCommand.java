@@ -74,7 +74,7 @@ final class DoctorCommand implements Callable<Integer> {
         Doctor doctor = new Doctor(host.get(ExperimentRunner.class));
         Diagnosis diagnosis;
         try (ProbeProgress progress = new ProbeProgress(json ? quiet(console) : console, "probe", steps)) {
-            host.watchdog().arm(spec.training().stepTimeout(), "doctor's probe step");
+            host.watchdog().armOnStart(spec.training().stepTimeout(), "doctor's probe step");
             diagnosis = doctor.examine(spec, Optional.ofNullable(data), steps, host.watchdog().beating(progress));
         } finally {
             host.watchdog().disarm();

@@ -87,7 +87,7 @@ final class RunCommand implements Callable<Integer> {
         Watchdog watchdog = host.watchdog();
         if (resume != null) {
             int after = Checkpoint.read(resume).map(Checkpoint::epoch).orElse(0);
-            watchdog.arm(StoredRun.read(resume).spec().training().stepTimeout(), "training step");
+            watchdog.armOnStart(StoredRun.read(resume).spec().training().stepTimeout(), "training step");
             return train(progress -> runner.resume(resume, Optional.ofNullable(data), watchdog.beating(progress.resumingAfter(after))),
                     console);
         }
@@ -96,7 +96,7 @@ final class RunCommand implements Callable<Integer> {
             all.add("training.epochs=" + epochs);
         }
         ExperimentSpec spec = SpecLoader.load(specFile, all);
-        watchdog.arm(spec.training().stepTimeout(), "training step");
+        watchdog.armOnStart(spec.training().stepTimeout(), "training step");
         return train(progress -> runner.run(spec, new RunOptions(out, Optional.ofNullable(data), true), watchdog.beating(progress)),
                 console);
     }

@@ -23,6 +23,8 @@ final class Watchdog {
     private String activity;
     private Path runDir;
     private boolean armed;
+    private int pendingSeconds;
+    private String pendingActivity;
 
     /** Starts watching {@code activity}: it must beat at least every {@code seconds}. */
     synchronized void arm(int seconds, String activity) {
@@ -36,6 +38,28 @@ final class Watchdog {
         this.armed = true;
     }
 
+    /**
+     * Arms the watchdog when training starts ({@link TrainingListener#onStart} through {@link #beating}),
+     * not before: loading the data and building the model are not steps.
+     */
+    synchronized void armOnStart(int seconds, String activity) {
+        if (seconds < 1) {
+            throw new IllegalArgumentException("seconds must be at least 1, got " + seconds);
+        }
+        this.pendingSeconds = seconds;
+        this.pendingActivity = requireNonNull(activity, "activity is null");
+    }
+
+    private synchronized void started(Path dir) {
+        this.runDir = dir;
+        if (pendingActivity != null) {
+            arm(pendingSeconds, pendingActivity);
+            pendingActivity = null;
+        } else {
+            beat();
+        }
+    }
+
     /** A sign of progress: the next one is due within the timeout. */
     synchronized void beat() {
         if (armed) {
@@ -43,12 +67,9 @@ final class Watchdog {
         }
     }
 
-    synchronized void runDir(Path dir) {
-        this.runDir = dir;
-    }
-
     synchronized void disarm() {
         armed = false;
+        pendingActivity = null;
     }
 
     /** The overdue activity, or empty while everything is on time (or nothing is watched). */
@@ -65,8 +86,7 @@ final class Watchdog {
         return new TrainingListener() {
             @Override
             public void onStart(RunInfo info) {
-                runDir(info.runDir());
-                beat();
+                started(info.runDir());
                 listener.onStart(info);
             }
 

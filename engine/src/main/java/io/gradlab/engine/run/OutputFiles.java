@@ -39,7 +39,7 @@ public final class OutputFiles {
 
     /**
      * Checks a file the user named for an output ({@code option}, e.g. {@code --out}) before any work:
-     * it must be absent or a regular file, its folder must exist, and it must not be one of a run
+     * it must be absent or a regular file, and it must not be one of a run
      * folder's own files ({@link #RUN_FILES} next to a {@code run.json} or {@code spec.resolved.yaml}).
      *
      * @return the absolute, normalised path
@@ -49,11 +49,6 @@ public final class OutputFiles {
         requireNonNull(target, "target is null");
         Path abs = target.toAbsolutePath().normalize();
         checkKind(abs, Category.USAGE, option + " ");
-        Path parent = abs.getParent();
-        if (parent == null || !Files.isDirectory(parent)) {
-            throw new GradlabException(Category.USAGE, option + " " + Messages.quote(abs) + ": the folder " + Messages.quote(parent)
-                    + " does not exist; create it first or choose another file");
-        }
         if (isRunFile(abs)) {
             throw new GradlabException(Category.USAGE, option + " " + Messages.quote(abs) + " is one of the run folder's own files"
                     + " (" + abs.getFileName() + "): writing it would damage the run; choose another file name");

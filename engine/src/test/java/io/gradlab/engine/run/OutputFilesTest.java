@@ -94,7 +94,7 @@ class OutputFilesTest {
         assertThat(OutputFiles.checkOutput(run.resolve("model.safetensors"), "--out")).isEqualTo(run.resolve("model.safetensors"));
         // the same names elsewhere are fine
         assertThat(OutputFiles.checkOutput(dir.resolve(RunFolder.METRICS), "--out")).isEqualTo(dir.resolve(RunFolder.METRICS));
-        assertThatThrownBy(() -> OutputFiles.checkOutput(dir.resolve("missing/x.html"), "--out"))
-                .hasMessageContaining("does not exist");
+        assertThatThrownBy(() -> OutputFiles.replace(dir.resolve("missing/x.html"), bytes("x")))
+                .hasMessageContaining("no such file or folder").hasMessageContaining("check that the folder exists");
     }
 }
