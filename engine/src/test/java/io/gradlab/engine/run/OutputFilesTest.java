@@ -84,6 +84,20 @@ class OutputFilesTest {
     }
 
     @Test
+    void aRunFolderWhoseSetUpFailedIsRemovedButNeverOneThatTrained() throws IOException {
+        RunFolder setUpOnly = RunFolder.create(dir, "a", java.time.Clock.systemUTC());
+        setUpOnly.writeAtomically(RunFolder.SPEC, "name: a\n");
+        assertThat(setUpOnly.removeIfOnlySetUp()).isTrue();
+        assertThat(setUpOnly.dir()).doesNotExist();
+        RunFolder trained = RunFolder.create(dir, "b", java.time.Clock.systemUTC());
+        trained.writeAtomically(RunFolder.SPEC, "name: b\n");
+        trained.appendMetrics("{\"epoch\": 1}");
+        trained.close();
+        assertThat(trained.removeIfOnlySetUp()).isFalse();
+        assertThat(trained.dir().resolve(RunFolder.METRICS)).isRegularFile();
+    }
+
+    @Test
     void userOutputsMayNotBeARunFoldersOwnFiles() throws IOException {
         Path run = Files.createDirectories(dir.resolve("run"));
         Files.writeString(run.resolve(RunFolder.RUN_INFO), "{}");
