@@ -16,9 +16,9 @@ public record Console(PrintStream out, PrintStream err, boolean interactive, boo
         requireNonNull(err, "err is null");
     }
 
-    /** Prints {@code gradlab: warning: <message>} on {@code err}. */
+    /** Prints {@code gradlab: warning: <message>} on {@code err}, control characters escaped. */
     public void warn(String message) {
-        err.println("gradlab: warning: " + message);
+        err.println("gradlab: warning: " + Errors.printable(message));
         err.flush();
     }
 }

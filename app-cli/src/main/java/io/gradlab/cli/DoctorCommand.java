@@ -74,7 +74,10 @@ final class DoctorCommand implements Callable<Integer> {
         Doctor doctor = new Doctor(host.get(ExperimentRunner.class));
         Diagnosis diagnosis;
         try (ProbeProgress progress = new ProbeProgress(json ? quiet(console) : console, "probe", steps)) {
-            diagnosis = doctor.examine(spec, Optional.ofNullable(data), steps, progress);
+            host.watchdog().armOnStart(spec.training().stepTimeout(), "doctor's probe step");
+            diagnosis = doctor.examine(spec, Optional.ofNullable(data), steps, host.watchdog().beating(progress));
+        } finally {
+            host.watchdog().disarm();
         }
         if (json) {
             console.out().println(Json.pretty(DiagnosisText.toJson(diagnosis)).stripTrailing());

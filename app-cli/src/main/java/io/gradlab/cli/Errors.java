@@ -5,9 +5,12 @@ import com.google.inject.CreationException;
 import com.google.inject.ProvisionException;
 import com.google.inject.spi.Message;
 import io.gradlab.api.GradlabException;
+import io.gradlab.engine.io.Messages;
+import io.gradlab.engine.registry.PluginFailures;
 import java.util.Collection;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /** Turns exceptions into what the user sees: one line on stderr and an exit code. */
 final class Errors {
@@ -63,16 +66,26 @@ final class Errors {
     static int report(Throwable t, Console console) {
         GradlabException user = findUserError(t);
         if (user != null) {
-            console.err().println("gradlab: " + user.getMessage());
+            console.err().println("gradlab: " + printable(user.getMessage()));
             if (console.verbose()) {
                 t.printStackTrace(console.err());
             }
             console.err().flush();
             return user.category().exitCode();
         }
-        String message = t.getMessage() == null || t.getMessage().isBlank()
+        Optional<String> plugin = PluginFailures.culprit(t);
+        if (plugin.isPresent()) {
+            console.err().println("gradlab: plugin code failed: " + printable(PluginFailures.describe(t))
+                    + ": a bug in that plugin; fix it or remove it from the plugins folder");
+            if (console.verbose()) {
+                t.printStackTrace(console.err());
+            }
+            console.err().flush();
+            return GradlabException.Category.PLUGIN.exitCode();
+        }
+        String message = printable(t.getMessage() == null || t.getMessage().isBlank()
                 ? t.getClass().getName()
-                : t.getMessage() + " (" + t.getClass().getName() + ")";
+                : t.getMessage() + " (" + t.getClass().getName() + ")");
         if (console.verbose()) {
             console.err().println("gradlab: internal error: " + message);
             t.printStackTrace(console.err());
@@ -81,6 +94,39 @@ final class Errors {
         }
         console.err().flush();
         return INTERNAL;
+    }
+
+    /**
+     * {@code message} with control characters escaped; it stays on one line, except for the
+     * {@code "\n  - "} items of a list of problems (strict plugin loading).
+     */
+    static String printable(String message) {
+        String[] items = String.valueOf(message).split("\\R  - ", -1);
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < items.length; i++) {
+            if (i > 0) {
+                sb.append(System.lineSeparator()).append("  - ");
+            }
+            sb.append(Messages.escape(items[i]));
+        }
+        return sb.toString();
+    }
+
+    /**
+     * A step that never returned (the watchdog's timeout passed): one line naming what was running,
+     * the code it hangs in (from {@code stack}, the command thread's stack) and what to do.
+     */
+    static int hang(Watchdog.Expired expired, StackTraceElement[] stack, Console console) {
+        Optional<String> plugin = PluginFailures.culprit(stack);
+        String where = plugin.orElseGet(() -> stack.length == 0 ? "an unknown place"
+                : stack[0].getClassName() + "." + stack[0].getMethodName());
+        String folder = expired.runDir() == null ? "" : "; the run folder " + expired.runDir() + " keeps its last checkpoint"
+                + " (gradlab run --resume " + expired.runDir() + " continues it)";
+        console.err().println("gradlab: the " + printable(expired.activity()) + " did not finish within " + expired.seconds()
+                + " s (training.step-timeout): it hangs in " + printable(where) + folder
+                + (plugin.isPresent() ? "; fix or remove that plugin" : "") + ", or raise training.step-timeout if the step is just slow");
+        console.err().flush();
+        return plugin.isPresent() ? GradlabException.Category.PLUGIN.exitCode() : INTERNAL;
     }
 
     /**

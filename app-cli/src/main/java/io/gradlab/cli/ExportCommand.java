@@ -2,6 +2,7 @@ package io.gradlab.cli;
 
 import static java.util.Objects.requireNonNull;
 
+import io.gradlab.engine.run.OutputFiles;
 import io.gradlab.engine.run.RunExport;
 import io.gradlab.engine.tensorboard.TensorBoardExport;
 import io.gradlab.engine.weights.WeightFiles;
@@ -40,6 +41,9 @@ final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (format.equalsIgnoreCase("tensorboard")) {
+            if (out != null && OutputFiles.isRunFile(out)) {
+                OutputFiles.checkOutput(out, "--out");
+            }
             TensorBoardExport.Exported exported = TensorBoardExport.export(runDir, out != null ? out : runDir.resolve("tensorboard"));
             host.console().out().println("wrote " + exported.file() + ": " + exported.epochs() + " epochs of scalars, "
                     + exported.histograms() + " weight histograms");
@@ -47,7 +51,7 @@ final class ExportCommand implements Callable<Integer> {
             return 0;
         }
         WeightFiles.Format f = WeightFiles.Format.parse(format);
-        Path target = out != null ? out : runDir.resolve("model" + f.extension());
+        Path target = OutputFiles.checkOutput(out != null ? out : runDir.resolve("model" + f.extension()), "--out");
         RunExport.Exported exported = RunExport.export(runDir, f, target);
         Console console = host.console();
         if (!exported.complete()) {

@@ -38,6 +38,10 @@ final class GradcheckCommand implements Callable<Integer> {
 
     private final Host host;
 
+    @Option(names = "--step-timeout", paramLabel = "SECONDS", defaultValue = "" + io.gradlab.engine.spec.TrainingSpec.DEFAULT_STEP_TIMEOUT,
+            description = "Seconds the check of one component may take before gradlab stops it and names it (default: ${DEFAULT-VALUE}).")
+    int stepTimeout;
+
     @Option(names = "--id", paramLabel = "ID",
             description = "Check only this component (repeatable); by default every differentiable component.")
     List<String> ids = new ArrayList<>();
@@ -85,10 +89,18 @@ final class GradcheckCommand implements Callable<Integer> {
                 ParamsValidator.validate(component.factory(), params, "--param");
             }
         }
+        if (stepTimeout < 1) {
+            throw new GradlabException(Category.USAGE, "--step-timeout: expected seconds >= 1, got " + stepTimeout);
+        }
         GradcheckRunner runner = new GradcheckRunner(threshold, params);
         List<GradcheckResult> results = new ArrayList<>();
-        for (RegisteredComponent component : components) {
-            results.add(runner.check(component));
+        try {
+            for (RegisteredComponent component : components) {
+                host.watchdog().arm(stepTimeout, "gradient check of " + component.describe());
+                results.add(runner.check(component));
+            }
+        } finally {
+            host.watchdog().disarm();
         }
         Console console = host.console();
         if (json) {

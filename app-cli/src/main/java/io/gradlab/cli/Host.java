@@ -22,6 +22,7 @@ public final class Host {
     private final PrintStream err;
     private final boolean interactive;
     private final GlobalOptions options;
+    private final Watchdog watchdog = new Watchdog();
     private Injector injector;
 
     public Host(PrintStream out, PrintStream err, boolean interactive, GlobalOptions options) {
@@ -29,6 +30,11 @@ public final class Host {
         this.err = requireNonNull(err, "err is null");
         this.interactive = interactive;
         this.options = requireNonNull(options, "options is null");
+    }
+
+    /** The per-step watchdog of this invocation (see {@link Watchdog}). */
+    Watchdog watchdog() {
+        return watchdog;
     }
 
     public GlobalOptions options() {

@@ -4,7 +4,12 @@ import io.gradlab.cli.study.RnnStudyCommand;
 import io.gradlab.cli.study.StudyCommand;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -43,10 +48,11 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        ExitGuard guard = ExitGuard.install(System.err);
         int code = execute(System.out, System.err, args);
         System.out.flush();
         System.err.flush();
-        System.exit(code);
+        guard.exit(code);
     }
 
     /** Runs {@code gradlab args...} in this process on the standard streams; returns the exit code. */
@@ -62,15 +68,51 @@ public final class Main implements Callable<Integer> {
         boolean verbose = isVerbose(args);
         Logging logging = Logging.configure(verbose);
         try {
+            // the command runs on its own thread, so that this one can stop waiting for a step that never ends
+            FutureTask<Integer> task = new FutureTask<>(() -> run(host, args));
+            Thread worker = new Thread(task, "gradlab-command");
+            worker.setDaemon(true);
+            worker.start();
+            return await(task, worker, host);
+        } finally {
+            logging.close();
+            out.flush();
+            err.flush();
+        }
+    }
+
+    private static int run(Host host, String[] args) {
+        try {
             return commandLine(host).execute(args);
         } catch (RuntimeException | LinkageError e) {
             return Errors.report(e, host.console());
         } catch (OutOfMemoryError e) {
             return Errors.outOfMemory(e, host.console());
-        } finally {
-            logging.close();
-            out.flush();
-            err.flush();
+        } catch (Throwable e) {
+            // the plugin boundary: an Error from plugin code (a StackOverflowError, an AssertionError) is reported, never a raw trace
+            return Errors.report(e, host.console());
+        }
+    }
+
+    /** Waits for the command; when the watchdog finds a step overdue, reports where it hangs and gives up on it. */
+    private static int await(FutureTask<Integer> task, Thread worker, Host host) {
+        while (true) {
+            try {
+                return task.get(200, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                Optional<Watchdog.Expired> expired = host.watchdog().expired();
+                if (expired.isPresent()) {
+                    int code = Errors.hang(expired.get(), worker.getStackTrace(), host.console());
+                    worker.interrupt();
+                    return code;
+                }
+            } catch (ExecutionException e) {
+                return Errors.report(e.getCause(), host.console());
+            } catch (InterruptedException e) {
+                worker.interrupt();
+                Thread.currentThread().interrupt();
+                return Errors.INTERNAL;
+            }
         }
     }
 

@@ -6,6 +6,7 @@ import io.gradlab.api.GradlabException;
 import io.gradlab.api.GradlabException.Category;
 import io.gradlab.api.tensor.DType;
 import io.gradlab.api.tensor.Tensor;
+import io.gradlab.engine.run.OutputFiles;
 import io.gradlab.engine.spec.ExperimentSpec;
 import io.gradlab.engine.spec.ModelSpec;
 import io.gradlab.engine.spec.SpecLoader;
@@ -61,6 +62,7 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        out = OutputFiles.checkOutput(out, "--out");
         ExperimentRunner runner = host.get(ExperimentRunner.class);
         ExperimentRunner.Prepared prepared;
         if (Files.isDirectory(source)) {

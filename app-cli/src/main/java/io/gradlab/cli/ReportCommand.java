@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.gradlab.cli.report.HtmlReport;
 import io.gradlab.engine.run.Json;
+import io.gradlab.engine.run.OutputFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -51,6 +52,7 @@ final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Console console = host.console();
+        out = OutputFiles.checkOutput(out, "--out");
         HtmlReport.Result result;
         try (ProbeProgress progress = new ProbeProgress(json ? new Console(console.out(), console.err(), false, console.verbose()) : console,
                 "report", 1)) {

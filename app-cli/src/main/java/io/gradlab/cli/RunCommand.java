@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.gradlab.api.GradlabException;
 import io.gradlab.cli.ui.UiServer;
 import io.gradlab.engine.run.Checkpoint;
+import io.gradlab.engine.run.StoredRun;
 import io.gradlab.engine.spec.ExperimentSpec;
 import io.gradlab.engine.spec.SpecLoader;
 import io.gradlab.engine.train.ExperimentRunner;
@@ -83,16 +84,21 @@ final class RunCommand implements Callable<Integer> {
                     + " --set and --epochs cannot change it (start a new run instead)");
         }
         ExperimentRunner runner = host.get(ExperimentRunner.class);
+        Watchdog watchdog = host.watchdog();
         if (resume != null) {
             int after = Checkpoint.read(resume).map(Checkpoint::epoch).orElse(0);
-            return train(progress -> runner.resume(resume, Optional.ofNullable(data), progress.resumingAfter(after)), console);
+            watchdog.armOnStart(StoredRun.read(resume).spec().training().stepTimeout(), "training step");
+            return train(progress -> runner.resume(resume, Optional.ofNullable(data), watchdog.beating(progress.resumingAfter(after))),
+                    console);
         }
         List<String> all = new ArrayList<>(overrides);
         if (epochs != null) {
             all.add("training.epochs=" + epochs);
         }
         ExperimentSpec spec = SpecLoader.load(specFile, all);
-        return train(progress -> runner.run(spec, new RunOptions(out, Optional.ofNullable(data), true), progress), console);
+        watchdog.armOnStart(spec.training().stepTimeout(), "training step");
+        return train(progress -> runner.run(spec, new RunOptions(out, Optional.ofNullable(data), true), watchdog.beating(progress)),
+                console);
     }
 
     /** Trains with a progress display, then prints the report (only the run folder with --quiet); with --ui, serves the page. */
@@ -128,6 +134,7 @@ final class RunCommand implements Callable<Integer> {
         } catch (GradlabException e) {
             throw withRunFolder(e, progress);
         } finally {
+            host.watchdog().disarm();
             progress.close();
         }
         if (quiet) {

@@ -36,7 +36,7 @@ public final class TextTable {
         }
         List<String> row = new ArrayList<>();
         for (String cell : cells) {
-            row.add(cell == null ? "" : cell);
+            row.add(cell == null ? "" : io.gradlab.engine.io.Messages.escape(cell));
         }
         rows.add(row);
         notes.add(new ArrayList<>());
@@ -48,7 +48,7 @@ public final class TextTable {
         if (rows.isEmpty()) {
             throw new IllegalStateException("no row to add a note to");
         }
-        notes.get(notes.size() - 1).add(requireNonNull(line, "line is null"));
+        notes.get(notes.size() - 1).add(io.gradlab.engine.io.Messages.escape(requireNonNull(line, "line is null")));
         return this;
     }
 

@@ -388,6 +388,260 @@ class BadInputCorpusTest {
                 "plugins.lock: line 1 is not '<sha256>  <jar file name>': 'deadbeef  x.jar'");
     }
 
+    // ---- outputs: never a device, a folder, a link or one of a run folder's own files ----
+
+    private static Path finished() throws IOException {
+        try (Stream<Path> runs = Files.list(out)) {
+            return runs.filter(r -> Files.exists(r.resolve(RunFolder.SUMMARY))).findFirst().orElseThrow();
+        }
+    }
+
+    static Stream<Arguments> ownFileOutputs() {
+        return Stream.of(
+                Arguments.of(List.of("export", "RUN", "--format", "npz", "--out", "RUN/checkpoint.safetensors")),
+                Arguments.of(List.of("export", "RUN", "--out", "RUN/summary.json")),
+                Arguments.of(List.of("predict", "RUN", "--out", "RUN/checkpoint.safetensors")),
+                Arguments.of(List.of("report", "RUN", "--out", "RUN/metrics.jsonl")),
+                Arguments.of(List.of("report", "RUN", "--out", "RUN/spec.resolved.yaml")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("ownFileOutputs")
+    void anOutputIsNeverOneOfARunFoldersOwnFiles(List<String> args) throws IOException {
+        String run = finished().toString();
+        Cli.Result r = Cli.run(args.stream().map(a -> a.replace("RUN", run)).toArray(String[]::new));
+        assertFatal(r, 2, "is one of the run folder's own files");
+        // the output folder (and so this run, still completed) is checked byte for byte after each test
+    }
+
+    @Test
+    void anOutputIsNeverAPipeAFolderOrALinkAndNothingIsLeftBehind() throws Exception {
+        String run = finished().toString();
+        Path fifo = dir.resolve("fifo");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        for (String[] command : List.of(new String[] {"export", run, "--out", fifo.toString()},
+                new String[] {"report", run, "--out", fifo.toString()},
+                new String[] {"predict", run, "--out", fifo.toString()})) {
+            assertFatal(Cli.run(command), 2, "is not a regular file (a device, pipe or socket)");
+            assertThat(Files.isRegularFile(fifo, java.nio.file.LinkOption.NOFOLLOW_LINKS)).isFalse();
+        }
+        Path folder = Files.createDirectories(dir.resolve("folder"));
+        assertFatal(Cli.run("export", run, "--out", folder.toString()), 2, "is a folder");
+        Path precious = Files.writeString(Files.createDirectories(dir.resolve("elsewhere")).resolve("precious"), "keep");
+        Path link = Files.createSymbolicLink(dir.resolve("link.safetensors"), precious);
+        assertFatal(Cli.run("export", run, "--out", link.toString()), 2, "is a symbolic link");
+        assertThat(precious).hasContent("keep");
+        try (Stream<Path> files = Files.walk(dir)) {
+            assertThat(files.filter(f -> f.getFileName().toString().endsWith(".tmp"))).isEmpty();
+        }
+    }
+
+    @Test
+    void aTemporaryFileNameThatIsALinkIsNeverWrittenThroughOnResume() throws IOException {
+        Path copy = dir.resolve("copy");
+        copyTree(interrupted, copy);
+        Path victim = Files.writeString(Files.createDirectories(dir.resolve("elsewhere")).resolve("victim"), "keep");
+        Files.createSymbolicLink(copy.resolve(".checkpoint.safetensors.tmp"), victim);
+        Files.createSymbolicLink(copy.resolve(".summary.json.tmp"), victim);
+        Cli.Result r = Cli.run("run", "--resume", copy.toString(), "-q");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(victim).hasContent("keep");
+        assertThat(copy.resolve(RunFolder.SUMMARY)).content().contains("\"completed\"");
+    }
+
+    // ---- resume validates everything before touching a file ----
+
+    static Stream<Arguments> resumeRefusals() {
+        return Stream.of(
+                Arguments.of("checkpoint of another model, torn metrics line", (Consumer<Path>) run -> {
+                    renameATensor(run);
+                    append(run.resolve(RunFolder.METRICS), "{\"epoch\": 2, \"trai");
+                }, 4, "the run folder belongs to another model"),
+                Arguments.of("checkpoint that is a folder", (Consumer<Path>) run -> {
+                    delete(run.resolve(RunFolder.CHECKPOINT));
+                    mkdir(run.resolve(RunFolder.CHECKPOINT));
+                    append(run.resolve(RunFolder.METRICS), "{\"epoch\": 2, \"trai");
+                }, 4, "is not a regular file (a folder, a link or a device)"),
+                Arguments.of("checkpoint that is a link", (Consumer<Path>) run -> {
+                    Path moved = run.resolveSibling("moved.safetensors");
+                    move(run.resolve(RunFolder.CHECKPOINT), moved);
+                    link(run.resolve(RunFolder.CHECKPOINT), moved);
+                }, 4, "is not a regular file"),
+                Arguments.of("NaN learning rate", (Consumer<Path>) run -> editMetadata(run, "learning_rate", "NaN"), 4,
+                        "its learning rate NaN is not a finite number"),
+                Arguments.of("step count 2^63-1", (Consumer<Path>) run -> editMetadata(run, "step", Long.toString(Long.MAX_VALUE)), 4,
+                        "its step count 9223372036854775807 is more than 1 epochs of"),
+                Arguments.of("negative optimizer steps", (Consumer<Path>) run -> editMetadata(run, "optimizer_steps", "-1"), 4,
+                        "its counters are not valid"),
+                Arguments.of("infinite weight", (Consumer<Path>) BadInputCorpusTest::infiniteWeight, 4,
+                        "its tensor 'layers.0.weight' holds NaN or infinite values"),
+                Arguments.of("garbage run.json", (Consumer<Path>) run -> write(run.resolve(RunFolder.RUN_INFO), "{\"spec_dir\": \n]]"), 4,
+                        "run.json is not valid JSON (line 2"),
+                Arguments.of("run.json that is a pipe", (Consumer<Path>) run -> {
+                    delete(run.resolve(RunFolder.RUN_INFO));
+                    fifo(run.resolve(RunFolder.RUN_INFO));
+                }, 4, "run.json ("),
+                Arguments.of("setup never finished (a full disk)", (Consumer<Path>) run -> {
+                    delete(run.resolve(RunFolder.RUN_INFO));
+                    delete(run.resolve(RunFolder.SPEC));
+                    delete(run.resolve(RunFolder.CHECKPOINT));
+                    delete(run.resolve(RunFolder.METRICS));
+                }, 2, "trained nothing: start it again with gradlab run SPEC"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("resumeRefusals")
+    void resumeRefusesBeforeChangingAnything(String what, Consumer<Path> damage, int exit, String fragment) throws IOException {
+        Path copy = dir.resolve("copy");
+        copyTree(interrupted, copy);
+        damage.accept(copy);
+        Map<String, String> damaged = snapshotNoFollow(copy);
+        assertFatal(Cli.run("run", "--resume", copy.toString()), exit, fragment);
+        assertThat(snapshotNoFollow(copy)).isEqualTo(damaged);
+    }
+
+    @Test
+    void aRunStoppedBeforeItsFirstCheckpointResumesFromEpochOneToTheSameResult() throws IOException {
+        Path copy = dir.resolve("copy");
+        copyTree(interrupted, copy);
+        delete(copy.resolve(RunFolder.CHECKPOINT));
+        append(copy.resolve(RunFolder.METRICS), "{\"epoch\": 2, \"trai");
+        Cli.Result r = Cli.run("run", "--resume", copy.toString(), "-q");
+        assertThat(r.code()).as(r.err()).isZero();
+        Path whole;
+        try (Stream<Path> runs = Files.list(out)) {
+            whole = runs.filter(x -> Files.exists(x.resolve(RunFolder.SUMMARY))).findFirst().orElseThrow();
+        }
+        assertThat(copy.resolve(RunFolder.CHECKPOINT)).hasSameBinaryContentAs(whole.resolve(RunFolder.CHECKPOINT));
+    }
+
+    // ---- success that is not: empty data ----
+
+    static Stream<Arguments> emptyIdx() {
+        return Stream.of(
+                Arguments.of("0 training images", "train-images-idx3-ubyte", idx(8, new int[] {0, 4, 4}, 0), "train-labels-idx1-ubyte",
+                        idx(8, new int[] {0}, 0), "holds 0 images: there is nothing to train on"),
+                Arguments.of("0 test images", "t10k-images-idx3-ubyte", idx(8, new int[] {0, 4, 4}, 0), "t10k-labels-idx1-ubyte",
+                        idx(8, new int[] {0}, 0), "holds 0 images: there is nothing to evaluate on"),
+                Arguments.of("0x0-pixel images", "train-images-idx3-ubyte", idx(8, new int[] {12, 0, 0}, 0), "t10k-images-idx3-ubyte",
+                        idx(8, new int[] {6, 0, 0}, 0), "declares images of 0x0 pixels"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("emptyIdx")
+    void emptyDataIsAnErrorBeforeTraining(String what, String file1, byte[] content1, String file2, byte[] content2, String fragment)
+            throws IOException {
+        Path data = Files.createDirectories(dir.resolve("idx"));
+        Files.write(data.resolve("train-images-idx3-ubyte"), idx(8, new int[] {12, 4, 4}, 192));
+        Files.write(data.resolve("train-labels-idx1-ubyte"), idx(8, new int[] {12}, 12));
+        Files.write(data.resolve("t10k-images-idx3-ubyte"), idx(8, new int[] {6, 4, 4}, 96));
+        Files.write(data.resolve("t10k-labels-idx1-ubyte"), idx(8, new int[] {6}, 6));
+        Files.write(data.resolve(file1), content1);
+        Files.write(data.resolve(file2), content2);
+        Path spec = Specs.write(dir, "idx.yaml", """
+                name: idx
+                data: {source: {id: idx, path: idx}}
+                model: {architecture: {id: mlp, hidden: [8]}}
+                training: {epochs: 1, batch-size: 4}
+                """);
+        Path runs = dir.resolve("runs");
+        assertFatal(Cli.run("run", spec.toString(), "--out", runs.toString()), 4, fragment);
+        assertThat(runs).doesNotExist();
+    }
+
+    @Test
+    void aCsvWithOnlyAHeaderIsAnErrorBeforeTraining() throws IOException {
+        Path spec = TinyCsv.spec(dir, 1);
+        write(dir.resolve("test.csv"), "a,b,c,d,e,f,label\n");
+        Path runs = dir.resolve("runs");
+        Cli.Result r = Cli.run("run", spec.toString(), "--out", runs.toString());
+        assertThat(r.code()).as(r.err()).isEqualTo(4);
+        assertThat(r.errLines()).singleElement().asString().startsWith("gradlab: ").contains("test.csv");
+        assertNoStackTrace(r);
+        assertThat(runs).doesNotExist();
+    }
+
+    // ---- bounded reads, whatever the kind of file ----
+
+    @Test
+    void readsAreBoundedForDevicesAndPipes() throws IOException {
+        assertFatal(Cli.run("run", "/dev/zero", "--out", out.toString()), 3, "the spec file is too large (more than 1048576 bytes");
+        Path spec = TinyCsv.spec(dir, 1);
+        assertFatal(Cli.run("run", spec.toString(), "--out", out.toString(), "--set", "model.weights=/dev/zero"), 4,
+                "the safetensors file is too large (more than 67108864 bytes");
+        assertFatal(Cli.run("run", spec.toString(), "--out", out.toString(), "--set", "data.source.path=/dev/zero"), 4,
+                "the CSV file is too large (more than 67108864 bytes");
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(120)
+    void aSpecFromAPipeStillWorks() throws Exception {
+        Path spec = TinyCsv.spec(dir, 1);
+        String text = Files.readString(spec).replace("train.csv", dir.resolve("train.csv").toString())
+                .replace("test.csv", dir.resolve("test.csv").toString());
+        Path fifo = dir.resolve("spec-pipe.yaml");
+        fifo(fifo);
+        Thread writer = new Thread(() -> write(fifo, text));
+        writer.start();
+        Path runs = dir.resolve("runs");
+        Cli.Result r = Cli.run("run", fifo.toString(), "--out", runs.toString(), "-q");
+        writer.join(10_000);
+        assertThat(r.code()).as(r.err()).isZero();
+    }
+
+    // ---- terminal and messages ----
+
+    static void assertNoControlCharacters(Cli.Result r) {
+        assertThat(r.err().chars().filter(c -> c < 0x20 && c != '\n' || c == 0x7f || c >= 0x80 && c < 0xa0))
+                .as("control characters on stderr: %s", r.err()).isEmpty();
+    }
+
+    /** A non-zero exit, one line, no stack trace, no control character. */
+    static void assertOneCleanLine(Cli.Result r, String fragment) {
+        assertThat(r.code()).as(r.err()).isNotZero();
+        assertThat(r.errLines()).singleElement().asString().startsWith("gradlab: ").contains(fragment);
+        assertNoStackTrace(r);
+        assertNoControlCharacters(r);
+    }
+
+    @Test
+    void controlCharactersFromInputAreEscapedInMessages() throws IOException {
+        Path spec = TinyCsv.spec(dir, 1);
+        String esc = "\u001b[2J\u001b[31m";
+        assertOneCleanLine(Cli.run("run", spec.toString(), "--out", out.toString(), "--set", "name=a\u0000b" + esc),
+                "name=a\\u0000b\\u001b[2J");
+        assertOneCleanLine(Cli.run("run", spec.toString(), "--out", out.toString(), "--set", "name='a\u0000b" + esc + "'"),
+                "\\u001b[2J");
+        assertOneCleanLine(Cli.run("run", spec.toString(), "--out", out.toString(), "--set",
+                "model.architecture.activation=sig" + esc + "moid"), "\\u001b[2J");
+        Path inSpec = Specs.write(dir, "ctl.yaml", Files.readString(spec).replace("activation: sigmoid",
+                "activation: \"x\\u001b]0;owned\\u0007\"").replace("name: tiny", "name: \"a\\u0000b\\u001b[31m\""));
+        Cli.Result fromFile = Cli.run("run", inSpec.toString(), "--out", out.toString());
+        assertThat(fromFile.code()).isEqualTo(3);
+        assertOneCleanLine(fromFile, "\\u001b");
+        assertOneCleanLine(Cli.run("run", dir.resolve("no\u001bsuch.yaml").toString(), "--out", out.toString()), "no\\u001bsuch.yaml");
+    }
+
+    @Test
+    void anExplicitDataFolderIsNeverIgnoredSilently() throws IOException {
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        Path spec = Specs.write(dir, "embedded.yaml", """
+                name: embedded
+                data: {source: {id: fashion-mnist, subset: embedded}}
+                model: {architecture: {id: mlp, hidden: [8]}}
+                training: {epochs: 1, batch-size: 512}
+                """);
+        assertFatal(Cli.run("run", spec.toString(), "--out", out.toString(), "--data", empty.toString()), 2,
+                "spec's data source is fashion-mnist with subset: embedded, which never reads a folder");
+    }
+
+    @Test
+    void aNonUtf8CsvSaysSoAndHowToFixIt() throws IOException {
+        Path spec = TinyCsv.spec(dir, 1);
+        write(dir.resolve("test.csv"), "a,b,c,d,e,f,caf\u00e9\n1,2,3,4,5,6,0\n".getBytes(StandardCharsets.ISO_8859_1));
+        assertFatal(Cli.run("run", spec.toString(), "--out", out.toString()), 4, "is not UTF-8 text");
+    }
+
     // ---- helpers ----
 
     static void jar(Path jar, String provider, String apiVersion) throws IOException {
@@ -441,6 +695,82 @@ class BadInputCorpusTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    static void mkdir(Path dir) {
+        try {
+            Files.createDirectory(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void move(Path from, Path to) {
+        try {
+            Files.move(from, to);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void link(Path link, Path target) {
+        try {
+            Files.createSymbolicLink(link, target);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void fifo(Path file) {
+        try {
+            assertThat(new ProcessBuilder("mkfifo", file.toString()).start().waitFor()).isZero();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Rewrites the checkpoint with one metadata value changed. */
+    static void editMetadata(Path run, String key, String value) {
+        var c = SafeTensors.read(run.resolve(RunFolder.CHECKPOINT));
+        Map<String, String> meta = new LinkedHashMap<>(c.metadata());
+        meta.put(key, value);
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        c.entries().keySet().forEach(n -> tensors.put(n, c.tensor(n)));
+        SafeTensors.write(run.resolve(RunFolder.CHECKPOINT), meta, tensors);
+    }
+
+    static void infiniteWeight(Path run) {
+        var c = SafeTensors.read(run.resolve(RunFolder.CHECKPOINT));
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        c.entries().keySet().forEach(n -> tensors.put(n, c.tensor(n)));
+        tensors.get("layers.0.weight").set(0, Double.POSITIVE_INFINITY);
+        SafeTensors.write(run.resolve(RunFolder.CHECKPOINT), c.metadata(), tensors);
+    }
+
+    /** Like {@link #snapshot} but describes links, pipes and folders by kind instead of following them. */
+    static Map<String, String> snapshotNoFollow(Path root) {
+        Map<String, String> files = new TreeMap<>();
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.toList()) {
+                String kind;
+                if (Files.isSymbolicLink(p)) {
+                    kind = "link -> " + Files.readSymbolicLink(p);
+                } else if (Files.isDirectory(p)) {
+                    kind = "dir";
+                } else if (!Files.isRegularFile(p)) {
+                    kind = "other";
+                } else {
+                    kind = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p)));
+                }
+                files.put(root.relativize(p).toString(), kind);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        return files;
     }
 
     static void delete(Path file) {

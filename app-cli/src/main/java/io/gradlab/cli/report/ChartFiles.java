@@ -3,7 +3,7 @@ package io.gradlab.cli.report;
 import io.gradlab.api.GradlabException;
 import io.gradlab.api.GradlabException.Category;
 import java.io.IOException;
-import java.nio.file.Files;
+import io.gradlab.engine.run.OutputFiles;
 import java.nio.file.Path;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.ChartEncoder;
@@ -22,14 +22,17 @@ final class ChartFiles {
     /** Writes {@code file} as a PNG at {@code dpi} (72 is the chart's own pixel size). */
     static void png(Chart<?, ?> chart, Path file, int dpi) {
         headless();
-        String name = file.toString();
-        String base = name.endsWith(".png") ? name.substring(0, name.length() - 4) : name;
         try {
             if (dpi == 72) {
-                Files.write(file, ChartEncoder.getBytes(chart, "png"));
+                OutputFiles.replace(file, ChartEncoder.getBytes(chart, "png"));
             } else {
-                BitmapEncoder.saveBitmapWithDPI(chart, base, BitmapEncoder.BitmapFormat.PNG, dpi);
+                OutputFiles.replace(file, ".png", tmp -> {
+                    String name = tmp.toString();
+                    BitmapEncoder.saveBitmapWithDPI(chart, name.substring(0, name.length() - 4), BitmapEncoder.BitmapFormat.PNG, dpi);
+                });
             }
+        } catch (GradlabException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
             throw new GradlabException(Category.IO, "cannot write the chart " + file + ": " + e.getMessage(), e);
         }

@@ -1,15 +1,18 @@
 package io.gradlab.cli.report;
 
+import io.gradlab.engine.io.Messages;
 import java.util.Locale;
 
 /** HTML text helpers. */
 final class Html {
     private Html() {}
 
+    /** {@code s} for HTML text or an attribute; control characters appear escaped as {@code \\uXXXX}. */
     static String esc(String s) {
         if (s == null) {
             return "";
         }
+        s = Messages.escape(s);
         StringBuilder sb = new StringBuilder(s.length() + 16);
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

@@ -1,5 +1,7 @@
 package io.gradlab.cli.study;
 
+import io.gradlab.engine.run.OutputFiles;
+
 import io.gradlab.api.GradlabException;
 import io.gradlab.cli.TextTable;
 import java.io.ByteArrayOutputStream;
@@ -50,13 +52,9 @@ final class RnnStudyReport {
 
     /** Writes study.md, study.csv and curves.csv into {@code dir}. */
     void write(Path dir, String command) {
-        try {
-            Files.writeString(dir.resolve(MARKDOWN), markdown(command), StandardCharsets.UTF_8);
-            Files.writeString(dir.resolve(CSV), csv(), StandardCharsets.UTF_8);
-            Files.writeString(dir.resolve(CURVES_CSV), curves(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new GradlabException(GradlabException.Category.IO, "cannot write the study report into " + dir + ": " + e.getMessage(), e);
-        }
+        OutputFiles.replace(dir.resolve(MARKDOWN), markdown(command).getBytes(StandardCharsets.UTF_8));
+        OutputFiles.replace(dir.resolve(CSV), csv().getBytes(StandardCharsets.UTF_8));
+        OutputFiles.replace(dir.resolve(CURVES_CSV), curves().getBytes(StandardCharsets.UTF_8));
     }
 
     String markdown(String command) {

@@ -112,15 +112,15 @@ final class StudyReport {
     /** Writes study.md, study.csv and runs.csv into {@code dir}; returns their paths. */
     List<Path> write(Path dir, String command) {
         List<Path> written = new ArrayList<>();
-        try {
-            written.add(Files.writeString(dir.resolve(MARKDOWN), markdown(command), StandardCharsets.UTF_8));
-            written.add(Files.writeString(dir.resolve(CSV), csv(), StandardCharsets.UTF_8));
-            written.add(Files.writeString(dir.resolve(RUNS_CSV), runsCsv(), StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new GradlabException(GradlabException.Category.IO, "cannot write the study report into " + dir + ": " + e.getMessage()
-                    + "; choose another folder with --out DIR", e);
-        }
+        written.add(writeText(dir.resolve(MARKDOWN), markdown(command)));
+        written.add(writeText(dir.resolve(CSV), csv()));
+        written.add(writeText(dir.resolve(RUNS_CSV), runsCsv()));
         return written;
+    }
+
+    private static Path writeText(Path file, String text) {
+        io.gradlab.engine.run.OutputFiles.replace(file, text.getBytes(StandardCharsets.UTF_8));
+        return file;
     }
 
     String text() {

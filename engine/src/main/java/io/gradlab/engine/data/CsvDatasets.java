@@ -6,6 +6,8 @@ import io.gradlab.api.GradlabException;
 import io.gradlab.api.GradlabException.Category;
 import io.gradlab.api.data.DataSplits;
 import io.gradlab.api.data.Dataset;
+import io.gradlab.engine.io.BoundedFiles;
+import io.gradlab.engine.io.Messages;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -44,6 +46,9 @@ public final class CsvDatasets {
      * @param classes     the number of classes, or 0 to infer it as the largest label + 1
      * @param normalize   how to rescale the features
      */
+    /** The largest CSV file gradlab reads (2 GiB; 64 MiB from a pipe or device). */
+    public static final long MAX_FILE_BYTES = 2L << 30;
+
     public record Options(int labelColumn, boolean header, char delimiter, int classes, Normalization normalize) {
         public Options {
             requireNonNull(normalize, "normalize is null");
@@ -99,12 +104,18 @@ public final class CsvDatasets {
         if (Files.isDirectory(file)) {
             throw new GradlabException(Category.DATA, "CSV file " + file + " is a folder. Name the CSV file itself");
         }
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        try (BufferedReader reader = new BufferedReader(new java.io.InputStreamReader(BoundedFiles.limited(Files.newInputStream(file), file,
+                MAX_FILE_BYTES, "the CSV file", Category.DATA), StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)))) {
             return parse(reader, file, options);
         } catch (NoSuchFileException e) {
             throw new GradlabException(Category.DATA, "CSV file " + file + " does not exist. Check the path (relative paths start at the spec's folder)", e);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new GradlabException(Category.DATA, "CSV file " + Messages.quote(file) + " is not UTF-8 text (it holds a byte sequence"
+                    + " that UTF-8 does not allow, e.g. Latin-1 accents): save it as UTF-8 (iconv -f latin1 -t utf-8 FILE)", e);
         } catch (IOException e) {
-            throw new GradlabException(Category.IO, "cannot read CSV file " + file + ": " + e.getMessage(), e);
+            throw new GradlabException(Category.IO, "cannot read CSV file " + Messages.quote(file) + ": " + Messages.ioReason(e), e);
         }
     }
 

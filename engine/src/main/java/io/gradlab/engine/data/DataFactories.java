@@ -11,6 +11,7 @@ import io.gradlab.api.Params;
 import io.gradlab.api.data.DataContext;
 import io.gradlab.api.data.DataSplits;
 import io.gradlab.api.data.Dataset;
+import io.gradlab.engine.io.Messages;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -53,6 +54,11 @@ public final class DataFactories {
     private static DataSplits loadFashionMnist(Params params, DataContext context, Path systemDir) {
         String subset = params.getString("subset");
         if (subset.equals("embedded")) {
+            if (context.dataDirOverride().isPresent()) {
+                throw new GradlabException(Category.USAGE, "--data " + Messages.quote(context.dataDirOverride().get()) + " was given, but the"
+                        + " spec's data source is fashion-mnist with subset: embedded, which never reads a folder: drop --data to train on"
+                        + " the embedded subset, or --set data.source.subset=full to train on the folder");
+            }
             return FashionMnist.embedded();
         }
         Optional<Path> explicit = explicitDir(params, context);

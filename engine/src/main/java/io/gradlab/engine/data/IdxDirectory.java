@@ -141,6 +141,14 @@ public final class IdxDirectory {
         }
         List<IdxFile> images = testImages == null ? List.of(trainImages) : List.of(trainImages, testImages);
         for (IdxFile f : images) {
+            if (f.dim(0) == 0) {
+                throw new GradlabException(Category.DATA, "IDX file " + f.source() + " holds 0 images: there is nothing to "
+                        + (f == trainImages ? "train" : "evaluate") + " on; give a file with at least one image (or another --data folder)");
+            }
+            if (f.rank() < 3 || f.dim(1) <= 0 || f.dim(2) <= 0) {
+                throw new GradlabException(Category.DATA, "IDX file " + f.source() + " declares images of " + (f.rank() < 3 ? "no"
+                        : f.dim(1) + "x" + f.dim(2)) + " pixels: images need at least 1x1 pixels; the file is damaged or is not an image file");
+            }
             if (expect.rows() > 0) {
                 IdxReader.requireImageShape(f, expect.rows(), expect.columns(), expect.title());
             }

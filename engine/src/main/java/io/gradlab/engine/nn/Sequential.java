@@ -3,6 +3,7 @@ package io.gradlab.engine.nn;
 import static java.util.Objects.requireNonNull;
 
 import io.gradlab.api.GradlabException;
+import io.gradlab.engine.registry.PluginFailures;
 import io.gradlab.api.diag.Diagnostic;
 import io.gradlab.api.nn.BuildContext;
 import io.gradlab.api.nn.Layer;
@@ -47,6 +48,8 @@ public final class Sequential implements Layer {
                 width = child.build(width, ctx);
             } catch (RuntimeException e) {
                 throw context(e, i, child, "build");
+            } catch (Error e) {
+                throw context(e, i, child, "build");
             }
         }
         return width;
@@ -62,6 +65,8 @@ public final class Sequential implements Layer {
                 x = child.forward(x, mode);
             } catch (RuntimeException e) {
                 throw context(e, i, child, "forward");
+            } catch (Error e) {
+                throw context(e, i, child, "forward");
             }
         }
         lastOutput = x;
@@ -76,6 +81,8 @@ public final class Sequential implements Layer {
             try {
                 g = child.backward(g);
             } catch (RuntimeException e) {
+                throw context(e, i, child, "backward");
+            } catch (Error e) {
                 throw context(e, i, child, "backward");
             }
             if (g == null && i > 0) {
@@ -117,6 +124,19 @@ public final class Sequential implements Layer {
             return e; // a diagnostic's stop signal (e.g. a recurrent layer's NaN sentinel) reaches the runner unchanged
         }
         return new GradlabException(GradlabException.Category.INTERNAL, where + ": " + e, e);
+    }
+
+    /**
+     * The plugin boundary inside the model: an {@code Error} from a layer's code (a stack overflow, an
+     * assertion) becomes a plugin failure naming the layer; running out of memory stays what it is.
+     */
+    private RuntimeException context(Error e, int index, Layer child, String phase) {
+        if (e instanceof OutOfMemoryError) {
+            throw e;
+        }
+        String where = "in layer " + (index + 1) + " '" + child.name() + "' (" + child.type() + ") of '" + name + "', " + phase;
+        return new GradlabException(GradlabException.Category.PLUGIN, where + ": the layer's code failed with "
+                + PluginFailures.describe(e) + "; fix or remove the plugin that provides '" + child.type() + "'", e);
     }
 
     /** Marker for exceptions that must pass through containers unchanged. */

@@ -202,8 +202,10 @@ public final class ComponentRegistry {
         } catch (GradlabException e) {
             throw e;
         } catch (IllegalArgumentException e) {
-            throw new GradlabException(Category.COMPONENT, subject + " rejected its parameters " + validated.params().asMap()
-                    + ": " + e.getMessage(), e);
+            Map<String, Object> given = new java.util.LinkedHashMap<>(validated.params().asMap());
+            given.values().removeIf(java.util.Objects::isNull);
+            throw new GradlabException(Category.COMPONENT, subject + " rejected its parameters"
+                    + (given.isEmpty() ? "" : " " + given) + ": " + e.getMessage(), e);
         } catch (UncheckedIOException e) {
             throw new GradlabException(Category.IO, subject + " could not read or write a file: " + e.getCause().getMessage(), e);
         } catch (RuntimeException | LinkageError e) {

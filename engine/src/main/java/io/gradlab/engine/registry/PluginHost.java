@@ -80,6 +80,8 @@ public final class PluginHost {
                 problems.critical(new PluginSource(jar.getFileName().toString(), jar, null), refusal.get());
                 continue;
             }
+            PluginTrust.foreignOwner(jar).ifPresent(warning ->
+                    problems.warning(new PluginSource(jar.getFileName().toString(), jar, null), warning));
             PluginJarLoader.LoadedJar result = jarLoader.load(jar, problems);
             loaded.add(result);
             components.addAll(result.components());

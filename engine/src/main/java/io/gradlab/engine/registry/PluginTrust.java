@@ -83,6 +83,28 @@ final class PluginTrust {
         return Optional.empty();
     }
 
+    /**
+     * A warning when {@code jar} belongs neither to the current user nor to root: another user could
+     * replace it with code that runs as you. Loaded with this warning; fatal with {@code --strict}.
+     */
+    static Optional<String> foreignOwner(Path jar) {
+        if (Files.getFileAttributeView(jar, PosixFileAttributeView.class) == null) {
+            return Optional.empty();
+        }
+        try {
+            String owner = Files.getOwner(jar).getName();
+            String me = System.getProperty("user.name", "");
+            if (owner.equals(me) || owner.equals("root") || owner.equals("0")) {
+                return Optional.empty();
+            }
+            return Optional.of("plugin jar " + jar.getFileName() + " belongs to the user '" + owner + "', not to you ('" + me
+                    + "') or root: that user can change the code gradlab runs as you; take it over with chown " + me + " " + jar
+                    + " (or remove it); --strict refuses it");
+        } catch (IOException | UnsupportedOperationException e) {
+            return Optional.empty();
+        }
+    }
+
     /** The permissions (as {@code rwxrwxr-x}) when the group or others may write {@code path}; empty otherwise or without POSIX permissions. */
     static Optional<String> writableByOthers(Path path) {
         if (Files.getFileAttributeView(path, PosixFileAttributeView.class) == null) {

@@ -6,7 +6,9 @@ import io.gradlab.api.GradlabException;
 import io.gradlab.api.GradlabException.Category;
 import io.gradlab.api.tensor.Tensor;
 import io.gradlab.engine.weights.SafeTensors;
+import io.gradlab.engine.io.Messages;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -76,8 +78,12 @@ public record Checkpoint(int epoch, long step, long optimizerSteps, double learn
     /** The checkpoint of a run folder, or empty when the run has not finished an epoch yet. */
     public static Optional<Checkpoint> read(Path runDir) {
         Path file = runDir.resolve(RunFolder.CHECKPOINT);
-        if (!Files.isRegularFile(file)) {
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
             return Optional.empty();
+        }
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            throw new GradlabException(Category.DATA, "checkpoint " + Messages.quote(file) + " is not a regular file (a folder, a link"
+                    + " or a device): the run folder is damaged; move it away to restart the run from its first epoch");
         }
         SafeTensors.Contents contents = SafeTensors.read(file);
         Map<String, String> meta = contents.metadata();
@@ -109,13 +115,59 @@ public record Checkpoint(int epoch, long step, long optimizerSteps, double learn
             }
             optimizerState.add(state.get(i));
         }
+        Checkpoint checkpoint;
         try {
-            return Optional.of(new Checkpoint(Integer.parseInt(required(meta, "epoch", file)), Long.parseLong(required(meta, "step", file)),
+            checkpoint = new Checkpoint(Integer.parseInt(required(meta, "epoch", file)), Long.parseLong(required(meta, "step", file)),
                     Long.parseLong(required(meta, "optimizer_steps", file)), Double.parseDouble(required(meta, "learning_rate", file)),
-                    model, optimizerState, required(meta, "spec_sha256", file), controls(meta)));
+                    model, optimizerState, required(meta, "spec_sha256", file), controls(meta));
         } catch (IllegalArgumentException e) {
-            throw damaged(file, "its counters are not valid (" + e.getMessage() + ")");
+            throw damaged(file, "its counters are not valid (" + Messages.escape(e.getMessage()) + ")");
         }
+        if (!Double.isFinite(checkpoint.learningRate()) || checkpoint.learningRate() < 0) {
+            throw damaged(file, "its learning rate " + checkpoint.learningRate() + " is not a finite number of at least 0");
+        }
+        for (Map.Entry<String, Tensor> e : model.entrySet()) {
+            if (!allFinite(e.getValue())) {
+                throw damaged(file, "its tensor '" + Messages.escape(e.getKey()) + "' holds NaN or infinite values");
+            }
+        }
+        for (int i = 0; i < optimizerState.size(); i++) {
+            if (!allFinite(optimizerState.get(i))) {
+                throw damaged(file, "its optimizer state " + i + " holds NaN or infinite values");
+            }
+        }
+        return Optional.of(checkpoint);
+    }
+
+    /**
+     * Checks the counters against the run they belong to, before a resume changes anything: the
+     * epoch within the plan, the step and optimizer-step counts within what that many epochs can take.
+     *
+     * @throws GradlabException {@code DATA} naming the counter and the fix
+     */
+    public void requireCountersFit(Path runDir, int plannedEpochs, long stepsPerEpoch) {
+        Path file = runDir.resolve(RunFolder.CHECKPOINT);
+        if (epoch > plannedEpochs) {
+            throw damaged(file, "it is at epoch " + epoch + " but the run plans " + plannedEpochs + " epochs");
+        }
+        long maxSteps = (long) epoch * Math.max(1, stepsPerEpoch);
+        if (step > maxSteps) {
+            throw damaged(file, "its step count " + step + " is more than " + epoch + " epochs of " + stepsPerEpoch + " steps can take");
+        }
+        if (optimizerSteps > maxSteps) {
+            throw damaged(file, "its optimizer step count " + optimizerSteps + " is more than " + epoch + " epochs of " + stepsPerEpoch
+                    + " steps can take");
+        }
+    }
+
+    private static boolean allFinite(Tensor t) {
+        int n = t.size();
+        for (int i = 0; i < n; i++) {
+            if (!Double.isFinite(t.get(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Map<String, String> controls(Map<String, String> meta) {

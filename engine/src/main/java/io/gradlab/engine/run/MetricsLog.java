@@ -8,6 +8,7 @@ import io.gradlab.api.diag.Finding;
 import io.gradlab.api.diag.Severity;
 import io.gradlab.engine.train.EpochMetrics;
 import io.gradlab.engine.train.LayerMetrics;
+import io.gradlab.engine.io.BoundedFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,6 +32,9 @@ public final class MetricsLog {
     private MetricsLog() {}
 
     /** The complete lines kept for a resumed run and the epochs they hold. */
+    /** The largest metrics log gradlab reads (1 GiB). */
+    public static final long MAX_FILE_BYTES = 1L << 30;
+
     public record Recovered(List<String> lines, List<EpochMetrics> history, boolean rewritten) {
         public Recovered {
             lines = List.copyOf(lines);
@@ -46,6 +50,25 @@ public final class MetricsLog {
      * @throws GradlabException when a complete line is not valid JSON or the kept lines are not epochs {@code 1..lastEpoch}
      */
     public static Recovered recover(Path runDir, int lastEpoch) {
+        Recovered recovered = inspect(runDir, lastEpoch);
+        rewrite(runDir, recovered);
+        return recovered;
+    }
+
+    /** Replaces {@code metrics.jsonl} with the kept lines of {@code recovered} when {@link #inspect} dropped any. */
+    public static void rewrite(Path runDir, Recovered recovered) {
+        if (recovered.rewritten()) {
+            StringBuilder sb = new StringBuilder();
+            recovered.lines().forEach(l -> sb.append(l).append('\n'));
+            RunFolder.writeAtomically(runDir.resolve(RunFolder.METRICS), sb.toString().getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /**
+     * What {@link #recover} keeps, without changing the file: a resume checks everything (the
+     * checkpoint against the model included) before {@link #rewrite} touches it.
+     */
+    public static Recovered inspect(Path runDir, int lastEpoch) {
         Path file = runDir.resolve(RunFolder.METRICS);
         if (!Files.exists(file)) {
             if (lastEpoch > 0) {
@@ -55,7 +78,7 @@ public final class MetricsLog {
         }
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
+            bytes = BoundedFiles.readAllBytes(file, MAX_FILE_BYTES, "the metrics log", Category.DATA);
         } catch (IOException e) {
             throw new GradlabException(Category.IO, "cannot read " + file + ": " + e.getMessage(), e);
         }
@@ -92,11 +115,6 @@ public final class MetricsLog {
         if (history.size() != lastEpoch) {
             throw inconsistent(file, "it holds " + history.size() + " epochs but the checkpoint is at epoch " + lastEpoch);
         }
-        if (changed) {
-            StringBuilder sb = new StringBuilder();
-            kept.forEach(l -> sb.append(l).append('\n'));
-            RunFolder.writeAtomically(file, sb.toString().getBytes(StandardCharsets.UTF_8));
-        }
         return new Recovered(kept, history, changed);
     }
 
@@ -107,7 +125,8 @@ public final class MetricsLog {
             return List.of();
         }
         try {
-            String text = Files.readString(file, StandardCharsets.UTF_8);
+            String text = new String(BoundedFiles.readAllBytes(file, MAX_FILE_BYTES, "the metrics log", Category.DATA),
+                    StandardCharsets.UTF_8);
             int end = text.lastIndexOf('\n');
             List<EpochMetrics> out = new ArrayList<>();
             for (String line : text.substring(0, end + 1).split("\n")) {

@@ -2,7 +2,10 @@ package io.gradlab.engine.run;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.gradlab.engine.io.BoundedFiles;
+import io.gradlab.engine.io.Messages;
 import io.gradlab.api.GradlabException;
 import io.gradlab.api.GradlabException.Category;
 import io.gradlab.engine.spec.ExperimentSpec;
@@ -35,17 +38,28 @@ public record ResumeInfo(Path specDir, Optional<Path> dataDir) {
         RunFolder.writeAtomically(runDir.resolve(RunFolder.RUN_INFO), Json.pretty(json).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
+    /** The largest run.json gradlab reads (1 MiB). */
+    static final long MAX_FILE_BYTES = 1 << 20;
+
     public static ResumeInfo read(Path runDir) {
         Path file = runDir.resolve(RunFolder.RUN_INFO);
         try {
-            JsonNode node = Json.mapper().readTree(file.toFile());
+            JsonNode node = Json.mapper().readTree(BoundedFiles.readAllBytes(file, MAX_FILE_BYTES, RunFolder.RUN_INFO, Category.DATA));
             if (node == null || !node.path("spec_dir").isTextual()) {
-                throw new GradlabException(Category.DATA, file + " has no spec_dir: the run folder is damaged");
+                throw new GradlabException(Category.DATA, Messages.quote(file) + " has no spec_dir: the run folder is damaged;"
+                        + " start the run again with gradlab run SPEC");
             }
             Optional<Path> data = node.path("data_dir").isTextual() ? Optional.of(Path.of(node.get("data_dir").asText())) : Optional.empty();
             return new ResumeInfo(Path.of(node.get("spec_dir").asText()), data);
-        } catch (IOException | InvalidPathException e) {
-            throw new GradlabException(Category.DATA, "cannot read " + file + " (" + e.getMessage() + "): the run folder is damaged", e);
+        } catch (JsonProcessingException e) {
+            String at = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+            throw new GradlabException(Category.DATA, Messages.quote(file) + " is not valid JSON" + at + ": the run folder is damaged;"
+                    + " start the run again with gradlab run SPEC", e);
+        } catch (IOException e) {
+            throw new GradlabException(Category.IO, "cannot read " + Messages.quote(file) + ": " + Messages.ioReason(e), e);
+        } catch (InvalidPathException e) {
+            throw new GradlabException(Category.DATA, Messages.quote(file) + " holds a path that is not valid here ("
+                    + Messages.escape(e.getMessage()) + "): the run folder is damaged; start the run again with gradlab run SPEC", e);
         }
     }
 }

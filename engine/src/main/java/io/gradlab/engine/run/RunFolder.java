@@ -7,13 +7,13 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.util.List;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
@@ -35,6 +35,7 @@ public final class RunFolder implements AutoCloseable {
     private final Path dir;
     private FileChannel metrics;
     private FileChannel lockChannel;
+    private MetricsLog.Recovered pendingRewrite;
 
     private RunFolder(Path dir) {
         this.dir = dir;
@@ -76,47 +77,21 @@ public final class RunFolder implements AutoCloseable {
 
     /** Writes a whole file atomically: a temporary file, flushed to disk, then renamed over the target. */
     public void writeAtomically(String fileName, String content) {
+        if (pendingRewrite != null && fileName.equals(SUMMARY)) {
+            MetricsLog.rewrite(dir, pendingRewrite);
+            pendingRewrite = null;
+        }
         writeAtomically(dir.resolve(fileName), content.getBytes(StandardCharsets.UTF_8));
     }
 
     /**
      * Writes {@code content} to {@code target} so that a crash at any moment leaves either the old
-     * file or the new one, never a torn one: a temporary file in the same folder, forced to disk,
-     * renamed over the target, and the folder forced where the platform allows it.
+     * file or the new one, never a torn one ({@link OutputFiles#replace}: an exclusive, randomly named
+     * temporary file in the same folder, forced to disk, renamed over a target that is absent or a
+     * regular file).
      */
     public static void writeAtomically(Path target, byte[] content) {
-        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
-        try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer buffer = ByteBuffer.wrap(content);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
-            channel.force(true);
-        } catch (IOException e) {
-            throw new GradlabException(GradlabException.Category.IO, "cannot write " + target + ": " + e.getMessage(), e);
-        }
-        try {
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException e) {
-            throw new GradlabException(GradlabException.Category.IO, "cannot write " + target + ": " + e.getMessage(), e);
-        }
-        forceDirectory(target.toAbsolutePath().getParent());
-    }
-
-    private static void forceDirectory(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            // not every platform can open a folder; the rename itself is atomic
-        }
+        OutputFiles.replace(target, content);
     }
 
     /**
@@ -124,10 +99,14 @@ public final class RunFolder implements AutoCloseable {
      * line is complete before the epoch's checkpoint is written.
      */
     public void appendMetrics(String jsonLine) {
+        if (pendingRewrite != null) {
+            MetricsLog.rewrite(dir, pendingRewrite);
+            pendingRewrite = null;
+        }
         try {
             if (metrics == null) {
                 metrics = FileChannel.open(dir.resolve(METRICS), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                        StandardOpenOption.APPEND);
+                        StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS);
             }
             ByteBuffer buffer = ByteBuffer.wrap((jsonLine + "\n").getBytes(StandardCharsets.UTF_8));
             while (buffer.hasRemaining()) {
@@ -140,13 +119,46 @@ public final class RunFolder implements AutoCloseable {
     }
 
     /**
+     * Cuts {@code metrics.jsonl} back to {@code recovered} just before the next line is appended, not
+     * now: a resume that is refused later (a checkpoint that does not fit the model) leaves the file
+     * as it was.
+     */
+    public void rewriteMetricsBeforeAppending(MetricsLog.Recovered recovered) {
+        this.pendingRewrite = requireNonNull(recovered, "recovered is null");
+    }
+
+    /**
+     * Removes this folder when it holds nothing but what the set-up writes ({@code spec.resolved.yaml},
+     * {@code run.json}): a run that failed before training leaves nothing behind. Returns whether it
+     * was removed.
+     */
+    public boolean removeIfOnlySetUp() {
+        try (var files = Files.list(dir)) {
+            List<Path> all = files.toList();
+            for (Path f : all) {
+                String name = f.getFileName().toString();
+                if (!name.equals(SPEC) && !name.equals(RUN_INFO)) {
+                    return false;
+                }
+            }
+            for (Path f : all) {
+                Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(dir);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
      * Takes an exclusive lock on the folder's {@code run.json} for as long as this object is open,
      * so that two processes never train into the same folder (a resume while the run is alive).
      */
     public void lock() {
         Path file = dir.resolve(RUN_INFO);
         try {
-            FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE);
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
             java.nio.channels.FileLock lock;
             try {
                 lock = channel.tryLock();

@@ -8,7 +8,10 @@ import io.gradlab.engine.spec.ExperimentSpec;
 import io.gradlab.engine.spec.SpecLoader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import io.gradlab.engine.io.BoundedFiles;
+import io.gradlab.engine.io.Messages;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -31,14 +34,24 @@ public record StoredRun(Path dir, String specText, ResumeInfo info) {
         if (!Files.isDirectory(dir)) {
             throw new GradlabException(Category.USAGE, "no run folder at " + dir + ": give a folder that gradlab run created");
         }
+        for (String name : OutputFiles.RUN_FILES) {
+            Path file = dir.resolve(name);
+            if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                throw new GradlabException(Category.DATA, "the run folder's " + name + " (" + Messages.quote(file) + ") is not a regular"
+                        + " file (a folder, a link or a device): the run folder is damaged; move it away"
+                        + (name.equals(RunFolder.CHECKPOINT) ? " to restart the run from its first epoch" : " and start the run again"));
+            }
+        }
         if (!Files.isRegularFile(specFile) || !Files.isRegularFile(dir.resolve(RunFolder.RUN_INFO))) {
-            throw new GradlabException(Category.USAGE, dir + " is not a run folder (it has no " + RunFolder.SPEC + " and "
-                    + RunFolder.RUN_INFO + "): give a folder that gradlab run created");
+            throw new GradlabException(Category.USAGE, Messages.quote(dir) + " is not a run folder (it has no " + RunFolder.SPEC + " and "
+                    + RunFolder.RUN_INFO + "): give a folder that gradlab run created; a run stopped while creating them (a full disk)"
+                    + " trained nothing: start it again with gradlab run SPEC and remove this folder");
         }
         try {
-            return new StoredRun(dir, Files.readString(specFile, StandardCharsets.UTF_8), ResumeInfo.read(dir));
+            byte[] spec = BoundedFiles.readAllBytes(specFile, SpecLoader.MAX_FILE_BYTES, "the resolved spec", Category.DATA);
+            return new StoredRun(dir, new String(spec, StandardCharsets.UTF_8), ResumeInfo.read(dir));
         } catch (IOException e) {
-            throw new GradlabException(Category.IO, "cannot read " + specFile + ": " + e.getMessage(), e);
+            throw new GradlabException(Category.IO, "cannot read " + Messages.quote(specFile) + ": " + Messages.ioReason(e), e);
         }
     }
 

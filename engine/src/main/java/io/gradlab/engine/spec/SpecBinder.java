@@ -16,6 +16,7 @@ import static io.gradlab.engine.spec.SpecSchema.MODEL;
 import static io.gradlab.engine.spec.SpecSchema.NAME;
 import static io.gradlab.engine.spec.SpecSchema.OPTIMIZER;
 import static io.gradlab.engine.spec.SpecSchema.SEED;
+import static io.gradlab.engine.spec.SpecSchema.STEP_TIMEOUT;
 import static io.gradlab.engine.spec.SpecSchema.SOURCE;
 import static io.gradlab.engine.spec.SpecSchema.STRATEGY;
 import static io.gradlab.engine.spec.SpecSchema.THREADS;
@@ -99,7 +100,9 @@ final class SpecBinder {
                 bool(training.get(CHECKPOINT), "training.checkpoint", true),
                 path(training.get(TENSORBOARD), "training.tensorboard", "a folder for TensorBoard event files"),
                 components(training.get(LR_SCHEDULE), "training.lr-schedule", ComponentKind.LR_SCHEDULE),
-                components(training.get(CALLBACKS), "training.callbacks", ComponentKind.CALLBACK));
+                components(training.get(CALLBACKS), "training.callbacks", ComponentKind.CALLBACK),
+                (int) whole(training.get(STEP_TIMEOUT), "training.step-timeout", TrainingSpec.DEFAULT_STEP_TIMEOUT, 1,
+                        TrainingSpec.MAX_STEP_TIMEOUT, "of seconds from 1 to " + TrainingSpec.MAX_STEP_TIMEOUT));
 
         List<ComponentSpec> diagnostics = components(top.get(DIAGNOSTICS), DIAGNOSTICS, ComponentKind.DIAGNOSTIC);
         return new ExperimentSpec(name, description, dataSpec, modelSpec, trainingSpec, diagnostics, baseDir);

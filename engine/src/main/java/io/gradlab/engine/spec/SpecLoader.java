@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import io.gradlab.engine.io.BoundedFiles;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -79,11 +80,11 @@ public final class SpecLoader {
             if (Files.isDirectory(file)) {
                 throw new GradlabException(Category.IO, file + ": is a directory, not a spec file (.yaml, .yml or .json)");
             }
-            long size = Files.size(file);
-            if (size > MAX_FILE_BYTES) {
-                throw tooLarge(file, size);
+            if (Files.isRegularFile(file) && Files.size(file) > MAX_FILE_BYTES) {
+                throw tooLarge(file, Files.size(file));
             }
-            bytes = Files.readAllBytes(file);
+            // a pipe (<(cat spec.yaml)) or a device is read only up to the limit
+            bytes = BoundedFiles.readAllBytes(file, MAX_FILE_BYTES, "the spec file", Category.SPEC);
         } catch (NoSuchFileException e) {
             throw new GradlabException(Category.IO, file + ": spec file not found", e);
         } catch (IOException e) {

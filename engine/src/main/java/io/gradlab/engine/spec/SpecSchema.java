@@ -35,6 +35,7 @@ final class SpecSchema {
     static final String TENSORBOARD = "tensorboard";
     static final String LR_SCHEDULE = "lr-schedule";
     static final String CALLBACKS = "callbacks";
+    static final String STEP_TIMEOUT = "step-timeout";
     static final String DIAGNOSTICS = "diagnostics";
 
     /** A place in the spec tree. */
@@ -90,7 +91,8 @@ final class SpecSchema {
             CHECKPOINT, new Value("true or false"),
             TENSORBOARD, new Value("a folder to write TensorBoard event files into while training"),
             LR_SCHEDULE, new ComponentList(ComponentKind.LR_SCHEDULE),
-            CALLBACKS, new ComponentList(ComponentKind.CALLBACK)));
+            CALLBACKS, new ComponentList(ComponentKind.CALLBACK),
+            STEP_TIMEOUT, new Value("seconds a training step may take before the run is stopped (default 600)")));
 
     static final Section ROOT = new Section("name, data, model and training", ordered(
             NAME, new Value(ExperimentSpec.NAME_RULE),

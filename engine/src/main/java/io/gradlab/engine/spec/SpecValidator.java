@@ -43,7 +43,8 @@ public final class SpecValidator {
                 t.checkpoint(),
                 t.tensorboard(),
                 all(resolver, ComponentKind.LR_SCHEDULE, t.lrSchedule(), "training.lr-schedule"),
-                all(resolver, ComponentKind.CALLBACK, t.callbacks(), "training.callbacks"));
+                all(resolver, ComponentKind.CALLBACK, t.callbacks(), "training.callbacks"),
+                t.stepTimeout());
         List<ComponentSpec> diagnostics = all(resolver, ComponentKind.DIAGNOSTIC, spec.diagnostics(), "diagnostics");
         return new ExperimentSpec(spec.name(), spec.description(), data, model, training, diagnostics, spec.baseDir());
     }

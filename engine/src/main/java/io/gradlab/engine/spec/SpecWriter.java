@@ -133,6 +133,9 @@ public final class SpecWriter {
         training.put(SpecSchema.DTYPE, t.dtype().name().toLowerCase(Locale.ROOT));
         training.put(SpecSchema.THREADS, t.threads());
         training.put(SpecSchema.CHECKPOINT, t.checkpoint());
+        if (t.stepTimeout() != TrainingSpec.DEFAULT_STEP_TIMEOUT) {
+            training.put(SpecSchema.STEP_TIMEOUT, t.stepTimeout());
+        }
         if (t.tensorboard() != null) {
             training.put(SpecSchema.TENSORBOARD, t.tensorboard());
         }

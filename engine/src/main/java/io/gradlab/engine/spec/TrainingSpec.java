@@ -23,6 +23,8 @@ import java.util.List;
  * @param tensorboard        a folder (relative to the working directory, like {@code --out}) to write TensorBoard event files into while training, or {@code null}
  * @param lrSchedule         learning-rate schedules (kind {@code lr-schedule}); their factors multiply
  * @param callbacks          callbacks after every epoch (kind {@code callback}): early stopping, keeping the best weights
+ * @param stepTimeout        seconds one training step (or evaluation) may take before the watchdog stops the run
+ *                           ({@code training.step-timeout}, {@link #DEFAULT_STEP_TIMEOUT} by default)
  */
 public record TrainingSpec(
         int epochs,
@@ -36,13 +38,18 @@ public record TrainingSpec(
         boolean checkpoint,
         String tensorboard,
         List<ComponentSpec> lrSchedule,
-        List<ComponentSpec> callbacks) {
+        List<ComponentSpec> callbacks,
+        int stepTimeout) {
 
     public static final String DEFAULT_OPTIMIZER = "sgd";
     public static final String DEFAULT_STRATEGY = "standard";
     public static final long DEFAULT_SEED = 42;
     public static final DType DEFAULT_DTYPE = DType.F32;
     public static final int MAX_THREADS = 1024;
+    /** Ten minutes: far more than any step of a model that fits this machine, short enough to notice a hang. */
+    public static final int DEFAULT_STEP_TIMEOUT = 600;
+    /** A week. */
+    public static final int MAX_STEP_TIMEOUT = 7 * 24 * 3600;
 
     public TrainingSpec {
         requireNonNull(optimizer, "optimizer is null");
@@ -60,16 +67,35 @@ public record TrainingSpec(
         if (tensorboard != null && tensorboard.isBlank()) {
             throw new GradlabException(Category.SPEC, "training.tensorboard: expected a folder, got an empty text");
         }
+        if (stepTimeout < 1 || stepTimeout > MAX_STEP_TIMEOUT) {
+            throw new GradlabException(Category.SPEC, "training.step-timeout: expected seconds from 1 to " + MAX_STEP_TIMEOUT + ", got "
+                    + stepTimeout);
+        }
         if (threads < 0 || threads > MAX_THREADS) {
             throw new GradlabException(Category.SPEC,
                     "training.threads: expected a whole number from 0 (automatic) to " + MAX_THREADS + ", got " + threads);
         }
     }
 
+    /** Training with the default step timeout. */
+    public TrainingSpec(int epochs, int batchSize, ComponentSpec optimizer, List<ComponentSpec> gradientTransforms, ComponentSpec strategy,
+                        long seed, DType dtype, int threads, boolean checkpoint, String tensorboard, List<ComponentSpec> lrSchedule,
+                        List<ComponentSpec> callbacks) {
+        this(epochs, batchSize, optimizer, gradientTransforms, strategy, seed, dtype, threads, checkpoint, tensorboard, lrSchedule, callbacks,
+                DEFAULT_STEP_TIMEOUT);
+    }
+
     /** Training without schedules and callbacks. */
     public TrainingSpec(int epochs, int batchSize, ComponentSpec optimizer, List<ComponentSpec> gradientTransforms, ComponentSpec strategy,
+                        long seed, DType dtype, int threads, boolean checkpoint, String tensorboard, int stepTimeout) {
+        this(epochs, batchSize, optimizer, gradientTransforms, strategy, seed, dtype, threads, checkpoint, tensorboard, List.of(), List.of(),
+                stepTimeout);
+    }
+
+    /** Training without schedules and callbacks, with the default step timeout. */
+    public TrainingSpec(int epochs, int batchSize, ComponentSpec optimizer, List<ComponentSpec> gradientTransforms, ComponentSpec strategy,
                         long seed, DType dtype, int threads, boolean checkpoint, String tensorboard) {
-        this(epochs, batchSize, optimizer, gradientTransforms, strategy, seed, dtype, threads, checkpoint, tensorboard, List.of(), List.of());
+        this(epochs, batchSize, optimizer, gradientTransforms, strategy, seed, dtype, threads, checkpoint, tensorboard, DEFAULT_STEP_TIMEOUT);
     }
 
     /** Training without TensorBoard event files, schedules and callbacks. */

@@ -32,7 +32,8 @@ public final class EventFile implements Closeable {
 
     private EventFile(Path file) throws IOException {
         this.file = file;
-        this.out = new BufferedOutputStream(Files.newOutputStream(file));
+        this.out = new BufferedOutputStream(Files.newOutputStream(file, java.nio.file.StandardOpenOption.CREATE_NEW,
+                java.nio.file.StandardOpenOption.WRITE, java.nio.file.LinkOption.NOFOLLOW_LINKS));
     }
 
     /** Creates a new event file in {@code dir} (created if missing) and writes its first event. */

@@ -27,6 +27,7 @@ import io.gradlab.api.tensor.SeededRandom;
 import io.gradlab.engine.nn.DefaultBuildContext;
 import io.gradlab.engine.nn.DefaultModelBuilder;
 import io.gradlab.engine.registry.ComponentRegistry;
+import io.gradlab.engine.registry.PluginFailures;
 import io.gradlab.engine.run.Checkpoint;
 import io.gradlab.engine.run.Json;
 import io.gradlab.engine.run.MetricsLog;
@@ -112,8 +113,15 @@ public final class ExperimentRunner {
         RunFolder folder = RunFolder.create(options.outDir(), resolved.name(), clock);
         try {
             String specText = SpecWriter.toYaml(resolved);
-            folder.writeAtomically(RunFolder.SPEC, specText);
-            ResumeInfo.of(resolved, options.dataDir()).write(folder.dir());
+            try {
+                folder.writeAtomically(RunFolder.SPEC, specText);
+                ResumeInfo.of(resolved, options.dataDir()).write(folder.dir());
+            } catch (GradlabException e) {
+                // a full disk while setting up: nothing was trained, so leave no half-made folder behind
+                folder.close();
+                throw new GradlabException(e.category(), e.getMessage() + (folder.removeIfOnlySetUp()
+                        ? " (nothing was trained; the new run folder was removed)" : ""), e);
+            }
             folder.lock();
             return train(resolved, prepared, folder, StoredRun.sha256(specText), listener, null, List.of(), options.maxSteps());
         } finally {
@@ -163,6 +171,10 @@ public final class ExperimentRunner {
                     + " but the run plans " + resolved.training().epochs() + " epochs: the run folder is damaged");
         }
         Prepared prepared = prepare(resolved, options(stored, dataDir, true), lastEpoch == 0);
+        if (checkpoint.isPresent()) {
+            int batch = resolved.training().batchSize();
+            checkpoint.get().requireCountersFit(dir, resolved.training().epochs(), (prepared.parts().train().size() + batch - 1) / batch);
+        }
         if (lastEpoch > 0 && !prepared.strategy().resumable()) {
             throw new GradlabException(GradlabException.Category.USAGE, "run " + dir + " trains with the strategy '"
                     + resolved.training().strategy().id() + "', which cannot resume from a checkpoint (it does not declare "
@@ -171,7 +183,8 @@ public final class ExperimentRunner {
         RunFolder folder = RunFolder.open(dir);
         try {
             folder.lock();
-            MetricsLog.Recovered recovered = MetricsLog.recover(dir, lastEpoch);
+            MetricsLog.Recovered recovered = MetricsLog.inspect(dir, lastEpoch);
+            folder.rewriteMetricsBeforeAppending(recovered);
             LOG.info("resuming {} after epoch {} of {}{}", dir, lastEpoch, resolved.training().epochs(),
                     recovered.rewritten() ? " (metrics.jsonl cut back to the checkpoint)" : "");
             return train(resolved, prepared, folder, stored.specSha256(), listener, checkpoint.orElse(null), recovered.history(), 0);
@@ -272,11 +285,32 @@ public final class ExperimentRunner {
             error = String.valueOf(e.getMessage());
             finish(folder, resolved, prepared, recorder.history(), status, error, start);
             throw e;
+        } catch (Error e) {
+            // the plugin boundary: an Error from component code fails the run with a reason; one the
+            // listener (the host's own interface) throws passes through as it is
+            if (thrownBy(e, listener) || session != null && session.pendingResume().isPresent()) {
+                throw e;
+            }
+            error = e instanceof OutOfMemoryError ? "out of memory: " + e.getMessage() : PluginFailures.describe(e);
+            finish(folder, resolved, prepared, recorder.history(), "failed", error, start);
+            if (e instanceof OutOfMemoryError) {
+                throw e;
+            }
+            throw new GradlabException(GradlabException.Category.PLUGIN, "training failed: " + error
+                    + (folder == null ? "" : " (" + folder.dir().resolve(RunFolder.SUMMARY) + " says status: failed)")
+                    + "; fix or remove the plugin whose code failed", e);
         } finally {
             if (tensorBoard != null) {
                 tensorBoard.close();
             }
         }
+    }
+
+    /** Whether {@code e} was thrown by the listener's own code (its innermost frame is the listener's class). */
+    private static boolean thrownBy(Throwable e, TrainingListener listener) {
+        StackTraceElement[] stack = e.getStackTrace();
+        String listenerClass = listener.getClass().getName();
+        return stack.length > 0 && (stack[0].getClassName().equals(listenerClass) || stack[0].getClassName().startsWith(listenerClass + "$"));
     }
 
     private RunResult finish(RunFolder folder, ExperimentSpec spec, Prepared prepared, List<EpochMetrics> history, String status,
@@ -318,6 +352,8 @@ public final class ExperimentRunner {
         SeededRandom root = new SeededRandom(training.seed());
         DataSplits splits = registry.dataset(spec.data().source(), dataContext(spec, options, root.fork("data")), "data.source");
         Dataset train = splits.train();
+        requireSamples(spec, train, "training");
+        requireSamples(spec, splits.test(), "test");
         Dataset validation = null;
         if (spec.data().validation() > 0) {
             Dataset[] parts = Splits.holdout(train, spec.data().validation(), root.fork("validation").seed());
@@ -371,6 +407,15 @@ public final class ExperimentRunner {
         RunControls controls = new RunControls(schedules, callbacks);
         controls.checkFigures(training.callbacks().stream().map(c -> c.id().value()).toList(), validation, classification);
         return controls;
+    }
+
+    /** Empty training or test data is an error before training (it would "complete" with NaN loss and accuracy). */
+    private static void requireSamples(ExperimentSpec spec, Dataset set, String which) {
+        if (set != null && set.size() == 0) {
+            throw new GradlabException(GradlabException.Category.DATA, "data source '" + spec.data().source().id() + "' gave 0 " + which
+                    + " samples: nothing to " + (which.equals("test") ? "evaluate" : "train") + " on; check the data files"
+                    + " (or --data DIR) and give a " + which + " set with at least one sample");
+        }
     }
 
     /**

@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import io.gradlab.engine.io.BoundedFiles;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -209,7 +210,7 @@ public final class SafeTensors {
                 throw new GradlabException(Category.DATA, file + ": " + size + " bytes is larger than the " + MAX_FILE_BYTES
                         + " bytes gradlab reads");
             }
-            return decode(Files.readAllBytes(file), file.toString());
+            return decode(BoundedFiles.readAllBytes(file, MAX_FILE_BYTES, "the safetensors file", Category.DATA), file.toString());
         } catch (NoSuchFileException e) {
             throw new GradlabException(Category.IO, "weights file " + file + " does not exist: check the path", e);
         } catch (IOException e) {

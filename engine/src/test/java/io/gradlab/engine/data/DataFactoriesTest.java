@@ -39,8 +39,11 @@ class DataFactoriesTest {
     @Test
     void fashionMnistEmbeddedAlwaysUsesTheSubset() {
         Path full = TestData.writeFolder(dir.resolve("full"), 20, 10, 28, 28, 10, true);
-        DataSplits splits = create(DataFactories.fashionMnist(full), Map.of("subset", "embedded"), context(full));
+        DataSplits splits = create(DataFactories.fashionMnist(full), Map.of("subset", "embedded"), context(null));
         assertThat(splits.train().size()).isEqualTo(5000);
+        // an explicit folder is never ignored silently
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> create(DataFactories.fashionMnist(full), Map.of("subset", "embedded"),
+                context(full))).isInstanceOf(io.gradlab.api.GradlabException.class).hasMessageContaining("which never reads a folder");
     }
 
     @Test

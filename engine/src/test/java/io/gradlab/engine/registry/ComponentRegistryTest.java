@@ -216,7 +216,7 @@ class ComponentRegistryTest {
 
         assertThatThrownBy(() -> failing.activation(ComponentSpec.of("picky"), "model.activation"))
                 .isInstanceOfSatisfying(GradlabException.class, e -> assertThat(e.category()).isEqualTo(Category.COMPONENT))
-                .hasMessage("activation 'picky' from classpath module engine at model.activation rejected its parameters {}: width must be even");
+                .hasMessage("activation 'picky' from classpath module engine at model.activation rejected its parameters: width must be even");
     }
 
     @Test

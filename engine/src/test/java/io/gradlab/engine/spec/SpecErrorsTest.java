@@ -116,7 +116,8 @@ class SpecErrorsTest {
     void unknownKeysListTheValidKeysAndSuggestTheClosest() {
         assertThat(specError(() -> yaml(MINIMAL_YAML + "  epoch: 3\n")))
                 .isEqualTo("spec.yaml: training: unknown key 'epoch' (did you mean 'epochs'?); valid keys: epochs, batch-size,"
-                        + " optimizer, gradient-transforms, strategy, seed, dtype, threads, checkpoint, tensorboard, lr-schedule, callbacks");
+                        + " optimizer, gradient-transforms, strategy, seed, dtype, threads, checkpoint, tensorboard, lr-schedule, callbacks,"
+                        + " step-timeout");
         assertThat(specError(() -> yaml(MINIMAL_YAML + "trainig: {}\n")))
                 .isEqualTo("spec.yaml: unknown top-level key 'trainig' (did you mean 'training'?);"
                         + " valid keys: name, description, data, model, training, diagnostics");
