@@ -11,6 +11,14 @@ public interface ModelBuilder {
     /** The number of input features of the data. */
     int inputWidth();
 
+    /**
+     * The shape of one input sample: {@code [channels, height, width]} for images (its product is
+     * {@link #inputWidth()}), {@code [inputWidth()]} for plain features.
+     */
+    default int[] inputShape() {
+        return new int[] {inputWidth()};
+    }
+
     /** The number of outputs the data needs (classes, or regression targets). */
     int outputWidth();
 
