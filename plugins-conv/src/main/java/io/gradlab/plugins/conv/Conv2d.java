@@ -16,7 +16,7 @@ import java.util.function.IntConsumer;
  * {@code [out, in, kh, kw]}, read by the kernels as the matrix {@code [out, in kh kw]}.
  *
  * <p>Per sample, the input is unfolded into the column matrix {@code [in kh kw, OH OW]} (im2col,
- * through a gather table built once) and the output is one matrix product
+ * with one array copy per row of pixels, {@link Unfold}) and the output is one matrix product
  * {@code Y = W col}. The backward pass takes {@code dcol = Wᵀ dY}, scatters it back into the input
  * gradient (col2im) and adds {@code dY colᵀ} into the weight gradient. The batch is split into one
  * chunk per kernel thread ({@link io.gradlab.api.tensor.Ops#parallelFor}); each thread owns its
@@ -29,7 +29,7 @@ public final class Conv2d extends AbstractLayer {
     private final Window window;
     private final boolean hasBias;
     private final String nonlinearity;
-    private final int[] table;
+    private final Unfold unfold;
     private final int k;
     private final int p;
     private Parameter weight;
@@ -58,7 +58,7 @@ public final class Conv2d extends AbstractLayer {
         this.out = window.output(in, outChannels, name, "conv2d");
         this.hasBias = bias;
         this.nonlinearity = nonlinearity;
-        this.table = window.im2colTable(in, out);
+        this.unfold = new Unfold(in, out, window);
         this.k = in.channels() * window.kernel() * window.kernel();
         this.p = out.plane();
     }
@@ -155,9 +155,9 @@ public final class Conv2d extends AbstractLayer {
         Tensor plane = planes[t];
         Tensor w = weightMatrix();
         for (int n = from(t); n < from(t + 1); n++) {
-            Im2col.gather(table, x, n * in.size(), col);
+            unfold.gather(x, n * in.size(), col);
             ops.gemm(false, false, 1.0, w, col, 0.0, plane);
-            Im2col.store(plane, bias == null ? null : bias.value(), y, n * out.size());
+            Planes.store(plane, bias == null ? null : bias.value(), y, n * out.size());
         }
     }
 
@@ -166,9 +166,9 @@ public final class Conv2d extends AbstractLayer {
         Tensor plane = planes[t];
         Tensor w = weightMatrix();
         for (int n = from(t); n < from(t + 1); n++) {
-            Im2col.load(dy, n * out.size(), plane);
+            Planes.load(dy, n * out.size(), plane);
             ops.gemm(true, false, 1.0, w, plane, 0.0, col);
-            Im2col.scatter(table, col, dx, n * in.size(), in.size());
+            unfold.scatter(col, dx, n * in.size());
         }
     }
 
@@ -180,11 +180,11 @@ public final class Conv2d extends AbstractLayer {
         wg.fill(0.0);
         bg.fill(0.0);
         for (int n = from(t); n < from(t + 1); n++) {
-            Im2col.gather(table, x, n * in.size(), col);
-            Im2col.load(dy, n * out.size(), plane);
+            unfold.gather(x, n * in.size(), col);
+            Planes.load(dy, n * out.size(), plane);
             ops.gemm(false, true, 1.0, plane, col, 1.0, wg);
             if (bias != null) {
-                Im2col.addRowSums(plane, bg);
+                Planes.addRowSums(plane, bg);
             }
         }
     }

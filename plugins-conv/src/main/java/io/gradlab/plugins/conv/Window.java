@@ -34,33 +34,6 @@ record Window(int kernel, int stride, int padding, int dilation) {
     }
 
     /**
-     * The im2col gather table of a convolution from {@code in} to planes of {@code out}: entry
-     * {@code k * P + p} (row {@code k = (c, i, j)} of the column matrix, output pixel {@code p}) is
-     * the index of the input element within a sample, or -1 where it falls into the padding.
-     */
-    int[] im2colTable(ImageShape in, ImageShape out) {
-        int kk = kernel * kernel;
-        int p = out.plane();
-        int[] table = new int[in.channels() * kk * p];
-        for (int c = 0; c < in.channels(); c++) {
-            for (int i = 0; i < kernel; i++) {
-                for (int j = 0; j < kernel; j++) {
-                    int row = (c * kk + i * kernel + j) * p;
-                    for (int oh = 0; oh < out.height(); oh++) {
-                        int ih = oh * stride - padding + i * dilation;
-                        for (int ow = 0; ow < out.width(); ow++) {
-                            int iw = ow * stride - padding + j * dilation;
-                            boolean inside = ih >= 0 && ih < in.height() && iw >= 0 && iw < in.width();
-                            table[row + oh * out.width() + ow] = inside ? c * in.plane() + ih * in.width() + iw : -1;
-                        }
-                    }
-                }
-            }
-        }
-        return table;
-    }
-
-    /**
      * The window table of a pool, the same for every channel: entry {@code p * kernel^2 + w} is the
      * index within the input plane of window element {@code w} of output pixel {@code p}, or -1 in the padding.
      */

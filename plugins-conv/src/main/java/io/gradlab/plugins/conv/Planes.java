@@ -2,63 +2,14 @@ package io.gradlab.plugins.conv;
 
 import io.gradlab.api.tensor.DType;
 import io.gradlab.api.tensor.Tensor;
-import java.util.Arrays;
 
 /**
- * The copies around a convolution's matrix products, for one sample at a time: gather through a
- * table (im2col), scatter-add back (col2im), and moving a sample's planes in and out of a scratch
- * matrix. Plain loops over the backing arrays, float32 and float64 alike.
+ * The copies around a convolution's matrix products, for one sample at a time: a sample's output
+ * planes in and out of a scratch matrix (with the bias), and the bias gradient's sums. Plain loops
+ * over the backing arrays, float32 and float64 alike; im2col itself is {@link Unfold}.
  */
-final class Im2col {
-    private Im2col() {}
-
-    /** {@code col[j] = x[base + table[j]]}, 0 where the table says -1. */
-    static void gather(int[] table, Tensor x, int base, Tensor col) {
-        int xo = x.offset() + base;
-        int co = col.offset();
-        if (x.dtype() == DType.F32) {
-            float[] xs = x.floats();
-            float[] cs = col.floats();
-            for (int j = 0; j < table.length; j++) {
-                int i = table[j];
-                cs[co + j] = i < 0 ? 0f : xs[xo + i];
-            }
-        } else {
-            double[] xs = x.doubles();
-            double[] cs = col.doubles();
-            for (int j = 0; j < table.length; j++) {
-                int i = table[j];
-                cs[co + j] = i < 0 ? 0.0 : xs[xo + i];
-            }
-        }
-    }
-
-    /** {@code dx[base .. base + size) = 0}, then {@code dx[base + table[j]] += col[j]}. */
-    static void scatter(int[] table, Tensor col, Tensor dx, int base, int size) {
-        int xo = dx.offset() + base;
-        int co = col.offset();
-        if (dx.dtype() == DType.F32) {
-            float[] xs = dx.floats();
-            float[] cs = col.floats();
-            Arrays.fill(xs, xo, xo + size, 0f);
-            for (int j = 0; j < table.length; j++) {
-                int i = table[j];
-                if (i >= 0) {
-                    xs[xo + i] += cs[co + j];
-                }
-            }
-        } else {
-            double[] xs = dx.doubles();
-            double[] cs = col.doubles();
-            Arrays.fill(xs, xo, xo + size, 0.0);
-            for (int j = 0; j < table.length; j++) {
-                int i = table[j];
-                if (i >= 0) {
-                    xs[xo + i] += cs[co + j];
-                }
-            }
-        }
-    }
+final class Planes {
+    private Planes() {}
 
     /** {@code y[base + c P + q] = plane[c, q] + bias[c]} (no bias when {@code null}). */
     static void store(Tensor plane, Tensor bias, Tensor y, int base) {
