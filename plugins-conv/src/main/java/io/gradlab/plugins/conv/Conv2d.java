@@ -6,7 +6,6 @@ import io.gradlab.api.nn.Fan;
 import io.gradlab.api.nn.Mode;
 import io.gradlab.api.nn.Parameter;
 import io.gradlab.api.tensor.Tensor;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntConsumer;
 
@@ -17,8 +16,10 @@ import java.util.function.IntConsumer;
  *
  * <p>Per sample, the input is unfolded into the column matrix {@code [in kh kw, OH OW]} (im2col,
  * with one array copy per row of pixels, {@link Unfold}) and the output is one matrix product
- * {@code Y = W col}. The backward pass takes {@code dcol = Wᵀ dY}, scatters it back into the input
- * gradient (col2im) and adds {@code dY colᵀ} into the weight gradient. The batch is split into one
+ * {@code Y = W col}. The backward pass adds {@code dY colᵀ} into the weight gradient; the input
+ * gradient of a stride-1 convolution is itself a convolution, of {@code dY} with the flipped weight
+ * (padding {@code dilation (k - 1) - padding}), computed the same way; at larger strides it is
+ * {@code dcol = Wᵀ dY} scattered back into the input (col2im). The batch is split into one
  * chunk per kernel thread ({@link io.gradlab.api.tensor.Ops#parallelFor}); each thread owns its
  * column and output buffers and its part of the weight gradient, which are summed in a fixed order,
  * so that results do not depend on scheduling. All buffers are sized at build time.
@@ -30,10 +31,19 @@ public final class Conv2d extends AbstractLayer {
     private final boolean hasBias;
     private final String nonlinearity;
     private final Unfold unfold;
+    /** The input gradient of a stride-1 convolution as a convolution of dY with the flipped weight, or {@code null}. */
+    private final Unfold transposed;
     private final int k;
     private final int p;
     private Parameter weight;
     private Parameter bias;
+    private List<Parameter> parameters = List.of();
+    private Tensor weightMatrix;
+    private Tensor weightGradMatrix;
+    /** The flipped weight {@code [in, out kh kw]}: {@code Wf[ci, (co, i, j)] = W[co, ci, kh - 1 - i, kw - 1 - j]}. */
+    private Tensor flipped;
+    private Tensor[] backCols;
+    private Tensor[] backPlanes;
     private int chunks;
     private Tensor[] cols;
     private Tensor[] planes;
@@ -59,6 +69,9 @@ public final class Conv2d extends AbstractLayer {
         this.hasBias = bias;
         this.nonlinearity = nonlinearity;
         this.unfold = new Unfold(in, out, window);
+        int padding = window.dilation() * (window.kernel() - 1) - window.padding();
+        this.transposed = window.stride() == 1 && padding >= 0
+                ? new Unfold(out, in, new Window(window.kernel(), 1, padding, window.dilation())) : null;
         this.k = in.channels() * window.kernel() * window.kernel();
         this.p = out.plane();
     }
@@ -83,7 +96,19 @@ public final class Conv2d extends AbstractLayer {
             bias = new Parameter("bias", Parameter.Role.BIAS, Tensor.zeros(ctx.dtype(), out.channels()));
             ctx.initializeBias(bias, fan);
         }
+        weightMatrix = weight.value().reshape(out.channels(), k);
+        weightGradMatrix = weight.grad().reshape(out.channels(), k);
+        parameters = bias == null ? List.of(weight) : List.of(weight, bias);
         chunks = Math.max(1, ctx.ops().threads());
+        if (transposed != null) {
+            flipped = Tensor.zeros(ctx.dtype(), in.channels(), out.channels() * kk);
+            backCols = new Tensor[chunks];
+            backPlanes = new Tensor[chunks];
+            for (int t = 0; t < chunks; t++) {
+                backCols[t] = Tensor.zeros(ctx.dtype(), out.channels() * kk, in.plane());
+                backPlanes[t] = Tensor.zeros(ctx.dtype(), in.channels(), in.plane());
+            }
+        }
         cols = new Tensor[chunks];
         planes = new Tensor[chunks];
         weightGrads = new Tensor[chunks];
@@ -99,14 +124,7 @@ public final class Conv2d extends AbstractLayer {
 
     @Override
     public List<Parameter> parameters() {
-        List<Parameter> list = new ArrayList<>(2);
-        if (weight != null) {
-            list.add(weight);
-        }
-        if (bias != null) {
-            list.add(bias);
-        }
-        return list;
+        return parameters;
     }
 
     @Override
@@ -122,6 +140,9 @@ public final class Conv2d extends AbstractLayer {
         dy = gradOutput;
         dx = gradInput;
         batch = input.rows();
+        if (transposed != null) {
+            flipWeight();
+        }
         ops.parallelFor(chunks, gradInputPart);
     }
 
@@ -131,9 +152,8 @@ public final class Conv2d extends AbstractLayer {
         dy = gradOutput;
         batch = input.rows();
         ops.parallelFor(chunks, gradWeightPart);
-        Tensor wg = weight.grad().reshape(out.channels(), k);
         for (int t = 0; t < chunks; t++) {
-            ops.axpy(1.0, weightGrads[t], wg);
+            ops.axpy(1.0, weightGrads[t], weightGradMatrix);
         }
         if (bias != null) {
             for (int t = 0; t < chunks; t++) {
@@ -146,14 +166,25 @@ public final class Conv2d extends AbstractLayer {
         return (int) ((long) batch * chunk / chunks);
     }
 
-    private Tensor weightMatrix() {
-        return weight.value().reshape(out.channels(), k);
+    private void flipWeight() {
+        int kernel = window.kernel();
+        int kk = kernel * kernel;
+        Tensor w = weight.value();
+        for (int co = 0; co < out.channels(); co++) {
+            for (int ci = 0; ci < in.channels(); ci++) {
+                int src = (co * in.channels() + ci) * kk;
+                int dst = ci * out.channels() * kk + co * kk;
+                for (int e = 0; e < kk; e++) {
+                    flipped.set(dst + e, w.get(src + kk - 1 - e));
+                }
+            }
+        }
     }
 
     private void forwardChunk(int t) {
         Tensor col = cols[t];
         Tensor plane = planes[t];
-        Tensor w = weightMatrix();
+        Tensor w = weightMatrix;
         for (int n = from(t); n < from(t + 1); n++) {
             unfold.gather(x, n * in.size(), col);
             ops.gemm(false, false, 1.0, w, col, 0.0, plane);
@@ -162,9 +193,19 @@ public final class Conv2d extends AbstractLayer {
     }
 
     private void gradInputChunk(int t) {
+        if (transposed != null) {
+            Tensor col = backCols[t];
+            Tensor plane = backPlanes[t];
+            for (int n = from(t); n < from(t + 1); n++) {
+                transposed.gather(dy, n * out.size(), col);
+                ops.gemm(false, false, 1.0, flipped, col, 0.0, plane);
+                Planes.store(plane, null, dx, n * in.size());
+            }
+            return;
+        }
         Tensor col = cols[t];
         Tensor plane = planes[t];
-        Tensor w = weightMatrix();
+        Tensor w = weightMatrix;
         for (int n = from(t); n < from(t + 1); n++) {
             Planes.load(dy, n * out.size(), plane);
             ops.gemm(true, false, 1.0, w, plane, 0.0, col);
