@@ -64,7 +64,8 @@ class ConvTrainingTest {
     @Test
     void aSmallResnetTrainsAndReportsEveryConvolution() {
         RunResult result = run(example("resnet20.yaml", "data.source.subset=embedded", "model.architecture.depth=8",
-                "model.architecture.width=4", "training.epochs=1", "training.batch-size=32", "training.optimizer={id: adam, lr: 0.01}"), 40);
+                "model.architecture.width=4", "model.architecture.init={id: he-normal}", "training.epochs=1", "training.batch-size=32",
+                "training.optimizer={id: adam, lr: 0.01}"), 40);
         assertThat(result.last().trainAccuracy()).as("10 classes: chance is 0.10").isGreaterThan(0.3);
         List<String> names = result.last().layers().stream().map(LayerMetrics::name).toList();
         // stem, 3 stages x 1 block x 2 convolutions, 2 projections, the head

@@ -34,6 +34,14 @@ public interface ModelBuilder {
      */
     Layer dense(String name, int units, ComponentSpec init, ComponentSpec biasInit, String nonlinearity);
 
+    /**
+     * The initializer component {@code init} (for a layer that initialises its own weights, e.g. a
+     * convolution: {@code init.initialize(weight, fan, ctx.random())}).
+     */
+    default Initializer initializer(ComponentSpec init) {
+        throw new UnsupportedOperationException("this model builder makes no initializers");
+    }
+
     /** An activation layer around the activation component {@code activation}. */
     Layer activation(String name, ComponentSpec activation);
 

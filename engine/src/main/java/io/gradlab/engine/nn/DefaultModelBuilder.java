@@ -65,6 +65,11 @@ public final class DefaultModelBuilder implements ModelBuilder {
     }
 
     @Override
+    public Initializer initializer(ComponentSpec init) {
+        return registry.initializer(init, where + ".init");
+    }
+
+    @Override
     public Layer activation(String name, ComponentSpec activation) {
         return new ActivationLayer(name, activation.id().value(), registry.activation(activation, where + ".activation"));
     }

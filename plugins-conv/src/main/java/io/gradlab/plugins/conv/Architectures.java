@@ -11,6 +11,7 @@ import io.gradlab.api.ComponentKind;
 import io.gradlab.api.ComponentSpec;
 import io.gradlab.api.GradlabException;
 import io.gradlab.api.Params;
+import io.gradlab.api.nn.Initializer;
 import io.gradlab.api.nn.Layer;
 import io.gradlab.api.nn.ModelBuilder;
 import java.util.ArrayList;
@@ -32,6 +33,8 @@ final class Architectures {
                                 integer("width", 16, "channels of the stem and the first stage (the stages have width, 2 width, 4 width)")
                                         .range(1, 4_096),
                                 bool("residual", true, "the identity / projection shortcuts; false: the plain twin of the same depth"),
+                                component("init", ComponentKind.INITIALIZER, "pytorch-default",
+                                        "weight initializer of the convolutions (fan of a [out, in, kh, kw] weight as in PyTorch)"),
                                 component("activation", ComponentKind.ACTIVATION, "relu", "activation after each batch norm and each block")),
                         (p, c) -> resnet(p, c.modelBuilder())),
                 ComponentFactory.of(ComponentKind.ARCHITECTURE, "cnn",
@@ -41,6 +44,8 @@ final class Architectures {
                                 choice("pool", "max", List.of("max", "avg", "none"), "2x2 pooling after each stage"),
                                 bool("batch-norm", false, "batch-norm2d between each convolution and its activation"),
                                 intList("hidden", List.of(128), "dense hidden layers after the convolutions").range(1, 1_000_000),
+                                component("init", ComponentKind.INITIALIZER, "pytorch-default",
+                                        "weight initializer of the convolutions and dense layers (fan of a [out, in, kh, kw] weight as in PyTorch)"),
                                 component("activation", ComponentKind.ACTIVATION, "relu", "activation after each convolution and hidden layer")),
                         (p, c) -> cnn(p, c.modelBuilder())));
     }
@@ -56,9 +61,10 @@ final class Architectures {
         boolean residual = p.getBoolean("residual");
         ComponentSpec activation = p.getComponent("activation");
         String act = activation.id().value();
+        Initializer init = b.initializer(p.getComponent("init"));
         ImageShape shape = ImageShape.of(b.inputShape(), "architecture 'resnet'");
         List<Layer> layers = new ArrayList<>();
-        Conv2d stem = new Conv2d("stem", shape, width, new Window(3, 1, 1, 1), false, act);
+        Conv2d stem = new Conv2d("stem", shape, width, new Window(3, 1, 1, 1), false, act, init);
         layers.add(stem);
         layers.add(new BatchNorm2d("stem-bn", stem.outputShape(), EPS, MOMENTUM, true));
         layers.add(b.activation("stem-act", activation));
@@ -68,7 +74,7 @@ final class Architectures {
             for (int i = 1; i <= n; i++) {
                 int stride = stage > 1 && i == 1 ? 2 : 1;
                 BasicBlock block = new BasicBlock("stage" + stage + "-block" + i, shape, channels, stride, residual, EPS, MOMENTUM,
-                        name -> b.activation(name, activation));
+                        name -> b.activation(name, activation), init);
                 layers.add(block);
                 shape = block.outputShape();
             }
@@ -82,6 +88,8 @@ final class Architectures {
         ComponentSpec activation = p.getComponent("activation");
         String act = activation.id().value();
         int kernel = p.getInt("kernel");
+        ComponentSpec initSpec = p.getComponent("init");
+        Initializer init = b.initializer(initSpec);
         String pool = p.getString("pool");
         boolean norm = p.getBoolean("batch-norm");
         ImageShape shape = ImageShape.of(b.inputShape(), "architecture 'cnn'");
@@ -89,7 +97,7 @@ final class Architectures {
         List<Integer> channels = p.getIntList("channels");
         for (int i = 0; i < channels.size(); i++) {
             int s = i + 1;
-            Conv2d conv = new Conv2d("conv" + s, shape, channels.get(i), new Window(kernel, 1, kernel / 2, 1), !norm, act);
+            Conv2d conv = new Conv2d("conv" + s, shape, channels.get(i), new Window(kernel, 1, kernel / 2, 1), !norm, act, init);
             layers.add(conv);
             shape = conv.outputShape();
             if (norm) {
@@ -106,10 +114,10 @@ final class Architectures {
         layers.add(new Flatten("flatten", shape));
         List<Integer> hidden = p.getIntList("hidden");
         for (int i = 0; i < hidden.size(); i++) {
-            layers.add(b.dense("hidden" + (i + 1), hidden.get(i), null, null, act));
+            layers.add(b.dense("hidden" + (i + 1), hidden.get(i), initSpec, null, act));
             layers.add(b.activation("hidden-act" + (i + 1), activation));
         }
-        layers.add(b.dense("output", b.outputWidth(), null, null, "linear"));
+        layers.add(b.dense("output", b.outputWidth(), initSpec, null, "linear"));
         return b.sequential("cnn", layers);
     }
 }

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.gradlab.api.nn.AbstractLayer.BufferCache;
 import io.gradlab.api.nn.BuildContext;
+import io.gradlab.api.nn.Initializer;
 import io.gradlab.api.nn.Layer;
 import io.gradlab.api.nn.Mode;
 import io.gradlab.api.tensor.DType;
@@ -50,20 +51,21 @@ public final class BasicBlock implements Layer {
 
     /**
      * @param activation makes the activation layer of a given name (a ReLU in the paper)
+     * @param init       the convolutions' weight initializer, or {@code null} for the model's
      */
     public BasicBlock(String name, ImageShape in, int channels, int stride, boolean residual, double eps, double momentum,
-            Function<String, Layer> activation) {
+            Function<String, Layer> activation, Initializer init) {
         this.name = requireNonNull(name, "name is null");
         this.residual = residual;
         this.in = in;
-        conv1 = new Conv2d(name + "-conv1", in, channels, new Window(3, stride, 1, 1), false, "relu");
+        conv1 = new Conv2d(name + "-conv1", in, channels, new Window(3, stride, 1, 1), false, "relu", init);
         bn1 = new BatchNorm2d(name + "-bn1", conv1.outputShape(), eps, momentum, true);
         act1 = activation.apply(name + "-act1");
-        conv2 = new Conv2d(name + "-conv2", conv1.outputShape(), channels, new Window(3, 1, 1, 1), false, "relu");
+        conv2 = new Conv2d(name + "-conv2", conv1.outputShape(), channels, new Window(3, 1, 1, 1), false, "relu", init);
         bn2 = new BatchNorm2d(name + "-bn2", conv2.outputShape(), eps, momentum, true);
         this.out = conv2.outputShape();
         if (residual && !out.equals(in)) {
-            projection = new Conv2d(name + "-shortcut", in, channels, new Window(1, stride, 0, 1), false, "linear");
+            projection = new Conv2d(name + "-shortcut", in, channels, new Window(1, stride, 0, 1), false, "linear", init);
             projectionNorm = new BatchNorm2d(name + "-shortcut-bn", projection.outputShape(), eps, momentum, true);
         } else {
             projection = null;

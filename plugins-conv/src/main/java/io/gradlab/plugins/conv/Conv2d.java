@@ -3,6 +3,7 @@ package io.gradlab.plugins.conv;
 import io.gradlab.api.nn.AbstractLayer;
 import io.gradlab.api.nn.BuildContext;
 import io.gradlab.api.nn.Fan;
+import io.gradlab.api.nn.Initializer;
 import io.gradlab.api.nn.Mode;
 import io.gradlab.api.nn.Parameter;
 import io.gradlab.api.tensor.Tensor;
@@ -30,6 +31,7 @@ public final class Conv2d extends AbstractLayer {
     private final Window window;
     private final boolean hasBias;
     private final String nonlinearity;
+    private final Initializer init;
     private final Unfold unfold;
     /** The input gradient of a stride-1 convolution as a convolution of dY with the flipped weight, or {@code null}. */
     private final Unfold transposed;
@@ -60,14 +62,16 @@ public final class Conv2d extends AbstractLayer {
 
     /**
      * @param nonlinearity the id of the activation that follows, for gain-aware initializers
+     * @param init         the weight initializer (and its bias rule), or {@code null} for the model's
      */
-    public Conv2d(String name, ImageShape in, int outChannels, Window window, boolean bias, String nonlinearity) {
+    public Conv2d(String name, ImageShape in, int outChannels, Window window, boolean bias, String nonlinearity, Initializer init) {
         super(name, "conv2d");
         this.in = in;
         this.window = window;
         this.out = window.output(in, outChannels, name, "conv2d");
         this.hasBias = bias;
         this.nonlinearity = nonlinearity;
+        this.init = init;
         this.unfold = new Unfold(in, out, window);
         int padding = window.dilation() * (window.kernel() - 1) - window.padding();
         this.transposed = window.stride() == 1 && padding >= 0
@@ -91,10 +95,18 @@ public final class Conv2d extends AbstractLayer {
         weight = new Parameter("weight", Parameter.Role.WEIGHT,
                 Tensor.zeros(ctx.dtype(), out.channels(), in.channels(), window.kernel(), window.kernel()));
         Fan fan = new Fan(in.channels() * kk, out.channels() * kk, nonlinearity);
-        ctx.initializeWeight(weight, fan);
+        if (init == null) {
+            ctx.initializeWeight(weight, fan);
+        } else {
+            init.initialize(weight.value(), fan, ctx.random());
+        }
         if (hasBias) {
             bias = new Parameter("bias", Parameter.Role.BIAS, Tensor.zeros(ctx.dtype(), out.channels()));
-            ctx.initializeBias(bias, fan);
+            if (init == null) {
+                ctx.initializeBias(bias, fan);
+            } else {
+                init.initializeBias(bias.value(), fan, ctx.random());
+            }
         }
         weightMatrix = weight.value().reshape(out.channels(), k);
         weightGradMatrix = weight.grad().reshape(out.channels(), k);

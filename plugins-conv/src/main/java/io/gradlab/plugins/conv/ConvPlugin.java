@@ -66,7 +66,7 @@ public final class ConvPlugin implements GradlabPlugin {
                         integer("dilation", 1, "spacing between kernel elements").range(1, 1_000),
                         bool("bias", true, "learnable bias per output channel")),
                 (p, c) -> new Conv2d(c.name(), input(p, c.name()), p.getInt("channels"), window(p, c.name(), "conv2d"), p.getBoolean("bias"),
-                        "linear")));
+                        "linear", null)));
         for (Pool2d.Kind kind : Pool2d.Kind.values()) {
             all.add(ComponentFactory.of(ComponentKind.LAYER, kind.type(),
                     (kind == Pool2d.Kind.MAX ? "max" : "average") + " pooling over square windows of each channel (PyTorch "
@@ -98,7 +98,7 @@ public final class ConvPlugin implements GradlabPlugin {
                         integer("stride", 1, "stride of the first convolution (2 halves the image)").range(1, 2),
                         bool("residual", true, "add the shortcut (false: the plain block)")),
                 (p, c) -> new BasicBlock(c.name(), input(p, c.name()), p.getInt("channels"), p.getInt("stride"), p.getBoolean("residual"),
-                        1e-5, 0.1, Relu::new)));
+                        1e-5, 0.1, Relu::new, null)));
         all.addAll(Architectures.all());
         return List.copyOf(all);
     }

@@ -86,7 +86,7 @@ class PyTorchFixtureTest {
     }
 
     private static void conv(String name, int n, ImageShape in, int out, int kernel, int stride, int padding, int dilation, boolean bias) {
-        Conv2d conv = new Conv2d(name, in, out, new Window(kernel, stride, padding, dilation), bias, "linear");
+        Conv2d conv = new Conv2d(name, in, out, new Window(kernel, stride, padding, dilation), bias, "linear", null);
         conv.build(in.size(), TestContexts.f64());
         set(conv.parameters().get(0), name + ".weight");
         if (bias) {
