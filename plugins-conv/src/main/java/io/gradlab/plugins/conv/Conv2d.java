@@ -6,6 +6,8 @@ import io.gradlab.api.nn.Fan;
 import io.gradlab.api.nn.Initializer;
 import io.gradlab.api.nn.Mode;
 import io.gradlab.api.nn.Parameter;
+import io.gradlab.api.tensor.Elementwise;
+import io.gradlab.api.tensor.Expr;
 import io.gradlab.api.tensor.Tensor;
 import java.util.List;
 import java.util.function.IntConsumer;
@@ -26,6 +28,9 @@ import java.util.function.IntConsumer;
  * so that results do not depend on scheduling. All buffers are sized at build time.
  */
 public final class Conv2d extends AbstractLayer {
+    /** {@code a0 += a1}. */
+    private static final Elementwise ADD = Elementwise.assign(0, Expr.arg(0).add(Expr.arg(1)));
+    private final Args args = new Args();
     private final ImageShape in;
     private final ImageShape out;
     private final Window window;
@@ -165,11 +170,11 @@ public final class Conv2d extends AbstractLayer {
         batch = input.rows();
         ops.parallelFor(chunks, gradWeightPart);
         for (int t = 0; t < chunks; t++) {
-            ops.axpy(1.0, weightGrads[t], weightGradMatrix);
+            ops.map(ADD, null, args.of(weightGradMatrix, weightGrads[t]));
         }
         if (bias != null) {
             for (int t = 0; t < chunks; t++) {
-                ops.axpy(1.0, biasGrads[t], bias.grad());
+                ops.map(ADD, null, args.of(bias.grad(), biasGrads[t]));
             }
         }
     }
