@@ -59,6 +59,9 @@ class ConvTrainingTest {
         RunResult result = run(example("cnn.yaml", "model.architecture.channels=[8]", "model.architecture.hidden=[32]", "training.epochs=1"), 40);
         assertThat(result.last().testAccuracy()).as("10 classes: chance is 0.10").isGreaterThan(0.5);
         assertThat(result.last().layers()).extracting(LayerMetrics::name).startsWith("conv1");
+        // the spec's dead-channels diagnostic writes its figure on the ReLU after the convolution
+        assertThat(result.last().layers()).filteredOn(l -> l.extra().containsKey("dead_channel_fraction"))
+                .singleElement().satisfies(l -> assertThat((Double) l.extra().get("dead_channel_fraction")).isBetween(0.0, 1.0));
     }
 
     @Test

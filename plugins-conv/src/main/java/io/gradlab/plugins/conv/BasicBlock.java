@@ -23,7 +23,7 @@ import java.util.function.Function;
  * ({@code residual = false}) is the same block without the shortcut: the network that shows the
  * degradation problem.
  */
-public final class BasicBlock implements Layer {
+public final class BasicBlock implements Layer, ImageLayer {
     private static final Elementwise SUM = Elementwise.assign(0, arg(1).add(arg(2)));
 
     private final String name;
@@ -81,6 +81,7 @@ public final class BasicBlock implements Layer {
         this.children = List.copyOf(c);
     }
 
+    @Override
     public ImageShape outputShape() {
         return out;
     }

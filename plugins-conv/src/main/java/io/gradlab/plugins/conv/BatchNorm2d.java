@@ -26,7 +26,7 @@ import java.util.List;
  * are spread to one value per row ({@code [N C, 1]}) and broadcast as columns, so that the
  * normalisation and the input gradient are each one elementwise pass.
  */
-public final class BatchNorm2d extends AbstractLayer {
+public final class BatchNorm2d extends AbstractLayer implements ImageLayer {
     private static final Expr X = arg(0);
     private static final Expr CENTRED_SQUARE = arg(0).sub(arg(1)).square();
     private static final Expr CENTRED_PRODUCT = arg(0).mul(arg(1).sub(arg(2)));
@@ -113,6 +113,7 @@ public final class BatchNorm2d extends AbstractLayer {
         this.affine = affine;
     }
 
+    @Override
     public ImageShape outputShape() {
         return shape;
     }

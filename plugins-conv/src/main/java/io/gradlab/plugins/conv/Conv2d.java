@@ -27,7 +27,7 @@ import java.util.function.IntConsumer;
  * column and output buffers and its part of the weight gradient, which are summed in a fixed order,
  * so that results do not depend on scheduling. All buffers are sized at build time.
  */
-public final class Conv2d extends AbstractLayer {
+public final class Conv2d extends AbstractLayer implements ImageLayer {
     /** {@code a0 += a1}. */
     private static final Elementwise ADD = Elementwise.assign(0, Expr.arg(0).add(Expr.arg(1)));
     private final Args args = new Args();
@@ -89,6 +89,7 @@ public final class Conv2d extends AbstractLayer {
         return in;
     }
 
+    @Override
     public ImageShape outputShape() {
         return out;
     }

@@ -19,7 +19,8 @@ import java.util.List;
 /**
  * Convolutional networks as one plugin: the layers {@code conv2d}, {@code max-pool2d},
  * {@code avg-pool2d}, {@code global-avg-pool}, {@code flatten} and {@code basic-block}, the
- * normalizer {@code batch-norm2d}, and the architectures {@code cnn} and {@code resnet}.
+ * normalizer {@code batch-norm2d}, the architectures {@code cnn} and {@code resnet}, and the
+ * diagnostic {@code dead-channels}.
  *
  * <p>Image layers know the shape of their input, {@code [channels, height, width]}: the
  * architectures pass it from layer to layer, starting from the data's sample shape; a layer made
@@ -100,6 +101,10 @@ public final class ConvPlugin implements GradlabPlugin {
                 (p, c) -> new BasicBlock(c.name(), input(p, c.name()), p.getInt("channels"), p.getInt("stride"), p.getBoolean("residual"),
                         1e-5, 0.1, Relu::new, null)));
         all.addAll(Architectures.all());
+        all.add(ComponentFactory.of(ComponentKind.DIAGNOSTIC, "dead-channels",
+                "dead ReLU channels: per rectifying activation on images, the channels that output zero at every pixel for every sample of the epoch",
+                List.of(real("warn-fraction", 0.1, "a warning when a layer has lost at least this fraction of its channels").range(0, 1)),
+                p -> new DeadChannels(p.getDouble("warn-fraction"))));
         return List.copyOf(all);
     }
 }

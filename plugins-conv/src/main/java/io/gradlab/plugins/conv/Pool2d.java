@@ -13,7 +13,7 @@ import java.util.function.IntConsumer;
  * maximum's gradient goes to the first largest element of its window. Samples are split over the
  * kernel threads; the windows come from a table built once.
  */
-public final class Pool2d extends AbstractLayer {
+public final class Pool2d extends AbstractLayer implements ImageLayer {
     /** Which pooling. */
     public enum Kind {
         MAX("max-pool2d"),
@@ -54,6 +54,7 @@ public final class Pool2d extends AbstractLayer {
         this.kk = window.kernel() * window.kernel();
     }
 
+    @Override
     public ImageShape outputShape() {
         return out;
     }
