@@ -22,7 +22,10 @@ import java.util.function.IntConsumer;
  * {@code Y = W col}. The backward pass adds {@code dY colᵀ} into the weight gradient; the input
  * gradient of a stride-1 convolution is itself a convolution, of {@code dY} with the flipped weight
  * (padding {@code dilation (k - 1) - padding}), computed the same way; at larger strides it is
- * {@code dcol = Wᵀ dY} scattered back into the input (col2im). The batch is split into one
+ * {@code dcol = Wᵀ dY} scattered back into the input (col2im). Small images are taken several
+ * samples at a time: their column matrices side by side make one product of about 1 024 columns
+ * ({@code [out, in kh kw] x [in kh kw, g OH OW]}), which the BLAS runs far better than many narrow
+ * ones. The batch is split into one
  * chunk per kernel thread ({@link io.gradlab.api.tensor.Ops#parallelFor}); each thread owns its
  * column and output buffers and its part of the weight gradient, which are summed in a fixed order,
  * so that results do not depend on scheduling. All buffers are sized at build time.
@@ -49,11 +52,14 @@ public final class Conv2d extends AbstractLayer implements ImageLayer {
     private Tensor weightGradMatrix;
     /** The flipped weight {@code [in, out kh kw]}: {@code Wf[ci, (co, i, j)] = W[co, ci, kh - 1 - i, kw - 1 - j]}. */
     private Tensor flipped;
-    private Tensor[] backCols;
-    private Tensor[] backPlanes;
+    private Tensor[][] backCols;
+    private Tensor[][] backPlanes;
     private int chunks;
-    private Tensor[] cols;
-    private Tensor[] planes;
+    /** Samples per matrix product: enough to give small images a product of about 1 024 columns. */
+    private final int group;
+    /** Per thread and group size {@code g} (index {@code g - 1}): views of one buffer as {@code [rows, g P]}. */
+    private Tensor[][] cols;
+    private Tensor[][] planes;
     private Tensor[] weightGrads;
     private Tensor[] biasGrads;
     private final IntConsumer forwardPart = this::forwardChunk;
@@ -83,6 +89,7 @@ public final class Conv2d extends AbstractLayer implements ImageLayer {
                 ? new Unfold(out, in, new Window(window.kernel(), 1, padding, window.dilation())) : null;
         this.k = in.channels() * window.kernel() * window.kernel();
         this.p = out.plane();
+        this.group = Math.max(1, Math.min(32, 1024 / p));
     }
 
     public ImageShape inputShape() {
@@ -120,24 +127,34 @@ public final class Conv2d extends AbstractLayer implements ImageLayer {
         chunks = Math.max(1, ctx.ops().threads());
         if (transposed != null) {
             flipped = Tensor.zeros(ctx.dtype(), in.channels(), out.channels() * kk);
-            backCols = new Tensor[chunks];
-            backPlanes = new Tensor[chunks];
+            backCols = new Tensor[chunks][];
+            backPlanes = new Tensor[chunks][];
             for (int t = 0; t < chunks; t++) {
-                backCols[t] = Tensor.zeros(ctx.dtype(), out.channels() * kk, in.plane());
-                backPlanes[t] = Tensor.zeros(ctx.dtype(), in.channels(), in.plane());
+                backCols[t] = grouped(ctx, out.channels() * kk, in.plane());
+                backPlanes[t] = grouped(ctx, in.channels(), in.plane());
             }
         }
-        cols = new Tensor[chunks];
-        planes = new Tensor[chunks];
+        cols = new Tensor[chunks][];
+        planes = new Tensor[chunks][];
         weightGrads = new Tensor[chunks];
         biasGrads = new Tensor[chunks];
         for (int t = 0; t < chunks; t++) {
-            cols[t] = Tensor.zeros(ctx.dtype(), k, p);
-            planes[t] = Tensor.zeros(ctx.dtype(), out.channels(), p);
+            cols[t] = grouped(ctx, k, p);
+            planes[t] = grouped(ctx, out.channels(), p);
             weightGrads[t] = Tensor.zeros(ctx.dtype(), out.channels(), k);
             biasGrads[t] = Tensor.zeros(ctx.dtype(), out.channels());
         }
         return out.size();
+    }
+
+    /** One buffer of {@code rows x group x width}, viewed as {@code [rows, g width]} for each g. */
+    private Tensor[] grouped(BuildContext ctx, int rows, int width) {
+        Tensor buffer = Tensor.zeros(ctx.dtype(), rows * group * width);
+        Tensor[] views = new Tensor[group];
+        for (int g = 1; g <= group; g++) {
+            views[g - 1] = buffer.slice(0, rows * g * width).reshape(rows, g * width);
+        }
+        return views;
     }
 
     @Override
@@ -200,47 +217,63 @@ public final class Conv2d extends AbstractLayer implements ImageLayer {
     }
 
     private void forwardChunk(int t) {
-        Tensor col = cols[t];
-        Tensor plane = planes[t];
-        Tensor w = weightMatrix;
-        for (int n = from(t); n < from(t + 1); n++) {
-            unfold.gather(x, n * in.size(), col);
-            ops.gemm(false, false, 1.0, w, col, 0.0, plane);
-            Planes.store(plane, bias == null ? null : bias.value(), y, n * out.size());
+        int end = from(t + 1);
+        for (int n0 = from(t); n0 < end; n0 += group) {
+            int g = Math.min(group, end - n0);
+            Tensor col = cols[t][g - 1];
+            Tensor plane = planes[t][g - 1];
+            for (int s = 0; s < g; s++) {
+                unfold.gather(x, (n0 + s) * in.size(), col, s);
+            }
+            ops.gemm(false, false, 1.0, weightMatrix, col, 0.0, plane);
+            for (int s = 0; s < g; s++) {
+                Planes.store(plane, p, s, bias == null ? null : bias.value(), y, (n0 + s) * out.size());
+            }
         }
     }
 
     private void gradInputChunk(int t) {
-        if (transposed != null) {
-            Tensor col = backCols[t];
-            Tensor plane = backPlanes[t];
-            for (int n = from(t); n < from(t + 1); n++) {
-                transposed.gather(dy, n * out.size(), col);
+        int end = from(t + 1);
+        for (int n0 = from(t); n0 < end; n0 += group) {
+            int g = Math.min(group, end - n0);
+            if (transposed != null) {
+                Tensor col = backCols[t][g - 1];
+                Tensor plane = backPlanes[t][g - 1];
+                for (int s = 0; s < g; s++) {
+                    transposed.gather(dy, (n0 + s) * out.size(), col, s);
+                }
                 ops.gemm(false, false, 1.0, flipped, col, 0.0, plane);
-                Planes.store(plane, null, dx, n * in.size());
+                for (int s = 0; s < g; s++) {
+                    Planes.store(plane, in.plane(), s, null, dx, (n0 + s) * in.size());
+                }
+            } else {
+                Tensor col = cols[t][g - 1];
+                Tensor plane = planes[t][g - 1];
+                for (int s = 0; s < g; s++) {
+                    Planes.load(dy, (n0 + s) * out.size(), plane, p, s);
+                }
+                ops.gemm(true, false, 1.0, weightMatrix, plane, 0.0, col);
+                for (int s = 0; s < g; s++) {
+                    unfold.scatter(col, s, dx, (n0 + s) * in.size());
+                }
             }
-            return;
-        }
-        Tensor col = cols[t];
-        Tensor plane = planes[t];
-        Tensor w = weightMatrix;
-        for (int n = from(t); n < from(t + 1); n++) {
-            Planes.load(dy, n * out.size(), plane);
-            ops.gemm(true, false, 1.0, w, plane, 0.0, col);
-            unfold.scatter(col, dx, n * in.size());
         }
     }
 
     private void gradWeightChunk(int t) {
-        Tensor col = cols[t];
-        Tensor plane = planes[t];
         Tensor wg = weightGrads[t];
         Tensor bg = biasGrads[t];
         wg.fill(0.0);
         bg.fill(0.0);
-        for (int n = from(t); n < from(t + 1); n++) {
-            unfold.gather(x, n * in.size(), col);
-            Planes.load(dy, n * out.size(), plane);
+        int end = from(t + 1);
+        for (int n0 = from(t); n0 < end; n0 += group) {
+            int g = Math.min(group, end - n0);
+            Tensor col = cols[t][g - 1];
+            Tensor plane = planes[t][g - 1];
+            for (int s = 0; s < g; s++) {
+                unfold.gather(x, (n0 + s) * in.size(), col, s);
+                Planes.load(dy, (n0 + s) * out.size(), plane, p, s);
+            }
             ops.gemm(false, true, 1.0, plane, col, 1.0, wg);
             if (bias != null) {
                 Planes.addRowSums(plane, bg);

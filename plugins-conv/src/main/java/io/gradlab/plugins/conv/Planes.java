@@ -4,27 +4,31 @@ import io.gradlab.api.tensor.DType;
 import io.gradlab.api.tensor.Tensor;
 
 /**
- * The copies around a convolution's matrix products, for one sample at a time: a sample's output
- * planes in and out of a scratch matrix (with the bias), and the bias gradient's sums. Plain loops
+ * The copies around a convolution's matrix products: a sample's planes in and out of its block of
+ * a scratch matrix that holds several samples side by side (with the bias), and the bias gradient's sums. Plain loops
  * over the backing arrays, float32 and float64 alike; im2col itself is {@link Unfold}.
  */
 final class Planes {
     private Planes() {}
 
-    /** {@code y[base + c P + q] = plane[c, q] + bias[c]} (no bias when {@code null}). */
-    static void store(Tensor plane, Tensor bias, Tensor y, int base) {
+    /**
+     * {@code y[base + c p + q] = plane[c, slot p + q] + bias[c]} (no bias when {@code null}): block
+     * {@code slot} of a matrix holding the planes of several samples side by side.
+     */
+    static void store(Tensor plane, int p, int slot, Tensor bias, Tensor y, int base) {
         int channels = plane.rows();
-        int p = plane.cols();
+        int stride = plane.cols();
         int yo = y.offset() + base;
-        int po = plane.offset();
+        int po = plane.offset() + slot * p;
         if (y.dtype() == DType.F32) {
             float[] ys = y.floats();
             float[] ps = plane.floats();
             for (int c = 0; c < channels; c++) {
                 float b = bias == null ? 0f : (float) bias.get(c);
-                int row = c * p;
+                int to = yo + c * p;
+                int from = po + c * stride;
                 for (int q = 0; q < p; q++) {
-                    ys[yo + row + q] = ps[po + row + q] + b;
+                    ys[to + q] = ps[from + q] + b;
                 }
             }
         } else {
@@ -32,20 +36,27 @@ final class Planes {
             double[] ps = plane.doubles();
             for (int c = 0; c < channels; c++) {
                 double b = bias == null ? 0.0 : bias.get(c);
-                int row = c * p;
+                int to = yo + c * p;
+                int from = po + c * stride;
                 for (int q = 0; q < p; q++) {
-                    ys[yo + row + q] = ps[po + row + q] + b;
+                    ys[to + q] = ps[from + q] + b;
                 }
             }
         }
     }
 
-    /** {@code plane = y[base .. base + plane.size())}. */
-    static void load(Tensor y, int base, Tensor plane) {
-        if (y.dtype() == DType.F32) {
-            System.arraycopy(y.floats(), y.offset() + base, plane.floats(), plane.offset(), plane.size());
-        } else {
-            System.arraycopy(y.doubles(), y.offset() + base, plane.doubles(), plane.offset(), plane.size());
+    /** {@code plane[c, slot p + q] = y[base + c p + q]}: the planes of one sample into block {@code slot}. */
+    static void load(Tensor y, int base, Tensor plane, int p, int slot) {
+        int channels = plane.rows();
+        int stride = plane.cols();
+        int yo = y.offset() + base;
+        int po = plane.offset() + slot * p;
+        for (int c = 0; c < channels; c++) {
+            if (y.dtype() == DType.F32) {
+                System.arraycopy(y.floats(), yo + c * p, plane.floats(), po + c * stride, p);
+            } else {
+                System.arraycopy(y.doubles(), yo + c * p, plane.doubles(), po + c * stride, p);
+            }
         }
     }
 

@@ -39,37 +39,45 @@ final class Unfold {
         }
     }
 
-    /** Column matrix of the sample at {@code x[base ..]} into {@code col}. */
-    void gather(Tensor x, int base, Tensor col) {
+    /**
+     * The column matrix of the sample at {@code x[base ..]} into block {@code slot} of {@code col}: a
+     * matrix {@code [C kh kw, g OH OW]} holding the column matrices of {@code g} samples side by side.
+     */
+    void gather(Tensor x, int base, Tensor col, int slot) {
+        int stride = col.cols();
+        int co = col.offset() + slot * out.plane();
         if (x.dtype() == DType.F32) {
-            gather(x.floats(), x.offset() + base, col.floats(), col.offset());
+            gather(x.floats(), x.offset() + base, col.floats(), co, stride);
         } else {
-            gather(x.doubles(), x.offset() + base, col.doubles(), col.offset());
+            gather(x.doubles(), x.offset() + base, col.doubles(), co, stride);
         }
     }
 
-    /** {@code dx[base .. base + C H W) =} the sum of the column matrix {@code col} folded back (col2im). */
-    void scatter(Tensor col, Tensor dx, int base) {
+    /** {@code dx[base .. base + C H W) =} block {@code slot} of the column matrices {@code col} folded back (col2im). */
+    void scatter(Tensor col, int slot, Tensor dx, int base) {
+        int stride = col.cols();
+        int co = col.offset() + slot * out.plane();
         if (dx.dtype() == DType.F32) {
             float[] d = dx.floats();
             Arrays.fill(d, dx.offset() + base, dx.offset() + base + in.size(), 0f);
-            scatter(col.floats(), col.offset(), d, dx.offset() + base);
+            scatter(col.floats(), co, stride, d, dx.offset() + base);
         } else {
             double[] d = dx.doubles();
             Arrays.fill(d, dx.offset() + base, dx.offset() + base + in.size(), 0.0);
-            scatter(col.doubles(), col.offset(), d, dx.offset() + base);
+            scatter(col.doubles(), co, stride, d, dx.offset() + base);
         }
     }
 
-    private void gather(float[] x, int xo, float[] col, int co) {
+    private void gather(float[] x, int xo, float[] col, int co, int rowStride) {
         int k = window.kernel();
         int s = window.stride();
         int ow = out.width();
-        int row = co;
+        int r = 0;
         for (int c = 0; c < in.channels(); c++) {
             int plane = xo + c * in.plane();
             for (int i = 0; i < k; i++) {
-                for (int j = 0; j < k; j++) {
+                for (int j = 0; j < k; j++, r++) {
+                    int row = co + r * rowStride;
                     int l = lo[j];
                     int h = hi[j];
                     int iw0 = l * s - window.padding() + j * window.dilation();
@@ -95,15 +103,16 @@ final class Unfold {
         }
     }
 
-    private void gather(double[] x, int xo, double[] col, int co) {
+    private void gather(double[] x, int xo, double[] col, int co, int rowStride) {
         int k = window.kernel();
         int s = window.stride();
         int ow = out.width();
-        int row = co;
+        int r = 0;
         for (int c = 0; c < in.channels(); c++) {
             int plane = xo + c * in.plane();
             for (int i = 0; i < k; i++) {
-                for (int j = 0; j < k; j++) {
+                for (int j = 0; j < k; j++, r++) {
+                    int row = co + r * rowStride;
                     int l = lo[j];
                     int h = hi[j];
                     int iw0 = l * s - window.padding() + j * window.dilation();
@@ -129,15 +138,16 @@ final class Unfold {
         }
     }
 
-    private void scatter(float[] col, int co, float[] dx, int xo) {
+    private void scatter(float[] col, int co, int rowStride, float[] dx, int xo) {
         int k = window.kernel();
         int s = window.stride();
         int ow = out.width();
-        int row = co;
+        int r = 0;
         for (int c = 0; c < in.channels(); c++) {
             int plane = xo + c * in.plane();
             for (int i = 0; i < k; i++) {
-                for (int j = 0; j < k; j++) {
+                for (int j = 0; j < k; j++, r++) {
+                    int row = co + r * rowStride;
                     int l = lo[j];
                     int h = hi[j];
                     int iw0 = l * s - window.padding() + j * window.dilation();
@@ -162,15 +172,16 @@ final class Unfold {
         }
     }
 
-    private void scatter(double[] col, int co, double[] dx, int xo) {
+    private void scatter(double[] col, int co, int rowStride, double[] dx, int xo) {
         int k = window.kernel();
         int s = window.stride();
         int ow = out.width();
-        int row = co;
+        int r = 0;
         for (int c = 0; c < in.channels(); c++) {
             int plane = xo + c * in.plane();
             for (int i = 0; i < k; i++) {
-                for (int j = 0; j < k; j++) {
+                for (int j = 0; j < k; j++, r++) {
+                    int row = co + r * rowStride;
                     int l = lo[j];
                     int h = hi[j];
                     int iw0 = l * s - window.padding() + j * window.dilation();
