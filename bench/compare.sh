@@ -10,12 +10,14 @@
 #   sigmoid-64   the same at batch 64
 #   relu, adam, skip, batchnorm   examples/m05/<name>.yaml (FashionMNIST, 54000 training images, batch 512)
 #   lstm, gru    examples/rnn/fashion-lstm.yaml and fashion-gru.yaml (the embedded subset, batch 64)
+#   resnet20     examples/resnet/resnet20.yaml on the embedded subset (1x28x28 images, batch 128); PyTorch with 2 threads,
+#                its fastest setting for convolutions here
 # Each round runs every workload once on each side, one after the other (PyTorch first in odd rounds, gradlab first in
 # even ones), so that a busy machine slows both sides alike. Each run warms up (gradlab: until its JIT is quiet;
 # PyTorch: one epoch), then times --epochs epochs (default 2) and reports their median.
 #
 # Table: per workload the median over the rounds of gradlab's samples/s (with the default diagnostics of every run,
-# as `gradlab run` trains), of PyTorch's (1 torch thread, its fastest setting here, docs/performance.md), and the ratio
+# as `gradlab run` trains), of PyTorch's (1 torch thread, its fastest setting here, docs/performance.md; 2 for resnet20), and the ratio
 # gradlab / PyTorch; --bare adds gradlab without diagnostics (`--no-diagnostics`, the work PyTorch does).
 # gradlab runs with its defaults: OPENBLAS_NUM_THREADS=1 and its own split of each product over the cores.
 #
@@ -33,7 +35,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-all_workloads="sigmoid-512,sigmoid-64,relu,adam,skip,batchnorm,lstm,gru"
+all_workloads="sigmoid-512,sigmoid-64,relu,adam,skip,batchnorm,lstm,gru,resnet20"
 workloads="$all_workloads"
 rounds=3
 epochs=2
@@ -163,6 +165,7 @@ gradlab_args() { # workload -> the gradlab bench arguments of its spec
     relu|adam|skip|batchnorm) echo "examples/m05/$1.yaml" ;;
     lstm) echo "examples/rnn/fashion-lstm.yaml" ;;
     gru) echo "examples/rnn/fashion-gru.yaml" ;;
+    resnet20) echo "examples/resnet/resnet20.yaml --set data.source.subset=embedded" ;;
     *) return 1 ;;
   esac
 }
@@ -174,8 +177,14 @@ for w in "${chosen[@]}"; do
   fi
 done
 
+torch_threads() { # workload -> PyTorch's fastest thread count for it here
+  case "$1" in
+    resnet20) echo 2 ;;
+    *) echo 1 ;;
+  esac
+}
 run_torch() { # workload
-  record "$1" pytorch "${bench_env[@]}" OPENBLAS_NUM_THREADS=1 "$python" bench/pytorch_reference.py --workload "$1" --threads 1 \
+  record "$1" pytorch "${bench_env[@]}" OPENBLAS_NUM_THREADS=1 "$python" bench/pytorch_reference.py --workload "$1" --threads "$(torch_threads "$1")" \
     --epochs "$epochs" --data "$data" --json
 }
 run_gradlab() { # workload label [bench options]

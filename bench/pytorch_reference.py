@@ -17,6 +17,11 @@ beside its spec):
   lstm       examples/rnn/fashion-lstm.yaml: each image as 28 rows of 28 pixels, LSTM 64 and a linear head on its
              last state, Adam lr 0.005, batch 64, seed 1, the embedded subset (5000 training images)
   gru        examples/rnn/fashion-gru.yaml: the same with a GRU 64
+  resnet20   examples/resnet/resnet20.yaml on the embedded subset: images 1x28x28, ResNet-20 in the CIFAR form (3x3 stem
+             of 16 channels, three stages of 3 basic blocks at 16/32/64 channels, stride-2 transitions with 1x1 conv + BN
+             projections, global average pooling, linear head), convolutions without bias, BatchNorm2d (eps 1e-5,
+             momentum 0.1), PyTorch's default initialisation (gradlab's pytorch-default), SGD lr 0.05, batch 128;
+             2 torch threads by default (PyTorch's fastest setting for convolutions here)
 
 The m05 workloads train on the 54000 images their spec keeps after its 6000-image validation split, at batch 512,
 seed 42. The recurrent workloads start as gradlab's recurrent layers do: input weights U(-1/sqrt(28), 1/sqrt(28))
@@ -60,6 +65,8 @@ WORKLOADS = {
                  seed=1, data="embedded"),
     "gru": dict(spec="examples/rnn/fashion-gru.yaml", net="gru", opt="adam", lr=0.005, batch=64, train=5000, seed=1,
                 data="embedded"),
+    "resnet20": dict(spec="examples/resnet/resnet20.yaml", net="resnet", depth=20, opt="sgd", lr=0.05, batch=128,
+                     train=5000, seed=42, data="embedded", threads=2),
 }
 ALIASES = {"sigmoid-512": ("sigmoid", 512), "sigmoid-64": ("sigmoid", 64), "reference": ("sigmoid", None)}
 HIDDEN = [128] * 7
@@ -116,7 +123,51 @@ def build(torch, w):
         return SkipMlp(torch, linear, act)
     if net in ("lstm", "gru"):
         return Recurrent(torch, net)
+    if net == "resnet":
+        return ResNet(torch, w["depth"])
     raise ValueError(net)
+
+
+def ResNet(torch, depth, width=16, residual=True):
+    """gradlab's resnet architecture: the CIFAR ResNet of He et al. (2016) with option-B projections, on 1x28x28."""
+    nn = torch.nn
+
+    class Block(nn.Module):
+        def __init__(self, cin, cout, stride):
+            super().__init__()
+            self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
+            self.bn1 = nn.BatchNorm2d(cout)
+            self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
+            self.bn2 = nn.BatchNorm2d(cout)
+            self.shortcut = None
+            if residual and (stride != 1 or cin != cout):
+                self.shortcut = nn.Sequential(nn.Conv2d(cin, cout, 1, stride, 0, bias=False), nn.BatchNorm2d(cout))
+
+        def forward(self, x):
+            h = self.bn2(self.conv2(torch.relu(self.bn1(self.conv1(x)))))
+            if residual:
+                h = h + (x if self.shortcut is None else self.shortcut(x))
+            return torch.relu(h)
+
+    class _ResNet(nn.Module):
+        def __init__(self):
+            super().__init__()
+            n = (depth - 2) // 6
+            self.stem = nn.Sequential(nn.Conv2d(1, width, 3, 1, 1, bias=False), nn.BatchNorm2d(width), nn.ReLU())
+            blocks, cin = [], width
+            for stage in range(3):
+                cout = width << stage
+                for i in range(n):
+                    blocks.append(Block(cin, cout, 2 if stage > 0 and i == 0 else 1))
+                    cin = cout
+            self.blocks = nn.Sequential(*blocks)
+            self.head = nn.Linear(cin, 10)
+
+        def forward(self, x):
+            h = self.blocks(self.stem(x.view(x.shape[0], 1, 28, 28)))
+            return self.head(torch.flatten(torch.nn.functional.adaptive_avg_pool2d(h, 1), 1))
+
+    return _ResNet()
 
 
 def SkipMlp(torch, linear, act):
@@ -174,8 +225,8 @@ def Recurrent(torch, cell):
 
 def flops_per_sample(w):
     """2mnk of the dense products as gradlab counts them (forward and weight gradient of every dense layer, input
-    gradient of all but the first); None for the recurrent workloads, as gradlab reports them."""
-    if w["net"] in ("lstm", "gru"):
+    gradient of all but the first); None for the recurrent and convolutional workloads, as gradlab reports them."""
+    if w["net"] in ("lstm", "gru", "resnet"):
         return None
     widths = [784] + HIDDEN + [10]
     mn = [widths[i] * widths[i + 1] for i in range(len(widths) - 1)]
@@ -187,7 +238,7 @@ def main():
         list(WORKLOADS) + list(ALIASES)), formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--workload", default="sigmoid", help="which network (default: sigmoid, the reference)")
     ap.add_argument("--batch", type=int, default=None, help="samples per step (default: the workload's)")
-    ap.add_argument("--threads", type=int, default=1, help="torch.set_num_threads (default 1)")
+    ap.add_argument("--threads", type=int, default=None, help="torch.set_num_threads (default 1; 2 for resnet20)")
     ap.add_argument("--epochs", type=int, default=3, help="timed epochs after one warm-up epoch (median)")
     ap.add_argument("--train-size", type=int, default=None, help="samples per epoch (default: the workload's)")
     ap.add_argument("--lr", type=float, default=None, help="learning rate (default: the workload's)")
@@ -217,7 +268,8 @@ def main():
         print(f"PyTorch is not installed ({e}): apt-get install -y python3-torch", file=sys.stderr)
         return 3
 
-    torch.set_num_threads(args.threads)
+    threads = args.threads or w.get("threads", 1)
+    torch.set_num_threads(threads)
     torch.manual_seed(seed)
     data_dir = args.data if w["data"] == "full" else args.embedded_data
     dims, pixels = read_idx(find(data_dir, "train-images-idx3-ubyte"))
@@ -258,7 +310,7 @@ def main():
         "workload": args.workload,
         "spec": w["spec"],
         "batch": batch,
-        "threads": args.threads,
+        "threads": threads,
         "openblas_num_threads": os.environ.get("OPENBLAS_NUM_THREADS", "unset"),
         "openblas_coretype": os.environ.get("OPENBLAS_CORETYPE", "unset"),
         "samples": n,
@@ -271,7 +323,7 @@ def main():
     if args.json:
         print(json.dumps(result))
     else:
-        print(f"pytorch {torch.__version__}: {args.workload}, batch {batch}, {n} samples per epoch, torch threads {args.threads}, "
+        print(f"pytorch {torch.__version__}: {args.workload}, batch {batch}, {n} samples per epoch, torch threads {threads}, "
               f"OPENBLAS_NUM_THREADS={result['openblas_num_threads']}, OPENBLAS_CORETYPE={result['openblas_coretype']}: "
               f"{median:,.0f} samples/s" + (f" ({result['gflops']} GFLOP/s)" if flops else "") + f", runs {result['runs']}")
     return 0

@@ -62,7 +62,7 @@ for path in bin/gradlab lib/gradlab-cli.jar plugins examples/demo.yaml docs READ
 done
 [[ -x "$home/bin/gradlab" ]] || fail "bin/gradlab is not executable in the archive"
 [[ -z "$(ls -A "$home/plugins")" ]] || fail "plugins/ is not empty in the archive"
-for jar in api plugin-testkit engine plugins-activations plugins-remedies plugins-recurrent plugins-diagnostics; do
+for jar in api plugin-testkit engine plugins-activations plugins-remedies plugins-recurrent plugins-conv plugins-diagnostics; do
     compgen -G "$home/lib/gradlab-$jar-*.jar" >/dev/null || fail "lib/ has no gradlab-$jar jar"
 done
 grep -q 'MIT' "$home/licenses/fashion-mnist-subset-LICENSE.txt" || fail "the FashionMNIST notice names no MIT licence"

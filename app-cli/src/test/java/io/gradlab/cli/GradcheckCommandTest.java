@@ -243,7 +243,7 @@ class GradcheckCommandTest {
         assertThat(r.out()).isEmpty();
         assertThat(r.errLines()).hasSize(1);
         assertThat(r.err()).startsWith("gradlab: unknown component 'sigmoidd'").contains("(did you mean 'sigmoid'?)")
-                .contains("activations: ").contains("tanh").contains("layers: dense").contains("losses: ").contains("mse")
+                .contains("activations: ").contains("tanh").contains("layers: avg-pool2d, basic-block, conv2d, dense").contains("losses: ").contains("mse")
                 .doesNotContain("\tat ");
     }
 
@@ -252,7 +252,7 @@ class GradcheckCommandTest {
         Cli.Result r = Cli.run("gradcheck", "--kind", "layer", "--id", "dnese");
 
         assertThat(r.code()).isEqualTo(3);
-        assertThat(r.err()).contains("unknown layer 'dnese'").contains("(did you mean 'dense'?)").contains("known layers: dense");
+        assertThat(r.err()).contains("unknown layer 'dnese'").contains("(did you mean 'dense'?)").contains("known layers: avg-pool2d, basic-block, conv2d, dense");
     }
 
     @Test

@@ -3,12 +3,15 @@ package io.gradlab.api.data;
 import static java.util.Objects.requireNonNull;
 
 import io.gradlab.api.tensor.Tensor;
+import java.util.Arrays;
 
 /**
  * An in-memory dataset of {@code size} samples: features {@code [size, width]} and targets
  * {@code [size, targetWidth]} in float32. For classification {@code classes > 0} and each target is
  * one class index; for regression {@code classes == 0}. Sequence data has {@code timeSteps > 1}
- * steps of {@code width / timeSteps} features each.
+ * steps of {@code width / timeSteps} features each. Image data says the shape of each sample,
+ * {@code [channels, height, width]} in row-major order ({@link #sampleShape()}); a batch stays a
+ * matrix of one row per sample.
  */
 public final class Dataset {
     private final String name;
@@ -19,8 +22,14 @@ public final class Dataset {
     private final int targetWidth;
     private final int classes;
     private final int timeSteps;
+    private final int[] sampleShape;
 
     public Dataset(String name, float[] features, float[] targets, int size, int width, int targetWidth, int classes, int timeSteps) {
+        this(name, features, targets, size, width, targetWidth, classes, timeSteps, new int[] {width});
+    }
+
+    private Dataset(String name, float[] features, float[] targets, int size, int width, int targetWidth, int classes, int timeSteps,
+            int[] sampleShape) {
         requireNonNull(name, "name is null");
         requireNonNull(features, "features is null");
         requireNonNull(targets, "targets is null");
@@ -42,6 +51,33 @@ public final class Dataset {
         this.targetWidth = targetWidth;
         this.classes = classes;
         this.timeSteps = timeSteps;
+        this.sampleShape = checkedShape(name, sampleShape, width);
+    }
+
+    private static int[] checkedShape(String name, int[] shape, int width) {
+        long n = 1;
+        for (int s : shape) {
+            n *= s;
+            if (s <= 0) {
+                n = -1;
+                break;
+            }
+        }
+        if (shape.length == 0 || n != width) {
+            throw new IllegalArgumentException("dataset '" + name + "': sample shape " + Arrays.toString(shape)
+                    + " does not hold the " + width + " features of a sample");
+        }
+        return shape.clone();
+    }
+
+    /** The same data with each sample read as the shape {@code shape} (e.g. {@code 1, 28, 28}), whose product must be the width. */
+    public Dataset withSampleShape(int... shape) {
+        return new Dataset(name, features, targets, size, width, targetWidth, classes, timeSteps, shape);
+    }
+
+    /** The shape of one sample: {@code [channels, height, width]} for images, {@code [width]} for plain features. */
+    public int[] sampleShape() {
+        return sampleShape.clone();
     }
 
     /** A classification dataset. */
@@ -127,7 +163,7 @@ public final class Dataset {
             System.arraycopy(features, indices[i] * width, f, i * width, width);
             System.arraycopy(targets, indices[i] * targetWidth, t, i * targetWidth, targetWidth);
         }
-        return new Dataset(subsetName, f, t, indices.length, width, targetWidth, classes, timeSteps);
+        return new Dataset(subsetName, f, t, indices.length, width, targetWidth, classes, timeSteps, sampleShape);
     }
 
     /** The class of sample {@code i} (classification only). */

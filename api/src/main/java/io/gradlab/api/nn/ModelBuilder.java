@@ -11,6 +11,14 @@ public interface ModelBuilder {
     /** The number of input features of the data. */
     int inputWidth();
 
+    /**
+     * The shape of one input sample: {@code [channels, height, width]} for images (its product is
+     * {@link #inputWidth()}), {@code [inputWidth()]} for plain features.
+     */
+    default int[] inputShape() {
+        return new int[] {inputWidth()};
+    }
+
     /** The number of outputs the data needs (classes, or regression targets). */
     int outputWidth();
 
@@ -25,6 +33,14 @@ public interface ModelBuilder {
      * @param nonlinearity the id of the activation that follows, for gain-aware initializers
      */
     Layer dense(String name, int units, ComponentSpec init, ComponentSpec biasInit, String nonlinearity);
+
+    /**
+     * The initializer component {@code init} (for a layer that initialises its own weights, e.g. a
+     * convolution: {@code init.initialize(weight, fan, ctx.random())}).
+     */
+    default Initializer initializer(ComponentSpec init) {
+        throw new UnsupportedOperationException("this model builder makes no initializers");
+    }
 
     /** An activation layer around the activation component {@code activation}. */
     Layer activation(String name, ComponentSpec activation);

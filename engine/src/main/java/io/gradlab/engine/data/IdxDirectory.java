@@ -164,9 +164,11 @@ public final class IdxDirectory {
         }
         int classes = expect.classes() > 0 ? expect.classes() : inferClasses(trainLabels, testLabels);
         int width = trainImages.itemSize();
-        Dataset train = Dataset.classification(expect.name() + "-train", trainImages.toUnitFloats(), IdxReader.labels(trainLabels, classes), width, classes);
+        Dataset train = Dataset.classification(expect.name() + "-train", trainImages.toUnitFloats(), IdxReader.labels(trainLabels, classes), width, classes)
+                .withSampleShape(1, trainImages.dim(1), trainImages.dim(2));
         Dataset test = testImages == null ? null
-                : Dataset.classification(expect.name() + "-test", testImages.toUnitFloats(), IdxReader.labels(testLabels, classes), width, classes);
+                : Dataset.classification(expect.name() + "-test", testImages.toUnitFloats(), IdxReader.labels(testLabels, classes), width, classes)
+                        .withSampleShape(1, testImages.dim(1), testImages.dim(2));
         String description = expect.title() + " from " + from + ": " + train.size() + " training and "
                 + (test == null ? "no" : String.valueOf(test.size())) + " test images of " + trainImages.dim(1) + "x" + trainImages.dim(2)
                 + ", " + classes + " classes";

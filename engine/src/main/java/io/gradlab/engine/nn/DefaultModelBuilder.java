@@ -15,12 +15,23 @@ public final class DefaultModelBuilder implements ModelBuilder {
     private final int inputWidth;
     private final int outputWidth;
     private final int timeSteps;
+    private final int[] inputShape;
     private final String where;
 
     /** @param where the spec path of the architecture, for error messages */
     public DefaultModelBuilder(ComponentRegistry registry, int inputWidth, int outputWidth, int timeSteps, String where) {
+        this(registry, new int[] {inputWidth}, outputWidth, timeSteps, where);
+    }
+
+    /** @param inputShape the shape of one sample ({@code [channels, height, width]} for images) */
+    public DefaultModelBuilder(ComponentRegistry registry, int[] inputShape, int outputWidth, int timeSteps, String where) {
         this.registry = requireNonNull(registry, "registry is null");
-        this.inputWidth = inputWidth;
+        this.inputShape = inputShape.clone();
+        int width = 1;
+        for (int d : inputShape) {
+            width *= d;
+        }
+        this.inputWidth = width;
         this.outputWidth = outputWidth;
         this.timeSteps = timeSteps;
         this.where = requireNonNull(where, "where is null");
@@ -29,6 +40,11 @@ public final class DefaultModelBuilder implements ModelBuilder {
     @Override
     public int inputWidth() {
         return inputWidth;
+    }
+
+    @Override
+    public int[] inputShape() {
+        return inputShape.clone();
     }
 
     @Override
@@ -46,6 +62,11 @@ public final class DefaultModelBuilder implements ModelBuilder {
         Initializer w = init == null ? null : registry.initializer(init, where + "." + name + ".init");
         Initializer b = biasInit == null ? null : registry.initializer(biasInit, where + "." + name + ".bias-init");
         return new Dense(name, units, true, w, b, nonlinearity);
+    }
+
+    @Override
+    public Initializer initializer(ComponentSpec init) {
+        return registry.initializer(init, where + ".init");
     }
 
     @Override

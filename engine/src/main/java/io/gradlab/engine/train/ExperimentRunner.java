@@ -366,7 +366,7 @@ public final class ExperimentRunner {
                     + "' has no test set; use a source with one");
         }
         int outputs = train.classes() > 0 ? train.classes() : train.targetWidth();
-        DefaultModelBuilder builder = new DefaultModelBuilder(registry, train.width(), outputs, train.timeSteps(), "model.architecture");
+        DefaultModelBuilder builder = new DefaultModelBuilder(registry, train.sampleShape(), outputs, train.timeSteps(), "model.architecture");
         Initializer defaultInit = registry.initializer(ComponentSpec.of("pytorch-default"), "model.architecture.init");
         DefaultBuildContext buildContext = new DefaultBuildContext(training.dtype(), ops, root.fork("model"), defaultInit, null);
         Layer model = registry.architecture(spec.model().architecture(), builder, "model.architecture");

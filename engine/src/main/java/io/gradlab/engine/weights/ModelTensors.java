@@ -20,7 +20,7 @@ import java.util.Map;
  * <p>Parameters keep their own names ({@code weight}, {@code bias}), except that the scale and shift
  * of a normalization layer ({@link Parameter.Role#SCALE}, {@link Parameter.Role#SHIFT}) are named
  * {@code weight} and {@code bias}, as in PyTorch's normalization layers; buffers are named
- * {@code running_mean} and {@code running_var} for a {@code batch-norm} layer with two buffers
+ * {@code running_mean} and {@code running_var} for a {@code batch-norm} or {@code batch-norm2d} layer with two buffers
  * (PyTorch's {@code BatchNorm1d} names) and {@code buffer0}, {@code buffer1}, ... otherwise.
  */
 public final class ModelTensors {
@@ -93,7 +93,7 @@ public final class ModelTensors {
             put(out, new Named(prefix + "." + torchName(p), Kind.PARAMETER, layer, p.value()));
         }
         List<Tensor> buffers = layer.buffers();
-        boolean batchNorm = layer.type().equals("batch-norm") && buffers.size() == 2;
+        boolean batchNorm = (layer.type().equals("batch-norm") || layer.type().equals("batch-norm2d")) && buffers.size() == 2;
         for (int i = 0; i < buffers.size(); i++) {
             String name = batchNorm ? (i == 0 ? "running_mean" : "running_var") : "buffer" + i;
             put(out, new Named(prefix + "." + name, Kind.BUFFER, layer, buffers.get(i)));

@@ -1,0 +1,283 @@
+package io.gradlab.plugins.conv;
+
+import io.gradlab.api.nn.AbstractLayer;
+import io.gradlab.api.nn.BuildContext;
+import io.gradlab.api.nn.Fan;
+import io.gradlab.api.nn.Initializer;
+import io.gradlab.api.nn.Mode;
+import io.gradlab.api.nn.Parameter;
+import io.gradlab.api.tensor.Elementwise;
+import io.gradlab.api.tensor.Expr;
+import io.gradlab.api.tensor.Tensor;
+import java.util.List;
+import java.util.function.IntConsumer;
+
+/**
+ * A 2-D convolution with PyTorch's {@code Conv2d} semantics (cross-correlation, square kernel,
+ * stride, zero padding, dilation, optional bias). The weight has PyTorch's layout
+ * {@code [out, in, kh, kw]}, read by the kernels as the matrix {@code [out, in kh kw]}.
+ *
+ * <p>Per sample, the input is unfolded into the column matrix {@code [in kh kw, OH OW]} (im2col,
+ * with one array copy per row of pixels, {@link Unfold}) and the output is one matrix product
+ * {@code Y = W col}. The backward pass adds {@code dY colᵀ} into the weight gradient; the input
+ * gradient of a stride-1 convolution is itself a convolution, of {@code dY} with the flipped weight
+ * (padding {@code dilation (k - 1) - padding}), computed the same way; at larger strides it is
+ * {@code dcol = Wᵀ dY} scattered back into the input (col2im). Small images are taken several
+ * samples at a time: their column matrices side by side make one product of about 1 024 columns
+ * ({@code [out, in kh kw] x [in kh kw, g OH OW]}), which the BLAS runs far better than many narrow
+ * ones. The batch is split into one
+ * chunk per kernel thread ({@link io.gradlab.api.tensor.Ops#parallelFor}); each thread owns its
+ * column and output buffers and its part of the weight gradient, which are summed in a fixed order,
+ * so that results do not depend on scheduling. All buffers are sized at build time.
+ */
+public final class Conv2d extends AbstractLayer implements ImageLayer {
+    /** {@code a0 += a1}. */
+    private static final Elementwise ADD = Elementwise.assign(0, Expr.arg(0).add(Expr.arg(1)));
+    private final Args args = new Args();
+    private final ImageShape in;
+    private final ImageShape out;
+    private final Window window;
+    private final boolean hasBias;
+    private final String nonlinearity;
+    private final Initializer init;
+    private final Unfold unfold;
+    /** The input gradient of a stride-1 convolution as a convolution of dY with the flipped weight, or {@code null}. */
+    private final Unfold transposed;
+    private final int k;
+    private final int p;
+    private Parameter weight;
+    private Parameter bias;
+    private List<Parameter> parameters = List.of();
+    private Tensor weightMatrix;
+    private Tensor weightGradMatrix;
+    /** The flipped weight {@code [in, out kh kw]}: {@code Wf[ci, (co, i, j)] = W[co, ci, kh - 1 - i, kw - 1 - j]}. */
+    private Tensor flipped;
+    private Tensor[][] backCols;
+    private Tensor[][] backPlanes;
+    private int chunks;
+    /** Samples per matrix product: enough to give small images a product of about 1 024 columns. */
+    private final int group;
+    /** Per thread and group size {@code g} (index {@code g - 1}): views of one buffer as {@code [rows, g P]}. */
+    private Tensor[][] cols;
+    private Tensor[][] planes;
+    private Tensor[] weightGrads;
+    private Tensor[] biasGrads;
+    private final IntConsumer forwardPart = this::forwardChunk;
+    private final IntConsumer gradInputPart = this::gradInputChunk;
+    private final IntConsumer gradWeightPart = this::gradWeightChunk;
+    private Tensor x;
+    private Tensor y;
+    private Tensor dy;
+    private Tensor dx;
+    private int batch;
+
+    /**
+     * @param nonlinearity the id of the activation that follows, for gain-aware initializers
+     * @param init         the weight initializer (and its bias rule), or {@code null} for the model's
+     */
+    public Conv2d(String name, ImageShape in, int outChannels, Window window, boolean bias, String nonlinearity, Initializer init) {
+        super(name, "conv2d");
+        this.in = in;
+        this.window = window;
+        this.out = window.output(in, outChannels, name, "conv2d");
+        this.hasBias = bias;
+        this.nonlinearity = nonlinearity;
+        this.init = init;
+        this.unfold = new Unfold(in, out, window);
+        int padding = window.dilation() * (window.kernel() - 1) - window.padding();
+        this.transposed = window.stride() == 1 && padding >= 0
+                ? new Unfold(out, in, new Window(window.kernel(), 1, padding, window.dilation())) : null;
+        this.k = in.channels() * window.kernel() * window.kernel();
+        this.p = out.plane();
+        this.group = Math.max(1, Math.min(32, 1024 / p));
+    }
+
+    public ImageShape inputShape() {
+        return in;
+    }
+
+    @Override
+    public ImageShape outputShape() {
+        return out;
+    }
+
+    @Override
+    protected int onBuild(int inputWidth, BuildContext ctx) {
+        Shapes.requireWidth(this, in, inputWidth);
+        int kk = window.kernel() * window.kernel();
+        weight = new Parameter("weight", Parameter.Role.WEIGHT,
+                Tensor.zeros(ctx.dtype(), out.channels(), in.channels(), window.kernel(), window.kernel()));
+        Fan fan = new Fan(in.channels() * kk, out.channels() * kk, nonlinearity);
+        if (init == null) {
+            ctx.initializeWeight(weight, fan);
+        } else {
+            init.initialize(weight.value(), fan, ctx.random());
+        }
+        if (hasBias) {
+            bias = new Parameter("bias", Parameter.Role.BIAS, Tensor.zeros(ctx.dtype(), out.channels()));
+            if (init == null) {
+                ctx.initializeBias(bias, fan);
+            } else {
+                init.initializeBias(bias.value(), fan, ctx.random());
+            }
+        }
+        weightMatrix = weight.value().reshape(out.channels(), k);
+        weightGradMatrix = weight.grad().reshape(out.channels(), k);
+        parameters = bias == null ? List.of(weight) : List.of(weight, bias);
+        chunks = Math.max(1, ctx.ops().threads());
+        if (transposed != null) {
+            flipped = Tensor.zeros(ctx.dtype(), in.channels(), out.channels() * kk);
+            backCols = new Tensor[chunks][];
+            backPlanes = new Tensor[chunks][];
+            for (int t = 0; t < chunks; t++) {
+                backCols[t] = grouped(ctx, out.channels() * kk, in.plane());
+                backPlanes[t] = grouped(ctx, in.channels(), in.plane());
+            }
+        }
+        cols = new Tensor[chunks][];
+        planes = new Tensor[chunks][];
+        weightGrads = new Tensor[chunks];
+        biasGrads = new Tensor[chunks];
+        for (int t = 0; t < chunks; t++) {
+            cols[t] = grouped(ctx, k, p);
+            planes[t] = grouped(ctx, out.channels(), p);
+            weightGrads[t] = Tensor.zeros(ctx.dtype(), out.channels(), k);
+            biasGrads[t] = Tensor.zeros(ctx.dtype(), out.channels());
+        }
+        return out.size();
+    }
+
+    /** One buffer of {@code rows x group x width}, viewed as {@code [rows, g width]} for each g. */
+    private Tensor[] grouped(BuildContext ctx, int rows, int width) {
+        Tensor buffer = Tensor.zeros(ctx.dtype(), rows * group * width);
+        Tensor[] views = new Tensor[group];
+        for (int g = 1; g <= group; g++) {
+            views[g - 1] = buffer.slice(0, rows * g * width).reshape(rows, g * width);
+        }
+        return views;
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        return parameters;
+    }
+
+    @Override
+    protected void updateOutput(Tensor input, Tensor output, Mode mode) {
+        x = input;
+        y = output;
+        batch = input.rows();
+        ops.parallelFor(chunks, forwardPart);
+    }
+
+    @Override
+    protected void updateGradInput(Tensor input, Tensor gradOutput, Tensor gradInput) {
+        dy = gradOutput;
+        dx = gradInput;
+        batch = input.rows();
+        if (transposed != null) {
+            flipWeight();
+        }
+        ops.parallelFor(chunks, gradInputPart);
+    }
+
+    @Override
+    protected void accGradParameters(Tensor input, Tensor gradOutput) {
+        x = input;
+        dy = gradOutput;
+        batch = input.rows();
+        ops.parallelFor(chunks, gradWeightPart);
+        for (int t = 0; t < chunks; t++) {
+            ops.map(ADD, null, args.of(weightGradMatrix, weightGrads[t]));
+        }
+        if (bias != null) {
+            for (int t = 0; t < chunks; t++) {
+                ops.map(ADD, null, args.of(bias.grad(), biasGrads[t]));
+            }
+        }
+    }
+
+    private int from(int chunk) {
+        return (int) ((long) batch * chunk / chunks);
+    }
+
+    private void flipWeight() {
+        int kernel = window.kernel();
+        int kk = kernel * kernel;
+        Tensor w = weight.value();
+        for (int co = 0; co < out.channels(); co++) {
+            for (int ci = 0; ci < in.channels(); ci++) {
+                int src = (co * in.channels() + ci) * kk;
+                int dst = ci * out.channels() * kk + co * kk;
+                for (int e = 0; e < kk; e++) {
+                    flipped.set(dst + e, w.get(src + kk - 1 - e));
+                }
+            }
+        }
+    }
+
+    private void forwardChunk(int t) {
+        int end = from(t + 1);
+        for (int n0 = from(t); n0 < end; n0 += group) {
+            int g = Math.min(group, end - n0);
+            Tensor col = cols[t][g - 1];
+            Tensor plane = planes[t][g - 1];
+            for (int s = 0; s < g; s++) {
+                unfold.gather(x, (n0 + s) * in.size(), col, s);
+            }
+            ops.gemm(false, false, 1.0, weightMatrix, col, 0.0, plane);
+            for (int s = 0; s < g; s++) {
+                Planes.store(plane, p, s, bias == null ? null : bias.value(), y, (n0 + s) * out.size());
+            }
+        }
+    }
+
+    private void gradInputChunk(int t) {
+        int end = from(t + 1);
+        for (int n0 = from(t); n0 < end; n0 += group) {
+            int g = Math.min(group, end - n0);
+            if (transposed != null) {
+                Tensor col = backCols[t][g - 1];
+                Tensor plane = backPlanes[t][g - 1];
+                for (int s = 0; s < g; s++) {
+                    transposed.gather(dy, (n0 + s) * out.size(), col, s);
+                }
+                ops.gemm(false, false, 1.0, flipped, col, 0.0, plane);
+                for (int s = 0; s < g; s++) {
+                    Planes.store(plane, in.plane(), s, null, dx, (n0 + s) * in.size());
+                }
+            } else {
+                Tensor col = cols[t][g - 1];
+                Tensor plane = planes[t][g - 1];
+                for (int s = 0; s < g; s++) {
+                    Planes.load(dy, (n0 + s) * out.size(), plane, p, s);
+                }
+                ops.gemm(true, false, 1.0, weightMatrix, plane, 0.0, col);
+                for (int s = 0; s < g; s++) {
+                    unfold.scatter(col, s, dx, (n0 + s) * in.size());
+                }
+            }
+        }
+    }
+
+    private void gradWeightChunk(int t) {
+        Tensor wg = weightGrads[t];
+        Tensor bg = biasGrads[t];
+        wg.fill(0.0);
+        bg.fill(0.0);
+        int end = from(t + 1);
+        for (int n0 = from(t); n0 < end; n0 += group) {
+            int g = Math.min(group, end - n0);
+            Tensor col = cols[t][g - 1];
+            Tensor plane = planes[t][g - 1];
+            for (int s = 0; s < g; s++) {
+                unfold.gather(x, (n0 + s) * in.size(), col, s);
+                Planes.load(dy, (n0 + s) * out.size(), plane, p, s);
+            }
+            ops.gemm(false, true, 1.0, plane, col, 1.0, wg);
+            if (bias != null) {
+                Planes.addRowSums(plane, bg);
+            }
+        }
+    }
+}

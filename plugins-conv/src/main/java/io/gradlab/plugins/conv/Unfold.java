@@ -1,0 +1,208 @@
+package io.gradlab.plugins.conv;
+
+import io.gradlab.api.tensor.DType;
+import io.gradlab.api.tensor.Tensor;
+import java.util.Arrays;
+
+/**
+ * im2col and col2im of one sample: the column matrix {@code [C kh kw, OH OW]} whose row
+ * {@code (c, i, j)} holds input channel {@code c} shifted by kernel element {@code (i, j)}. Each row
+ * of it is a run of output rows; within one, the pixels that fall inside the input form one
+ * contiguous range {@code [lo_j, hi_j)} of output columns (the rest is padding), so with stride 1
+ * a row is one array copy and with a larger stride one strided loop.
+ */
+final class Unfold {
+    private final ImageShape in;
+    private final ImageShape out;
+    private final Window window;
+    private final int[] lo;
+    private final int[] hi;
+
+    Unfold(ImageShape in, ImageShape out, Window window) {
+        this.in = in;
+        this.out = out;
+        this.window = window;
+        int k = window.kernel();
+        lo = new int[k];
+        hi = new int[k];
+        for (int j = 0; j < k; j++) {
+            int first = 0;
+            while (first < out.width() && first * window.stride() - window.padding() + j * window.dilation() < 0) {
+                first++;
+            }
+            int last = first;
+            while (last < out.width() && last * window.stride() - window.padding() + j * window.dilation() < in.width()) {
+                last++;
+            }
+            lo[j] = first;
+            hi[j] = last;
+        }
+    }
+
+    /**
+     * The column matrix of the sample at {@code x[base ..]} into block {@code slot} of {@code col}: a
+     * matrix {@code [C kh kw, g OH OW]} holding the column matrices of {@code g} samples side by side.
+     */
+    void gather(Tensor x, int base, Tensor col, int slot) {
+        int stride = col.cols();
+        int co = col.offset() + slot * out.plane();
+        if (x.dtype() == DType.F32) {
+            gather(x.floats(), x.offset() + base, col.floats(), co, stride);
+        } else {
+            gather(x.doubles(), x.offset() + base, col.doubles(), co, stride);
+        }
+    }
+
+    /** {@code dx[base .. base + C H W) =} block {@code slot} of the column matrices {@code col} folded back (col2im). */
+    void scatter(Tensor col, int slot, Tensor dx, int base) {
+        int stride = col.cols();
+        int co = col.offset() + slot * out.plane();
+        if (dx.dtype() == DType.F32) {
+            float[] d = dx.floats();
+            Arrays.fill(d, dx.offset() + base, dx.offset() + base + in.size(), 0f);
+            scatter(col.floats(), co, stride, d, dx.offset() + base);
+        } else {
+            double[] d = dx.doubles();
+            Arrays.fill(d, dx.offset() + base, dx.offset() + base + in.size(), 0.0);
+            scatter(col.doubles(), co, stride, d, dx.offset() + base);
+        }
+    }
+
+    private void gather(float[] x, int xo, float[] col, int co, int rowStride) {
+        int k = window.kernel();
+        int s = window.stride();
+        int ow = out.width();
+        int r = 0;
+        for (int c = 0; c < in.channels(); c++) {
+            int plane = xo + c * in.plane();
+            for (int i = 0; i < k; i++) {
+                for (int j = 0; j < k; j++, r++) {
+                    int row = co + r * rowStride;
+                    int l = lo[j];
+                    int h = hi[j];
+                    int iw0 = l * s - window.padding() + j * window.dilation();
+                    for (int oh = 0; oh < out.height(); oh++, row += ow) {
+                        int ih = oh * s - window.padding() + i * window.dilation();
+                        if (ih < 0 || ih >= in.height() || l >= h) {
+                            Arrays.fill(col, row, row + ow, 0f);
+                            continue;
+                        }
+                        Arrays.fill(col, row, row + l, 0f);
+                        Arrays.fill(col, row + h, row + ow, 0f);
+                        int src = plane + ih * in.width() + iw0;
+                        if (s == 1) {
+                            System.arraycopy(x, src, col, row + l, h - l);
+                        } else {
+                            for (int q = l; q < h; q++, src += s) {
+                                col[row + q] = x[src];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private void gather(double[] x, int xo, double[] col, int co, int rowStride) {
+        int k = window.kernel();
+        int s = window.stride();
+        int ow = out.width();
+        int r = 0;
+        for (int c = 0; c < in.channels(); c++) {
+            int plane = xo + c * in.plane();
+            for (int i = 0; i < k; i++) {
+                for (int j = 0; j < k; j++, r++) {
+                    int row = co + r * rowStride;
+                    int l = lo[j];
+                    int h = hi[j];
+                    int iw0 = l * s - window.padding() + j * window.dilation();
+                    for (int oh = 0; oh < out.height(); oh++, row += ow) {
+                        int ih = oh * s - window.padding() + i * window.dilation();
+                        if (ih < 0 || ih >= in.height() || l >= h) {
+                            Arrays.fill(col, row, row + ow, 0.0);
+                            continue;
+                        }
+                        Arrays.fill(col, row, row + l, 0.0);
+                        Arrays.fill(col, row + h, row + ow, 0.0);
+                        int src = plane + ih * in.width() + iw0;
+                        if (s == 1) {
+                            System.arraycopy(x, src, col, row + l, h - l);
+                        } else {
+                            for (int q = l; q < h; q++, src += s) {
+                                col[row + q] = x[src];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private void scatter(float[] col, int co, int rowStride, float[] dx, int xo) {
+        int k = window.kernel();
+        int s = window.stride();
+        int ow = out.width();
+        int r = 0;
+        for (int c = 0; c < in.channels(); c++) {
+            int plane = xo + c * in.plane();
+            for (int i = 0; i < k; i++) {
+                for (int j = 0; j < k; j++, r++) {
+                    int row = co + r * rowStride;
+                    int l = lo[j];
+                    int h = hi[j];
+                    int iw0 = l * s - window.padding() + j * window.dilation();
+                    for (int oh = 0; oh < out.height(); oh++, row += ow) {
+                        int ih = oh * s - window.padding() + i * window.dilation();
+                        if (ih < 0 || ih >= in.height()) {
+                            continue;
+                        }
+                        int dst = plane + ih * in.width() + iw0;
+                        if (s == 1) {
+                            for (int q = l; q < h; q++) {
+                                dx[dst + q - l] += col[row + q];
+                            }
+                        } else {
+                            for (int q = l; q < h; q++, dst += s) {
+                                dx[dst] += col[row + q];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private void scatter(double[] col, int co, int rowStride, double[] dx, int xo) {
+        int k = window.kernel();
+        int s = window.stride();
+        int ow = out.width();
+        int r = 0;
+        for (int c = 0; c < in.channels(); c++) {
+            int plane = xo + c * in.plane();
+            for (int i = 0; i < k; i++) {
+                for (int j = 0; j < k; j++, r++) {
+                    int row = co + r * rowStride;
+                    int l = lo[j];
+                    int h = hi[j];
+                    int iw0 = l * s - window.padding() + j * window.dilation();
+                    for (int oh = 0; oh < out.height(); oh++, row += ow) {
+                        int ih = oh * s - window.padding() + i * window.dilation();
+                        if (ih < 0 || ih >= in.height()) {
+                            continue;
+                        }
+                        int dst = plane + ih * in.width() + iw0;
+                        if (s == 1) {
+                            for (int q = l; q < h; q++) {
+                                dx[dst + q - l] += col[row + q];
+                            }
+                        } else {
+                            for (int q = l; q < h; q++, dst += s) {
+                                dx[dst] += col[row + q];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
