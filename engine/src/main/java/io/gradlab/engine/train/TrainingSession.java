@@ -14,6 +14,7 @@ import io.gradlab.api.nn.Mode;
 import io.gradlab.api.nn.ModelBuilder;
 import io.gradlab.api.tensor.DType;
 import io.gradlab.api.tensor.Ops;
+import io.gradlab.api.tensor.RandomSource;
 import io.gradlab.api.tensor.SeededRandom;
 import io.gradlab.api.tensor.Tensor;
 import io.gradlab.api.train.GradientTransform;
@@ -114,6 +115,37 @@ public final class TrainingSession implements TrainingControl {
         if (out != expected) {
             throw new GradlabException(GradlabException.Category.SPEC, "the model ends with " + out + " outputs but the data needs "
                     + expected + (train.classes() > 0 ? " (one per class)" : "") + ": fix the architecture's output width");
+        }
+    }
+
+    @Override
+    public Ops ops() {
+        return parts.ops();
+    }
+
+    @Override
+    public RandomSource random(String name) {
+        return parts.random().fork(requireNonNull(name, "name is null"));
+    }
+
+    @Override
+    public void forEachInputBatch(String phase, Consumer<Tensor> step) {
+        requireNonNull(step, "step is null");
+        Dataset train = parts.train();
+        int n = train.size();
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        parts.random().fork("shuffle-" + requireNonNull(phase, "phase is null")).shuffle(order);
+        try {
+            for (int from = 0; from < n; from += batchSize) {
+                batches.start(train, order, from, Math.min(batchSize, n - from));
+                batches.await();
+                step.accept(batches.x());
+            }
+        } finally {
+            batches.finish();
         }
     }
 
