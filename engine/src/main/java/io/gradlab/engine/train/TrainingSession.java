@@ -45,6 +45,8 @@ public final class TrainingSession implements TrainingControl {
     private final long maxSteps;
     private final int batchSize;
     private final BufferCache gradients = new BufferCache();
+    private final BufferCache unsupervisedInputs = new BufferCache();
+    private final BufferCache unsupervisedTargets = new BufferCache();
     private final BatchPipeline batches;
     private final ModelState state;
     private final Resume resume;
@@ -138,14 +140,13 @@ public final class TrainingSession implements TrainingControl {
             order[i] = i;
         }
         parts.random().fork("shuffle-" + requireNonNull(phase, "phase is null")).shuffle(order);
-        try {
-            for (int from = 0; from < n; from += batchSize) {
-                batches.start(train, order, from, Math.min(batchSize, n - from));
-                batches.await();
-                step.accept(batches.x());
-            }
-        } finally {
-            batches.finish();
+        // copied here, not by the batch pipeline: its background copy pays off only beside a training step
+        for (int from = 0; from < n; from += batchSize) {
+            int count = Math.min(batchSize, n - from);
+            Tensor x = unsupervisedInputs.get(parts.dtype(), count, train.width());
+            Tensor y = unsupervisedTargets.get(parts.dtype(), count, train.targetWidth());
+            train.copyBatch(order, from, count, x, y);
+            step.accept(x);
         }
     }
 
