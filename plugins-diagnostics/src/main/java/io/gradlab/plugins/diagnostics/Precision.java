@@ -47,6 +47,8 @@ final class Precision implements Diagnostic {
     private final Sampler sampler;
     private final double warn;
     private final BufferCache columns = new BufferCache();
+    private final double[] tiny = new double[1];
+    private final long[] counts = new long[3];
     private int epoch = Integer.MIN_VALUE;
     private double[] zeroOrSubnormal = new double[0];
     private double[] subnormal = new double[0];
@@ -74,7 +76,14 @@ final class Precision implements Diagnostic {
 
     /** The counts of one gradient: {zero or subnormal, non-zero subnormal, zero or subnormal that is not structural}. */
     static long[] count(Tensor grad, Tensor input, Ops ops, BufferCache columns) {
-        double[] tiny = {smallestNormal(grad.dtype())};
+        long[] out = new long[3];
+        count(grad, input, ops, columns, new double[1], out);
+        return out;
+    }
+
+    /** {@link #count(Tensor, Tensor, Ops, BufferCache)} into {@code out}, allocation-free ({@code tiny}: a scratch array of one). */
+    private static void count(Tensor grad, Tensor input, Ops ops, BufferCache columns, double[] tiny, long[] out) {
+        tiny[0] = smallestNormal(grad.dtype());
         long small = Math.round(ops.sum(ZERO_OR_SUBNORMAL, tiny, grad));
         long sub = Math.round(ops.sum(SUBNORMAL, tiny, grad));
         long structural = 0;
@@ -84,7 +93,9 @@ final class Precision implements Diagnostic {
             ops.columnSums(ABS, 0, sums, null, input);
             structural = Math.round(ops.sum(ZERO, null, sums)) * grad.rows();
         }
-        return new long[] {small, sub, Math.max(0, small - structural)};
+        out[0] = small;
+        out[1] = sub;
+        out[2] = Math.max(0, small - structural);
     }
 
     @Override
@@ -103,10 +114,10 @@ final class Precision implements Diagnostic {
         for (int i = 0; i < weighted.size(); i++) {
             LayerView v = weighted.get(i);
             Tensor g = v.weight().grad();
-            long[] c = count(g, v.layer().lastInput(), model.ops(), columns);
-            zeroOrSubnormal[i] += (double) c[0] / g.size();
-            subnormal[i] += (double) c[1] / g.size();
-            underflow[i] += (double) c[2] / g.size();
+            count(g, v.layer().lastInput(), model.ops(), columns, tiny, counts);
+            zeroOrSubnormal[i] += (double) counts[0] / g.size();
+            subnormal[i] += (double) counts[1] / g.size();
+            underflow[i] += (double) counts[2] / g.size();
         }
         samples++;
     }
