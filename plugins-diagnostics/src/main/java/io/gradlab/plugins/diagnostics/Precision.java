@@ -48,6 +48,7 @@ final class Precision implements Diagnostic {
     private final double warn;
     private final BufferCache columns = new BufferCache();
     private final double[] tiny = new double[1];
+    private final Tensor[] one = new Tensor[1];
     private final long[] counts = new long[3];
     private int epoch = Integer.MIN_VALUE;
     private double[] zeroOrSubnormal = new double[0];
@@ -77,25 +78,32 @@ final class Precision implements Diagnostic {
     /** The counts of one gradient: {zero or subnormal, non-zero subnormal, zero or subnormal that is not structural}. */
     static long[] count(Tensor grad, Tensor input, Ops ops, BufferCache columns) {
         long[] out = new long[3];
-        count(grad, input, ops, columns, new double[1], out);
+        count(grad, input, ops, columns, new double[1], new Tensor[1], out);
         return out;
     }
 
-    /** {@link #count(Tensor, Tensor, Ops, BufferCache)} into {@code out}, allocation-free ({@code tiny}: a scratch array of one). */
-    private static void count(Tensor grad, Tensor input, Ops ops, BufferCache columns, double[] tiny, long[] out) {
+    /**
+     * {@link #count(Tensor, Tensor, Ops, BufferCache)} into {@code out}, allocation-free: {@code tiny} and
+     * {@code one} are scratch arrays of one element (the kernels' scalars and arguments).
+     */
+    private static void count(Tensor grad, Tensor input, Ops ops, BufferCache columns, double[] tiny, Tensor[] one, long[] out) {
         tiny[0] = smallestNormal(grad.dtype());
-        long small = Math.round(ops.sum(ZERO_OR_SUBNORMAL, tiny, grad));
-        long sub = Math.round(ops.sum(SUBNORMAL, tiny, grad));
+        one[0] = grad;
+        long small = Math.round(ops.sum(ZERO_OR_SUBNORMAL, tiny, one));
+        long sub = Math.round(ops.sum(SUBNORMAL, tiny, one));
         long structural = 0;
         if (input != null && grad.rank() == 2 && input.rank() == 2 && input.cols() == grad.cols() && input.dtype() == grad.dtype()) {
             // a dense weight [out, in] and its input [batch, in]: a feature that is 0 in the whole batch zeroes a column
             Tensor sums = columns.get(input.dtype(), 1, input.cols());
-            ops.columnSums(ABS, 0, sums, null, input);
-            structural = Math.round(ops.sum(ZERO, null, sums)) * grad.rows();
+            one[0] = input;
+            ops.columnSums(ABS, 0, sums, null, one);
+            one[0] = sums;
+            structural = Math.round(ops.sum(ZERO, null, one)) * grad.rows();
         }
         out[0] = small;
         out[1] = sub;
         out[2] = Math.max(0, small - structural);
+        one[0] = null;
     }
 
     @Override
@@ -114,7 +122,7 @@ final class Precision implements Diagnostic {
         for (int i = 0; i < weighted.size(); i++) {
             LayerView v = weighted.get(i);
             Tensor g = v.weight().grad();
-            count(g, v.layer().lastInput(), model.ops(), columns, tiny, counts);
+            count(g, v.layer().lastInput(), model.ops(), columns, tiny, one, counts);
             zeroOrSubnormal[i] += (double) counts[0] / g.size();
             subnormal[i] += (double) counts[1] / g.size();
             underflow[i] += (double) counts[2] / g.size();
