@@ -45,9 +45,8 @@ public final class TrainingSession implements TrainingControl {
     private final long maxSteps;
     private final int batchSize;
     private final BufferCache gradients = new BufferCache();
-    private final BufferCache unsupervisedInputs = new BufferCache();
-    private final BufferCache unsupervisedTargets = new BufferCache();
     private final BatchPipeline batches;
+    private final InputPasses inputPasses;
     private final ModelState state;
     private final Resume resume;
     private final Evaluator evaluator;
@@ -70,6 +69,7 @@ public final class TrainingSession implements TrainingControl {
         this.maxSteps = maxSteps;
         this.batchSize = parts.batchSize();
         this.batches = new BatchPipeline(parts.dtype(), parts.ops());
+        this.inputPasses = new InputPasses(parts.dtype(), batchSize);
         this.state = new ModelState(parts.dtype(), parts.ops(), parts.epochs());
         this.resume = new Resume(parts.optimizer(), state);
         this.evaluator = new Evaluator(parts.dtype(), parts.loss(), batchSize);
@@ -132,22 +132,7 @@ public final class TrainingSession implements TrainingControl {
 
     @Override
     public void forEachInputBatch(String phase, Consumer<Tensor> step) {
-        requireNonNull(step, "step is null");
-        Dataset train = parts.train();
-        int n = train.size();
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        parts.random().fork("shuffle-" + requireNonNull(phase, "phase is null")).shuffle(order);
-        // copied here, not by the batch pipeline: its background copy pays off only beside a training step
-        for (int from = 0; from < n; from += batchSize) {
-            int count = Math.min(batchSize, n - from);
-            Tensor x = unsupervisedInputs.get(parts.dtype(), count, train.width());
-            Tensor y = unsupervisedTargets.get(parts.dtype(), count, train.targetWidth());
-            train.copyBatch(order, from, count, x, y);
-            step.accept(x);
-        }
+        inputPasses.run(parts.train(), parts.random().fork("shuffle-" + requireNonNull(phase, "phase is null")), step);
     }
 
     @Override
