@@ -143,7 +143,12 @@ public final class StudyCommand implements Callable<Integer> {
         o.println();
         List<Path> runDirs = outcomes.stream().map(Outcome::runDir).filter(java.util.Objects::nonNull).toList();
         if (!runDirs.isEmpty()) {
-            io.gradlab.cli.report.HtmlReport.write(runDirs, studyDir.resolve(REPORT));
+            try {
+                io.gradlab.cli.report.HtmlReport.write(runDirs, studyDir.resolve(REPORT));
+            } catch (GradlabException e) {
+                // the tables are written: a chart that cannot be drawn does not fail the study
+                console.warn("the study's HTML report is incomplete: " + e.getMessage() + "; the tables are in " + studyDir);
+            }
         }
         o.println("study folder: " + studyDir + " (" + REPORT + ", " + StudyReport.MARKDOWN + ", " + StudyReport.CSV + ", " + StudyReport.RUNS_CSV + ")");
         o.flush();
