@@ -2,7 +2,11 @@ package io.gradlab.api.train;
 
 import io.gradlab.api.nn.Layer;
 import io.gradlab.api.nn.ModelBuilder;
+import io.gradlab.api.tensor.Ops;
+import io.gradlab.api.tensor.RandomSource;
+import io.gradlab.api.tensor.Tensor;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /** What the engine offers a {@link TrainingStrategy}. */
 public interface TrainingControl {
@@ -23,4 +27,24 @@ public interface TrainingControl {
 
     /** Records extra figures about the strategy in the current epoch's metrics. */
     void record(Map<String, Object> values);
+
+    /** The kernels of the run (in its dtype), for a strategy that computes outside {@link #trainEpoch}. */
+    default Ops ops() {
+        throw new UnsupportedOperationException("this training control offers no kernels");
+    }
+
+    /** A random stream forked by {@code name} from the run's seed. */
+    default RandomSource random(String name) {
+        throw new UnsupportedOperationException("this training control offers no random streams");
+    }
+
+    /**
+     * One pass over the training inputs without their labels, for an unsupervised phase (autoencoder
+     * pretraining): calls {@code step} with each mini-batch {@code [batch, features]} of the run's batch
+     * size, in a shuffle seeded by the run's seed and {@code phase}. The model and the optimizer are not
+     * touched, no epoch is recorded; the tensor is valid during the call only.
+     */
+    default void forEachInputBatch(String phase, Consumer<Tensor> step) {
+        throw new UnsupportedOperationException("this training control offers no unsupervised passes");
+    }
 }

@@ -11,16 +11,19 @@ import java.util.List;
  *
  * @param status        {@code completed}, {@code diverged}, {@code stopped} or {@code failed}
  * @param finalAccuracy the test accuracy after the last epoch ({@code NaN} when no epoch finished)
+ * @param lastAccuracy  the mean test accuracy of the last {@value #LAST_EPOCHS} epochs (of all when fewer): a single
+ *                      epoch's figure swings by a few hundredths under SGD ({@code NaN} when no epoch finished)
  * @param epochsTo50    the first epoch whose test accuracy reached 50 %, or {@code -1}
  * @param ratioFirst    the first/last hidden-layer gradient-norm ratio in the first epoch ({@code NaN} if unknown)
  * @param ratioLast     the same in the last epoch
  * @param runDir        the run folder ({@code null} when none was written)
  * @param error         the error message of a run that did not complete, else {@code null}
  */
-record Outcome(Study.Remedy remedy, long seed, String status, int epochs, double finalAccuracy, int epochsTo50,
+record Outcome(Study.Remedy remedy, long seed, String status, int epochs, double finalAccuracy, double lastAccuracy, int epochsTo50,
                double ratioFirst, double ratioLast, Path runDir, String error) {
     static final String RATIO_KEY = "grad_ratio_first_last";
     static final double TARGET = 0.5;
+    static final int LAST_EPOCHS = 5;
 
     Outcome {
         requireNonNull(remedy, "remedy is null");
@@ -38,7 +41,9 @@ record Outcome(Study.Remedy remedy, long seed, String status, int epochs, double
         double last = history.isEmpty() ? Double.NaN : history.get(history.size() - 1).testAccuracy();
         double first = history.isEmpty() ? Double.NaN : ratio(history.get(0));
         double lastRatio = history.isEmpty() ? Double.NaN : ratio(history.get(history.size() - 1));
-        return new Outcome(remedy, seed, status, history.size(), last, reached, first, lastRatio, runDir, error);
+        double lastMean = history.subList(Math.max(0, history.size() - LAST_EPOCHS), history.size()).stream()
+                .mapToDouble(EpochMetrics::testAccuracy).average().orElse(Double.NaN);
+        return new Outcome(remedy, seed, status, history.size(), last, lastMean, reached, first, lastRatio, runDir, error);
     }
 
     private static double ratio(EpochMetrics m) {

@@ -46,6 +46,7 @@ record Study(String name, String title, List<Remedy> remedies) {
                 new Remedy("custom-norm-feature", "custom norm (x - mean) / std per feature"),
                 new Remedy("skip", "skip connections [[1, 3], [4, 7]]"),
                 new Remedy("layerwise", "layer-wise training"),
+                new Remedy("pretrain", "greedy layer-wise autoencoder pretraining"),
                 new Remedy("gradnorm", "gradient normalization")));
     }
 

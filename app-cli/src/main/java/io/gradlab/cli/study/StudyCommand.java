@@ -35,7 +35,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "study",
         header = "Run a study: the baseline and each remedy, then a comparison table.",
         description = {"Run a study: the baseline and each remedy's spec, one after the other, then",
-                "a comparison table (final test accuracy, epochs to 50 %%, first/last hidden-layer",
+                "a comparison table (mean test accuracy of the last 5 epochs, final test accuracy,",
+                "epochs to 50 %%, first/last hidden-layer",
                 "gradient-norm ratio), printed and written as study.md, study.csv and runs.csv",
                 "into <out>/<study>-<timestamp>/ next to the run folders. Known studies: m05;",
                 "the recurrent study is the subcommand 'gradlab study rnn' (see 'gradlab study rnn --help')."})
@@ -142,7 +143,12 @@ public final class StudyCommand implements Callable<Integer> {
         o.println();
         List<Path> runDirs = outcomes.stream().map(Outcome::runDir).filter(java.util.Objects::nonNull).toList();
         if (!runDirs.isEmpty()) {
-            io.gradlab.cli.report.HtmlReport.write(runDirs, studyDir.resolve(REPORT));
+            try {
+                io.gradlab.cli.report.HtmlReport.write(runDirs, studyDir.resolve(REPORT));
+            } catch (GradlabException e) {
+                // the tables are written: a chart that cannot be drawn does not fail the study
+                console.warn("the study's HTML report is incomplete: " + e.getMessage() + "; the tables are in " + studyDir);
+            }
         }
         o.println("study folder: " + studyDir + " (" + REPORT + ", " + StudyReport.MARKDOWN + ", " + StudyReport.CSV + ", " + StudyReport.RUNS_CSV + ")");
         o.flush();
@@ -213,8 +219,9 @@ public final class StudyCommand implements Callable<Integer> {
                     e.getMessage());
         }
         if (!quiet) {
-            o.println(String.format(Locale.ROOT, "    -> %s, final test accuracy %s%s", outcome.status(),
+            o.println(String.format(Locale.ROOT, "    -> %s, final test accuracy %s, last %d epochs %s%s", outcome.status(),
                     Double.isNaN(outcome.finalAccuracy()) ? "-" : String.format(Locale.ROOT, "%.4f", outcome.finalAccuracy()),
+                    Outcome.LAST_EPOCHS, Double.isNaN(outcome.lastAccuracy()) ? "-" : String.format(Locale.ROOT, "%.4f", outcome.lastAccuracy()),
                     outcome.error() == null ? "" : ": " + outcome.error()));
         } else if (outcome.error() != null) {
             host.console().warn(p.remedy().key() + " (seed " + p.seed() + ") " + outcome.status() + ": " + outcome.error());

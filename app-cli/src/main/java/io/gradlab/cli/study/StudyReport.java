@@ -36,11 +36,14 @@ final class StudyReport {
 
     private String[] header() {
         return seeds > 1
-                ? new String[] {"remedy", ">final test acc (mean ± sd)", ">epochs to 50 %", ">grad ratio first/last (epoch 1)", ">(last epoch)", "status"}
-                : new String[] {"remedy", ">final test acc", ">epochs to 50 %", ">grad ratio first/last (epoch 1)", ">(last epoch)", "status"};
+                ? new String[] {"remedy", ">test acc, last 5 epochs (mean ± sd)", ">final test acc (mean ± sd)", ">epochs to 50 %",
+                        ">grad ratio first/last (epoch 1)", ">(last epoch)", "status"}
+                : new String[] {"remedy", ">test acc, last 5 epochs", ">final test acc", ">epochs to 50 %", ">grad ratio first/last (epoch 1)",
+                        ">(last epoch)", "status"};
     }
 
     private String[] cells(RemedySummary r) {
+        String last = seeds > 1 ? fixed(r.lastMean()) + " ± " + fixed(r.lastStd()) : fixed(r.lastMean());
         String acc = seeds > 1 ? fixed(r.accuracyMean()) + " ± " + fixed(r.accuracyStd()) : fixed(r.accuracyMean());
         String epochs;
         if (r.reached50() == 0) {
@@ -51,7 +54,7 @@ final class StudyReport {
             epochs = String.valueOf(Math.round(r.epochsTo50Mean()));
         }
         String status = r.status() + (seeds > 1 ? " (" + r.completed() + "/" + r.runs() + ")" : "");
-        return new String[] {r.remedy().key(), acc, epochs, sci(r.ratioFirst()), sci(r.ratioLast()), status};
+        return new String[] {r.remedy().key(), last, acc, epochs, sci(r.ratioFirst()), sci(r.ratioLast()), status};
     }
 
     /** The table as aligned text. */
@@ -68,7 +71,10 @@ final class StudyReport {
         sb.append("# ").append(study.title()).append("\n\n");
         sb.append("Command: `").append(command).append("`\n\n");
         MarkdownTable.append(sb, header(), rows.stream().map(this::cells).toList(), false);
-        sb.append("\n- *final test acc*: the test accuracy after the last epoch").append(seeds > 1 ? ", mean and sample standard deviation over " + seeds + " seeds" : "").append(";\n");
+        String overSeeds = seeds > 1 ? ", mean and sample standard deviation over " + seeds + " seeds" : "";
+        sb.append("\n- *test acc, last 5 epochs*: the mean test accuracy of each run's last ").append(Outcome.LAST_EPOCHS)
+                .append(" epochs (one epoch's figure swings by a few hundredths under SGD)").append(overSeeds).append(";\n");
+        sb.append("- *final test acc*: the test accuracy after the last epoch").append(overSeeds).append(";\n");
         sb.append("- *epochs to 50 %*: the first epoch whose test accuracy reached 0.5 (\"never\" when none did)")
                 .append(seeds > 1 ? ", mean over the runs that got there" : "").append(";\n");
         sb.append("- *grad ratio first/last*: the mean weight-gradient norm of the first hidden layer divided by the last hidden layer's")
@@ -90,21 +96,22 @@ final class StudyReport {
 
     String csv() {
         StringBuilder sb = new StringBuilder("remedy,label,runs,completed,final_test_accuracy_mean,final_test_accuracy_sd,reached_50,"
-                + "epochs_to_50_mean,grad_ratio_first_epoch,grad_ratio_last_epoch,status\n");
+                + "epochs_to_50_mean,grad_ratio_first_epoch,grad_ratio_last_epoch,status,last5_test_accuracy_mean,last5_test_accuracy_sd\n");
         for (RemedySummary r : rows) {
             sb.append(String.join(",", r.remedy().key(), quote(r.remedy().label()), String.valueOf(r.runs()), String.valueOf(r.completed()),
                     num(r.accuracyMean()), num(r.accuracyStd()), String.valueOf(r.reached50()), num(r.epochsTo50Mean()),
-                    num(r.ratioFirst()), num(r.ratioLast()), r.status())).append('\n');
+                    num(r.ratioFirst()), num(r.ratioLast()), r.status(), num(r.lastMean()), num(r.lastStd()))).append('\n');
         }
         return sb.toString();
     }
 
     String runsCsv() {
-        StringBuilder sb = new StringBuilder("remedy,seed,status,epochs,final_test_accuracy,epochs_to_50,grad_ratio_first_epoch,grad_ratio_last_epoch,run_dir\n");
+        StringBuilder sb = new StringBuilder("remedy,seed,status,epochs,final_test_accuracy,epochs_to_50,grad_ratio_first_epoch,grad_ratio_last_epoch,run_dir,"
+                + "last5_test_accuracy\n");
         for (Outcome o : outcomes) {
             sb.append(String.join(",", o.remedy().key(), String.valueOf(o.seed()), o.status(), String.valueOf(o.epochs()),
                     num(o.finalAccuracy()), String.valueOf(o.epochsTo50()), num(o.ratioFirst()), num(o.ratioLast()),
-                    o.runDir() == null ? "" : quote(o.runDir().getFileName().toString()))).append('\n');
+                    o.runDir() == null ? "" : quote(o.runDir().getFileName().toString()), num(o.lastAccuracy()))).append('\n');
         }
         return sb.toString();
     }

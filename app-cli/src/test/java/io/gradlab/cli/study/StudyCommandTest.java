@@ -59,9 +59,13 @@ class StudyCommandTest {
         assertThat(Double.parseDouble(rows.get("batchnorm")[8])).isGreaterThan(0.1);
         assertThat(rows.get("batchnorm")[6]).isEqualTo("1"); // reached 50 %
         String md = Files.readString(study.resolve(StudyReport.MARKDOWN));
-        assertThat(md).contains("# M05").contains("| remedy | final test acc | epochs to 50 % |")
+        assertThat(md).contains("# M05").contains("| remedy | test acc, last 5 epochs | final test acc | epochs to 50 % |")
                 .contains("gradlab study m05 --epochs 2 --subset embedded --only baseline,adam,batchnorm --set training.batch-size=64")
                 .contains("| baseline | 0.1");
+        // with 2 epochs the last-5 figure is the mean of both epochs' test accuracies
+        List<String> runs = Files.readAllLines(study.resolve(StudyReport.RUNS_CSV));
+        assertThat(runs.get(0)).endsWith(",last5_test_accuracy");
+        assertThat(Double.parseDouble(cells(csv.get(1))[11])).isEqualTo(Double.parseDouble(cells(runs.get(1))[9]));
         assertThat(Files.readAllLines(study.resolve(StudyReport.RUNS_CSV))).hasSize(4);
         try (Stream<Path> s = Files.list(study)) {
             assertThat(s.filter(Files::isDirectory).map(p -> p.getFileName().toString()).filter(n -> !n.endsWith("-charts")))
@@ -130,18 +134,20 @@ class StudyCommandTest {
     void seedsAreAggregatedAsMeanAndSpread() {
         Study.Remedy r = new Study.Remedy("adam", "Adam");
         List<Outcome> outcomes = List.of(
-                new Outcome(r, 42, "completed", 3, 0.8, 2, 1e-2, 1.0, null, null),
-                new Outcome(r, 43, "completed", 3, 0.9, 4, 1e-4, 1.0, null, null),
-                new Outcome(r, 44, "diverged", 1, 0.1, -1, Double.NaN, Double.NaN, null, "loss NaN"));
+                new Outcome(r, 42, "completed", 3, 0.8, 0.7, 2, 1e-2, 1.0, null, null),
+                new Outcome(r, 43, "completed", 3, 0.9, 0.9, 4, 1e-4, 1.0, null, null),
+                new Outcome(r, 44, "diverged", 1, 0.1, 0.2, -1, Double.NaN, Double.NaN, null, "loss NaN"));
         RemedySummary s = RemedySummary.of(r, outcomes);
         assertThat(s.accuracyMean()).isCloseTo(0.6, org.assertj.core.api.Assertions.within(1e-12));
         assertThat(s.accuracyStd()).isCloseTo(Math.sqrt(((0.2 * 0.2) + (0.3 * 0.3) + (0.5 * 0.5)) / 2), org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(s.lastMean()).isCloseTo(0.6, org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(s.lastStd()).isCloseTo(Math.sqrt(((0.1 * 0.1) + (0.3 * 0.3) + (0.4 * 0.4)) / 2), org.assertj.core.api.Assertions.within(1e-12));
         assertThat(s.reached50()).isEqualTo(2);
         assertThat(s.epochsTo50Mean()).isEqualTo(3.0);
         assertThat(s.ratioFirst()).isCloseTo(1e-3, org.assertj.core.api.Assertions.within(1e-15));
         assertThat(s.status()).isEqualTo("completed/diverged");
         StudyReport report = new StudyReport(Study.m05(), List.of(s), outcomes, 3);
-        assertThat(report.text()).contains("0.6000 ± 0.4359").contains("3.0 (2/3 runs)").contains("completed/diverged (2/3)");
+        assertThat(report.text()).contains("test acc, last 5 epochs (mean ± sd)").contains("0.6000 ± 0.3606").contains("0.6000 ± 0.4359").contains("3.0 (2/3 runs)").contains("completed/diverged (2/3)");
         assertThat(report.markdown("gradlab study m05 --seeds 3")).contains("adam (seed 44): diverged — loss NaN");
     }
 }

@@ -14,6 +14,7 @@ import io.gradlab.api.nn.Mode;
 import io.gradlab.api.nn.ModelBuilder;
 import io.gradlab.api.tensor.DType;
 import io.gradlab.api.tensor.Ops;
+import io.gradlab.api.tensor.RandomSource;
 import io.gradlab.api.tensor.SeededRandom;
 import io.gradlab.api.tensor.Tensor;
 import io.gradlab.api.train.GradientTransform;
@@ -45,6 +46,7 @@ public final class TrainingSession implements TrainingControl {
     private final int batchSize;
     private final BufferCache gradients = new BufferCache();
     private final BatchPipeline batches;
+    private final InputPasses inputPasses;
     private final ModelState state;
     private final Resume resume;
     private final Evaluator evaluator;
@@ -74,6 +76,7 @@ public final class TrainingSession implements TrainingControl {
         this.maxSteps = maxSteps;
         this.batchSize = parts.batchSize();
         this.batches = new BatchPipeline(parts.dtype(), parts.ops());
+        this.inputPasses = new InputPasses(parts.dtype(), batchSize);
         this.state = new ModelState(parts.dtype(), parts.ops(), parts.epochs());
         controls.rememberBaseRate(parts.optimizer());
         this.resume = new Resume(parts.optimizer(), state, controls);
@@ -123,6 +126,21 @@ public final class TrainingSession implements TrainingControl {
             throw new GradlabException(GradlabException.Category.SPEC, "the model ends with " + out + " outputs but the data needs "
                     + expected + (train.classes() > 0 ? " (one per class)" : "") + ": fix the architecture's output width");
         }
+    }
+
+    @Override
+    public Ops ops() {
+        return parts.ops();
+    }
+
+    @Override
+    public RandomSource random(String name) {
+        return parts.random().fork(requireNonNull(name, "name is null"));
+    }
+
+    @Override
+    public void forEachInputBatch(String phase, Consumer<Tensor> step) {
+        inputPasses.run(parts.train(), parts.random().fork("shuffle-" + requireNonNull(phase, "phase is null")), step);
     }
 
     @Override

@@ -89,6 +89,7 @@ public final class DiagnosticsPlugin implements GradlabPlugin {
                                 real("growth-orders", 2.0, "orders of magnitude of growth over the first steps that count as exploding")
                                         .rangeExclusiveMin(0, 100),
                                 integer("window", 5, "steps averaged at the start and at the end").range(1, 10_000)),
-                        p -> new ExplodingGradient(p.getDouble("max-norm"), p.getDouble("growth-orders"), p.getInt("window"))));
+                        p -> new ExplodingGradient(p.getDouble("max-norm"), p.getDouble("growth-orders"), p.getInt("window"))),
+                Precision.factory());
     }
 }

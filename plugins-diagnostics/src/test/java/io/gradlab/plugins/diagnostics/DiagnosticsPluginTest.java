@@ -25,7 +25,7 @@ class DiagnosticsPluginTest {
     @Test
     void everyDiagnosticIsBuiltFromItsDefaults() {
         assertThat(new DiagnosticsPlugin().components()).extracting(f -> f.id().value()).containsExactly("update-ratio",
-                "activation-stats", "saturation", "dead-units", "histograms", "symmetry", "nan-sentinel", "exploding-gradient");
+                "activation-stats", "saturation", "dead-units", "histograms", "symmetry", "nan-sentinel", "exploding-gradient", "precision");
         for (ComponentFactory<?> any : new DiagnosticsPlugin().components()) {
             ComponentFactory<Diagnostic> f = any.as(ComponentKind.DIAGNOSTIC);
             Map<String, Object> values = new LinkedHashMap<>();

@@ -6,6 +6,7 @@ import io.gradlab.api.GradlabPlugin;
 import io.gradlab.plugins.remedies.grad.TransformFactories;
 import io.gradlab.plugins.remedies.init.InitializerFactories;
 import io.gradlab.plugins.remedies.layerwise.LayerwiseFactory;
+import io.gradlab.plugins.remedies.pretrain.PretrainFactory;
 import io.gradlab.plugins.remedies.norm.NormFactories;
 import io.gradlab.plugins.remedies.optim.OptimizerFactories;
 import io.gradlab.plugins.remedies.skip.SkipMlp;
@@ -39,6 +40,7 @@ public final class RemediesPlugin implements GradlabPlugin {
         all.addAll(OptimizerFactories.all());
         all.addAll(TransformFactories.all());
         all.add(LayerwiseFactory.factory());
+        all.add(PretrainFactory.factory());
         all.addAll(SymmetryFactories.losses());
         all.addAll(SymmetryFactories.datasets());
         return List.copyOf(all);

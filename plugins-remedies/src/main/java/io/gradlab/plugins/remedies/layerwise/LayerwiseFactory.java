@@ -22,9 +22,11 @@ public final class LayerwiseFactory {
                 List.of(intList("blocks", List.of(2, 2, 2, 1), "hidden layers added per stage").range(1, 10_000),
                         integer("epochs-per-stage", 1, "epochs of each stage (default: the run's epochs shared out over the stages)")
                                 .range(1, 1_000_000).optionalParam(),
-                        choice("freeze", "alternate", List.of("alternate", "always", "never"),
+                        choice("freeze", "alternate", List.of("alternate", "always", "never", "course"),
                                 "alternate: earlier blocks frozen for the first half of each stage, then trained too;"
-                                        + " always: earlier blocks stay frozen; never: everything trains"),
+                                        + " always: earlier blocks stay frozen; never: everything trains;"
+                                        + " course: each block's stage (earlier blocks frozen) is followed by a stage with all unfrozen"
+                                        + " (2 x blocks - 1 stages, each with a fresh head)"),
                         integer("width", 128, "units per hidden layer").range(1, 1_000_000),
                         component("activation", ComponentKind.ACTIVATION, "sigmoid", "activation after each hidden layer"),
                         component("init", ComponentKind.INITIALIZER, "pytorch-default", "weight initializer of every dense layer")),

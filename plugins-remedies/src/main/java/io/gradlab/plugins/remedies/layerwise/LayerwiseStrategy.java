@@ -10,6 +10,7 @@ import io.gradlab.api.nn.Parameter;
 import io.gradlab.api.train.TrainingControl;
 import io.gradlab.api.train.TrainingStrategy;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,9 @@ import java.util.Map;
  *   <li>{@code alternate} (the course's scheme, as read here): each stage after the first trains its first
  *       half of epochs (rounded up) with the earlier blocks frozen, then unfreezes them for the rest, so
  *       freezing and unfreezing alternate through the run.</li>
+ *   <li>{@code course} (the course's protocol): a stage per block with the earlier blocks frozen, each followed
+ *       by a stage of the same model with everything unfrozen: [1]; [1*, 2]; [1, 2]; [1*, 2*, 3]; [1, 2, 3]; ...
+ *       ({@code 2 n - 1} stages for {@code n} blocks, each with a fresh head).</li>
  * </ul>
  * Each epoch records {@code layerwise_stage}, {@code layerwise_frozen_layers} (dense layers frozen)
  * and {@code layerwise_trainable_parameters} in the metrics; epochs are tagged {@code stage-k}.
@@ -37,8 +41,12 @@ final class LayerwiseStrategy implements TrainingStrategy {
     enum Freeze {
         ALTERNATE,
         ALWAYS,
-        NEVER
+        NEVER,
+        COURSE
     }
+
+    /** One stage: the model holds the first {@code blocks} blocks, the first {@code frozenBlocks} of them frozen for {@code frozenEpochs}. */
+    record Stage(int blocks, int frozenBlocks, int epochs, int frozenEpochs) {}
 
     private final List<Integer> blocks;
     private final Integer epochsPerStage;
@@ -61,12 +69,37 @@ final class LayerwiseStrategy implements TrainingStrategy {
         }
     }
 
+    /**
+     * The stages of the run: one per block, or for {@code course} one per block followed by an
+     * unfreezing stage for each block after the first ([1]; [1*, 2]; [1, 2]; [1*, 2*, 3]; ...).
+     */
+    List<Stage> stages(int totalEpochs) {
+        int count = freeze == Freeze.COURSE ? 2 * blocks.size() - 1 : blocks.size();
+        int[] epochs = plan(totalEpochs, count);
+        List<Stage> out = new ArrayList<>();
+        for (int s = 0; s < count; s++) {
+            int e = epochs[s];
+            if (freeze == Freeze.COURSE) {
+                int inModel = (s + 1) / 2 + 1;
+                boolean freezing = s % 2 == 1;
+                out.add(new Stage(inModel, freezing ? inModel - 1 : 0, e, freezing ? e : 0));
+            } else {
+                int frozenEpochs = s == 0 ? 0 : switch (freeze) {
+                    case ALWAYS -> e;
+                    case ALTERNATE -> (e + 1) / 2;
+                    default -> 0;
+                };
+                out.add(new Stage(s + 1, s, e, frozenEpochs));
+            }
+        }
+        return out;
+    }
+
     /** The epochs of each stage: {@code epochs-per-stage} each, or the run's epochs shared out, the remainder to the last stages. */
-    int[] plan(int totalEpochs) {
-        int stages = blocks.size();
+    private int[] plan(int totalEpochs, int stages) {
         int[] plan = new int[stages];
         if (epochsPerStage != null) {
-            java.util.Arrays.fill(plan, epochsPerStage);
+            Arrays.fill(plan, epochsPerStage);
             return plan;
         }
         if (totalEpochs < stages) {
@@ -84,34 +117,39 @@ final class LayerwiseStrategy implements TrainingStrategy {
     @Override
     public void run(TrainingControl control) {
         ModelBuilder b = control.builder();
-        int[] plan = plan(control.epochs());
+        List<Stage> stages = stages(control.epochs());
         String nonlinearity = activation.id().value();
-        List<Layer> earlier = new ArrayList<>();
-        int frozenDense = 0;
+        List<List<Layer>> built = new ArrayList<>();
         int hidden = 0;
-        for (int s = 1; s <= blocks.size(); s++) {
-            List<Layer> block = new ArrayList<>();
-            int denseInBlock = blocks.get(s - 1);
-            for (int j = 0; j < denseInBlock; j++) {
-                hidden++;
-                block.add(b.dense("hidden" + hidden, width, init, null, nonlinearity));
-                block.add(b.activation("act" + hidden, activation));
+        for (int s = 1; s <= stages.size(); s++) {
+            Stage stage = stages.get(s - 1);
+            while (built.size() < stage.blocks()) {
+                List<Layer> block = new ArrayList<>();
+                for (int j = 0; j < blocks.get(built.size()); j++) {
+                    hidden++;
+                    block.add(b.dense("hidden" + hidden, width, init, null, nonlinearity));
+                    block.add(b.activation("act" + hidden, activation));
+                }
+                built.add(block);
             }
-            List<Layer> layers = new ArrayList<>(earlier);
-            layers.addAll(block);
+            List<Layer> frozenLayers = new ArrayList<>();
+            int frozenDense = 0;
+            for (int k = 0; k < stage.frozenBlocks(); k++) {
+                frozenLayers.addAll(built.get(k));
+                frozenDense += blocks.get(k);
+            }
+            List<Layer> layers = new ArrayList<>();
+            built.forEach(layers::addAll);
             layers.add(b.dense("output", b.outputWidth(), init, null, "linear"));
             control.setModel(b.sequential("layerwise-stage" + s, layers));
-            List<Parameter> earlierParams = parameters(earlier);
+            List<Parameter> frozenParams = parameters(frozenLayers);
             List<Parameter> all = parameters(layers);
-            int epochs = plan[s - 1];
-            int frozenEpochs = switch (freeze) {
-                case ALWAYS -> s > 1 ? epochs : 0;
-                case NEVER -> 0;
-                case ALTERNATE -> s > 1 ? (epochs + 1) / 2 : 0;
-            };
-            for (int e = 0; e < epochs; e++) {
-                boolean frozen = e < frozenEpochs;
-                for (Parameter p : earlierParams) {
+            for (int e = 0; e < stage.epochs(); e++) {
+                boolean frozen = e < stage.frozenEpochs();
+                for (Parameter p : all) {
+                    p.setTrainable(true);
+                }
+                for (Parameter p : frozenParams) {
                     p.setTrainable(!frozen);
                 }
                 long trainable = all.stream().filter(Parameter::trainable).mapToLong(p -> p.value().size()).sum();
@@ -122,10 +160,10 @@ final class LayerwiseStrategy implements TrainingStrategy {
                 control.record(info);
                 control.trainEpoch("stage-" + s);
             }
-            earlier.addAll(block);
-            frozenDense += denseInBlock;
         }
-        for (Parameter p : parameters(earlier)) {
+        List<Layer> everything = new ArrayList<>();
+        built.forEach(everything::addAll);
+        for (Parameter p : parameters(everything)) {
             p.setTrainable(true);
         }
     }

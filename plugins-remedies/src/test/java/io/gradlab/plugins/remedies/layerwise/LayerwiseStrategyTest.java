@@ -102,6 +102,34 @@ class LayerwiseStrategyTest {
     }
 
     @Test
+    void theCourseProtocolFreezesAStageAndUnfreezesTheNextWithAFreshHeadEach() {
+        FakeControl c = new FakeControl(7);
+        create(Map.of("blocks", List.of(2, 2, 2, 1), "freeze", "course", "width", 4)).run(c);
+        assertThat(c.epochsTrained).containsExactly(
+                "stage-1: hidden1 hidden2 output",
+                "stage-2: hidden1* hidden2* hidden3 hidden4 output",
+                "stage-3: hidden1 hidden2 hidden3 hidden4 output",
+                "stage-4: hidden1* hidden2* hidden3* hidden4* hidden5 hidden6 output",
+                "stage-5: hidden1 hidden2 hidden3 hidden4 hidden5 hidden6 output",
+                "stage-6: hidden1* hidden2* hidden3* hidden4* hidden5* hidden6* hidden7 output",
+                "stage-7: hidden1 hidden2 hidden3 hidden4 hidden5 hidden6 hidden7 output");
+        assertThat(c.models).hasSize(7);
+        for (int s = 1; s < 7; s++) {
+            List<Layer> before = c.models.get(s - 1).children();
+            List<Layer> after = c.models.get(s).children();
+            assertThat(after.get(0)).isSameAs(before.get(0)); // trained layers are kept
+            assertThat(after.get(after.size() - 1)).isNotSameAs(before.get(before.size() - 1)); // a fresh head every stage
+        }
+        assertThat(c.records).extracting(r -> r.get("layerwise_frozen_layers")).containsExactly(0, 2, 0, 4, 0, 6, 0);
+        assertThat(NumericGradient.allParameters(c.model)).allMatch(Parameter::trainable);
+        // 700 epochs: 100 per stage
+        FakeControl full = new FakeControl(700);
+        create(Map.of("blocks", List.of(2, 2, 2, 1), "freeze", "course", "width", 4)).run(full);
+        assertThat(full.epochsTrained.stream().filter(e -> e.startsWith("stage-4:")).count()).isEqualTo(100);
+        assertThat(full.epochsTrained.get(699)).startsWith("stage-7:");
+    }
+
+    @Test
     void alwaysAndNeverFreezeAsNamed() {
         FakeControl always = new FakeControl(4);
         create(Map.of("blocks", List.of(1, 1), "freeze", "always", "width", 3)).run(always);
