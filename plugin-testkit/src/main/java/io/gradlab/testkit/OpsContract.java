@@ -235,6 +235,33 @@ public interface OpsContract {
         }
     }
 
+    /**
+     * Sums of squares of tiny elements (a vanishing gradient: 1e-21 in float32, where each square
+     * underflows) are not 0 but within 1e-6 of their value in double; ordinary sums are unchanged.
+     */
+    @Test
+    default void sumsOfSquaresSurviveTinyElements() {
+        Ops ops = ops();
+        for (DType dtype : DType.values()) {
+            Random r = new Random(21);
+            Tensor tiny = random(r, dtype, 3e-21, 40, 300);
+            Tensor normal = random(r, dtype, 1, 40, 300);
+            double[] want = new double[2];
+            for (int t = 0; t < 2; t++) {
+                Tensor x = t == 0 ? tiny : normal;
+                for (int i = 0; i < x.size(); i++) {
+                    want[t] += x.get(i) * x.get(i);
+                }
+            }
+            assertEquals(want[0], ops.sumOfSquares(tiny), 1e-6 * want[0], "sum of squares of elements about 1e-21 in " + dtype);
+            assertEquals(Math.sqrt(want[0]), ops.norm2(tiny), 1e-6 * Math.sqrt(want[0]), "norm of elements about 1e-21 in " + dtype);
+            double[] got = new double[2];
+            ops.sumEachOfSquares(got, TensorGroup.of(List.of(tiny, normal)));
+            assertEquals(want[0], got[0], 1e-6 * want[0], "sumEachOfSquares of the tiny tensor in " + dtype);
+            assertEquals(want[1], got[1], 1e-6 * want[1], "sumEachOfSquares of the ordinary tensor in " + dtype);
+        }
+    }
+
     /** Products on slices (a recurrent net's time steps) and the fully connected {@code linear}. */
     @Test
     default void productsOnSlicesMatchTheReference() {

@@ -110,9 +110,27 @@ public interface Ops {
         return sum(Programs.PRODUCT, null, a, b);
     }
 
-    /** The sum of squares, accumulated in double. */
+    /**
+     * The sum of squares, accumulated in double; also where the squares of a float32 tensor's elements
+     * underflow (below about 1e-19 a square is subnormal, below 1e-23 it is 0): a sum below
+     * {@link Programs#TINY_SUM} is computed again on the elements scaled by 2^64 (exact), so that the
+     * vanishing gradients this platform measures do not read as 0.
+     */
     default double sumOfSquares(Tensor x) {
-        return sum(Programs.SQUARE, null, x);
+        double s = sum(Programs.SQUARE, null, x);
+        return s < Programs.TINY_SUM ? sum(Programs.SCALED_SQUARE, null, x) * Programs.UNSCALE : s;
+    }
+
+    /**
+     * {@code out[t]} = the sum of squares of tensor {@code t} of the groups, accumulated in double, with
+     * {@link #sumOfSquares}'s care for tiny elements (a second pass over the groups only when some sum is
+     * tiny).
+     */
+    default void sumEachOfSquares(double[] out, TensorGroup... groups) {
+        sumEach(Programs.SQUARE, out, null, groups);
+        if (Programs.anyTiny(out, groups[0].size())) {
+            Programs.rescueTiny(out, this, new double[groups[0].size()], groups);
+        }
     }
 
     /** The Euclidean norm. */
@@ -129,6 +147,31 @@ public interface Ops {
         static final Elementwise MUL = Elementwise.assign(2, Expr.arg(0).mul(Expr.arg(1)));
         static final Expr PRODUCT = Expr.arg(0).mul(Expr.arg(1));
         static final Expr SQUARE = Expr.arg(0).square();
+        /** Below this a float32 sum of squares may have lost elements (each square under 1.2e-38) that matter. */
+        public static final double TINY_SUM = 1e-20;
+        /** {@code (x * 2^64)^2}: exact scaling, no overflow for the elements of a tiny sum. */
+        public static final Expr SCALED_SQUARE = Expr.arg(0).mul(0x1p64).square();
+        public static final double UNSCALE = 0x1p-128;
+
+        /** Whether one of the first {@code n} sums of squares is below {@link #TINY_SUM}. */
+        public static boolean anyTiny(double[] sums, int n) {
+            for (int i = 0; i < n; i++) {
+                if (sums[i] < TINY_SUM) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** Replaces each tiny sum of squares in {@code out} by the scaled pass's ({@code scratch}: as long as the groups). */
+        public static void rescueTiny(double[] out, Ops ops, double[] scratch, TensorGroup... groups) {
+            ops.sumEach(SCALED_SQUARE, scratch, null, groups);
+            for (int i = 0; i < groups[0].size(); i++) {
+                if (out[i] < TINY_SUM) {
+                    out[i] = scratch[i] * UNSCALE;
+                }
+            }
+        }
 
         private Programs() {}
     }

@@ -363,6 +363,7 @@ public final class BlasOps implements Ops {
         final Tensor[] one = new Tensor[1];
         final Tensor[] two = new Tensor[2];
         final Tensor[] three = new Tensor[3];
+        double[] sums = new double[0];
     }
 
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
@@ -450,9 +451,24 @@ public final class BlasOps implements Ops {
         Scratch s = scratch.get();
         s.one[0] = x;
         try {
-            return elementwise.sum(SQUARE, null, s.one);
+            double sum = elementwise.sum(SQUARE, null, s.one);
+            return sum < Programs.TINY_SUM ? elementwise.sum(Programs.SCALED_SQUARE, null, s.one) * Programs.UNSCALE : sum;
         } finally {
             s.one[0] = null;
+        }
+    }
+
+    /** {@link Ops#sumEachOfSquares} with the second pass's sums in a per-thread array (no allocation). */
+    @Override
+    public void sumEachOfSquares(double[] out, TensorGroup... groups) {
+        sumEach(SQUARE, out, null, groups);
+        int n = groups[0].size();
+        if (Programs.anyTiny(out, n)) {
+            Scratch s = scratch.get();
+            if (s.sums.length < n) {
+                s.sums = new double[n];
+            }
+            Programs.rescueTiny(out, this, s.sums, groups);
         }
     }
 

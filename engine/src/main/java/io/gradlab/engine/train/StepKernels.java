@@ -82,7 +82,7 @@ final class StepKernels {
 
     /** {@code out[i]} = the L2 norm of weighted layer {@code i}'s weight gradient. */
     void weightGradientNorms(double[] out) {
-        ops.sumEach(SQUARE, out, null, with(weightGrads));
+        ops.sumEachOfSquares(out, with(weightGrads)); // vanishing gradients' tiny elements counted in float32 too
         for (int i = 0; i < weightGrads.size(); i++) {
             out[i] = Math.sqrt(out[i]);
         }
@@ -100,7 +100,7 @@ final class StepKernels {
         optimizer.step();
         ops.mapEach(MINUS_DELTA, null, pair);
         ops.sumEach(SQUARE, weightSquares, null, with(weights));
-        ops.sumEach(SQUARE, deltaSquares, null, with(previous));
+        ops.sumEachOfSquares(deltaSquares, with(previous));
         for (int i = 0; i < weights.size(); i++) {
             double wn = Math.sqrt(weightSquares[i]);
             ratioSums[i] += wn == 0 ? 0 : Math.sqrt(deltaSquares[i]) / wn;

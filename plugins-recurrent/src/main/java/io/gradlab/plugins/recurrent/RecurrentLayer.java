@@ -44,7 +44,6 @@ import java.util.function.IntConsumer;
 public abstract class RecurrentLayer extends AbstractLayer {
     private static final int MAX_WORKSPACES = 4;
     private static final Expr ELEMENT = Expr.arg(0);
-    private static final Expr SQUARE = Expr.arg(0).square();
     /** {@code a0 = a1 + a2}: the two biases summed. */
     private static final Elementwise ADD = Elementwise.assign(0, Expr.arg(1).add(Expr.arg(2)));
 
@@ -396,7 +395,7 @@ public abstract class RecurrentLayer extends AbstractLayer {
             b.carry.fill(0);
         }
         ops.parallelFor(w.parts, backwardPart);
-        ops.sumEach(SQUARE, squares, null, b.dhSteps);
+        ops.sumEachOfSquares(squares, b.dhSteps); // the gradient through time: tiny norms must not read as 0
         recordGradientNorms(w, b);
         // all steps at once: dW_hh += sum_t dR_t^T h_{t-1}, db_hh += sum_t dR_t
         for (int g = 0; g < gates; g++) {
