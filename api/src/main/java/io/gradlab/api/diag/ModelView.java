@@ -1,6 +1,5 @@
 package io.gradlab.api.diag;
 
-import io.gradlab.api.nn.Layer;
 import io.gradlab.api.tensor.Ops;
 import java.util.List;
 
@@ -78,7 +77,7 @@ public interface ModelView {
 
     /**
      * The back-propagated signal at weighted layer {@code index}: the L2 norm of the gradient of the loss
-     * with respect to the layer's output ({@link Layer#lastGradOutput()}, dL/dz of a
+     * with respect to the layer's output (read through a {@link io.gradlab.api.nn.LayerHook}, dL/dz of a
      * dense layer, dL/dh of a recurrent one), averaged over the current epoch's sampled steps so far (about
      * 32 evenly spaced steps an epoch, every step of short epochs, as the update ratio); in
      * {@link Diagnostic#onEpochEnd} the figure the run records as the layer's {@code signal_norm}. Unlike

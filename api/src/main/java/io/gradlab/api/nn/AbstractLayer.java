@@ -22,10 +22,11 @@ public abstract class AbstractLayer implements Layer {
     protected int outputWidth;
     protected boolean inputGradientRequired = true;
     private boolean built;
-    private LayerHook hook;
+    /** The hooks, in the order they were added; an empty array (no call, no allocation) without any. */
+    private volatile LayerHook[] hooks = NO_HOOKS;
+    private static final LayerHook[] NO_HOOKS = {};
     private Tensor input;
     private Tensor output;
-    private Tensor gradOutput;
     private final BufferCache outputs = new BufferCache();
     private final BufferCache gradInputs = new BufferCache();
 
@@ -81,8 +82,9 @@ public abstract class AbstractLayer implements Layer {
         this.input = input;
         this.output = outputs.get(dtype, input.rows(), outputWidth);
         updateOutput(input, output, mode);
-        if (hook != null) {
-            hook.afterForward(this, input, output, mode);
+        LayerHook[] h = hooks;
+        for (int i = 0; i < h.length; i++) {
+            h[i].afterForward(this, input, output, mode);
         }
         return output;
     }
@@ -92,15 +94,15 @@ public abstract class AbstractLayer implements Layer {
         if (input == null) {
             throw new IllegalStateException("layer '" + name + "': backward before forward");
         }
-        this.gradOutput = gradOutput;
         Tensor gradInput = null;
         if (inputGradientRequired) {
             gradInput = gradInputs.get(dtype, input.rows(), inputWidth);
             updateGradInput(input, gradOutput, gradInput);
         }
         accGradParameters(input, gradOutput);
-        if (hook != null) {
-            hook.afterBackward(this, gradOutput, gradInput);
+        LayerHook[] h = hooks;
+        for (int i = 0; i < h.length; i++) {
+            h[i].afterBackward(this, gradOutput, gradInput);
         }
         return gradInput;
     }
@@ -115,9 +117,25 @@ public abstract class AbstractLayer implements Layer {
     protected void accGradParameters(Tensor input, Tensor gradOutput) {}
 
     @Override
-    public final boolean setHook(LayerHook hook) {
-        this.hook = hook;
+    public final synchronized boolean addHook(LayerHook hook) {
+        requireNonNull(hook, "hook is null");
+        LayerHook[] more = java.util.Arrays.copyOf(hooks, hooks.length + 1);
+        more[hooks.length] = hook;
+        hooks = more;
         return true;
+    }
+
+    @Override
+    public final synchronized void removeHook(LayerHook hook) {
+        for (int i = 0; i < hooks.length; i++) {
+            if (hooks[i] == hook) {
+                LayerHook[] fewer = new LayerHook[hooks.length - 1];
+                System.arraycopy(hooks, 0, fewer, 0, i);
+                System.arraycopy(hooks, i + 1, fewer, i, hooks.length - i - 1);
+                hooks = fewer.length == 0 ? NO_HOOKS : fewer;
+                return;
+            }
+        }
     }
 
     @Override
@@ -133,11 +151,6 @@ public abstract class AbstractLayer implements Layer {
     @Override
     public Tensor lastOutput() {
         return output;
-    }
-
-    @Override
-    public Tensor lastGradOutput() {
-        return gradOutput;
     }
 
     /** The output buffer of the last forward pass (for backward passes that need it). */

@@ -63,13 +63,17 @@ public interface Layer {
     default void setInputGradientRequired(boolean required) {}
 
     /**
-     * Sets the hook that sees this layer's forward and backward passes ({@code null} removes it);
+     * Adds a hook that sees this layer's forward and backward passes, after the hooks added before it;
      * returns whether the layer calls hooks. Layers built on {@link AbstractLayer} do; others return
-     * {@code false} by default.
+     * {@code false} by default. The engine's own measurements (the back-propagated signal of
+     * diagnostics) are hooks too, so a user's hooks and the diagnostics see the same tensors.
      */
-    default boolean setHook(LayerHook hook) {
+    default boolean addHook(LayerHook hook) {
         return false;
     }
+
+    /** Removes {@code hook} (added with {@link #addHook}); nothing if it is not there. */
+    default void removeHook(LayerHook hook) {}
 
     /** The input of the last forward pass, for diagnostics ({@code null} before the first). */
     default Tensor lastInput() {
@@ -78,15 +82,6 @@ public interface Layer {
 
     /** The output of the last forward pass, for diagnostics ({@code null} before the first). */
     default Tensor lastOutput() {
-        return null;
-    }
-
-    /**
-     * The gradient of the loss with respect to the output of the last forward pass (dL/da), as the last
-     * {@link #backward} received it, for diagnostics ({@code null} before the first backward pass, and
-     * from a layer that does not keep it).
-     */
-    default Tensor lastGradOutput() {
         return null;
     }
 }

@@ -18,9 +18,7 @@ import io.gradlab.engine.train.TrainingListener;
 import io.gradlab.engine.train.TrainingSession;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -36,7 +34,6 @@ public final class Training {
     private final ExperimentSpec spec;
     private final ExperimentRunner.Prepared prepared;
     private final Optional<Path> dataDir;
-    private final Map<Layer, LayerHooks> hooks = new IdentityHashMap<>();
     private boolean ran;
 
     Training(ExperimentRunner runner, ExperimentSpec spec, ExperimentRunner.Prepared prepared, Optional<Path> dataDir) {
@@ -140,22 +137,11 @@ public final class Training {
 
     private Registration addHook(Layer layer, LayerHook hook) {
         requireNonNull(hook, "hook is null");
-        LayerHooks list = hooks.get(layer);
-        if (list == null) {
-            list = new LayerHooks();
-            if (!layer.setHook(list)) {
-                throw new GradlabException(GradlabException.Category.USAGE, "layer '" + layer.name() + "' (" + layer.type()
-                        + ") does not call hooks (it does not extend AbstractLayer): hook its neighbours instead");
-            }
-            hooks.put(layer, list);
+        if (!layer.addHook(hook)) {
+            throw new GradlabException(GradlabException.Category.USAGE, "layer '" + layer.name() + "' (" + layer.type()
+                    + ") does not call hooks (it does not extend AbstractLayer): hook its neighbours instead");
         }
-        LayerHooks target = list;
-        target.add(hook);
-        return () -> {
-            if (target.remove(hook) && hooks.remove(layer) != null) {
-                layer.setHook(null);
-            }
-        };
+        return () -> layer.removeHook(hook);
     }
 
     /** Samples {@code from .. from + count - 1} of {@code data}, in order, as tensors of the run's dtype. */

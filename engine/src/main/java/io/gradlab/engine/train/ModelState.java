@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.gradlab.api.diag.LayerView;
 import io.gradlab.api.diag.ModelView;
 import io.gradlab.api.nn.Layer;
+import io.gradlab.api.nn.LayerHook;
 import io.gradlab.api.nn.Parameter;
 import io.gradlab.api.tensor.DType;
 import io.gradlab.api.tensor.Ops;
@@ -38,6 +39,8 @@ final class ModelState implements ModelView {
     private int gradNormSteps;
     private double[] signalSums = new double[0];
     private int[] signalSteps = new int[0];
+    /** Per weighted layer, the hook that keeps the gradient its output received (the diagnostics' dL/da). */
+    private Signal[] signals = new Signal[0];
     /** Steps measured since the epoch started: which of them sample the signal. */
     private int measuredInEpoch;
     private double[] updateRatioSums = new double[0];
@@ -67,6 +70,32 @@ final class ModelState implements ModelView {
         this.updateRatioSums = new double[weighted.size()];
         this.signalSums = new double[weighted.size()];
         this.signalSteps = new int[weighted.size()];
+        for (Signal old : signals) {
+            old.layer.removeHook(old);
+        }
+        this.signals = new Signal[weighted.size()];
+        for (int i = 0; i < signals.length; i++) {
+            signals[i] = new Signal(weighted.get(i).layer());
+            signals[i].layer.addHook(signals[i]);
+        }
+    }
+
+    /**
+     * The back-propagated signal is read through a layer hook, as a user's hooks read it ({@link Layer#addHook}):
+     * the reference to dL/da of the last backward pass (the layer's own buffer; nothing is copied).
+     */
+    private static final class Signal implements LayerHook {
+        final Layer layer;
+        Tensor last;
+
+        Signal(Layer layer) {
+            this.layer = layer;
+        }
+
+        @Override
+        public void afterBackward(Layer l, Tensor gradOutput, Tensor gradInput) {
+            last = gradOutput;
+        }
     }
 
     private static void collect(Layer layer, List<Parameter> params, List<LayerView> leaves) {
@@ -136,7 +165,7 @@ final class ModelState implements ModelView {
         boolean sampled = measuredInEpoch++ % updateRatioStride == 0;
         for (int i = 0; i < stepGradNorms.length; i++) {
             gradNormSums[i] += stepGradNorms[i];
-            Tensor signal = sampled ? weighted.get(i).layer().lastGradOutput() : null;
+            Tensor signal = sampled ? signals[i].last : null;
             if (signal != null) {
                 signalSums[i] += ops.norm2(signal);
                 signalSteps[i]++;
