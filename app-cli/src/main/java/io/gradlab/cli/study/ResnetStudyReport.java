@@ -113,8 +113,8 @@ final class ResnetStudyReport {
             double plain = deepPlain.get().firstLastRatio();
             double res = twin.get().firstLastRatio();
             double factor = res / plain;
-            sb.append(String.format(Locale.ROOT, "plain%d first/last conv gradient ratio %.2e is %.3gx smaller than resnet%d's %.2e: %s",
-                    deepPlain.get().depth(), plain, factor, twin.get().depth(), res, factor >= 100 ? ">= 100x" : "< 100x"));
+            sb.append(String.format(Locale.ROOT, "first/last conv gradient ratio plain%d %.2e, resnet%d %.2e: the plain one is %.3g times"
+                    + " smaller (%s)", deepPlain.get().depth(), plain, twin.get().depth(), res, factor, factor >= 100 ? ">= 100x" : "not 100x"));
         }
         return sb.toString();
     }
