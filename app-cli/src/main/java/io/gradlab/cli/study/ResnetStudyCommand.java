@@ -151,6 +151,10 @@ public final class ResnetStudyCommand implements Callable<Integer> {
         if (testSamples != null && testSamples < 1) {
             throw usage("--test-samples must be at least 1, got " + testSamples);
         }
+        if (data != null && !Files.isDirectory(data)) {
+            throw usage("--data " + data + " is not a folder; give the folder of the FashionMNIST IDX files, or leave --data out"
+                    + " to use the installed data (else the embedded subset)");
+        }
         if (subset != null && !subset.equals("embedded") && !subset.equals("full")) {
             throw usage("--subset must be embedded or full, got '" + subset + "'");
         }

@@ -85,6 +85,14 @@ class ResnetStudyCommandTest {
     }
 
     @Test
+    void aDataFolderThatDoesNotExistIsAUsageError() {
+        Result r = gradlab("study", "resnet", "--specs", SPECS, "--out", dir.toString(), "--data", dir.resolve("none").toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--data").contains("is not a folder");
+        assertThat(dir).isEmptyDirectory();
+    }
+
+    @Test
     void aMissingSpecFolderNamesTheOption() {
         Result r = gradlab("study", "resnet", "--specs", dir.resolve("nowhere").toString(), "--out", dir.toString());
         assertThat(r.code()).isEqualTo(2);
