@@ -1,5 +1,6 @@
 package io.gradlab.cli;
 
+import io.gradlab.cli.study.ResnetStudyCommand;
 import io.gradlab.cli.study.RnnStudyCommand;
 import io.gradlab.cli.study.StudyCommand;
 import java.io.PrintStream;
@@ -125,7 +126,8 @@ public final class Main implements Callable<Integer> {
                 .addSubcommand(new DoctorCommand(host))
                 .addSubcommand(new ReportCommand(host))
                 .addSubcommand(new GradcheckCommand(host))
-                .addSubcommand(new CommandLine(new StudyCommand(host)).addSubcommand(new RnnStudyCommand(host)))
+                .addSubcommand(new CommandLine(new StudyCommand(host)).addSubcommand(new RnnStudyCommand(host))
+                        .addSubcommand(new ResnetStudyCommand(host)))
                 .addSubcommand(new ExportCommand(host))
                 .addSubcommand(new PredictCommand(host))
                 .addSubcommand(new SweepCommand(host))

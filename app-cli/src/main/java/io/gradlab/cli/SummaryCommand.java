@@ -12,10 +12,12 @@ import io.gradlab.engine.train.RunOptions;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -57,6 +59,21 @@ final class SummaryCommand implements Callable<Integer> {
     }
 
     /**
+     * The shape of one output sample of {@code layer}: its own ({@link Layer#sampleShape()}), else, for a layer without
+     * parameters that keeps the width (an activation after a convolution), the shape before it; null when unknown.
+     */
+    private static int[] outputShape(Layer layer, int width, long parameters, int[] before) {
+        int[] own = layer.sampleShape();
+        if (own != null) {
+            return own;
+        }
+        if (before != null && parameters == 0 && Arrays.stream(before).reduce(1, (a, b) -> a * b) == width) {
+            return before;
+        }
+        return null;
+    }
+
+    /**
      * The top-level layers of the model (the model itself when it is not a container); each is built again
      * in order on the widths the one before it gives, which yields its output width.
      */
@@ -64,11 +81,14 @@ final class SummaryCommand implements Callable<Integer> {
         List<Layer> layers = model.children().isEmpty() ? List.of(model) : model.children();
         List<Row> rows = new ArrayList<>();
         int width = inputWidth;
+        int[] shape = null;
         for (Layer layer : layers) {
             width = layer.build(width, ctx);
             long[] counts = new long[2];
             count(layer, counts);
-            rows.add(new Row(layer.name(), layer.type(), "(batch, " + width + ")", counts[0], counts[1]));
+            shape = outputShape(layer, width, counts[0], shape);
+            rows.add(new Row(layer.name(), layer.type(), shape == null || shape.length < 2 ? "(batch, " + width + ")"
+                    : "(batch, " + Arrays.stream(shape).mapToObj(String::valueOf).collect(Collectors.joining(", ")) + ")", counts[0], counts[1]));
         }
         return rows;
     }

@@ -26,6 +26,19 @@ class SummaryCommandTest {
     }
 
     @Test
+    void imageLayersShowChannelsHeightAndWidth() {
+        Path spec = Path.of("..", "examples", "resnet", "resnet20.yaml");
+        Cli.Result r = Cli.run("summary", spec.toString(), "--set", "data.source.subset=embedded", "--set", "model.architecture.depth=8");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).containsPattern("stem \\(conv2d\\)\\s+\\(batch, 16, 28, 28\\)\\s+144\n")
+                .containsPattern("stem-act \\(relu\\)\\s+\\(batch, 16, 28, 28\\)\\s+0\n")
+                .containsPattern("stage2-block1 \\(basic-block\\)\\s+\\(batch, 32, 14, 14\\)")
+                .containsPattern("stage3-block1 \\(basic-block\\)\\s+\\(batch, 64, 7, 7\\)")
+                .containsPattern("pool \\(global-avg-pool\\)\\s+\\(batch, 64\\)")
+                .containsPattern("output \\(dense\\)\\s+\\(batch, 10\\)");
+    }
+
+    @Test
     void aBadSpecIsAOneLineError() {
         Path spec = Specs.write(dir, "bad.yaml", "name: x\n");
         Cli.Result r = Cli.run("summary", spec.toString());

@@ -26,6 +26,14 @@ public interface Layer {
     /** Allocates and initializes parameters for inputs of {@code inputWidth} features; returns the output width. */
     int build(int inputWidth, BuildContext ctx);
 
+    /**
+     * The shape of one output sample once built, e.g. {@code [channels, height, width]} for a layer whose output is
+     * images (row-major, as {@code Dataset.sampleShape()}); {@code null} (the default) when only the flat width is known.
+     */
+    default int[] sampleShape() {
+        return null;
+    }
+
     Tensor forward(Tensor input, Mode mode);
 
     /** Returns dLoss/dInput (or {@code null} when the input gradient is not required) and accumulates parameter gradients. */

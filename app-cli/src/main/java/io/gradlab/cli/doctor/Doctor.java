@@ -71,7 +71,8 @@ public final class Doctor {
         return null;
     }
 
-    private static Diagnosis diagnosis(ExperimentSpec spec, Recorder recorder, String status, List<Finding> extra) {
+    private Diagnosis diagnosis(ExperimentSpec spec, Recorder recorder, String status, List<Finding> extra) {
+        ExperimentSpec resolved = resolvedOrNull(spec);
         EpochMetrics last = recorder.epochs.isEmpty() ? null : recorder.epochs.get(recorder.epochs.size() - 1);
         Map<String, Finding> unique = new LinkedHashMap<>();
         for (Finding f : extra) {
@@ -92,7 +93,19 @@ public final class Doctor {
             }
         }
         List<Finding> findings = Causes.order(new ArrayList<>(unique.values()));
+        if (resolved != null) {
+            findings = ConvRemedy.apply(resolved, findings);
+        }
         return new Diagnosis(spec.name(), recorder.data, status, recorder.steps, recorder.epochs.size(), last, findings);
+    }
+
+    /** The spec with its defaults filled in, or null when it does not resolve (the probe has reported that already). */
+    private ExperimentSpec resolvedOrNull(ExperimentSpec spec) {
+        try {
+            return runner.resolve(spec);
+        } catch (GradlabException e) {
+            return null;
+        }
     }
 
     private static String key(Finding f) {

@@ -47,8 +47,22 @@ public final class DataFactories {
                         ParameterSpec.choice("subset", "auto", List.of("auto", "embedded", "full"),
                                 "auto: the full data when installed, else the embedded subset; full: fail without the full data; embedded: the shipped subset"),
                         ParameterSpec.string("path", null, "a folder with the four IDX files (relative to the spec's folder); --data overrides it"),
+                        ParameterSpec.integer("train-size", 0, "train on the first N training images only (0: all of them)").range(0, 1_000_000_000),
+                        ParameterSpec.integer("test-size", 0, "evaluate on the first N test images only (0: all of them)").range(0, 1_000_000_000),
                         timeSteps()),
-                (params, context) -> withTimeSteps(loadFashionMnist(params, context.data(), systemDir), params.getInt("time-steps"), "fashion-mnist"));
+                (params, context) -> withTimeSteps(limited(loadFashionMnist(params, context.data(), systemDir), params.getInt("train-size"),
+                        params.getInt("test-size")), params.getInt("time-steps"), "fashion-mnist"));
+    }
+
+    /** The first {@code train} training and {@code test} test samples of {@code splits} (0: all of them). */
+    static DataSplits limited(DataSplits splits, int train, int test) {
+        if (train == 0 && test == 0) {
+            return splits;
+        }
+        Dataset tr = train == 0 ? splits.train() : Splits.limit(splits.train(), train);
+        Dataset te = splits.test() == null || test == 0 ? splits.test() : Splits.limit(splits.test(), test);
+        return new DataSplits(tr, te, splits.description() + ", limited to " + tr.size() + " training"
+                + (te == null ? "" : " and " + te.size() + " test") + " images");
     }
 
     private static DataSplits loadFashionMnist(Params params, DataContext context, Path systemDir) {

@@ -47,6 +47,21 @@ class DataFactoriesTest {
     }
 
     @Test
+    void fashionMnistTrainSizeAndTestSizeKeepTheFirstImages() {
+        Path system = TestData.writeFolder(dir.resolve("system"), 20, 10, 28, 28, 10, true);
+        DataSplits all = create(DataFactories.fashionMnist(system), Map.of(), context(null));
+        DataSplits few = create(DataFactories.fashionMnist(system), Map.of("train-size", 7, "test-size", 3), context(null));
+        assertThat(few.train().size()).isEqualTo(7);
+        assertThat(few.test().size()).isEqualTo(3);
+        assertThat(few.train().label(6)).isEqualTo(all.train().label(6));
+        assertThat(few.description()).contains("limited to 7 training and 3 test images");
+        // a limit above the size keeps all; a negative one is refused by the parameter's range
+        assertThat(create(DataFactories.fashionMnist(system), Map.of("train-size", 1000), context(null)).train().size()).isEqualTo(20);
+        assertThatThrownBy(() -> create(DataFactories.fashionMnist(system), Map.of("train-size", -1), context(null)))
+                .isInstanceOf(GradlabException.class).hasMessageContaining("train-size");
+    }
+
+    @Test
     void fashionMnistAutoUsesTheSystemFolderWhenItHoldsTheData() {
         Path system = TestData.writeFolder(dir.resolve("system"), 20, 10, 28, 28, 10, true);
         DataSplits splits = create(DataFactories.fashionMnist(system), Map.of(), context(null));

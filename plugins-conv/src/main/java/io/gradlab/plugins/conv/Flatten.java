@@ -25,6 +25,11 @@ public final class Flatten extends AbstractLayer {
     }
 
     @Override
+    public int[] sampleShape() {
+        return new int[] {in.size()};
+    }
+
+    @Override
     protected void updateOutput(Tensor input, Tensor output, Mode mode) {
         output.copyFrom(input);
     }

@@ -1,0 +1,247 @@
+package io.gradlab.cli.study;
+
+import static java.util.Objects.requireNonNull;
+
+import io.gradlab.api.GradlabException;
+import io.gradlab.cli.Host;
+import io.gradlab.cli.report.HtmlReport;
+import io.gradlab.engine.spec.ExperimentSpec;
+import io.gradlab.engine.spec.SpecLoader;
+import io.gradlab.engine.train.ExperimentRunner;
+import io.gradlab.engine.train.RunOptions;
+import io.gradlab.engine.train.RunResult;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code gradlab study resnet}: trains the plain and the residual network of {@code examples/resnet/resnet20.yaml}
+ * at each depth (the spec with {@code depth} and {@code residual} overridden), one after the other, and writes
+ * into {@code <out>/resnet-<timestamp>/} the training error per epoch and depth (the degradation problem), the
+ * weight-gradient norm of every convolution in the first epoch (first/last ratio per network), a verdict line,
+ * {@code study.md}, {@code study.csv}, {@code gradients.csv} and {@code report.html}, with the run folders
+ * below it. Every spec is loaded and validated before anything trains.
+ */
+@Command(name = "resnet",
+        header = "Plain against residual CNNs by depth: vanishing gradients and the degradation problem.",
+        description = {"Plain and residual CNNs (the resnet architecture, residual: false|true) at each depth on",
+                "FashionMNIST (the full data when installed or given with --data, else the embedded subset):",
+                "training error per epoch (does the deeper plain net train worse?) and each convolution's",
+                "gradient norm in the first epoch (first/last ratio). Writes study.md, study.csv,",
+                "gradients.csv and report.html into <out>/resnet-<timestamp>/, the runs below it."})
+public final class ResnetStudyCommand implements Callable<Integer> {
+    static final String NAME = "resnet";
+    static final String TITLE = "Plain and residual CNNs by depth on FashionMNIST: gradient norms per convolution and the degradation problem";
+    static final String SPEC = "resnet20.yaml";
+    static final String REPORT = "report.html";
+
+    private final Host host;
+    private final Clock clock;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "The FashionMNIST IDX folder (default: the installed data, else the embedded subset).")
+    Path data;
+
+    @Option(names = "--epochs", paramLabel = "N", description = "Train every network N epochs instead of the spec's number.")
+    Integer epochs;
+
+    @Option(names = "--depths", paramLabel = "D", split = ",", defaultValue = "8,14,20,32",
+            description = "The depths, each of the form 6n + 2 (default: ${DEFAULT-VALUE}).")
+    List<Integer> depths = new ArrayList<>();
+
+    @Option(names = "--train-samples", paramLabel = "N", description = "Train on the first N training images only (the budget: a resnet trains a few hundred images a second).")
+    Integer trainSamples;
+
+    @Option(names = "--test-samples", paramLabel = "N", description = "Evaluate on the first N test images only.")
+    Integer testSamples;
+
+    @Option(names = "--subset", paramLabel = "NAME", description = "embedded: the FashionMNIST subset shipped with gradlab; full: the full data (fails without it).")
+    String subset;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "studies",
+            description = "The folder the study folder is created in (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--specs", paramLabel = "DIR",
+            description = "The folder holding " + SPEC + " (default: $GRADLAB_HOME/examples/resnet, else ./examples/resnet).")
+    Path specsDir;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "Override a value in every spec, e.g. --set training.optimizer.lr=0.1 (repeatable, applied in order).")
+    List<String> overrides = new ArrayList<>();
+
+    @Option(names = {"-q", "--quiet"}, description = "Print only the table, the verdict and the study folder.")
+    boolean quiet;
+
+    public ResnetStudyCommand(Host host) {
+        this(host, Clock.systemUTC());
+    }
+
+    ResnetStudyCommand(Host host, Clock clock) {
+        this.host = requireNonNull(host, "host is null");
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    private record Planned(int depth, boolean residual, ExperimentSpec spec) {}
+
+    @Override
+    public Integer call() {
+        validate();
+        Path file = StudyFolders.specs(specsDir, NAME).resolve(SPEC);
+        if (!Files.isRegularFile(file)) {
+            throw usage("study 'resnet': the spec " + file + " does not exist; give the folder that holds " + SPEC + " with --specs DIR");
+        }
+        ExperimentRunner runner = host.get(ExperimentRunner.class);
+        List<Planned> plan = plan(file, runner);
+        PrintStream o = host.console().out();
+        Path studyDir = StudyFolders.create(out, NAME, clock);
+        if (!quiet) {
+            o.println(TITLE);
+            o.println(plan.size() + " network(s) from " + file + " into " + studyDir);
+        }
+        List<ResnetOutcome> outcomes = new ArrayList<>();
+        for (int i = 0; i < plan.size(); i++) {
+            Planned p = plan.get(i);
+            if (!quiet) {
+                o.println("[" + (i + 1) + "/" + plan.size() + "] " + p.spec().name());
+            }
+            outcomes.add(runOne(runner, p, studyDir, o));
+        }
+        ResnetStudyReport report = new ResnetStudyReport(outcomes);
+        report.write(studyDir, commandLine());
+        List<Path> runDirs = outcomes.stream().map(ResnetOutcome::runDir).filter(Objects::nonNull).toList();
+        if (!runDirs.isEmpty()) {
+            HtmlReport.write(runDirs, studyDir.resolve(REPORT));
+        }
+        o.println();
+        report.print(o);
+        o.println();
+        o.println("study folder: " + studyDir + " (" + REPORT + ", " + ResnetStudyReport.MARKDOWN + ", " + ResnetStudyReport.CSV + ", "
+                + ResnetStudyReport.GRADIENTS_CSV + ")");
+        o.flush();
+        return 0;
+    }
+
+    private void validate() {
+        if (epochs != null && epochs < 1) {
+            throw usage("--epochs must be at least 1, got " + epochs);
+        }
+        if (depths.isEmpty()) {
+            throw usage("--depths needs at least one depth, e.g. --depths 8,20");
+        }
+        for (int d : depths) {
+            if (d < 8 || (d - 2) % 6 != 0) {
+                throw usage("--depths: " + d + " is not a resnet depth; use depths of the form 6n + 2 from 8 on, e.g. 8,14,20,32,44,56,110");
+            }
+        }
+        if (depths.stream().distinct().count() != depths.size()) {
+            throw usage("--depths lists a depth twice: " + depths + "; give each depth once");
+        }
+        if (trainSamples != null && trainSamples < 1) {
+            throw usage("--train-samples must be at least 1, got " + trainSamples);
+        }
+        if (testSamples != null && testSamples < 1) {
+            throw usage("--test-samples must be at least 1, got " + testSamples);
+        }
+        if (data != null && !Files.isDirectory(data)) {
+            throw usage("--data " + data + " is not a folder; give the folder of the FashionMNIST IDX files, or leave --data out"
+                    + " to use the installed data (else the embedded subset)");
+        }
+        if (subset != null && !subset.equals("embedded") && !subset.equals("full")) {
+            throw usage("--subset must be embedded or full, got '" + subset + "'");
+        }
+    }
+
+    /** Loads and resolves the spec of every network (plain first, then residual, at each depth) before anything trains. */
+    private List<Planned> plan(Path file, ExperimentRunner runner) {
+        List<String> common = new ArrayList<>();
+        if (subset != null) {
+            common.add("data.source.subset=" + subset);
+        }
+        if (trainSamples != null) {
+            common.add("data.source.train-size=" + trainSamples);
+        }
+        if (testSamples != null) {
+            common.add("data.source.test-size=" + testSamples);
+        }
+        if (epochs != null) {
+            common.add("training.epochs=" + epochs);
+        }
+        common.addAll(overrides);
+        List<Planned> plan = new ArrayList<>();
+        for (int depth : depths.stream().sorted().toList()) {
+            for (boolean residual : new boolean[] {false, true}) {
+                List<String> sets = new ArrayList<>(common);
+                sets.add("model.architecture.depth=" + depth);
+                sets.add("model.architecture.residual=" + residual);
+                sets.add("name=" + (residual ? "resnet" : "plain") + depth);
+                sets.add("description=" + (residual ? "resnet-" : "plain-") + depth + " of the resnet study");
+                ExperimentSpec spec = SpecLoader.load(file, sets);
+                runner.resolve(spec);
+                plan.add(new Planned(depth, residual, spec));
+            }
+        }
+        return plan;
+    }
+
+    private ResnetOutcome runOne(ExperimentRunner runner, Planned p, Path studyDir, PrintStream o) {
+        int planned = p.spec().training().epochs();
+        StudyRunListener listener = new StudyRunListener(m -> {
+            if (!quiet) {
+                o.println(String.format(Locale.ROOT, "    epoch %d/%d  train loss %.4f  train error %.4f  test acc %.4f  %.1f s", m.epoch(),
+                        planned, m.trainLoss(), 1 - m.trainAccuracy(), m.testAccuracy(), m.seconds()));
+                o.flush();
+            }
+        });
+        ResnetOutcome outcome;
+        try {
+            RunResult result = runner.run(p.spec(), new RunOptions(studyDir, Optional.ofNullable(data), true), listener);
+            outcome = ResnetOutcome.of(p.depth(), p.residual(), result.status(), result.history(), result.runDir(), null);
+        } catch (GradlabException e) {
+            outcome = ResnetOutcome.of(p.depth(), p.residual(), StudyRunListener.failureStatus(e), listener.history(), listener.runDir(),
+                    e.getMessage());
+        }
+        if (!quiet) {
+            o.println("    -> " + outcome.status() + (outcome.error() == null ? "" : ": " + outcome.error()));
+        } else if (outcome.error() != null) {
+            host.console().warn(outcome.key() + " " + outcome.status() + ": " + outcome.error());
+        }
+        return outcome;
+    }
+
+    private String commandLine() {
+        StringBuilder sb = new StringBuilder("gradlab study resnet");
+        if (data != null) {
+            sb.append(" --data ").append(data);
+        }
+        if (epochs != null) {
+            sb.append(" --epochs ").append(epochs);
+        }
+        sb.append(" --depths ").append(String.join(",", depths.stream().map(String::valueOf).toList()));
+        if (trainSamples != null) {
+            sb.append(" --train-samples ").append(trainSamples);
+        }
+        if (testSamples != null) {
+            sb.append(" --test-samples ").append(testSamples);
+        }
+        if (subset != null) {
+            sb.append(" --subset ").append(subset);
+        }
+        for (String s : overrides) {
+            sb.append(" --set ").append(s);
+        }
+        return sb.toString();
+    }
+
+    private static GradlabException usage(String message) {
+        return new GradlabException(GradlabException.Category.USAGE, message);
+    }
+}
