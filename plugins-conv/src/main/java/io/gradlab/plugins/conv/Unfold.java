@@ -9,7 +9,8 @@ import java.util.Arrays;
  * {@code (c, i, j)} holds input channel {@code c} shifted by kernel element {@code (i, j)}. Each row
  * of it is a run of output rows; within one, the pixels that fall inside the input form one
  * contiguous range {@code [lo_j, hi_j)} of output columns (the rest is padding), so with stride 1
- * a row is one array copy and with a larger stride one strided loop.
+ * a row is one array copy and with a larger stride one strided loop; with stride 1 and an output as
+ * wide as the input, a whole row of the column matrix is one array copy.
  */
 final class Unfold {
     private final ImageShape in;
