@@ -18,7 +18,8 @@ import java.util.function.IntConsumer;
  * {@code [out, in, kh, kw]}, read by the kernels as the matrix {@code [out, in kh kw]}.
  *
  * <p>Per sample, the input is unfolded into the column matrix {@code [in kh kw, OH OW]} (im2col,
- * with one array copy per row of pixels, {@link Unfold}) and the output is one matrix product
+ * with one array copy per row of pixels, or per row of the column matrix when the stride is 1 and the
+ * output as wide as the input, {@link Unfold}) and the output is one matrix product
  * {@code Y = W col}. The backward pass adds {@code dY colᵀ} into the weight gradient; the input
  * gradient of a stride-1 convolution is itself a convolution, of {@code dY} with the flipped weight
  * (padding {@code dilation (k - 1) - padding}), computed the same way; at larger strides it is
