@@ -190,7 +190,9 @@ run_torch() { # workload
 run_gradlab() { # workload label [bench options]
   # shellcheck disable=SC2046
   local data_args=(--data "$data")
-  [ "$1" = resnet20 ] && data_args=() # its spec trains on the embedded subset, which reads no folder
+  case "$1" in
+    lstm|gru|resnet20) data_args=() ;; # their specs train on the embedded subset, which reads no folder (--data is refused)
+  esac
   record "$1" "$2" "${bench_env[@]}" OPENBLAS_NUM_THREADS=1 bin/gradlab bench $(gradlab_args "$1") --epochs "$epochs" "${data_args[@]}" \
     --json ${3:-}
 }
