@@ -12,6 +12,7 @@ import io.gradlab.api.tensor.DType;
 import io.gradlab.api.tensor.Elementwise;
 import io.gradlab.api.tensor.Ops;
 import io.gradlab.api.tensor.Tensor;
+import io.gradlab.api.tensor.TensorArgs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -41,7 +42,7 @@ public final class BasicBlock implements Layer, ImageLayer {
     private final List<Layer> children;
     private final BufferCache sums = new BufferCache();
     private final BufferCache gradInputs = new BufferCache();
-    private final Args args = new Args();
+    private final TensorArgs args = new TensorArgs();
     private Ops ops;
     private DType dtype;
     private boolean built;

@@ -11,6 +11,7 @@ import io.gradlab.api.nn.Parameter;
 import io.gradlab.api.tensor.Elementwise;
 import io.gradlab.api.tensor.Expr;
 import io.gradlab.api.tensor.Tensor;
+import io.gradlab.api.tensor.TensorArgs;
 import java.util.List;
 
 /**
@@ -99,7 +100,7 @@ public final class BatchNorm2d extends AbstractLayer implements ImageLayer {
     private final Views inputViews = new Views();
     private final Views gradViews = new Views();
     private final Views ownViews = new Views();
-    private final Args args = new Args();
+    private final TensorArgs args = new TensorArgs();
     private final double[] scalars = new double[5];
 
     public BatchNorm2d(String name, ImageShape shape, double eps, double momentum, boolean affine) {

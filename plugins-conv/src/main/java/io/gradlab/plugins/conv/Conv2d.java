@@ -9,6 +9,7 @@ import io.gradlab.api.nn.Parameter;
 import io.gradlab.api.tensor.Elementwise;
 import io.gradlab.api.tensor.Expr;
 import io.gradlab.api.tensor.Tensor;
+import io.gradlab.api.tensor.TensorArgs;
 import java.util.List;
 import java.util.function.IntConsumer;
 
@@ -34,7 +35,7 @@ import java.util.function.IntConsumer;
 public final class Conv2d extends AbstractLayer implements ImageLayer {
     /** {@code a0 += a1}. */
     private static final Elementwise ADD = Elementwise.assign(0, Expr.arg(0).add(Expr.arg(1)));
-    private final Args args = new Args();
+    private final TensorArgs args = new TensorArgs();
     private final ImageShape in;
     private final ImageShape out;
     private final Window window;

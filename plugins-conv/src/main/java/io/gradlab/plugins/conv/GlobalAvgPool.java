@@ -9,6 +9,7 @@ import io.gradlab.api.nn.Mode;
 import io.gradlab.api.tensor.Elementwise;
 import io.gradlab.api.tensor.Expr;
 import io.gradlab.api.tensor.Tensor;
+import io.gradlab.api.tensor.TensorArgs;
 
 /**
  * The mean of each channel over its pixels: {@code [C, H, W]} to {@code [C]} (PyTorch's
@@ -24,7 +25,7 @@ public final class GlobalAvgPool extends AbstractLayer {
     private final Views inputViews = new Views();
     private final Views gradViews = new Views();
     private final Views ownViews = new Views();
-    private final Args args = new Args();
+    private final TensorArgs args = new TensorArgs();
     private final double[] scalars = new double[1];
 
     public GlobalAvgPool(String name, ImageShape in) {

@@ -7,6 +7,7 @@ import io.gradlab.api.nn.BuildContext;
 import io.gradlab.api.nn.Mode;
 import io.gradlab.api.tensor.Elementwise;
 import io.gradlab.api.tensor.Tensor;
+import io.gradlab.api.tensor.TensorArgs;
 
 /**
  * {@code max(x, 0)}: the activation of a {@code basic-block} made on its own (by its layer
@@ -16,7 +17,7 @@ import io.gradlab.api.tensor.Tensor;
 final class Relu extends AbstractLayer {
     private static final Elementwise FORWARD = Elementwise.assign(0, arg(1).max(0.0));
     private static final Elementwise BACKWARD = Elementwise.assign(0, arg(1).mul(arg(2).gt(0.0)));
-    private final Args args = new Args();
+    private final TensorArgs args = new TensorArgs();
 
     Relu(String name) {
         super(name, "relu");

@@ -10,6 +10,7 @@ import io.gradlab.api.nn.Mode;
 import io.gradlab.api.nn.Parameter;
 import io.gradlab.api.tensor.Elementwise;
 import io.gradlab.api.tensor.Tensor;
+import io.gradlab.api.tensor.TensorArgs;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -73,7 +74,7 @@ public final class BatchNorm extends AbstractLayer {
     /** Whether sumA and sumB hold Σ dy and Σ dy x̂ of the current backward pass. */
     private boolean sumsOfThisBackward;
     private final BufferCache normalized = new BufferCache();
-    private final Args args = new Args();
+    private final TensorArgs args = new TensorArgs();
     private final double[] scalars = new double[5];
     private Tensor xhat;
     private Mode lastMode;

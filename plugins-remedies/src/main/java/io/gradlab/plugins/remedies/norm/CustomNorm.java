@@ -9,6 +9,7 @@ import io.gradlab.api.nn.Mode;
 import io.gradlab.api.tensor.Elementwise;
 import io.gradlab.api.tensor.Expr;
 import io.gradlab.api.tensor.Tensor;
+import io.gradlab.api.tensor.TensorArgs;
 
 /**
  * The course's normalisation {@code y = (x - mean) / (std + eps)} without learnable parameters,
@@ -54,7 +55,7 @@ public final class CustomNorm extends AbstractLayer {
     private Tensor std;
     private Tensor sumG;
     private Tensor sumGy;
-    private final Args args = new Args();
+    private final TensorArgs args = new TensorArgs();
     private final double[] scalars = new double[2];
 
     public CustomNorm(String name, Over over, double eps, boolean unbiased) {

@@ -8,6 +8,7 @@ import io.gradlab.api.nn.BuildContext;
 import io.gradlab.api.nn.Mode;
 import io.gradlab.api.tensor.Elementwise;
 import io.gradlab.api.tensor.Tensor;
+import io.gradlab.api.tensor.TensorArgs;
 
 /**
  * The course's gradient normalisation as a layer: the identity in the forward pass; in the backward
@@ -22,7 +23,7 @@ public final class GradNorm extends AbstractLayer {
     private static final Elementwise STANDARDIZE = Elementwise.assign(0, arg(1).sub(scalar(0)).div(scalar(1)));
 
     private final double eps;
-    private final Args args = new Args();
+    private final TensorArgs args = new TensorArgs();
     private final double[] scalars = new double[2];
 
     public GradNorm(String name, double eps) {

@@ -10,6 +10,7 @@ import io.gradlab.api.nn.Parameter;
 import io.gradlab.api.tensor.Elementwise;
 import io.gradlab.api.tensor.Expr;
 import io.gradlab.api.tensor.Tensor;
+import io.gradlab.api.tensor.TensorArgs;
 import java.util.List;
 
 /**
@@ -42,7 +43,7 @@ public final class LayerNorm extends AbstractLayer {
     private final BufferCache invStds = new BufferCache();
     private final BufferCache firstSums = new BufferCache();
     private final BufferCache secondSums = new BufferCache();
-    private final Args args = new Args();
+    private final TensorArgs args = new TensorArgs();
     private final double[] scalars = new double[2];
     private Tensor xhat;
     private Tensor invStd;

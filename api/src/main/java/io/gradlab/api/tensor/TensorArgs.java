@@ -1,13 +1,13 @@
-package io.gradlab.plugins.conv;
-
-import io.gradlab.api.tensor.Tensor;
+package io.gradlab.api.tensor;
 
 /**
- * Argument arrays for the kernels, one per length, reused from call to call so that a forward or
- * backward pass passes no new varargs array. An array is valid until the next {@code of} of its
- * length: fill it right at the call.
+ * Argument arrays for the kernels ({@link Ops#map}, {@link Ops#sum}, ... take {@code Tensor...}), one
+ * per length, reused from call to call so that a layer's forward or backward pass makes no varargs
+ * array: keep one per layer ({@code private final TensorArgs args = new TensorArgs();}) and call
+ * {@code ops.map(program, scalars, args.of(x, y))}. An array is valid until the next {@code of} of
+ * its length: fill it right at the call. Not for sharing between threads.
  */
-final class Args {
+public final class TensorArgs {
     private final Tensor[][] arrays = new Tensor[8][];
 
     private Tensor[] array(int n) {
@@ -19,20 +19,20 @@ final class Args {
         return a;
     }
 
-    Tensor[] of(Tensor a) {
+    public Tensor[] of(Tensor a) {
         Tensor[] r = array(1);
         r[0] = a;
         return r;
     }
 
-    Tensor[] of(Tensor a, Tensor b) {
+    public Tensor[] of(Tensor a, Tensor b) {
         Tensor[] r = array(2);
         r[0] = a;
         r[1] = b;
         return r;
     }
 
-    Tensor[] of(Tensor a, Tensor b, Tensor c) {
+    public Tensor[] of(Tensor a, Tensor b, Tensor c) {
         Tensor[] r = array(3);
         r[0] = a;
         r[1] = b;
@@ -40,7 +40,7 @@ final class Args {
         return r;
     }
 
-    Tensor[] of(Tensor a, Tensor b, Tensor c, Tensor d) {
+    public Tensor[] of(Tensor a, Tensor b, Tensor c, Tensor d) {
         Tensor[] r = array(4);
         r[0] = a;
         r[1] = b;
@@ -49,7 +49,7 @@ final class Args {
         return r;
     }
 
-    Tensor[] of(Tensor a, Tensor b, Tensor c, Tensor d, Tensor e) {
+    public Tensor[] of(Tensor a, Tensor b, Tensor c, Tensor d, Tensor e) {
         Tensor[] r = array(5);
         r[0] = a;
         r[1] = b;
@@ -59,7 +59,7 @@ final class Args {
         return r;
     }
 
-    Tensor[] of(Tensor a, Tensor b, Tensor c, Tensor d, Tensor e, Tensor f) {
+    public Tensor[] of(Tensor a, Tensor b, Tensor c, Tensor d, Tensor e, Tensor f) {
         Tensor[] r = array(6);
         r[0] = a;
         r[1] = b;
@@ -70,7 +70,7 @@ final class Args {
         return r;
     }
 
-    Tensor[] of(Tensor a, Tensor b, Tensor c, Tensor d, Tensor e, Tensor f, Tensor g) {
+    public Tensor[] of(Tensor a, Tensor b, Tensor c, Tensor d, Tensor e, Tensor f, Tensor g) {
         Tensor[] r = array(7);
         r[0] = a;
         r[1] = b;
