@@ -39,7 +39,8 @@ import picocli.CommandLine.Parameters;
                 "epochs to 50 %%, first/last hidden-layer",
                 "gradient-norm ratio), printed and written as study.md, study.csv and runs.csv",
                 "into <out>/<study>-<timestamp>/ next to the run folders. Known studies: m05;",
-                "the recurrent study is the subcommand 'gradlab study rnn' (see 'gradlab study rnn --help')."})
+                "the recurrent study is the subcommand 'gradlab study rnn', the plain against residual",
+                "networks of the degradation problem 'gradlab study resnet' (see their --help)."})
 public final class StudyCommand implements Callable<Integer> {
     private final Host host;
     private final Clock clock;
