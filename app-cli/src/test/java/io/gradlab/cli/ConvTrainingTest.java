@@ -78,6 +78,17 @@ class ConvTrainingTest {
     }
 
     @Test
+    void aResnetWithoutBatchNormTrainsWithBiasedConvolutions() {
+        RunResult result = run(example("resnet20.yaml", "data.source.subset=embedded", "model.architecture.depth=8",
+                "model.architecture.width=4", "model.architecture.batch-norm=false", "training.epochs=1", "training.batch-size=32",
+                "training.optimizer={id: adam, lr: 0.01}"), 40);
+        assertThat(result.last().trainLoss()).as("ln 10 = 2.303 is the loss of a uniform guess").isLessThan(2.25);
+        // the same weighted layers as with batch norm, and no normalizer between them
+        assertThat(result.last().layers()).extracting(LayerMetrics::name).startsWith("stem", "stage1-block1-conv1")
+                .noneMatch(n -> n.contains("bn")).hasSize(10);
+    }
+
+    @Test
     void aKernelLargerThanItsPaddedInputIsOneLineBeforeTraining() throws IOException {
         ExperimentSpec spec = example("cnn.yaml", "model.architecture.channels=[4, 4, 4, 4, 4]");
         assertThatThrownBy(() -> run(spec, 1))

@@ -37,16 +37,29 @@ record ResnetOutcome(int depth, boolean residual, String status, List<Double> tr
         for (EpochMetrics m : history) {
             errors.add(1 - m.trainAccuracy());
         }
-        List<ConvGrad> grads = new ArrayList<>();
-        if (!history.isEmpty()) {
-            for (LayerMetrics l : history.get(0).layers()) {
-                if (CONV.matcher(l.name()).matches()) {
-                    grads.add(new ConvGrad(l.name(), l.gradNorm()));
-                }
-            }
-        }
+        List<ConvGrad> grads = history.isEmpty() ? List.of() : convGrads(history.get(0));
         double acc = history.isEmpty() ? Double.NaN : history.get(history.size() - 1).testAccuracy();
         return new ResnetOutcome(depth, residual, status, errors, acc, grads, runDir, error);
+    }
+
+    /** The 3x3 convolutions' weight-gradient norms of one epoch's figures, input side first. */
+    static List<ConvGrad> convGrads(EpochMetrics epoch) {
+        List<ConvGrad> grads = new ArrayList<>();
+        for (LayerMetrics l : epoch.layers()) {
+            if (CONV.matcher(l.name()).matches()) {
+                grads.add(new ConvGrad(l.name(), l.gradNorm()));
+            }
+        }
+        return grads;
+    }
+
+    /** ||dL/dW|| of the first convolution over that of the last one, NaN when unknown. */
+    static double firstLastRatio(List<ConvGrad> convGrads) {
+        if (convGrads.size() < 2) {
+            return Double.NaN;
+        }
+        double last = convGrads.get(convGrads.size() - 1).gradNorm();
+        return last > 0 ? convGrads.get(0).gradNorm() / last : Double.NaN;
     }
 
     /** {@code plain20} or {@code resnet20}. */
@@ -61,10 +74,6 @@ record ResnetOutcome(int depth, boolean residual, String status, List<Double> tr
 
     /** ||dL/dW|| of the first convolution over that of the last one, NaN when unknown. */
     double firstLastRatio() {
-        if (convGrads.size() < 2) {
-            return Double.NaN;
-        }
-        double last = convGrads.get(convGrads.size() - 1).gradNorm();
-        return last > 0 ? convGrads.get(0).gradNorm() / last : Double.NaN;
+        return firstLastRatio(convGrads);
     }
 }

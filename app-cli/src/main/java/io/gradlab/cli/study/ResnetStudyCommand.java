@@ -66,6 +66,11 @@ public final class ResnetStudyCommand implements Callable<Integer> {
     @Option(names = "--subset", paramLabel = "NAME", description = "embedded: the FashionMNIST subset shipped with gradlab; full: the full data (fails without it).")
     String subset;
 
+    @Option(names = "--probe-steps", paramLabel = "N", defaultValue = "1",
+            description = {"The gradient at the start of training: each network is also probed, with and without batch norm,",
+                    "for N fresh steps (default: ${DEFAULT-VALUE}) before the training runs."})
+    int probeSteps = 1;
+
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "studies",
             description = "The folder the study folder is created in (default: ${DEFAULT-VALUE}).")
     Path out;
@@ -92,6 +97,11 @@ public final class ResnetStudyCommand implements Callable<Integer> {
 
     private record Planned(int depth, boolean residual, ExperimentSpec spec) {}
 
+    private record Probe(int depth, boolean residual, boolean batchNorm, ExperimentSpec spec) {}
+
+    /** Test images a probe evaluates at most: its figure is the training gradient, the evaluation only ends its epoch. */
+    private static final int PROBE_TEST_SAMPLES = 256;
+
     @Override
     public Integer call() {
         validate();
@@ -101,11 +111,19 @@ public final class ResnetStudyCommand implements Callable<Integer> {
         }
         ExperimentRunner runner = host.get(ExperimentRunner.class);
         List<Planned> plan = plan(file, runner);
+        List<Probe> probes = probes(file, runner);
         PrintStream o = host.console().out();
         Path studyDir = StudyFolders.create(out, NAME, clock);
         if (!quiet) {
             o.println(TITLE);
             o.println(plan.size() + " network(s) from " + file + " into " + studyDir);
+        }
+        if (!quiet) {
+            o.println("gradient at the start of training (" + probeSteps + " step(s) of each fresh network, with and without batch norm):");
+        }
+        List<StartGradients> start = new ArrayList<>();
+        for (Probe p : probes) {
+            start.add(probeOne(runner, p, o));
         }
         List<ResnetOutcome> outcomes = new ArrayList<>();
         for (int i = 0; i < plan.size(); i++) {
@@ -115,7 +133,7 @@ public final class ResnetStudyCommand implements Callable<Integer> {
             }
             outcomes.add(runOne(runner, p, studyDir, o));
         }
-        ResnetStudyReport report = new ResnetStudyReport(outcomes);
+        ResnetStudyReport report = new ResnetStudyReport(outcomes, start);
         report.write(studyDir, commandLine());
         List<Path> runDirs = outcomes.stream().map(ResnetOutcome::runDir).filter(Objects::nonNull).toList();
         if (!runDirs.isEmpty()) {
@@ -125,7 +143,7 @@ public final class ResnetStudyCommand implements Callable<Integer> {
         report.print(o);
         o.println();
         o.println("study folder: " + studyDir + " (" + REPORT + ", " + ResnetStudyReport.MARKDOWN + ", " + ResnetStudyReport.CSV + ", "
-                + ResnetStudyReport.GRADIENTS_CSV + ")");
+                + ResnetStudyReport.GRADIENTS_CSV + ", " + ResnetStudyReport.START_CSV + ")");
         o.flush();
         return 0;
     }
@@ -145,6 +163,9 @@ public final class ResnetStudyCommand implements Callable<Integer> {
         if (depths.stream().distinct().count() != depths.size()) {
             throw usage("--depths lists a depth twice: " + depths + "; give each depth once");
         }
+        if (probeSteps < 1) {
+            throw usage("--probe-steps must be at least 1, got " + probeSteps);
+        }
         if (trainSamples != null && trainSamples < 1) {
             throw usage("--train-samples must be at least 1, got " + trainSamples);
         }
@@ -162,20 +183,7 @@ public final class ResnetStudyCommand implements Callable<Integer> {
 
     /** Loads and resolves the spec of every network (plain first, then residual, at each depth) before anything trains. */
     private List<Planned> plan(Path file, ExperimentRunner runner) {
-        List<String> common = new ArrayList<>();
-        if (subset != null) {
-            common.add("data.source.subset=" + subset);
-        }
-        if (trainSamples != null) {
-            common.add("data.source.train-size=" + trainSamples);
-        }
-        if (testSamples != null) {
-            common.add("data.source.test-size=" + testSamples);
-        }
-        if (epochs != null) {
-            common.add("training.epochs=" + epochs);
-        }
-        common.addAll(overrides);
+        List<String> common = common();
         List<Planned> plan = new ArrayList<>();
         for (int depth : depths.stream().sorted().toList()) {
             for (boolean residual : new boolean[] {false, true}) {
@@ -190,6 +198,65 @@ public final class ResnetStudyCommand implements Callable<Integer> {
             }
         }
         return plan;
+    }
+
+    /** The start-of-training probes: at each depth plain and residual, each with and without batch norm. */
+    private List<Probe> probes(Path file, ExperimentRunner runner) {
+        List<String> common = common();
+        common.add("data.source.test-size=" + Math.min(PROBE_TEST_SAMPLES, testSamples == null ? PROBE_TEST_SAMPLES : testSamples));
+        List<Probe> probes = new ArrayList<>();
+        for (int depth : depths.stream().sorted().toList()) {
+            for (boolean norm : new boolean[] {true, false}) {
+                for (boolean residual : new boolean[] {false, true}) {
+                    List<String> sets = new ArrayList<>(common);
+                    sets.add("model.architecture.depth=" + depth);
+                    sets.add("model.architecture.residual=" + residual);
+                    sets.add("model.architecture.batch-norm=" + norm);
+                    sets.add("name=" + (residual ? "resnet" : "plain") + depth + (norm ? "-bn" : "-nobn"));
+                    ExperimentSpec spec = SpecLoader.load(file, sets);
+                    runner.resolve(spec);
+                    probes.add(new Probe(depth, residual, norm, spec));
+                }
+            }
+        }
+        return probes;
+    }
+
+    private StartGradients probeOne(ExperimentRunner runner, Probe p, PrintStream o) {
+        StudyRunListener listener = new StudyRunListener(m -> { });
+        StartGradients g;
+        try {
+            runner.run(p.spec(), RunOptions.probe(Optional.ofNullable(data), probeSteps), listener);
+            g = new StartGradients(p.depth(), p.residual(), p.batchNorm(),
+                    listener.history().isEmpty() ? List.of() : ResnetOutcome.convGrads(listener.history().get(0)), null);
+        } catch (GradlabException e) {
+            g = new StartGradients(p.depth(), p.residual(), p.batchNorm(), listener.history().isEmpty() ? List.of()
+                    : ResnetOutcome.convGrads(listener.history().get(0)), e.getMessage());
+        }
+        if (!quiet) {
+            o.println(String.format(Locale.ROOT, "    %-16s first/last conv gradient %s%s", g.key(), ResnetStudyReport.sci(g.firstLastRatio()),
+                    g.error() == null ? "" : "  (" + g.error() + ")"));
+            o.flush();
+        }
+        return g;
+    }
+
+    private List<String> common() {
+        List<String> common = new ArrayList<>();
+        if (subset != null) {
+            common.add("data.source.subset=" + subset);
+        }
+        if (trainSamples != null) {
+            common.add("data.source.train-size=" + trainSamples);
+        }
+        if (testSamples != null) {
+            common.add("data.source.test-size=" + testSamples);
+        }
+        if (epochs != null) {
+            common.add("training.epochs=" + epochs);
+        }
+        common.addAll(overrides);
+        return common;
     }
 
     private ResnetOutcome runOne(ExperimentRunner runner, Planned p, Path studyDir, PrintStream o) {
@@ -234,6 +301,9 @@ public final class ResnetStudyCommand implements Callable<Integer> {
         }
         if (subset != null) {
             sb.append(" --subset ").append(subset);
+        }
+        if (probeSteps != 1) {
+            sb.append(" --probe-steps ").append(probeSteps);
         }
         for (String s : overrides) {
             sb.append(" --set ").append(s);

@@ -6,10 +6,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * The comparison of the resnet study: one row per network (training error per epoch, the first/last
@@ -22,12 +24,15 @@ final class ResnetStudyReport {
     static final String MARKDOWN = "study.md";
     static final String CSV = "study.csv";
     static final String GRADIENTS_CSV = "gradients.csv";
+    static final String START_CSV = "start-gradients.csv";
 
     private final List<ResnetOutcome> outcomes;
+    private final List<StartGradients> start;
     private final int epochs;
 
-    ResnetStudyReport(List<ResnetOutcome> outcomes) {
+    ResnetStudyReport(List<ResnetOutcome> outcomes, List<StartGradients> start) {
         this.outcomes = List.copyOf(outcomes);
+        this.start = List.copyOf(start);
         this.epochs = this.outcomes.stream().mapToInt(o -> o.trainErrors().size()).max().orElse(0);
     }
 
@@ -68,7 +73,35 @@ final class ResnetStudyReport {
             }
         }
         table.print(out, "");
+        if (!start.isEmpty()) {
+            out.println();
+            out.println("gradient at the start of training, first/last conv ||dL/dW|| ratio:");
+            TextTable t = new TextTable(START_HEADER);
+            for (String[] row : startRows()) {
+                t.row(row);
+            }
+            t.print(out, "");
+        }
         out.println(verdict());
+    }
+
+    private static final String[] START_HEADER = {">depth", ">plain, batch norm", ">resnet, batch norm", ">plain, no norm", ">resnet, no norm"};
+
+    private List<String[]> startRows() {
+        List<String[]> rows = new ArrayList<>();
+        for (int depth : start.stream().map(StartGradients::depth).distinct().sorted().toList()) {
+            rows.add(new String[] {String.valueOf(depth), sci(startRatio(depth, false, true)), sci(startRatio(depth, true, true)),
+                    sci(startRatio(depth, false, false)), sci(startRatio(depth, true, false))});
+        }
+        return rows;
+    }
+
+    private Optional<StartGradients> startOf(int depth, boolean residual, boolean batchNorm) {
+        return start.stream().filter(g -> g.depth() == depth && g.residual() == residual && g.batchNorm() == batchNorm).findFirst();
+    }
+
+    private double startRatio(int depth, boolean residual, boolean batchNorm) {
+        return startOf(depth, residual, batchNorm).map(StartGradients::firstLastRatio).orElse(Double.NaN);
     }
 
     /** Writes study.md, study.csv and gradients.csv into {@code dir}. */
@@ -76,12 +109,14 @@ final class ResnetStudyReport {
         OutputFiles.replace(dir.resolve(MARKDOWN), markdown(command).getBytes(StandardCharsets.UTF_8));
         OutputFiles.replace(dir.resolve(CSV), csv().getBytes(StandardCharsets.UTF_8));
         OutputFiles.replace(dir.resolve(GRADIENTS_CSV), gradients().getBytes(StandardCharsets.UTF_8));
+        OutputFiles.replace(dir.resolve(START_CSV), startGradients().getBytes(StandardCharsets.UTF_8));
     }
 
     /**
-     * One line answering the study's two questions: does the deepest plain net end with a higher training
+     * The lines answering the study's two questions: does the deepest plain net end with a higher training
      * error than the shallowest plain one while the deepest residual net does not (degradation); is the
-     * deepest plain net's first/last convolution gradient ratio at least 100x smaller than its residual twin's.
+     * deepest plain net's first/last convolution gradient ratio at least 100x smaller than its residual twin's,
+     * at the start of training without and with batch norm, and over the trained nets' first epoch.
      */
     String verdict() {
         Optional<ResnetOutcome> shallowPlain = pick(false, Comparator.naturalOrder());
@@ -104,19 +139,32 @@ final class ResnetStudyReport {
             }
             sb.append(')');
         }
-        sb.append("; ");
+        OptionalInt deepest = start.stream().mapToInt(StartGradients::depth).max();
+        if (deepest.isPresent()) {
+            for (boolean norm : new boolean[] {false, true}) {
+                sb.append('\n').append("verdict: gradient at the start of training, ").append(norm ? "with" : "without").append(" batch norm: ");
+                ratioVerdict(sb, deepest.getAsInt(), startRatio(deepest.getAsInt(), false, norm), startRatio(deepest.getAsInt(), true, norm));
+            }
+        }
+        sb.append('\n').append("verdict: gradient over epoch 1 of the trained nets: ");
         Optional<ResnetOutcome> twin = deepPlain.flatMap(p -> outcomes.stream()
                 .filter(o -> o.residual() && o.depth() == p.depth() && !Double.isNaN(o.firstLastRatio())).findFirst());
-        if (deepPlain.isEmpty() || twin.isEmpty() || Double.isNaN(deepPlain.get().firstLastRatio())) {
+        if (deepPlain.isEmpty() || twin.isEmpty()) {
             sb.append("gradient ratio: needs a plain net and its residual twin at the same depth");
         } else {
-            double plain = deepPlain.get().firstLastRatio();
-            double res = twin.get().firstLastRatio();
-            double factor = res / plain;
-            sb.append(String.format(Locale.ROOT, "first/last conv gradient ratio plain%d %.2e, resnet%d %.2e: the plain one is %.3g times"
-                    + " smaller (%s)", deepPlain.get().depth(), plain, twin.get().depth(), res, factor, factor >= 100 ? ">= 100x" : "not 100x"));
+            ratioVerdict(sb, deepPlain.get().depth(), deepPlain.get().firstLastRatio(), twin.get().firstLastRatio());
         }
         return sb.toString();
+    }
+
+    private static void ratioVerdict(StringBuilder sb, int depth, double plain, double res) {
+        if (Double.isNaN(plain) || Double.isNaN(res)) {
+            sb.append("gradient ratio: needs a plain net and its residual twin at depth ").append(depth);
+            return;
+        }
+        double factor = res / plain;
+        sb.append(String.format(Locale.ROOT, "first/last conv gradient ratio plain%d %.2e, resnet%d %.2e: the plain one is %.3g times"
+                + " smaller (%s)", depth, plain, depth, res, factor, factor >= 100 ? ">= 100x" : "not 100x"));
     }
 
     /** The finished net of a kind at the least (natural order) or the greatest (reverse order) depth. */
@@ -141,20 +189,25 @@ final class ResnetStudyReport {
                 sb.append("- **").append(o.key()).append("** (").append(o.status()).append("): ").append(o.error()).append('\n');
             }
         }
+        if (!start.isEmpty()) {
+            sb.append("\n## Gradient at the start of training\n\n");
+            sb.append("The first/last convolution ||dL/dW|| ratio of each network over its first step(s) from initialization (not")
+                    .append(" trained further), with batch norm after every convolution (the networks trained above) and without")
+                    .append(" any normalization (the convolutions then have a bias). Per convolution: ").append(START_CSV).append(".\n\n");
+            MarkdownTable.append(sb, START_HEADER, startRows(), true);
+            sb.append('\n');
+            for (StartGradients g : start) {
+                appendRelative(sb, g.key(), g.convGrads());
+                if (g.error() != null) {
+                    sb.append("  (").append(g.error()).append(')').append('\n');
+                }
+            }
+        }
         sb.append("\n## Gradient norm per convolution, epoch 1\n\n");
         sb.append("||dL/dW|| of each 3x3 convolution from the input side (stem) to the output side, relative to the last one")
                 .append(" (absolute figures: ").append(GRADIENTS_CSV).append(").\n\n");
         for (ResnetOutcome o : outcomes) {
-            List<ResnetOutcome.ConvGrad> g = o.convGrads();
-            if (g.isEmpty()) {
-                continue;
-            }
-            double last = g.get(g.size() - 1).gradNorm();
-            sb.append("- ").append(o.key()).append(':');
-            for (ResnetOutcome.ConvGrad c : g) {
-                sb.append(' ').append(last > 0 ? sci(c.gradNorm() / last) : "-");
-            }
-            sb.append('\n');
+            appendRelative(sb, o.key(), o.convGrads());
         }
         sb.append("\nRun folders (metrics.jsonl holds every epoch's per-layer figures):\n\n");
         for (ResnetOutcome o : outcomes) {
@@ -170,6 +223,31 @@ final class ResnetStudyReport {
                 sb.append(String.join(",", o.key(), String.valueOf(o.depth()), String.valueOf(o.residual()), o.status(),
                         String.valueOf(e + 1), num(o.trainErrors().get(e)), num(o.finalTestAccuracy()), num(o.firstLastRatio()),
                         o.runDir() == null ? "" : quote(o.runDir().toString()))).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    /** One markdown list item: each convolution's norm relative to the last one. */
+    private static void appendRelative(StringBuilder sb, String key, List<ResnetOutcome.ConvGrad> g) {
+        if (g.isEmpty()) {
+            return;
+        }
+        double last = g.get(g.size() - 1).gradNorm();
+        sb.append("- ").append(key).append(':');
+        for (ResnetOutcome.ConvGrad c : g) {
+            sb.append(' ').append(last > 0 ? sci(c.gradNorm() / last) : "-");
+        }
+        sb.append('\n');
+    }
+
+    String startGradients() {
+        StringBuilder sb = new StringBuilder("network,depth,residual,batch_norm,index,layer,grad_norm\n");
+        for (StartGradients g : start) {
+            for (int i = 0; i < g.convGrads().size(); i++) {
+                ResnetOutcome.ConvGrad c = g.convGrads().get(i);
+                sb.append(String.join(",", g.key(), String.valueOf(g.depth()), String.valueOf(g.residual()), String.valueOf(g.batchNorm()),
+                        String.valueOf(i), c.layer(), num(c.gradNorm()))).append('\n');
             }
         }
         return sb.toString();
@@ -204,7 +282,7 @@ final class ResnetStudyReport {
         return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.6g", v);
     }
 
-    private static String sci(double v) {
+    static String sci(double v) {
         return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.2e", v);
     }
 

@@ -44,7 +44,11 @@ class ResnetStudyCommandTest {
                 .containsPattern("(?m)^plain14 +14 +no +completed ")
                 .containsPattern("(?m)^resnet14 +14 +yes +completed ")
                 .containsPattern("(?m)^verdict: degradation (yes|no) \\(plain14 train error 0\\.\\d{4} (>|<=) plain8 0\\.\\d{4}; resnet14 ")
-                .containsPattern("first/last conv gradient ratio plain14 \\S+, resnet14 \\S+: the plain one is \\S+ times smaller \\((>= 100x|not 100x)\\)")
+                .containsPattern("(?m)^verdict: gradient over epoch 1 of the trained nets: first/last conv gradient ratio plain14 \\S+, resnet14 \\S+:"
+                        + " the plain one is \\S+ times smaller \\((>= 100x|not 100x)\\)")
+                .containsPattern("(?m)^verdict: gradient at the start of training, without batch norm: first/last conv gradient ratio plain14 \\S+,")
+                .containsPattern("(?m)^verdict: gradient at the start of training, with batch norm: first/last conv gradient ratio plain14 \\S+,")
+                .containsPattern("(?m)^ +14 +\\d\\.\\d\\de[+-]\\d\\d +\\d\\.\\d\\de[+-]\\d\\d +\\d\\.\\d\\de[+-]\\d\\d +\\d\\.\\d\\de[+-]\\d\\d$")
                 .contains("study folder: ");
         Path study;
         try (Stream<Path> s = Files.list(dir)) {
@@ -60,6 +64,15 @@ class ResnetStudyCommandTest {
         assertThat(csv).hasSize(1 + 4 * 2);
         assertThat(csv.get(1)).startsWith("plain8,8,false,completed,1,");
         assertThat(csv.get(8)).startsWith("resnet14,14,true,completed,2,");
+        assertThat(md).contains("## Gradient at the start of training").contains("- plain14-nobn:").contains("- resnet8-bn:");
+        List<String> start = Files.readAllLines(study.resolve(ResnetStudyReport.START_CSV));
+        // eight probes (two depths, plain and residual, with and without batch norm), 7 or 13 convolutions each
+        assertThat(start).hasSize(1 + 2 * 2 * (7 + 13));
+        assertThat(start).anyMatch(l -> l.startsWith("plain14-nobn,14,false,false,0,stem,"))
+                .anyMatch(l -> l.startsWith("resnet8-bn,8,true,true,6,stage3-block1-conv2,"));
+        for (String line : start.subList(1, start.size())) {
+            assertThat(Double.parseDouble(line.substring(line.lastIndexOf(',') + 1))).as(line).isPositive().isFinite();
+        }
         List<String> grads = Files.readAllLines(study.resolve(ResnetStudyReport.GRADIENTS_CSV));
         // the stem and two 3x3 convolutions per block: 1 + 2 * 1 * 3 at depth 8, 1 + 2 * 2 * 3 at depth 14
         assertThat(grads.stream().filter(l -> l.startsWith("plain8,")).count()).isEqualTo(7);

@@ -33,6 +33,8 @@ final class Architectures {
                                 integer("width", 16, "channels of the stem and the first stage (the stages have width, 2 width, 4 width)")
                                         .range(1, 4_096),
                                 bool("residual", true, "the identity / projection shortcuts; false: the plain twin of the same depth"),
+                                bool("batch-norm", true, "batch-norm2d after every convolution (the paper's network); false: none,"
+                                        + " the convolutions get a bias"),
                                 component("init", ComponentKind.INITIALIZER, "pytorch-default",
                                         "weight initializer of the convolutions (fan of a [out, in, kh, kw] weight as in PyTorch)"),
                                 component("activation", ComponentKind.ACTIVATION, "relu", "activation after each batch norm and each block")),
@@ -59,21 +61,24 @@ final class Architectures {
         int n = (depth - 2) / 6;
         int width = p.getInt("width");
         boolean residual = p.getBoolean("residual");
+        boolean norm = p.getBoolean("batch-norm");
         ComponentSpec activation = p.getComponent("activation");
         String act = activation.id().value();
         Initializer init = b.initializer(p.getComponent("init"));
         ImageShape shape = ImageShape.of(b.inputShape(), "architecture 'resnet'");
         List<Layer> layers = new ArrayList<>();
-        Conv2d stem = new Conv2d("stem", shape, width, new Window(3, 1, 1, 1), false, act, init);
+        Conv2d stem = new Conv2d("stem", shape, width, new Window(3, 1, 1, 1), !norm, act, init);
         layers.add(stem);
-        layers.add(new BatchNorm2d("stem-bn", stem.outputShape(), EPS, MOMENTUM, true));
+        if (norm) {
+            layers.add(new BatchNorm2d("stem-bn", stem.outputShape(), EPS, MOMENTUM, true));
+        }
         layers.add(b.activation("stem-act", activation));
         shape = stem.outputShape();
         for (int stage = 1; stage <= 3; stage++) {
             int channels = width << (stage - 1);
             for (int i = 1; i <= n; i++) {
                 int stride = stage > 1 && i == 1 ? 2 : 1;
-                BasicBlock block = new BasicBlock("stage" + stage + "-block" + i, shape, channels, stride, residual, EPS, MOMENTUM,
+                BasicBlock block = new BasicBlock("stage" + stage + "-block" + i, shape, channels, stride, residual, norm, EPS, MOMENTUM,
                         name -> b.activation(name, activation), init);
                 layers.add(block);
                 shape = block.outputShape();

@@ -56,30 +56,62 @@ public final class BasicBlock implements Layer, ImageLayer {
      */
     public BasicBlock(String name, ImageShape in, int channels, int stride, boolean residual, double eps, double momentum,
             Function<String, Layer> activation, Initializer init) {
+        this(name, in, channels, stride, residual, true, eps, momentum, activation, init);
+    }
+
+    /**
+     * @param batchNorm {@code false} leaves out the three batch norms (the convolutions then get a
+     *                  bias): the block of a network without normalization
+     */
+    public BasicBlock(String name, ImageShape in, int channels, int stride, boolean residual, boolean batchNorm, double eps,
+            double momentum, Function<String, Layer> activation, Initializer init) {
         this.name = requireNonNull(name, "name is null");
         this.residual = residual;
         this.in = in;
-        conv1 = new Conv2d(name + "-conv1", in, channels, new Window(3, stride, 1, 1), false, "relu", init);
-        bn1 = new BatchNorm2d(name + "-bn1", conv1.outputShape(), eps, momentum, true);
+        conv1 = new Conv2d(name + "-conv1", in, channels, new Window(3, stride, 1, 1), !batchNorm, "relu", init);
+        bn1 = batchNorm ? new BatchNorm2d(name + "-bn1", conv1.outputShape(), eps, momentum, true) : null;
         act1 = activation.apply(name + "-act1");
-        conv2 = new Conv2d(name + "-conv2", conv1.outputShape(), channels, new Window(3, 1, 1, 1), false, "relu", init);
-        bn2 = new BatchNorm2d(name + "-bn2", conv2.outputShape(), eps, momentum, true);
+        conv2 = new Conv2d(name + "-conv2", conv1.outputShape(), channels, new Window(3, 1, 1, 1), !batchNorm, "relu", init);
+        bn2 = batchNorm ? new BatchNorm2d(name + "-bn2", conv2.outputShape(), eps, momentum, true) : null;
         this.out = conv2.outputShape();
         if (residual && !out.equals(in)) {
-            projection = new Conv2d(name + "-shortcut", in, channels, new Window(1, stride, 0, 1), false, "linear", init);
-            projectionNorm = new BatchNorm2d(name + "-shortcut-bn", projection.outputShape(), eps, momentum, true);
+            projection = new Conv2d(name + "-shortcut", in, channels, new Window(1, stride, 0, 1), !batchNorm, "linear", init);
+            projectionNorm = batchNorm ? new BatchNorm2d(name + "-shortcut-bn", projection.outputShape(), eps, momentum, true) : null;
         } else {
             projection = null;
             projectionNorm = null;
         }
         act2 = activation.apply(name + "-act2");
-        List<Layer> c = new ArrayList<>(List.of(conv1, bn1, act1, conv2, bn2));
+        List<Layer> c = new ArrayList<>();
+        c.add(conv1);
+        addIfPresent(c, bn1);
+        c.add(act1);
+        c.add(conv2);
+        addIfPresent(c, bn2);
         if (projection != null) {
             c.add(projection);
-            c.add(projectionNorm);
+            addIfPresent(c, projectionNorm);
         }
         c.add(act2);
         this.children = List.copyOf(c);
+    }
+
+    private static void addIfPresent(List<Layer> layers, Layer layer) {
+        if (layer != null) {
+            layers.add(layer);
+        }
+    }
+
+    private static int build(Layer layer, int width, BuildContext ctx) {
+        return layer == null ? width : layer.build(width, ctx);
+    }
+
+    private static Tensor forward(Layer layer, Tensor input, Mode mode) {
+        return layer == null ? input : layer.forward(input, mode);
+    }
+
+    private static Tensor backward(Layer layer, Tensor gradOutput) {
+        return layer == null ? gradOutput : layer.backward(gradOutput);
     }
 
     @Override
@@ -105,12 +137,12 @@ public final class BasicBlock implements Layer, ImageLayer {
         }
         Shapes.requireWidth(this, in, inputWidth);
         int w = conv1.build(inputWidth, ctx);
-        w = bn1.build(w, ctx);
+        w = build(bn1, w, ctx);
         w = act1.build(w, ctx);
         w = conv2.build(w, ctx);
-        w = bn2.build(w, ctx);
+        w = build(bn2, w, ctx);
         if (projection != null) {
-            projectionNorm.build(projection.build(inputWidth, ctx), ctx);
+            build(projectionNorm, projection.build(inputWidth, ctx), ctx);
         }
         act2.build(w, ctx);
         this.ops = ctx.ops();
@@ -122,9 +154,9 @@ public final class BasicBlock implements Layer, ImageLayer {
     @Override
     public Tensor forward(Tensor input, Mode mode) {
         lastInput = input;
-        Tensor h = bn2.forward(conv2.forward(act1.forward(bn1.forward(conv1.forward(input, mode), mode), mode), mode), mode);
+        Tensor h = forward(bn2, conv2.forward(act1.forward(forward(bn1, conv1.forward(input, mode), mode), mode), mode), mode);
         if (residual) {
-            Tensor s = projection == null ? input : projectionNorm.forward(projection.forward(input, mode), mode);
+            Tensor s = projection == null ? input : forward(projectionNorm, projection.forward(input, mode), mode);
             Tensor z = sums.get(dtype, input.rows(), out.size());
             ops.map(SUM, null, args.of(z, h, s));
             h = z;
@@ -136,11 +168,11 @@ public final class BasicBlock implements Layer, ImageLayer {
     @Override
     public Tensor backward(Tensor gradOutput) {
         Tensor gz = act2.backward(gradOutput);
-        Tensor gx = conv1.backward(bn1.backward(act1.backward(conv2.backward(bn2.backward(gz)))));
+        Tensor gx = conv1.backward(backward(bn1, act1.backward(conv2.backward(backward(bn2, gz)))));
         if (!residual) {
             return gx;
         }
-        Tensor gs = projection == null ? gz : projection.backward(projectionNorm.backward(gz));
+        Tensor gs = projection == null ? gz : projection.backward(backward(projectionNorm, gz));
         if (!inputGradientRequired) {
             return null;
         }

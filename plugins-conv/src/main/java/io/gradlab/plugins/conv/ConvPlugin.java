@@ -97,9 +97,10 @@ public final class ConvPlugin implements GradlabPlugin {
                 List.of(input(),
                         integer("channels", 16, "output channels").range(1, 100_000),
                         integer("stride", 1, "stride of the first convolution (2 halves the image)").range(1, 2),
-                        bool("residual", true, "add the shortcut (false: the plain block)")),
+                        bool("residual", true, "add the shortcut (false: the plain block)"),
+                        bool("batch-norm", true, "the batch norms after the convolutions (false: none, the convolutions get a bias)")),
                 (p, c) -> new BasicBlock(c.name(), input(p, c.name()), p.getInt("channels"), p.getInt("stride"), p.getBoolean("residual"),
-                        1e-5, 0.1, Relu::new, null)));
+                        p.getBoolean("batch-norm"), 1e-5, 0.1, Relu::new, null)));
         all.addAll(Architectures.all());
         all.add(ComponentFactory.of(ComponentKind.DIAGNOSTIC, "dead-channels",
                 "dead ReLU channels: per rectifying activation on images, the channels that output zero at every pixel for every sample of the epoch",

@@ -152,7 +152,9 @@ class ConvContractsTest {
             return List.of(
                     Map.of("input", in, "channels", 2),
                     Map.of("input", in, "channels", 3, "stride", 2),
-                    Map.of("input", in, "channels", 2, "residual", false));
+                    Map.of("input", in, "channels", 2, "residual", false),
+                    Map.of("input", in, "channels", 3, "stride", 2, "batch-norm", false),
+                    Map.of("input", in, "channels", 2, "residual", false, "batch-norm", false));
         }
     }
 }
