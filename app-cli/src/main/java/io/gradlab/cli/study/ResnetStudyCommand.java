@@ -5,11 +5,17 @@ import static java.util.Objects.requireNonNull;
 import io.gradlab.api.GradlabException;
 import io.gradlab.cli.Host;
 import io.gradlab.cli.report.HtmlReport;
+import io.gradlab.engine.run.MetricsLog;
+import io.gradlab.engine.run.RunFolders;
+import io.gradlab.engine.run.StoredRun;
 import io.gradlab.engine.spec.ExperimentSpec;
+import io.gradlab.engine.spec.SpecWriter;
+import io.gradlab.engine.train.EpochMetrics;
 import io.gradlab.engine.spec.SpecLoader;
 import io.gradlab.engine.train.ExperimentRunner;
 import io.gradlab.engine.train.RunOptions;
 import io.gradlab.engine.train.RunResult;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +26,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -71,6 +78,11 @@ public final class ResnetStudyCommand implements Callable<Integer> {
                     "for N fresh steps (default: ${DEFAULT-VALUE}) before the training runs."})
     int probeSteps = 1;
 
+    @Option(names = "--resume", paramLabel = "STUDY_DIR",
+            description = {"Continue a study folder this command wrote, with the same options: a network that completed there",
+                    "is read back, an interrupted one resumes from its last checkpoint, the others train."})
+    Path resume;
+
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "studies",
             description = "The folder the study folder is created in (default: ${DEFAULT-VALUE}).")
     Path out;
@@ -113,7 +125,7 @@ public final class ResnetStudyCommand implements Callable<Integer> {
         List<Planned> plan = plan(file, runner);
         List<Probe> probes = probes(file, runner);
         PrintStream o = host.console().out();
-        Path studyDir = StudyFolders.create(out, NAME, clock);
+        Path studyDir = resume != null ? resume.toAbsolutePath().normalize() : StudyFolders.create(out, NAME, clock);
         if (!quiet) {
             o.println(TITLE);
             o.println(plan.size() + " network(s) from " + file + " into " + studyDir);
@@ -171,6 +183,9 @@ public final class ResnetStudyCommand implements Callable<Integer> {
         }
         if (testSamples != null && testSamples < 1) {
             throw usage("--test-samples must be at least 1, got " + testSamples);
+        }
+        if (resume != null && !Files.isDirectory(resume)) {
+            throw usage("--resume " + resume + " is not a folder; give the study folder (resnet-<timestamp>) a study resnet run wrote");
         }
         if (data != null && !Files.isDirectory(data)) {
             throw usage("--data " + data + " is not a folder; give the folder of the FashionMNIST IDX files, or leave --data out"
@@ -269,8 +284,24 @@ public final class ResnetStudyCommand implements Callable<Integer> {
             }
         });
         ResnetOutcome outcome;
+        Optional<Path> previous = previousRun(runner, p, studyDir);
         try {
-            RunResult result = runner.run(p.spec(), new RunOptions(studyDir, Optional.ofNullable(data), true), listener);
+            RunResult result;
+            if (previous.isPresent() && RunFolders.isComplete(previous.get())) {
+                if (!quiet) {
+                    o.println("    read back from " + previous.get().getFileName() + " (completed)");
+                }
+                StoredRun stored = StoredRun.read(previous.get());
+                List<EpochMetrics> history = MetricsLog.inspect(stored.dir(), planned).history();
+                return ResnetOutcome.of(p.depth(), p.residual(), "completed", history, stored.dir(), null);
+            } else if (previous.isPresent()) {
+                if (!quiet) {
+                    o.println("    resuming " + previous.get().getFileName());
+                }
+                result = runner.resume(previous.get(), Optional.ofNullable(data), listener);
+            } else {
+                result = runner.run(p.spec(), new RunOptions(studyDir, Optional.ofNullable(data), true), listener);
+            }
             outcome = ResnetOutcome.of(p.depth(), p.residual(), result.status(), result.history(), result.runDir(), null);
         } catch (GradlabException e) {
             outcome = ResnetOutcome.of(p.depth(), p.residual(), StudyRunListener.failureStatus(e), listener.history(), listener.runDir(),
@@ -282,6 +313,35 @@ public final class ResnetStudyCommand implements Callable<Integer> {
             host.console().warn(outcome.key() + " " + outcome.status() + ": " + outcome.error());
         }
         return outcome;
+    }
+
+    /**
+     * With {@code --resume}: the network's run folder in the study folder, one whose recorded spec is this
+     * network's resolved spec and that completed or can resume; empty when there is none (it trains anew).
+     */
+    private Optional<Path> previousRun(ExperimentRunner runner, Planned p, Path studyDir) {
+        if (resume == null) {
+            return Optional.empty();
+        }
+        String specText = SpecWriter.toYaml(runner.resolve(p.spec()));
+        List<Path> candidates;
+        try (Stream<Path> s = Files.list(studyDir)) {
+            candidates = s.filter(d -> d.getFileName().toString().startsWith(p.spec().name() + "-") && Files.isDirectory(d)).sorted().toList();
+        } catch (IOException e) {
+            throw new GradlabException(GradlabException.Category.IO, "cannot list the study folder " + studyDir + ": " + e.getMessage(), e);
+        }
+        Optional<Path> found = Optional.empty();
+        for (Path d : candidates) {
+            try {
+                StoredRun stored = StoredRun.read(d);
+                if ((RunFolders.isComplete(d) || RunFolders.isResumable(d)) && stored.specText().equals(specText)) {
+                    found = Optional.of(d);
+                }
+            } catch (GradlabException e) {
+                // not a run folder of this network (or a damaged one): it trains anew beside it
+            }
+        }
+        return found;
     }
 
     private String commandLine() {

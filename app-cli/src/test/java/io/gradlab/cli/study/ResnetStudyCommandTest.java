@@ -90,6 +90,55 @@ class ResnetStudyCommandTest {
     }
 
     @Test
+    void resumeReadsBackCompletedNetworksAndTrainsTheMissingOnes() throws IOException {
+        String[] options = {"--specs", SPECS, "--subset", "embedded", "--depths", "8", "--epochs", "1", "--train-samples", "48",
+                "--test-samples", "16", "--set", "training.batch-size=16", "--set", "model.architecture.width=4"};
+        Result first = gradlab(concat(new String[] {"study", "resnet", "--out", dir.toString(), "-q"}, options));
+        assertThat(first.code()).as(first.err()).isZero();
+        Path study;
+        try (Stream<Path> s = Files.list(dir)) {
+            study = s.filter(Files::isDirectory).findFirst().orElseThrow();
+        }
+        String table = first.out().substring(first.out().indexOf("network"), first.out().indexOf("\nverdict"));
+        Path resnet8;
+        try (Stream<Path> s = Files.list(study)) {
+            resnet8 = s.filter(p -> p.getFileName().toString().startsWith("resnet8-")).findFirst().orElseThrow();
+        }
+        // the residual net's run is lost: it trains again, the plain one is read back
+        deleteTree(resnet8);
+        Result again = gradlab(concat(new String[] {"study", "resnet", "--resume", study.toString()}, options));
+        assertThat(again.code()).as(again.err()).isZero();
+        assertThat(again.out()).containsPattern("(?m)^\\[1/2\\] plain8\\n +read back from plain8-\\S+ \\(completed\\)$")
+                .containsPattern("(?m)^\\[2/2\\] resnet8\\n +epoch 1/1 ");
+        // the same figures: the plain net's from its folder, the residual net's trained again from the same seed
+        assertThat(again.out()).contains(table);
+        try (Stream<Path> runs = Files.list(study)) {
+            assertThat(runs.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("plain8-") || n.startsWith("resnet8-"))).hasSize(2);
+        }
+    }
+
+    @Test
+    void resumeNeedsAFolder() {
+        Result r = gradlab("study", "resnet", "--specs", SPECS, "--resume", dir.resolve("none").toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--resume").contains("is not a folder");
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    @Test
     void aDepthThatIsNotSixNPlusTwoIsAUsageErrorBeforeAnythingTrains() {
         Result r = gradlab("study", "resnet", "--specs", SPECS, "--out", dir.toString(), "--depths", "8,10");
         assertThat(r.code()).isEqualTo(2);
