@@ -30,12 +30,12 @@ except ImportError:
              + ": apt-get install -y python3-torch and run this script with /usr/bin/python3")
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DTYPES = {"F32": (torch.float32, 4), "F64": (torch.float64, 8)}
+DTYPES = {"F32": (torch.float32, 4), "F64": (torch.float64, 8), "I64": (torch.int64, 8)}
 ACTIVATIONS = {"sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "relu": nn.ReLU}
 
 
 def read_safetensors(path):
-    """The tensors of a safetensors file (F32/F64 only) and its metadata, without the safetensors package."""
+    """The tensors of a safetensors file (F32, F64, I64) and its metadata, without the safetensors package."""
     with open(path, "rb") as f:
         data = f.read()
     (n,) = struct.unpack("<Q", data[:8])

@@ -4,11 +4,12 @@
 gradlab trains a small ResNet (`resnet`, depth 8, width 4: stem, three basic blocks, two of them
 with 1x1 projections; the embedded FashionMNIST subset, one epoch), exports its weights as
 safetensors (`gradlab export`: convolution weights [out, in, kh, kw], BatchNorm2d scale and shift as
-`weight`/`bias`, `running_mean`/`running_var`) and writes its logits in evaluation mode on test
-samples (`gradlab predict`). PyTorch loads the file into the same network built from nn.Conv2d,
-nn.BatchNorm2d and nn.Linear, numbered as gradlab numbers its layers, and must give the same logits.
-gradlab keeps no `num_batches_tracked` (it only matters to BatchNorm2d with momentum=None): those
-are the only keys allowed to be missing.
+`weight`/`bias`, `running_mean`/`running_var`, and `num_batches_tracked` as an int64 scalar) and writes
+its logits in evaluation mode on test samples (`gradlab predict`). PyTorch loads the file into the
+same network built from nn.Conv2d, nn.BatchNorm2d and nn.Linear, numbered as gradlab numbers its
+layers, with `load_state_dict(strict=True)` (every name and shape, nothing missing or extra), and
+must give the same logits. Every BatchNorm2d's `num_batches_tracked` must be the number of training
+steps gradlab took (one training-mode forward pass per step).
 
     /usr/bin/python3 interop/resnet_roundtrip.py [--gradlab bin/gradlab] [--depth 8] [--width 4] [--residual true|false]
 """
@@ -21,6 +22,10 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from pytorch_roundtrip import ROOT, compare, gradlab, read_safetensors  # noqa: E402
 import torch  # noqa: E402
 from torch import nn  # noqa: E402
+
+
+EMBEDDED_TRAIN = 5000  # training images of the embedded FashionMNIST subset
+BATCH = 64
 
 
 class Numbered(nn.Module):
@@ -100,8 +105,8 @@ def main():
         f.write("name: resnet-interop\n"
                 "data: {source: {id: fashion-mnist, subset: embedded}}\n"
                 "model: {architecture: {id: resnet, depth: %d, width: %d, residual: %s}}\n"
-                "training: {epochs: 1, batch-size: 64, optimizer: {id: adam, lr: 0.01}, seed: 3}\n"
-                % (args.depth, args.width, args.residual))
+                "training: {epochs: 1, batch-size: %d, optimizer: {id: adam, lr: 0.01}, seed: 3}\n"
+                % (args.depth, args.width, args.residual, BATCH))
     run_dir = gradlab(cmd, "run", spec, "--out", os.path.join(work, "runs"), "--quiet").strip().splitlines()[-1]
     weights = os.path.join(work, "gradlab-weights.safetensors")
     gradlab(cmd, "export", run_dir, "--out", weights)
@@ -111,10 +116,18 @@ def main():
     outputs, _ = read_safetensors(predicted)
     classes = outputs["logits"].shape[1]
     net = Net(args.depth, args.width, args.residual == "true", classes)
-    missing, unexpected = net.load_state_dict({k: v.float() for k, v in state.items()}, strict=False)
-    bad = [k for k in missing if not k.endswith("num_batches_tracked")] + list(unexpected)
-    if bad:
-        print("names or shapes that do not match: " + ", ".join(bad))
+    try:
+        net.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in state.items()}, strict=True)
+    except RuntimeError as e:
+        print("the export does not load with strict=True: %s" % e)
+        return 1
+    tracked = {k: v for k, v in state.items() if k.endswith("num_batches_tracked")}
+    counts = sorted({int(v) for v in tracked.values()})
+    kinds = sorted({str(v.dtype) + str(list(v.shape)) for v in tracked.values()})
+    print("%-52s %d layers, %s, value(s) %s" % ("  num_batches_tracked", len(tracked), ", ".join(kinds), counts))
+    steps = -(-EMBEDDED_TRAIN // BATCH)  # one epoch; the last batch is partial
+    if not tracked or counts != [steps] or kinds != ["torch.int64[]"]:
+        print("every BatchNorm2d must carry num_batches_tracked = %d (the training steps) as an int64 scalar" % steps)
         return 1
     net.eval()
     with torch.no_grad():

@@ -17,7 +17,8 @@ import picocli.CommandLine.Parameters;
         header = "Write a run's final weights (safetensors, npz) or its figures as TensorBoard events.",
         description = {"Write the final weights of a run (its last checkpoint) for other tools: safetensors with the",
                 "names a PyTorch nn.Sequential held in 'layers' gives them (layers.0.weight, layers.0.bias, layers.2.weight,",
-                "...: every layer, activations included, takes a position), F32 little-endian; or a NumPy .npz of the same.",
+                "...: every layer, activations included, takes a position), F32 little-endian (batch norm's",
+                "num_batches_tracked an int64 scalar, as PyTorch keeps it); or a NumPy .npz of the same.",
                 "--format tensorboard writes a TensorBoard event file instead: every epoch's figures of metrics.jsonl as",
                 "scalars and the final weights as histograms, into OUT/<run folder name>/ (tensorboard --logdir OUT)."})
 final class ExportCommand implements Callable<Integer> {

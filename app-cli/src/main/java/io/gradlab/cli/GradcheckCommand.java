@@ -6,6 +6,7 @@ import io.gradlab.api.ComponentId;
 import io.gradlab.api.ComponentKind;
 import io.gradlab.api.GradlabException;
 import io.gradlab.api.GradlabException.Category;
+import io.gradlab.api.ParamType;
 import io.gradlab.api.ParamsValidator;
 import io.gradlab.api.Suggestions;
 import io.gradlab.engine.registry.ComponentRegistry;
@@ -30,8 +31,11 @@ import picocli.CommandLine.Option;
         header = "Gradient-check installed components against central differences in float64.",
         description = {"Gradient-check installed components against central differences in float64:",
                 "every activation, layer, normalizer and loss (built-in, plugin modules, plugin",
-                "jars) with its default parameters. Exit code 1 when any fails; a component",
-                "that cannot be checked with its defaults is reported as SKIP, with the reason."})
+                "jars) with its default parameters, and each layer once more per on/off switch",
+                "flipped (bias=false, residual=false). Image layers (those declaring their input",
+                "shape) get a small image, 2x5x9 unless --param input=[C, H, W] says otherwise.",
+                "Exit code 1 when any fails; a component that cannot be checked with its",
+                "defaults is reported as SKIP, with the reason."})
 final class GradcheckCommand implements Callable<Integer> {
     /** The exit code when a component fails its gradient check. */
     static final int FAILED = 1;
@@ -98,6 +102,14 @@ final class GradcheckCommand implements Callable<Integer> {
             for (RegisteredComponent component : components) {
                 host.watchdog().arm(stepTimeout, "gradient check of " + component.describe());
                 results.add(runner.check(component));
+                if (params.isEmpty()) {
+                    // every on/off switch of a layer changes what it computes (a bias, a residual shortcut, an affine
+                    // scale): each one is checked flipped too, the other parameters at their defaults
+                    for (String flipped : switches(component)) {
+                        host.watchdog().arm(stepTimeout, "gradient check of " + component.describe() + " with " + flipped);
+                        results.add(new GradcheckRunner(threshold, ComponentParams.parse(List.of(flipped))).check(component).withVariant(flipped));
+                    }
+                }
             }
         } finally {
             host.watchdog().disarm();
@@ -184,6 +196,20 @@ final class GradcheckCommand implements Callable<Integer> {
         return groups.isEmpty()
                 ? "; no gradient-checkable components are installed (see `gradlab plugins`)"
                 : "; gradient-checkable components: " + String.join("; ", groups);
+    }
+
+    /**
+     * The declared boolean parameters of a layer or normalizer, each as {@code name=value} with the opposite of its
+     * default ({@code residual=false}); none for other kinds.
+     */
+    static List<String> switches(RegisteredComponent component) {
+        if (component.kind() != ComponentKind.LAYER && component.kind() != ComponentKind.NORMALIZER) {
+            return List.of();
+        }
+        return component.factory().parameters().stream()
+                .filter(p -> p.type() == ParamType.BOOLEAN && p.defaultValue() instanceof Boolean)
+                .map(p -> p.name() + "=" + !((Boolean) p.defaultValue()))
+                .toList();
     }
 
     static List<ComponentKind<?>> checkableKinds() {

@@ -11,7 +11,7 @@ import java.util.Map;
 /**
  * The JSON form of {@code gradlab gradcheck --json}, an array with one object per component:
  * <pre>{@code
- * [{"kind", "id", "source", "jar", "verdict" (PASS, FAIL, SKIP), "settings", "threshold", "checks",
+ * [{"kind", "id", "variant" (the switch flipped: "residual=false", or null), "source", "jar", "verdict" (PASS, FAIL, SKIP), "settings", "threshold", "checks",
  *   "max_relative_error", "worst": {"tensor", "index", "position", "input", "analytic", "numerical",
  *   "relative_error", "note"} or null, "failures": [points above the threshold], "problems": [...],
  *   "reason": why skipped, or why it failed without a report (it threw), else null}]
@@ -38,6 +38,7 @@ final class GradcheckJson {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("kind", r.component().kind().label());
         m.put("id", r.component().id().value());
+        m.put("variant", r.variant().isEmpty() ? null : r.variant());
         m.put("source", r.component().source().name());
         m.put("jar", r.component().source().jar() == null ? null : r.component().source().jar().toString());
         m.put("verdict", r.verdict().name());

@@ -14,8 +14,10 @@ import io.gradlab.testkit.GradCheckReport;
  * @param report    the test kit's report, or {@code null} when the check did not run to the end (a skip, or a
  *                  component that threw)
  * @param reason    why it was skipped or why it failed without a report (it threw); {@code null} otherwise
+ * @param variant   the switch flipped for this check ({@code residual=false}), empty for the component as given
  */
-record GradcheckResult(RegisteredComponent component, Verdict verdict, String settings, GradCheckReport report, String reason) {
+record GradcheckResult(RegisteredComponent component, Verdict verdict, String settings, GradCheckReport report, String reason,
+                       String variant) {
     /** The verdict of one component. */
     enum Verdict {
         PASS, FAIL, SKIP
@@ -25,6 +27,7 @@ record GradcheckResult(RegisteredComponent component, Verdict verdict, String se
         requireNonNull(component, "component is null");
         requireNonNull(verdict, "verdict is null");
         requireNonNull(settings, "settings is null");
+        requireNonNull(variant, "variant is null");
         if (verdict == Verdict.PASS && (report == null || !report.passed())) {
             throw new IllegalArgumentException("a PASS needs a passed report");
         }
@@ -34,15 +37,25 @@ record GradcheckResult(RegisteredComponent component, Verdict verdict, String se
     }
 
     static GradcheckResult of(RegisteredComponent component, String settings, GradCheckReport report) {
-        return new GradcheckResult(component, report.passed() ? Verdict.PASS : Verdict.FAIL, settings, report, null);
+        return new GradcheckResult(component, report.passed() ? Verdict.PASS : Verdict.FAIL, settings, report, null, "");
     }
 
     static GradcheckResult skip(RegisteredComponent component, String reason) {
-        return new GradcheckResult(component, Verdict.SKIP, "", null, requireNonNull(reason, "reason is null"));
+        return new GradcheckResult(component, Verdict.SKIP, "", null, requireNonNull(reason, "reason is null"), "");
     }
 
     static GradcheckResult threw(RegisteredComponent component, String settings, String reason) {
-        return new GradcheckResult(component, Verdict.FAIL, settings, null, requireNonNull(reason, "reason is null"));
+        return new GradcheckResult(component, Verdict.FAIL, settings, null, requireNonNull(reason, "reason is null"), "");
+    }
+
+    /** This result as the check of the variant {@code variant} ({@code residual=false}). */
+    GradcheckResult withVariant(String variant) {
+        return new GradcheckResult(component, verdict, settings, report, reason, variant);
+    }
+
+    /** {@code basic-block}, or {@code basic-block residual=false} for a variant. */
+    String label() {
+        return variant.isEmpty() ? component.id().value() : component.id().value() + " " + variant;
     }
 
     /** The number of gradient elements compared (0 without a report). */

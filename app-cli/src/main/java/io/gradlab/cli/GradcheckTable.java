@@ -5,7 +5,7 @@ import java.io.PrintStream;
 import java.util.List;
 
 /**
- * The human form of {@code gradlab gradcheck}: one row per component (kind, id, source, elements checked,
+ * The human form of {@code gradlab gradcheck}: one row per component and variant (kind, id and the switch flipped, source, elements checked,
  * largest relative error, verdict), with the worst point and the problems under each failure and the
  * reason under each skip, then a count of each verdict.
  */
@@ -21,7 +21,7 @@ final class GradcheckTable {
         TextTable table = new TextTable("kind", "id", "source", ">checks", ">max rel error", "verdict");
         for (GradcheckResult r : results) {
             GradCheckReport report = r.report();
-            table.row(r.component().kind().label(), r.component().id().value(), r.source(),
+            table.row(r.component().kind().label(), r.label(), r.source(),
                     report == null ? "-" : Integer.toString(report.checks()),
                     report == null || report.checks() == 0 ? "-" : Numbers.sci(report.maxRelativeError()),
                     r.verdict().name());
@@ -36,7 +36,9 @@ final class GradcheckTable {
         long pass = count(results, GradcheckResult.Verdict.PASS);
         long fail = count(results, GradcheckResult.Verdict.FAIL);
         long skip = count(results, GradcheckResult.Verdict.SKIP);
-        out.println(results.size() + " component(s) checked: " + pass + " PASS, " + fail + " FAIL, " + skip + " SKIP");
+        long components = results.stream().map(GradcheckResult::component).distinct().count();
+        out.println(components + " component(s) checked" + (components == results.size() ? "" : " in " + results.size() + " variants")
+                + ": " + pass + " PASS, " + fail + " FAIL, " + skip + " SKIP");
     }
 
     private static void failureNotes(TextTable table, GradcheckResult r) {

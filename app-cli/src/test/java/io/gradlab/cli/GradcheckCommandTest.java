@@ -42,7 +42,11 @@ class GradcheckCommandTest {
         List<String> checked = new ArrayList<>();
         for (JsonNode c : results) {
             String name = c.get("kind").asText() + ":" + c.get("id").asText();
-            checked.add(name);
+            if (c.get("variant").isNull()) {
+                checked.add(name);
+            } else {
+                name += " " + c.get("variant").asText();
+            }
             assertThat(c.get("verdict").asText()).as("%s: %s", name, c).isIn("PASS", "SKIP");
             if (c.get("verdict").asText().equals("PASS")) {
                 assertThat(c.get("checks").asInt()).as(name).isPositive();
@@ -62,7 +66,53 @@ class GradcheckCommandTest {
         assertThat(checked).containsExactlyInAnyOrderElementsOf(installed);
         assertThat(skipped(results)).contains("layer:grad-norm");
         assertThat(passed(results)).contains("activation:sigmoid", "activation:tanh", "activation:identity", "activation:relu",
-                "activation:prelu", "activation:gelu", "layer:dense", "loss:mse", "loss:softmax-cross-entropy");
+                "activation:prelu", "activation:gelu", "layer:dense", "loss:mse", "loss:softmax-cross-entropy",
+                "layer:conv2d", "layer:max-pool2d", "layer:avg-pool2d", "layer:global-avg-pool", "layer:flatten", "layer:basic-block",
+                "normalizer:batch-norm2d");
+        assertThat(skipped(results)).containsExactly("layer:grad-norm");
+    }
+
+    /** Image layers are checked on a small image of their own input shape, and every on/off switch flipped too. */
+    @Test
+    void everyImageLayerIsCheckedOnASmallImageAndEverySwitchFlipped() throws IOException {
+        Cli.Result r = Cli.run("gradcheck", "--json", "--id", "conv2d", "--id", "max-pool2d", "--id", "avg-pool2d",
+                "--id", "global-avg-pool", "--id", "flatten", "--id", "batch-norm2d", "--id", "basic-block");
+
+        assertThat(r.code()).as(r.err()).isZero();
+        Map<String, JsonNode> byName = new LinkedHashMap<>();
+        for (JsonNode c : JSON.readTree(r.out())) {
+            byName.put(c.get("id").asText() + (c.get("variant").isNull() ? "" : " " + c.get("variant").asText()), c);
+        }
+        assertThat(byName.keySet()).containsExactly("conv2d", "conv2d bias=false", "max-pool2d", "avg-pool2d", "global-avg-pool",
+                "flatten", "batch-norm2d", "batch-norm2d affine=false", "basic-block", "basic-block residual=false");
+        byName.forEach((name, c) -> {
+            assertThat(c.get("verdict").asText()).as("%s: %s", name, c).isEqualTo("PASS");
+            assertThat(c.get("settings").asText()).as(name).startsWith("input 2x5x9 (90 features), ");
+            // input and parameters: at least 64 elements of the input at two points in two modes
+            assertThat(c.get("checks").asInt()).as(name).isGreaterThanOrEqualTo(256);
+            assertThat(c.get("max_relative_error").asDouble()).as(name).isLessThanOrEqualTo(1e-6);
+        });
+        assertThat(byName.get("basic-block residual=false").get("settings").asText()).contains("parameters residual=false");
+        // a convolution's weight is checked besides its input: more elements than a parameter-free pool
+        assertThat(byName.get("conv2d").get("checks").asInt()).isGreaterThan(byName.get("max-pool2d").get("checks").asInt());
+
+        Cli.Result table = Cli.run("gradcheck", "--id", "basic-block");
+        assertThat(table.out()).containsPattern("(?m)^  layer +basic-block +(gradlab-)?plugins-conv +\\d+ +\\d\\.\\d\\de-\\d\\d +PASS$")
+                .containsPattern("(?m)^  layer +basic-block residual=false +(gradlab-)?plugins-conv +\\d+ +\\d\\.\\d\\de-\\d\\d +PASS$")
+                .contains("1 component(s) checked in 2 variants: 2 PASS, 0 FAIL, 0 SKIP")
+                .doesNotContain("skipped:");
+    }
+
+    @Test
+    void anImageShapeGivenWithParamIsUsedAndNoSwitchIsFlipped() throws IOException {
+        Cli.Result r = Cli.run("gradcheck", "--json", "--id", "conv2d", "--param", "input=[3, 4, 6]", "--param", "channels=2");
+
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode results = JSON.readTree(r.out());
+        assertThat(results).hasSize(1);
+        assertThat(results.get(0).get("verdict").asText()).isEqualTo("PASS");
+        assertThat(results.get(0).get("settings").asText()).startsWith("input 3x4x6 (72 features), parameters input=[3, 4, 6], channels=2");
+        assertThat(results.get(0).get("variant").isNull()).isTrue();
     }
 
     @Test
@@ -108,10 +158,15 @@ class GradcheckCommandTest {
 
         assertThat(r.code()).isZero();
         JsonNode results = JSON.readTree(r.out());
-        assertThat(results).hasSize(2);
+        // dense with its defaults, then with its switch flipped (bias=false), then tanh
+        assertThat(results).hasSize(3);
         assertThat(results.get(0).get("id").asText()).isEqualTo("dense");
+        assertThat(results.get(0).get("variant").isNull()).isTrue();
         assertThat(results.get(0).get("settings").asText()).contains("input width 4");
-        assertThat(results.get(1).get("id").asText()).isEqualTo("tanh");
+        assertThat(results.get(1).get("id").asText()).isEqualTo("dense");
+        assertThat(results.get(1).get("variant").asText()).isEqualTo("bias=false");
+        assertThat(results.get(1).get("checks").asInt()).isLessThan(results.get(0).get("checks").asInt());
+        assertThat(results.get(2).get("id").asText()).isEqualTo("tanh");
     }
 
     @Test

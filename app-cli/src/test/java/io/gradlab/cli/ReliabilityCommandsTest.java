@@ -136,6 +136,74 @@ class ReliabilityCommandsTest {
         assertThat(SafeTensors.read(untrained).tensor("logits").floats()).isNotEqualTo(a.tensor("logits").floats());
     }
 
+    /**
+     * Batch norm's counter of training batches is exported as PyTorch keeps it (an int64 scalar {@code num_batches_tracked});
+     * a run whose checkpoint predates the counter exports it as 0, and a weights file without it loads.
+     */
+    @Test
+    void exportWritesBatchNormsCounterAsAnInt64Scalar() throws IOException {
+        Path spec = TinyCsv.spec(dir.resolve("spec"), 2);
+        assertThat(Cli.run("run", spec.toString(), "--set", "model.architecture.normalizer=batch-norm", "--out", dir.resolve("runs").toString(),
+                "-q").code()).isZero();
+        Path run = only(dir.resolve("runs"));
+
+        Path weights = dir.resolve("w.safetensors");
+        assertThat(Cli.run("export", run.toString(), "--out", weights.toString()).code()).isZero();
+        SafeTensors.Contents c = SafeTensors.read(weights);
+        assertThat(c.entries().keySet()).containsSubsequence("layers.1.weight", "layers.1.bias", "layers.1.running_mean",
+                "layers.1.running_var", "layers.1.num_batches_tracked", "layers.3.weight");
+        SafeTensors.Entry counter = c.entries().get("layers.1.num_batches_tracked");
+        assertThat(counter.dtype()).isEqualTo("I64");
+        assertThat(counter.shape()).isEmpty();
+        assertThat(c.count("layers.1.num_batches_tracked")).isEqualTo(2 * 8); // 2 epochs of 8 batches of 240 samples
+        assertThat(c.entries().get("layers.1.running_var").dtype()).isEqualTo("F32");
+
+        Path npz = dir.resolve("w.npz");
+        assertThat(Cli.run("export", run.toString(), "--format", "npz", "--out", npz.toString()).code()).isZero();
+        byte[] npy = npzEntry(npz, "layers.4.num_batches_tracked.npy");
+        String header = new String(npy, 10, npy.length - 18, java.nio.charset.StandardCharsets.US_ASCII);
+        assertThat(header).contains("'descr': '<i8'").contains("'shape': ()");
+        assertThat(java.nio.ByteBuffer.wrap(npy, npy.length - 8, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong()).isEqualTo(16);
+
+        // a checkpoint written before batch norm kept the counter: export says 0, predict restores it
+        Path checkpoint = run.resolve(RunFolder.CHECKPOINT);
+        SafeTensors.Contents saved = SafeTensors.read(checkpoint);
+        java.util.Map<String, io.gradlab.api.tensor.Tensor> old = new java.util.LinkedHashMap<>();
+        saved.entries().keySet().stream().filter(n -> !n.endsWith(".num_batches_tracked")).forEach(n -> old.put(n, saved.tensor(n)));
+        SafeTensors.write(checkpoint, saved.metadata(), old);
+        Path oldWeights = dir.resolve("old.safetensors");
+        assertThat(Cli.run("export", run.toString(), "--out", oldWeights.toString()).code()).isZero();
+        SafeTensors.Contents fromOld = SafeTensors.read(oldWeights);
+        assertThat(fromOld.count("layers.1.num_batches_tracked")).isZero();
+        assertThat(fromOld.entries().keySet()).isEqualTo(c.entries().keySet());
+        Path predicted = dir.resolve("p.safetensors");
+        Cli.Result p = Cli.run("predict", run.toString(), "--samples", "5", "--out", predicted.toString());
+        assertThat(p.code()).as(p.err()).isZero();
+
+        // weights files with and without the counter load (PyTorch writes it; an older gradlab did not)
+        old.keySet().removeIf(n -> n.startsWith("optimizer."));
+        Path noCounter = dir.resolve("no-counter.safetensors");
+        SafeTensors.write(noCounter, java.util.Map.of("format", "pt"), old);
+        for (Path file : List.of(weights, noCounter)) {
+            Cli.Result r = Cli.run("predict", spec.toString(), "--set", "model.architecture.normalizer=batch-norm", "--weights", file.toString(),
+                    "--samples", "5", "--out", dir.resolve("q.safetensors").toString());
+            assertThat(r.code()).as(file + ": " + r.err()).isZero();
+            assertThat(SafeTensors.read(dir.resolve("q.safetensors")).tensor("logits").floats())
+                    .containsExactly(SafeTensors.read(predicted).tensor("logits").floats());
+        }
+    }
+
+    private static byte[] npzEntry(Path npz, String name) throws IOException {
+        try (java.util.zip.ZipInputStream zip = new java.util.zip.ZipInputStream(Files.newInputStream(npz))) {
+            for (java.util.zip.ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
+                if (e.getName().equals(name)) {
+                    return zip.readAllBytes();
+                }
+            }
+        }
+        throw new AssertionError(name + " is not in " + npz);
+    }
+
     @Test
     void pluginsLockWritesTheHashesAndAChangedJarIsRefused() throws IOException {
         Path plugins = Files.createDirectories(dir.resolve("plugins"));

@@ -47,7 +47,8 @@ public interface Layer {
     /**
      * The state tensors of this layer alone (not of its children) that are not learned by gradient
      * but change what the layer computes, in a fixed order: the running mean and variance of batch
-     * normalization. Checkpoints save and restore them and weight export writes them; none by default.
+     * normalization (and its count of training batches, PyTorch's {@code num_batches_tracked}, kept with
+     * them). Checkpoints save and restore them and weight export writes them; none by default.
      */
     default List<Tensor> buffers() {
         return List.of();

@@ -23,7 +23,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Every shipped workload's warm training step allocates nothing, with its default diagnostics, on the
  * training thread and on the kernel threads: the spec as shipped, on the embedded FashionMNIST subset,
- * at batch 50, two kernel threads.
+ * at batch 50, two kernel threads. The convolutional workloads (a ResNet and a plain CNN with batch norm, with the
+ * default diagnostics and {@code dead-channels}) are made small to keep the test fast: depth 8 and width 4, channels 4
+ * and 8, batch 8 on the first 800 training images (the same 100 steps per epoch).
  */
 class WorkloadAllocationTest {
     private static ComponentRegistry registry;
@@ -35,10 +37,22 @@ class WorkloadAllocationTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"examples/demo.yaml", "examples/m05/relu.yaml", "examples/m05/adam.yaml", "examples/m05/skip.yaml",
-            "examples/m05/batchnorm.yaml", "examples/rnn/fashion-lstm.yaml", "examples/rnn/fashion-gru.yaml"})
-    void aWarmStepAllocatesNothing(String specPath) {
+            "examples/m05/batchnorm.yaml", "examples/rnn/fashion-lstm.yaml", "examples/rnn/fashion-gru.yaml",
+            "examples/resnet/resnet20.yaml " + SMALL_CONV + " model.architecture.depth=8 model.architecture.width=4",
+            "examples/resnet/plain20.yaml " + SMALL_CONV + " model.architecture.depth=8 model.architecture.width=4",
+            "examples/resnet/cnn.yaml " + SMALL_CONV + " model.architecture.channels=[4,8] model.architecture.hidden=[16]"
+                    + " model.architecture.batch-norm=true"})
+    void aWarmStepAllocatesNothing(String workload) {
+        String[] words = workload.split(" ");
+        String specPath = words[0];
         Path file = Path.of("..").resolve(specPath);
-        var spec = SpecLoader.load(file, List.of("data.source.subset=embedded", "data.validation=0", "training.batch-size=50", "training.epochs=8"));
+        List<String> overrides = new java.util.ArrayList<>(List.of("data.source.subset=embedded", "data.validation=0", "training.batch-size=50",
+                "training.epochs=8"));
+        overrides.addAll(Arrays.asList(words).subList(1, words.length));
+        var spec = SpecLoader.load(file, overrides);
+        if (specPath.contains("/resnet/")) {
+            assertThat(spec.diagnostics()).as("the extra diagnostics of " + specPath).extracting(d -> d.id().value()).contains("dead-channels");
+        }
         ExperimentRunner runner = new ExperimentRunner(registry, BlasOps.create("auto", 2));
         TrainingSession.Parts parts = runner.prepare(runner.resolve(spec), new RunOptions(Path.of("."), Optional.empty(), false)).parts();
         var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -82,6 +96,9 @@ class WorkloadAllocationTest {
         }
         assertThat(least).as("bytes allocated per warm training step of " + specPath).isLessThan(64);
     }
+
+    /** Batch 8 on the first 800 images: 100 steps per epoch, as the other workloads' batch 50 on all 5000. */
+    private static final String SMALL_CONV = "training.batch-size=8 data.source.train-size=800";
 
     /** The ids of the kernel threads now running. */
     private static long[] kernelThreads() {

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.gradlab.api.GradlabException;
 import io.gradlab.api.GradlabException.Category;
 import io.gradlab.api.tensor.Tensor;
+import io.gradlab.engine.weights.ModelTensors;
 import io.gradlab.engine.weights.Npy;
 import io.gradlab.engine.weights.SafeTensors;
 import io.gradlab.engine.weights.WeightFiles;
@@ -12,6 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import io.gradlab.engine.spec.SpecLoader;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 
@@ -43,14 +46,17 @@ public final class RunExport {
         Checkpoint checkpoint = Checkpoint.read(dir).orElseThrow(() -> new GradlabException(Category.USAGE, "run " + dir + " has no "
                 + RunFolder.CHECKPOINT + ": it ran with training.checkpoint: false or ended before its first epoch; run it again with"
                 + " checkpoints on"));
-        Map<String, Tensor> tensors = checkpoint.model();
+        // batch norm's num_batches_tracked as PyTorch keeps it (an int64 scalar); 0 from a checkpoint written before gradlab kept it
+        Map<String, Tensor> tensors = ModelTensors.withMissingCounters(checkpoint.model());
+        Set<String> counts = new LinkedHashSet<>();
+        tensors.keySet().stream().filter(ModelTensors::isCounter).forEach(counts::add);
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", "pt");
         meta.put("gradlab_run", dir.getFileName().toString());
         meta.put("epoch", Integer.toString(checkpoint.epoch()));
         switch (format) {
-            case SAFETENSORS -> SafeTensors.write(out, meta, tensors);
-            case NPZ -> Npy.writeArchive(out, tensors);
+            case SAFETENSORS -> RunFolder.writeAtomically(out, SafeTensors.encode(meta, tensors, counts));
+            case NPZ -> Npy.writeArchive(out, tensors, counts);
             default -> throw new IllegalStateException("unknown format " + format);
         }
         return new Exported(out, tensors.size(), checkpoint.epoch(), plannedEpochs(dir), RunFolders.isComplete(dir));

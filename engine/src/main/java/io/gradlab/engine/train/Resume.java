@@ -61,13 +61,15 @@ final class Resume {
 
     private void restore(Layer model, Checkpoint cp) {
         Map<String, Tensor> current = ModelTensors.tensors(model);
+        // a checkpoint written before batch norm kept its counter of training batches restores it as 0
+        Map<String, Tensor> saved = ModelTensors.withMissingCounters(model, cp.model());
         String where = "the checkpoint of epoch " + cp.epoch();
-        if (!current.keySet().equals(cp.model().keySet())) {
+        if (!current.keySet().equals(saved.keySet())) {
             throw new GradlabException(GradlabException.Category.DATA, where + " holds the tensors " + cp.model().keySet()
                     + " but the model at that epoch has " + current.keySet() + ": the run folder belongs to another model");
         }
         for (Map.Entry<String, Tensor> e : current.entrySet()) {
-            requireSame(where + ", tensor '" + e.getKey() + "'", e.getValue(), cp.model().get(e.getKey()));
+            requireSame(where + ", tensor '" + e.getKey() + "'", e.getValue(), saved.get(e.getKey()));
         }
         List<Tensor> optimizerState = optimizer.state();
         if (optimizerState.size() != cp.optimizerState().size()) {
@@ -79,7 +81,7 @@ final class Resume {
             requireSame(where + ", optimizer state " + i, optimizerState.get(i), cp.optimizerState().get(i));
         }
         for (Map.Entry<String, Tensor> e : current.entrySet()) {
-            e.getValue().copyFrom(cp.model().get(e.getKey()));
+            e.getValue().copyFrom(saved.get(e.getKey()));
         }
         for (int i = 0; i < optimizerState.size(); i++) {
             optimizerState.get(i).copyFrom(cp.optimizerState().get(i));

@@ -13,6 +13,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import java.util.StringJoiner;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -51,13 +52,36 @@ public final class Npy {
         return out.array();
     }
 
+    /** The {@code .npy} bytes of a count: an int64 scalar ({@code '<i8'}, shape {@code ()}). */
+    public static byte[] encodeCount(long count) {
+        String dict = "{'descr': '<i8', 'fortran_order': False, 'shape': (), }";
+        int unpadded = MAGIC.length + 2 + dict.length() + 1;
+        int padding = (64 - unpadded % 64) % 64;
+        String header = dict + " ".repeat(padding) + "\n";
+        ByteBuffer out = ByteBuffer.allocate(MAGIC.length + 2 + header.length() + 8).order(ByteOrder.LITTLE_ENDIAN);
+        out.put(MAGIC);
+        out.putShort((short) header.length());
+        out.put(header.getBytes(StandardCharsets.US_ASCII));
+        out.putLong(count);
+        return out.array();
+    }
+
     /** The {@code .npz} bytes of named tensors (stored, uncompressed). */
     public static byte[] encodeArchive(Map<String, Tensor> tensors) {
+        return encodeArchive(tensors, Set.of());
+    }
+
+    /**
+     * The {@code .npz} bytes of named tensors (stored, uncompressed); those named in {@code counts} as int64 scalars
+     * ({@link SafeTensors#encode(Map, Map, Set)}).
+     */
+    public static byte[] encodeArchive(Map<String, Tensor> tensors, Set<String> counts) {
         requireNonNull(tensors, "tensors is null");
+        requireNonNull(counts, "counts is null");
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
             for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
-                byte[] npy = encode(e.getValue());
+                byte[] npy = counts.contains(e.getKey()) ? encodeCount(SafeTensors.count(e.getKey(), e.getValue())) : encode(e.getValue());
                 ZipEntry entry = new ZipEntry(e.getKey() + ".npy");
                 entry.setMethod(ZipEntry.STORED);
                 entry.setSize(npy.length);
@@ -78,6 +102,11 @@ public final class Npy {
 
     /** Writes an {@code .npz} file atomically. */
     public static void writeArchive(Path file, Map<String, Tensor> tensors) {
-        RunFolder.writeAtomically(requireNonNull(file, "file is null"), encodeArchive(tensors));
+        writeArchive(file, tensors, Set.of());
+    }
+
+    /** Writes an {@code .npz} file atomically, {@code counts} as int64 scalars. */
+    public static void writeArchive(Path file, Map<String, Tensor> tensors, Set<String> counts) {
+        RunFolder.writeAtomically(requireNonNull(file, "file is null"), encodeArchive(tensors, counts));
     }
 }

@@ -29,6 +29,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The safetensors format (Hugging Face): an unsigned 64-bit little-endian header length {@code N},
@@ -135,12 +136,59 @@ public final class SafeTensors {
                         + "; gradlab reads F32 or F64 (in PyTorch convert with tensor.float() before saving)");
             }
         }
+
+        /**
+         * The whole number held by the one-element tensor {@code name} (shape {@code []} or {@code [1]}): an I64 or I32
+         * (PyTorch's {@code num_batches_tracked} is an int64 scalar), or an F32/F64 that holds a whole number.
+         *
+         * @throws GradlabException when there is no such tensor, it has more than one element, another dtype, or a value that
+         *                          is negative or not whole
+         */
+        public long count(String name) {
+            Entry e = entries.get(name);
+            if (e == null) {
+                throw new GradlabException(Category.DATA, source + ": has no tensor '" + name + "'");
+            }
+            if (e.shape().length > 1 || e.shape().length == 1 && e.shape()[0] != 1) {
+                throw new GradlabException(Category.DATA, source + ": tensor '" + name + "' is " + e.describe()
+                        + " but a count is one number (shape [] or [1])");
+            }
+            ByteBuffer slice = data.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+            slice.position((int) e.begin()).limit((int) e.end());
+            ByteBuffer value = slice.slice().order(ByteOrder.LITTLE_ENDIAN);
+            double v = switch (e.dtype()) {
+                case "I64" -> value.getLong();
+                case "I32" -> value.getInt();
+                case "F32" -> value.getFloat();
+                case "F64" -> value.getDouble();
+                default -> throw new GradlabException(Category.DATA, source + ": tensor '" + name + "' has dtype " + e.dtype()
+                        + "; a count is read from I64, I32, F32 or F64");
+            };
+            if (!(v >= 0) || v != Math.rint(v) || v > MAX_COUNT) {
+                throw new GradlabException(Category.DATA, source + ": tensor '" + name + "' holds " + v
+                        + ", not a count (a whole number from 0 to 2^53)");
+            }
+            return (long) v;
+        }
     }
+
+    /** The largest count a tensor holds exactly: {@code 2^53}. */
+    public static final double MAX_COUNT = 0x1p53;
 
     /** The file bytes of {@code tensors} (F32 or F64, row-major) with {@code metadata}. */
     public static byte[] encode(Map<String, String> metadata, Map<String, Tensor> tensors) {
+        return encode(metadata, tensors, Set.of());
+    }
+
+    /**
+     * The file bytes of {@code tensors} with {@code metadata}; the tensors named in {@code counts} (one element holding a
+     * whole number, such as batch norm's {@code num_batches_tracked}) are written as I64 scalars (shape {@code []}), as
+     * PyTorch keeps them, the others as F32 or F64 (row-major).
+     */
+    public static byte[] encode(Map<String, String> metadata, Map<String, Tensor> tensors, Set<String> counts) {
         requireNonNull(metadata, "metadata is null");
         requireNonNull(tensors, "tensors is null");
+        requireNonNull(counts, "counts is null");
         ObjectNode header = JsonNodeFactory.instance.objectNode();
         if (!metadata.isEmpty()) {
             ObjectNode meta = header.putObject(METADATA);
@@ -152,12 +200,18 @@ public final class SafeTensors {
                 throw new IllegalArgumentException("invalid tensor name '" + e.getKey() + "'");
             }
             Tensor t = e.getValue();
-            long bytes = (long) t.size() * (t.dtype() == DType.F32 ? 4 : 8);
+            boolean count = counts.contains(e.getKey());
+            if (count) {
+                count(e.getKey(), t);
+            }
+            long bytes = count ? 8 : (long) t.size() * (t.dtype() == DType.F32 ? 4 : 8);
             ObjectNode node = header.putObject(e.getKey());
-            node.put("dtype", t.dtype() == DType.F32 ? "F32" : "F64");
+            node.put("dtype", count ? "I64" : t.dtype() == DType.F32 ? "F32" : "F64");
             ArrayNode shape = node.putArray("shape");
-            for (int d : t.shape()) {
-                shape.add(d);
+            if (!count) {
+                for (int d : t.shape()) {
+                    shape.add(d);
+                }
             }
             node.putArray("data_offsets").add(offset).add(offset + bytes);
             offset += bytes;
@@ -180,8 +234,11 @@ public final class SafeTensors {
         for (int i = json.length; i < padded; i++) {
             out.put((byte) ' ');
         }
-        for (Tensor t : tensors.values()) {
-            if (t.dtype() == DType.F32) {
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+            Tensor t = e.getValue();
+            if (counts.contains(e.getKey())) {
+                out.putLong(count(e.getKey(), t));
+            } else if (t.dtype() == DType.F32) {
                 out.asFloatBuffer().put(t.floats());
                 out.position(out.position() + 4 * t.size());
             } else {
@@ -190,6 +247,16 @@ public final class SafeTensors {
             }
         }
         return out.array();
+    }
+
+    /** The whole number a one-element tensor holds, for writing it as an integer. */
+    static long count(String name, Tensor t) {
+        double v = t.size() == 1 ? t.get(0) : Double.NaN;
+        if (!(v >= 0) || v != Math.rint(v) || v > MAX_COUNT) {
+            throw new IllegalArgumentException("tensor '" + name + "' is written as a count but holds "
+                    + (t.size() == 1 ? Double.toString(v) : t.size() + " elements"));
+        }
+        return (long) v;
     }
 
     /** Writes {@code tensors} to {@code file} atomically (a temporary file, flushed, then renamed). */

@@ -6,12 +6,14 @@ import io.gradlab.api.GradlabException;
 import io.gradlab.api.GradlabException.Category;
 import io.gradlab.api.nn.Layer;
 import io.gradlab.api.tensor.Tensor;
+import io.gradlab.engine.run.RunFolder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Model weights in and out of files, under the names of {@link ModelTensors}: export as
@@ -59,9 +61,11 @@ public final class WeightFiles {
     public static void export(Layer model, Path file, Format format, Map<String, String> metadata) {
         requireNonNull(format, "format is null");
         Map<String, Tensor> tensors = ModelTensors.tensors(model);
+        // batch norm's num_batches_tracked as PyTorch keeps it: an int64 scalar
+        Set<String> counts = ModelTensors.counters(model);
         switch (format) {
-            case SAFETENSORS -> SafeTensors.write(file, metadata, tensors);
-            case NPZ -> Npy.writeArchive(file, tensors);
+            case SAFETENSORS -> RunFolder.writeAtomically(requireNonNull(file, "file is null"), SafeTensors.encode(metadata, tensors, counts));
+            case NPZ -> Npy.writeArchive(file, tensors, counts);
             default -> throw new IllegalStateException("unknown format " + format);
         }
     }
@@ -80,8 +84,10 @@ public final class WeightFiles {
     /**
      * Copies the tensors of {@code contents} into the parameters and buffers of {@code model}: every
      * tensor of the model must be present with the same shape, in F32 or F64, with finite values; the
-     * file may hold nothing else (apart from PyTorch's {@code num_batches_tracked}). Nothing is copied
-     * unless everything matches.
+     * file may hold nothing else (apart from PyTorch's {@code num_batches_tracked} of a layer that keeps none). A
+     * counter ({@link ModelTensors.Kind#COUNTER}: batch norm's {@code num_batches_tracked}) is read from an int64 scalar
+     * (PyTorch's) or a one-element F32/F64, and is 0 when the file lacks it (a file written before gradlab kept it, as
+     * PyTorch does for its own old state). Nothing is copied unless everything matches.
      */
     public static void load(Layer model, SafeTensors.Contents contents, String where) {
         requireNonNull(model, "model is null");
@@ -89,8 +95,9 @@ public final class WeightFiles {
         String prefix = where + ": " + contents.source() + ": ";
         Map<String, ModelTensors.Named> expected = ModelTensors.of(model);
         List<String> missing = new ArrayList<>();
-        for (String name : expected.keySet()) {
-            if (!contents.has(name)) {
+        for (Map.Entry<String, ModelTensors.Named> e : expected.entrySet()) {
+            String name = e.getKey();
+            if (!contents.has(name) && e.getValue().kind() != ModelTensors.Kind.COUNTER) {
                 missing.add(name);
             }
         }
@@ -114,6 +121,18 @@ public final class WeightFiles {
         }
         List<Tensor> loaded = new ArrayList<>();
         for (ModelTensors.Named named : expected.values()) {
+            if (named.kind() == ModelTensors.Kind.COUNTER) {
+                Tensor count = Tensor.zeros(named.tensor().dtype(), named.tensor().shape());
+                if (contents.has(named.name())) {
+                    try {
+                        count.set(0, contents.count(named.name()));
+                    } catch (GradlabException e) {
+                        throw new GradlabException(Category.SPEC, where + ": " + e.getMessage(), e);
+                    }
+                }
+                loaded.add(count);
+                continue;
+            }
             SafeTensors.Entry entry = contents.entries().get(named.name());
             int[] shape = named.tensor().shape();
             if (!Arrays.equals(entry.shape(), shape)) {

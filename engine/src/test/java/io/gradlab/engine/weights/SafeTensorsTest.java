@@ -59,6 +59,32 @@ class SafeTensorsTest {
         assertThat(b.getDouble()).isEqualTo(-0.5);
     }
 
+    /** Counts (batch norm's num_batches_tracked) are written as I64 scalars, as PyTorch keeps them, and read back as numbers. */
+    @Test
+    void countsAreInt64Scalars() {
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        tensors.put("a", Tensor.wrap(new float[] {1.5f, 2}, 2));
+        Tensor count = Tensor.zeros(DType.F64, 1);
+        count.set(0, 0x1p40 + 3);
+        tensors.put("n", count);
+        SafeTensors.Contents c = SafeTensors.decode(SafeTensors.encode(Map.of(), tensors, java.util.Set.of("n")), "mem");
+        assertThat(c.entries().get("n").dtype()).isEqualTo("I64");
+        assertThat(c.entries().get("n").shape()).isEmpty();
+        assertThat(c.entries().get("n").end() - c.entries().get("n").begin()).isEqualTo(8);
+        assertThat(c.count("n")).isEqualTo((1L << 40) + 3);
+        assertThat(c.tensor("a").floats()).containsExactly(1.5f, 2f);
+        // a one-element float holding a whole number is a count too; a fraction, a negative value or two elements are not
+        SafeTensors.Contents plain = SafeTensors.decode(SafeTensors.encode(Map.of(), Map.of("f", Tensor.wrap(new double[] {7}, 1),
+                "h", Tensor.wrap(new double[] {0.5}, 1), "m", Tensor.wrap(new double[] {-1}, 1))), "mem");
+        assertThat(plain.count("f")).isEqualTo(7);
+        assertThatThrownBy(() -> plain.count("h")).isInstanceOf(GradlabException.class).hasMessageContaining("holds 0.5, not a count");
+        assertThatThrownBy(() -> plain.count("m")).isInstanceOf(GradlabException.class).hasMessageContaining("not a count");
+        assertThatThrownBy(() -> c.count("a")).isInstanceOf(GradlabException.class).hasMessageContaining("a count is one number");
+        Tensor half = Tensor.wrap(new double[] {2.5}, 1);
+        assertThatThrownBy(() -> SafeTensors.encode(Map.of(), Map.of("n", half), java.util.Set.of("n")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("written as a count but holds 2.5");
+    }
+
     @Test
     void filesRoundTripBitForBit(@TempDir Path dir) {
         float[] w = {Float.MIN_VALUE, -0f, 1e-30f, 3.4e38f, 0.1f, Float.NaN};

@@ -8,6 +8,7 @@ import io.gradlab.api.nn.AbstractLayer;
 import io.gradlab.api.nn.BuildContext;
 import io.gradlab.api.nn.Mode;
 import io.gradlab.api.nn.Parameter;
+import io.gradlab.api.tensor.DType;
 import io.gradlab.api.tensor.Elementwise;
 import io.gradlab.api.tensor.Expr;
 import io.gradlab.api.tensor.Tensor;
@@ -73,6 +74,12 @@ public final class BatchNorm2d extends AbstractLayer implements ImageLayer {
     private Tensor zeros;
     private Tensor runningMean;
     private Tensor runningVar;
+    /**
+     * The number of training-mode forward passes (PyTorch's {@code num_batches_tracked}), one F64 element whatever the
+     * model's dtype, so it counts exactly; it does not change what the layer computes (the momentum is a number, never
+     * PyTorch's cumulative average) and is kept for checkpoints and export.
+     */
+    private Tensor batchesTracked;
     /** Per channel: the mean and inverse standard deviation used, two sums, three coefficients. */
     private Tensor mean;
     private Tensor invStd;
@@ -134,6 +141,7 @@ public final class BatchNorm2d extends AbstractLayer implements ImageLayer {
         runningMean = Tensor.zeros(ctx.dtype(), c);
         runningVar = Tensor.zeros(ctx.dtype(), c);
         runningVar.fill(1.0);
+        batchesTracked = Tensor.zeros(DType.F64, 1);
         mean = Tensor.zeros(ctx.dtype(), c);
         invStd = Tensor.zeros(ctx.dtype(), c);
         sumA = Tensor.zeros(ctx.dtype(), c);
@@ -149,10 +157,13 @@ public final class BatchNorm2d extends AbstractLayer implements ImageLayer {
         return scale == null ? List.of() : List.of(scale, shift);
     }
 
-    /** The running mean and variance (PyTorch's {@code running_mean}, {@code running_var}). */
+    /**
+     * The running mean and variance and the number of training batches seen (PyTorch's {@code running_mean},
+     * {@code running_var}, {@code num_batches_tracked}).
+     */
     @Override
     public List<Tensor> buffers() {
-        return runningMean == null ? List.of() : List.of(runningMean, runningVar);
+        return runningMean == null ? List.of() : List.of(runningMean, runningVar, batchesTracked);
     }
 
     private Tensor gamma() {
@@ -212,6 +223,7 @@ public final class BatchNorm2d extends AbstractLayer implements ImageLayer {
             scalars[3] = 1 - momentum;
             scalars[4] = count - 1;
             ops.map(TRAIN_STATS, scalars, args.of(mean, sumA, invStd, runningMean, runningVar));
+            batchesTracked.set(0, batchesTracked.get(0) + 1);
         } else {
             scalars[0] = eps;
             ops.map(EVAL_STATS, scalars, args.of(mean, runningMean, invStd, runningVar));

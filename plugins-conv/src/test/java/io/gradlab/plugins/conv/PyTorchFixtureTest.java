@@ -146,7 +146,10 @@ class PyTorchFixtureTest {
             assertClose(p + " shift gradient", get(p + ".gshift"), bn.parameters().get(1).grad());
             assertClose(p + " running mean", get(p + ".running_mean"), bn.buffers().get(0));
             assertClose(p + " running variance", get(p + ".running_var"), bn.buffers().get(1));
+            // PyTorch's num_batches_tracked: one per training-mode forward pass (1, 2, then 2 after the evaluation)
+            assertThat(bn.buffers().get(2).get(0)).as(p + " batches tracked").isEqualTo(step == 0 ? 1.0 : 2.0);
         }
         assertThat(bn.buffers().get(0).dtype()).isEqualTo(DType.F64);
+        assertThat(bn.buffers()).hasSize(3);
     }
 }

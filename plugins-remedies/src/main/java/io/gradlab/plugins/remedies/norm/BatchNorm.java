@@ -8,6 +8,7 @@ import io.gradlab.api.nn.AbstractLayer;
 import io.gradlab.api.nn.BuildContext;
 import io.gradlab.api.nn.Mode;
 import io.gradlab.api.nn.Parameter;
+import io.gradlab.api.tensor.DType;
 import io.gradlab.api.tensor.Elementwise;
 import io.gradlab.api.tensor.Tensor;
 import io.gradlab.api.tensor.TensorArgs;
@@ -66,6 +67,11 @@ public final class BatchNorm extends AbstractLayer {
     private Parameter shift;
     private Tensor runningMean;
     private Tensor runningVar;
+    /**
+     * The number of training-mode forward passes (PyTorch's {@code num_batches_tracked}), one F64 element whatever the
+     * model's dtype, so it counts exactly; it does not change what the layer computes and is kept for checkpoints and export.
+     */
+    private Tensor batchesTracked;
     /** Per feature: the batch mean, the inverse standard deviation used, and two sums (centred squares; Σ dy, Σ dy x̂). */
     private Tensor mean;
     private Tensor invStd;
@@ -99,6 +105,7 @@ public final class BatchNorm extends AbstractLayer {
         runningMean = Tensor.zeros(ctx.dtype(), inputWidth);
         runningVar = Tensor.zeros(ctx.dtype(), inputWidth);
         runningVar.fill(1.0);
+        batchesTracked = Tensor.zeros(DType.F64, 1);
         mean = Tensor.zeros(ctx.dtype(), inputWidth);
         invStd = Tensor.zeros(ctx.dtype(), inputWidth);
         sumA = Tensor.zeros(ctx.dtype(), inputWidth);
@@ -106,10 +113,13 @@ public final class BatchNorm extends AbstractLayer {
         return inputWidth;
     }
 
-    /** The running mean and variance, for checkpoints and weight export (PyTorch's {@code running_mean}, {@code running_var}). */
+    /**
+     * The running mean and variance and the number of training batches seen, for checkpoints and weight export (PyTorch's
+     * {@code running_mean}, {@code running_var}, {@code num_batches_tracked}).
+     */
     @Override
     public List<Tensor> buffers() {
-        return runningMean == null ? List.of() : List.of(runningMean, runningVar);
+        return runningMean == null ? List.of() : List.of(runningMean, runningVar, batchesTracked);
     }
 
     @Override
@@ -133,6 +143,7 @@ public final class BatchNorm extends AbstractLayer {
             scalars[3] = 1 - momentum;
             scalars[4] = n - 1;
             ops.map(TRAIN_STATS, scalars, args.of(invStd, sumA, mean, runningMean, runningVar));
+            batchesTracked.set(0, batchesTracked.get(0) + 1);
             centre = mean;
         } else {
             scalars[0] = eps;
@@ -189,8 +200,9 @@ public final class BatchNorm extends AbstractLayer {
     }
 
     /**
-     * The running statistics (buffers, not parameters), by name: {@code running-mean} and
-     * {@code running-var}. The tensors are live: a checkpoint loader copies into them.
+     * The running statistics (buffers, not parameters), by name: {@code running-mean},
+     * {@code running-var} and {@code num-batches-tracked} (the number of training-mode forward passes, one F64 element).
+     * The tensors are live: a checkpoint loader copies into them.
      */
     public Map<String, Tensor> state() {
         if (runningMean == null) {
@@ -199,6 +211,7 @@ public final class BatchNorm extends AbstractLayer {
         Map<String, Tensor> state = new LinkedHashMap<>();
         state.put("running-mean", runningMean);
         state.put("running-var", runningVar);
+        state.put("num-batches-tracked", batchesTracked);
         return Collections.unmodifiableMap(state);
     }
 }

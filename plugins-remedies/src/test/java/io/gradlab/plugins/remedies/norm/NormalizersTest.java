@@ -49,7 +49,12 @@ class NormalizersTest {
         assertThat(y.toDoubleArray()).containsExactly(new double[] {-2 * is, -1 * is, 0, 3 * is}, within(1e-12));
         assertThat(bn.state().get("running-mean").get(0)).isCloseTo(0.9 * 0 + 0.1 * 3, within(1e-12));
         assertThat(bn.state().get("running-var").get(0)).isCloseTo(0.9 * 1 + 0.1 * 14.0 / 3, within(1e-12));
+        assertThat(bn.state().get("num-batches-tracked").get(0)).isEqualTo(1.0);
         Tensor e = bn.forward(Tensor.of(DType.F64, new double[] {0.3}, 1, 1), Mode.EVAL);
+        // PyTorch's num_batches_tracked counts training-mode passes only
+        assertThat(bn.state().get("num-batches-tracked").get(0)).isEqualTo(1.0);
+        assertThat(bn.buffers()).containsExactly(bn.state().get("running-mean"), bn.state().get("running-var"),
+                bn.state().get("num-batches-tracked"));
         assertThat(e.get(0)).isCloseTo((0.3 - 0.3) / Math.sqrt(0.9 + 1.4 / 3 + 1e-5), within(1e-12));
         assertThat(bn.parameters()).extracting(Parameter::role).containsExactly(Parameter.Role.SCALE, Parameter.Role.SHIFT);
         assertThat(bn.parameters().get(0).value().get(0)).isEqualTo(1.0);
