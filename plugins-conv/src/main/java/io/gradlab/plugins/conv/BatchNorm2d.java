@@ -9,11 +9,10 @@ import io.gradlab.api.nn.BuildContext;
 import io.gradlab.api.nn.Mode;
 import io.gradlab.api.nn.Parameter;
 import io.gradlab.api.tensor.Elementwise;
-import io.gradlab.api.tensor.DType;
+import io.gradlab.api.tensor.Expr;
 import io.gradlab.api.tensor.Tensor;
 import io.gradlab.api.tensor.TensorArgs;
 import java.util.List;
-import java.util.function.IntConsumer;
 
 /**
  * Batch normalization over the channels of images, with PyTorch's {@code BatchNorm2d} semantics:
@@ -29,6 +28,11 @@ import java.util.function.IntConsumer;
  * normalisation and the input gradient are each one elementwise pass.
  */
 public final class BatchNorm2d extends AbstractLayer implements ImageLayer {
+    private static final Expr X = arg(0);
+    private static final Expr CENTRED_SQUARE = arg(0).sub(arg(1)).square();
+    private static final Expr CENTRED_PRODUCT = arg(0).mul(arg(1).sub(arg(2)));
+    private static final Elementwise DIVIDE = Elementwise.assign(0, arg(0).div(scalar(0)));
+    private static final Elementwise SPREAD1 = Elementwise.assign(0, arg(1));
     /**
      * Args a0 mean, a1 Σ centred squares, a2 invstd, a3/a4 running mean/var; scalars M, eps, momentum,
      * 1 - momentum, M - 1.
@@ -79,16 +83,8 @@ public final class BatchNorm2d extends AbstractLayer implements ImageLayer {
     private Tensor k3;
     /** Per row of the [N C, H W] view, for the batch size {@code rowsFor}. */
     private int rowsFor = -1;
-    /** Per row of the [N C, H W] view: two sums of the current pass (in double). */
-    private double[] rowA;
-    private double[] rowB;
-    private double[] shifts;
-    private int passKind;
-    private Tensor passA;
-    private Tensor passB;
-    private int passRows;
-    private int passParts = 1;
-    private final IntConsumer rowPart = this::rowChunk;
+    private Tensor rowSums;
+    private Tensor rowSumsByChannel;
     private Tensor rowMean;
     private Tensor rowK1;
     private Tensor rowK2;
@@ -145,8 +141,6 @@ public final class BatchNorm2d extends AbstractLayer implements ImageLayer {
         k1 = Tensor.zeros(ctx.dtype(), c);
         k2 = Tensor.zeros(ctx.dtype(), c);
         k3 = Tensor.zeros(ctx.dtype(), c);
-        shifts = new double[c];
-        passParts = Math.max(1, ctx.ops().threads());
         return inputWidth;
     }
 
@@ -175,8 +169,8 @@ public final class BatchNorm2d extends AbstractLayer implements ImageLayer {
             return;
         }
         int rows = n * shape.channels();
-        rowA = new double[rows];
-        rowB = new double[rows];
+        rowSums = Tensor.zeros(dtype, rows);
+        rowSumsByChannel = rowSums.reshape(n, shape.channels());
         rowMean = Tensor.zeros(dtype, rows, 1);
         rowK1 = Tensor.zeros(dtype, rows, 1);
         rowK2 = Tensor.zeros(dtype, rows, 1);
@@ -186,6 +180,12 @@ public final class BatchNorm2d extends AbstractLayer implements ImageLayer {
         rowK2Nc = rowK2.reshape(n, shape.channels());
         rowK3Nc = rowK3.reshape(n, shape.channels());
         rowsFor = n;
+    }
+
+    /** {@code out[c]} = the sum of {@code e} over the samples and pixels of channel {@code c}. */
+    private void channelSums(Expr e, Tensor out, Tensor[] a) {
+        ops.rowSums(e, 0, rowSums, null, a);
+        ops.columnSums(X, 0, out, null, args.of(rowSumsByChannel));
     }
 
     @Override
@@ -202,8 +202,11 @@ public final class BatchNorm2d extends AbstractLayer implements ImageLayer {
                 throw new GradlabException(GradlabException.Category.SPEC, "batch-norm2d '" + name() + "' got a training batch of " + n
                         + " sample of " + shape + ": batch statistics need at least 2 values per channel (as in PyTorch); use a larger batch size");
             }
-            batchStatistics(x, n);
+            channelSums(X, mean, args.of(x));
             scalars[0] = count;
+            ops.map(DIVIDE, scalars, args.of(mean));
+            ops.map(SPREAD1, null, args.of(rowMeanNc, mean));
+            channelSums(CENTRED_SQUARE, sumA, args.of(x, rowMean));
             scalars[1] = eps;
             scalars[2] = momentum;
             scalars[3] = 1 - momentum;
@@ -218,186 +221,10 @@ public final class BatchNorm2d extends AbstractLayer implements ImageLayer {
         ops.map(NORMALIZE, null, args.of(y, x, rowK1, rowK2));
     }
 
-    /**
-     * The batch mean into {@code mean} and the sum of squares about it into {@code sumA}, in one pass
-     * over {@code x} ({@code [N C, H W]}): per row, in double, the sums of {@code x - K} and
-     * {@code (x - K)²} with {@code K} the channel's first value of the batch (a shift that keeps the
-     * difference of the two sums well conditioned, as the two-pass formula is), then per channel.
-     */
-    private void batchStatistics(Tensor x, int n) {
-        int c = shape.channels();
-        for (int ch = 0; ch < c; ch++) {
-            shifts[ch] = x.get(ch * shape.plane());
-        }
-        rowPass(STATISTICS, x, null, n * c);
-        double m = count;
-        for (int ch = 0; ch < c; ch++) {
-            double s1 = 0;
-            double s2 = 0;
-            for (int i = 0; i < n; i++) {
-                s1 += rowA[i * c + ch];
-                s2 += rowB[i * c + ch];
-            }
-            double d = s1 / m;
-            mean.set(ch, shifts[ch] + d);
-            sumA.set(ch, Math.max(0.0, s2 - s1 * d));
-        }
-    }
-
-    private static final int STATISTICS = 0;
-    private static final int GRADIENT_SUMS = 1;
-
-    /** One pass over the rows of {@code a} (and {@code b}), split over the kernel threads: per row sums into rowA, rowB. */
-    private void rowPass(int kind, Tensor a, Tensor b, int rows) {
-        passKind = kind;
-        passA = a;
-        passB = b;
-        passRows = rows;
-        ops.parallelFor(passParts, rowPart);
-        passA = null;
-        passB = null;
-    }
-
-    private void rowChunk(int t) {
-        int c = shape.channels();
-        int p = shape.plane();
-        int r0 = (int) ((long) passRows * t / passParts);
-        int r1 = (int) ((long) passRows * (t + 1) / passParts);
-        for (int r = r0; r < r1; r++) {
-            int ch = r % c;
-            if (passKind == STATISTICS) {
-                rowStatistics(passA, r * p, p, shifts[ch], r);
-            } else {
-                rowGradientSums(passA, passB, r * p, p, mean.get(ch), r);
-            }
-        }
-    }
-
-    /** rowA[r] = Σ (x - k), rowB[r] = Σ (x - k)² over {@code x[from, from + p)}. */
-    private void rowStatistics(Tensor x, int from, int p, double k, int r) {
-        double a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
-        int q = 0;
-        if (x.dtype() == DType.F32) {
-            float[] xs = x.floats();
-            int o = x.offset() + from;
-            for (; q + 4 <= p; q += 4) {
-                double d0 = xs[o + q] - k;
-                double d1 = xs[o + q + 1] - k;
-                double d2 = xs[o + q + 2] - k;
-                double d3 = xs[o + q + 3] - k;
-                a0 += d0;
-                a1 += d1;
-                a2 += d2;
-                a3 += d3;
-                b0 += d0 * d0;
-                b1 += d1 * d1;
-                b2 += d2 * d2;
-                b3 += d3 * d3;
-            }
-            for (; q < p; q++) {
-                double d0 = xs[o + q] - k;
-                a0 += d0;
-                b0 += d0 * d0;
-            }
-        } else {
-            double[] xs = x.doubles();
-            int o = x.offset() + from;
-            for (; q + 4 <= p; q += 4) {
-                double d0 = xs[o + q] - k;
-                double d1 = xs[o + q + 1] - k;
-                double d2 = xs[o + q + 2] - k;
-                double d3 = xs[o + q + 3] - k;
-                a0 += d0;
-                a1 += d1;
-                a2 += d2;
-                a3 += d3;
-                b0 += d0 * d0;
-                b1 += d1 * d1;
-                b2 += d2 * d2;
-                b3 += d3 * d3;
-            }
-            for (; q < p; q++) {
-                double d0 = xs[o + q] - k;
-                a0 += d0;
-                b0 += d0 * d0;
-            }
-        }
-        rowA[r] = (a0 + a1) + (a2 + a3);
-        rowB[r] = (b0 + b1) + (b2 + b3);
-    }
-
-    /** rowA[r] = Σ dy (x - m), rowB[r] = Σ dy over {@code [from, from + p)}. */
-    private void rowGradientSums(Tensor dy, Tensor x, int from, int p, double m, int r) {
-        double a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
-        int q = 0;
-        if (x.dtype() == DType.F32) {
-            float[] gs = dy.floats();
-            float[] xs = x.floats();
-            int go = dy.offset() + from;
-            int o = x.offset() + from;
-            for (; q + 4 <= p; q += 4) {
-                double g0 = gs[go + q];
-                double g1 = gs[go + q + 1];
-                double g2 = gs[go + q + 2];
-                double g3 = gs[go + q + 3];
-                a0 += g0 * (xs[o + q] - m);
-                a1 += g1 * (xs[o + q + 1] - m);
-                a2 += g2 * (xs[o + q + 2] - m);
-                a3 += g3 * (xs[o + q + 3] - m);
-                b0 += g0;
-                b1 += g1;
-                b2 += g2;
-                b3 += g3;
-            }
-            for (; q < p; q++) {
-                double g0 = gs[go + q];
-                a0 += g0 * (xs[o + q] - m);
-                b0 += g0;
-            }
-        } else {
-            double[] gs = dy.doubles();
-            double[] xs = x.doubles();
-            int go = dy.offset() + from;
-            int o = x.offset() + from;
-            for (; q + 4 <= p; q += 4) {
-                double g0 = gs[go + q];
-                double g1 = gs[go + q + 1];
-                double g2 = gs[go + q + 2];
-                double g3 = gs[go + q + 3];
-                a0 += g0 * (xs[o + q] - m);
-                a1 += g1 * (xs[o + q + 1] - m);
-                a2 += g2 * (xs[o + q + 2] - m);
-                a3 += g3 * (xs[o + q + 3] - m);
-                b0 += g0;
-                b1 += g1;
-                b2 += g2;
-                b3 += g3;
-            }
-            for (; q < p; q++) {
-                double g0 = gs[go + q];
-                a0 += g0 * (xs[o + q] - m);
-                b0 += g0;
-            }
-        }
-        rowA[r] = (a0 + a1) + (a2 + a3);
-        rowB[r] = (b0 + b1) + (b2 + b3);
-    }
-
-    /** Σ dy x̂ into sumA and Σ dy into sumB (one pass over dy and x), then the gradient coefficients k2, k3. */
+    /** Σ dy x̂ into sumA and Σ dy into sumB, then the gradient coefficients k2, k3. */
     private void gradientSums(Tensor x, Tensor dy) {
-        int c = shape.channels();
-        int n = x.rows() / c;
-        rowPass(GRADIENT_SUMS, dy, x, x.rows());
-        for (int ch = 0; ch < c; ch++) {
-            double sa = 0;
-            double sb = 0;
-            for (int i = 0; i < n; i++) {
-                sa += rowA[i * c + ch];
-                sb += rowB[i * c + ch];
-            }
-            sumA.set(ch, sa);
-            sumB.set(ch, sb);
-        }
+        channelSums(X, sumB, args.of(dy));
+        channelSums(CENTRED_PRODUCT, sumA, args.of(dy, x, rowMean));
         scalars[0] = count;
         ops.map(GRAD_COEFFICIENTS, scalars, args.of(sumA, invStd, k2, k3, k1, sumB));
     }

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The two ways conv2d computes a stride-1 weight gradient agree: from the input gradient's
  * flipped-kernel columns of dY (when the input gradient is required) and from the input's own column
- * matrices (the first layer, whose input gradient nobody reads); and batch-norm2d's one-pass batch
- * statistics stay accurate for float32 activations far from zero.
+ * matrices (the first layer, whose input gradient nobody reads); and batch-norm2d's batch statistics
+ * stay accurate for float32 activations far from zero.
  */
 class BackwardPathsTest {
     private static void sameWeightGradient(ImageShape in, int channels, Window window, boolean bias) {
