@@ -22,10 +22,14 @@ import java.util.function.IntConsumer;
  * <p>Per sample, the input is unfolded into the column matrix {@code [in kh kw, OH OW]} (im2col,
  * with one array copy per row of pixels, or per row of the column matrix when the stride is 1 and the
  * output as wide as the input, {@link Unfold}) and the output is one matrix product
- * {@code Y = W col}. The backward pass adds {@code dY colᵀ} into the weight gradient; the input
- * gradient of a stride-1 convolution is itself a convolution, of {@code dY} with the flipped weight
- * (padding {@code dilation (k - 1) - padding}), computed the same way; at larger strides it is
- * {@code dcol = Wᵀ dY} scattered back into the input (col2im). Small images are taken several
+ * {@code Y = W col}. The input gradient of a stride-1 convolution is itself a convolution, of
+ * {@code dY} with the flipped weight (padding {@code dilation (k - 1) - padding}), computed the same
+ * way from the flipped-kernel columns {@code D} of {@code dY}; the weight gradient then comes from
+ * those same columns and the input itself, {@code D xᵀ} (no column matrix of the input is gathered
+ * again). At larger strides the input gradient is {@code dcol = Wᵀ dY} scattered back into the input
+ * (col2im) and the weight gradient adds {@code dY colᵀ}, as it does for a first layer, whose input
+ * gradient is not computed. Input and weight gradients are one pass over the batch. A single-sample
+ * product writes straight into the batch tensors. Small images are taken several
  * samples at a time: their column matrices side by side make one product of about 1 024 columns
  * ({@code [out, in kh kw] x [in kh kw, g OH OW]}), which the BLAS runs far better than many narrow
  * ones. The batch is split into one

@@ -10,8 +10,8 @@ import io.gradlab.api.tensor.Tensor;
 final class SampleViews {
     private final int rows;
     private final int cols;
-    private final Tensor[] sources = new Tensor[4];
-    private final Tensor[][] views = new Tensor[4][];
+    private final Tensor[] sources = new Tensor[8];
+    private final Tensor[][] views = new Tensor[8][];
     private int next;
 
     SampleViews(int rows, int cols) {
