@@ -19,8 +19,11 @@ final class SampleViews {
         this.cols = cols;
     }
 
-    /** Sample {@code n} of {@code t} as the matrix {@code [rows, cols]}. */
-    Tensor of(Tensor t, int n) {
+    /**
+     * Sample {@code n} of {@code t} as the matrix {@code [rows, cols]}. Synchronized: the threads of a
+     * parallel pass ask for their samples at once, and a tensor seen for the first time changes the table.
+     */
+    synchronized Tensor of(Tensor t, int n) {
         Tensor[] v = null;
         for (int i = 0; i < sources.length; i++) {
             if (sources[i] == t) {
