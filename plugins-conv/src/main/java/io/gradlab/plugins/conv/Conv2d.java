@@ -6,6 +6,7 @@ import io.gradlab.api.nn.Fan;
 import io.gradlab.api.nn.Initializer;
 import io.gradlab.api.nn.Mode;
 import io.gradlab.api.nn.Parameter;
+import io.gradlab.api.tensor.DType;
 import io.gradlab.api.tensor.Elementwise;
 import io.gradlab.api.tensor.Expr;
 import io.gradlab.api.tensor.Tensor;
@@ -21,10 +22,14 @@ import java.util.function.IntConsumer;
  * <p>Per sample, the input is unfolded into the column matrix {@code [in kh kw, OH OW]} (im2col,
  * with one array copy per row of pixels, or per row of the column matrix when the stride is 1 and the
  * output as wide as the input, {@link Unfold}) and the output is one matrix product
- * {@code Y = W col}. The backward pass adds {@code dY colᵀ} into the weight gradient; the input
- * gradient of a stride-1 convolution is itself a convolution, of {@code dY} with the flipped weight
- * (padding {@code dilation (k - 1) - padding}), computed the same way; at larger strides it is
- * {@code dcol = Wᵀ dY} scattered back into the input (col2im). Small images are taken several
+ * {@code Y = W col}. The input gradient of a stride-1 convolution is itself a convolution, of
+ * {@code dY} with the flipped weight (padding {@code dilation (k - 1) - padding}), computed the same
+ * way from the flipped-kernel columns {@code D} of {@code dY}; the weight gradient then comes from
+ * those same columns and the input itself, {@code D xᵀ} (no column matrix of the input is gathered
+ * again). At larger strides the input gradient is {@code dcol = Wᵀ dY} scattered back into the input
+ * (col2im) and the weight gradient adds {@code dY colᵀ}, as it does for a first layer, whose input
+ * gradient is not computed. Input and weight gradients are one pass over the batch. A single-sample
+ * product writes straight into the batch tensors. Small images are taken several
  * samples at a time: their column matrices side by side make one product of about 1 024 columns
  * ({@code [out, in kh kw] x [in kh kw, g OH OW]}), which the BLAS runs far better than many narrow
  * ones. The batch is split into one
@@ -64,8 +69,14 @@ public final class Conv2d extends AbstractLayer implements ImageLayer {
     private Tensor[][] planes;
     private Tensor[] weightGrads;
     private Tensor[] biasGrads;
+    /** Per thread, the weight gradient of the flipped-kernel columns {@code [out kh kw, in]} (stride-1 layers). */
+    private Tensor[] flippedGrads;
+    /** Whether the last backward pass computed the weight gradient's parts already (with the input gradient). */
+    private boolean weightPartsReady;
+    private final SampleViews inViews;
+    private final SampleViews outViews;
     private final IntConsumer forwardPart = this::forwardChunk;
-    private final IntConsumer gradInputPart = this::gradInputChunk;
+    private final IntConsumer backwardPart = this::backwardChunk;
     private final IntConsumer gradWeightPart = this::gradWeightChunk;
     private Tensor x;
     private Tensor y;
@@ -92,6 +103,8 @@ public final class Conv2d extends AbstractLayer implements ImageLayer {
         this.k = in.channels() * window.kernel() * window.kernel();
         this.p = out.plane();
         this.group = Math.max(1, Math.min(32, 1024 / p));
+        this.inViews = new SampleViews(in.channels(), in.plane());
+        this.outViews = new SampleViews(out.channels(), out.plane());
     }
 
     public ImageShape inputShape() {
@@ -131,9 +144,11 @@ public final class Conv2d extends AbstractLayer implements ImageLayer {
             flipped = Tensor.zeros(ctx.dtype(), in.channels(), out.channels() * kk);
             backCols = new Tensor[chunks][];
             backPlanes = new Tensor[chunks][];
+            flippedGrads = new Tensor[chunks];
             for (int t = 0; t < chunks; t++) {
                 backCols[t] = grouped(ctx, out.channels() * kk, in.plane());
                 backPlanes[t] = grouped(ctx, in.channels(), in.plane());
+                flippedGrads[t] = Tensor.zeros(ctx.dtype(), out.channels() * kk, in.channels());
             }
         }
         cols = new Tensor[chunks][];
@@ -174,13 +189,16 @@ public final class Conv2d extends AbstractLayer implements ImageLayer {
 
     @Override
     protected void updateGradInput(Tensor input, Tensor gradOutput, Tensor gradInput) {
+        x = input;
         dy = gradOutput;
         dx = gradInput;
         batch = input.rows();
         if (transposed != null) {
             flipWeight();
         }
-        ops.parallelFor(chunks, gradInputPart);
+        // the weight gradient is computed in the same pass, from the same gathered columns (accGradParameters then adds it up)
+        ops.parallelFor(chunks, backwardPart);
+        weightPartsReady = true;
     }
 
     @Override
@@ -188,13 +206,62 @@ public final class Conv2d extends AbstractLayer implements ImageLayer {
         x = input;
         dy = gradOutput;
         batch = input.rows();
-        ops.parallelFor(chunks, gradWeightPart);
-        for (int t = 0; t < chunks; t++) {
-            ops.map(ADD, null, args.of(weightGradMatrix, weightGrads[t]));
+        if (!weightPartsReady) {
+            ops.parallelFor(chunks, gradWeightPart);
         }
+        if (weightPartsReady && transposed != null) {
+            addFlippedParts();
+        } else {
+            for (int t = 0; t < chunks; t++) {
+                ops.map(ADD, null, args.of(weightGradMatrix, weightGrads[t]));
+            }
+        }
+        weightPartsReady = false;
         if (bias != null) {
             for (int t = 0; t < chunks; t++) {
                 ops.map(ADD, null, args.of(bias.grad(), biasGrads[t]));
+            }
+        }
+    }
+
+    /**
+     * {@code dW[co, ci, a, b] += G_t[(co, k - 1 - a, k - 1 - b), ci]} for each thread's part {@code t}
+     * in order: the weight gradient that {@link #backwardChunk} computed from the flipped-kernel columns.
+     */
+    private void addFlippedParts() {
+        int kernel = window.kernel();
+        int kk = kernel * kernel;
+        int cin = in.channels();
+        int cout = out.channels();
+        Tensor wg = weight.grad();
+        for (int t = 0; t < chunks; t++) {
+            Tensor part = flippedGrads[t];
+            if (wg.dtype() == DType.F32) {
+                float[] w = wg.floats();
+                float[] g = part.floats();
+                int wo = wg.offset();
+                int go = part.offset();
+                for (int co = 0; co < cout; co++) {
+                    for (int ci = 0; ci < cin; ci++) {
+                        int dst = wo + (co * cin + ci) * kk;
+                        for (int e = 0; e < kk; e++) {
+                            w[dst + e] += g[go + (co * kk + kk - 1 - e) * cin + ci];
+                        }
+                    }
+                }
+            } else {
+                double[] w = wg.doubles();
+                double[] g = part.doubles();
+                int wo = wg.offset();
+                int go = part.offset();
+                for (int co = 0; co < cout; co++) {
+                    for (int ci = 0; ci < cin; ci++) {
+                        int dst = wo + (co * cin + ci) * kk;
+                        for (int e = 0; e < kk; e++) {
+                            w[dst + e] += g[go + (co * kk + kk - 1 - e) * cin + ci];
+                        }
+                    }
+                }
             }
         }
     }
@@ -223,10 +290,14 @@ public final class Conv2d extends AbstractLayer implements ImageLayer {
         for (int n0 = from(t); n0 < end; n0 += group) {
             int g = Math.min(group, end - n0);
             Tensor col = cols[t][g - 1];
-            Tensor plane = planes[t][g - 1];
             for (int s = 0; s < g; s++) {
                 unfold.gather(x, (n0 + s) * in.size(), col, s);
             }
+            if (g == 1 && bias == null) { // the product's layout is the sample's: no copy
+                ops.gemm(false, false, 1.0, weightMatrix, col, 0.0, outViews.of(y, n0));
+                continue;
+            }
+            Tensor plane = planes[t][g - 1];
             ops.gemm(false, false, 1.0, weightMatrix, col, 0.0, plane);
             for (int s = 0; s < g; s++) {
                 Planes.store(plane, p, s, bias == null ? null : bias.value(), y, (n0 + s) * out.size());
@@ -234,25 +305,55 @@ public final class Conv2d extends AbstractLayer implements ImageLayer {
         }
     }
 
-    private void gradInputChunk(int t) {
+    /**
+     * The input gradient and this thread's part of the weight gradient of its samples, in one pass. With
+     * the flipped-kernel columns {@code D} of {@code dY} (the input gradient's im2col, stride 1), the
+     * weight gradient needs no column matrix of the input: {@code dW[co, ci, a, b]} is
+     * {@code sum over input pixels q of D[(co, k - 1 - a, k - 1 - b), q] x[ci, q]}, so {@code G_t += D xᵀ}
+     * ({@code [out kh kw, in]}) and {@link #addFlippedParts} adds it into the weight gradient.
+     * Otherwise {@code dY} is loaded once for both products.
+     */
+    private void backwardChunk(int t) {
+        Tensor wg = transposed != null ? flippedGrads[t] : weightGrads[t];
+        Tensor bg = biasGrads[t];
+        wg.fill(0.0);
+        bg.fill(0.0);
         int end = from(t + 1);
         for (int n0 = from(t); n0 < end; n0 += group) {
             int g = Math.min(group, end - n0);
             if (transposed != null) {
                 Tensor col = backCols[t][g - 1];
-                Tensor plane = backPlanes[t][g - 1];
                 for (int s = 0; s < g; s++) {
                     transposed.gather(dy, (n0 + s) * out.size(), col, s);
                 }
-                ops.gemm(false, false, 1.0, flipped, col, 0.0, plane);
-                for (int s = 0; s < g; s++) {
-                    Planes.store(plane, in.plane(), s, null, dx, (n0 + s) * in.size());
+                Tensor xs;
+                if (g == 1) { // the product's layout is the sample's: no copy
+                    ops.gemm(false, false, 1.0, flipped, col, 0.0, inViews.of(dx, n0));
+                    xs = inViews.of(x, n0);
+                } else {
+                    Tensor plane = backPlanes[t][g - 1];
+                    ops.gemm(false, false, 1.0, flipped, col, 0.0, plane);
+                    for (int s = 0; s < g; s++) {
+                        Planes.store(plane, in.plane(), s, null, dx, (n0 + s) * in.size());
+                    }
+                    for (int s = 0; s < g; s++) {
+                        Planes.load(x, (n0 + s) * in.size(), plane, in.plane(), s);
+                    }
+                    xs = plane;
+                }
+                ops.gemm(false, true, 1.0, col, xs, 1.0, wg);
+                if (bias != null) {
+                    Planes.addRowSums(dy, n0 * out.size(), g, out.channels(), p, bg);
                 }
             } else {
                 Tensor col = cols[t][g - 1];
-                Tensor plane = planes[t][g - 1];
+                Tensor plane = gradPlane(t, g, n0);
                 for (int s = 0; s < g; s++) {
-                    Planes.load(dy, (n0 + s) * out.size(), plane, p, s);
+                    unfold.gather(x, (n0 + s) * in.size(), col, s);
+                }
+                ops.gemm(false, true, 1.0, plane, col, 1.0, wg);
+                if (bias != null) {
+                    Planes.addRowSums(plane, bg);
                 }
                 ops.gemm(true, false, 1.0, weightMatrix, plane, 0.0, col);
                 for (int s = 0; s < g; s++) {
@@ -260,6 +361,18 @@ public final class Conv2d extends AbstractLayer implements ImageLayer {
                 }
             }
         }
+    }
+
+    /** The output gradient of samples {@code [n0, n0 + g)} as {@code [out, g OH OW]}: a view for one sample, else loaded side by side. */
+    private Tensor gradPlane(int t, int g, int n0) {
+        if (g == 1) {
+            return outViews.of(dy, n0);
+        }
+        Tensor plane = planes[t][g - 1];
+        for (int s = 0; s < g; s++) {
+            Planes.load(dy, (n0 + s) * out.size(), plane, p, s);
+        }
+        return plane;
     }
 
     private void gradWeightChunk(int t) {
@@ -271,10 +384,9 @@ public final class Conv2d extends AbstractLayer implements ImageLayer {
         for (int n0 = from(t); n0 < end; n0 += group) {
             int g = Math.min(group, end - n0);
             Tensor col = cols[t][g - 1];
-            Tensor plane = planes[t][g - 1];
+            Tensor plane = gradPlane(t, g, n0);
             for (int s = 0; s < g; s++) {
                 unfold.gather(x, (n0 + s) * in.size(), col, s);
-                Planes.load(dy, (n0 + s) * out.size(), plane, p, s);
             }
             ops.gemm(false, true, 1.0, plane, col, 1.0, wg);
             if (bias != null) {

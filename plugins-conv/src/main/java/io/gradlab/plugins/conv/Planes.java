@@ -82,4 +82,30 @@ final class Planes {
             sums.set(c, sums.get(c) + s);
         }
     }
+
+    /**
+     * {@code sums[c] += sum over samples s < g and q < p of y[base + (s channels + c) p + q]}, accumulated in
+     * double in the order of {@link #addRowSums(Tensor, Tensor)} on those samples loaded side by side.
+     */
+    static void addRowSums(Tensor y, int base, int g, int channels, int p, Tensor sums) {
+        int size = channels * p;
+        for (int c = 0; c < channels; c++) {
+            double s = 0;
+            for (int n = 0; n < g; n++) {
+                int o = y.offset() + base + n * size + c * p;
+                if (y.dtype() == DType.F32) {
+                    float[] ys = y.floats();
+                    for (int q = 0; q < p; q++) {
+                        s += ys[o + q];
+                    }
+                } else {
+                    double[] ys = y.doubles();
+                    for (int q = 0; q < p; q++) {
+                        s += ys[o + q];
+                    }
+                }
+            }
+            sums.set(c, sums.get(c) + s);
+        }
+    }
 }
