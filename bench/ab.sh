@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Interleaved A/B runs of `gradlab bench`: several configurations, each run once per round, so that a
-# busy machine slows them alike; prints per configuration the median over the rounds (of each run's
+# busy machine slows them alike (in the given order in odd rounds, reversed in even ones); prints per configuration the median over the rounds (of each run's
 # median), the upper quartile and the peak of all timed epochs.
 #
 #   bench/ab.sh [--rounds N] [--batch N] [--epochs N] CONFIG...
@@ -46,8 +46,13 @@ out="$(mktemp)"
 trap 'rm -f "$out"' EXIT
 for round in $(seq 1 "$rounds"); do
   echo "round $round/$rounds ..." >&2
-  i=0
-  for config in "$@"; do
+  # odd rounds run the configurations in the given order, even rounds in reverse (a run's place in the
+  # round biased it by up to 10% on a loaded machine)
+  configs=("$@")
+  order=($(seq 0 $(($# - 1))))
+  [ $((round % 2)) -eq 0 ] && order=($(seq $(($# - 1)) -1 0))
+  for i in "${order[@]}"; do
+    config="${configs[$i]}"
     dir="${config%%|*}"
     rest="${config#*|}"
     java_opts="${rest%%|*}"
@@ -60,7 +65,6 @@ for round in $(seq 1 "$rounds"); do
     # shellcheck disable=SC2086
     (cd "$dir" && JAVA_OPTS="$java_opts" bin/gradlab bench ${length[@]+"${length[@]}"} --json $bench_opts 2> /dev/null) \
       | sed "s/^{/{\"config\": $i, /" >> "$out" || true
-    i=$((i + 1))
   done
 done
 

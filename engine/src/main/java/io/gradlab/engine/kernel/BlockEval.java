@@ -28,6 +28,12 @@ interface BlockEval {
     /** The sum of {@code src[off, off + n)}, in a fixed order. */
     double sum(Object src, int off, int n);
 
+    /**
+     * The sum of the squares of {@code src[off, off + n)}: the bits of {@link #sum} over the squares
+     * that the SQUARE instruction writes, in one pass without storing them.
+     */
+    double sumOfSquares(Object src, int off, int n);
+
     /** {@code d[off + i] = beta * d[off + i]} ({@code 0} when beta is 0, whatever d held). */
     void scale(Object d, int off, int n, double beta);
 

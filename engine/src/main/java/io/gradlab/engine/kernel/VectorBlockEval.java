@@ -611,6 +611,26 @@ final class VectorBlockEval implements BlockEval {
     }
 
     @Override
+    public double sumOfSquares(Object src, int off, int n) {
+        float[] s = (float[]) src;
+        FloatVector acc0 = FloatVector.zero(S);
+        FloatVector acc1 = FloatVector.zero(S);
+        int i = 0;
+        for (; i + 2 * L <= n; i += 2 * L) {
+            FloatVector x0 = FloatVector.fromArray(S, s, off + i);
+            FloatVector x1 = FloatVector.fromArray(S, s, off + i + L);
+            acc0 = acc0.add(x0.mul(x0));
+            acc1 = acc1.add(x1.mul(x1));
+        }
+        double total = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            float v = s[off + i];
+            total += v * v;
+        }
+        return total;
+    }
+
+    @Override
     public void scale(Object d, int off, int n, double beta) {
         ScalarFloatEval.INSTANCE.scale(d, off, n, beta);
     }
