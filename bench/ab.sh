@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Interleaved A/B runs of `gradlab bench`: several configurations, each run once per round, so that a
-# busy machine slows them alike; prints per configuration the median over the rounds (of each run's
+# busy machine slows them alike (in the given order in odd rounds, reversed in even ones); prints per configuration the median over the rounds (of each run's
 # median), the upper quartile and the peak of all timed epochs.
 #
 #   bench/ab.sh [--rounds N] [--batch N] [--epochs N] CONFIG...
@@ -46,8 +46,13 @@ out="$(mktemp)"
 trap 'rm -f "$out"' EXIT
 for round in $(seq 1 "$rounds"); do
   echo "round $round/$rounds ..." >&2
-  i=0
-  for config in "$@"; do
+  # odd rounds run the configurations in the given order, even rounds in reverse (a run's place in the
+  # round biased it by up to 10% on a loaded machine)
+  configs=("$@")
+  order=($(seq 0 $(($# - 1))))
+  [ $((round % 2)) -eq 0 ] && order=($(seq $(($# - 1)) -1 0))
+  for i in "${order[@]}"; do
+    config="${configs[$i]}"
     dir="${config%%|*}"
     rest="${config#*|}"
     java_opts="${rest%%|*}"
@@ -60,7 +65,6 @@ for round in $(seq 1 "$rounds"); do
     # shellcheck disable=SC2086
     (cd "$dir" && JAVA_OPTS="$java_opts" bin/gradlab bench ${length[@]+"${length[@]}"} --json $bench_opts 2> /dev/null) \
       | sed "s/^{/{\"config\": $i, /" >> "$out" || true
-    i=$((i + 1))
   done
 done
 
@@ -68,7 +72,7 @@ python3 - "$out" "$@" <<'PY'
 import json, statistics, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 configs = sys.argv[2:]
-print("median of the runs' medians, upper quartile and peak of all timed epochs (samples/s)")
+print("median of the runs' medians, upper quartile and peak of all timed epochs (samples/s); cpu: median samples per CPU-second")
 for i, c in enumerate(configs):
     rs = [r for r in rows if r["config"] == i]
     if not rs:
@@ -77,5 +81,7 @@ for i, c in enumerate(configs):
     epochs = sorted(x for r in rs for x in r["runs"])
     median = statistics.median(r["samples_per_second"] for r in rs)
     q75 = epochs[int(len(epochs) * 0.75)]
-    print(f"[{i}] {c:50.50}  median {median:9,.0f}  q75 {q75:9,.0f}  peak {epochs[-1]:9,.0f}")
+    cpus = [r["samples_per_cpu_second"] for r in rs if r.get("samples_per_cpu_second")]
+    cpu = f"  cpu {statistics.median(cpus):9,.0f}" if cpus else ""
+    print(f"[{i}] {c:50.50}  median {median:9,.0f}  q75 {q75:9,.0f}  peak {epochs[-1]:9,.0f}{cpu}")
 PY

@@ -9,6 +9,13 @@ interface BlockEval {
     /** The opcode of a copy (the {@link io.gradlab.api.tensor.Expr.Op} ordinals come before it). */
     int COPY = io.gradlab.api.tensor.Expr.Op.values().length;
 
+    /**
+     * {@code d = a * sigmoid(-b)}, times {@code c} when given: the fused instruction of
+     * {@link ProgramCompiler} for a sigmoid's derivative {@code y sigmoid(-x)} and gradient, the same bits
+     * as NEG, SIGMOID and the MULs one after the other (each rounded to the element type in turn).
+     */
+    int SIGMOID_NEG_MUL = COPY + 1;
+
     /** {@code d = op(a, b, c)} over {@code n} elements; unused operands are null. */
     void exec(int op, Object d, int dOff, Object a, int aOff, Object b, int bOff, Object c, int cOff, int n);
 
@@ -20,6 +27,12 @@ interface BlockEval {
 
     /** The sum of {@code src[off, off + n)}, in a fixed order. */
     double sum(Object src, int off, int n);
+
+    /**
+     * The sum of the squares of {@code src[off, off + n)}: the bits of {@link #sum} over the squares
+     * that the SQUARE instruction writes, in one pass without storing them.
+     */
+    double sumOfSquares(Object src, int off, int n);
 
     /** {@code d[off + i] = beta * d[off + i]} ({@code 0} when beta is 0, whatever d held). */
     void scale(Object d, int off, int n, double beta);

@@ -19,6 +19,15 @@ final class DoubleEval implements BlockEval {
             System.arraycopy(x, aOff, y, dOff, n);
             return;
         }
+        if (op == SIGMOID_NEG_MUL) {
+            double[] z = (double[]) b;
+            double[] w = (double[]) c;
+            for (int i = 0; i < n; i++) {
+                double v = x[aOff + i] * Expr.sigmoid(-z[bOff + i]);
+                y[dOff + i] = w == null ? v : v * w[cOff + i];
+            }
+            return;
+        }
         switch (OPS[op]) {
             case ADD -> {
                 double[] z = (double[]) b;
@@ -187,6 +196,31 @@ final class DoubleEval implements BlockEval {
         }
         for (; i < n; i++) {
             s0 += s[off + i];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    @Override
+    public double sumOfSquares(Object src, int off, int n) {
+        double[] s = (double[]) src;
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int i = 0;
+        for (; i + 3 < n; i += 4) {
+            double v0 = s[off + i];
+            double v1 = s[off + i + 1];
+            double v2 = s[off + i + 2];
+            double v3 = s[off + i + 3];
+            s0 += v0 * v0;
+            s1 += v1 * v1;
+            s2 += v2 * v2;
+            s3 += v3 * v3;
+        }
+        for (; i < n; i++) {
+            double v = s[off + i];
+            s0 += v * v;
         }
         return (s0 + s1) + (s2 + s3);
     }

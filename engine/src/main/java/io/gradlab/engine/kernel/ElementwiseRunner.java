@@ -410,6 +410,10 @@ final class ElementwiseRunner {
                     default -> { }
                 }
             }
+            if (call.kind == SUM && p.squareOfArg >= 0) { // a sum of squares in one pass (same bits)
+                call.sums[b] = ev.sumOfSquares(arr[p.squareOfArg], off[p.squareOfArg], len);
+                continue;
+            }
             execute(c, ev, arr, off, len);
             switch (call.kind) {
                 case COLUMN_SUMS -> {
@@ -448,6 +452,10 @@ final class ElementwiseRunner {
                 Tensor x = call.groups[i].get(t);
                 arr[i] = array(x);
                 off[i] = x.offset() + local;
+            }
+            if (call.kind == SUM && call.program.squareOfArg >= 0) {
+                call.sums[b] = ev.sumOfSquares(arr[call.program.squareOfArg], off[call.program.squareOfArg], len);
+                continue;
             }
             execute(c, ev, arr, off, len);
             if (call.kind == SUM) {
@@ -496,8 +504,18 @@ final class ElementwiseRunner {
         final ThreadLocal<Registers> floats = new ThreadLocal<>();
         final ThreadLocal<Registers> doubles = new ThreadLocal<>();
 
+        /**
+         * The argument whose squares the expression is ({@code arg(i).square()}, one instruction), or -1:
+         * its sums run as {@link BlockEval#sumOfSquares}, without storing the squares (norms, every step).
+         */
+        final int squareOfArg;
+
         Program(Compiled compiled) {
             this.compiled = compiled;
+            int[] code = compiled.code();
+            boolean square = code.length == 5 && code[0] == io.gradlab.api.tensor.Expr.Op.SQUARE.ordinal()
+                    && code[1] == compiled.result() && code[2] < compiled.args();
+            this.squareOfArg = square ? code[2] : -1;
         }
 
         Registers registers(DType dtype, BlockEval ev) {

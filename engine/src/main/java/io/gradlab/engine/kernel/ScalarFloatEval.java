@@ -1,5 +1,7 @@
 package io.gradlab.engine.kernel;
 
+import io.gradlab.api.tensor.Expr;
+
 /**
  * {@link BlockEval} on {@code float[]} for JVMs without the Vector API (and the instructions the vector
  * evaluator has no loop for): each instruction widens its operands to double, runs {@link DoubleEval}'s
@@ -24,6 +26,16 @@ final class ScalarFloatEval implements BlockEval {
         float[] y = (float[]) d;
         if (op == COPY) {
             System.arraycopy((float[]) a, aOff, y, dOff, n);
+            return;
+        }
+        if (op == SIGMOID_NEG_MUL) { // each step rounded to float, as the separate instructions round it
+            float[] x = (float[]) a;
+            float[] z = (float[]) b;
+            float[] w = (float[]) c;
+            for (int i = 0; i < n; i++) {
+                float v = x[aOff + i] * (float) Expr.sigmoid(-z[bOff + i]);
+                y[dOff + i] = w == null ? v : v * w[cOff + i];
+            }
             return;
         }
         double[][] s = SCRATCH.get();
@@ -81,6 +93,31 @@ final class ScalarFloatEval implements BlockEval {
         }
         for (; i < n; i++) {
             s0 += s[off + i];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    @Override
+    public double sumOfSquares(Object src, int off, int n) {
+        float[] s = (float[]) src;
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int i = 0;
+        for (; i + 3 < n; i += 4) {
+            float v0 = s[off + i];
+            float v1 = s[off + i + 1];
+            float v2 = s[off + i + 2];
+            float v3 = s[off + i + 3];
+            s0 += v0 * v0;
+            s1 += v1 * v1;
+            s2 += v2 * v2;
+            s3 += v3 * v3;
+        }
+        for (; i < n; i++) {
+            float v = s[off + i];
+            s0 += v * v;
         }
         return (s0 + s1) + (s2 + s3);
     }
