@@ -9,13 +9,6 @@ interface BlockEval {
     /** The opcode of a copy (the {@link io.gradlab.api.tensor.Expr.Op} ordinals come before it). */
     int COPY = io.gradlab.api.tensor.Expr.Op.values().length;
 
-    /**
-     * {@code d = a * sigmoid(-b)}, times {@code c} when given: the fused instruction of
-     * {@link ProgramCompiler} for a sigmoid's derivative {@code y sigmoid(-x)} and gradient, the same bits
-     * as NEG, SIGMOID and the MULs one after the other (each rounded to the element type in turn).
-     */
-    int SIGMOID_NEG_MUL = COPY + 1;
-
     /** {@code d = op(a, b, c)} over {@code n} elements; unused operands are null. */
     void exec(int op, Object d, int dOff, Object a, int aOff, Object b, int bOff, Object c, int cOff, int n);
 

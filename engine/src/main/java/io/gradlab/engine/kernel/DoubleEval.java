@@ -19,15 +19,6 @@ final class DoubleEval implements BlockEval {
             System.arraycopy(x, aOff, y, dOff, n);
             return;
         }
-        if (op == SIGMOID_NEG_MUL) {
-            double[] z = (double[]) b;
-            double[] w = (double[]) c;
-            for (int i = 0; i < n; i++) {
-                double v = x[aOff + i] * Expr.sigmoid(-z[bOff + i]);
-                y[dOff + i] = w == null ? v : v * w[cOff + i];
-            }
-            return;
-        }
         switch (OPS[op]) {
             case ADD -> {
                 double[] z = (double[]) b;

@@ -51,51 +51,9 @@ final class ProgramCompiler {
             return;
         }
         start(e);
-        Expr[] fused = sigmoidNegMul(e);
-        int[] in = fused != null ? fusedOperands(fused) : operands(e);
-        code.add(new int[] {fused != null ? BlockEval.SIGMOID_NEG_MUL : e.op().ordinal(), target, in[0], in[1], in[2]});
+        int[] in = operands(e);
+        code.add(new int[] {e.op().ordinal(), target, in[0], in[1], in[2]});
         release(in);
-    }
-
-    /**
-     * The factors {@code a, b, c} (c null when absent) when {@code e} is {@code a * sigmoid(-b)} or
-     * {@code (a * sigmoid(-b)) * c} and the inner nodes have no other reader: a sigmoid's derivative
-     * and gradient without cancellation ({@code y sigmoid(-x) gradY}). They run as one instruction
-     * ({@link BlockEval#SIGMOID_NEG_MUL}) that computes the same values, to the bit, as the separate
-     * instructions would, in one pass over the block instead of four.
-     */
-    private Expr[] sigmoidNegMul(Expr e) {
-        if (e.op() != Expr.Op.MUL) {
-            return null;
-        }
-        Expr left = e.operand(0);
-        if (left.op() == Expr.Op.MUL && uses.get(left) == 1) {
-            Expr b = negatedSigmoidArgument(left.operand(1));
-            if (b != null) {
-                return new Expr[] {left.operand(0), b, e.operand(1)};
-            }
-        }
-        Expr b = negatedSigmoidArgument(e.operand(1));
-        return b == null ? null : new Expr[] {e.operand(0), b, null};
-    }
-
-    /** {@code b} when {@code s} is {@code sigmoid(-b)} and both nodes have only this reader, else null. */
-    private Expr negatedSigmoidArgument(Expr s) {
-        if (s.op() != Expr.Op.SIGMOID || uses.get(s) != 1) {
-            return null;
-        }
-        Expr n = s.operand(0);
-        return n.op() == Expr.Op.NEG && uses.get(n) == 1 ? n.operand(0) : null;
-    }
-
-    private int[] fusedOperands(Expr[] factors) {
-        int[] in = {-1, -1, -1};
-        for (int i = 0; i < 3; i++) {
-            if (factors[i] != null) {
-                in[i] = value(factors[i]);
-            }
-        }
-        return in;
     }
 
     /** Compiles {@code e} and returns the operand holding its value. */
@@ -143,11 +101,10 @@ final class ProgramCompiler {
     }
 
     private int emit(Expr e) {
-        Expr[] fused = sigmoidNegMul(e);
-        int[] in = fused != null ? fusedOperands(fused) : operands(e);
+        int[] in = operands(e);
         release(in);
         int t = allocTemp();
-        code.add(new int[] {fused != null ? BlockEval.SIGMOID_NEG_MUL : e.op().ordinal(), t, in[0], in[1], in[2]});
+        code.add(new int[] {e.op().ordinal(), t, in[0], in[1], in[2]});
         computed.put(e, t);
         return t;
     }

@@ -1,7 +1,5 @@
 package io.gradlab.engine.kernel;
 
-import io.gradlab.api.tensor.Expr;
-
 /**
  * {@link BlockEval} on {@code float[]} for JVMs without the Vector API (and the instructions the vector
  * evaluator has no loop for): each instruction widens its operands to double, runs {@link DoubleEval}'s
@@ -26,16 +24,6 @@ final class ScalarFloatEval implements BlockEval {
         float[] y = (float[]) d;
         if (op == COPY) {
             System.arraycopy((float[]) a, aOff, y, dOff, n);
-            return;
-        }
-        if (op == SIGMOID_NEG_MUL) { // each step rounded to float, as the separate instructions round it
-            float[] x = (float[]) a;
-            float[] z = (float[]) b;
-            float[] w = (float[]) c;
-            for (int i = 0; i < n; i++) {
-                float v = x[aOff + i] * (float) Expr.sigmoid(-z[bOff + i]);
-                y[dOff + i] = w == null ? v : v * w[cOff + i];
-            }
             return;
         }
         double[][] s = SCRATCH.get();

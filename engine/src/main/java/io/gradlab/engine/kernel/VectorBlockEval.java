@@ -36,10 +36,6 @@ final class VectorBlockEval implements BlockEval {
             System.arraycopy(x, aOff, y, dOff, n);
             return;
         }
-        if (op == SIGMOID_NEG_MUL) {
-            sigmoidNegMulLoop(y, dOff, x, aOff, (float[]) b, bOff, (float[]) c, cOff, n);
-            return;
-        }
         Loop loop = LOOPS[op];
         if (loop == null) {
             ScalarFloatEval.INSTANCE.exec(op, d, dOff, a, aOff, b, bOff, c, cOff, n);
@@ -427,63 +423,6 @@ final class VectorBlockEval implements BlockEval {
         }
         for (; i < len; i++) {
             y[dOff + i] = (float) Expr.sigmoid(xs[aOff + i]);
-        }
-    }
-
-    /**
-     * {@code y = a * sigmoid(-b)}, times {@code c} when given (null): the sigmoid's derivative
-     * {@code y sigmoid(-x)} and gradient in one pass, the sigmoid of {@code -b} computed exactly as
-     * {@link #sigmoidLoop} computes it, then the products in the same order as separate instructions.
-     */
-    private static void sigmoidNegMulLoop(float[] y, int dOff, float[] as, int aOff, float[] bs, int bOff, float[] cs, int cOff, int len) {
-        FloatVector lo = FloatVector.broadcast(S, -104f);
-        FloatVector hi = FloatVector.broadcast(S, 88.75f);
-        FloatVector log2e = FloatVector.broadcast(S, LOG2E);
-        FloatVector magic = FloatVector.broadcast(S, MAGIC);
-        FloatVector ln2hi = FloatVector.broadcast(S, -LN2_HI);
-        FloatVector ln2lo = FloatVector.broadcast(S, -LN2_LO);
-        FloatVector p0 = FloatVector.broadcast(S, 1.9875691500e-4f);
-        FloatVector p1 = FloatVector.broadcast(S, 1.3981999507e-3f);
-        FloatVector p2 = FloatVector.broadcast(S, 8.3334519073e-3f);
-        FloatVector p3 = FloatVector.broadcast(S, 4.1665795894e-2f);
-        FloatVector p4 = FloatVector.broadcast(S, 1.6666665459e-1f);
-        FloatVector p5 = FloatVector.broadcast(S, 5.0000001201e-1f);
-        FloatVector one = FloatVector.broadcast(S, 1f);
-        IntVector magicBits = IntVector.broadcast(IS, MAGIC_BITS);
-        IntVector bias = IntVector.broadcast(IS, 127);
-        FloatVector zero = FloatVector.zero(S);
-        int i = 0;
-        int upper = S.loopBound(len);
-        for (; i < upper; i += L) {
-            FloatVector x = FloatVector.fromArray(S, bs, bOff + i).neg();
-            FloatVector negAbs = x.abs().neg();
-            FloatVector xc = negAbs.blend(lo, negAbs.compare(VectorOperators.LT, lo));
-            xc = xc.blend(hi, xc.compare(VectorOperators.GT, hi));
-            FloatVector k = xc.fma(log2e, magic);
-            FloatVector nf = k.sub(magic);
-            IntVector n = k.reinterpretAsInts().sub(magicBits);
-            FloatVector r = nf.fma(ln2hi, xc);
-            r = nf.fma(ln2lo, r);
-            FloatVector p = p0.fma(r, p1);
-            p = p.fma(r, p2);
-            p = p.fma(r, p3);
-            p = p.fma(r, p4);
-            p = p.fma(r, p5);
-            FloatVector er = p.fma(r.mul(r), r).add(one);
-            IntVector n1 = n.lanewise(VectorOperators.ASHR, 1);
-            IntVector n2 = n.sub(n1);
-            FloatVector e = er.mul(n1.add(bias).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
-                    .mul(n2.add(bias).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
-            FloatVector s = one.div(e.add(one));
-            FloatVector v = FloatVector.fromArray(S, as, aOff + i).mul(s.blend(e.mul(s), x.compare(VectorOperators.LT, zero)));
-            if (cs != null) {
-                v = v.mul(FloatVector.fromArray(S, cs, cOff + i));
-            }
-            v.intoArray(y, dOff + i);
-        }
-        for (; i < len; i++) {
-            float v = as[aOff + i] * (float) Expr.sigmoid(-bs[bOff + i]);
-            y[dOff + i] = cs == null ? v : v * cs[cOff + i];
         }
     }
 
