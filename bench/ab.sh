@@ -72,7 +72,7 @@ python3 - "$out" "$@" <<'PY'
 import json, statistics, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 configs = sys.argv[2:]
-print("median of the runs' medians, upper quartile and peak of all timed epochs (samples/s)")
+print("median of the runs' medians, upper quartile and peak of all timed epochs (samples/s); cpu: median samples per CPU-second")
 for i, c in enumerate(configs):
     rs = [r for r in rows if r["config"] == i]
     if not rs:
@@ -81,5 +81,7 @@ for i, c in enumerate(configs):
     epochs = sorted(x for r in rs for x in r["runs"])
     median = statistics.median(r["samples_per_second"] for r in rs)
     q75 = epochs[int(len(epochs) * 0.75)]
-    print(f"[{i}] {c:50.50}  median {median:9,.0f}  q75 {q75:9,.0f}  peak {epochs[-1]:9,.0f}")
+    cpus = [r["samples_per_cpu_second"] for r in rs if r.get("samples_per_cpu_second")]
+    cpu = f"  cpu {statistics.median(cpus):9,.0f}" if cpus else ""
+    print(f"[{i}] {c:50.50}  median {median:9,.0f}  q75 {q75:9,.0f}  peak {epochs[-1]:9,.0f}{cpu}")
 PY
