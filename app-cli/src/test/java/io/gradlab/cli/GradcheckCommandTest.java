@@ -84,7 +84,7 @@ class GradcheckCommandTest {
             byName.put(c.get("id").asText() + (c.get("variant").isNull() ? "" : " " + c.get("variant").asText()), c);
         }
         assertThat(byName.keySet()).containsExactly("conv2d", "conv2d bias=false", "max-pool2d", "avg-pool2d", "global-avg-pool",
-                "flatten", "batch-norm2d", "batch-norm2d affine=false", "basic-block", "basic-block residual=false");
+                "flatten", "batch-norm2d", "batch-norm2d affine=false", "basic-block", "basic-block residual=false", "basic-block batch-norm=false");
         byName.forEach((name, c) -> {
             assertThat(c.get("verdict").asText()).as("%s: %s", name, c).isEqualTo("PASS");
             assertThat(c.get("settings").asText()).as(name).startsWith("input 2x5x9 (90 features), ");
@@ -99,7 +99,8 @@ class GradcheckCommandTest {
         Cli.Result table = Cli.run("gradcheck", "--id", "basic-block");
         assertThat(table.out()).containsPattern("(?m)^  layer +basic-block +(gradlab-)?plugins-conv +\\d+ +\\d\\.\\d\\de-\\d\\d +PASS$")
                 .containsPattern("(?m)^  layer +basic-block residual=false +(gradlab-)?plugins-conv +\\d+ +\\d\\.\\d\\de-\\d\\d +PASS$")
-                .contains("1 component(s) checked in 2 variants: 2 PASS, 0 FAIL, 0 SKIP")
+                .containsPattern("(?m)^  layer +basic-block batch-norm=false +(gradlab-)?plugins-conv +\\d+ +\\d\\.\\d\\de-\\d\\d +PASS$")
+                .contains("1 component(s) checked in 3 variants: 3 PASS, 0 FAIL, 0 SKIP")
                 .doesNotContain("skipped:");
     }
 
