@@ -196,6 +196,17 @@ public interface OpsContract {
                     ops.rowSums(e, beta, rg, s, a, b);
                     ref.rowSums(e, beta, rw, s, a, b);
                     assertClose("row sums, beta " + beta + ", " + where, rw, rg, tol, tol);
+                    // several expressions in one call: each exactly what it gives alone
+                    Expr other = Expr.arg(0).sub(Expr.arg(1)).square();
+                    Tensor m1 = random(new Random(11), dtype, 1, shape[0]);
+                    Tensor m2 = random(new Random(12), dtype, 1, shape[0]);
+                    Tensor alone1 = m1.copy();
+                    Tensor alone2 = m2.copy();
+                    ops.rowSums(new Expr[] {e, other}, beta, new Tensor[] {m1, m2}, s, a, b);
+                    ops.rowSums(e, beta, alone1, s, a, b);
+                    ops.rowSums(other, beta, alone2, s, a, b);
+                    assertClose("row sums of two expressions (the first), beta " + beta + ", " + where, alone1, m1, 0, 0);
+                    assertClose("row sums of two expressions (the second), beta " + beta + ", " + where, alone2, m2, 0, 0);
                 }
                 double got = ops.sum(e, s, a, b);
                 double want = ref.sum(e, s, a, b);

@@ -57,6 +57,21 @@ public interface Ops {
     /** {@code out[r] = beta * out[r] + sum over columns c of e[r, c]} ({@code out} has {@code R} elements). */
     void rowSums(Expr e, double beta, Tensor out, double[] scalars, Tensor... args);
 
+    /**
+     * The row sums of several expressions over the same arguments: {@code out[k][r] = beta * out[k][r] + sum over
+     * columns c of e[k][r, c]}, each to the bit what {@link #rowSums(Expr, double, Tensor, double[], Tensor...)}
+     * gives for {@code e[k]} alone. A fast implementation reads the arguments once for all of them (a batch norm's
+     * backward pass needs {@code Σ dy} and {@code Σ dy (x - mean)}); this default makes one pass per expression.
+     */
+    default void rowSums(Expr[] e, double beta, Tensor[] out, double[] scalars, Tensor... args) {
+        if (e.length != out.length) {
+            throw new IllegalArgumentException(e.length + " expressions need as many outputs, got " + out.length);
+        }
+        for (int k = 0; k < e.length; k++) {
+            rowSums(e[k], beta, out[k], scalars, args);
+        }
+    }
+
     /** The sum of {@code e} over the space of {@code args[0]}, accumulated in double. */
     double sum(Expr e, double[] scalars, Tensor... args);
 

@@ -32,12 +32,19 @@ final class ElementwiseRunner {
     private static final int COLUMN_SUMS = 1;
     private static final int ROW_SUMS = 2;
     private static final int SUM = 3;
+    /** Column sums of wide rows: each part adds whole column segments down all the rows, straight into the output. */
+    private static final int COLUMN_ACC = 4;
 
     private final WorkerGang gang;
     private final BlockEval floatEval;
     private final ConcurrentHashMap<Object, Program> programs = new ConcurrentHashMap<>();
     private final ThreadLocal<Call> calls = ThreadLocal.withInitial(Call::new);
+    /** The calls of one several-expression reduction, per thread (grown to the most expressions seen). */
+    private final ThreadLocal<Call[]> multiCalls = ThreadLocal.withInitial(() -> new Call[0]);
+    /** Blocks of one expression before the next expression of a several-expression reduction reads them (about 256 KB per argument in float32: the core's cache). */
+    private static final int MULTI_CHUNK = 64;
     private final SplitTask split = new SplitTask();
+    private final MultiSplitTask multiSplit = new MultiSplitTask();
 
     ElementwiseRunner(WorkerGang gang, BlockEval floatEval) {
         this.gang = gang;
@@ -64,6 +71,17 @@ final class ElementwiseRunner {
             throw new IllegalArgumentException("column sums of " + call.rows + " x " + call.cols + " go into " + call.cols
                     + " elements of " + call.dtype + ", not " + out.dtype() + Arrays.toString(out.shape()));
         }
+        if (call.cols > BLOCK) {
+            // wide rows (an image layer's outputs): the parts own column segments, so nothing is added up serially
+            // afterwards; each element still gets beta * out, then row 0, row 1, ... in order: the same bits as partial rows
+            call.eval.scale(array(out), out.offset(), out.size(), beta);
+            call.kind = COLUMN_ACC;
+            call.out = array(out);
+            call.outOffset = out.offset();
+            run(call);
+            call.clear();
+            return;
+        }
         int groups = call.rowMode && call.cols <= BLOCK ? call.blocks : call.rows;
         int need = groups * call.cols;
         if (call.dtype == DType.F32) {
@@ -83,14 +101,83 @@ final class ElementwiseRunner {
 
     void rowSums(Expr e, double beta, Tensor out, double[] scalars, Tensor[] args) {
         Program p = program(e);
-        Call call = prepare(p, scalars, args, first(args), ROW_SUMS);
+        Call call = prepareRowSums(calls.get(), p, out, scalars, args);
+        run(call);
+        addRowSums(call, beta, out);
+        call.clear();
+    }
+
+    /**
+     * The row sums of several expressions over the same arguments in one pass: each expression's sums are
+     * those of {@link #rowSums(Expr, double, Tensor, double[], Tensor[])} to the bit (the same blocks, added
+     * in the same order), but a stretch of the arguments is read from memory once and from the cache by the
+     * other expressions.
+     */
+    void rowSums(Expr[] es, double beta, Tensor[] outs, double[] scalars, Tensor[] args) {
+        if (es.length != outs.length) {
+            throw new IllegalArgumentException(es.length + " expressions need as many outputs, got " + outs.length);
+        }
+        if (es.length == 1) {
+            rowSums(es[0], beta, outs[0], scalars, args);
+            return;
+        }
+        Call[] cs = multiCalls.get();
+        if (cs.length < es.length) {
+            Call[] grown = Arrays.copyOf(cs, es.length);
+            for (int i = cs.length; i < grown.length; i++) {
+                grown[i] = new Call();
+            }
+            multiCalls.set(grown);
+            cs = grown;
+        }
+        for (int i = 0; i < es.length; i++) {
+            prepareRowSums(cs[i], program(es[i]), outs[i], scalars, args);
+        }
+        Call first = cs[0];
+        int parts = gang.parts();
+        if (parts == 1 || first.total < BlasOps.PARALLEL_MIN_ELEMENTS || first.blocks < 2 || gang.inTask()) {
+            runChunked(cs, es.length, 0, first.blocks);
+        } else {
+            synchronized (gang) {
+                multiSplit.calls = cs;
+                multiSplit.count = es.length;
+                multiSplit.parts = Math.min(parts, first.blocks);
+                try {
+                    gang.run(multiSplit, multiSplit.parts);
+                } finally {
+                    multiSplit.calls = null;
+                }
+            }
+        }
+        for (int i = 0; i < es.length; i++) {
+            addRowSums(cs[i], beta, outs[i]);
+            cs[i].clear();
+        }
+    }
+
+    private Call prepareRowSums(Call into, Program p, Tensor out, double[] scalars, Tensor[] args) {
+        Call call = prepare(into, p, scalars, args, first(args), ROW_SUMS);
         if (out.size() != call.rows || out.dtype() != call.dtype) {
             throw new IllegalArgumentException("row sums of " + call.rows + " x " + call.cols + " go into " + call.rows
                     + " elements of " + call.dtype + ", not " + out.dtype() + Arrays.toString(out.shape()));
         }
+        call.sums = grow(call.sums, call.rows * call.segments());
+        return call;
+    }
+
+    /** Blocks {@code [from, to)} of each call in turn, a chunk at a time: the later calls read what the first one brought into the cache. */
+    private void runChunked(Call[] cs, int count, int from, int to) {
+        for (int b = from; b < to; b += MULTI_CHUNK) {
+            int end = Math.min(to, b + MULTI_CHUNK);
+            for (int i = 0; i < count; i++) {
+                runBlocks(cs[i], b, end);
+            }
+        }
+    }
+
+    /** {@code out = beta * out + } the row sums of the call's blocks, added per row in block order. */
+    private static void addRowSums(Call call, double beta, Tensor out) {
         int segments = call.segments();
-        call.sums = grow(call.sums, call.rows * segments);
-        run(call);
         Object o = array(out);
         int off = out.offset();
         for (int r = 0; r < call.rows; r++) {
@@ -101,7 +188,6 @@ final class ElementwiseRunner {
             double old = beta == 0 ? 0 : beta * get(o, off + r);
             set(o, off + r, old + s);
         }
-        call.clear();
     }
 
     double sum(Expr e, double[] scalars, Tensor[] args) {
@@ -176,12 +262,15 @@ final class ElementwiseRunner {
     }
 
     private Call prepare(Program p, double[] scalars, Tensor[] args, Tensor space, int kind) {
+        return prepare(calls.get(), p, scalars, args, space, kind);
+    }
+
+    private Call prepare(Call call, Program p, double[] scalars, Tensor[] args, Tensor space, int kind) {
         Compiled c = p.compiled;
         if (args.length < c.args()) {
             throw new IllegalArgumentException("the expression needs " + c.args() + " tensors, got " + args.length);
         }
         checkScalars(c, scalars);
-        Call call = calls.get();
         call.reset(p, kind, scalars);
         DType dtype = space.dtype();
         call.dtype = dtype;
@@ -295,12 +384,25 @@ final class ElementwiseRunner {
         }
         synchronized (gang) {
             split.call = call;
-            split.parts = Math.min(parts, call.blocks);
+            split.parts = Math.min(parts, call.kind == COLUMN_ACC ? call.segments() : call.blocks);
             try {
                 gang.run(split, split.parts);
             } finally {
                 split.call = null;
             }
+        }
+    }
+
+    /** The contiguous block ranges of several calls over the same blocks, one range per part. */
+    private final class MultiSplitTask implements WorkerGang.Task {
+        private Call[] calls;
+        private int count;
+        private int parts;
+
+        @Override
+        public void run(int part) {
+            long b = calls[0].blocks;
+            runChunked(calls, count, (int) (b * part / parts), (int) (b * (part + 1) / parts));
         }
     }
 
@@ -311,6 +413,11 @@ final class ElementwiseRunner {
 
         @Override
         public void run(int part) {
+            if (call.kind == COLUMN_ACC) { // whole column segments, all rows of each
+                long segments = call.segments();
+                runBlocks(call, (int) (segments * part / parts) * call.rows, (int) (segments * (part + 1) / parts) * call.rows);
+                return;
+            }
             long b = call.blocks;
             runBlocks(call, (int) (b * part / parts), (int) (b * (part + 1) / parts));
         }
@@ -379,6 +486,13 @@ final class ElementwiseRunner {
                 width = cols;
                 start = r0 * cols;
                 len = blockRows * cols;
+            } else if (call.kind == COLUMN_ACC) { // blocks in column-segment order: segment b / rows, row b % rows
+                r0 = b % rows;
+                blockRows = 1;
+                c0 = (b / rows) * BLOCK;
+                width = Math.min(BLOCK, cols - c0);
+                start = r0 * cols + c0;
+                len = width;
             } else {
                 r0 = b / segments;
                 blockRows = 1;
@@ -428,6 +542,7 @@ final class ElementwiseRunner {
                     }
                 }
                 case SUM -> call.sums[b] = ev.sum(arr[c.result()], off[c.result()], len);
+                case COLUMN_ACC -> ev.addRows(arr[c.result()], off[c.result()], 1, width, call.out, call.outOffset + c0);
                 default -> { }
             }
         }
@@ -576,6 +691,9 @@ final class ElementwiseRunner {
         TensorGroup[] groups;
         int[] tensorBlocks = new int[0];
         Object partials;
+        /** The output array of {@link #COLUMN_ACC} sums and its offset. */
+        Object out;
+        int outOffset;
         float[] floatPartials = new float[0];
         double[] doublePartials = new double[0];
         double[] sums = new double[0];
@@ -604,6 +722,7 @@ final class ElementwiseRunner {
             Arrays.fill(arrays, null);
             groups = null;
             partials = null;
+            out = null;
             scalars = null;
         }
     }

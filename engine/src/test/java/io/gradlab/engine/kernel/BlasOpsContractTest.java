@@ -88,6 +88,14 @@ class BlasOpsContractTest {
         one.columnSums(e, 0, c1, null, x, bias);
         many.columnSums(e, 0, c2, null, x, bias);
         assertThat(c2.floats()).isEqualTo(c1.floats());
+        // wide rows (more columns than a block, as an image layer's outputs): the parts own column segments
+        Tensor wide = random(r, 37, 2600);
+        Tensor wideBias = random(r, 2600);
+        Tensor w1 = random(new Random(7), 2600);
+        Tensor w2 = w1.copy();
+        one.columnSums(e, 0.5, w1, null, wide, wideBias);
+        many.columnSums(e, 0.5, w2, null, wide, wideBias);
+        assertThat(w2.floats()).isEqualTo(w1.floats());
         Tensor r1 = Tensor.zeros(DType.F32, 517, 1);
         Tensor r2 = Tensor.zeros(DType.F32, 517, 1);
         one.rowSums(e, 0, r1, null, x, bias);

@@ -32,6 +32,8 @@ public final class BatchNorm2d extends AbstractLayer implements ImageLayer {
     private static final Expr X = arg(0);
     private static final Expr CENTRED_SQUARE = arg(0).sub(arg(1)).square();
     private static final Expr CENTRED_PRODUCT = arg(0).mul(arg(1).sub(arg(2)));
+    /** The backward pass's two sums over (a0 dy, a1 x, a2 mean): Σ dy and Σ dy (x - mean), in one pass over dy and x. */
+    private static final Expr[] GRADIENT_SUMS = {X, CENTRED_PRODUCT};
     private static final Elementwise DIVIDE = Elementwise.assign(0, arg(0).div(scalar(0)));
     private static final Elementwise SPREAD1 = Elementwise.assign(0, arg(1));
     /**
@@ -92,6 +94,10 @@ public final class BatchNorm2d extends AbstractLayer implements ImageLayer {
     private int rowsFor = -1;
     private Tensor rowSums;
     private Tensor rowSumsByChannel;
+    private Tensor rowSums2;
+    private Tensor rowSums2ByChannel;
+    /** {rowSums, rowSums2}: the outputs of {@link #GRADIENT_SUMS}. */
+    private Tensor[] gradientRowSums;
     private Tensor rowMean;
     private Tensor rowK1;
     private Tensor rowK2;
@@ -182,6 +188,9 @@ public final class BatchNorm2d extends AbstractLayer implements ImageLayer {
         int rows = n * shape.channels();
         rowSums = Tensor.zeros(dtype, rows);
         rowSumsByChannel = rowSums.reshape(n, shape.channels());
+        rowSums2 = Tensor.zeros(dtype, rows);
+        rowSums2ByChannel = rowSums2.reshape(n, shape.channels());
+        gradientRowSums = new Tensor[] {rowSums, rowSums2};
         rowMean = Tensor.zeros(dtype, rows, 1);
         rowK1 = Tensor.zeros(dtype, rows, 1);
         rowK2 = Tensor.zeros(dtype, rows, 1);
@@ -235,8 +244,9 @@ public final class BatchNorm2d extends AbstractLayer implements ImageLayer {
 
     /** Σ dy x̂ into sumA and Σ dy into sumB, then the gradient coefficients k2, k3. */
     private void gradientSums(Tensor x, Tensor dy) {
-        channelSums(X, sumB, args.of(dy));
-        channelSums(CENTRED_PRODUCT, sumA, args.of(dy, x, rowMean));
+        ops.rowSums(GRADIENT_SUMS, 0, gradientRowSums, null, args.of(dy, x, rowMean));
+        ops.columnSums(X, 0, sumB, null, args.of(rowSumsByChannel));
+        ops.columnSums(X, 0, sumA, null, args.of(rowSums2ByChannel));
         scalars[0] = count;
         ops.map(GRAD_COEFFICIENTS, scalars, args.of(sumA, invStd, k2, k3, k1, sumB));
     }

@@ -28,6 +28,10 @@ public final class LayerNorm extends AbstractLayer {
     private static final Expr SCALED = arg(0).mul(arg(1));
     /** {@code dy' x̂}: {@code a0 (dy) a1 (scale) a2 (x̂)}. */
     private static final Expr SCALED_PRODUCT = arg(0).mul(arg(1)).mul(arg(2));
+    /** The backward pass's two row sums, in one pass over (dy, scale, x̂) or (dy, x̂). */
+    private static final Expr[] AFFINE_SUMS = {SCALED, SCALED_PRODUCT};
+    private static final Expr[] PLAIN_SUMS = {Stats.X, Stats.PRODUCT};
+    private final Tensor[] sums = new Tensor[2];
     /** {@code a0 = a3 (invstd) (a1 (dy) [a6 (scale)] - (a4 (Σ dy') + a2 (x̂) a5 (Σ dy' x̂)) / s0 (d))}. */
     private static final Elementwise GRAD = Elementwise.assign(0, arg(3).mul(arg(1).sub(arg(4).add(arg(2).mul(arg(5))).div(scalar(0)))));
     private static final Elementwise GRAD_AFFINE = Elementwise.assign(0,
@@ -95,14 +99,18 @@ public final class LayerNorm extends AbstractLayer {
         Tensor sumX = secondSums.get(dtype, n, 1);
         scalars[0] = inputWidth;
         if (affine) {
-            ops.rowSums(SCALED, 0, sum, null, args.of(gradOutput, scale.value()));
-            ops.rowSums(SCALED_PRODUCT, 0, sumX, null, args.of(gradOutput, scale.value(), xhat));
+            ops.rowSums(AFFINE_SUMS, 0, sums(sum, sumX), null, args.of(gradOutput, scale.value(), xhat));
             ops.map(GRAD_AFFINE, scalars, args.of(gradInput, gradOutput, xhat, invStd, sum, sumX, scale.value()));
         } else {
-            ops.rowSums(Stats.X, 0, sum, null, args.of(gradOutput));
-            ops.rowSums(Stats.PRODUCT, 0, sumX, null, args.of(gradOutput, xhat));
+            ops.rowSums(PLAIN_SUMS, 0, sums(sum, sumX), null, args.of(gradOutput, xhat));
             ops.map(GRAD, scalars, args.of(gradInput, gradOutput, xhat, invStd, sum, sumX));
         }
+    }
+
+    private Tensor[] sums(Tensor first, Tensor second) {
+        sums[0] = first;
+        sums[1] = second;
+        return sums;
     }
 
     @Override
