@@ -274,6 +274,22 @@ public final class Conv2d extends AbstractLayer implements ImageLayer {
         int kernel = window.kernel();
         int kk = kernel * kernel;
         Tensor w = weight.value();
+        if (w.dtype() == DType.F32) { // the arrays directly: this runs on one thread before the parallel backward pass
+            float[] src = w.floats();
+            float[] dst = flipped.floats();
+            int wo = w.offset();
+            int fo = flipped.offset();
+            for (int co = 0; co < out.channels(); co++) {
+                for (int ci = 0; ci < in.channels(); ci++) {
+                    int from = wo + (co * in.channels() + ci) * kk + kk - 1;
+                    int to = fo + ci * out.channels() * kk + co * kk;
+                    for (int e = 0; e < kk; e++) {
+                        dst[to + e] = src[from - e];
+                    }
+                }
+            }
+            return;
+        }
         for (int co = 0; co < out.channels(); co++) {
             for (int ci = 0; ci < in.channels(); ci++) {
                 int src = (co * in.channels() + ci) * kk;
