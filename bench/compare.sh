@@ -263,4 +263,19 @@ for w in workloads:
             else:
                 extra = f"  [batch {rs[-1]['batch']}, {rs[-1]['samples']} samples per epoch, {rs[-1]['framework']}]"
             print(f"  {w:12} {label:13} rounds: {runs}{extra}")
+# how far one series can be trusted: the ratio round by round (the runs of a round are interleaved) and the
+# spread of each side's rounds; on a host that shares its cores a 2-thread run moves by tens of percent
+unsettled = []
+for w in workloads:
+    gs = [r["samples_per_second"] for r in by.get((w, "gradlab"), [])]
+    ps = [r["samples_per_second"] for r in by.get((w, "pytorch"), [])]
+    if gs and ps:
+        per_round = [g / p for g, p in zip(gs, ps)]
+        print(f"  {w:12} ratio per round: {', '.join(f'{x:.2f}' for x in per_round)}")
+        spread = max((max(v) - min(v)) / statistics.median(v) for v in (gs, ps))
+        if len(per_round) > 1 and spread > 0.25:
+            unsettled.append(f"{w} ({spread:.0%})")
+if unsettled:
+    print("\nnote: the rounds of " + ", ".join(unsettled) + " spread by more than 25% of their median: this series does not settle"
+          " the ratio; run more rounds (--rounds 5 or more) on a quieter host")
 PY
