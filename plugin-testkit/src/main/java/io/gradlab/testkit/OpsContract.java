@@ -207,6 +207,15 @@ public interface OpsContract {
                     ops.rowSums(other, beta, alone2, s, a, b);
                     assertClose("row sums of two expressions (the first), beta " + beta + ", " + where, alone1, m1, 0, 0);
                     assertClose("row sums of two expressions (the second), beta " + beta + ", " + where, alone2, m2, 0, 0);
+                    Tensor c1 = random(new Random(13), dtype, 1, shape[1]);
+                    Tensor c2 = random(new Random(14), dtype, 1, shape[1]);
+                    Tensor single1 = c1.copy();
+                    Tensor single2 = c2.copy();
+                    ops.columnSums(new Expr[] {e, other}, beta, new Tensor[] {c1, c2}, s, a, b);
+                    ops.columnSums(e, beta, single1, s, a, b);
+                    ops.columnSums(other, beta, single2, s, a, b);
+                    assertClose("column sums of two expressions (the first), beta " + beta + ", " + where, single1, c1, 0, 0);
+                    assertClose("column sums of two expressions (the second), beta " + beta + ", " + where, single2, c2, 0, 0);
                 }
                 double got = ops.sum(e, s, a, b);
                 double want = ref.sum(e, s, a, b);

@@ -58,6 +58,22 @@ public interface Ops {
     void rowSums(Expr e, double beta, Tensor out, double[] scalars, Tensor... args);
 
     /**
+     * The column sums of several expressions over the same arguments: {@code out[k][c] = beta * out[k][c] + sum over
+     * rows r of e[k][r, c]}, each to the bit what {@link #columnSums(Expr, double, Tensor, double[], Tensor...)}
+     * gives for {@code e[k]} alone (a normalizer's {@code Σ dy} and {@code Σ dy x̂}, a scale's and a shift's
+     * gradient). The outputs must be distinct and none of them an argument. A fast implementation reads the
+     * arguments once for all of them; this default makes one pass per expression.
+     */
+    default void columnSums(Expr[] e, double beta, Tensor[] out, double[] scalars, Tensor... args) {
+        if (e.length != out.length) {
+            throw new IllegalArgumentException(e.length + " expressions need as many outputs, got " + out.length);
+        }
+        for (int k = 0; k < e.length; k++) {
+            columnSums(e[k], beta, out[k], scalars, args);
+        }
+    }
+
+    /**
      * The row sums of several expressions over the same arguments: {@code out[k][r] = beta * out[k][r] + sum over
      * columns c of e[k][r, c]}, each to the bit what {@link #rowSums(Expr, double, Tensor, double[], Tensor...)}
      * gives for {@code e[k]} alone. A fast implementation reads the arguments once for all of them (a batch norm's

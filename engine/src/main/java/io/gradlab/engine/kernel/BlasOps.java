@@ -345,6 +345,11 @@ public final class BlasOps implements Ops {
     }
 
     @Override
+    public void columnSums(Expr[] e, double beta, Tensor[] out, double[] scalars, Tensor... args) {
+        elementwise.columnSums(requireNonNull(e, "expressions are null"), beta, requireNonNull(out, "outputs are null"), scalars, args);
+    }
+
+    @Override
     public void rowSums(Expr[] e, double beta, Tensor[] out, double[] scalars, Tensor... args) {
         elementwise.rowSums(requireNonNull(e, "expressions are null"), beta, requireNonNull(out, "outputs are null"), scalars, args);
     }

@@ -65,8 +65,39 @@ final class ElementwiseRunner {
     }
 
     void columnSums(Expr e, double beta, Tensor out, double[] scalars, Tensor[] args) {
-        Program p = program(e);
-        Call call = prepare(p, scalars, args, first(args), COLUMN_SUMS);
+        Call call = prepareColumnSums(calls.get(), program(e), beta, out, scalars, args);
+        run(call);
+        finishColumnSums(call, beta, out);
+        call.clear();
+    }
+
+    /**
+     * The column sums of several expressions over the same arguments in one pass: each expression's sums are
+     * those of {@link #columnSums(Expr, double, Tensor, double[], Tensor[])} to the bit, as {@link
+     * #rowSums(Expr[], double, Tensor[], double[], Tensor[])} does for row sums. The outputs must be distinct and
+     * none of them an argument.
+     */
+    void columnSums(Expr[] es, double beta, Tensor[] outs, double[] scalars, Tensor[] args) {
+        if (es.length != outs.length) {
+            throw new IllegalArgumentException(es.length + " expressions need as many outputs, got " + outs.length);
+        }
+        if (es.length == 1) {
+            columnSums(es[0], beta, outs[0], scalars, args);
+            return;
+        }
+        Call[] cs = multiCalls(es.length);
+        for (int i = 0; i < es.length; i++) {
+            prepareColumnSums(cs[i], program(es[i]), beta, outs[i], scalars, args);
+        }
+        runMulti(cs, es.length);
+        for (int i = 0; i < es.length; i++) {
+            finishColumnSums(cs[i], beta, outs[i]);
+            cs[i].clear();
+        }
+    }
+
+    private Call prepareColumnSums(Call into, Program p, double beta, Tensor out, double[] scalars, Tensor[] args) {
+        Call call = prepare(into, p, scalars, args, first(args), COLUMN_SUMS);
         if (out.size() != call.cols || out.dtype() != call.dtype) {
             throw new IllegalArgumentException("column sums of " + call.rows + " x " + call.cols + " go into " + call.cols
                     + " elements of " + call.dtype + ", not " + out.dtype() + Arrays.toString(out.shape()));
@@ -78,12 +109,9 @@ final class ElementwiseRunner {
             call.kind = COLUMN_ACC;
             call.out = array(out);
             call.outOffset = out.offset();
-            run(call);
-            call.clear();
-            return;
+            return call;
         }
-        int groups = call.rowMode && call.cols <= BLOCK ? call.blocks : call.rows;
-        int need = groups * call.cols;
+        int need = call.blocks * call.cols; // one partial row per block of whole rows
         if (call.dtype == DType.F32) {
             call.floatPartials = call.floatPartials.length >= need ? call.floatPartials : new float[Math.max(need, 2 * call.floatPartials.length)];
             call.partials = call.floatPartials;
@@ -92,11 +120,16 @@ final class ElementwiseRunner {
             call.partials = call.doublePartials;
         }
         call.eval.fill(call.partials, 0, need, 0);
-        run(call);
-        // the partial rows added in block order: the same bits for any thread count
+        return call;
+    }
+
+    /** {@code out = beta * out +} the partial rows added in block order (the same bits for any thread count); wide sums are in {@code out} already. */
+    private static void finishColumnSums(Call call, double beta, Tensor out) {
+        if (call.kind == COLUMN_ACC) {
+            return;
+        }
         call.eval.scale(array(out), out.offset(), out.size(), beta);
-        call.eval.addRows(call.partials, 0, groups, call.cols, array(out), out.offset());
-        call.clear();
+        call.eval.addRows(call.partials, 0, call.blocks, call.cols, array(out), out.offset());
     }
 
     void rowSums(Expr e, double beta, Tensor out, double[] scalars, Tensor[] args) {
@@ -121,34 +154,11 @@ final class ElementwiseRunner {
             rowSums(es[0], beta, outs[0], scalars, args);
             return;
         }
-        Call[] cs = multiCalls.get();
-        if (cs.length < es.length) {
-            Call[] grown = Arrays.copyOf(cs, es.length);
-            for (int i = cs.length; i < grown.length; i++) {
-                grown[i] = new Call();
-            }
-            multiCalls.set(grown);
-            cs = grown;
-        }
+        Call[] cs = multiCalls(es.length);
         for (int i = 0; i < es.length; i++) {
             prepareRowSums(cs[i], program(es[i]), outs[i], scalars, args);
         }
-        Call first = cs[0];
-        int parts = gang.parts();
-        if (parts == 1 || first.total < BlasOps.PARALLEL_MIN_ELEMENTS || first.blocks < 2 || gang.inTask()) {
-            runChunked(cs, es.length, 0, first.blocks);
-        } else {
-            synchronized (gang) {
-                multiSplit.calls = cs;
-                multiSplit.count = es.length;
-                multiSplit.parts = Math.min(parts, first.blocks);
-                try {
-                    gang.run(multiSplit, multiSplit.parts);
-                } finally {
-                    multiSplit.calls = null;
-                }
-            }
-        }
+        runMulti(cs, es.length);
         for (int i = 0; i < es.length; i++) {
             addRowSums(cs[i], beta, outs[i]);
             cs[i].clear();
@@ -163,6 +173,40 @@ final class ElementwiseRunner {
         }
         call.sums = grow(call.sums, call.rows * call.segments());
         return call;
+    }
+
+    /** This thread's calls of a several-expression reduction, at least {@code n} of them. */
+    private Call[] multiCalls(int n) {
+        Call[] cs = multiCalls.get();
+        if (cs.length < n) {
+            Call[] grown = Arrays.copyOf(cs, n);
+            for (int i = cs.length; i < grown.length; i++) {
+                grown[i] = new Call();
+            }
+            multiCalls.set(grown);
+            cs = grown;
+        }
+        return cs;
+    }
+
+    /** Runs the first {@code count} calls (prepared over the same arguments, so with the same blocks) together, split over the threads. */
+    private void runMulti(Call[] cs, int count) {
+        Call first = cs[0];
+        int parts = gang.parts();
+        if (parts == 1 || first.total < BlasOps.PARALLEL_MIN_ELEMENTS || first.blocks < 2 || gang.inTask()) {
+            runChunked(cs, count, 0, first.blocks);
+            return;
+        }
+        synchronized (gang) {
+            multiSplit.calls = cs;
+            multiSplit.count = count;
+            multiSplit.parts = Math.min(parts, first.kind == COLUMN_ACC ? first.segments() : first.blocks);
+            try {
+                gang.run(multiSplit, multiSplit.parts);
+            } finally {
+                multiSplit.calls = null;
+            }
+        }
     }
 
     /** Blocks {@code [from, to)} of each call in turn, a chunk at a time: the later calls read what the first one brought into the cache. */
@@ -401,7 +445,13 @@ final class ElementwiseRunner {
 
         @Override
         public void run(int part) {
-            long b = calls[0].blocks;
+            Call first = calls[0];
+            if (first.kind == COLUMN_ACC) { // whole column segments, all rows of each
+                long segments = first.segments();
+                runChunked(calls, count, (int) (segments * part / parts) * first.rows, (int) (segments * (part + 1) / parts) * first.rows);
+                return;
+            }
+            long b = first.blocks;
             runChunked(calls, count, (int) (b * part / parts), (int) (b * (part + 1) / parts));
         }
     }

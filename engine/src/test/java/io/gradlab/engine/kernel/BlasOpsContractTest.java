@@ -96,6 +96,24 @@ class BlasOpsContractTest {
         one.columnSums(e, 0.5, w1, null, wide, wideBias);
         many.columnSums(e, 0.5, w2, null, wide, wideBias);
         assertThat(w2.floats()).isEqualTo(w1.floats());
+        // several expressions in one pass, narrow and wide: the same bits on any thread count
+        Expr square = Expr.arg(0).square();
+        for (Tensor[] xb : new Tensor[][] {{x, bias}, {wide, wideBias}}) {
+            int cols = xb[0].cols();
+            int rows = xb[0].rows();
+            Tensor[] c1s = {random(new Random(3), cols), random(new Random(4), cols)};
+            Tensor[] c2s = {c1s[0].copy(), c1s[1].copy()};
+            one.columnSums(new Expr[] {e, square}, 0.5, c1s, null, xb);
+            many.columnSums(new Expr[] {e, square}, 0.5, c2s, null, xb);
+            assertThat(c2s[0].floats()).isEqualTo(c1s[0].floats());
+            assertThat(c2s[1].floats()).isEqualTo(c1s[1].floats());
+            Tensor[] r1s = {random(new Random(5), rows, 1), random(new Random(6), rows, 1)};
+            Tensor[] r2s = {r1s[0].copy(), r1s[1].copy()};
+            one.rowSums(new Expr[] {e, square}, 0.5, r1s, null, xb);
+            many.rowSums(new Expr[] {e, square}, 0.5, r2s, null, xb);
+            assertThat(r2s[0].floats()).isEqualTo(r1s[0].floats());
+            assertThat(r2s[1].floats()).isEqualTo(r1s[1].floats());
+        }
         Tensor r1 = Tensor.zeros(DType.F32, 517, 1);
         Tensor r2 = Tensor.zeros(DType.F32, 517, 1);
         one.rowSums(e, 0, r1, null, x, bias);

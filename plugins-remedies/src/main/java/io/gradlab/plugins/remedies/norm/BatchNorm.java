@@ -10,6 +10,7 @@ import io.gradlab.api.nn.Mode;
 import io.gradlab.api.nn.Parameter;
 import io.gradlab.api.tensor.DType;
 import io.gradlab.api.tensor.Elementwise;
+import io.gradlab.api.tensor.Expr;
 import io.gradlab.api.tensor.Tensor;
 import io.gradlab.api.tensor.TensorArgs;
 import java.util.Collections;
@@ -59,6 +60,10 @@ public final class BatchNorm extends AbstractLayer {
     private static final Elementwise EVAL_GRAD_AFFINE = Elementwise.assign(0, arg(1).mul(arg(3)).mul(arg(2)));
     /** {@code a0 (scale grad) += a2 (Σ dy x̂)}, {@code a1 (shift grad) += a3 (Σ dy)}. */
     private static final Elementwise ACCUMULATE = Elementwise.assign(0, arg(0).add(arg(2))).then(1, arg(1).add(arg(3)));
+    /** Over (a0 dy, a1 x̂), in one pass: Σ dy and Σ dy x̂ (the backward pass's sums). */
+    private static final Expr[] GRADIENT_SUMS = {Stats.X, Stats.PRODUCT};
+    /** Over (a0 dy, a1 x̂), in one pass: the scale's gradient Σ dy x̂ and the shift's Σ dy. */
+    private static final Expr[] PARAMETER_SUMS = {Stats.PRODUCT, Stats.X};
 
     private final double eps;
     private final double momentum;
@@ -82,6 +87,7 @@ public final class BatchNorm extends AbstractLayer {
     private final BufferCache normalized = new BufferCache();
     private final TensorArgs args = new TensorArgs();
     private final double[] scalars = new double[5];
+    private final Tensor[] sumOutputs = new Tensor[2];
     private Tensor xhat;
     private Mode lastMode;
 
@@ -168,8 +174,7 @@ public final class BatchNorm extends AbstractLayer {
             return;
         }
         // dx = scale invstd (dy - (Σ dy + x̂ Σ dy x̂) / n)
-        ops.columnSums(Stats.X, 0, sumA, null, args.of(gradOutput));
-        ops.columnSums(Stats.PRODUCT, 0, sumB, null, args.of(gradOutput, xhat));
+        ops.columnSums(GRADIENT_SUMS, 0, sums(sumA, sumB), null, args.of(gradOutput, xhat));
         sumsOfThisBackward = true;
         scalars[0] = input.rows();
         if (affine) {
@@ -189,9 +194,14 @@ public final class BatchNorm extends AbstractLayer {
         if (reuse) {
             ops.map(ACCUMULATE, null, args.of(scale.grad(), shift.grad(), sumB, sumA));
         } else {
-            ops.columnSums(Stats.PRODUCT, 1, scale.grad(), null, args.of(gradOutput, xhat));
-            ops.columnSums(Stats.X, 1, shift.grad(), null, args.of(gradOutput));
+            ops.columnSums(PARAMETER_SUMS, 1, sums(scale.grad(), shift.grad()), null, args.of(gradOutput, xhat));
         }
+    }
+
+    private Tensor[] sums(Tensor first, Tensor second) {
+        sumOutputs[0] = first;
+        sumOutputs[1] = second;
+        return sumOutputs;
     }
 
     @Override

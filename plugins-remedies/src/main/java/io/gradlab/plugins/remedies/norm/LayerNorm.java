@@ -31,6 +31,8 @@ public final class LayerNorm extends AbstractLayer {
     /** The backward pass's two row sums, in one pass over (dy, scale, x̂) or (dy, x̂). */
     private static final Expr[] AFFINE_SUMS = {SCALED, SCALED_PRODUCT};
     private static final Expr[] PLAIN_SUMS = {Stats.X, Stats.PRODUCT};
+    /** Over (a0 dy, a1 x̂), in one pass: the scale's gradient Σ dy x̂ and the shift's Σ dy, down the batch. */
+    private static final Expr[] PARAMETER_SUMS = {Stats.PRODUCT, Stats.X};
     private final Tensor[] sums = new Tensor[2];
     /** {@code a0 = a3 (invstd) (a1 (dy) [a6 (scale)] - (a4 (Σ dy') + a2 (x̂) a5 (Σ dy' x̂)) / s0 (d))}. */
     private static final Elementwise GRAD = Elementwise.assign(0, arg(3).mul(arg(1).sub(arg(4).add(arg(2).mul(arg(5))).div(scalar(0)))));
@@ -118,8 +120,7 @@ public final class LayerNorm extends AbstractLayer {
         if (!affine) {
             return;
         }
-        ops.columnSums(Stats.PRODUCT, 1, scale.grad(), null, args.of(gradOutput, xhat));
-        ops.columnSums(Stats.X, 1, shift.grad(), null, args.of(gradOutput));
+        ops.columnSums(PARAMETER_SUMS, 1, sums(scale.grad(), shift.grad()), null, args.of(gradOutput, xhat));
     }
 
     @Override
