@@ -198,24 +198,25 @@ public interface OpsContract {
                     assertClose("row sums, beta " + beta + ", " + where, rw, rg, tol, tol);
                     // several expressions in one call: each exactly what it gives alone
                     Expr other = Expr.arg(0).sub(Expr.arg(1)).square();
-                    Tensor m1 = random(new Random(11), dtype, 1, shape[0]);
-                    Tensor m2 = random(new Random(12), dtype, 1, shape[0]);
-                    Tensor alone1 = m1.copy();
-                    Tensor alone2 = m2.copy();
-                    ops.rowSums(new Expr[] {e, other}, beta, new Tensor[] {m1, m2}, s, a, b);
-                    ops.rowSums(e, beta, alone1, s, a, b);
-                    ops.rowSums(other, beta, alone2, s, a, b);
-                    assertClose("row sums of two expressions (the first), beta " + beta + ", " + where, alone1, m1, 0, 0);
-                    assertClose("row sums of two expressions (the second), beta " + beta + ", " + where, alone2, m2, 0, 0);
-                    Tensor c1 = random(new Random(13), dtype, 1, shape[1]);
-                    Tensor c2 = random(new Random(14), dtype, 1, shape[1]);
-                    Tensor single1 = c1.copy();
-                    Tensor single2 = c2.copy();
-                    ops.columnSums(new Expr[] {e, other}, beta, new Tensor[] {c1, c2}, s, a, b);
-                    ops.columnSums(e, beta, single1, s, a, b);
-                    ops.columnSums(other, beta, single2, s, a, b);
-                    assertClose("column sums of two expressions (the first), beta " + beta + ", " + where, single1, c1, 0, 0);
-                    assertClose("column sums of two expressions (the second), beta " + beta + ", " + where, single2, c2, 0, 0);
+                    for (boolean rows : new boolean[] {true, false}) {
+                        Tensor[] together = {random(new Random(11), dtype, 1, shape[rows ? 0 : 1]), random(new Random(12), dtype, 1, shape[rows ? 0 : 1])};
+                        Tensor[] alone = {together[0].copy(), together[1].copy()};
+                        Expr[] both = {e, other};
+                        if (rows) {
+                            ops.rowSums(both, beta, together, s, a, b);
+                        } else {
+                            ops.columnSums(both, beta, together, s, a, b);
+                        }
+                        for (int k = 0; k < 2; k++) {
+                            if (rows) {
+                                ops.rowSums(both[k], beta, alone[k], s, a, b);
+                            } else {
+                                ops.columnSums(both[k], beta, alone[k], s, a, b);
+                            }
+                            assertClose((rows ? "row" : "column") + " sums of two expressions (expression " + k + "), beta " + beta + ", " + where,
+                                    alone[k], together[k], 0, 0);
+                        }
+                    }
                 }
                 double got = ops.sum(e, s, a, b);
                 double want = ref.sum(e, s, a, b);

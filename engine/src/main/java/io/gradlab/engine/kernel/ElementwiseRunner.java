@@ -43,7 +43,6 @@ final class ElementwiseRunner {
     private final ThreadLocal<Call[]> multiCalls = ThreadLocal.withInitial(() -> new Call[0]);
     /** Blocks of one expression before the next expression of a several-expression reduction reads them (about 256 KB per argument in float32: the core's cache). */
     private static final int MULTI_CHUNK = 64;
-    private final SplitTask split = new SplitTask();
     private final MultiSplitTask multiSplit = new MultiSplitTask();
 
     ElementwiseRunner(WorkerGang gang, BlockEval floatEval) {
@@ -78,22 +77,7 @@ final class ElementwiseRunner {
      * none of them an argument.
      */
     void columnSums(Expr[] es, double beta, Tensor[] outs, double[] scalars, Tensor[] args) {
-        if (es.length != outs.length) {
-            throw new IllegalArgumentException(es.length + " expressions need as many outputs, got " + outs.length);
-        }
-        if (es.length == 1) {
-            columnSums(es[0], beta, outs[0], scalars, args);
-            return;
-        }
-        Call[] cs = multiCalls(es.length);
-        for (int i = 0; i < es.length; i++) {
-            prepareColumnSums(cs[i], program(es[i]), beta, outs[i], scalars, args);
-        }
-        runMulti(cs, es.length);
-        for (int i = 0; i < es.length; i++) {
-            finishColumnSums(cs[i], beta, outs[i]);
-            cs[i].clear();
-        }
+        severalSums(COLUMN_SUMS, es, beta, outs, scalars, args);
     }
 
     private Call prepareColumnSums(Call into, Program p, double beta, Tensor out, double[] scalars, Tensor[] args) {
@@ -147,20 +131,32 @@ final class ElementwiseRunner {
      * other expressions.
      */
     void rowSums(Expr[] es, double beta, Tensor[] outs, double[] scalars, Tensor[] args) {
+        severalSums(ROW_SUMS, es, beta, outs, scalars, args);
+    }
+
+    /** Column sums ({@code COLUMN_SUMS}) or row sums ({@code ROW_SUMS}) of several expressions over the same arguments, together. */
+    private void severalSums(int kind, Expr[] es, double beta, Tensor[] outs, double[] scalars, Tensor[] args) {
         if (es.length != outs.length) {
             throw new IllegalArgumentException(es.length + " expressions need as many outputs, got " + outs.length);
         }
-        if (es.length == 1) {
-            rowSums(es[0], beta, outs[0], scalars, args);
+        if (es.length == 0) {
             return;
         }
         Call[] cs = multiCalls(es.length);
         for (int i = 0; i < es.length; i++) {
-            prepareRowSums(cs[i], program(es[i]), outs[i], scalars, args);
+            if (kind == ROW_SUMS) {
+                prepareRowSums(cs[i], program(es[i]), outs[i], scalars, args);
+            } else {
+                prepareColumnSums(cs[i], program(es[i]), beta, outs[i], scalars, args);
+            }
         }
         runMulti(cs, es.length);
         for (int i = 0; i < es.length; i++) {
-            addRowSums(cs[i], beta, outs[i]);
+            if (kind == ROW_SUMS) {
+                addRowSums(cs[i], beta, outs[i]);
+            } else {
+                finishColumnSums(cs[i], beta, outs[i]);
+            }
             cs[i].clear();
         }
     }
@@ -211,6 +207,10 @@ final class ElementwiseRunner {
 
     /** Blocks {@code [from, to)} of each call in turn, a chunk at a time: the later calls read what the first one brought into the cache. */
     private void runChunked(Call[] cs, int count, int from, int to) {
+        if (count == 1) { // nothing to share the cache with: one range, one setup of the registers
+            runBlocks(cs[0], from, to);
+            return;
+        }
         for (int b = from; b < to; b += MULTI_CHUNK) {
             int end = Math.min(to, b + MULTI_CHUNK);
             for (int i = 0; i < count; i++) {
@@ -421,23 +421,10 @@ final class ElementwiseRunner {
     // ---- running ----
 
     private void run(Call call) {
-        int parts = gang.parts();
-        if (parts == 1 || call.total < BlasOps.PARALLEL_MIN_ELEMENTS || call.blocks < 2 || gang.inTask()) {
-            runBlocks(call, 0, call.blocks);
-            return;
-        }
-        synchronized (gang) {
-            split.call = call;
-            split.parts = Math.min(parts, call.kind == COLUMN_ACC ? call.segments() : call.blocks);
-            try {
-                gang.run(split, split.parts);
-            } finally {
-                split.call = null;
-            }
-        }
+        runMulti(call.alone, 1);
     }
 
-    /** The contiguous block ranges of several calls over the same blocks, one range per part. */
+    /** The contiguous block ranges of several calls over the same blocks (or of one), one range per part. */
     private final class MultiSplitTask implements WorkerGang.Task {
         private Call[] calls;
         private int count;
@@ -453,23 +440,6 @@ final class ElementwiseRunner {
             }
             long b = first.blocks;
             runChunked(calls, count, (int) (b * part / parts), (int) (b * (part + 1) / parts));
-        }
-    }
-
-    /** The contiguous block ranges of one call, one per part. */
-    private final class SplitTask implements WorkerGang.Task {
-        private Call call;
-        private int parts;
-
-        @Override
-        public void run(int part) {
-            if (call.kind == COLUMN_ACC) { // whole column segments, all rows of each
-                long segments = call.segments();
-                runBlocks(call, (int) (segments * part / parts) * call.rows, (int) (segments * (part + 1) / parts) * call.rows);
-                return;
-            }
-            long b = call.blocks;
-            runBlocks(call, (int) (b * part / parts), (int) (b * (part + 1) / parts));
         }
     }
 
@@ -724,6 +694,8 @@ final class ElementwiseRunner {
 
     /** One call's description, read by every part; one per calling thread, reused. */
     private static final class Call {
+        /** This call alone, for {@link #runMulti}. */
+        final Call[] alone = {this};
         Program program;
         int kind;
         double[] scalars;
