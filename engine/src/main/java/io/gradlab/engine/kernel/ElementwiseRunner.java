@@ -43,7 +43,7 @@ final class ElementwiseRunner {
     private final ThreadLocal<Call[]> multiCalls = ThreadLocal.withInitial(() -> new Call[0]);
     /** Blocks of one expression before the next expression of a several-expression reduction reads them (about 256 KB per argument in float32: the core's cache). */
     private static final int MULTI_CHUNK = 64;
-    private final MultiSplitTask multiSplit = new MultiSplitTask();
+    private final SplitTask split = new SplitTask();
 
     ElementwiseRunner(WorkerGang gang, BlockEval floatEval) {
         this.gang = gang;
@@ -194,13 +194,13 @@ final class ElementwiseRunner {
             return;
         }
         synchronized (gang) {
-            multiSplit.calls = cs;
-            multiSplit.count = count;
-            multiSplit.parts = Math.min(parts, first.kind == COLUMN_ACC ? first.segments() : first.blocks);
+            split.calls = cs;
+            split.count = count;
+            split.parts = Math.min(parts, first.kind == COLUMN_ACC ? first.segments() : first.blocks);
             try {
-                gang.run(multiSplit, multiSplit.parts);
+                gang.run(split, split.parts);
             } finally {
-                multiSplit.calls = null;
+                split.calls = null;
             }
         }
     }
@@ -425,7 +425,7 @@ final class ElementwiseRunner {
     }
 
     /** The contiguous block ranges of several calls over the same blocks (or of one), one range per part. */
-    private final class MultiSplitTask implements WorkerGang.Task {
+    private final class SplitTask implements WorkerGang.Task {
         private Call[] calls;
         private int count;
         private int parts;
