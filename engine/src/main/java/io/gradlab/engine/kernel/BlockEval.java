@@ -33,6 +33,14 @@ interface BlockEval {
     /** A new array of this implementation's type. */
     Object newArray(int n);
 
+    /**
+     * The program compiled to one loop over vectors ({@link FusedKernel}) that computes, to the bit, what its
+     * instructions compute one by one, or {@code null} when this implementation runs it instruction by instruction.
+     */
+    default FusedKernel fuse(ProgramCompiler.Compiled program) {
+        return null;
+    }
+
     /** A short name ({@code vector}, {@code scalar}, {@code double}). */
     String name();
 }

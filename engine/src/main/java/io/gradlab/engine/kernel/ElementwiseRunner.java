@@ -285,7 +285,7 @@ final class ElementwiseRunner {
         Program p = programs.get(key);
         if (p == null) {
             Compiled c = key instanceof Elementwise e ? ProgramCompiler.compile(e) : ProgramCompiler.compile((Expr) key);
-            p = programs.computeIfAbsent(key, k -> new Program(c));
+            p = programs.computeIfAbsent(key, k -> new Program(c, floatEval, floatEval.fuse(c)));
         }
         return p;
     }
@@ -548,7 +548,7 @@ final class ElementwiseRunner {
                 call.sums[b] = ev.sumOfSquares(arr[p.squareOfArg], off[p.squareOfArg], len);
                 continue;
             }
-            execute(c, ev, arr, off, len);
+            execute(p, ev, arr, off, len);
             switch (call.kind) {
                 case COLUMN_SUMS -> {
                     int group = wholeRows ? b : r0;
@@ -592,14 +592,37 @@ final class ElementwiseRunner {
                 call.sums[b] = ev.sumOfSquares(arr[call.program.squareOfArg], off[call.program.squareOfArg], len);
                 continue;
             }
-            execute(c, ev, arr, off, len);
+            execute(call.program, ev, arr, off, len);
             if (call.kind == SUM) {
                 call.sums[b] = ev.sum(arr[c.result()], off[c.result()], len);
             }
         }
     }
 
-    private static void execute(Compiled c, BlockEval ev, Object[] arr, int[] off, int len) {
+    /**
+     * Runs program {@code p} over {@code len} elements of its operands: its whole vectors through its fused
+     * loop when it has one and runs on float32, the rest (or all) instruction by instruction.
+     */
+    private static void execute(Program p, BlockEval ev, Object[] arr, int[] off, int len) {
+        Compiled c = p.compiled;
+        if (p.fused == null || ev != p.fusedFor) {
+            execute(c, ev, arr, off, len);
+            return;
+        }
+        int done = p.fused.run(arr, off, len);
+        if (done < len) {
+            int operands = c.operands();
+            for (int r = 0; r < operands; r++) {
+                off[r] += done;
+            }
+            execute(c, ev, arr, off, len - done);
+            for (int r = 0; r < operands; r++) {
+                off[r] -= done;
+            }
+        }
+    }
+
+    static void execute(Compiled c, BlockEval ev, Object[] arr, int[] off, int len) {
         int[] code = c.code();
         for (int i = 0; i < code.length; i += 5) {
             int d = code[i + 1];
@@ -645,8 +668,14 @@ final class ElementwiseRunner {
          */
         final int squareOfArg;
 
-        Program(Compiled compiled) {
+        /** The program as one loop over vectors for float32 ({@link BlockEval#fuse}), or null, and the evaluator it is for. */
+        final FusedKernel fused;
+        final BlockEval fusedFor;
+
+        Program(Compiled compiled, BlockEval floatEval, FusedKernel fused) {
             this.compiled = compiled;
+            this.fused = fused;
+            this.fusedFor = floatEval;
             int[] code = compiled.code();
             boolean square = code.length == 5 && code[0] == io.gradlab.api.tensor.Expr.Op.SQUARE.ordinal()
                     && code[1] == compiled.result() && code[2] < compiled.args();

@@ -574,6 +574,17 @@ final class VectorBlockEval implements BlockEval {
         ScalarFloatEval.INSTANCE.scale(d, off, n, beta);
     }
 
+    /**
+     * Whether programs are compiled to one loop over vectors ({@link VectorProgramGenerator}); {@code
+     * -Dgradlab.fuse=false} runs every program instruction by instruction (the same bits, for comparisons).
+     */
+    private static final boolean FUSE = !"false".equals(System.getProperty("gradlab.fuse"));
+
+    @Override
+    public FusedKernel fuse(ProgramCompiler.Compiled program) {
+        return FUSE ? VectorProgramGenerator.fused(program) : null;
+    }
+
     @Override
     public Object newArray(int n) {
         return new float[n];

@@ -1,0 +1,630 @@
+package io.gradlab.engine.kernel;
+
+import io.gradlab.api.tensor.Expr;
+import io.gradlab.engine.kernel.ProgramCompiler.Compiled;
+import java.lang.invoke.MethodHandles;
+import java.lang.reflect.Method;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.Vector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
+
+/**
+ * Compiles a float32 elementwise program to one loop over vectors (a class generated with ASM and
+ * defined as a hidden class next to this one): every instruction of the program is computed for
+ * one vector of elements before the next vector is loaded, so intermediate values stay in vector
+ * registers instead of going through a temporary array per instruction, as numexpr's virtual
+ * machine does and as a fusing compiler does for a chain of pointwise operations.
+ *
+ * <p>The result is, to the bit, what {@link VectorBlockEval} computes instruction by instruction:
+ * each instruction is the same Vector API operation, with the same IEEE rounding (Java never
+ * contracts a multiply and an add), arguments are loaded from memory where the program reads them
+ * (so a target written by an earlier assignment is read back as the interpreter reads it), and the
+ * elements after the last whole vector are computed one by one as the interpreter's loops compute theirs. Only instructions with such a
+ * one-operation vector form are compiled ({@code + - * / max min neg abs square sqrt}, the
+ * comparisons and {@code where}); a program with a transcendental function, or too long to keep in
+ * one compiled method, is not compiled and runs on the interpreter.
+ */
+final class VectorProgramGenerator {
+    /** Longer programs are left to the interpreter: one compiled method must inline all their vector operations. */
+    static final int MAX_INSTRUCTIONS = 40;
+
+    private static final String FV = Type.getInternalName(FloatVector.class);
+    private static final String FV_DESC = Type.getDescriptor(FloatVector.class);
+    private static final String SPECIES_DESC = Type.getDescriptor(VectorSpecies.class);
+    private static final String SPECIES = Type.getInternalName(VectorSpecies.class);
+    private static final String MASK_DESC = Type.getDescriptor(VectorMask.class);
+    private static final String VECTOR_DESC = Type.getDescriptor(Vector.class);
+    private static final String COMPARISON_DESC = Type.getDescriptor(VectorOperators.Comparison.class);
+    private static final String OPERATORS = Type.getInternalName(VectorOperators.class);
+    private static final String BINARY_DESC = "(" + VECTOR_DESC + ")" + FV_DESC;
+    private static final String UNARY_DESC = "()" + FV_DESC;
+    private static final Expr.Op[] OPS = Expr.Op.values();
+    private static final Map<String, String> CHECKED = check();
+
+    private VectorProgramGenerator() {}
+
+    /**
+     * The descriptors this generator writes, checked against the Vector API of the running JVM once (a
+     * method missing or with another shape makes {@link #compile} decline every program).
+     */
+    private static Map<String, String> check() {
+        Map<String, String> m = new HashMap<>();
+        try {
+            for (String name : new String[] {"add", "sub", "mul", "div", "max", "min"}) {
+                m.put(name, descriptor(FloatVector.class.getMethod(name, Vector.class)));
+            }
+            for (String name : new String[] {"neg", "abs", "sqrt"}) {
+                m.put(name, descriptor(FloatVector.class.getMethod(name)));
+            }
+            m.put("compareVector", descriptor(FloatVector.class.getMethod("compare", VectorOperators.Comparison.class, Vector.class)));
+            m.put("compareScalar", descriptor(FloatVector.class.getMethod("compare", VectorOperators.Comparison.class, float.class)));
+            m.put("blend", descriptor(FloatVector.class.getMethod("blend", Vector.class, VectorMask.class)));
+            m.put("fromArray", descriptor(FloatVector.class.getMethod("fromArray", VectorSpecies.class, float[].class, int.class)));
+            m.put("intoArray", descriptor(FloatVector.class.getMethod("intoArray", float[].class, int.class)));
+            m.put("broadcast", descriptor(FloatVector.class.getMethod("broadcast", VectorSpecies.class, float.class)));
+            m.put("loopBound", descriptor(VectorSpecies.class.getMethod("loopBound", int.class)));
+            m.put("length", descriptor(VectorSpecies.class.getMethod("length")));
+        } catch (NoSuchMethodException e) {
+            return null;
+        }
+        boolean shapes = m.get("add").equals(BINARY_DESC) && m.get("neg").equals(UNARY_DESC)
+                && m.get("compareVector").equals("(" + COMPARISON_DESC + VECTOR_DESC + ")" + MASK_DESC)
+                && m.get("compareScalar").equals("(" + COMPARISON_DESC + "F)" + MASK_DESC)
+                && m.get("blend").equals("(" + VECTOR_DESC + MASK_DESC + ")" + FV_DESC);
+        return shapes ? m : null;
+    }
+
+    private static String descriptor(Method method) {
+        return Type.getMethodDescriptor(method);
+    }
+
+    /** Whether {@code op} (an {@link Expr.Op} ordinal or {@link BlockEval#COPY}) has a one-operation vector form here. */
+    static boolean compilable(int op) {
+        if (op == BlockEval.COPY) {
+            return true;
+        }
+        return switch (OPS[op]) {
+            case ADD, SUB, MUL, DIV, MAX, MIN, NEG, ABS, SQUARE, SQRT, GT, GE, LT, LE, WHERE -> true;
+            default -> false;
+        };
+    }
+
+    /** Kernels by program structure (instructions, operand counts, result), shared by every runner of this JVM. */
+    private static final ConcurrentHashMap<String, Optional<Warming>> KERNELS = new ConcurrentHashMap<>();
+
+    /**
+     * The program's loop over vectors, ready once C2 has compiled it: a generated method starts in the
+     * bytecode interpreter and then in C1, where the Vector API boxes every vector (slow, and allocating
+     * on every call), so a background thread runs it on scratch operands until a batch of calls allocates
+     * nothing, that is until its compiled, intrinsified code runs; until then {@link FusedKernel#run}
+     * returns 0 and the interpreter computes everything. {@code null} for a program the interpreter
+     * always runs.
+     */
+    static FusedKernel fused(Compiled c) {
+        String key = Arrays.toString(c.code()) + "/" + c.args() + "/" + c.temps() + "/" + c.constValues().length + "/" + c.result();
+        return KERNELS.computeIfAbsent(key, k -> {
+            FusedKernel kernel = compile(c);
+            if (kernel == null) {
+                return Optional.empty();
+            }
+            Warming w = new Warming(kernel, c.operands());
+            Warmer.QUEUE.add(w);
+            Warmer.start();
+            return Optional.of(w);
+        }).orElse(null);
+    }
+
+    /** A kernel that does nothing until it is warm, then runs the compiled loop. */
+    static final class Warming implements FusedKernel {
+        private final FusedKernel kernel;
+        private final int operands;
+        private volatile boolean ready;
+
+        Warming(FusedKernel kernel, int operands) {
+            this.kernel = kernel;
+            this.operands = operands;
+        }
+
+        boolean ready() {
+            return ready;
+        }
+
+        @Override
+        public int run(Object[] arrays, int[] offsets, int n) {
+            return ready ? kernel.run(arrays, offsets, n) : 0;
+        }
+
+        /** Runs the kernel on scratch operands until a batch of calls allocates nothing (or gives up after a while). */
+        void warm() {
+            Object[] arrays = new Object[operands];
+            for (int r = 0; r < operands; r++) {
+                arrays[r] = new float[ElementwiseRunner.BLOCK];
+            }
+            int[] offsets = new int[operands];
+            int[] lengths = {256, 16, 0, 100, 1024, 48};
+            java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
+            com.sun.management.ThreadMXBean mx = bean instanceof com.sun.management.ThreadMXBean m && m.isThreadAllocatedMemorySupported()
+                    && m.isThreadAllocatedMemoryEnabled() ? m : null;
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            int quiet = 0;
+            for (int batch = 0; System.nanoTime() < deadline; batch++) {
+                long before = mx == null ? 0 : mx.getCurrentThreadAllocatedBytes();
+                for (int i = 0; i < 200; i++) {
+                    Warmer.invoke(kernel, arrays, offsets, lengths[i % lengths.length]);
+                }
+                long allocated = mx == null ? (batch < 100 ? 1 : 0) : mx.getCurrentThreadAllocatedBytes() - before;
+                quiet = allocated == 0 ? quiet + 1 : 0;
+                if (quiet == 3) {
+                    ready = true;
+                    return;
+                }
+            }
+        }
+    }
+
+    /** The one background thread that warms kernels, in the order they were made. */
+    private static final class Warmer {
+        static final java.util.concurrent.LinkedBlockingQueue<Warming> QUEUE = new java.util.concurrent.LinkedBlockingQueue<>();
+        private static final java.util.concurrent.atomic.AtomicBoolean STARTED = new java.util.concurrent.atomic.AtomicBoolean();
+
+        static void start() {
+            if (STARTED.compareAndSet(false, true)) {
+                Thread t = new Thread(Warmer::loop, "gradlab-jit-warmer");
+                t.setDaemon(true);
+                t.start();
+            }
+        }
+
+        /**
+         * The one call of every kernel being warmed. Its receiver profile is made megamorphic first ({@link
+         * #loop}), so that C2 never inlines a kernel into the warming loop: the calls that find it quiet then run
+         * the kernel's own compiled code, which the training's calls run too.
+         */
+        static int invoke(FusedKernel kernel, Object[] arrays, int[] offsets, int n) {
+            return kernel.run(arrays, offsets, n);
+        }
+
+        private static void loop() {
+            Expr a1 = Expr.arg(1);
+            Expr a2 = Expr.arg(2);
+            FusedKernel[] kinds = {
+                compile(ProgramCompiler.compile(io.gradlab.api.tensor.Elementwise.assign(0, a1.add(a2)))),
+                compile(ProgramCompiler.compile(io.gradlab.api.tensor.Elementwise.assign(0, a1.mul(a2)))),
+                compile(ProgramCompiler.compile(io.gradlab.api.tensor.Elementwise.assign(0, a1.sub(a2))))};
+            Object[] none = new Object[3];
+            int[] zeros = new int[3];
+            for (int i = 0; i < 3000 && kinds[0] != null; i++) {
+                invoke(kinds[i % 3], none, zeros, 0);
+            }
+            while (true) {
+                try {
+                    QUEUE.take().warm();
+                } catch (InterruptedException e) {
+                    return;
+                } catch (RuntimeException | Error e) { // a kernel that fails here stays off: the interpreter runs its program
+                    org.slf4j.LoggerFactory.getLogger(VectorProgramGenerator.class).warn("an elementwise kernel stays on the interpreter: {}", e.toString());
+                }
+            }
+        }
+    }
+
+    /** The program's loop over vectors, or {@code null} when the interpreter runs it (see the class comment). */
+    static FusedKernel compile(Compiled c) {
+        int[] code = c.code();
+        int n = c.instructions();
+        if (CHECKED == null || n == 0 || n > MAX_INSTRUCTIONS) {
+            return null;
+        }
+        for (int i = 0; i < n; i++) {
+            if (!compilable(code[i * 5])) {
+                return null;
+            }
+        }
+        byte[] bytes = new Writer(c).write();
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup().defineHiddenClass(bytes, true);
+            return (FusedKernel) lookup.lookupClass().getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | LinkageError e) {
+            throw new IllegalStateException("the vector form of an elementwise program did not load: " + e, e);
+        }
+    }
+
+    /** Writes one kernel class. */
+    private static final class Writer {
+        private static final int ARRAYS = 1;
+        private static final int OFFSETS = 2;
+        private static final int N = 3;
+        private static final int I = 4;
+        private static final int UPPER = 5;
+        private static final int LENGTH = 6;
+        private static final int ZERO = 7;
+        private static final int ONE = 8;
+        private static final int FIRST_FREE = 9;
+
+        private final Compiled c;
+        private final int constBase;
+        /** Per operand: the local of its array (arguments and the result register), else -1. */
+        private final int[] arraySlot;
+        /** Per operand: the local of its offset. */
+        private final int[] offsetSlot;
+        /** Per operand: the local of its broadcast vector (constant registers). */
+        private final int[] constSlot;
+        /** Per temporary register: the local holding its current value in the loop body. */
+        private final int[] valueSlot;
+        /** Per constant register: the local of its value as a float (for the tail). */
+        private final int[] scalarConstSlot;
+        private int next = FIRST_FREE;
+        private MethodVisitor mv;
+
+        Writer(Compiled c) {
+            this.c = c;
+            this.constBase = c.args() + c.temps();
+            int operands = c.operands();
+            arraySlot = new int[operands];
+            offsetSlot = new int[operands];
+            constSlot = new int[operands];
+            valueSlot = new int[operands];
+            scalarConstSlot = new int[operands];
+            Arrays.fill(arraySlot, -1);
+            Arrays.fill(constSlot, -1);
+            Arrays.fill(valueSlot, -1);
+        }
+
+        private boolean inMemory(int operand) {
+            return operand < c.args() || operand == c.result();
+        }
+
+        byte[] write() {
+            ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
+                @Override
+                protected String getCommonSuperClass(String a, String b) {
+                    return "java/lang/Object"; // no local changes type at a merge: every value has its own local
+                }
+            };
+            String name = Type.getInternalName(VectorProgramGenerator.class) + "$Program";
+            cw.visit(Opcodes.V17, Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, name, null, "java/lang/Object",
+                    new String[] {Type.getInternalName(FusedKernel.class)});
+            MethodVisitor init = cw.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "()V", null, null);
+            init.visitCode();
+            init.visitVarInsn(Opcodes.ALOAD, 0);
+            init.visitMethodInsn(Opcodes.INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
+            init.visitInsn(Opcodes.RETURN);
+            init.visitMaxs(0, 0);
+            init.visitEnd();
+            mv = cw.visitMethod(Opcodes.ACC_PUBLIC, "run", "([Ljava/lang/Object;[II)I", null, null);
+            mv.visitCode();
+            prologue();
+            Label loop = new Label();
+            Label done = new Label();
+            mv.visitInsn(Opcodes.ICONST_0);
+            mv.visitVarInsn(Opcodes.ISTORE, I);
+            mv.visitLabel(loop);
+            mv.visitVarInsn(Opcodes.ILOAD, I);
+            mv.visitVarInsn(Opcodes.ILOAD, UPPER);
+            mv.visitJumpInsn(Opcodes.IF_ICMPGE, done);
+            body();
+            mv.visitVarInsn(Opcodes.ILOAD, I);
+            mv.visitVarInsn(Opcodes.ILOAD, LENGTH);
+            mv.visitInsn(Opcodes.IADD);
+            mv.visitVarInsn(Opcodes.ISTORE, I);
+            mv.visitJumpInsn(Opcodes.GOTO, loop);
+            mv.visitLabel(done);
+            // the elements after the last whole vector, one by one, as the interpreter's loops end
+            Label tail = new Label();
+            Label end = new Label();
+            mv.visitLabel(tail);
+            mv.visitVarInsn(Opcodes.ILOAD, I);
+            mv.visitVarInsn(Opcodes.ILOAD, N);
+            mv.visitJumpInsn(Opcodes.IF_ICMPGE, end);
+            scalarBody();
+            mv.visitIincInsn(I, 1);
+            mv.visitJumpInsn(Opcodes.GOTO, tail);
+            mv.visitLabel(end);
+            mv.visitVarInsn(Opcodes.ILOAD, N);
+            mv.visitInsn(Opcodes.IRETURN);
+            mv.visitMaxs(0, 0);
+            mv.visitEnd();
+            cw.visitEnd();
+            return cw.toByteArray();
+        }
+
+        private void species() {
+            mv.visitFieldInsn(Opcodes.GETSTATIC, FV, "SPECIES_PREFERRED", SPECIES_DESC);
+        }
+
+        /** The arrays and offsets of the operands in memory, the constants' vectors, the loop bound. */
+        private void prologue() {
+            int[] code = c.code();
+            for (int i = 0; i < code.length; i += 5) {
+                for (int j = 1; j < 5; j++) {
+                    int r = code[i + j];
+                    if (r < 0) {
+                        continue;
+                    }
+                    if (inMemory(r) && arraySlot[r] < 0) {
+                        arraySlot[r] = next++;
+                        offsetSlot[r] = next++;
+                        array(r);
+                        mv.visitVarInsn(Opcodes.ASTORE, arraySlot[r]);
+                        mv.visitVarInsn(Opcodes.ALOAD, OFFSETS);
+                        push(r);
+                        mv.visitInsn(Opcodes.IALOAD);
+                        mv.visitVarInsn(Opcodes.ISTORE, offsetSlot[r]);
+                    } else if (r >= constBase && constSlot[r] < 0) {
+                        constSlot[r] = next++;
+                        species();
+                        array(r);
+                        mv.visitVarInsn(Opcodes.ALOAD, OFFSETS);
+                        push(r);
+                        mv.visitInsn(Opcodes.IALOAD);
+                        mv.visitInsn(Opcodes.FALOAD);
+                        mv.visitInsn(Opcodes.DUP);
+                        scalarConstSlot[r] = next++;
+                        mv.visitVarInsn(Opcodes.FSTORE, scalarConstSlot[r]);
+                        mv.visitMethodInsn(Opcodes.INVOKESTATIC, FV, "broadcast", CHECKED.get("broadcast"), false);
+                        mv.visitVarInsn(Opcodes.ASTORE, constSlot[r]);
+                    }
+                }
+            }
+            broadcast(0f, ZERO);
+            broadcast(1f, ONE);
+            species();
+            mv.visitVarInsn(Opcodes.ILOAD, N);
+            mv.visitMethodInsn(Opcodes.INVOKEINTERFACE, SPECIES, "loopBound", CHECKED.get("loopBound"), true);
+            mv.visitVarInsn(Opcodes.ISTORE, UPPER);
+            species();
+            mv.visitMethodInsn(Opcodes.INVOKEINTERFACE, SPECIES, "length", CHECKED.get("length"), true);
+            mv.visitVarInsn(Opcodes.ISTORE, LENGTH);
+        }
+
+        private void broadcast(float v, int slot) {
+            species();
+            mv.visitLdcInsn(v);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, FV, "broadcast", CHECKED.get("broadcast"), false);
+            mv.visitVarInsn(Opcodes.ASTORE, slot);
+        }
+
+        /** Pushes {@code (float[]) arrays[r]}. */
+        private void array(int r) {
+            mv.visitVarInsn(Opcodes.ALOAD, ARRAYS);
+            push(r);
+            mv.visitInsn(Opcodes.AALOAD);
+            mv.visitTypeInsn(Opcodes.CHECKCAST, "[F");
+        }
+
+        private void push(int v) {
+            if (v <= 5) {
+                mv.visitInsn(Opcodes.ICONST_0 + v);
+            } else if (v <= Byte.MAX_VALUE) {
+                mv.visitIntInsn(Opcodes.BIPUSH, v);
+            } else {
+                mv.visitIntInsn(Opcodes.SIPUSH, v);
+            }
+        }
+
+        /** Pushes the element index of operand {@code r} in memory: {@code offset_r + i}. */
+        private void index(int r) {
+            mv.visitVarInsn(Opcodes.ILOAD, offsetSlot[r]);
+            mv.visitVarInsn(Opcodes.ILOAD, I);
+            mv.visitInsn(Opcodes.IADD);
+        }
+
+        /** Pushes the current vector of operand {@code r}. */
+        private void value(int r) {
+            if (inMemory(r)) {
+                species();
+                mv.visitVarInsn(Opcodes.ALOAD, arraySlot[r]);
+                index(r);
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, FV, "fromArray", CHECKED.get("fromArray"), false);
+            } else if (r >= constBase) {
+                mv.visitVarInsn(Opcodes.ALOAD, constSlot[r]);
+            } else {
+                if (valueSlot[r] < 0) {
+                    throw new IllegalStateException("temporary " + r + " is read before it is written");
+                }
+                mv.visitVarInsn(Opcodes.ALOAD, valueSlot[r]);
+            }
+        }
+
+        private void body() {
+            Arrays.fill(valueSlot, -1);
+            int[] code = c.code();
+            for (int i = 0; i < code.length; i += 5) {
+                int op = code[i];
+                int d = code[i + 1];
+                int a = code[i + 2];
+                int b = code[i + 3];
+                int x = code[i + 4];
+                if (op == BlockEval.COPY) {
+                    value(a);
+                } else {
+                    instruction(OPS[op], a, b, x);
+                }
+                int slot = next++;
+                mv.visitVarInsn(Opcodes.ASTORE, slot);
+                if (inMemory(d)) {
+                    mv.visitVarInsn(Opcodes.ALOAD, slot);
+                    mv.visitVarInsn(Opcodes.ALOAD, arraySlot[d]);
+                    index(d);
+                    mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, FV, "intoArray", CHECKED.get("intoArray"), false);
+                } else {
+                    valueSlot[d] = slot;
+                }
+            }
+        }
+
+        /** Pushes the current element of operand {@code r} as a float (the tail). */
+        private void scalarValue(int r) {
+            if (inMemory(r)) {
+                mv.visitVarInsn(Opcodes.ALOAD, arraySlot[r]);
+                index(r);
+                mv.visitInsn(Opcodes.FALOAD);
+            } else if (r >= constBase) {
+                mv.visitVarInsn(Opcodes.FLOAD, scalarConstSlot[r]);
+            } else {
+                if (valueSlot[r] < 0) {
+                    throw new IllegalStateException("temporary " + r + " is read before it is written");
+                }
+                mv.visitVarInsn(Opcodes.FLOAD, valueSlot[r]);
+            }
+        }
+
+        /**
+         * One element: each instruction as the interpreter's loops compute their last elements (float arithmetic,
+         * {@link Math}'s max, min, abs and square root, comparisons giving 1 or 0, false with a NaN).
+         */
+        private void scalarBody() {
+            Arrays.fill(valueSlot, -1);
+            int[] code = c.code();
+            for (int i = 0; i < code.length; i += 5) {
+                int op = code[i];
+                int d = code[i + 1];
+                if (op == BlockEval.COPY) {
+                    scalarValue(code[i + 2]);
+                } else {
+                    scalarInstruction(OPS[op], code[i + 2], code[i + 3], code[i + 4]);
+                }
+                int slot = next++;
+                mv.visitVarInsn(Opcodes.FSTORE, slot);
+                if (inMemory(d)) {
+                    mv.visitVarInsn(Opcodes.ALOAD, arraySlot[d]);
+                    index(d);
+                    mv.visitVarInsn(Opcodes.FLOAD, slot);
+                    mv.visitInsn(Opcodes.FASTORE);
+                } else {
+                    valueSlot[d] = slot;
+                }
+            }
+        }
+
+        private void math(String name, String descriptor) {
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Math", name, descriptor, false);
+        }
+
+        /** Replaces the two floats on the stack by 1 when the comparison holds ({@code cmp}, then {@code jumpFalse}), else 0. */
+        private void compare(int cmp, int jumpFalse) {
+            Label no = new Label();
+            Label end = new Label();
+            mv.visitInsn(cmp);
+            mv.visitJumpInsn(jumpFalse, no);
+            mv.visitInsn(Opcodes.FCONST_1);
+            mv.visitJumpInsn(Opcodes.GOTO, end);
+            mv.visitLabel(no);
+            mv.visitInsn(Opcodes.FCONST_0);
+            mv.visitLabel(end);
+        }
+
+        private void scalarInstruction(Expr.Op op, int a, int b, int x) {
+            switch (op) {
+                case ADD, SUB, MUL, DIV, MAX, MIN -> {
+                    scalarValue(a);
+                    scalarValue(b);
+                    switch (op) {
+                        case ADD -> mv.visitInsn(Opcodes.FADD);
+                        case SUB -> mv.visitInsn(Opcodes.FSUB);
+                        case MUL -> mv.visitInsn(Opcodes.FMUL);
+                        case DIV -> mv.visitInsn(Opcodes.FDIV);
+                        case MAX -> math("max", "(FF)F");
+                        default -> math("min", "(FF)F");
+                    }
+                }
+                case NEG -> {
+                    scalarValue(a);
+                    mv.visitInsn(Opcodes.FNEG);
+                }
+                case ABS -> {
+                    scalarValue(a);
+                    math("abs", "(F)F");
+                }
+                case SQUARE -> {
+                    scalarValue(a);
+                    mv.visitInsn(Opcodes.DUP);
+                    mv.visitInsn(Opcodes.FMUL);
+                }
+                case SQRT -> { // correctly rounded in double, then to float: the float square root
+                    scalarValue(a);
+                    mv.visitInsn(Opcodes.F2D);
+                    math("sqrt", "(D)D");
+                    mv.visitInsn(Opcodes.D2F);
+                }
+                // fcmpl gives -1 and fcmpg +1 for a NaN operand: every comparison with a NaN is false
+                case GT, GE, LT, LE -> {
+                    scalarValue(a);
+                    scalarValue(b);
+                    switch (op) {
+                        case GT -> compare(Opcodes.FCMPL, Opcodes.IFLE);
+                        case GE -> compare(Opcodes.FCMPL, Opcodes.IFLT);
+                        case LT -> compare(Opcodes.FCMPG, Opcodes.IFGE);
+                        default -> compare(Opcodes.FCMPG, Opcodes.IFGT);
+                    }
+                }
+                case WHERE -> { // condition != 0 (true for NaN) ? ifTrue : ifFalse
+                    Label no = new Label();
+                    Label end = new Label();
+                    scalarValue(a);
+                    mv.visitInsn(Opcodes.FCONST_0);
+                    mv.visitInsn(Opcodes.FCMPL);
+                    mv.visitJumpInsn(Opcodes.IFEQ, no);
+                    scalarValue(b);
+                    mv.visitJumpInsn(Opcodes.GOTO, end);
+                    mv.visitLabel(no);
+                    scalarValue(x);
+                    mv.visitLabel(end);
+                }
+                default -> throw new IllegalArgumentException("no compiled form for " + op);
+            }
+        }
+
+        private void instruction(Expr.Op op, int a, int b, int x) {
+            switch (op) {
+                case ADD, SUB, MUL, DIV, MAX, MIN -> {
+                    value(a);
+                    value(b);
+                    String name = op.name().toLowerCase(java.util.Locale.ROOT);
+                    mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, FV, name, CHECKED.get(name), false);
+                }
+                case NEG, ABS, SQRT -> {
+                    value(a);
+                    String name = op.name().toLowerCase(java.util.Locale.ROOT);
+                    mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, FV, name, CHECKED.get(name), false);
+                }
+                case SQUARE -> { // x.mul(x), as the interpreter
+                    value(a);
+                    mv.visitInsn(Opcodes.DUP);
+                    mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, FV, "mul", CHECKED.get("mul"), false);
+                }
+                case GT, GE, LT, LE -> { // zero.blend(one, a.compare(op, b))
+                    mv.visitVarInsn(Opcodes.ALOAD, ZERO);
+                    mv.visitVarInsn(Opcodes.ALOAD, ONE);
+                    value(a);
+                    mv.visitFieldInsn(Opcodes.GETSTATIC, OPERATORS, op.name(), COMPARISON_DESC);
+                    value(b);
+                    mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, FV, "compare", CHECKED.get("compareVector"), false);
+                    mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, FV, "blend", CHECKED.get("blend"), false);
+                }
+                case WHERE -> { // ifFalse.blend(ifTrue, condition != 0)
+                    value(x);
+                    value(b);
+                    value(a);
+                    mv.visitFieldInsn(Opcodes.GETSTATIC, OPERATORS, "NE", COMPARISON_DESC);
+                    mv.visitInsn(Opcodes.FCONST_0);
+                    mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, FV, "compare", CHECKED.get("compareScalar"), false);
+                    mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, FV, "blend", CHECKED.get("blend"), false);
+                }
+                default -> throw new IllegalArgumentException("no vector form for " + op);
+            }
+        }
+    }
+}

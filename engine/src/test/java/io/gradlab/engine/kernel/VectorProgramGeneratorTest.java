@@ -1,0 +1,205 @@
+package io.gradlab.engine.kernel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.gradlab.api.tensor.Elementwise;
+import io.gradlab.api.tensor.Expr;
+import io.gradlab.engine.kernel.ProgramCompiler.Compiled;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A program compiled to one loop over vectors computes, to the bit, what the Vector API evaluator
+ * computes instruction by instruction: random programs over every compiled instruction, on values
+ * with signed zeros, infinities, NaN (any NaN, whatever its sign bit) and subnormals, at lengths with and without a partial vector,
+ * with a target that a later assignment reads back and with two arguments that are the same array.
+ */
+class VectorProgramGeneratorTest {
+    private static final float[] EDGES = {0f, -0f, 1f, -1f, 0.5f, Float.MIN_VALUE, Float.MIN_NORMAL, Float.MAX_VALUE,
+        Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, 3e-39f, 1e30f, -2.5f};
+    private static final Expr.Op[] UNARY = {Expr.Op.NEG, Expr.Op.ABS, Expr.Op.SQUARE, Expr.Op.SQRT};
+    private static final Expr.Op[] BINARY = {Expr.Op.ADD, Expr.Op.SUB, Expr.Op.MUL, Expr.Op.DIV, Expr.Op.MAX, Expr.Op.MIN,
+        Expr.Op.GT, Expr.Op.GE, Expr.Op.LT, Expr.Op.LE};
+    private static BlockEval vector;
+
+    @BeforeAll
+    static void vectorEvaluator() {
+        assumeTrue(VectorSupport.available(), "the JVM runs without jdk.incubator.vector");
+        vector = VectorSupport.BLOCK_EVAL;
+    }
+
+    @Test
+    void randomProgramsGiveTheInterpretersBits() {
+        Random random = new Random(11);
+        int compiled = 0;
+        for (int trial = 0; trial < 300; trial++) {
+            int args = 2 + random.nextInt(4);
+            Elementwise program = Elementwise.assign(0, randomExpr(random, args, 1 + random.nextInt(5)));
+            if (random.nextBoolean()) { // a second target that reads the first one back
+                program = program.then(1, randomExpr(random, args, 1 + random.nextInt(3)).add(Expr.arg(0)));
+            }
+            Compiled c = ProgramCompiler.compile(program);
+            FusedKernel kernel = VectorProgramGenerator.compile(c);
+            assertThat(kernel).as("program %s", program).isNotNull();
+            compiled++;
+            for (int n : new int[] {1, 15, 16, 17, 100, 1024}) {
+                compare(c, kernel, random, n, false, program);
+            }
+            compare(c, kernel, random, 200, true, program);
+        }
+        assertThat(compiled).isEqualTo(300);
+    }
+
+    @Test
+    void expressionsStoreTheirResultForTheSums() {
+        Random random = new Random(5);
+        for (int trial = 0; trial < 100; trial++) {
+            Expr e = randomExpr(random, 3, 1 + random.nextInt(6));
+            Compiled c = ProgramCompiler.compile(e);
+            FusedKernel kernel = VectorProgramGenerator.compile(c);
+            if (c.instructions() == 0) {
+                assertThat(kernel).isNull();
+                continue;
+            }
+            assertThat(kernel).isNotNull();
+            compare(c, kernel, random, 1000, false, e);
+        }
+    }
+
+    @Test
+    void aSharedKernelRunsOnceItIsWarm() throws InterruptedException {
+        Compiled c = ProgramCompiler.compile(Elementwise.assign(0, Expr.arg(1).mul(Expr.arg(2)).add(Expr.arg(3).max(0.5))));
+        FusedKernel kernel = VectorProgramGenerator.fused(c);
+        assertThat(VectorProgramGenerator.fused(ProgramCompiler.compile(Elementwise.assign(0, Expr.arg(1).mul(Expr.arg(2)).add(Expr.arg(3).max(0.5))))))
+                .as("the same program structure, the same kernel").isSameAs(kernel);
+        assertThat(kernel).isInstanceOf(VectorProgramGenerator.Warming.class);
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (!((VectorProgramGenerator.Warming) kernel).ready() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(((VectorProgramGenerator.Warming) kernel).ready()).as("warm within two minutes").isTrue();
+        compare(c, kernel, new Random(3), 1000, false, "the warm kernel");
+    }
+
+    @Test
+    void transcendentalOrLongProgramsStayOnTheInterpreter() {
+        assertThat(VectorProgramGenerator.compile(ProgramCompiler.compile(Elementwise.assign(0, Expr.arg(1).exp())))).isNull();
+        assertThat(VectorProgramGenerator.compile(ProgramCompiler.compile(Elementwise.assign(0, Expr.arg(1).mul(2).sigmoid())))).isNull();
+        Expr long_ = Expr.arg(1);
+        for (int i = 0; i <= VectorProgramGenerator.MAX_INSTRUCTIONS; i++) {
+            long_ = long_.mul(Expr.arg(1)).add(i);
+        }
+        assertThat(VectorProgramGenerator.compile(ProgramCompiler.compile(Elementwise.assign(0, long_)))).isNull();
+        assertThat(VectorProgramGenerator.compile(ProgramCompiler.compile(Elementwise.assign(0, Expr.arg(1).max(0))))).isNotNull();
+    }
+
+    private static Expr randomExpr(Random random, int args, int depth) {
+        if (depth == 0 || random.nextInt(5) == 0) {
+            int leaf = random.nextInt(6);
+            if (leaf == 0) {
+                return Expr.constant(EDGES[random.nextInt(EDGES.length)]);
+            }
+            if (leaf == 1) {
+                return Expr.scalar(random.nextInt(2));
+            }
+            return Expr.arg(1 + random.nextInt(args - 1));
+        }
+        int kind = random.nextInt(10);
+        if (kind < 3) {
+            return unary(UNARY[random.nextInt(UNARY.length)], randomExpr(random, args, depth - 1));
+        }
+        if (kind < 9) {
+            return binary(BINARY[random.nextInt(BINARY.length)], randomExpr(random, args, depth - 1), randomExpr(random, args, depth - 1));
+        }
+        Expr shared = randomExpr(random, args, depth - 1); // used twice: computed once
+        return Expr.where(randomExpr(random, args, depth - 1), shared, shared.neg());
+    }
+
+    private static Expr unary(Expr.Op op, Expr a) {
+        return switch (op) {
+            case NEG -> a.neg();
+            case ABS -> a.abs();
+            case SQUARE -> a.square();
+            case SQRT -> a.sqrt();
+            default -> throw new IllegalArgumentException(op.name());
+        };
+    }
+
+    private static Expr binary(Expr.Op op, Expr a, Expr b) {
+        return switch (op) {
+            case ADD -> a.add(b);
+            case SUB -> a.sub(b);
+            case MUL -> a.mul(b);
+            case DIV -> a.div(b);
+            case MAX -> a.max(b);
+            case MIN -> a.min(b);
+            case GT -> a.gt(b);
+            case GE -> a.ge(b);
+            case LT -> a.lt(b);
+            case LE -> a.le(b);
+            default -> throw new IllegalArgumentException(op.name());
+        };
+    }
+
+    /** Runs {@code c} both ways on the same random operands and compares every array the program writes. */
+    private static void compare(Compiled c, FusedKernel kernel, Random random, int n, boolean alias, Object what) {
+        int operands = c.operands();
+        int block = Math.max(n, ElementwiseRunner.BLOCK);
+        Object[] interpreted = new Object[operands];
+        Object[] fused = new Object[operands];
+        int[] off = new int[operands];
+        for (int r = 0; r < operands; r++) {
+            float[] v = new float[block + 8];
+            if (r >= c.args() + c.temps()) { // a constant or scalar register: one value throughout
+                Arrays.fill(v, c.constScalars()[r - c.args() - c.temps()] >= 0 ? randomValue(random) : (float) c.constValues()[r - c.args() - c.temps()]);
+            } else {
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = randomValue(random);
+                }
+                off[r] = r < c.args() ? random.nextInt(8) : 0;
+            }
+            interpreted[r] = v;
+            fused[r] = v.clone();
+        }
+        if (alias && c.args() > 2) { // arguments 1 and 2 are one array at one offset
+            interpreted[2] = interpreted[1];
+            fused[2] = fused[1];
+            off[2] = off[1];
+        }
+        ElementwiseRunner.execute(c, vector, interpreted, off.clone(), n);
+        int[] offsets = off.clone();
+        int done = kernel.run(fused, offsets, n);
+        assertThat(offsets).isEqualTo(off);
+        assertThat(done % 16 == 0 || done == n).isTrue();
+        assertThat(done).isBetween(0, n);
+        if (done < n) {
+            for (int r = 0; r < operands; r++) {
+                offsets[r] += done;
+            }
+            ElementwiseRunner.execute(c, vector, fused, offsets, n - done);
+        }
+        for (int r = 0; r < c.args(); r++) {
+            assertThat(bits((float[]) fused[r], off[r], n)).as("%s, argument %d, n %d", what, r, n)
+                    .isEqualTo(bits((float[]) interpreted[r], off[r], n));
+        }
+        if (c.result() >= 0) {
+            assertThat(bits((float[]) fused[c.result()], off[c.result()], n)).as("%s, result, n %d", what, n)
+                    .isEqualTo(bits((float[]) interpreted[c.result()], off[c.result()], n));
+        }
+    }
+
+    private static int[] bits(float[] a, int from, int n) {
+        int[] b = new int[n];
+        for (int i = 0; i < n; i++) {
+            b[i] = Float.floatToIntBits(a[from + i]); // every NaN as one: its sign and payload are the hardware's choice
+        }
+        return b;
+    }
+
+    private static float randomValue(Random random) {
+        return random.nextInt(4) == 0 ? EDGES[random.nextInt(EDGES.length)] : (float) (random.nextGaussian() * 3);
+    }
+}
