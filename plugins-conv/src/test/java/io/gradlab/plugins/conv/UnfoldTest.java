@@ -21,7 +21,11 @@ class UnfoldTest {
         "5, 1, 2, 1, 4, 4", // shifted: kernel wider than half the image
         "1, 1, 0, 1, 3, 5", // shifted: 1x1
         "3, 1, 0, 1, 6, 5", // general: valid convolution, narrower output
-        "3, 2, 1, 1, 7, 7", // general: stride 2
+        "3, 2, 1, 1, 7, 7", // general: stride 2, odd size
+        "3, 2, 1, 1, 8, 6", // general: stride 2, even size
+        "1, 2, 0, 1, 8, 8", // general: a 1x1 projection
+        "5, 2, 2, 1, 9, 8", // general: kernel 5, stride 2
+        "3, 3, 1, 2, 10, 11", // general: stride 3, dilation 2
         "3, 1, 3, 1, 2, 2", // general: output wider than the input
     })
     void gatherMatchesTheDefinition(int kernel, int stride, int padding, int dilation, int h, int w) {
