@@ -38,6 +38,11 @@ interface BlockEval {
      * instructions compute one by one, or {@code null} when this implementation runs it instruction by instruction.
      */
     default FusedKernel fuse(ProgramCompiler.Compiled program) {
+        return fuse(program, 0);
+    }
+
+    /** {@link #fuse(ProgramCompiler.Compiled)} with the arguments of the bit set {@code broadcast} one value per call. */
+    default FusedKernel fuse(ProgramCompiler.Compiled program, int broadcast) {
         return null;
     }
 

@@ -281,6 +281,11 @@ final class ElementwiseRunner {
 
     // ---- preparing a call ----
 
+    /** Whether the compiled loop of {@code key} (an {@link Elementwise} or {@link Expr}) with these broadcast arguments is warm (tests). */
+    boolean broadcastReady(Object key, int broadcast) {
+        return program(key).broadcastKernel(broadcast) != null;
+    }
+
     private Program program(Object key) {
         Program p = programs.get(key);
         if (p == null) {
@@ -468,6 +473,19 @@ final class ElementwiseRunner {
         int rows = call.rows;
         int cols = call.cols;
         boolean wholeRows = call.rowMode && cols <= BLOCK;
+        if (call.rowMode && ev == p.fusedFor && !(call.kind == SUM && p.squareOfArg >= 0)) {
+            int broadcast = 0;
+            for (int i = 0; i < c.args(); i++) {
+                if (call.kinds[i] == COLUMN || call.kinds[i] == SCALAR) {
+                    broadcast |= 1 << i;
+                }
+            }
+            FusedKernel k = broadcast == 0 ? null : p.broadcastKernel(broadcast);
+            if (k != null) {
+                runRows(call, k, arr, off, from, to);
+                return;
+            }
+        }
         // broadcast rows tiled once (whole-row blocks), scalars filled once
         for (int i = 0; i < c.args(); i++) {
             byte k = call.kinds[i];
@@ -563,6 +581,73 @@ final class ElementwiseRunner {
                 }
                 case SUM -> call.sums[b] = ev.sum(arr[c.result()], off[c.result()], len);
                 case COLUMN_ACC -> ev.addRows(arr[c.result()], off[c.result()], 1, width, call.out, call.outOffset + c0);
+                default -> { }
+            }
+        }
+    }
+
+    /**
+     * {@link #runBlocks} for a call with column or scalar arguments, through a kernel that reads them once per
+     * row ({@link Program#broadcastKernel}): no register is filled with a column's value or tiled with a row. The
+     * same blocks, and the same sums of each block's results in the same order, so the same bits.
+     */
+    private void runRows(Call call, FusedKernel k, Object[] arr, int[] off, int from, int to) {
+        Compiled c = call.program.compiled;
+        BlockEval ev = call.eval;
+        int rows = call.rows;
+        int cols = call.cols;
+        boolean wholeRows = cols <= BLOCK;
+        int segments = call.segments();
+        int res = c.result();
+        for (int b = from; b < to; b++) {
+            int r0;
+            int blockRows;
+            int c0;
+            int width;
+            if (wholeRows) {
+                r0 = b * call.rowsPerBlock;
+                blockRows = Math.min(call.rowsPerBlock, rows - r0);
+                c0 = 0;
+                width = cols;
+            } else if (call.kind == COLUMN_ACC) {
+                r0 = b % rows;
+                blockRows = 1;
+                c0 = (b / rows) * BLOCK;
+                width = Math.min(BLOCK, cols - c0);
+            } else {
+                r0 = b / segments;
+                blockRows = 1;
+                c0 = (b % segments) * BLOCK;
+                width = Math.min(BLOCK, cols - c0);
+            }
+            for (int r = 0; r < blockRows; r++) {
+                int row = r0 + r;
+                for (int i = 0; i < c.args(); i++) {
+                    arr[i] = call.arrays[i];
+                    off[i] = call.offsets[i] + switch (call.kinds[i]) {
+                        case FULL -> row * cols + c0;
+                        case ROW -> c0;
+                        case COLUMN -> row;
+                        default -> 0;
+                    };
+                }
+                if (res >= c.args()) {
+                    off[res] = r * width; // the block's results row after row, as the instruction-by-instruction path leaves them
+                }
+                k.run(arr, off, width);
+            }
+            if (res >= c.args()) {
+                off[res] = 0;
+            }
+            switch (call.kind) {
+                case COLUMN_SUMS -> ev.addRows(arr[res], 0, blockRows, width, call.partials, (wholeRows ? b : r0) * cols + c0);
+                case ROW_SUMS -> {
+                    for (int r = 0; r < blockRows; r++) {
+                        call.sums[(r0 + r) * segments + (wholeRows ? 0 : b % segments)] = ev.sum(arr[res], r * width, width);
+                    }
+                }
+                case SUM -> call.sums[b] = ev.sum(arr[res], 0, blockRows * width);
+                case COLUMN_ACC -> ev.addRows(arr[res], 0, 1, width, call.out, call.outOffset + c0);
                 default -> { }
             }
         }
@@ -672,14 +757,37 @@ final class ElementwiseRunner {
         final FusedKernel fused;
         final BlockEval fusedFor;
 
+        /** Per set of broadcast arguments (bit r: argument r is one value per row): its kernel, made on first use. */
+        private final FusedKernel[] byBroadcast;
+
         Program(Compiled compiled, BlockEval floatEval, FusedKernel fused) {
             this.compiled = compiled;
             this.fused = fused;
             this.fusedFor = floatEval;
+            this.byBroadcast = fused == null || compiled.args() > 8 ? null : new FusedKernel[1 << compiled.args()];
             int[] code = compiled.code();
             boolean square = code.length == 5 && code[0] == io.gradlab.api.tensor.Expr.Op.SQUARE.ordinal()
                     && code[1] == compiled.result() && code[2] < compiled.args();
             this.squareOfArg = square ? code[2] : -1;
+        }
+
+        /**
+         * The kernel that reads the arguments of {@code broadcast} once per row, when it is warm; else null (a
+         * program without a compiled loop, or too many arguments).
+         */
+        FusedKernel broadcastKernel(int broadcast) {
+            if (byBroadcast == null) {
+                return null;
+            }
+            FusedKernel k = byBroadcast[broadcast];
+            if (k == null) {
+                k = fusedFor.fuse(compiled, broadcast); // the same kernel for the same structure: a racing thread gets it too
+                if (k == null) {
+                    return null;
+                }
+                byBroadcast[broadcast] = k;
+            }
+            return k.ready() ? k : null;
         }
 
         Registers registers(DType dtype, BlockEval ev) {

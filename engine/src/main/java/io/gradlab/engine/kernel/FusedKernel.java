@@ -11,4 +11,9 @@ interface FusedKernel {
      * the first: all of them, or none while the kernel is not ready (the caller's interpreter does the rest).
      */
     int run(Object[] arrays, int[] offsets, int n);
+
+    /** Whether {@link #run} computes now (a kernel still being warmed returns 0 from it). */
+    default boolean ready() {
+        return true;
+    }
 }

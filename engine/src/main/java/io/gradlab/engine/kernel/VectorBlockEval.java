@@ -581,8 +581,8 @@ final class VectorBlockEval implements BlockEval {
     private static final boolean FUSE = !"false".equals(System.getProperty("gradlab.fuse"));
 
     @Override
-    public FusedKernel fuse(ProgramCompiler.Compiled program) {
-        return FUSE ? VectorProgramGenerator.fused(program) : null;
+    public FusedKernel fuse(ProgramCompiler.Compiled program, int broadcast) {
+        return FUSE ? VectorProgramGenerator.fused(program, broadcast) : null;
     }
 
     @Override

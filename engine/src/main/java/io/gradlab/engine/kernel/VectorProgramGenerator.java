@@ -113,9 +113,19 @@ final class VectorProgramGenerator {
      * always runs.
      */
     static FusedKernel fused(Compiled c) {
-        String key = Arrays.toString(c.code()) + "/" + c.args() + "/" + c.temps() + "/" + c.constValues().length + "/" + c.result();
+        return fused(c, 0);
+    }
+
+    /**
+     * {@link #fused(Compiled)} for calls whose arguments in {@code broadcast} (bit {@code r} for argument
+     * {@code r}) are one value for the whole call: a column broadcast over one row, or a scalar. The kernel reads
+     * {@code arrays[r][offsets[r]]} once instead of a vector per element.
+     */
+    static FusedKernel fused(Compiled c, int broadcast) {
+        String key = Arrays.toString(c.code()) + "/" + c.args() + "/" + c.temps() + "/" + c.constValues().length + "/" + c.result()
+                + "/" + broadcast;
         return KERNELS.computeIfAbsent(key, k -> {
-            FusedKernel kernel = compile(c);
+            FusedKernel kernel = compile(c, broadcast);
             if (kernel == null) {
                 return Optional.empty();
             }
@@ -137,7 +147,8 @@ final class VectorProgramGenerator {
             this.operands = operands;
         }
 
-        boolean ready() {
+        @Override
+        public boolean ready() {
             return ready;
         }
 
@@ -222,6 +233,11 @@ final class VectorProgramGenerator {
 
     /** The program's loop over vectors, or {@code null} when the interpreter runs it (see the class comment). */
     static FusedKernel compile(Compiled c) {
+        return compile(c, 0);
+    }
+
+    /** {@link #compile(Compiled)} with the arguments of the bit set {@code broadcast} read once per call. */
+    static FusedKernel compile(Compiled c, int broadcast) {
         int[] code = c.code();
         int n = c.instructions();
         if (CHECKED == null || n == 0 || n > MAX_INSTRUCTIONS) {
@@ -232,7 +248,13 @@ final class VectorProgramGenerator {
                 return null;
             }
         }
-        byte[] bytes = new Writer(c).write();
+        for (int i = 0; i < n; i++) {
+            int d = code[i * 5 + 1];
+            if (d < c.args() && (broadcast >>> d & 1) != 0) {
+                return null; // a target is never a broadcast: the runner gives targets the call's whole space
+            }
+        }
+        byte[] bytes = new Writer(c, broadcast).write();
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup().defineHiddenClass(bytes, true);
             return (FusedKernel) lookup.lookupClass().getDeclaredConstructor().newInstance();
@@ -268,8 +290,12 @@ final class VectorProgramGenerator {
         private int next = FIRST_FREE;
         private MethodVisitor mv;
 
-        Writer(Compiled c) {
+        /** Bit {@code r}: argument {@code r} is one value for the call. */
+        private final int broadcast;
+
+        Writer(Compiled c, int broadcast) {
             this.c = c;
+            this.broadcast = broadcast;
             this.constBase = c.args() + c.temps();
             int operands = c.operands();
             arraySlot = new int[operands];
@@ -283,7 +309,12 @@ final class VectorProgramGenerator {
         }
 
         private boolean inMemory(int operand) {
-            return operand < c.args() || operand == c.result();
+            return (operand < c.args() && !isBroadcast(operand)) || operand == c.result();
+        }
+
+        /** A constant register, or an argument that is one value for the call: read once, kept in a vector and a float. */
+        private boolean isBroadcast(int operand) {
+            return operand >= constBase || (operand < c.args() && operand < 32 && (broadcast >>> operand & 1) != 0);
         }
 
         byte[] write() {
@@ -362,7 +393,7 @@ final class VectorProgramGenerator {
                         push(r);
                         mv.visitInsn(Opcodes.IALOAD);
                         mv.visitVarInsn(Opcodes.ISTORE, offsetSlot[r]);
-                    } else if (r >= constBase && constSlot[r] < 0) {
+                    } else if (isBroadcast(r) && constSlot[r] < 0) {
                         constSlot[r] = next++;
                         species();
                         array(r);
@@ -428,7 +459,7 @@ final class VectorProgramGenerator {
                 mv.visitVarInsn(Opcodes.ALOAD, arraySlot[r]);
                 index(r);
                 mv.visitMethodInsn(Opcodes.INVOKESTATIC, FV, "fromArray", CHECKED.get("fromArray"), false);
-            } else if (r >= constBase) {
+            } else if (isBroadcast(r)) {
                 mv.visitVarInsn(Opcodes.ALOAD, constSlot[r]);
             } else {
                 if (valueSlot[r] < 0) {
@@ -471,7 +502,7 @@ final class VectorProgramGenerator {
                 mv.visitVarInsn(Opcodes.ALOAD, arraySlot[r]);
                 index(r);
                 mv.visitInsn(Opcodes.FALOAD);
-            } else if (r >= constBase) {
+            } else if (isBroadcast(r)) {
                 mv.visitVarInsn(Opcodes.FLOAD, scalarConstSlot[r]);
             } else {
                 if (valueSlot[r] < 0) {
