@@ -517,27 +517,14 @@ final class ElementwiseRunner {
                 blockRows = 0;
                 c0 = 0;
                 width = 0;
-            } else if (wholeRows) {
-                r0 = b * call.rowsPerBlock;
-                blockRows = Math.min(call.rowsPerBlock, rows - r0);
-                c0 = 0;
-                width = cols;
-                start = r0 * cols;
-                len = blockRows * cols;
-            } else if (call.kind == COLUMN_ACC) { // blocks in column-segment order: segment b / rows, row b % rows
-                r0 = b % rows;
-                blockRows = 1;
-                c0 = (b / rows) * BLOCK;
-                width = Math.min(BLOCK, cols - c0);
-                start = r0 * cols + c0;
-                len = width;
             } else {
-                r0 = b / segments;
-                blockRows = 1;
-                c0 = (b % segments) * BLOCK;
-                width = Math.min(BLOCK, cols - c0);
+                long g = rowBlock(call, b);
+                r0 = (int) (g >>> 32);
+                blockRows = (int) (g >>> 16) & 0xFFFF;
+                width = (int) g & 0xFFFF;
+                c0 = wholeRows ? 0 : (call.kind == COLUMN_ACC ? (b / rows) * BLOCK : (b % segments) * BLOCK);
                 start = r0 * cols + c0;
-                len = width;
+                len = blockRows * width;
             }
             for (int i = 0; i < c.args(); i++) {
                 switch (call.kinds[i]) {
@@ -587,6 +574,33 @@ final class ElementwiseRunner {
     }
 
     /**
+     * Where block {@code b} of a row-mode call lies: its first row (bits 32 and up), its number of rows (bits 16 to
+     * 31) and its width (bits 0 to 15; both at most {@link #BLOCK}). Whole rows: {@code rowsPerBlock} rows at a time. Wider rows: one segment of
+     * {@link #BLOCK} columns of one row, row by row, or for {@link #COLUMN_ACC} segment by segment (all rows of a
+     * segment, so that the parts own segments).
+     */
+    private static long rowBlock(Call call, int b) {
+        int rows = call.rows;
+        int cols = call.cols;
+        int r0;
+        int blockRows = 1;
+        int width;
+        if (cols <= BLOCK) {
+            r0 = b * call.rowsPerBlock;
+            blockRows = Math.min(call.rowsPerBlock, rows - r0);
+            width = cols;
+        } else if (call.kind == COLUMN_ACC) {
+            r0 = b % rows;
+            width = Math.min(BLOCK, cols - (b / rows) * BLOCK);
+        } else {
+            int segments = call.segments();
+            r0 = b / segments;
+            width = Math.min(BLOCK, cols - (b % segments) * BLOCK);
+        }
+        return (long) r0 << 32 | (long) blockRows << 16 | width;
+    }
+
+    /**
      * {@link #runBlocks} for a call with column or scalar arguments, through a kernel that reads them once per
      * row ({@link Program#broadcastKernel}): no register is filled with a column's value or tiled with a row. The
      * same blocks, and the same sums of each block's results in the same order, so the same bits.
@@ -600,26 +614,11 @@ final class ElementwiseRunner {
         int segments = call.segments();
         int res = c.result();
         for (int b = from; b < to; b++) {
-            int r0;
-            int blockRows;
-            int c0;
-            int width;
-            if (wholeRows) {
-                r0 = b * call.rowsPerBlock;
-                blockRows = Math.min(call.rowsPerBlock, rows - r0);
-                c0 = 0;
-                width = cols;
-            } else if (call.kind == COLUMN_ACC) {
-                r0 = b % rows;
-                blockRows = 1;
-                c0 = (b / rows) * BLOCK;
-                width = Math.min(BLOCK, cols - c0);
-            } else {
-                r0 = b / segments;
-                blockRows = 1;
-                c0 = (b % segments) * BLOCK;
-                width = Math.min(BLOCK, cols - c0);
-            }
+            long g = rowBlock(call, b);
+            int r0 = (int) (g >>> 32);
+            int blockRows = (int) (g >>> 16) & 0xFFFF;
+            int width = (int) g & 0xFFFF;
+            int c0 = wholeRows ? 0 : (call.kind == COLUMN_ACC ? (b / rows) * BLOCK : (b % segments) * BLOCK);
             for (int r = 0; r < blockRows; r++) {
                 int row = r0 + r;
                 for (int i = 0; i < c.args(); i++) {
