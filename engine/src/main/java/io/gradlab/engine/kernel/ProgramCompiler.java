@@ -22,6 +22,8 @@ final class ProgramCompiler {
     private final Map<Integer, Integer> scalars = new java.util.HashMap<>();
     /** Temporary registers: true while in use. */
     private final List<Boolean> temps = new ArrayList<>();
+    /** Per temporary register: the expression whose value it holds (the last one computed into it). */
+    private final List<Expr> owners = new ArrayList<>();
     private Map<Expr, Integer> uses;
     private Map<Expr, Integer> computed;
 
@@ -106,6 +108,7 @@ final class ProgramCompiler {
         int t = allocTemp();
         code.add(new int[] {e.op().ordinal(), t, in[0], in[1], in[2]});
         computed.put(e, t);
+        owners.set(t - args, e);
         return t;
     }
 
@@ -115,14 +118,12 @@ final class ProgramCompiler {
             if (operand < args || operand >= args + temps.size()) {
                 continue;
             }
-            for (Map.Entry<Expr, Integer> c : computed.entrySet()) {
-                if (c.getValue() == operand) {
-                    int left = uses.merge(c.getKey(), -1, Integer::sum);
-                    if (left == 0) {
-                        temps.set(operand - args, false);
-                    }
-                    break;
-                }
+            // the expression that holds the register now (an earlier holder has no reader left), so that the
+            // registers do not depend on the iteration order of an identity map
+            Expr holder = owners.get(operand - args);
+            int left = uses.merge(holder, -1, Integer::sum);
+            if (left == 0) {
+                temps.set(operand - args, false);
             }
         }
     }
@@ -135,6 +136,7 @@ final class ProgramCompiler {
             }
         }
         temps.add(true);
+        owners.add(null);
         return args + temps.size() - 1;
     }
 

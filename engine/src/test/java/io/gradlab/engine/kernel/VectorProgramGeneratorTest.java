@@ -43,6 +43,10 @@ class VectorProgramGeneratorTest {
             }
             Compiled c = ProgramCompiler.compile(program);
             FusedKernel kernel = VectorProgramGenerator.compile(c);
+            if (c.instructions() > VectorProgramGenerator.MAX_INSTRUCTIONS) {
+                assertThat(kernel).as("a program too long to compile: %s", program).isNull();
+                continue;
+            }
             assertThat(kernel).as("program %s", program).isNotNull();
             compiled++;
             for (int n : new int[] {1, 15, 16, 17, 100, 1024}) {
@@ -50,7 +54,7 @@ class VectorProgramGeneratorTest {
             }
             compare(c, kernel, random, 200, true, program);
         }
-        assertThat(compiled).isEqualTo(300);
+        assertThat(compiled).as("programs compiled and compared").isGreaterThan(250);
     }
 
     @Test
@@ -60,8 +64,8 @@ class VectorProgramGeneratorTest {
             Expr e = randomExpr(random, 3, 1 + random.nextInt(6));
             Compiled c = ProgramCompiler.compile(e);
             FusedKernel kernel = VectorProgramGenerator.compile(c);
-            if (c.instructions() == 0) {
-                assertThat(kernel).isNull();
+            if (c.instructions() == 0 || c.instructions() > VectorProgramGenerator.MAX_INSTRUCTIONS) {
+                assertThat(kernel).as("nothing to compile, or too long: %s", e).isNull();
                 continue;
             }
             assertThat(kernel).isNotNull();
