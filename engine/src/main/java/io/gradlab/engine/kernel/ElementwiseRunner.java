@@ -290,7 +290,7 @@ final class ElementwiseRunner {
         Program p = programs.get(key);
         if (p == null) {
             Compiled c = key instanceof Elementwise e ? ProgramCompiler.compile(e) : ProgramCompiler.compile((Expr) key);
-            p = programs.computeIfAbsent(key, k -> new Program(c, floatEval, floatEval.fuse(c)));
+            p = programs.computeIfAbsent(key, k -> new Program(c, floatEval));
         }
         return p;
     }
@@ -689,11 +689,12 @@ final class ElementwiseRunner {
      */
     private static void execute(Program p, BlockEval ev, Object[] arr, int[] off, int len) {
         Compiled c = p.compiled;
-        if (p.fused == null || ev != p.fusedFor) {
+        FusedKernel fused = ev == p.fusedFor ? p.fused() : null;
+        if (fused == null) {
             execute(c, ev, arr, off, len);
             return;
         }
-        int done = p.fused.run(arr, off, len);
+        int done = fused.run(arr, off, len);
         if (done < len) {
             int operands = c.operands();
             for (int r = 0; r < operands; r++) {
@@ -752,18 +753,18 @@ final class ElementwiseRunner {
          */
         final int squareOfArg;
 
-        /** The program as one loop over vectors for float32 ({@link BlockEval#fuse}), or null, and the evaluator it is for. */
-        final FusedKernel fused;
+        /** The evaluator of float32 programs, which may compile them to loops ({@link BlockEval#fuse}). */
         final BlockEval fusedFor;
-
+        /** The program as one loop over vectors, made when it first runs on float32 (so float64 runs warm none). */
+        private volatile FusedKernel fused;
+        private volatile boolean fuseTried;
         /** Per set of broadcast arguments (bit r: argument r is one value per row): its kernel, made on first use. */
         private final FusedKernel[] byBroadcast;
 
-        Program(Compiled compiled, BlockEval floatEval, FusedKernel fused) {
+        Program(Compiled compiled, BlockEval floatEval) {
             this.compiled = compiled;
-            this.fused = fused;
             this.fusedFor = floatEval;
-            this.byBroadcast = fused == null || compiled.args() > 8 ? null : new FusedKernel[1 << compiled.args()];
+            this.byBroadcast = compiled.args() > 8 ? null : new FusedKernel[1 << compiled.args()];
             int[] code = compiled.code();
             boolean square = code.length == 5 && code[0] == io.gradlab.api.tensor.Expr.Op.SQUARE.ordinal()
                     && code[1] == compiled.result() && code[2] < compiled.args();
@@ -774,8 +775,17 @@ final class ElementwiseRunner {
          * The kernel that reads the arguments of {@code broadcast} once per row, when it is warm; else null (a
          * program without a compiled loop, or too many arguments).
          */
+        /** The program's loop over vectors (made on first call; the same kernel for the same structure), or null. */
+        FusedKernel fused() {
+            if (!fuseTried) {
+                fused = fusedFor.fuse(compiled);
+                fuseTried = true;
+            }
+            return fused;
+        }
+
         FusedKernel broadcastKernel(int broadcast) {
-            if (byBroadcast == null) {
+            if (byBroadcast == null || fused() == null) {
                 return null;
             }
             FusedKernel k = byBroadcast[broadcast];
