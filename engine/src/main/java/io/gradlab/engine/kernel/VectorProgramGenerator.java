@@ -345,7 +345,7 @@ final class VectorProgramGenerator {
             mv.visitVarInsn(Opcodes.ILOAD, I);
             mv.visitVarInsn(Opcodes.ILOAD, UPPER);
             mv.visitJumpInsn(Opcodes.IF_ICMPGE, done);
-            body();
+            body(false);
             mv.visitVarInsn(Opcodes.ILOAD, I);
             mv.visitVarInsn(Opcodes.ILOAD, LENGTH);
             mv.visitInsn(Opcodes.IADD);
@@ -359,7 +359,7 @@ final class VectorProgramGenerator {
             mv.visitVarInsn(Opcodes.ILOAD, I);
             mv.visitVarInsn(Opcodes.ILOAD, N);
             mv.visitJumpInsn(Opcodes.IF_ICMPGE, end);
-            scalarBody();
+            body(true);
             mv.visitIincInsn(I, 1);
             mv.visitJumpInsn(Opcodes.GOTO, tail);
             mv.visitLabel(end);
@@ -452,90 +452,69 @@ final class VectorProgramGenerator {
             mv.visitInsn(Opcodes.IADD);
         }
 
-        /** Pushes the current vector of operand {@code r}. */
+        /** Pushes the current value of operand {@code r}: a vector, or in the tail ({@code scalar}) a float. */
+        private void value(int r, boolean scalar) {
+            if (inMemory(r)) {
+                if (!scalar) {
+                    species();
+                }
+                mv.visitVarInsn(Opcodes.ALOAD, arraySlot[r]);
+                index(r);
+                if (scalar) {
+                    mv.visitInsn(Opcodes.FALOAD);
+                } else {
+                    mv.visitMethodInsn(Opcodes.INVOKESTATIC, FV, "fromArray", CHECKED.get("fromArray"), false);
+                }
+            } else if (isBroadcast(r)) {
+                mv.visitVarInsn(scalar ? Opcodes.FLOAD : Opcodes.ALOAD, scalar ? scalarConstSlot[r] : constSlot[r]);
+            } else {
+                if (valueSlot[r] < 0) {
+                    throw new IllegalStateException("temporary " + r + " is read before it is written");
+                }
+                mv.visitVarInsn(scalar ? Opcodes.FLOAD : Opcodes.ALOAD, valueSlot[r]);
+            }
+        }
+
         private void value(int r) {
-            if (inMemory(r)) {
-                species();
-                mv.visitVarInsn(Opcodes.ALOAD, arraySlot[r]);
-                index(r);
-                mv.visitMethodInsn(Opcodes.INVOKESTATIC, FV, "fromArray", CHECKED.get("fromArray"), false);
-            } else if (isBroadcast(r)) {
-                mv.visitVarInsn(Opcodes.ALOAD, constSlot[r]);
-            } else {
-                if (valueSlot[r] < 0) {
-                    throw new IllegalStateException("temporary " + r + " is read before it is written");
-                }
-                mv.visitVarInsn(Opcodes.ALOAD, valueSlot[r]);
-            }
+            value(r, false);
         }
 
-        private void body() {
-            Arrays.fill(valueSlot, -1);
-            int[] code = c.code();
-            for (int i = 0; i < code.length; i += 5) {
-                int op = code[i];
-                int d = code[i + 1];
-                int a = code[i + 2];
-                int b = code[i + 3];
-                int x = code[i + 4];
-                if (op == BlockEval.COPY) {
-                    value(a);
-                } else {
-                    instruction(OPS[op], a, b, x);
-                }
-                int slot = next++;
-                mv.visitVarInsn(Opcodes.ASTORE, slot);
-                if (inMemory(d)) {
-                    mv.visitVarInsn(Opcodes.ALOAD, slot);
-                    mv.visitVarInsn(Opcodes.ALOAD, arraySlot[d]);
-                    index(d);
-                    mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, FV, "intoArray", CHECKED.get("intoArray"), false);
-                } else {
-                    valueSlot[d] = slot;
-                }
-            }
-        }
-
-        /** Pushes the current element of operand {@code r} as a float (the tail). */
         private void scalarValue(int r) {
-            if (inMemory(r)) {
-                mv.visitVarInsn(Opcodes.ALOAD, arraySlot[r]);
-                index(r);
-                mv.visitInsn(Opcodes.FALOAD);
-            } else if (isBroadcast(r)) {
-                mv.visitVarInsn(Opcodes.FLOAD, scalarConstSlot[r]);
-            } else {
-                if (valueSlot[r] < 0) {
-                    throw new IllegalStateException("temporary " + r + " is read before it is written");
-                }
-                mv.visitVarInsn(Opcodes.FLOAD, valueSlot[r]);
-            }
+            value(r, true);
         }
 
         /**
-         * One element: each instruction as the interpreter's loops compute their last elements (float arithmetic,
-         * {@link Math}'s max, min, abs and square root, comparisons giving 1 or 0, false with a NaN).
+         * One vector of elements (or in the tail, {@code scalar}, one element: each instruction as the interpreter's
+         * loops compute their last elements, with float arithmetic, {@link Math}'s max, min, abs and square root, and
+         * comparisons giving 1 or 0, false with a NaN).
          */
-        private void scalarBody() {
+        private void body(boolean scalar) {
             Arrays.fill(valueSlot, -1);
             int[] code = c.code();
             for (int i = 0; i < code.length; i += 5) {
                 int op = code[i];
                 int d = code[i + 1];
                 if (op == BlockEval.COPY) {
-                    scalarValue(code[i + 2]);
-                } else {
+                    value(code[i + 2], scalar);
+                } else if (scalar) {
                     scalarInstruction(OPS[op], code[i + 2], code[i + 3], code[i + 4]);
+                } else {
+                    instruction(OPS[op], code[i + 2], code[i + 3], code[i + 4]);
                 }
                 int slot = next++;
-                mv.visitVarInsn(Opcodes.FSTORE, slot);
-                if (inMemory(d)) {
+                mv.visitVarInsn(scalar ? Opcodes.FSTORE : Opcodes.ASTORE, slot);
+                if (!inMemory(d)) {
+                    valueSlot[d] = slot;
+                } else if (scalar) {
                     mv.visitVarInsn(Opcodes.ALOAD, arraySlot[d]);
                     index(d);
                     mv.visitVarInsn(Opcodes.FLOAD, slot);
                     mv.visitInsn(Opcodes.FASTORE);
                 } else {
-                    valueSlot[d] = slot;
+                    mv.visitVarInsn(Opcodes.ALOAD, slot);
+                    mv.visitVarInsn(Opcodes.ALOAD, arraySlot[d]);
+                    index(d);
+                    mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, FV, "intoArray", CHECKED.get("intoArray"), false);
                 }
             }
         }
