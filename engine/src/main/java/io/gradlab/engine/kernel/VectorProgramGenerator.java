@@ -37,6 +37,8 @@ import org.objectweb.asm.Type;
  * one compiled method, is not compiled and runs on the interpreter.
  */
 final class VectorProgramGenerator {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(VectorProgramGenerator.class);
+
     /** Longer programs are left to the interpreter: one compiled method must inline all their vector operations. */
     static final int MAX_INSTRUCTIONS = 40;
 
@@ -168,7 +170,8 @@ final class VectorProgramGenerator {
             java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
             com.sun.management.ThreadMXBean mx = bean instanceof com.sun.management.ThreadMXBean m && m.isThreadAllocatedMemorySupported()
                     && m.isThreadAllocatedMemoryEnabled() ? m : null;
-            long deadline = System.nanoTime() + 20_000_000_000L;
+            long start = System.nanoTime();
+            long deadline = start + 20_000_000_000L;
             int quiet = 0;
             for (int batch = 0; System.nanoTime() < deadline; batch++) {
                 long before = mx == null ? 0 : mx.getCurrentThreadAllocatedBytes();
@@ -179,9 +182,11 @@ final class VectorProgramGenerator {
                 quiet = allocated == 0 ? quiet + 1 : 0;
                 if (quiet == 3) {
                     ready = true;
+                    LOG.debug("an elementwise loop of {} operands is warm after {} ms", operands, (System.nanoTime() - start) / 1_000_000);
                     return;
                 }
             }
+            LOG.debug("an elementwise loop of {} operands stays on the interpreter: it still allocates after 20 s of warming", operands);
         }
     }
 
@@ -225,7 +230,7 @@ final class VectorProgramGenerator {
                 } catch (InterruptedException e) {
                     return;
                 } catch (RuntimeException | Error e) { // a kernel that fails here stays off: the interpreter runs its program
-                    org.slf4j.LoggerFactory.getLogger(VectorProgramGenerator.class).warn("an elementwise kernel stays on the interpreter: {}", e.toString());
+                    LOG.warn("an elementwise loop stays on the interpreter: {}", e.toString());
                 }
             }
         }
