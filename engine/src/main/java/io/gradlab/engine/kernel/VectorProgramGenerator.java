@@ -27,14 +27,16 @@ import org.objectweb.asm.Type;
  * registers instead of going through a temporary array per instruction, as numexpr's virtual
  * machine does and as a fusing compiler does for a chain of pointwise operations.
  *
- * <p>The result is, to the bit, what {@link VectorBlockEval} computes instruction by instruction:
- * each instruction is the same Vector API operation, with the same IEEE rounding (Java never
- * contracts a multiply and an add), arguments are loaded from memory where the program reads them
- * (so a target written by an earlier assignment is read back as the interpreter reads it), and the
- * elements after the last whole vector are computed one by one as the interpreter's loops compute theirs. Only instructions with such a
- * one-operation vector form are compiled ({@code + - * / max min neg abs square sqrt}, the
- * comparisons and {@code where}); a program with a transcendental function, or too long to keep in
- * one compiled method, is not compiled and runs on the interpreter.
+ * <p>The result is, to the bit, what {@link VectorBlockEval} computes instruction by instruction
+ * (apart from the sign and payload of a NaN, which the hardware chooses): each instruction is the
+ * same Vector API operation, with the same IEEE rounding (Java never contracts a multiply and an
+ * add), arguments are loaded from memory where the program reads them (so a target written by an
+ * earlier assignment is read back as the interpreter reads it), and the elements after the last
+ * whole vector are computed one by one as the interpreter's loops compute theirs. Only instructions
+ * with such a one-operation vector form are compiled ({@code + - * / max min neg abs square sqrt},
+ * the comparisons and {@code where}); a program with a transcendental function, or too long to keep
+ * in one compiled method, is not compiled and runs on the interpreter. Arguments that are one value
+ * per call (a column broadcast over one row, a scalar) can be read once ({@link #fused(Compiled, int)}).
  */
 final class VectorProgramGenerator {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(VectorProgramGenerator.class);
