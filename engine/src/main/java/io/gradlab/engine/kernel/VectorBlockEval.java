@@ -22,11 +22,16 @@ final class VectorBlockEval implements BlockEval {
     private static final VectorSpecies<Integer> IS = IntVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     private static final Expr.Op[] OPS = Expr.Op.values();
-    private static final float LOG2E = 1.44269504088896341f;
-    private static final float LN2_HI = 0.693359375f;
-    private static final float LN2_LO = -2.12194440e-4f;
-    private static final float MAGIC = 12582912f;
-    private static final int MAGIC_BITS = Float.floatToRawIntBits(MAGIC);
+    static final float LOG2E = 1.44269504088896341f;
+    static final float LN2_HI = 0.693359375f;
+    static final float LN2_LO = -2.12194440e-4f;
+    static final float MAGIC = 12582912f;
+    static final int MAGIC_BITS = Float.floatToRawIntBits(MAGIC);
+    /** Cephes' expf polynomial, highest degree first (the loops below and {@link VectorProgramGenerator} use it). */
+    static final float[] EXP_POLY = {1.9875691500e-4f, 1.3981999507e-3f, 8.3334519073e-3f, 4.1665795894e-2f, 1.6666665459e-1f,
+        5.0000001201e-1f};
+    /** Cephes' tanhf polynomial below 0.625, highest degree first. */
+    static final float[] TANH_POLY = {-5.70498872745e-3f, 2.06390887954e-2f, -5.37397155531e-2f, 1.33314422036e-1f, -3.33332819422e-1f};
 
     @Override
     public void exec(int op, Object d, int dOff, Object a, int aOff, Object b, int bOff, Object c, int cOff, int n) {

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.Vector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -32,10 +33,12 @@ import org.objectweb.asm.Type;
  * same Vector API operation, with the same IEEE rounding (Java never contracts a multiply and an
  * add), arguments are loaded from memory where the program reads them (so a target written by an
  * earlier assignment is read back as the interpreter reads it), and the elements after the last
- * whole vector are computed one by one as the interpreter's loops compute theirs. Only instructions
- * with such a one-operation vector form are compiled ({@code + - * / max min neg abs square sqrt},
- * the comparisons and {@code where}); a program with a transcendental function, or too long to keep
- * in one compiled method, is not compiled and runs on the interpreter. Arguments that are one value
+ * whole vector are computed one by one as the interpreter's loops compute theirs. The instructions
+ * compiled are those with a one-operation vector form ({@code + - * / max min neg abs square sqrt},
+ * the comparisons and {@code where}) and {@code exp}, the sigmoid and {@code tanh}, whose whole
+ * Cephes polynomial is written into the loop, operation for operation as the interpreter's loops
+ * compute it; a program with another function ({@code log}, the power, ...), or too long to keep in
+ * one compiled method ({@link #fits}), is not compiled and runs on the interpreter. Arguments that are one value
  * per call (a column broadcast over one row, a scalar) can be read once ({@link #fused(Compiled, int)}).
  */
 final class VectorProgramGenerator {
@@ -43,6 +46,12 @@ final class VectorProgramGenerator {
 
     /** Longer programs are left to the interpreter: one compiled method must inline all their vector operations. */
     static final int MAX_INSTRUCTIONS = 40;
+    /**
+     * At most this many vector operations ({@link #cost}) in one compiled loop: a sigmoid with a few
+     * cheap instructions around it fits, two transcendental functions do not (C2 would run out of
+     * inlining budget, box the vectors, and the loop would never get warm).
+     */
+    static final int MAX_COST = 64;
 
     private static final String FV = Type.getInternalName(FloatVector.class);
     private static final String FV_DESC = Type.getDescriptor(FloatVector.class);
@@ -54,6 +63,8 @@ final class VectorProgramGenerator {
     private static final String OPERATORS = Type.getInternalName(VectorOperators.class);
     private static final String BINARY_DESC = "(" + VECTOR_DESC + ")" + FV_DESC;
     private static final String UNARY_DESC = "()" + FV_DESC;
+    private static final String IV = Type.getInternalName(IntVector.class);
+    private static final String BINARY_OP_DESC = Type.getDescriptor(VectorOperators.Binary.class);
     private static final Expr.Op[] OPS = Expr.Op.values();
     private static final Map<String, String> CHECKED = check();
 
@@ -80,7 +91,18 @@ final class VectorProgramGenerator {
             m.put("broadcast", descriptor(FloatVector.class.getMethod("broadcast", VectorSpecies.class, float.class)));
             m.put("loopBound", descriptor(VectorSpecies.class.getMethod("loopBound", int.class)));
             m.put("length", descriptor(VectorSpecies.class.getMethod("length")));
-        } catch (NoSuchMethodException e) {
+            m.put("fma", descriptor(FloatVector.class.getMethod("fma", Vector.class, Vector.class)));
+            m.put("asInts", descriptor(FloatVector.class.getMethod("reinterpretAsInts")));
+            m.put("asFloats", descriptor(IntVector.class.getMethod("reinterpretAsFloats")));
+            m.put("iadd", descriptor(IntVector.class.getMethod("add", Vector.class)));
+            m.put("isub", descriptor(IntVector.class.getMethod("sub", Vector.class)));
+            m.put("ilanewise", descriptor(IntVector.class.getMethod("lanewise", VectorOperators.Binary.class, int.class)));
+            m.put("ibroadcast", descriptor(IntVector.class.getMethod("broadcast", VectorSpecies.class, int.class)));
+            if (!Type.getDescriptor(VectorOperators.class.getField("ASHR").getType()).equals(BINARY_OP_DESC)
+                    || !Type.getDescriptor(VectorOperators.class.getField("LSHL").getType()).equals(BINARY_OP_DESC)) {
+                return null;
+            }
+        } catch (NoSuchMethodException | NoSuchFieldException e) {
             return null;
         }
         boolean shapes = m.get("add").equals(BINARY_DESC) && m.get("neg").equals(UNARY_DESC)
@@ -100,8 +122,25 @@ final class VectorProgramGenerator {
             return true;
         }
         return switch (OPS[op]) {
-            case ADD, SUB, MUL, DIV, MAX, MIN, NEG, ABS, SQUARE, SQRT, GT, GE, LT, LE, WHERE -> true;
+            case ADD, SUB, MUL, DIV, MAX, MIN, NEG, ABS, SQUARE, SQRT, GT, GE, LT, LE, WHERE, EXP, SIGMOID, TANH -> true;
             default -> false;
+        };
+    }
+
+    /**
+     * The vector operations an instruction becomes: one for most, a whole inlined exponential for
+     * {@code exp}, the sigmoid and {@code tanh}.
+     */
+    static int cost(int op) {
+        if (op == BlockEval.COPY) {
+            return 1;
+        }
+        return switch (OPS[op]) {
+            case EXP -> 28;
+            case SIGMOID -> 33;
+            case TANH -> 45;
+            case GT, GE, LT, LE, WHERE -> 2;
+            default -> 1;
         };
     }
 
@@ -238,6 +277,26 @@ final class VectorProgramGenerator {
         }
     }
 
+    /**
+     * Whether the program has a compiled form: every instruction {@link #compilable}, at most {@link
+     * #MAX_INSTRUCTIONS} of them, at most {@link #MAX_COST} vector operations in all.
+     */
+    static boolean fits(Compiled c) {
+        int[] code = c.code();
+        int n = c.instructions();
+        if (n == 0 || n > MAX_INSTRUCTIONS) {
+            return false;
+        }
+        int cost = 0;
+        for (int i = 0; i < n; i++) {
+            if (!compilable(code[i * 5])) {
+                return false;
+            }
+            cost += cost(code[i * 5]);
+        }
+        return cost <= MAX_COST;
+    }
+
     /** The program's loop over vectors, or {@code null} when the interpreter runs it (see the class comment). */
     static FusedKernel compile(Compiled c) {
         return compile(c, 0);
@@ -247,13 +306,8 @@ final class VectorProgramGenerator {
     static FusedKernel compile(Compiled c, int broadcast) {
         int[] code = c.code();
         int n = c.instructions();
-        if (CHECKED == null || n == 0 || n > MAX_INSTRUCTIONS) {
+        if (CHECKED == null || !fits(c)) {
             return null;
-        }
-        for (int i = 0; i < n; i++) {
-            if (!compilable(code[i * 5])) {
-                return null;
-            }
         }
         for (int i = 0; i < n; i++) {
             int d = code[i * 5 + 1];
@@ -418,6 +472,7 @@ final class VectorProgramGenerator {
             }
             broadcast(0f, ZERO);
             broadcast(1f, ONE);
+            transcendentalConstants();
             species();
             mv.visitVarInsn(Opcodes.ILOAD, N);
             mv.visitMethodInsn(Opcodes.INVOKEINTERFACE, SPECIES, "loopBound", CHECKED.get("loopBound"), true);
@@ -425,6 +480,211 @@ final class VectorProgramGenerator {
             species();
             mv.visitMethodInsn(Opcodes.INVOKEINTERFACE, SPECIES, "length", CHECKED.get("length"), true);
             mv.visitVarInsn(Opcodes.ISTORE, LENGTH);
+        }
+
+        /** Locals of the exponential's constants (as {@link VectorBlockEval}'s loops have them), when an instruction needs them. */
+        private int lo = -1;
+        private int hi;
+        private int log2e;
+        private int magic;
+        private int ln2hi;
+        private int ln2lo;
+        private int[] poly;
+        private int magicBits;
+        private int bias;
+        private int two = -1;
+        private int small;
+        private int[] tanhPoly;
+
+        private void transcendentalConstants() {
+            boolean exp = false;
+            boolean tanh = false;
+            int[] code = c.code();
+            for (int i = 0; i < code.length; i += 5) {
+                if (code[i] != BlockEval.COPY) {
+                    Expr.Op op = OPS[code[i]];
+                    exp |= op == Expr.Op.EXP || op == Expr.Op.SIGMOID || op == Expr.Op.TANH;
+                    tanh |= op == Expr.Op.TANH;
+                }
+            }
+            if (!exp) {
+                return;
+            }
+            lo = constant(-104f);
+            hi = constant(88.75f);
+            log2e = constant(VectorBlockEval.LOG2E);
+            magic = constant(VectorBlockEval.MAGIC);
+            ln2hi = constant(-VectorBlockEval.LN2_HI);
+            ln2lo = constant(-VectorBlockEval.LN2_LO);
+            float[] p = VectorBlockEval.EXP_POLY;
+            poly = new int[p.length];
+            for (int i = 0; i < p.length; i++) {
+                poly[i] = constant(p[i]);
+            }
+            magicBits = intConstant(VectorBlockEval.MAGIC_BITS);
+            bias = intConstant(127);
+            if (tanh) {
+                two = constant(2f);
+                small = constant(0.625f);
+                float[] t = VectorBlockEval.TANH_POLY;
+                tanhPoly = new int[t.length];
+                for (int i = 0; i < t.length; i++) {
+                    tanhPoly[i] = constant(t[i]);
+                }
+            }
+        }
+
+        private int constant(float v) {
+            int slot = next++;
+            broadcast(v, slot);
+            return slot;
+        }
+
+        private int intConstant(int v) {
+            int slot = next++;
+            mv.visitFieldInsn(Opcodes.GETSTATIC, IV, "SPECIES_PREFERRED", SPECIES_DESC);
+            push(v);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, IV, "broadcast", CHECKED.get("ibroadcast"), false);
+            mv.visitVarInsn(Opcodes.ASTORE, slot);
+            return slot;
+        }
+
+        // ---- a small stack of vector operations on locals, for the inlined functions ----
+
+        private void load(int slot) {
+            mv.visitVarInsn(Opcodes.ALOAD, slot);
+        }
+
+        /** Stores the vector on the stack in a new local and returns it. */
+        private int store() {
+            int slot = next++;
+            mv.visitVarInsn(Opcodes.ASTORE, slot);
+            return slot;
+        }
+
+        private void fv(String name) {
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, FV, name, CHECKED.get(name), false);
+        }
+
+        private void iv(String key, String name) {
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, IV, name, CHECKED.get(key), false);
+        }
+
+        /** {@code a.fma(b, c)}. */
+        private int fma(int a, int b, int cSlot) {
+            load(a);
+            load(b);
+            load(cSlot);
+            fv("fma");
+            return store();
+        }
+
+        /** {@code a.op(b)} for a binary float operation. */
+        private int bin(String op, int a, int b) {
+            load(a);
+            load(b);
+            fv(op);
+            return store();
+        }
+
+        /** {@code a.blend(b, x.compare(cmp, y))}. */
+        private int blendIf(int a, int b, int x, String cmp, int y) {
+            load(a);
+            load(b);
+            load(x);
+            mv.visitFieldInsn(Opcodes.GETSTATIC, OPERATORS, cmp, COMPARISON_DESC);
+            load(y);
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, FV, "compare", CHECKED.get("compareVector"), false);
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, FV, "blend", CHECKED.get("blend"), false);
+            return store();
+        }
+
+        /** {@code v} clamped to [-104, 88.75] as the interpreter's loops clamp it (a NaN passes). */
+        private int clamp(int v) {
+            int xc = blendIf(v, lo, v, "LT", lo);
+            return blendIf(xc, hi, xc, "GT", hi);
+        }
+
+        /** {@code 2^(n + 127 << 23)} as a float vector, from an int vector local. */
+        private void powerOfTwo(int n) {
+            load(n);
+            load(bias);
+            iv("iadd", "add");
+            mv.visitFieldInsn(Opcodes.GETSTATIC, OPERATORS, "LSHL", BINARY_OP_DESC);
+            mv.visitIntInsn(Opcodes.BIPUSH, 23);
+            iv("ilanewise", "lanewise");
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, IV, "reinterpretAsFloats", CHECKED.get("asFloats"), false);
+        }
+
+        /** Cephes' expf of a clamped vector, operation for operation as {@link VectorBlockEval}'s loops compute it. */
+        private int exp(int xc) {
+            int k = fma(xc, log2e, magic);
+            int nf = bin("sub", k, magic);
+            load(k);
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, FV, "reinterpretAsInts", CHECKED.get("asInts"), false);
+            load(magicBits);
+            iv("isub", "sub");
+            int n = store();
+            int r = fma(nf, ln2hi, xc);
+            r = fma(nf, ln2lo, r);
+            int p = fma(poly[0], r, poly[1]);
+            for (int i = 2; i < poly.length; i++) {
+                p = fma(p, r, poly[i]);
+            }
+            int rr = bin("mul", r, r);
+            int er = bin("add", fma(p, rr, r), ONE);
+            load(n);
+            mv.visitFieldInsn(Opcodes.GETSTATIC, OPERATORS, "ASHR", BINARY_OP_DESC);
+            mv.visitInsn(Opcodes.ICONST_1);
+            iv("ilanewise", "lanewise");
+            int n1 = store();
+            load(n);
+            load(n1);
+            iv("isub", "sub");
+            int n2 = store();
+            load(er);
+            powerOfTwo(n1);
+            fv("mul");
+            powerOfTwo(n2);
+            fv("mul");
+            return store();
+        }
+
+        /** Pushes the vector of a transcendental instruction on operand {@code a}. */
+        private void transcendental(Expr.Op op, int a) {
+            value(a);
+            int x = store();
+            switch (op) {
+                case EXP -> load(exp(clamp(x)));
+                case SIGMOID -> {
+                    load(x);
+                    fv("abs");
+                    fv("neg");
+                    int negAbs = store();
+                    int e = exp(clamp(negAbs));
+                    int s1 = bin("div", ONE, bin("add", e, ONE));
+                    load(blendIf(s1, bin("mul", e, s1), x, "LT", ZERO));
+                }
+                case TANH -> {
+                    load(x);
+                    fv("abs");
+                    int ax = store();
+                    int z = bin("mul", x, x);
+                    int q = fma(tanhPoly[0], z, tanhPoly[1]);
+                    for (int i = 2; i < tanhPoly.length; i++) {
+                        q = fma(q, z, tanhPoly[i]);
+                    }
+                    int near = fma(bin("mul", q, z), x, x);
+                    int e = exp(clamp(bin("add", ax, ax)));
+                    int far = bin("sub", ONE, bin("div", two, bin("add", e, ONE)));
+                    load(far);
+                    fv("neg");
+                    int negFar = store();
+                    far = blendIf(far, negFar, x, "LT", ZERO);
+                    load(blendIf(far, near, ax, "LT", small));
+                }
+                default -> throw new IllegalArgumentException("no inlined form for " + op);
+            }
         }
 
         private void broadcast(float v, int slot) {
@@ -600,6 +860,17 @@ final class VectorProgramGenerator {
                     scalarValue(x);
                     mv.visitLabel(end);
                 }
+                // the interpreter's loops end with the double functions, rounded to float
+                case EXP, SIGMOID, TANH -> {
+                    scalarValue(a);
+                    mv.visitInsn(Opcodes.F2D);
+                    if (op == Expr.Op.SIGMOID) {
+                        mv.visitMethodInsn(Opcodes.INVOKESTATIC, Type.getInternalName(Expr.class), "sigmoid", "(D)D", false);
+                    } else {
+                        math(op == Expr.Op.EXP ? "exp" : "tanh", "(D)D");
+                    }
+                    mv.visitInsn(Opcodes.D2F);
+                }
                 default -> throw new IllegalArgumentException("no compiled form for " + op);
             }
         }
@@ -640,6 +911,7 @@ final class VectorProgramGenerator {
                     mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, FV, "compare", CHECKED.get("compareScalar"), false);
                     mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, FV, "blend", CHECKED.get("blend"), false);
                 }
+                case EXP, SIGMOID, TANH -> transcendental(op, a);
                 default -> throw new IllegalArgumentException("no vector form for " + op);
             }
         }
