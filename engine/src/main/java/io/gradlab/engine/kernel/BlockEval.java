@@ -46,6 +46,15 @@ interface BlockEval {
         return null;
     }
 
+    /**
+     * The program compiled to a loop that adds its result into the result operand's array ({@code out[i] = out[i] +
+     * result}, as {@link #addRows} adds one row) instead of storing it: a wide column sum then needs no register of
+     * results and no second pass over it. {@code null} when this implementation or the program has none.
+     */
+    default FusedKernel fuseAccumulating(ProgramCompiler.Compiled program) {
+        return null;
+    }
+
     /** A short name ({@code vector}, {@code scalar}, {@code double}). */
     String name();
 }

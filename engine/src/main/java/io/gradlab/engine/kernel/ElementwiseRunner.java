@@ -286,6 +286,11 @@ final class ElementwiseRunner {
         return program(key).broadcastKernel(broadcast) != null;
     }
 
+    /** Whether the expression's wide column sums run through its warm accumulating loop (for tests). */
+    boolean accumulatingReady(Expr e) {
+        return program(e).accumulatingKernel() != null;
+    }
+
     private Program program(Object key) {
         Program p = programs.get(key);
         if (p == null) {
@@ -503,6 +508,7 @@ final class ElementwiseRunner {
             }
         }
         int segments = call.segments();
+        FusedKernel accumulating = call.kind == COLUMN_ACC && ev == p.fusedFor ? p.accumulatingKernel() : null;
         for (int b = from; b < to; b++) {
             int start;
             int len;
@@ -552,6 +558,21 @@ final class ElementwiseRunner {
             if (call.kind == SUM && p.squareOfArg >= 0) { // a sum of squares in one pass (same bits)
                 call.sums[b] = ev.sumOfSquares(arr[p.squareOfArg], off[p.squareOfArg], len);
                 continue;
+            }
+            if (accumulating != null) { // a wide column sum's row segment added into the sums as it is computed (same bits)
+                int res = c.result();
+                Object register = arr[res];
+                arr[res] = call.out;
+                off[res] = call.outOffset + c0;
+                int done = accumulating.run(arr, off, len);
+                arr[res] = register;
+                off[res] = 0;
+                if (done == len) {
+                    continue;
+                }
+                if (done != 0) {
+                    throw new IllegalStateException("an accumulating loop did " + done + " of " + len + " elements");
+                }
             }
             execute(p, ev, arr, off, len);
             switch (call.kind) {
@@ -783,6 +804,19 @@ final class ElementwiseRunner {
             }
             return fused;
         }
+
+        /** The loop that adds the program's result into a wide column sum, when it is warm; else null. */
+        FusedKernel accumulatingKernel() {
+            if (!accumulateTried) {
+                accumulating = fused() == null ? null : fusedFor.fuseAccumulating(compiled);
+                accumulateTried = true;
+            }
+            FusedKernel k = accumulating;
+            return k != null && k.ready() ? k : null;
+        }
+
+        private volatile FusedKernel accumulating;
+        private volatile boolean accumulateTried;
 
         FusedKernel broadcastKernel(int broadcast) {
             if (byBroadcast == null || fused() == null) {

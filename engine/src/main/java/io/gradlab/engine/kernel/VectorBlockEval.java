@@ -586,6 +586,11 @@ final class VectorBlockEval implements BlockEval {
     private static final boolean FUSE = !"false".equals(System.getProperty("gradlab.fuse"));
 
     @Override
+    public FusedKernel fuseAccumulating(ProgramCompiler.Compiled program) {
+        return FUSE ? VectorProgramGenerator.fused(program, 0, true) : null;
+    }
+
+    @Override
     public FusedKernel fuse(ProgramCompiler.Compiled program, int broadcast) {
         return FUSE ? VectorProgramGenerator.fused(program, broadcast) : null;
     }

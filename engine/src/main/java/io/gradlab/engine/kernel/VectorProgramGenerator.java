@@ -165,10 +165,20 @@ final class VectorProgramGenerator {
      * {@code arrays[r][offsets[r]]} once instead of a vector per element.
      */
     static FusedKernel fused(Compiled c, int broadcast) {
+        return fused(c, broadcast, false);
+    }
+
+    /**
+     * {@link #fused(Compiled, int)}, and with {@code accumulate} a loop that adds the result into the result
+     * operand's array ({@code out[i] = out[i] + result}) instead of storing it: the per-row step of a wide column
+     * sum, with the bits of {@link BlockEval#addRows} over one row (the result register's intermediate values stay in
+     * the loop). {@code null} also for a program whose last instruction does not write its result.
+     */
+    static FusedKernel fused(Compiled c, int broadcast, boolean accumulate) {
         String key = Arrays.toString(c.code()) + "/" + c.args() + "/" + c.temps() + "/" + c.constValues().length + "/" + c.result()
-                + "/" + broadcast;
+                + "/" + broadcast + (accumulate ? "/acc" : "");
         return KERNELS.computeIfAbsent(key, k -> {
-            FusedKernel kernel = compile(c, broadcast);
+            FusedKernel kernel = compile(c, broadcast, accumulate);
             if (kernel == null) {
                 return Optional.empty();
             }
@@ -297,6 +307,13 @@ final class VectorProgramGenerator {
         return cost <= MAX_COST;
     }
 
+    /** Whether the result is a temporary register that the last instruction writes (its final value, to add into a sum). */
+    static boolean resultIsLastWrite(Compiled c) {
+        int n = c.instructions();
+        int res = c.result();
+        return n > 0 && res >= c.args() && res < c.args() + c.temps() && c.code()[(n - 1) * 5 + 1] == res;
+    }
+
     /** The program's loop over vectors, or {@code null} when the interpreter runs it (see the class comment). */
     static FusedKernel compile(Compiled c) {
         return compile(c, 0);
@@ -304,9 +321,14 @@ final class VectorProgramGenerator {
 
     /** {@link #compile(Compiled)} with the arguments of the bit set {@code broadcast} read once per call. */
     static FusedKernel compile(Compiled c, int broadcast) {
+        return compile(c, broadcast, false);
+    }
+
+    /** {@link #compile(Compiled, int)}; with {@code accumulate} the loop adds its result into the result operand's array. */
+    static FusedKernel compile(Compiled c, int broadcast, boolean accumulate) {
         int[] code = c.code();
         int n = c.instructions();
-        if (CHECKED == null || !fits(c)) {
+        if (CHECKED == null || !fits(c) || (accumulate && !resultIsLastWrite(c))) {
             return null;
         }
         for (int i = 0; i < n; i++) {
@@ -315,7 +337,7 @@ final class VectorProgramGenerator {
                 return null; // a target is never a broadcast: the runner gives targets the call's whole space
             }
         }
-        byte[] bytes = new Writer(c, broadcast).write();
+        byte[] bytes = new Writer(c, broadcast, accumulate).write();
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup().defineHiddenClass(bytes, true);
             return (FusedKernel) lookup.lookupClass().getDeclaredConstructor().newInstance();
@@ -353,10 +375,13 @@ final class VectorProgramGenerator {
 
         /** Bit {@code r}: argument {@code r} is one value for the call. */
         private final int broadcast;
+        /** Whether the result is added into its array instead of stored. */
+        private final boolean accumulate;
 
-        Writer(Compiled c, int broadcast) {
+        Writer(Compiled c, int broadcast, boolean accumulate) {
             this.c = c;
             this.broadcast = broadcast;
+            this.accumulate = accumulate;
             this.constBase = c.args() + c.temps();
             int operands = c.operands();
             arraySlot = new int[operands];
@@ -370,7 +395,7 @@ final class VectorProgramGenerator {
         }
 
         private boolean inMemory(int operand) {
-            return (operand < c.args() && !isBroadcast(operand)) || operand == c.result();
+            return (operand < c.args() && !isBroadcast(operand)) || (operand == c.result() && !accumulate);
         }
 
         /** A constant register, or an argument that is one value for the call: read once, kept in a vector and a float. */
@@ -469,6 +494,17 @@ final class VectorProgramGenerator {
                         mv.visitVarInsn(Opcodes.ASTORE, constSlot[r]);
                     }
                 }
+            }
+            if (accumulate) { // the result is a value in the loop, added into this array at the end of each step
+                int r = c.result();
+                arraySlot[r] = next++;
+                offsetSlot[r] = next++;
+                array(r);
+                mv.visitVarInsn(Opcodes.ASTORE, arraySlot[r]);
+                mv.visitVarInsn(Opcodes.ALOAD, OFFSETS);
+                push(r);
+                mv.visitInsn(Opcodes.IALOAD);
+                mv.visitVarInsn(Opcodes.ISTORE, offsetSlot[r]);
             }
             broadcast(0f, ZERO);
             broadcast(1f, ONE);
@@ -781,6 +817,29 @@ final class VectorProgramGenerator {
                     mv.visitVarInsn(Opcodes.ALOAD, slot);
                     mv.visitVarInsn(Opcodes.ALOAD, arraySlot[d]);
                     index(d);
+                    mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, FV, "intoArray", CHECKED.get("intoArray"), false);
+                }
+            }
+            if (accumulate) { // out + result, as addRows adds one row
+                int r = c.result();
+                if (scalar) {
+                    mv.visitVarInsn(Opcodes.ALOAD, arraySlot[r]);
+                    index(r);
+                    mv.visitVarInsn(Opcodes.ALOAD, arraySlot[r]);
+                    index(r);
+                    mv.visitInsn(Opcodes.FALOAD);
+                    mv.visitVarInsn(Opcodes.FLOAD, valueSlot[r]);
+                    mv.visitInsn(Opcodes.FADD);
+                    mv.visitInsn(Opcodes.FASTORE);
+                } else {
+                    species();
+                    mv.visitVarInsn(Opcodes.ALOAD, arraySlot[r]);
+                    index(r);
+                    mv.visitMethodInsn(Opcodes.INVOKESTATIC, FV, "fromArray", CHECKED.get("fromArray"), false);
+                    mv.visitVarInsn(Opcodes.ALOAD, valueSlot[r]);
+                    mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, FV, "add", CHECKED.get("add"), false);
+                    mv.visitVarInsn(Opcodes.ALOAD, arraySlot[r]);
+                    index(r);
                     mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, FV, "intoArray", CHECKED.get("intoArray"), false);
                 }
             }

@@ -28,47 +28,7 @@ class ElementwiseRowsTest {
     void rowsThroughTheBroadcastLoopGiveTheInterpretersBits() throws InterruptedException {
         assumeTrue(VectorSupport.available(), "the JVM runs without jdk.incubator.vector");
         BlockEval vector = VectorSupport.BLOCK_EVAL;
-        BlockEval plain = new BlockEval() { // the same arithmetic, nothing compiled
-            @Override
-            public void exec(int op, Object d, int dOff, Object a, int aOff, Object b, int bOff, Object c, int cOff, int n) {
-                vector.exec(op, d, dOff, a, aOff, b, bOff, c, cOff, n);
-            }
-
-            @Override
-            public void fill(Object d, int off, int n, double v) {
-                vector.fill(d, off, n, v);
-            }
-
-            @Override
-            public void addRows(Object src, int srcOff, int rows, int cols, Object acc, int accOff) {
-                vector.addRows(src, srcOff, rows, cols, acc, accOff);
-            }
-
-            @Override
-            public double sum(Object src, int off, int n) {
-                return vector.sum(src, off, n);
-            }
-
-            @Override
-            public double sumOfSquares(Object src, int off, int n) {
-                return vector.sumOfSquares(src, off, n);
-            }
-
-            @Override
-            public void scale(Object d, int off, int n, double beta) {
-                vector.scale(d, off, n, beta);
-            }
-
-            @Override
-            public Object newArray(int n) {
-                return vector.newArray(n);
-            }
-
-            @Override
-            public String name() {
-                return "plain";
-            }
-        };
+        BlockEval plain = plainOf(vector); // the same arithmetic, nothing compiled
         for (int threads : new int[] {1, 2}) {
             WorkerGang gang = new WorkerGang(threads);
             ElementwiseRunner fused = new ElementwiseRunner(gang, vector);
@@ -122,6 +82,97 @@ class ElementwiseRowsTest {
                 assertSameBits(cs1, cs2, "column sums, " + what);
             }
         }
+    }
+
+    /**
+     * Wide column sums (rows longer than a block) of expressions without broadcast arguments add each row segment
+     * into the sums as the compiled loop computes it: the bits of the instruction-by-instruction path, which stores
+     * the segment's results and then adds the row, with and without a previous value kept ({@code beta}).
+     */
+    @Test
+    void wideColumnSumsThroughTheAccumulatingLoopGiveTheInterpretersBits() throws InterruptedException {
+        assumeTrue(VectorSupport.available(), "the JVM runs without jdk.incubator.vector");
+        BlockEval vector = VectorSupport.BLOCK_EVAL;
+        Expr fired = Expr.constant(1).sub(arg(0).abs().le(0)); // the dead-units count
+        Expr mixed = arg(0).mul(arg(1)).add(arg(0).square()).sigmoid();
+        for (int threads : new int[] {1, 2}) {
+            WorkerGang gang = new WorkerGang(threads);
+            ElementwiseRunner fused = new ElementwiseRunner(gang, vector);
+            ElementwiseRunner reference = new ElementwiseRunner(gang, plainOf(vector));
+            Random random = new Random(10 + threads);
+            for (int[] shape : new int[][] {{5, 2600}, {33, 1030}, {8, 3136}}) {
+                int rows = shape[0];
+                int cols = shape[1];
+                Tensor x = random(random, rows, cols);
+                for (int i = 0; i < x.size(); i += 3) {
+                    x.set(i, i % 2 == 0 ? 0.0 : -0.0); // zeros of both signs for the count
+                }
+                Tensor y = random(random, rows, cols);
+                Tensor[] args = {x, y};
+                long deadline = System.nanoTime() + 120_000_000_000L;
+                while (System.nanoTime() < deadline && !(fused.accumulatingReady(fired) && fused.accumulatingReady(mixed))) {
+                    fused.columnSums(fired, 0, Tensor.zeros(DType.F32, cols), null, args);
+                    fused.columnSums(mixed, 0, Tensor.zeros(DType.F32, cols), null, args);
+                    Thread.sleep(5);
+                }
+                assertThat(fused.accumulatingReady(fired) && fused.accumulatingReady(mixed)).as("the accumulating loops are warm within two minutes")
+                        .isTrue();
+                for (Expr e : new Expr[] {fired, mixed}) {
+                    for (double beta : new double[] {0, 1, 0.5}) {
+                        Tensor a = random(new Random(3), cols);
+                        Tensor b = random(new Random(3), cols);
+                        fused.columnSums(e, beta, a, null, args);
+                        reference.columnSums(e, beta, b, null, args);
+                        assertSameBits(a, b, e + ", beta " + beta + ", " + threads + " threads, [" + rows + ", " + cols + "]");
+                    }
+                }
+            }
+        }
+    }
+
+    /** The evaluator's arithmetic with nothing compiled. */
+    private static BlockEval plainOf(BlockEval vector) {
+        return new BlockEval() {
+            @Override
+            public void exec(int op, Object d, int dOff, Object a, int aOff, Object b, int bOff, Object c, int cOff, int n) {
+                vector.exec(op, d, dOff, a, aOff, b, bOff, c, cOff, n);
+            }
+
+            @Override
+            public void fill(Object d, int off, int n, double v) {
+                vector.fill(d, off, n, v);
+            }
+
+            @Override
+            public void addRows(Object src, int srcOff, int rows, int cols, Object acc, int accOff) {
+                vector.addRows(src, srcOff, rows, cols, acc, accOff);
+            }
+
+            @Override
+            public double sum(Object src, int off, int n) {
+                return vector.sum(src, off, n);
+            }
+
+            @Override
+            public double sumOfSquares(Object src, int off, int n) {
+                return vector.sumOfSquares(src, off, n);
+            }
+
+            @Override
+            public void scale(Object d, int off, int n, double beta) {
+                vector.scale(d, off, n, beta);
+            }
+
+            @Override
+            public Object newArray(int n) {
+                return vector.newArray(n);
+            }
+
+            @Override
+            public String name() {
+                return "plain";
+            }
+        };
     }
 
     private static Tensor random(Random random, int... shape) {
