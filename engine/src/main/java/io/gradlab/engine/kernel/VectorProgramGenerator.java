@@ -471,14 +471,7 @@ final class VectorProgramGenerator {
                         continue;
                     }
                     if (inMemory(r) && arraySlot[r] < 0) {
-                        arraySlot[r] = next++;
-                        offsetSlot[r] = next++;
-                        array(r);
-                        mv.visitVarInsn(Opcodes.ASTORE, arraySlot[r]);
-                        mv.visitVarInsn(Opcodes.ALOAD, OFFSETS);
-                        push(r);
-                        mv.visitInsn(Opcodes.IALOAD);
-                        mv.visitVarInsn(Opcodes.ISTORE, offsetSlot[r]);
+                        arrayAndOffset(r);
                     } else if (isBroadcast(r) && constSlot[r] < 0) {
                         constSlot[r] = next++;
                         species();
@@ -496,15 +489,7 @@ final class VectorProgramGenerator {
                 }
             }
             if (accumulate) { // the result is a value in the loop, added into this array at the end of each step
-                int r = c.result();
-                arraySlot[r] = next++;
-                offsetSlot[r] = next++;
-                array(r);
-                mv.visitVarInsn(Opcodes.ASTORE, arraySlot[r]);
-                mv.visitVarInsn(Opcodes.ALOAD, OFFSETS);
-                push(r);
-                mv.visitInsn(Opcodes.IALOAD);
-                mv.visitVarInsn(Opcodes.ISTORE, offsetSlot[r]);
+                arrayAndOffset(c.result());
             }
             broadcast(0f, ZERO);
             broadcast(1f, ONE);
@@ -721,6 +706,18 @@ final class VectorProgramGenerator {
                 }
                 default -> throw new IllegalArgumentException("no inlined form for " + op);
             }
+        }
+
+        /** Locals for operand {@code r}'s array and offset, read from the arguments of {@code run}. */
+        private void arrayAndOffset(int r) {
+            arraySlot[r] = next++;
+            offsetSlot[r] = next++;
+            array(r);
+            mv.visitVarInsn(Opcodes.ASTORE, arraySlot[r]);
+            mv.visitVarInsn(Opcodes.ALOAD, OFFSETS);
+            push(r);
+            mv.visitInsn(Opcodes.IALOAD);
+            mv.visitVarInsn(Opcodes.ISTORE, offsetSlot[r]);
         }
 
         private void broadcast(float v, int slot) {
