@@ -11,6 +11,7 @@ import io.gradlab.api.tensor.Elementwise;
 import io.gradlab.api.tensor.Expr;
 import io.gradlab.api.tensor.Tensor;
 import io.gradlab.api.tensor.TensorArgs;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.IntConsumer;
 
@@ -38,6 +39,13 @@ import java.util.function.IntConsumer;
  * so that results do not depend on scheduling. All buffers are sized at build time.
  */
 public final class Conv2d extends AbstractLayer implements ImageLayer {
+    /**
+     * Whether float32 stride-1 "same" convolutions run on {@link DirectConv}: when the JVM has the Vector API
+     * ({@code --add-modules jdk.incubator.vector}, as the launcher starts it) and {@code -Dgradlab.conv.direct=false}
+     * does not turn it off (to compare with the im2col path).
+     */
+    private static final boolean DIRECT = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+            && !"false".equals(System.getProperty("gradlab.conv.direct"));
     /** {@code a0 += a1}. */
     private static final Elementwise ADD = Elementwise.assign(0, Expr.arg(0).add(Expr.arg(1)));
     private final TensorArgs args = new TensorArgs();
@@ -78,6 +86,18 @@ public final class Conv2d extends AbstractLayer implements ImageLayer {
     private final IntConsumer forwardPart = this::forwardChunk;
     private final IntConsumer backwardPart = this::backwardChunk;
     private final IntConsumer gradWeightPart = this::gradWeightChunk;
+    /** The direct kernels of a float32 stride-1 "same" convolution ({@link DirectConv}), or {@code null}: im2col. */
+    private DirectConv direct;
+    private boolean directAllowed = DIRECT;
+    /** The weight in {@link DirectConv#arrangeForward} order, and the input gradient's ({@link DirectConv#arrangeTransposed}). */
+    private float[] arranged;
+    private float[] arrangedTransposed;
+    /** Per thread: a block of padded inputs, one padded output gradient, an output grid, a block of output gradients with pixels as rows, the weight gradient's partial sums. */
+    private float[][] paddedIn;
+    private float[][] paddedOut;
+    private float[][] grids;
+    private float[][] gradPixels;
+    private float[][] partials;
     private Tensor x;
     private Tensor y;
     private Tensor dy;
@@ -105,6 +125,17 @@ public final class Conv2d extends AbstractLayer implements ImageLayer {
         this.group = Math.max(1, Math.min(32, 1024 / p));
         this.inViews = new SampleViews(in.channels(), in.plane());
         this.outViews = new SampleViews(out.channels(), out.plane());
+    }
+
+    /** Turns the direct kernels off (or back on, where the JVM has them) before {@link #build}: tests compare both paths. */
+    Conv2d directKernels(boolean on) {
+        directAllowed = on && DIRECT;
+        return this;
+    }
+
+    /** Whether this built layer runs on {@link DirectConv}. */
+    boolean usesDirectKernels() {
+        return direct != null;
     }
 
     public ImageShape inputShape() {
@@ -140,6 +171,9 @@ public final class Conv2d extends AbstractLayer implements ImageLayer {
         weightGradMatrix = weight.grad().reshape(out.channels(), k);
         parameters = bias == null ? List.of(weight) : List.of(weight, bias);
         chunks = Math.max(1, ctx.ops().threads());
+        if (ctx.dtype() == DType.F32 && directAllowed && DirectConv.fits(in, out.channels(), window)) {
+            buildDirect();
+        }
         if (transposed != null) {
             flipped = Tensor.zeros(ctx.dtype(), in.channels(), out.channels() * kk);
             backCols = new Tensor[chunks][];
@@ -164,6 +198,24 @@ public final class Conv2d extends AbstractLayer implements ImageLayer {
         return out.size();
     }
 
+    private void buildDirect() {
+        direct = new DirectConv(in, out.channels(), window);
+        arranged = new float[direct.arrangedSize()];
+        arrangedTransposed = direct.backwardFits() ? new float[direct.arrangedSize()] : null;
+        paddedIn = new float[chunks][];
+        paddedOut = new float[chunks][];
+        grids = new float[chunks][];
+        gradPixels = new float[chunks][];
+        partials = new float[chunks][];
+        for (int t = 0; t < chunks; t++) {
+            paddedIn[t] = new float[direct.samplesPerBlock * direct.inStride];
+            paddedOut[t] = direct.backwardFits() ? new float[direct.outStride] : null;
+            grids[t] = new float[Math.max(in.channels(), out.channels()) * direct.qp];
+            gradPixels[t] = new float[direct.samplesPerBlock * direct.pixelRowsStride()];
+            partials[t] = new float[direct.partialSize()];
+        }
+    }
+
     /** One buffer of {@code rows x group x width}, viewed as {@code [rows, g width]} for each g. */
     private Tensor[] grouped(BuildContext ctx, int rows, int width) {
         Tensor buffer = Tensor.zeros(ctx.dtype(), rows * group * width);
@@ -184,6 +236,9 @@ public final class Conv2d extends AbstractLayer implements ImageLayer {
         x = input;
         y = output;
         batch = input.rows();
+        if (direct != null) {
+            direct.arrangeForward(weight.value().floats(), weight.value().offset(), arranged);
+        }
         ops.parallelFor(chunks, forwardPart);
     }
 
@@ -193,7 +248,9 @@ public final class Conv2d extends AbstractLayer implements ImageLayer {
         dy = gradOutput;
         dx = gradInput;
         batch = input.rows();
-        if (transposed != null) {
+        if (directBackward()) {
+            direct.arrangeTransposed(weight.value().floats(), weight.value().offset(), arrangedTransposed);
+        } else if (transposed != null) {
             flipWeight();
         }
         // the weight gradient is computed in the same pass, from the same gathered columns (accGradParameters then adds it up)
@@ -209,7 +266,7 @@ public final class Conv2d extends AbstractLayer implements ImageLayer {
         if (!weightPartsReady) {
             ops.parallelFor(chunks, gradWeightPart);
         }
-        if (weightPartsReady && transposed != null) {
+        if (weightPartsReady && transposed != null && !directBackward()) {
             addFlippedParts();
         } else {
             for (int t = 0; t < chunks; t++) {
@@ -301,7 +358,16 @@ public final class Conv2d extends AbstractLayer implements ImageLayer {
         }
     }
 
+    /** Whether the input gradient (and the weight gradient with it) runs on the direct kernels. */
+    private boolean directBackward() {
+        return direct != null && direct.backwardFits() && direct.gradWeightFits();
+    }
+
     private void forwardChunk(int t) {
+        if (direct != null) {
+            forwardDirect(t);
+            return;
+        }
         int end = from(t + 1);
         for (int n0 = from(t); n0 < end; n0 += group) {
             int g = Math.min(group, end - n0);
@@ -330,6 +396,10 @@ public final class Conv2d extends AbstractLayer implements ImageLayer {
      * Otherwise {@code dY} is loaded once for both products.
      */
     private void backwardChunk(int t) {
+        if (directBackward()) {
+            backwardDirect(t, true);
+            return;
+        }
         Tensor wg = transposed != null ? flippedGrads[t] : weightGrads[t];
         Tensor bg = biasGrads[t];
         wg.fill(0.0);
@@ -392,6 +462,10 @@ public final class Conv2d extends AbstractLayer implements ImageLayer {
     }
 
     private void gradWeightChunk(int t) {
+        if (direct != null && direct.gradWeightFits()) {
+            backwardDirect(t, false);
+            return;
+        }
         Tensor wg = weightGrads[t];
         Tensor bg = biasGrads[t];
         wg.fill(0.0);
@@ -409,5 +483,56 @@ public final class Conv2d extends AbstractLayer implements ImageLayer {
                 Planes.addRowSums(plane, bg);
             }
         }
+    }
+
+    /** The forward pass of this thread's samples on the direct kernel: pad, correlate onto the grid, copy out (with the bias). */
+    private void forwardDirect(int t) {
+        float[] xs = x.floats();
+        float[] ys = y.floats();
+        float[] padded = paddedIn[t];
+        float[] grid = grids[t];
+        float[] b = bias == null ? null : bias.value().floats();
+        int bo = bias == null ? 0 : bias.value().offset();
+        int end = from(t + 1);
+        for (int n = from(t); n < end; n++) {
+            direct.pad(xs, x.offset() + n * in.size(), in.channels(), padded, 0);
+            direct.correlate(padded, 0, in.channels(), arranged, out.channels(), grid, 0);
+            direct.extract(grid, 0, out.channels(), b, bo, ys, y.offset() + n * out.size());
+        }
+    }
+
+    /**
+     * This thread's part of the weight (and bias) gradient on the direct kernel, a block of samples at a time, and
+     * with {@code inputGradient} the input gradient of each sample: the forward kernel on the padded output gradient
+     * with the transposed, flipped weight.
+     */
+    private void backwardDirect(int t, boolean inputGradient) {
+        Tensor wg = weightGrads[t];
+        Tensor bg = biasGrads[t];
+        wg.fill(0.0);
+        bg.fill(0.0);
+        float[] xs = x.floats();
+        float[] dys = dy.floats();
+        float[] padded = paddedIn[t];
+        float[] gradRows = gradPixels[t];
+        Arrays.fill(partials[t], 0f);
+        int end = from(t + 1);
+        for (int n0 = from(t); n0 < end; n0 += direct.samplesPerBlock) {
+            int g = Math.min(direct.samplesPerBlock, end - n0);
+            for (int s = 0; s < g; s++) {
+                direct.pad(xs, x.offset() + (n0 + s) * in.size(), in.channels(), padded, s * direct.inStride);
+                direct.toPixelRows(dys, dy.offset() + (n0 + s) * out.size(), gradRows, s * direct.pixelRowsStride());
+                if (inputGradient) {
+                    direct.pad(dys, dy.offset() + (n0 + s) * out.size(), out.channels(), paddedOut[t], 0);
+                    direct.correlate(paddedOut[t], 0, out.channels(), arrangedTransposed, in.channels(), grids[t], 0);
+                    direct.extract(grids[t], 0, in.channels(), null, 0, dx.floats(), dx.offset() + (n0 + s) * in.size());
+                }
+            }
+            direct.gradWeight(padded, 0, gradRows, 0, g, partials[t]);
+            if (bias != null) {
+                Planes.addRowSums(dy, n0 * out.size(), g, out.channels(), p, bg);
+            }
+        }
+        direct.addPartial(partials[t], wg.floats(), wg.offset());
     }
 }

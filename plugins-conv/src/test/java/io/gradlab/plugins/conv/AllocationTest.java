@@ -115,4 +115,28 @@ class AllocationTest {
             assertThat(allocatedBy(pass, 50)).as(layer + ": bytes allocated by 50 warm passes").isLessThan(256);
         }
     }
+
+    @Test
+    void theDirectKernelsAllocateNothingOnceCompiled() {
+        // float32 stride-1 "same" convolutions with 8 output channels run on DirectConv, whose vectors are boxed until C2 compiles it
+        ImageShape in = new ImageShape(8, 8, 8);
+        List<Layer> layers = List.of(
+                new Conv2d("direct", in, 8, new Window(3, 1, 1, 1), true, "relu", null),
+                new BasicBlock("block", in, 8, 1, true, 1e-5, 0.1, Relu::new, null));
+        for (Layer layer : layers) {
+            int out = layer.build(in.size(), new TestBuildContext(DType.F32, 1).withOps(new DryOps()));
+            layer.setInputGradientRequired(true);
+            Tensor x = Tensor.zeros(DType.F32, 5, in.size());
+            Tensor g = Tensor.zeros(DType.F32, 5, out);
+            Runnable pass = () -> {
+                layer.forward(x, Mode.TRAIN);
+                layer.backward(g);
+            };
+            for (int i = 0; i < 4000; i++) {
+                pass.run();
+            }
+            assertThat(allocatedBy(pass, 50)).as(layer + ": bytes allocated by 50 warm passes").isLessThan(256);
+        }
+        assertThat(((Conv2d) layers.get(0)).usesDirectKernels()).as("the direct kernels ran").isEqualTo(DirectConv.worthIt());
+    }
 }

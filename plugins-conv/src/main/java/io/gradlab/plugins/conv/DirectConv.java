@@ -1,0 +1,876 @@
+package io.gradlab.plugins.conv;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * A direct float32 convolution for stride-1 "same" convolutions (output as large as the input, {@code
+ * dilation (kernel - 1) = 2 padding}: ResNet's 3x3 convolutions), with no column matrix: the kernels read the
+ * input's padded planes at shifted offsets and keep a block of outputs in vector registers.
+ *
+ * <p><b>The grid.</b> A sample's input is copied into zero-padded planes of {@code (H + 2p) x (W + 2p)}
+ * ({@link #pad}). Output pixel {@code (oh, ow)} is then grid position {@code q = oh (W + 2p) + ow}, and kernel
+ * element {@code (i, j)} reads padded position {@code q + d (i (W + 2p) + j)}: one flat offset per kernel element,
+ * the same for every output pixel. The kernels run over all positions {@code q < qp} (the grid's {@code H (W +
+ * 2p)} rounded up to two vectors), so a row's last {@code 2p} positions and the rounding are computed and dropped
+ * ({@link #extract}): 7% more work for 28x28 planes, 14% for 14x14, 31% for 7x7.
+ *
+ * <p><b>Forward</b> ({@link #correlate}): eight output channels by two vectors of positions, sixteen
+ * accumulators, each kernel element one load of the two input vectors and eight broadcast weights. The
+ * input gradient is the same kernel on the output gradient's padded planes with the flipped, transposed weight
+ * ({@link #arrangeTransposed}). <b>Weight gradient</b> ({@link #gradWeight}): {@code dW[co, ci, e]} is the sum
+ * over samples and positions of {@code dY[co, q] x[ci, q + offset e]}, with the output gradient laid out on the
+ * grid and zero at the dropped positions; four output channels by three kernel elements, twelve accumulators
+ * summed over a block of samples, then across their lanes in a fixed order.
+ *
+ * <p>Every operation is a lane-wise load, broadcast, fused multiply-add or store, or a scalar sum in a fixed
+ * order: the bits do not depend on whether the JIT has compiled the kernels yet, only on the batch's split
+ * into the threads' parts. The Vector API boxes its vectors until C2 compiles a kernel, so the first calls of
+ * a fresh JVM are slow (about half a second for resnet-20's first stage) and allocate.
+ */
+final class DirectConv {
+    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    /** Floats per vector. */
+    static final int LANES = SPECIES.length();
+    /** Output channels per block of the forward kernel. */
+    static final int BLOCK = 8;
+
+    final int cin;
+    final int cout;
+    final int height;
+    final int width;
+    final int pad;
+    /** The padded plane's width {@code W + 2p}: the grid's row length. */
+    final int wp;
+    /** One padded plane, {@code (H + 2p) (W + 2p)}. */
+    final int plane;
+    /** Grid positions computed per channel: {@code H (W + 2p)} rounded up to two vectors. */
+    final int qp;
+    /** Kernel elements, {@code kernel^2}. */
+    final int kk;
+    /** Kernel elements in threes (the weight gradient's blocks; a last, partial one computes an element twice and drops it). */
+    final int groups;
+    /** Per kernel element {@code (i, j)}: its flat offset {@code d (i (W + 2p) + j)} on the padded planes. */
+    final int[] offsets;
+    /** Per input channel {@code ci} and kernel element {@code e}: {@code ci plane + offset e} (the forward kernel's reads). */
+    private final int[] inputOffsets;
+    /** The same per output channel (the input gradient's reads of the padded output gradient). */
+    private final int[] outputOffsets;
+    /** Floats of one sample's padded input (with room for the last vectors' reads past the last plane). */
+    final int inStride;
+    /** Floats of one sample's padded output gradient. */
+    final int outStride;
+    /** Samples per block of the weight gradient: their padded inputs and output gradients fill about 384 KB. */
+    final int samplesPerBlock;
+
+    /** Whether this JVM's vectors are wide enough for the kernels to beat the matrix products (8 floats or more). */
+    static boolean worthIt() {
+        return LANES >= 8;
+    }
+
+    /** Whether a convolution of this shape runs here: float32 is checked by the caller. */
+    static boolean fits(ImageShape in, int outChannels, Window window) {
+        return window.stride() == 1 && window.dilation() * (window.kernel() - 1) == 2 * window.padding()
+                && outChannels % BLOCK == 0 && worthIt();
+    }
+
+    DirectConv(ImageShape in, int outChannels, Window window) {
+        this.cin = in.channels();
+        this.cout = outChannels;
+        this.height = in.height();
+        this.width = in.width();
+        this.pad = window.padding();
+        this.wp = width + 2 * pad;
+        this.plane = (height + 2 * pad) * wp;
+        this.qp = roundUp(height * wp, 2 * LANES);
+        this.kk = window.kernel() * window.kernel();
+        this.groups = (kk + 2) / 3;
+        this.offsets = new int[kk];
+        for (int i = 0; i < window.kernel(); i++) {
+            for (int j = 0; j < window.kernel(); j++) {
+                offsets[i * window.kernel() + j] = window.dilation() * (i * wp + j);
+            }
+        }
+        this.inputOffsets = channelOffsets(cin);
+        this.outputOffsets = channelOffsets(cout);
+        int past = qp - height * wp + 2 * pad;
+        this.inStride = roundUp(cin * plane + past, LANES);
+        this.outStride = roundUp(cout * plane + past, LANES);
+        this.samplesPerBlock = Math.max(1, Math.min(32, Integer.getInteger("dc.block", 384 * 1024) / (4 * (inStride + height * width * outChannels))));
+    }
+
+    private int[] channelOffsets(int channels) {
+        int[] all = new int[channels * kk];
+        for (int c = 0; c < channels; c++) {
+            for (int e = 0; e < kk; e++) {
+                all[c * kk + e] = c * plane + offsets[e];
+            }
+        }
+        return all;
+    }
+
+    private static int roundUp(int n, int m) {
+        return (n + m - 1) / m * m;
+    }
+
+    /** Whether the input gradient runs here too: its convolution has {@code cin} output channels. */
+    boolean backwardFits() {
+        return cin % BLOCK == 0;
+    }
+
+    /** Floats of the forward weight in kernel order, {@link #arrangeForward}. */
+    int arrangedSize() {
+        return cout * cin * kk;
+    }
+
+    /**
+     * The weight {@code [out, in, kh, kw]} in the forward kernel's order: per block of eight output channels,
+     * per input channel and kernel element, the block's eight weights side by side.
+     */
+    void arrangeForward(float[] w, int wo, float[] dst) {
+        int i = 0;
+        for (int b = 0; b < cout; b += BLOCK) {
+            for (int ci = 0; ci < cin; ci++) {
+                for (int e = 0; e < kk; e++) {
+                    for (int c = 0; c < BLOCK; c++) {
+                        dst[i++] = w[wo + ((b + c) * cin + ci) * kk + e];
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The weight of the input gradient's convolution in the forward kernel's order: {@code cin} output
+     * channels, {@code cout} input channels, the kernel flipped ({@code W[co, ci, k - 1 - i, k - 1 - j]}).
+     */
+    void arrangeTransposed(float[] w, int wo, float[] dst) {
+        int i = 0;
+        for (int b = 0; b < cin; b += BLOCK) {
+            for (int co = 0; co < cout; co++) {
+                for (int e = 0; e < kk; e++) {
+                    for (int c = 0; c < BLOCK; c++) {
+                        dst[i++] = w[wo + (co * cin + b + c) * kk + kk - 1 - e];
+                    }
+                }
+            }
+        }
+    }
+
+    /** Copies {@code channels} planes of {@code H x W} at {@code src[so]} into the interior of padded planes at {@code dst[dso]}. */
+    void pad(float[] src, int so, int channels, float[] dst, int dso) {
+        for (int c = 0; c < channels; c++) {
+            int from = so + c * height * width;
+            int to = dso + c * plane + pad * wp + pad;
+            for (int r = 0; r < height; r++) {
+                System.arraycopy(src, from + r * width, dst, to + r * wp, width);
+            }
+        }
+    }
+
+    /** {@code dst[c, oh, ow] = grid[c, oh (W + 2p) + ow] + bias[c]} for {@code channels} planes ({@code bias} may be {@code null}). */
+    void extract(float[] grid, int go, int channels, float[] bias, int bo, float[] dst, int dso) {
+        for (int c = 0; c < channels; c++) {
+            int from = go + c * qp;
+            int to = dso + c * height * width;
+            if (bias == null) {
+                for (int r = 0; r < height; r++) {
+                    System.arraycopy(grid, from + r * wp, dst, to + r * width, width);
+                }
+            } else {
+                float b = bias[bo + c];
+                for (int r = 0; r < height; r++) {
+                    int f = from + r * wp;
+                    int t = to + r * width;
+                    for (int i = 0; i < width; i++) {
+                        dst[t + i] = grid[f + i] + b;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code out[co, q] = sum over ci, e of w[co, ci, e] x[ci, q + offset e]} for {@code co < outs} (a multiple of
+     * eight) and {@code q < qp}: {@code x} holds {@code ins} padded planes at {@code xo}, {@code wt} the weight in
+     * {@link #arrangeForward} order, {@code out} the grid ({@code outs x qp}) at {@code oo}.
+     */
+    void correlate(float[] x, int xo, int ins, float[] wt, int outs, float[] out, int oo) {
+        int[] offs = ins == cin ? inputOffsets : outputOffsets;
+        int n = ins * kk;
+        int step = 2 * LANES;
+        for (int b = 0; b < outs; b += BLOCK) {
+            int wb = b * n;
+            for (int q = 0; q < qp; q += step) {
+                FloatVector a0 = FloatVector.zero(SPECIES);
+                FloatVector a1 = a0;
+                FloatVector a2 = a0;
+                FloatVector a3 = a0;
+                FloatVector a4 = a0;
+                FloatVector a5 = a0;
+                FloatVector a6 = a0;
+                FloatVector a7 = a0;
+                FloatVector c0 = a0;
+                FloatVector c1 = a0;
+                FloatVector c2 = a0;
+                FloatVector c3 = a0;
+                FloatVector c4 = a0;
+                FloatVector c5 = a0;
+                FloatVector c6 = a0;
+                FloatVector c7 = a0;
+                int wi = wb;
+                int base = xo + q;
+                for (int e = 0; e < n; e++) { // one loop over input channels and kernel elements: C2 keeps the vectors of a single loop unboxed
+                    int at = base + offs[e];
+                        FloatVector x0 = FloatVector.fromArray(SPECIES, x, at);
+                        FloatVector x1 = FloatVector.fromArray(SPECIES, x, at + LANES);
+                        FloatVector w = FloatVector.broadcast(SPECIES, wt[wi]);
+                        a0 = w.fma(x0, a0);
+                        c0 = w.fma(x1, c0);
+                        w = FloatVector.broadcast(SPECIES, wt[wi + 1]);
+                        a1 = w.fma(x0, a1);
+                        c1 = w.fma(x1, c1);
+                        w = FloatVector.broadcast(SPECIES, wt[wi + 2]);
+                        a2 = w.fma(x0, a2);
+                        c2 = w.fma(x1, c2);
+                        w = FloatVector.broadcast(SPECIES, wt[wi + 3]);
+                        a3 = w.fma(x0, a3);
+                        c3 = w.fma(x1, c3);
+                        w = FloatVector.broadcast(SPECIES, wt[wi + 4]);
+                        a4 = w.fma(x0, a4);
+                        c4 = w.fma(x1, c4);
+                        w = FloatVector.broadcast(SPECIES, wt[wi + 5]);
+                        a5 = w.fma(x0, a5);
+                        c5 = w.fma(x1, c5);
+                        w = FloatVector.broadcast(SPECIES, wt[wi + 6]);
+                        a6 = w.fma(x0, a6);
+                        c6 = w.fma(x1, c6);
+                        w = FloatVector.broadcast(SPECIES, wt[wi + 7]);
+                        a7 = w.fma(x0, a7);
+                        c7 = w.fma(x1, c7);
+                    wi += BLOCK;
+                }
+                int o = oo + b * qp + q;
+                a0.intoArray(out, o);
+                c0.intoArray(out, o + LANES);
+                o += qp;
+                a1.intoArray(out, o);
+                c1.intoArray(out, o + LANES);
+                o += qp;
+                a2.intoArray(out, o);
+                c2.intoArray(out, o + LANES);
+                o += qp;
+                a3.intoArray(out, o);
+                c3.intoArray(out, o + LANES);
+                o += qp;
+                a4.intoArray(out, o);
+                c4.intoArray(out, o + LANES);
+                o += qp;
+                a5.intoArray(out, o);
+                c5.intoArray(out, o + LANES);
+                o += qp;
+                a6.intoArray(out, o);
+                c6.intoArray(out, o + LANES);
+                o += qp;
+                a7.intoArray(out, o);
+                c7.intoArray(out, o + LANES);
+            }
+        }
+    }
+
+    /** Floats of one sample's output gradient with pixels as rows ({@link #toPixelRows}). */
+    int pixelRowsStride() {
+        return height * width * cout;
+    }
+
+    /** Floats of the weight gradient's partial sums ({@link #gradWeight}): the weight, transposed. */
+    int partialSize() {
+        return cin * kk * cout;
+    }
+
+    /** Whether the weight gradient runs here: whole vectors of output channels. */
+    boolean gradWeightFits() {
+        return cout % LANES == 0;
+    }
+
+    /** {@code dst[dso + p cout + c] = src[so + c H W + p]}: one sample's output gradient with a row of channels per pixel. */
+    void toPixelRows(float[] src, int so, float[] dst, int dso) {
+        int pixels = height * width;
+        for (int c = 0; c < cout; c++) {
+            int from = so + c * pixels;
+            for (int q = 0; q < pixels; q++) {
+                dst[dso + q * cout + c] = src[from + q];
+            }
+        }
+    }
+
+    /**
+     * Adds to {@code part} ({@link #partialSize} floats, {@code [in, kh kw, out]}) the weight gradient of a block of
+     * samples: {@code part[ci, e, co] += sum over samples s < samples and pixels p of g[s, p, co] x[s, ci, p + offset e]}
+     * (the pixel's grid position). {@code x} holds the samples' padded inputs ({@link #inStride} apart) at {@code xo},
+     * {@code g} their output gradients with pixels as rows ({@link #toPixelRows}, {@link #pixelRowsStride} apart) at
+     * {@code go}. The vectors run over output channels: each pixel is one load of the output channels' vectors and
+     * one broadcast input value per input channel and kernel element, 24 accumulators (per vector of output channels,
+     * input channel and kernel element), each a sum over the block added into {@code part} (so that no float sum runs
+     * over more than a block's pixels). Input channels or
+     * kernel elements past the last of a block are computed again and not written back.
+     */
+    void gradWeight(float[] x, int xo, float[] g, int go, int samples, float[] part) {
+        int vectors = cout / LANES;
+        if (vectors % 4 == 0) {
+            gradWeight4(x, xo, g, go, samples, part);
+        } else if (vectors % 2 == 0) {
+            gradWeight2(x, xo, g, go, samples, part);
+        } else {
+            gradWeight1(x, xo, g, go, samples, part);
+        }
+    }
+
+    /** {@code dw[co, ci, e] += part[ci, e, co]}: a thread's partial sums into the weight gradient {@code [out, in, kh, kw]}. */
+    void addPartial(float[] part, float[] dw, int dwo) {
+        for (int co = 0; co < cout; co++) {
+            for (int ci = 0; ci < cin; ci++) {
+                for (int e = 0; e < kk; e++) {
+                    dw[dwo + (co * cin + ci) * kk + e] += part[(ci * kk + e) * cout + co];
+                }
+            }
+        }
+    }
+
+    /** {@link #gradWeight} with 1 vector of output channels by 8 input channels by three kernel elements. */
+    private void gradWeight1(float[] x, int xo, float[] g, int go, int samples, float[] part) {
+        int iterations = samples * height * width;
+        int rowSkip = 2 * pad;
+        int sampleSkip = inStride - height * wp;
+        for (int cv = 0; cv < cout; cv += 1 * LANES) {
+            for (int ci = 0; ci < cin; ci += 8) {
+                int c0 = ci;
+                int c1 = Math.min(ci + 1, cin - 1);
+                int c2 = Math.min(ci + 2, cin - 1);
+                int c3 = Math.min(ci + 3, cin - 1);
+                int c4 = Math.min(ci + 4, cin - 1);
+                int c5 = Math.min(ci + 5, cin - 1);
+                int c6 = Math.min(ci + 6, cin - 1);
+                int c7 = Math.min(ci + 7, cin - 1);
+                for (int e = 0; e < kk; e += 3) {
+                    int e0 = e;
+                    int e1 = Math.min(e + 1, kk - 1);
+                    int e2 = Math.min(e + 2, kk - 1);
+                    int x00 = c0 * plane + offsets[e0];
+                    int p00 = (c0 * kk + e0) * cout + cv;
+                    int x01 = c0 * plane + offsets[e1];
+                    int p01 = (c0 * kk + e1) * cout + cv;
+                    int x02 = c0 * plane + offsets[e2];
+                    int p02 = (c0 * kk + e2) * cout + cv;
+                    int x10 = c1 * plane + offsets[e0];
+                    int p10 = (c1 * kk + e0) * cout + cv;
+                    int x11 = c1 * plane + offsets[e1];
+                    int p11 = (c1 * kk + e1) * cout + cv;
+                    int x12 = c1 * plane + offsets[e2];
+                    int p12 = (c1 * kk + e2) * cout + cv;
+                    int x20 = c2 * plane + offsets[e0];
+                    int p20 = (c2 * kk + e0) * cout + cv;
+                    int x21 = c2 * plane + offsets[e1];
+                    int p21 = (c2 * kk + e1) * cout + cv;
+                    int x22 = c2 * plane + offsets[e2];
+                    int p22 = (c2 * kk + e2) * cout + cv;
+                    int x30 = c3 * plane + offsets[e0];
+                    int p30 = (c3 * kk + e0) * cout + cv;
+                    int x31 = c3 * plane + offsets[e1];
+                    int p31 = (c3 * kk + e1) * cout + cv;
+                    int x32 = c3 * plane + offsets[e2];
+                    int p32 = (c3 * kk + e2) * cout + cv;
+                    int x40 = c4 * plane + offsets[e0];
+                    int p40 = (c4 * kk + e0) * cout + cv;
+                    int x41 = c4 * plane + offsets[e1];
+                    int p41 = (c4 * kk + e1) * cout + cv;
+                    int x42 = c4 * plane + offsets[e2];
+                    int p42 = (c4 * kk + e2) * cout + cv;
+                    int x50 = c5 * plane + offsets[e0];
+                    int p50 = (c5 * kk + e0) * cout + cv;
+                    int x51 = c5 * plane + offsets[e1];
+                    int p51 = (c5 * kk + e1) * cout + cv;
+                    int x52 = c5 * plane + offsets[e2];
+                    int p52 = (c5 * kk + e2) * cout + cv;
+                    int x60 = c6 * plane + offsets[e0];
+                    int p60 = (c6 * kk + e0) * cout + cv;
+                    int x61 = c6 * plane + offsets[e1];
+                    int p61 = (c6 * kk + e1) * cout + cv;
+                    int x62 = c6 * plane + offsets[e2];
+                    int p62 = (c6 * kk + e2) * cout + cv;
+                    int x70 = c7 * plane + offsets[e0];
+                    int p70 = (c7 * kk + e0) * cout + cv;
+                    int x71 = c7 * plane + offsets[e1];
+                    int p71 = (c7 * kk + e1) * cout + cv;
+                    int x72 = c7 * plane + offsets[e2];
+                    int p72 = (c7 * kk + e2) * cout + cv;
+                    FloatVector a000 = FloatVector.zero(SPECIES);
+                    FloatVector a010 = FloatVector.zero(SPECIES);
+                    FloatVector a020 = FloatVector.zero(SPECIES);
+                    FloatVector a100 = FloatVector.zero(SPECIES);
+                    FloatVector a110 = FloatVector.zero(SPECIES);
+                    FloatVector a120 = FloatVector.zero(SPECIES);
+                    FloatVector a200 = FloatVector.zero(SPECIES);
+                    FloatVector a210 = FloatVector.zero(SPECIES);
+                    FloatVector a220 = FloatVector.zero(SPECIES);
+                    FloatVector a300 = FloatVector.zero(SPECIES);
+                    FloatVector a310 = FloatVector.zero(SPECIES);
+                    FloatVector a320 = FloatVector.zero(SPECIES);
+                    FloatVector a400 = FloatVector.zero(SPECIES);
+                    FloatVector a410 = FloatVector.zero(SPECIES);
+                    FloatVector a420 = FloatVector.zero(SPECIES);
+                    FloatVector a500 = FloatVector.zero(SPECIES);
+                    FloatVector a510 = FloatVector.zero(SPECIES);
+                    FloatVector a520 = FloatVector.zero(SPECIES);
+                    FloatVector a600 = FloatVector.zero(SPECIES);
+                    FloatVector a610 = FloatVector.zero(SPECIES);
+                    FloatVector a620 = FloatVector.zero(SPECIES);
+                    FloatVector a700 = FloatVector.zero(SPECIES);
+                    FloatVector a710 = FloatVector.zero(SPECIES);
+                    FloatVector a720 = FloatVector.zero(SPECIES);
+                    int xq = xo;
+                    int gp = go + cv;
+                    int col = 0;
+                    int row = 0;
+                    for (int it = iterations; it > 0; it--) { // one loop over samples and pixels: C2 keeps the vectors of a single loop unboxed
+                        FloatVector g0 = FloatVector.fromArray(SPECIES, g, gp);
+                        FloatVector s00 = FloatVector.broadcast(SPECIES, x[xq + x00]);
+                        a000 = s00.fma(g0, a000);
+                        FloatVector s01 = FloatVector.broadcast(SPECIES, x[xq + x01]);
+                        a010 = s01.fma(g0, a010);
+                        FloatVector s02 = FloatVector.broadcast(SPECIES, x[xq + x02]);
+                        a020 = s02.fma(g0, a020);
+                        FloatVector s10 = FloatVector.broadcast(SPECIES, x[xq + x10]);
+                        a100 = s10.fma(g0, a100);
+                        FloatVector s11 = FloatVector.broadcast(SPECIES, x[xq + x11]);
+                        a110 = s11.fma(g0, a110);
+                        FloatVector s12 = FloatVector.broadcast(SPECIES, x[xq + x12]);
+                        a120 = s12.fma(g0, a120);
+                        FloatVector s20 = FloatVector.broadcast(SPECIES, x[xq + x20]);
+                        a200 = s20.fma(g0, a200);
+                        FloatVector s21 = FloatVector.broadcast(SPECIES, x[xq + x21]);
+                        a210 = s21.fma(g0, a210);
+                        FloatVector s22 = FloatVector.broadcast(SPECIES, x[xq + x22]);
+                        a220 = s22.fma(g0, a220);
+                        FloatVector s30 = FloatVector.broadcast(SPECIES, x[xq + x30]);
+                        a300 = s30.fma(g0, a300);
+                        FloatVector s31 = FloatVector.broadcast(SPECIES, x[xq + x31]);
+                        a310 = s31.fma(g0, a310);
+                        FloatVector s32 = FloatVector.broadcast(SPECIES, x[xq + x32]);
+                        a320 = s32.fma(g0, a320);
+                        FloatVector s40 = FloatVector.broadcast(SPECIES, x[xq + x40]);
+                        a400 = s40.fma(g0, a400);
+                        FloatVector s41 = FloatVector.broadcast(SPECIES, x[xq + x41]);
+                        a410 = s41.fma(g0, a410);
+                        FloatVector s42 = FloatVector.broadcast(SPECIES, x[xq + x42]);
+                        a420 = s42.fma(g0, a420);
+                        FloatVector s50 = FloatVector.broadcast(SPECIES, x[xq + x50]);
+                        a500 = s50.fma(g0, a500);
+                        FloatVector s51 = FloatVector.broadcast(SPECIES, x[xq + x51]);
+                        a510 = s51.fma(g0, a510);
+                        FloatVector s52 = FloatVector.broadcast(SPECIES, x[xq + x52]);
+                        a520 = s52.fma(g0, a520);
+                        FloatVector s60 = FloatVector.broadcast(SPECIES, x[xq + x60]);
+                        a600 = s60.fma(g0, a600);
+                        FloatVector s61 = FloatVector.broadcast(SPECIES, x[xq + x61]);
+                        a610 = s61.fma(g0, a610);
+                        FloatVector s62 = FloatVector.broadcast(SPECIES, x[xq + x62]);
+                        a620 = s62.fma(g0, a620);
+                        FloatVector s70 = FloatVector.broadcast(SPECIES, x[xq + x70]);
+                        a700 = s70.fma(g0, a700);
+                        FloatVector s71 = FloatVector.broadcast(SPECIES, x[xq + x71]);
+                        a710 = s71.fma(g0, a710);
+                        FloatVector s72 = FloatVector.broadcast(SPECIES, x[xq + x72]);
+                        a720 = s72.fma(g0, a720);
+                        gp += cout;
+                        xq++;
+                        if (++col == width) {
+                            col = 0;
+                            xq += rowSkip;
+                            if (++row == height) {
+                                row = 0;
+                                xq += sampleSkip;
+                            }
+                        }
+                    }
+                    a000.add(FloatVector.fromArray(SPECIES, part, p00)).intoArray(part, p00);
+                    if (e + 1 < kk) {
+                        a010.add(FloatVector.fromArray(SPECIES, part, p01)).intoArray(part, p01);
+                    }
+                    if (e + 2 < kk) {
+                        a020.add(FloatVector.fromArray(SPECIES, part, p02)).intoArray(part, p02);
+                    }
+                    if (ci + 1 < cin) {
+                        a100.add(FloatVector.fromArray(SPECIES, part, p10)).intoArray(part, p10);
+                    }
+                    if (ci + 1 < cin && e + 1 < kk) {
+                        a110.add(FloatVector.fromArray(SPECIES, part, p11)).intoArray(part, p11);
+                    }
+                    if (ci + 1 < cin && e + 2 < kk) {
+                        a120.add(FloatVector.fromArray(SPECIES, part, p12)).intoArray(part, p12);
+                    }
+                    if (ci + 2 < cin) {
+                        a200.add(FloatVector.fromArray(SPECIES, part, p20)).intoArray(part, p20);
+                    }
+                    if (ci + 2 < cin && e + 1 < kk) {
+                        a210.add(FloatVector.fromArray(SPECIES, part, p21)).intoArray(part, p21);
+                    }
+                    if (ci + 2 < cin && e + 2 < kk) {
+                        a220.add(FloatVector.fromArray(SPECIES, part, p22)).intoArray(part, p22);
+                    }
+                    if (ci + 3 < cin) {
+                        a300.add(FloatVector.fromArray(SPECIES, part, p30)).intoArray(part, p30);
+                    }
+                    if (ci + 3 < cin && e + 1 < kk) {
+                        a310.add(FloatVector.fromArray(SPECIES, part, p31)).intoArray(part, p31);
+                    }
+                    if (ci + 3 < cin && e + 2 < kk) {
+                        a320.add(FloatVector.fromArray(SPECIES, part, p32)).intoArray(part, p32);
+                    }
+                    if (ci + 4 < cin) {
+                        a400.add(FloatVector.fromArray(SPECIES, part, p40)).intoArray(part, p40);
+                    }
+                    if (ci + 4 < cin && e + 1 < kk) {
+                        a410.add(FloatVector.fromArray(SPECIES, part, p41)).intoArray(part, p41);
+                    }
+                    if (ci + 4 < cin && e + 2 < kk) {
+                        a420.add(FloatVector.fromArray(SPECIES, part, p42)).intoArray(part, p42);
+                    }
+                    if (ci + 5 < cin) {
+                        a500.add(FloatVector.fromArray(SPECIES, part, p50)).intoArray(part, p50);
+                    }
+                    if (ci + 5 < cin && e + 1 < kk) {
+                        a510.add(FloatVector.fromArray(SPECIES, part, p51)).intoArray(part, p51);
+                    }
+                    if (ci + 5 < cin && e + 2 < kk) {
+                        a520.add(FloatVector.fromArray(SPECIES, part, p52)).intoArray(part, p52);
+                    }
+                    if (ci + 6 < cin) {
+                        a600.add(FloatVector.fromArray(SPECIES, part, p60)).intoArray(part, p60);
+                    }
+                    if (ci + 6 < cin && e + 1 < kk) {
+                        a610.add(FloatVector.fromArray(SPECIES, part, p61)).intoArray(part, p61);
+                    }
+                    if (ci + 6 < cin && e + 2 < kk) {
+                        a620.add(FloatVector.fromArray(SPECIES, part, p62)).intoArray(part, p62);
+                    }
+                    if (ci + 7 < cin) {
+                        a700.add(FloatVector.fromArray(SPECIES, part, p70)).intoArray(part, p70);
+                    }
+                    if (ci + 7 < cin && e + 1 < kk) {
+                        a710.add(FloatVector.fromArray(SPECIES, part, p71)).intoArray(part, p71);
+                    }
+                    if (ci + 7 < cin && e + 2 < kk) {
+                        a720.add(FloatVector.fromArray(SPECIES, part, p72)).intoArray(part, p72);
+                    }
+                }
+            }
+        }
+    }
+
+    /** {@link #gradWeight} with 2 vectors of output channels by 4 input channels by three kernel elements. */
+    private void gradWeight2(float[] x, int xo, float[] g, int go, int samples, float[] part) {
+        int iterations = samples * height * width;
+        int rowSkip = 2 * pad;
+        int sampleSkip = inStride - height * wp;
+        for (int cv = 0; cv < cout; cv += 2 * LANES) {
+            for (int ci = 0; ci < cin; ci += 4) {
+                int c0 = ci;
+                int c1 = Math.min(ci + 1, cin - 1);
+                int c2 = Math.min(ci + 2, cin - 1);
+                int c3 = Math.min(ci + 3, cin - 1);
+                for (int e = 0; e < kk; e += 3) {
+                    int e0 = e;
+                    int e1 = Math.min(e + 1, kk - 1);
+                    int e2 = Math.min(e + 2, kk - 1);
+                    int x00 = c0 * plane + offsets[e0];
+                    int p00 = (c0 * kk + e0) * cout + cv;
+                    int x01 = c0 * plane + offsets[e1];
+                    int p01 = (c0 * kk + e1) * cout + cv;
+                    int x02 = c0 * plane + offsets[e2];
+                    int p02 = (c0 * kk + e2) * cout + cv;
+                    int x10 = c1 * plane + offsets[e0];
+                    int p10 = (c1 * kk + e0) * cout + cv;
+                    int x11 = c1 * plane + offsets[e1];
+                    int p11 = (c1 * kk + e1) * cout + cv;
+                    int x12 = c1 * plane + offsets[e2];
+                    int p12 = (c1 * kk + e2) * cout + cv;
+                    int x20 = c2 * plane + offsets[e0];
+                    int p20 = (c2 * kk + e0) * cout + cv;
+                    int x21 = c2 * plane + offsets[e1];
+                    int p21 = (c2 * kk + e1) * cout + cv;
+                    int x22 = c2 * plane + offsets[e2];
+                    int p22 = (c2 * kk + e2) * cout + cv;
+                    int x30 = c3 * plane + offsets[e0];
+                    int p30 = (c3 * kk + e0) * cout + cv;
+                    int x31 = c3 * plane + offsets[e1];
+                    int p31 = (c3 * kk + e1) * cout + cv;
+                    int x32 = c3 * plane + offsets[e2];
+                    int p32 = (c3 * kk + e2) * cout + cv;
+                    FloatVector a000 = FloatVector.zero(SPECIES);
+                    FloatVector a001 = FloatVector.zero(SPECIES);
+                    FloatVector a010 = FloatVector.zero(SPECIES);
+                    FloatVector a011 = FloatVector.zero(SPECIES);
+                    FloatVector a020 = FloatVector.zero(SPECIES);
+                    FloatVector a021 = FloatVector.zero(SPECIES);
+                    FloatVector a100 = FloatVector.zero(SPECIES);
+                    FloatVector a101 = FloatVector.zero(SPECIES);
+                    FloatVector a110 = FloatVector.zero(SPECIES);
+                    FloatVector a111 = FloatVector.zero(SPECIES);
+                    FloatVector a120 = FloatVector.zero(SPECIES);
+                    FloatVector a121 = FloatVector.zero(SPECIES);
+                    FloatVector a200 = FloatVector.zero(SPECIES);
+                    FloatVector a201 = FloatVector.zero(SPECIES);
+                    FloatVector a210 = FloatVector.zero(SPECIES);
+                    FloatVector a211 = FloatVector.zero(SPECIES);
+                    FloatVector a220 = FloatVector.zero(SPECIES);
+                    FloatVector a221 = FloatVector.zero(SPECIES);
+                    FloatVector a300 = FloatVector.zero(SPECIES);
+                    FloatVector a301 = FloatVector.zero(SPECIES);
+                    FloatVector a310 = FloatVector.zero(SPECIES);
+                    FloatVector a311 = FloatVector.zero(SPECIES);
+                    FloatVector a320 = FloatVector.zero(SPECIES);
+                    FloatVector a321 = FloatVector.zero(SPECIES);
+                    int xq = xo;
+                    int gp = go + cv;
+                    int col = 0;
+                    int row = 0;
+                    for (int it = iterations; it > 0; it--) { // one loop over samples and pixels: C2 keeps the vectors of a single loop unboxed
+                        FloatVector g0 = FloatVector.fromArray(SPECIES, g, gp);
+                        FloatVector g1 = FloatVector.fromArray(SPECIES, g, gp + LANES);
+                        FloatVector s00 = FloatVector.broadcast(SPECIES, x[xq + x00]);
+                        a000 = s00.fma(g0, a000);
+                        a001 = s00.fma(g1, a001);
+                        FloatVector s01 = FloatVector.broadcast(SPECIES, x[xq + x01]);
+                        a010 = s01.fma(g0, a010);
+                        a011 = s01.fma(g1, a011);
+                        FloatVector s02 = FloatVector.broadcast(SPECIES, x[xq + x02]);
+                        a020 = s02.fma(g0, a020);
+                        a021 = s02.fma(g1, a021);
+                        FloatVector s10 = FloatVector.broadcast(SPECIES, x[xq + x10]);
+                        a100 = s10.fma(g0, a100);
+                        a101 = s10.fma(g1, a101);
+                        FloatVector s11 = FloatVector.broadcast(SPECIES, x[xq + x11]);
+                        a110 = s11.fma(g0, a110);
+                        a111 = s11.fma(g1, a111);
+                        FloatVector s12 = FloatVector.broadcast(SPECIES, x[xq + x12]);
+                        a120 = s12.fma(g0, a120);
+                        a121 = s12.fma(g1, a121);
+                        FloatVector s20 = FloatVector.broadcast(SPECIES, x[xq + x20]);
+                        a200 = s20.fma(g0, a200);
+                        a201 = s20.fma(g1, a201);
+                        FloatVector s21 = FloatVector.broadcast(SPECIES, x[xq + x21]);
+                        a210 = s21.fma(g0, a210);
+                        a211 = s21.fma(g1, a211);
+                        FloatVector s22 = FloatVector.broadcast(SPECIES, x[xq + x22]);
+                        a220 = s22.fma(g0, a220);
+                        a221 = s22.fma(g1, a221);
+                        FloatVector s30 = FloatVector.broadcast(SPECIES, x[xq + x30]);
+                        a300 = s30.fma(g0, a300);
+                        a301 = s30.fma(g1, a301);
+                        FloatVector s31 = FloatVector.broadcast(SPECIES, x[xq + x31]);
+                        a310 = s31.fma(g0, a310);
+                        a311 = s31.fma(g1, a311);
+                        FloatVector s32 = FloatVector.broadcast(SPECIES, x[xq + x32]);
+                        a320 = s32.fma(g0, a320);
+                        a321 = s32.fma(g1, a321);
+                        gp += cout;
+                        xq++;
+                        if (++col == width) {
+                            col = 0;
+                            xq += rowSkip;
+                            if (++row == height) {
+                                row = 0;
+                                xq += sampleSkip;
+                            }
+                        }
+                    }
+                    a000.add(FloatVector.fromArray(SPECIES, part, p00)).intoArray(part, p00);
+                    a001.add(FloatVector.fromArray(SPECIES, part, p00 + LANES)).intoArray(part, p00 + LANES);
+                    if (e + 1 < kk) {
+                        a010.add(FloatVector.fromArray(SPECIES, part, p01)).intoArray(part, p01);
+                        a011.add(FloatVector.fromArray(SPECIES, part, p01 + LANES)).intoArray(part, p01 + LANES);
+                    }
+                    if (e + 2 < kk) {
+                        a020.add(FloatVector.fromArray(SPECIES, part, p02)).intoArray(part, p02);
+                        a021.add(FloatVector.fromArray(SPECIES, part, p02 + LANES)).intoArray(part, p02 + LANES);
+                    }
+                    if (ci + 1 < cin) {
+                        a100.add(FloatVector.fromArray(SPECIES, part, p10)).intoArray(part, p10);
+                        a101.add(FloatVector.fromArray(SPECIES, part, p10 + LANES)).intoArray(part, p10 + LANES);
+                    }
+                    if (ci + 1 < cin && e + 1 < kk) {
+                        a110.add(FloatVector.fromArray(SPECIES, part, p11)).intoArray(part, p11);
+                        a111.add(FloatVector.fromArray(SPECIES, part, p11 + LANES)).intoArray(part, p11 + LANES);
+                    }
+                    if (ci + 1 < cin && e + 2 < kk) {
+                        a120.add(FloatVector.fromArray(SPECIES, part, p12)).intoArray(part, p12);
+                        a121.add(FloatVector.fromArray(SPECIES, part, p12 + LANES)).intoArray(part, p12 + LANES);
+                    }
+                    if (ci + 2 < cin) {
+                        a200.add(FloatVector.fromArray(SPECIES, part, p20)).intoArray(part, p20);
+                        a201.add(FloatVector.fromArray(SPECIES, part, p20 + LANES)).intoArray(part, p20 + LANES);
+                    }
+                    if (ci + 2 < cin && e + 1 < kk) {
+                        a210.add(FloatVector.fromArray(SPECIES, part, p21)).intoArray(part, p21);
+                        a211.add(FloatVector.fromArray(SPECIES, part, p21 + LANES)).intoArray(part, p21 + LANES);
+                    }
+                    if (ci + 2 < cin && e + 2 < kk) {
+                        a220.add(FloatVector.fromArray(SPECIES, part, p22)).intoArray(part, p22);
+                        a221.add(FloatVector.fromArray(SPECIES, part, p22 + LANES)).intoArray(part, p22 + LANES);
+                    }
+                    if (ci + 3 < cin) {
+                        a300.add(FloatVector.fromArray(SPECIES, part, p30)).intoArray(part, p30);
+                        a301.add(FloatVector.fromArray(SPECIES, part, p30 + LANES)).intoArray(part, p30 + LANES);
+                    }
+                    if (ci + 3 < cin && e + 1 < kk) {
+                        a310.add(FloatVector.fromArray(SPECIES, part, p31)).intoArray(part, p31);
+                        a311.add(FloatVector.fromArray(SPECIES, part, p31 + LANES)).intoArray(part, p31 + LANES);
+                    }
+                    if (ci + 3 < cin && e + 2 < kk) {
+                        a320.add(FloatVector.fromArray(SPECIES, part, p32)).intoArray(part, p32);
+                        a321.add(FloatVector.fromArray(SPECIES, part, p32 + LANES)).intoArray(part, p32 + LANES);
+                    }
+                }
+            }
+        }
+    }
+
+    /** {@link #gradWeight} with 4 vectors of output channels by 2 input channels by three kernel elements. */
+    private void gradWeight4(float[] x, int xo, float[] g, int go, int samples, float[] part) {
+        int iterations = samples * height * width;
+        int rowSkip = 2 * pad;
+        int sampleSkip = inStride - height * wp;
+        for (int cv = 0; cv < cout; cv += 4 * LANES) {
+            for (int ci = 0; ci < cin; ci += 2) {
+                int c0 = ci;
+                int c1 = Math.min(ci + 1, cin - 1);
+                for (int e = 0; e < kk; e += 3) {
+                    int e0 = e;
+                    int e1 = Math.min(e + 1, kk - 1);
+                    int e2 = Math.min(e + 2, kk - 1);
+                    int x00 = c0 * plane + offsets[e0];
+                    int p00 = (c0 * kk + e0) * cout + cv;
+                    int x01 = c0 * plane + offsets[e1];
+                    int p01 = (c0 * kk + e1) * cout + cv;
+                    int x02 = c0 * plane + offsets[e2];
+                    int p02 = (c0 * kk + e2) * cout + cv;
+                    int x10 = c1 * plane + offsets[e0];
+                    int p10 = (c1 * kk + e0) * cout + cv;
+                    int x11 = c1 * plane + offsets[e1];
+                    int p11 = (c1 * kk + e1) * cout + cv;
+                    int x12 = c1 * plane + offsets[e2];
+                    int p12 = (c1 * kk + e2) * cout + cv;
+                    FloatVector a000 = FloatVector.zero(SPECIES);
+                    FloatVector a001 = FloatVector.zero(SPECIES);
+                    FloatVector a002 = FloatVector.zero(SPECIES);
+                    FloatVector a003 = FloatVector.zero(SPECIES);
+                    FloatVector a010 = FloatVector.zero(SPECIES);
+                    FloatVector a011 = FloatVector.zero(SPECIES);
+                    FloatVector a012 = FloatVector.zero(SPECIES);
+                    FloatVector a013 = FloatVector.zero(SPECIES);
+                    FloatVector a020 = FloatVector.zero(SPECIES);
+                    FloatVector a021 = FloatVector.zero(SPECIES);
+                    FloatVector a022 = FloatVector.zero(SPECIES);
+                    FloatVector a023 = FloatVector.zero(SPECIES);
+                    FloatVector a100 = FloatVector.zero(SPECIES);
+                    FloatVector a101 = FloatVector.zero(SPECIES);
+                    FloatVector a102 = FloatVector.zero(SPECIES);
+                    FloatVector a103 = FloatVector.zero(SPECIES);
+                    FloatVector a110 = FloatVector.zero(SPECIES);
+                    FloatVector a111 = FloatVector.zero(SPECIES);
+                    FloatVector a112 = FloatVector.zero(SPECIES);
+                    FloatVector a113 = FloatVector.zero(SPECIES);
+                    FloatVector a120 = FloatVector.zero(SPECIES);
+                    FloatVector a121 = FloatVector.zero(SPECIES);
+                    FloatVector a122 = FloatVector.zero(SPECIES);
+                    FloatVector a123 = FloatVector.zero(SPECIES);
+                    int xq = xo;
+                    int gp = go + cv;
+                    int col = 0;
+                    int row = 0;
+                    for (int it = iterations; it > 0; it--) { // one loop over samples and pixels: C2 keeps the vectors of a single loop unboxed
+                        FloatVector g0 = FloatVector.fromArray(SPECIES, g, gp);
+                        FloatVector g1 = FloatVector.fromArray(SPECIES, g, gp + LANES);
+                        FloatVector g2 = FloatVector.fromArray(SPECIES, g, gp + 2 * LANES);
+                        FloatVector g3 = FloatVector.fromArray(SPECIES, g, gp + 3 * LANES);
+                        FloatVector s00 = FloatVector.broadcast(SPECIES, x[xq + x00]);
+                        a000 = s00.fma(g0, a000);
+                        a001 = s00.fma(g1, a001);
+                        a002 = s00.fma(g2, a002);
+                        a003 = s00.fma(g3, a003);
+                        FloatVector s01 = FloatVector.broadcast(SPECIES, x[xq + x01]);
+                        a010 = s01.fma(g0, a010);
+                        a011 = s01.fma(g1, a011);
+                        a012 = s01.fma(g2, a012);
+                        a013 = s01.fma(g3, a013);
+                        FloatVector s02 = FloatVector.broadcast(SPECIES, x[xq + x02]);
+                        a020 = s02.fma(g0, a020);
+                        a021 = s02.fma(g1, a021);
+                        a022 = s02.fma(g2, a022);
+                        a023 = s02.fma(g3, a023);
+                        FloatVector s10 = FloatVector.broadcast(SPECIES, x[xq + x10]);
+                        a100 = s10.fma(g0, a100);
+                        a101 = s10.fma(g1, a101);
+                        a102 = s10.fma(g2, a102);
+                        a103 = s10.fma(g3, a103);
+                        FloatVector s11 = FloatVector.broadcast(SPECIES, x[xq + x11]);
+                        a110 = s11.fma(g0, a110);
+                        a111 = s11.fma(g1, a111);
+                        a112 = s11.fma(g2, a112);
+                        a113 = s11.fma(g3, a113);
+                        FloatVector s12 = FloatVector.broadcast(SPECIES, x[xq + x12]);
+                        a120 = s12.fma(g0, a120);
+                        a121 = s12.fma(g1, a121);
+                        a122 = s12.fma(g2, a122);
+                        a123 = s12.fma(g3, a123);
+                        gp += cout;
+                        xq++;
+                        if (++col == width) {
+                            col = 0;
+                            xq += rowSkip;
+                            if (++row == height) {
+                                row = 0;
+                                xq += sampleSkip;
+                            }
+                        }
+                    }
+                    a000.add(FloatVector.fromArray(SPECIES, part, p00)).intoArray(part, p00);
+                    a001.add(FloatVector.fromArray(SPECIES, part, p00 + LANES)).intoArray(part, p00 + LANES);
+                    a002.add(FloatVector.fromArray(SPECIES, part, p00 + 2 * LANES)).intoArray(part, p00 + 2 * LANES);
+                    a003.add(FloatVector.fromArray(SPECIES, part, p00 + 3 * LANES)).intoArray(part, p00 + 3 * LANES);
+                    if (e + 1 < kk) {
+                        a010.add(FloatVector.fromArray(SPECIES, part, p01)).intoArray(part, p01);
+                        a011.add(FloatVector.fromArray(SPECIES, part, p01 + LANES)).intoArray(part, p01 + LANES);
+                        a012.add(FloatVector.fromArray(SPECIES, part, p01 + 2 * LANES)).intoArray(part, p01 + 2 * LANES);
+                        a013.add(FloatVector.fromArray(SPECIES, part, p01 + 3 * LANES)).intoArray(part, p01 + 3 * LANES);
+                    }
+                    if (e + 2 < kk) {
+                        a020.add(FloatVector.fromArray(SPECIES, part, p02)).intoArray(part, p02);
+                        a021.add(FloatVector.fromArray(SPECIES, part, p02 + LANES)).intoArray(part, p02 + LANES);
+                        a022.add(FloatVector.fromArray(SPECIES, part, p02 + 2 * LANES)).intoArray(part, p02 + 2 * LANES);
+                        a023.add(FloatVector.fromArray(SPECIES, part, p02 + 3 * LANES)).intoArray(part, p02 + 3 * LANES);
+                    }
+                    if (ci + 1 < cin) {
+                        a100.add(FloatVector.fromArray(SPECIES, part, p10)).intoArray(part, p10);
+                        a101.add(FloatVector.fromArray(SPECIES, part, p10 + LANES)).intoArray(part, p10 + LANES);
+                        a102.add(FloatVector.fromArray(SPECIES, part, p10 + 2 * LANES)).intoArray(part, p10 + 2 * LANES);
+                        a103.add(FloatVector.fromArray(SPECIES, part, p10 + 3 * LANES)).intoArray(part, p10 + 3 * LANES);
+                    }
+                    if (ci + 1 < cin && e + 1 < kk) {
+                        a110.add(FloatVector.fromArray(SPECIES, part, p11)).intoArray(part, p11);
+                        a111.add(FloatVector.fromArray(SPECIES, part, p11 + LANES)).intoArray(part, p11 + LANES);
+                        a112.add(FloatVector.fromArray(SPECIES, part, p11 + 2 * LANES)).intoArray(part, p11 + 2 * LANES);
+                        a113.add(FloatVector.fromArray(SPECIES, part, p11 + 3 * LANES)).intoArray(part, p11 + 3 * LANES);
+                    }
+                    if (ci + 1 < cin && e + 2 < kk) {
+                        a120.add(FloatVector.fromArray(SPECIES, part, p12)).intoArray(part, p12);
+                        a121.add(FloatVector.fromArray(SPECIES, part, p12 + LANES)).intoArray(part, p12 + LANES);
+                        a122.add(FloatVector.fromArray(SPECIES, part, p12 + 2 * LANES)).intoArray(part, p12 + 2 * LANES);
+                        a123.add(FloatVector.fromArray(SPECIES, part, p12 + 3 * LANES)).intoArray(part, p12 + 3 * LANES);
+                    }
+                }
+            }
+        }
+    }
+}
