@@ -33,7 +33,10 @@ import java.util.function.IntConsumer;
  * product writes straight into the batch tensors. Small images are taken several
  * samples at a time: their column matrices side by side make one product of about 1 024 columns
  * ({@code [out, in kh kw] x [in kh kw, g OH OW]}), which the BLAS runs far better than many narrow
- * ones. The batch is split into one
+ * ones. Float32 stride-1 "same" convolutions (ResNet's 3x3 layers) with a multiple of 8 output channels run on
+ * {@link DirectConv} instead, which reads padded planes at shifted offsets without a column matrix (its input and
+ * weight gradients too when the output channels fill whole vectors and the input channels are a multiple of 8);
+ * float64, strided and other convolutions take the im2col route. The batch is split into one
  * chunk per kernel thread ({@link io.gradlab.api.tensor.Ops#parallelFor}); each thread owns its
  * column and output buffers and its part of the weight gradient, which are summed in a fixed order,
  * so that results do not depend on scheduling. All buffers are sized at build time.

@@ -6,27 +6,35 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * A direct float32 convolution for stride-1 "same" convolutions (output as large as the input, {@code
  * dilation (kernel - 1) = 2 padding}: ResNet's 3x3 convolutions), with no column matrix: the kernels read the
- * input's padded planes at shifted offsets and keep a block of outputs in vector registers.
+ * input's padded planes at shifted offsets and keep a block of results in vector registers.
  *
  * <p><b>The grid.</b> A sample's input is copied into zero-padded planes of {@code (H + 2p) x (W + 2p)}
  * ({@link #pad}). Output pixel {@code (oh, ow)} is then grid position {@code q = oh (W + 2p) + ow}, and kernel
  * element {@code (i, j)} reads padded position {@code q + d (i (W + 2p) + j)}: one flat offset per kernel element,
- * the same for every output pixel. The kernels run over all positions {@code q < qp} (the grid's {@code H (W +
- * 2p)} rounded up to two vectors), so a row's last {@code 2p} positions and the rounding are computed and dropped
- * ({@link #extract}): 7% more work for 28x28 planes, 14% for 14x14, 31% for 7x7.
+ * the same for every output pixel.
  *
- * <p><b>Forward</b> ({@link #correlate}): eight output channels by two vectors of positions, sixteen
- * accumulators, each kernel element one load of the two input vectors and eight broadcast weights. The
- * input gradient is the same kernel on the output gradient's padded planes with the flipped, transposed weight
- * ({@link #arrangeTransposed}). <b>Weight gradient</b> ({@link #gradWeight}): {@code dW[co, ci, e]} is the sum
- * over samples and positions of {@code dY[co, q] x[ci, q + offset e]}, with the output gradient laid out on the
- * grid and zero at the dropped positions; four output channels by three kernel elements, twelve accumulators
- * summed over a block of samples, then across their lanes in a fixed order.
+ * <p><b>Forward</b> ({@link #correlate}): vectors over grid positions. Eight output channels by two vectors of
+ * positions, 16 accumulators; each input channel and kernel element is one load of two input vectors and eight
+ * broadcast weights. The kernel runs over all positions {@code q < qp} (the grid's {@code H (W + 2p)} rounded up
+ * to two vectors), so a row's last {@code 2p} positions and the rounding are computed and dropped ({@link
+ * #extract}): 7% more work for 28x28 planes, 14% for 14x14, 31% for 7x7. The <b>input gradient</b> is the same
+ * kernel on the output gradient's padded planes with the flipped, transposed weight ({@link #arrangeTransposed}).
  *
- * <p>Every operation is a lane-wise load, broadcast, fused multiply-add or store, or a scalar sum in a fixed
- * order: the bits do not depend on whether the JIT has compiled the kernels yet, only on the batch's split
- * into the threads' parts. The Vector API boxes its vectors until C2 compiles a kernel, so the first calls of
- * a fresh JVM are slow (about half a second for resnet-20's first stage) and allocate.
+ * <p><b>Weight gradient</b> ({@link #gradWeight}): vectors over output channels. {@code dW[co, ci, e]} is the sum
+ * over samples and pixels of {@code dY[p, co] x[ci, p + offset e]}, with the output gradient transposed to a row
+ * of channels per pixel ({@link #toPixelRows}); 24 accumulators of output-channel vectors by input channels by
+ * kernel elements, summed over a block of samples and then added into a per-thread partial weight gradient.
+ * Vectors over positions would need a sum across lanes per weight and block; over channels the lanes are the
+ * weights. With one vector of output channels (16 on AVX-512) a 3x3 kernel takes three pixels at a time ({@link
+ * #gradWeightTriples}), so that each broadcast input value serves more than one multiply-add.
+ *
+ * <p>Every kernel is a single loop (over input channels and kernel elements, or over samples and pixels): C2
+ * (JDK 17) boxes the vectors of accumulators that live across nested loops, which allocates on every iteration
+ * and runs some 30 times slower. Every operation is a lane-wise load, broadcast, fused multiply-add, add or
+ * store, or a scalar sum in a fixed order: the bits do not depend on whether the JIT has compiled the kernels
+ * yet, only on the batch's split into the threads' parts. Until C2 compiles them the Vector API boxes every
+ * vector, so the first calls of a fresh JVM are slow (about half a second for resnet-20's first stage) and
+ * allocate.
  */
 final class DirectConv {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
@@ -48,6 +56,10 @@ final class DirectConv {
     final int qp;
     /** Kernel elements, {@code kernel^2}. */
     final int kk;
+    /** Whether the weight gradient runs three pixels at a time ({@link #gradWeightTriples}). */
+    private final boolean triples;
+    /** Grid positions of {@link #gradWeightTriples}: {@code H (W + 2p)} rounded up to three. */
+    private final int gridRows;
     /** Kernel elements in threes (the weight gradient's blocks; a last, partial one computes an element twice and drops it). */
     final int groups;
     /** Per kernel element {@code (i, j)}: its flat offset {@code d (i (W + 2p) + j)} on the padded planes. */
@@ -93,7 +105,9 @@ final class DirectConv {
         }
         this.inputOffsets = channelOffsets(cin);
         this.outputOffsets = channelOffsets(cout);
-        int past = qp - height * wp + 2 * pad;
+        this.triples = window.kernel() == 3 && window.dilation() == 1 && (outChannels / LANES) % 2 != 0;
+        this.gridRows = roundUp(height * wp, 3);
+        int past = qp - height * wp + 2 * pad + 8;
         this.inStride = roundUp(cin * plane + past, LANES);
         this.outStride = roundUp(cout * plane + past, LANES);
         this.samplesPerBlock = Math.max(1, Math.min(32, Integer.getInteger("dc.block", 384 * 1024) / (4 * (inStride + height * width * outChannels))));
@@ -280,7 +294,7 @@ final class DirectConv {
 
     /** Floats of one sample's output gradient with pixels as rows ({@link #toPixelRows}). */
     int pixelRowsStride() {
-        return height * width * cout;
+        return triples ? gridRows * cout : height * width * cout;
     }
 
     /** Floats of the weight gradient's partial sums ({@link #gradWeight}): the weight, transposed. */
@@ -293,13 +307,22 @@ final class DirectConv {
         return cout % LANES == 0;
     }
 
-    /** {@code dst[dso + p cout + c] = src[so + c H W + p]}: one sample's output gradient with a row of channels per pixel. */
+    /**
+     * One sample's output gradient with a row of channels per pixel: {@code dst[dso + p cout + c] = src[so + c H W + p]};
+     * for {@link #gradWeightTriples} a row per grid position instead ({@code p = oh (W + 2p) + ow}), the dropped
+     * positions' rows left as they are (zero).
+     */
     void toPixelRows(float[] src, int so, float[] dst, int dso) {
         int pixels = height * width;
+        int rowStride = triples ? wp : width;
         for (int c = 0; c < cout; c++) {
             int from = so + c * pixels;
-            for (int q = 0; q < pixels; q++) {
-                dst[dso + q * cout + c] = src[from + q];
+            for (int r = 0; r < height; r++) {
+                int to = dso + r * rowStride * cout + c;
+                int f = from + r * width;
+                for (int i = 0; i < width; i++) {
+                    dst[to + i * cout] = src[f + i];
+                }
             }
         }
     }
@@ -321,6 +344,8 @@ final class DirectConv {
             gradWeight4(x, xo, g, go, samples, part);
         } else if (vectors % 2 == 0) {
             gradWeight2(x, xo, g, go, samples, part);
+        } else if (triples) {
+            gradWeightTriples(x, xo, g, go, samples, part);
         } else {
             gradWeight1(x, xo, g, go, samples, part);
         }
@@ -868,6 +893,253 @@ final class DirectConv {
                         a121.add(FloatVector.fromArray(SPECIES, part, p12 + LANES)).intoArray(part, p12 + LANES);
                         a122.add(FloatVector.fromArray(SPECIES, part, p12 + 2 * LANES)).intoArray(part, p12 + 2 * LANES);
                         a123.add(FloatVector.fromArray(SPECIES, part, p12 + 3 * LANES)).intoArray(part, p12 + 3 * LANES);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link #gradWeight1} for 3x3 kernels without dilation, three pixels at a time: the three output-gradient rows of
+     * grid positions {@code q, q + 1, q + 2} ({@link #toGridRows}) and five input values per input channel and kernel
+     * row serve the nine products of the row's three kernel elements, so each broadcast feeds nearly two
+     * multiply-adds instead of one. Eight input channels by three kernel elements, 24 accumulators.
+     */
+    private void gradWeightTriples(float[] x, int xo, float[] g, int go, int samples, float[] part) {
+        int perSample = gridRows / 3;
+        int iterations = samples * perSample;
+        int sampleSkip = inStride - gridRows;
+        int step = 3 * cout;
+        for (int cv = 0; cv < cout; cv += LANES) {
+            for (int ci = 0; ci < cin; ci += 8) {
+                int c0 = ci * plane;
+                int c1 = Math.min(ci + 1, cin - 1) * plane;
+                int c2 = Math.min(ci + 2, cin - 1) * plane;
+                int c3 = Math.min(ci + 3, cin - 1) * plane;
+                int c4 = Math.min(ci + 4, cin - 1) * plane;
+                int c5 = Math.min(ci + 5, cin - 1) * plane;
+                int c6 = Math.min(ci + 6, cin - 1) * plane;
+                int c7 = Math.min(ci + 7, cin - 1) * plane;
+                for (int kh = 0; kh < 3; kh++) {
+                    FloatVector a00 = FloatVector.zero(SPECIES);
+                    FloatVector a01 = FloatVector.zero(SPECIES);
+                    FloatVector a02 = FloatVector.zero(SPECIES);
+                    FloatVector a10 = FloatVector.zero(SPECIES);
+                    FloatVector a11 = FloatVector.zero(SPECIES);
+                    FloatVector a12 = FloatVector.zero(SPECIES);
+                    FloatVector a20 = FloatVector.zero(SPECIES);
+                    FloatVector a21 = FloatVector.zero(SPECIES);
+                    FloatVector a22 = FloatVector.zero(SPECIES);
+                    FloatVector a30 = FloatVector.zero(SPECIES);
+                    FloatVector a31 = FloatVector.zero(SPECIES);
+                    FloatVector a32 = FloatVector.zero(SPECIES);
+                    FloatVector a40 = FloatVector.zero(SPECIES);
+                    FloatVector a41 = FloatVector.zero(SPECIES);
+                    FloatVector a42 = FloatVector.zero(SPECIES);
+                    FloatVector a50 = FloatVector.zero(SPECIES);
+                    FloatVector a51 = FloatVector.zero(SPECIES);
+                    FloatVector a52 = FloatVector.zero(SPECIES);
+                    FloatVector a60 = FloatVector.zero(SPECIES);
+                    FloatVector a61 = FloatVector.zero(SPECIES);
+                    FloatVector a62 = FloatVector.zero(SPECIES);
+                    FloatVector a70 = FloatVector.zero(SPECIES);
+                    FloatVector a71 = FloatVector.zero(SPECIES);
+                    FloatVector a72 = FloatVector.zero(SPECIES);
+                    int xq = xo + kh * wp;
+                    int gp = go + cv;
+                    int left = perSample;
+                    for (int it = iterations; it > 0; it--) { // one loop over samples and positions: C2 keeps the vectors of a single loop unboxed
+                        FloatVector g0 = FloatVector.fromArray(SPECIES, g, gp);
+                        FloatVector g1 = FloatVector.fromArray(SPECIES, g, gp + cout);
+                        FloatVector g2 = FloatVector.fromArray(SPECIES, g, gp + 2 * cout);
+                        int i0 = xq + c0;
+                        FloatVector s00 = FloatVector.broadcast(SPECIES, x[i0]);
+                        FloatVector s01 = FloatVector.broadcast(SPECIES, x[i0 + 1]);
+                        FloatVector s02 = FloatVector.broadcast(SPECIES, x[i0 + 2]);
+                        FloatVector s03 = FloatVector.broadcast(SPECIES, x[i0 + 3]);
+                        FloatVector s04 = FloatVector.broadcast(SPECIES, x[i0 + 4]);
+                        a00 = s00.fma(g0, a00);
+                        a00 = s01.fma(g1, a00);
+                        a00 = s02.fma(g2, a00);
+                        a01 = s01.fma(g0, a01);
+                        a01 = s02.fma(g1, a01);
+                        a01 = s03.fma(g2, a01);
+                        a02 = s02.fma(g0, a02);
+                        a02 = s03.fma(g1, a02);
+                        a02 = s04.fma(g2, a02);
+                        int i1 = xq + c1;
+                        FloatVector s10 = FloatVector.broadcast(SPECIES, x[i1]);
+                        FloatVector s11 = FloatVector.broadcast(SPECIES, x[i1 + 1]);
+                        FloatVector s12 = FloatVector.broadcast(SPECIES, x[i1 + 2]);
+                        FloatVector s13 = FloatVector.broadcast(SPECIES, x[i1 + 3]);
+                        FloatVector s14 = FloatVector.broadcast(SPECIES, x[i1 + 4]);
+                        a10 = s10.fma(g0, a10);
+                        a10 = s11.fma(g1, a10);
+                        a10 = s12.fma(g2, a10);
+                        a11 = s11.fma(g0, a11);
+                        a11 = s12.fma(g1, a11);
+                        a11 = s13.fma(g2, a11);
+                        a12 = s12.fma(g0, a12);
+                        a12 = s13.fma(g1, a12);
+                        a12 = s14.fma(g2, a12);
+                        int i2 = xq + c2;
+                        FloatVector s20 = FloatVector.broadcast(SPECIES, x[i2]);
+                        FloatVector s21 = FloatVector.broadcast(SPECIES, x[i2 + 1]);
+                        FloatVector s22 = FloatVector.broadcast(SPECIES, x[i2 + 2]);
+                        FloatVector s23 = FloatVector.broadcast(SPECIES, x[i2 + 3]);
+                        FloatVector s24 = FloatVector.broadcast(SPECIES, x[i2 + 4]);
+                        a20 = s20.fma(g0, a20);
+                        a20 = s21.fma(g1, a20);
+                        a20 = s22.fma(g2, a20);
+                        a21 = s21.fma(g0, a21);
+                        a21 = s22.fma(g1, a21);
+                        a21 = s23.fma(g2, a21);
+                        a22 = s22.fma(g0, a22);
+                        a22 = s23.fma(g1, a22);
+                        a22 = s24.fma(g2, a22);
+                        int i3 = xq + c3;
+                        FloatVector s30 = FloatVector.broadcast(SPECIES, x[i3]);
+                        FloatVector s31 = FloatVector.broadcast(SPECIES, x[i3 + 1]);
+                        FloatVector s32 = FloatVector.broadcast(SPECIES, x[i3 + 2]);
+                        FloatVector s33 = FloatVector.broadcast(SPECIES, x[i3 + 3]);
+                        FloatVector s34 = FloatVector.broadcast(SPECIES, x[i3 + 4]);
+                        a30 = s30.fma(g0, a30);
+                        a30 = s31.fma(g1, a30);
+                        a30 = s32.fma(g2, a30);
+                        a31 = s31.fma(g0, a31);
+                        a31 = s32.fma(g1, a31);
+                        a31 = s33.fma(g2, a31);
+                        a32 = s32.fma(g0, a32);
+                        a32 = s33.fma(g1, a32);
+                        a32 = s34.fma(g2, a32);
+                        int i4 = xq + c4;
+                        FloatVector s40 = FloatVector.broadcast(SPECIES, x[i4]);
+                        FloatVector s41 = FloatVector.broadcast(SPECIES, x[i4 + 1]);
+                        FloatVector s42 = FloatVector.broadcast(SPECIES, x[i4 + 2]);
+                        FloatVector s43 = FloatVector.broadcast(SPECIES, x[i4 + 3]);
+                        FloatVector s44 = FloatVector.broadcast(SPECIES, x[i4 + 4]);
+                        a40 = s40.fma(g0, a40);
+                        a40 = s41.fma(g1, a40);
+                        a40 = s42.fma(g2, a40);
+                        a41 = s41.fma(g0, a41);
+                        a41 = s42.fma(g1, a41);
+                        a41 = s43.fma(g2, a41);
+                        a42 = s42.fma(g0, a42);
+                        a42 = s43.fma(g1, a42);
+                        a42 = s44.fma(g2, a42);
+                        int i5 = xq + c5;
+                        FloatVector s50 = FloatVector.broadcast(SPECIES, x[i5]);
+                        FloatVector s51 = FloatVector.broadcast(SPECIES, x[i5 + 1]);
+                        FloatVector s52 = FloatVector.broadcast(SPECIES, x[i5 + 2]);
+                        FloatVector s53 = FloatVector.broadcast(SPECIES, x[i5 + 3]);
+                        FloatVector s54 = FloatVector.broadcast(SPECIES, x[i5 + 4]);
+                        a50 = s50.fma(g0, a50);
+                        a50 = s51.fma(g1, a50);
+                        a50 = s52.fma(g2, a50);
+                        a51 = s51.fma(g0, a51);
+                        a51 = s52.fma(g1, a51);
+                        a51 = s53.fma(g2, a51);
+                        a52 = s52.fma(g0, a52);
+                        a52 = s53.fma(g1, a52);
+                        a52 = s54.fma(g2, a52);
+                        int i6 = xq + c6;
+                        FloatVector s60 = FloatVector.broadcast(SPECIES, x[i6]);
+                        FloatVector s61 = FloatVector.broadcast(SPECIES, x[i6 + 1]);
+                        FloatVector s62 = FloatVector.broadcast(SPECIES, x[i6 + 2]);
+                        FloatVector s63 = FloatVector.broadcast(SPECIES, x[i6 + 3]);
+                        FloatVector s64 = FloatVector.broadcast(SPECIES, x[i6 + 4]);
+                        a60 = s60.fma(g0, a60);
+                        a60 = s61.fma(g1, a60);
+                        a60 = s62.fma(g2, a60);
+                        a61 = s61.fma(g0, a61);
+                        a61 = s62.fma(g1, a61);
+                        a61 = s63.fma(g2, a61);
+                        a62 = s62.fma(g0, a62);
+                        a62 = s63.fma(g1, a62);
+                        a62 = s64.fma(g2, a62);
+                        int i7 = xq + c7;
+                        FloatVector s70 = FloatVector.broadcast(SPECIES, x[i7]);
+                        FloatVector s71 = FloatVector.broadcast(SPECIES, x[i7 + 1]);
+                        FloatVector s72 = FloatVector.broadcast(SPECIES, x[i7 + 2]);
+                        FloatVector s73 = FloatVector.broadcast(SPECIES, x[i7 + 3]);
+                        FloatVector s74 = FloatVector.broadcast(SPECIES, x[i7 + 4]);
+                        a70 = s70.fma(g0, a70);
+                        a70 = s71.fma(g1, a70);
+                        a70 = s72.fma(g2, a70);
+                        a71 = s71.fma(g0, a71);
+                        a71 = s72.fma(g1, a71);
+                        a71 = s73.fma(g2, a71);
+                        a72 = s72.fma(g0, a72);
+                        a72 = s73.fma(g1, a72);
+                        a72 = s74.fma(g2, a72);
+                        gp += step;
+                        xq += 3;
+                        if (--left == 0) {
+                            left = perSample;
+                            xq += sampleSkip;
+                        }
+                    }
+                    int p00 = ((ci + 0) * kk + kh * 3 + 0) * cout + cv;
+                    a00.add(FloatVector.fromArray(SPECIES, part, p00)).intoArray(part, p00);
+                    int p01 = ((ci + 0) * kk + kh * 3 + 1) * cout + cv;
+                    a01.add(FloatVector.fromArray(SPECIES, part, p01)).intoArray(part, p01);
+                    int p02 = ((ci + 0) * kk + kh * 3 + 2) * cout + cv;
+                    a02.add(FloatVector.fromArray(SPECIES, part, p02)).intoArray(part, p02);
+                    if (ci + 1 < cin) {
+                        int p10 = ((ci + 1) * kk + kh * 3 + 0) * cout + cv;
+                        a10.add(FloatVector.fromArray(SPECIES, part, p10)).intoArray(part, p10);
+                        int p11 = ((ci + 1) * kk + kh * 3 + 1) * cout + cv;
+                        a11.add(FloatVector.fromArray(SPECIES, part, p11)).intoArray(part, p11);
+                        int p12 = ((ci + 1) * kk + kh * 3 + 2) * cout + cv;
+                        a12.add(FloatVector.fromArray(SPECIES, part, p12)).intoArray(part, p12);
+                    }
+                    if (ci + 2 < cin) {
+                        int p20 = ((ci + 2) * kk + kh * 3 + 0) * cout + cv;
+                        a20.add(FloatVector.fromArray(SPECIES, part, p20)).intoArray(part, p20);
+                        int p21 = ((ci + 2) * kk + kh * 3 + 1) * cout + cv;
+                        a21.add(FloatVector.fromArray(SPECIES, part, p21)).intoArray(part, p21);
+                        int p22 = ((ci + 2) * kk + kh * 3 + 2) * cout + cv;
+                        a22.add(FloatVector.fromArray(SPECIES, part, p22)).intoArray(part, p22);
+                    }
+                    if (ci + 3 < cin) {
+                        int p30 = ((ci + 3) * kk + kh * 3 + 0) * cout + cv;
+                        a30.add(FloatVector.fromArray(SPECIES, part, p30)).intoArray(part, p30);
+                        int p31 = ((ci + 3) * kk + kh * 3 + 1) * cout + cv;
+                        a31.add(FloatVector.fromArray(SPECIES, part, p31)).intoArray(part, p31);
+                        int p32 = ((ci + 3) * kk + kh * 3 + 2) * cout + cv;
+                        a32.add(FloatVector.fromArray(SPECIES, part, p32)).intoArray(part, p32);
+                    }
+                    if (ci + 4 < cin) {
+                        int p40 = ((ci + 4) * kk + kh * 3 + 0) * cout + cv;
+                        a40.add(FloatVector.fromArray(SPECIES, part, p40)).intoArray(part, p40);
+                        int p41 = ((ci + 4) * kk + kh * 3 + 1) * cout + cv;
+                        a41.add(FloatVector.fromArray(SPECIES, part, p41)).intoArray(part, p41);
+                        int p42 = ((ci + 4) * kk + kh * 3 + 2) * cout + cv;
+                        a42.add(FloatVector.fromArray(SPECIES, part, p42)).intoArray(part, p42);
+                    }
+                    if (ci + 5 < cin) {
+                        int p50 = ((ci + 5) * kk + kh * 3 + 0) * cout + cv;
+                        a50.add(FloatVector.fromArray(SPECIES, part, p50)).intoArray(part, p50);
+                        int p51 = ((ci + 5) * kk + kh * 3 + 1) * cout + cv;
+                        a51.add(FloatVector.fromArray(SPECIES, part, p51)).intoArray(part, p51);
+                        int p52 = ((ci + 5) * kk + kh * 3 + 2) * cout + cv;
+                        a52.add(FloatVector.fromArray(SPECIES, part, p52)).intoArray(part, p52);
+                    }
+                    if (ci + 6 < cin) {
+                        int p60 = ((ci + 6) * kk + kh * 3 + 0) * cout + cv;
+                        a60.add(FloatVector.fromArray(SPECIES, part, p60)).intoArray(part, p60);
+                        int p61 = ((ci + 6) * kk + kh * 3 + 1) * cout + cv;
+                        a61.add(FloatVector.fromArray(SPECIES, part, p61)).intoArray(part, p61);
+                        int p62 = ((ci + 6) * kk + kh * 3 + 2) * cout + cv;
+                        a62.add(FloatVector.fromArray(SPECIES, part, p62)).intoArray(part, p62);
+                    }
+                    if (ci + 7 < cin) {
+                        int p70 = ((ci + 7) * kk + kh * 3 + 0) * cout + cv;
+                        a70.add(FloatVector.fromArray(SPECIES, part, p70)).intoArray(part, p70);
+                        int p71 = ((ci + 7) * kk + kh * 3 + 1) * cout + cv;
+                        a71.add(FloatVector.fromArray(SPECIES, part, p71)).intoArray(part, p71);
+                        int p72 = ((ci + 7) * kk + kh * 3 + 2) * cout + cv;
+                        a72.add(FloatVector.fromArray(SPECIES, part, p72)).intoArray(part, p72);
                     }
                 }
             }
