@@ -89,6 +89,10 @@ public final class Conv2d extends AbstractLayer implements ImageLayer {
     private final IntConsumer forwardPart = this::forwardChunk;
     private final IntConsumer backwardPart = this::backwardChunk;
     private final IntConsumer gradWeightPart = this::gradWeightChunk;
+    // the direct path's parts are methods of their own, so that the JIT profiles and compiles each route apart
+    private final IntConsumer forwardDirectPart = this::forwardDirect;
+    private final IntConsumer backwardDirectPart = t -> backwardDirect(t, true);
+    private final IntConsumer gradWeightDirectPart = t -> backwardDirect(t, false);
     /** The direct kernels of a float32 stride-1 "same" convolution ({@link DirectConv}), or {@code null}: im2col. */
     private DirectConv direct;
     private boolean directAllowed = DIRECT;
@@ -242,7 +246,7 @@ public final class Conv2d extends AbstractLayer implements ImageLayer {
         if (direct != null) {
             direct.arrangeForward(weight.value().floats(), weight.value().offset(), arranged);
         }
-        ops.parallelFor(chunks, forwardPart);
+        ops.parallelFor(chunks, direct != null ? forwardDirectPart : forwardPart);
     }
 
     @Override
@@ -257,7 +261,7 @@ public final class Conv2d extends AbstractLayer implements ImageLayer {
             flipWeight();
         }
         // the weight gradient is computed in the same pass, from the same gathered columns (accGradParameters then adds it up)
-        ops.parallelFor(chunks, backwardPart);
+        ops.parallelFor(chunks, directBackward() ? backwardDirectPart : backwardPart);
         weightPartsReady = true;
     }
 
@@ -267,7 +271,7 @@ public final class Conv2d extends AbstractLayer implements ImageLayer {
         dy = gradOutput;
         batch = input.rows();
         if (!weightPartsReady) {
-            ops.parallelFor(chunks, gradWeightPart);
+            ops.parallelFor(chunks, direct != null && direct.gradWeightFits() ? gradWeightDirectPart : gradWeightPart);
         }
         if (weightPartsReady && transposed != null && !directBackward()) {
             addFlippedParts();
@@ -367,10 +371,6 @@ public final class Conv2d extends AbstractLayer implements ImageLayer {
     }
 
     private void forwardChunk(int t) {
-        if (direct != null) {
-            forwardDirect(t);
-            return;
-        }
         int end = from(t + 1);
         for (int n0 = from(t); n0 < end; n0 += group) {
             int g = Math.min(group, end - n0);
@@ -399,10 +399,6 @@ public final class Conv2d extends AbstractLayer implements ImageLayer {
      * Otherwise {@code dY} is loaded once for both products.
      */
     private void backwardChunk(int t) {
-        if (directBackward()) {
-            backwardDirect(t, true);
-            return;
-        }
         Tensor wg = transposed != null ? flippedGrads[t] : weightGrads[t];
         Tensor bg = biasGrads[t];
         wg.fill(0.0);
@@ -465,10 +461,6 @@ public final class Conv2d extends AbstractLayer implements ImageLayer {
     }
 
     private void gradWeightChunk(int t) {
-        if (direct != null && direct.gradWeightFits()) {
-            backwardDirect(t, false);
-            return;
-        }
         Tensor wg = weightGrads[t];
         Tensor bg = biasGrads[t];
         wg.fill(0.0);
