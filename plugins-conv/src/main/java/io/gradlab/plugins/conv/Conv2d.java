@@ -207,6 +207,7 @@ public final class Conv2d extends AbstractLayer implements ImageLayer {
 
     private void buildDirect() {
         direct = new DirectConv(in, out.channels(), window);
+        direct.warmUp();
         arranged = new float[direct.arrangedSize()];
         arrangedTransposed = direct.backwardFits() ? new float[direct.arrangedSize()] : null;
         paddedIn = new float[chunks][];
