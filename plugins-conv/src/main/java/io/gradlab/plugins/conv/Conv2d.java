@@ -33,10 +33,12 @@ import java.util.function.IntConsumer;
  * product writes straight into the batch tensors. Small images are taken several
  * samples at a time: their column matrices side by side make one product of about 1 024 columns
  * ({@code [out, in kh kw] x [in kh kw, g OH OW]}), which the BLAS runs far better than many narrow
- * ones. Float32 stride-1 "same" convolutions (ResNet's 3x3 layers) with a multiple of 8 output channels run on
- * {@link DirectConv} instead, which reads padded planes at shifted offsets without a column matrix (its input and
- * weight gradients too when the output channels fill whole vectors and the input channels are a multiple of 8);
- * float64, strided and other convolutions take the im2col route. The batch is split into one
+ * ones. Float32 stride-1 "same" convolutions (ResNet's 3x3 layers) and stride-2 ones without dilation (its
+ * transitions and projections) with a multiple of 8 output channels run on {@link DirectConv} instead, which reads
+ * padded planes (at stride 2 their four phase planes) at shifted offsets without a column matrix; its weight
+ * gradient too when the output channels fill whole vectors, and at stride 1 its input gradient when the input
+ * channels are a multiple of 8 (at stride 2 that stays col2im). Float64 and other convolutions take the im2col
+ * route. The batch is split into one
  * chunk per kernel thread ({@link io.gradlab.api.tensor.Ops#parallelFor}); each thread owns its
  * column and output buffers and its part of the weight gradient, which are summed in a fixed order,
  * so that results do not depend on scheduling. All buffers are sized at build time.
@@ -93,6 +95,7 @@ public final class Conv2d extends AbstractLayer implements ImageLayer {
     private final IntConsumer forwardDirectPart = this::forwardDirect;
     private final IntConsumer backwardDirectPart = t -> backwardDirect(t, true);
     private final IntConsumer gradWeightDirectPart = t -> backwardDirect(t, false);
+    private final IntConsumer stridedDirectPart = this::backwardStridedDirect;
     /** The direct kernels of a float32 stride-1 "same" convolution ({@link DirectConv}), or {@code null}: im2col. */
     private DirectConv direct;
     private boolean directAllowed = DIRECT;
@@ -262,7 +265,8 @@ public final class Conv2d extends AbstractLayer implements ImageLayer {
             flipWeight();
         }
         // the weight gradient is computed in the same pass, from the same gathered columns (accGradParameters then adds it up)
-        ops.parallelFor(chunks, directBackward() ? backwardDirectPart : backwardPart);
+        ops.parallelFor(chunks, directBackward() ? backwardDirectPart
+                : direct != null && direct.gradWeightFits() && transposed == null ? stridedDirectPart : backwardPart);
         weightPartsReady = true;
     }
 
@@ -445,6 +449,24 @@ public final class Conv2d extends AbstractLayer implements ImageLayer {
                 for (int s = 0; s < g; s++) {
                     unfold.scatter(col, s, dx, (n0 + s) * in.size());
                 }
+            }
+        }
+    }
+
+    /**
+     * A strided convolution on the direct kernels: the weight gradient there, the input gradient through im2col
+     * ({@code dcol = Wᵀ dY}, folded back).
+     */
+    private void backwardStridedDirect(int t) {
+        backwardDirect(t, false);
+        int end = from(t + 1);
+        for (int n0 = from(t); n0 < end; n0 += group) {
+            int g = Math.min(group, end - n0);
+            Tensor col = cols[t][g - 1];
+            Tensor plane = gradPlane(t, g, n0);
+            ops.gemm(true, false, 1.0, weightMatrix, plane, 0.0, col);
+            for (int s = 0; s < g; s++) {
+                unfold.scatter(col, s, dx, (n0 + s) * in.size());
             }
         }
     }

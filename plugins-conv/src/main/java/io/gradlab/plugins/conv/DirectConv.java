@@ -5,8 +5,12 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * A direct float32 convolution for stride-1 "same" convolutions (output as large as the input, {@code
- * dilation (kernel - 1) = 2 padding}: ResNet's 3x3 convolutions), with no column matrix: the kernels read the
- * input's padded planes at shifted offsets and keep a block of results in vector registers.
+ * dilation (kernel - 1) = 2 padding}: ResNet's 3x3 convolutions) and stride-2 ones without dilation (ResNet's
+ * transitions and projections), with no column matrix: the kernels read the input's padded planes at shifted
+ * offsets and keep a block of results in vector registers. At stride 2 the padded input is split into its four
+ * phase planes ({@link #pad}), where kernel element {@code (i, j)} of output pixel {@code (oh, ow)} is plane
+ * {@code (i mod 2, j mod 2)} at {@code (oh + i / 2, ow + j / 2)}: one flat offset per kernel element again, on
+ * a grid whose rows are a phase plane's.
  *
  * <p><b>The grid.</b> A sample's input is copied into zero-padded planes of {@code (H + 2p) x (W + 2p)}
  * ({@link #pad}). Output pixel {@code (oh, ow)} is then grid position {@code q = oh (W + 2p) + ow}, and kernel
@@ -48,11 +52,19 @@ final class DirectConv {
     final int height;
     final int width;
     final int pad;
-    /** The padded plane's width {@code W + 2p}: the grid's row length. */
+    /** 1, or 2 (the input in its four phase planes, {@link #pad}). */
+    final int stride;
+    final int outHeight;
+    final int outWidth;
+    /** The padded plane's width {@code W + 2p}. */
     final int wp;
-    /** One padded plane, {@code (H + 2p) (W + 2p)}. */
+    /** The grid's row length: {@code W + 2p}, or at stride 2 a phase plane's width {@code ceil((W + 2p) / 2)}. */
+    final int pw;
+    /** One padded plane, {@code (H + 2p) (W + 2p)}, or at stride 2 one phase plane. */
     final int plane;
-    /** Grid positions computed per channel: {@code H (W + 2p)} rounded up to two vectors. */
+    /** Planes per input channel: 1, or 4 phases at stride 2. */
+    final int phases;
+    /** Grid positions computed per channel: {@code OH pw} rounded up to two vectors. */
     final int qp;
     /** Kernel elements, {@code kernel^2}. */
     final int kk;
@@ -99,7 +111,7 @@ final class DirectConv {
         ImageShape in = new ImageShape(8, 4, 4);
         int k = gradWeightFits() ? kernel() : -1;
         DirectConv[] scratch = {
-            new DirectConv(in, LANES, new Window(1, 1, 0, 1)),
+            new DirectConv(in, LANES, new Window(5, 1, 2, 1)),
             new DirectConv(in, LANES, new Window(3, 1, 1, 1)),
             new DirectConv(in, 2 * LANES, new Window(3, 1, 1, 1)),
             new DirectConv(in, 4 * LANES, new Window(3, 1, 1, 1))};
@@ -143,8 +155,10 @@ final class DirectConv {
 
     /** Whether a convolution of this shape runs here: float32 is checked by the caller. */
     static boolean fits(ImageShape in, int outChannels, Window window) {
-        return window.stride() == 1 && window.dilation() * (window.kernel() - 1) == 2 * window.padding()
-                && outChannels % BLOCK == 0 && worthIt();
+        boolean same = window.stride() == 1 && window.dilation() * (window.kernel() - 1) == 2 * window.padding();
+        boolean halving = window.stride() == 2 && window.dilation() == 1;
+        // a 1x1 kernel is a plain matrix product already (at stride 2 of the even-even phase): im2col ran it faster
+        return (same || halving) && window.kernel() > 1 && outChannels % BLOCK == 0 && worthIt();
     }
 
     DirectConv(ImageShape in, int outChannels, Window window) {
@@ -153,35 +167,50 @@ final class DirectConv {
         this.height = in.height();
         this.width = in.width();
         this.pad = window.padding();
+        this.stride = window.stride();
+        ImageShape out = window.output(in, outChannels, "direct", "conv2d");
+        this.outHeight = out.height();
+        this.outWidth = out.width();
         this.wp = width + 2 * pad;
-        this.plane = (height + 2 * pad) * wp;
-        this.qp = roundUp(height * wp, 2 * LANES);
+        int hp = height + 2 * pad;
+        this.pw = stride == 1 ? wp : (wp + 1) / 2;
+        this.plane = stride == 1 ? hp * wp : (hp + 1) / 2 * pw;
+        this.phases = stride * stride;
+        this.qp = roundUp(outHeight * pw, 2 * LANES);
         this.kk = window.kernel() * window.kernel();
         this.groups = (kk + 2) / 3;
         this.offsets = new int[kk];
         for (int i = 0; i < window.kernel(); i++) {
             for (int j = 0; j < window.kernel(); j++) {
-                offsets[i * window.kernel() + j] = window.dilation() * (i * wp + j);
+                offsets[i * window.kernel() + j] = stride == 1 ? window.dilation() * (i * wp + j)
+                        : ((i % 2) * 2 + j % 2) * plane + (i / 2) * pw + j / 2; // phase plane (i mod 2, j mod 2), shifted
             }
         }
-        this.inputOffsets = channelOffsets(cin);
-        this.outputOffsets = channelOffsets(cout);
-        this.triples = window.kernel() == 3 && window.dilation() == 1 && (outChannels / LANES) % 2 != 0;
-        this.gridRows = roundUp(height * wp, 3);
-        int past = qp - height * wp + 2 * pad + 8;
-        this.inStride = roundUp(cin * plane + past, LANES);
-        this.outStride = roundUp(cout * plane + past, LANES);
-        this.samplesPerBlock = Math.max(1, Math.min(32, Integer.getInteger("dc.block", 384 * 1024) / (4 * (inStride + height * width * outChannels))));
+        this.inputOffsets = channelOffsets(cin, phases * plane);
+        this.outputOffsets = channelOffsets(cout, plane);
+        this.triples = stride == 1 && window.kernel() == 3 && window.dilation() == 1 && (outChannels / LANES) % 2 != 0;
+        this.gridRows = roundUp(outHeight * pw, 3);
+        this.inStride = roundUp(Math.max(cin * phases * plane, last(inputOffsets) + qp + 8), LANES);
+        this.outStride = roundUp(Math.max(cout * plane, last(outputOffsets) + qp + 8), LANES);
+        this.samplesPerBlock = Math.max(1, Math.min(32, 384 * 1024 / (4 * (inStride + outHeight * outWidth * outChannels))));
     }
 
-    private int[] channelOffsets(int channels) {
+    private int[] channelOffsets(int channels, int perChannel) {
         int[] all = new int[channels * kk];
         for (int c = 0; c < channels; c++) {
             for (int e = 0; e < kk; e++) {
-                all[c * kk + e] = c * plane + offsets[e];
+                all[c * kk + e] = c * perChannel + offsets[e];
             }
         }
         return all;
+    }
+
+    private static int last(int[] offsets) {
+        int max = 0;
+        for (int o : offsets) {
+            max = Math.max(max, o);
+        }
+        return max;
     }
 
     private static int roundUp(int n, int m) {
@@ -190,7 +219,7 @@ final class DirectConv {
 
     /** Whether the input gradient runs here too: its convolution has {@code cin} output channels. */
     boolean backwardFits() {
-        return cin % BLOCK == 0;
+        return stride == 1 && cin % BLOCK == 0;
     }
 
     /** Floats of the forward weight in kernel order, {@link #arrangeForward}. */
@@ -234,6 +263,10 @@ final class DirectConv {
 
     /** Copies {@code channels} planes of {@code H x W} at {@code src[so]} into the interior of padded planes at {@code dst[dso]}. */
     void pad(float[] src, int so, int channels, float[] dst, int dso) {
+        if (stride == 2) {
+            phaseSplit(src, so, channels, dst, dso);
+            return;
+        }
         for (int c = 0; c < channels; c++) {
             int from = so + c * height * width;
             int to = dso + c * plane + pad * wp + pad;
@@ -243,21 +276,42 @@ final class DirectConv {
         }
     }
 
+    /**
+     * At stride 2: padded input position {@code (y, x)} of channel {@code c} goes to phase plane {@code (y mod 2, x mod 2)}
+     * at {@code (y / 2, x / 2)}, so that output pixel {@code (oh, ow)}'s kernel element {@code (i, j)} is one flat
+     * offset from grid position {@code oh pw + ow} as at stride 1. Positions in the padding stay zero.
+     */
+    private void phaseSplit(float[] src, int so, int channels, float[] dst, int dso) {
+        for (int c = 0; c < channels; c++) {
+            int from = so + c * height * width;
+            int base = dso + c * 4 * plane;
+            for (int r = 0; r < height; r++) {
+                int y = r + pad;
+                int rowBase = base + (y % 2) * 2 * plane + (y / 2) * pw;
+                int f = from + r * width;
+                for (int i = 0; i < width; i++) {
+                    int x = i + pad;
+                    dst[rowBase + (x % 2) * plane + x / 2] = src[f + i];
+                }
+            }
+        }
+    }
+
     /** {@code dst[c, oh, ow] = grid[c, oh (W + 2p) + ow] + bias[c]} for {@code channels} planes ({@code bias} may be {@code null}). */
     void extract(float[] grid, int go, int channels, float[] bias, int bo, float[] dst, int dso) {
         for (int c = 0; c < channels; c++) {
             int from = go + c * qp;
-            int to = dso + c * height * width;
+            int to = dso + c * outHeight * outWidth;
             if (bias == null) {
-                for (int r = 0; r < height; r++) {
-                    System.arraycopy(grid, from + r * wp, dst, to + r * width, width);
+                for (int r = 0; r < outHeight; r++) {
+                    System.arraycopy(grid, from + r * pw, dst, to + r * outWidth, outWidth);
                 }
             } else {
                 float b = bias[bo + c];
-                for (int r = 0; r < height; r++) {
-                    int f = from + r * wp;
-                    int t = to + r * width;
-                    for (int i = 0; i < width; i++) {
+                for (int r = 0; r < outHeight; r++) {
+                    int f = from + r * pw;
+                    int t = to + r * outWidth;
+                    for (int i = 0; i < outWidth; i++) {
                         dst[t + i] = grid[f + i] + b;
                     }
                 }
@@ -355,12 +409,24 @@ final class DirectConv {
 
     /** Floats of one sample's output gradient with pixels as rows ({@link #toPixelRows}). */
     int pixelRowsStride() {
-        return triples ? gridRows * cout : height * width * cout;
+        return triples ? gridRows * cout : outHeight * outWidth * cout;
     }
 
-    /** Floats of the weight gradient's partial sums ({@link #gradWeight}): the weight, transposed. */
+    /**
+     * Floats of the weight gradient's partial sums ({@link #gradWeight}): the weight, transposed, then a sink of four
+     * vectors where the kernels add the accumulators of input channels or kernel elements past the last.
+     */
     int partialSize() {
-        return cin * kk * cout;
+        return cin * kk * cout + 4 * LANES;
+    }
+
+    /**
+     * {@code index}, or {@code sink} when {@code over} is negative (an input channel or kernel element past the last),
+     * without a branch: the kernels write every accumulator, so that no branch the warm-up never took (a first layer's
+     * single input channel, a 5x5 kernel's last group of three, which has one element) makes C2 throw their code away.
+     */
+    private static int target(int index, int over, int sink) {
+        return index + (over >>> 31) * (sink - index);
     }
 
     /** Whether the weight gradient runs here: whole vectors of output channels. */
@@ -374,13 +440,13 @@ final class DirectConv {
      * positions' rows left as they are (zero).
      */
     void toPixelRows(float[] src, int so, float[] dst, int dso) {
-        int pixels = height * width;
-        int rowStride = triples ? wp : width;
-        for (int r = 0; r < height; r++) { // a row of pixels at a time, so that the rows being filled stay in L1
+        int pixels = outHeight * outWidth;
+        int rowStride = triples ? pw : outWidth;
+        for (int r = 0; r < outHeight; r++) { // a row of pixels at a time, so that the rows being filled stay in L1
             for (int c = 0; c < cout; c++) {
                 int to = dso + r * rowStride * cout + c;
-                int f = so + c * pixels + r * width;
-                for (int i = 0; i < width; i++) {
+                int f = so + c * pixels + r * outWidth;
+                for (int i = 0; i < outWidth; i++) {
                     dst[to + i * cout] = src[f + i];
                 }
             }
@@ -399,6 +465,7 @@ final class DirectConv {
      * kernel elements past the last of a block are computed again and not written back.
      */
     void gradWeight(float[] x, int xo, float[] g, int go, int samples, float[] part) {
+        java.util.Arrays.fill(part, cin * kk * cout, cin * kk * cout + 4 * LANES, 0f); // the sink: keep its garbage small
         switch (kernel()) {
             case 3 -> gradWeight4(x, xo, g, go, samples, part);
             case 2 -> gradWeight2(x, xo, g, go, samples, part);
@@ -420,9 +487,10 @@ final class DirectConv {
 
     /** {@link #gradWeight} with 1 vector of output channels by 8 input channels by three kernel elements. */
     private void gradWeight1(float[] x, int xo, float[] g, int go, int samples, float[] part) {
-        int iterations = samples * height * width;
-        int rowSkip = 2 * pad;
-        int sampleSkip = inStride - height * wp;
+        int iterations = samples * outHeight * outWidth;
+        int rowSkip = pw - outWidth;
+        int sampleSkip = inStride - outHeight * pw;
+        int sink = cin * kk * cout;
         for (int cv = 0; cv < cout; cv += 1 * LANES) {
             for (int ci = 0; ci < cin; ci += 8) {
                 int c0 = ci;
@@ -437,54 +505,54 @@ final class DirectConv {
                     int e0 = e;
                     int e1 = Math.min(e + 1, kk - 1);
                     int e2 = Math.min(e + 2, kk - 1);
-                    int x00 = c0 * plane + offsets[e0];
+                    int x00 = inputOffsets[c0 * kk + e0];
                     int p00 = (c0 * kk + e0) * cout + cv;
-                    int x01 = c0 * plane + offsets[e1];
-                    int p01 = (c0 * kk + e1) * cout + cv;
-                    int x02 = c0 * plane + offsets[e2];
-                    int p02 = (c0 * kk + e2) * cout + cv;
-                    int x10 = c1 * plane + offsets[e0];
-                    int p10 = (c1 * kk + e0) * cout + cv;
-                    int x11 = c1 * plane + offsets[e1];
-                    int p11 = (c1 * kk + e1) * cout + cv;
-                    int x12 = c1 * plane + offsets[e2];
-                    int p12 = (c1 * kk + e2) * cout + cv;
-                    int x20 = c2 * plane + offsets[e0];
-                    int p20 = (c2 * kk + e0) * cout + cv;
-                    int x21 = c2 * plane + offsets[e1];
-                    int p21 = (c2 * kk + e1) * cout + cv;
-                    int x22 = c2 * plane + offsets[e2];
-                    int p22 = (c2 * kk + e2) * cout + cv;
-                    int x30 = c3 * plane + offsets[e0];
-                    int p30 = (c3 * kk + e0) * cout + cv;
-                    int x31 = c3 * plane + offsets[e1];
-                    int p31 = (c3 * kk + e1) * cout + cv;
-                    int x32 = c3 * plane + offsets[e2];
-                    int p32 = (c3 * kk + e2) * cout + cv;
-                    int x40 = c4 * plane + offsets[e0];
-                    int p40 = (c4 * kk + e0) * cout + cv;
-                    int x41 = c4 * plane + offsets[e1];
-                    int p41 = (c4 * kk + e1) * cout + cv;
-                    int x42 = c4 * plane + offsets[e2];
-                    int p42 = (c4 * kk + e2) * cout + cv;
-                    int x50 = c5 * plane + offsets[e0];
-                    int p50 = (c5 * kk + e0) * cout + cv;
-                    int x51 = c5 * plane + offsets[e1];
-                    int p51 = (c5 * kk + e1) * cout + cv;
-                    int x52 = c5 * plane + offsets[e2];
-                    int p52 = (c5 * kk + e2) * cout + cv;
-                    int x60 = c6 * plane + offsets[e0];
-                    int p60 = (c6 * kk + e0) * cout + cv;
-                    int x61 = c6 * plane + offsets[e1];
-                    int p61 = (c6 * kk + e1) * cout + cv;
-                    int x62 = c6 * plane + offsets[e2];
-                    int p62 = (c6 * kk + e2) * cout + cv;
-                    int x70 = c7 * plane + offsets[e0];
-                    int p70 = (c7 * kk + e0) * cout + cv;
-                    int x71 = c7 * plane + offsets[e1];
-                    int p71 = (c7 * kk + e1) * cout + cv;
-                    int x72 = c7 * plane + offsets[e2];
-                    int p72 = (c7 * kk + e2) * cout + cv;
+                    int x01 = inputOffsets[c0 * kk + e1];
+                    int p01 = target((c0 * kk + e1) * cout + cv, (cin - 1 - ci - 0) | (kk - 1 - e - 1), sink);
+                    int x02 = inputOffsets[c0 * kk + e2];
+                    int p02 = target((c0 * kk + e2) * cout + cv, (cin - 1 - ci - 0) | (kk - 1 - e - 2), sink);
+                    int x10 = inputOffsets[c1 * kk + e0];
+                    int p10 = target((c1 * kk + e0) * cout + cv, (cin - 1 - ci - 1) | (kk - 1 - e - 0), sink);
+                    int x11 = inputOffsets[c1 * kk + e1];
+                    int p11 = target((c1 * kk + e1) * cout + cv, (cin - 1 - ci - 1) | (kk - 1 - e - 1), sink);
+                    int x12 = inputOffsets[c1 * kk + e2];
+                    int p12 = target((c1 * kk + e2) * cout + cv, (cin - 1 - ci - 1) | (kk - 1 - e - 2), sink);
+                    int x20 = inputOffsets[c2 * kk + e0];
+                    int p20 = target((c2 * kk + e0) * cout + cv, (cin - 1 - ci - 2) | (kk - 1 - e - 0), sink);
+                    int x21 = inputOffsets[c2 * kk + e1];
+                    int p21 = target((c2 * kk + e1) * cout + cv, (cin - 1 - ci - 2) | (kk - 1 - e - 1), sink);
+                    int x22 = inputOffsets[c2 * kk + e2];
+                    int p22 = target((c2 * kk + e2) * cout + cv, (cin - 1 - ci - 2) | (kk - 1 - e - 2), sink);
+                    int x30 = inputOffsets[c3 * kk + e0];
+                    int p30 = target((c3 * kk + e0) * cout + cv, (cin - 1 - ci - 3) | (kk - 1 - e - 0), sink);
+                    int x31 = inputOffsets[c3 * kk + e1];
+                    int p31 = target((c3 * kk + e1) * cout + cv, (cin - 1 - ci - 3) | (kk - 1 - e - 1), sink);
+                    int x32 = inputOffsets[c3 * kk + e2];
+                    int p32 = target((c3 * kk + e2) * cout + cv, (cin - 1 - ci - 3) | (kk - 1 - e - 2), sink);
+                    int x40 = inputOffsets[c4 * kk + e0];
+                    int p40 = target((c4 * kk + e0) * cout + cv, (cin - 1 - ci - 4) | (kk - 1 - e - 0), sink);
+                    int x41 = inputOffsets[c4 * kk + e1];
+                    int p41 = target((c4 * kk + e1) * cout + cv, (cin - 1 - ci - 4) | (kk - 1 - e - 1), sink);
+                    int x42 = inputOffsets[c4 * kk + e2];
+                    int p42 = target((c4 * kk + e2) * cout + cv, (cin - 1 - ci - 4) | (kk - 1 - e - 2), sink);
+                    int x50 = inputOffsets[c5 * kk + e0];
+                    int p50 = target((c5 * kk + e0) * cout + cv, (cin - 1 - ci - 5) | (kk - 1 - e - 0), sink);
+                    int x51 = inputOffsets[c5 * kk + e1];
+                    int p51 = target((c5 * kk + e1) * cout + cv, (cin - 1 - ci - 5) | (kk - 1 - e - 1), sink);
+                    int x52 = inputOffsets[c5 * kk + e2];
+                    int p52 = target((c5 * kk + e2) * cout + cv, (cin - 1 - ci - 5) | (kk - 1 - e - 2), sink);
+                    int x60 = inputOffsets[c6 * kk + e0];
+                    int p60 = target((c6 * kk + e0) * cout + cv, (cin - 1 - ci - 6) | (kk - 1 - e - 0), sink);
+                    int x61 = inputOffsets[c6 * kk + e1];
+                    int p61 = target((c6 * kk + e1) * cout + cv, (cin - 1 - ci - 6) | (kk - 1 - e - 1), sink);
+                    int x62 = inputOffsets[c6 * kk + e2];
+                    int p62 = target((c6 * kk + e2) * cout + cv, (cin - 1 - ci - 6) | (kk - 1 - e - 2), sink);
+                    int x70 = inputOffsets[c7 * kk + e0];
+                    int p70 = target((c7 * kk + e0) * cout + cv, (cin - 1 - ci - 7) | (kk - 1 - e - 0), sink);
+                    int x71 = inputOffsets[c7 * kk + e1];
+                    int p71 = target((c7 * kk + e1) * cout + cv, (cin - 1 - ci - 7) | (kk - 1 - e - 1), sink);
+                    int x72 = inputOffsets[c7 * kk + e2];
+                    int p72 = target((c7 * kk + e2) * cout + cv, (cin - 1 - ci - 7) | (kk - 1 - e - 2), sink);
                     FloatVector a000 = FloatVector.zero(SPECIES);
                     FloatVector a010 = FloatVector.zero(SPECIES);
                     FloatVector a020 = FloatVector.zero(SPECIES);
@@ -565,85 +633,39 @@ final class DirectConv {
                         a720 = s72.fma(g0, a720);
                         gp += cout;
                         xq++;
-                        if (++col == width) {
+                        if (++col == outWidth) {
                             col = 0;
                             xq += rowSkip;
-                            if (++row == height) {
+                            if (++row == outHeight) {
                                 row = 0;
                                 xq += sampleSkip;
                             }
                         }
                     }
                     a000.add(FloatVector.fromArray(SPECIES, part, p00)).intoArray(part, p00);
-                    if (e + 1 < kk) {
-                        a010.add(FloatVector.fromArray(SPECIES, part, p01)).intoArray(part, p01);
-                    }
-                    if (e + 2 < kk) {
-                        a020.add(FloatVector.fromArray(SPECIES, part, p02)).intoArray(part, p02);
-                    }
-                    if (ci + 1 < cin) {
-                        a100.add(FloatVector.fromArray(SPECIES, part, p10)).intoArray(part, p10);
-                    }
-                    if (ci + 1 < cin && e + 1 < kk) {
-                        a110.add(FloatVector.fromArray(SPECIES, part, p11)).intoArray(part, p11);
-                    }
-                    if (ci + 1 < cin && e + 2 < kk) {
-                        a120.add(FloatVector.fromArray(SPECIES, part, p12)).intoArray(part, p12);
-                    }
-                    if (ci + 2 < cin) {
-                        a200.add(FloatVector.fromArray(SPECIES, part, p20)).intoArray(part, p20);
-                    }
-                    if (ci + 2 < cin && e + 1 < kk) {
-                        a210.add(FloatVector.fromArray(SPECIES, part, p21)).intoArray(part, p21);
-                    }
-                    if (ci + 2 < cin && e + 2 < kk) {
-                        a220.add(FloatVector.fromArray(SPECIES, part, p22)).intoArray(part, p22);
-                    }
-                    if (ci + 3 < cin) {
-                        a300.add(FloatVector.fromArray(SPECIES, part, p30)).intoArray(part, p30);
-                    }
-                    if (ci + 3 < cin && e + 1 < kk) {
-                        a310.add(FloatVector.fromArray(SPECIES, part, p31)).intoArray(part, p31);
-                    }
-                    if (ci + 3 < cin && e + 2 < kk) {
-                        a320.add(FloatVector.fromArray(SPECIES, part, p32)).intoArray(part, p32);
-                    }
-                    if (ci + 4 < cin) {
-                        a400.add(FloatVector.fromArray(SPECIES, part, p40)).intoArray(part, p40);
-                    }
-                    if (ci + 4 < cin && e + 1 < kk) {
-                        a410.add(FloatVector.fromArray(SPECIES, part, p41)).intoArray(part, p41);
-                    }
-                    if (ci + 4 < cin && e + 2 < kk) {
-                        a420.add(FloatVector.fromArray(SPECIES, part, p42)).intoArray(part, p42);
-                    }
-                    if (ci + 5 < cin) {
-                        a500.add(FloatVector.fromArray(SPECIES, part, p50)).intoArray(part, p50);
-                    }
-                    if (ci + 5 < cin && e + 1 < kk) {
-                        a510.add(FloatVector.fromArray(SPECIES, part, p51)).intoArray(part, p51);
-                    }
-                    if (ci + 5 < cin && e + 2 < kk) {
-                        a520.add(FloatVector.fromArray(SPECIES, part, p52)).intoArray(part, p52);
-                    }
-                    if (ci + 6 < cin) {
-                        a600.add(FloatVector.fromArray(SPECIES, part, p60)).intoArray(part, p60);
-                    }
-                    if (ci + 6 < cin && e + 1 < kk) {
-                        a610.add(FloatVector.fromArray(SPECIES, part, p61)).intoArray(part, p61);
-                    }
-                    if (ci + 6 < cin && e + 2 < kk) {
-                        a620.add(FloatVector.fromArray(SPECIES, part, p62)).intoArray(part, p62);
-                    }
-                    if (ci + 7 < cin) {
-                        a700.add(FloatVector.fromArray(SPECIES, part, p70)).intoArray(part, p70);
-                    }
-                    if (ci + 7 < cin && e + 1 < kk) {
-                        a710.add(FloatVector.fromArray(SPECIES, part, p71)).intoArray(part, p71);
-                    }
-                    if (ci + 7 < cin && e + 2 < kk) {
-                        a720.add(FloatVector.fromArray(SPECIES, part, p72)).intoArray(part, p72);
-                    }
+                    a010.add(FloatVector.fromArray(SPECIES, part, p01)).intoArray(part, p01);
+                    a020.add(FloatVector.fromArray(SPECIES, part, p02)).intoArray(part, p02);
+                    a100.add(FloatVector.fromArray(SPECIES, part, p10)).intoArray(part, p10);
+                    a110.add(FloatVector.fromArray(SPECIES, part, p11)).intoArray(part, p11);
+                    a120.add(FloatVector.fromArray(SPECIES, part, p12)).intoArray(part, p12);
+                    a200.add(FloatVector.fromArray(SPECIES, part, p20)).intoArray(part, p20);
+                    a210.add(FloatVector.fromArray(SPECIES, part, p21)).intoArray(part, p21);
+                    a220.add(FloatVector.fromArray(SPECIES, part, p22)).intoArray(part, p22);
+                    a300.add(FloatVector.fromArray(SPECIES, part, p30)).intoArray(part, p30);
+                    a310.add(FloatVector.fromArray(SPECIES, part, p31)).intoArray(part, p31);
+                    a320.add(FloatVector.fromArray(SPECIES, part, p32)).intoArray(part, p32);
+                    a400.add(FloatVector.fromArray(SPECIES, part, p40)).intoArray(part, p40);
+                    a410.add(FloatVector.fromArray(SPECIES, part, p41)).intoArray(part, p41);
+                    a420.add(FloatVector.fromArray(SPECIES, part, p42)).intoArray(part, p42);
+                    a500.add(FloatVector.fromArray(SPECIES, part, p50)).intoArray(part, p50);
+                    a510.add(FloatVector.fromArray(SPECIES, part, p51)).intoArray(part, p51);
+                    a520.add(FloatVector.fromArray(SPECIES, part, p52)).intoArray(part, p52);
+                    a600.add(FloatVector.fromArray(SPECIES, part, p60)).intoArray(part, p60);
+                    a610.add(FloatVector.fromArray(SPECIES, part, p61)).intoArray(part, p61);
+                    a620.add(FloatVector.fromArray(SPECIES, part, p62)).intoArray(part, p62);
+                    a700.add(FloatVector.fromArray(SPECIES, part, p70)).intoArray(part, p70);
+                    a710.add(FloatVector.fromArray(SPECIES, part, p71)).intoArray(part, p71);
+                    a720.add(FloatVector.fromArray(SPECIES, part, p72)).intoArray(part, p72);
                 }
             }
         }
@@ -651,9 +673,10 @@ final class DirectConv {
 
     /** {@link #gradWeight} with 2 vectors of output channels by 4 input channels by three kernel elements. */
     private void gradWeight2(float[] x, int xo, float[] g, int go, int samples, float[] part) {
-        int iterations = samples * height * width;
-        int rowSkip = 2 * pad;
-        int sampleSkip = inStride - height * wp;
+        int iterations = samples * outHeight * outWidth;
+        int rowSkip = pw - outWidth;
+        int sampleSkip = inStride - outHeight * pw;
+        int sink = cin * kk * cout;
         for (int cv = 0; cv < cout; cv += 2 * LANES) {
             for (int ci = 0; ci < cin; ci += 4) {
                 int c0 = ci;
@@ -664,30 +687,30 @@ final class DirectConv {
                     int e0 = e;
                     int e1 = Math.min(e + 1, kk - 1);
                     int e2 = Math.min(e + 2, kk - 1);
-                    int x00 = c0 * plane + offsets[e0];
+                    int x00 = inputOffsets[c0 * kk + e0];
                     int p00 = (c0 * kk + e0) * cout + cv;
-                    int x01 = c0 * plane + offsets[e1];
-                    int p01 = (c0 * kk + e1) * cout + cv;
-                    int x02 = c0 * plane + offsets[e2];
-                    int p02 = (c0 * kk + e2) * cout + cv;
-                    int x10 = c1 * plane + offsets[e0];
-                    int p10 = (c1 * kk + e0) * cout + cv;
-                    int x11 = c1 * plane + offsets[e1];
-                    int p11 = (c1 * kk + e1) * cout + cv;
-                    int x12 = c1 * plane + offsets[e2];
-                    int p12 = (c1 * kk + e2) * cout + cv;
-                    int x20 = c2 * plane + offsets[e0];
-                    int p20 = (c2 * kk + e0) * cout + cv;
-                    int x21 = c2 * plane + offsets[e1];
-                    int p21 = (c2 * kk + e1) * cout + cv;
-                    int x22 = c2 * plane + offsets[e2];
-                    int p22 = (c2 * kk + e2) * cout + cv;
-                    int x30 = c3 * plane + offsets[e0];
-                    int p30 = (c3 * kk + e0) * cout + cv;
-                    int x31 = c3 * plane + offsets[e1];
-                    int p31 = (c3 * kk + e1) * cout + cv;
-                    int x32 = c3 * plane + offsets[e2];
-                    int p32 = (c3 * kk + e2) * cout + cv;
+                    int x01 = inputOffsets[c0 * kk + e1];
+                    int p01 = target((c0 * kk + e1) * cout + cv, (cin - 1 - ci - 0) | (kk - 1 - e - 1), sink);
+                    int x02 = inputOffsets[c0 * kk + e2];
+                    int p02 = target((c0 * kk + e2) * cout + cv, (cin - 1 - ci - 0) | (kk - 1 - e - 2), sink);
+                    int x10 = inputOffsets[c1 * kk + e0];
+                    int p10 = target((c1 * kk + e0) * cout + cv, (cin - 1 - ci - 1) | (kk - 1 - e - 0), sink);
+                    int x11 = inputOffsets[c1 * kk + e1];
+                    int p11 = target((c1 * kk + e1) * cout + cv, (cin - 1 - ci - 1) | (kk - 1 - e - 1), sink);
+                    int x12 = inputOffsets[c1 * kk + e2];
+                    int p12 = target((c1 * kk + e2) * cout + cv, (cin - 1 - ci - 1) | (kk - 1 - e - 2), sink);
+                    int x20 = inputOffsets[c2 * kk + e0];
+                    int p20 = target((c2 * kk + e0) * cout + cv, (cin - 1 - ci - 2) | (kk - 1 - e - 0), sink);
+                    int x21 = inputOffsets[c2 * kk + e1];
+                    int p21 = target((c2 * kk + e1) * cout + cv, (cin - 1 - ci - 2) | (kk - 1 - e - 1), sink);
+                    int x22 = inputOffsets[c2 * kk + e2];
+                    int p22 = target((c2 * kk + e2) * cout + cv, (cin - 1 - ci - 2) | (kk - 1 - e - 2), sink);
+                    int x30 = inputOffsets[c3 * kk + e0];
+                    int p30 = target((c3 * kk + e0) * cout + cv, (cin - 1 - ci - 3) | (kk - 1 - e - 0), sink);
+                    int x31 = inputOffsets[c3 * kk + e1];
+                    int p31 = target((c3 * kk + e1) * cout + cv, (cin - 1 - ci - 3) | (kk - 1 - e - 1), sink);
+                    int x32 = inputOffsets[c3 * kk + e2];
+                    int p32 = target((c3 * kk + e2) * cout + cv, (cin - 1 - ci - 3) | (kk - 1 - e - 2), sink);
                     FloatVector a000 = FloatVector.zero(SPECIES);
                     FloatVector a001 = FloatVector.zero(SPECIES);
                     FloatVector a010 = FloatVector.zero(SPECIES);
@@ -757,10 +780,10 @@ final class DirectConv {
                         a321 = s32.fma(g1, a321);
                         gp += cout;
                         xq++;
-                        if (++col == width) {
+                        if (++col == outWidth) {
                             col = 0;
                             xq += rowSkip;
-                            if (++row == height) {
+                            if (++row == outHeight) {
                                 row = 0;
                                 xq += sampleSkip;
                             }
@@ -768,50 +791,28 @@ final class DirectConv {
                     }
                     a000.add(FloatVector.fromArray(SPECIES, part, p00)).intoArray(part, p00);
                     a001.add(FloatVector.fromArray(SPECIES, part, p00 + LANES)).intoArray(part, p00 + LANES);
-                    if (e + 1 < kk) {
-                        a010.add(FloatVector.fromArray(SPECIES, part, p01)).intoArray(part, p01);
-                        a011.add(FloatVector.fromArray(SPECIES, part, p01 + LANES)).intoArray(part, p01 + LANES);
-                    }
-                    if (e + 2 < kk) {
-                        a020.add(FloatVector.fromArray(SPECIES, part, p02)).intoArray(part, p02);
-                        a021.add(FloatVector.fromArray(SPECIES, part, p02 + LANES)).intoArray(part, p02 + LANES);
-                    }
-                    if (ci + 1 < cin) {
-                        a100.add(FloatVector.fromArray(SPECIES, part, p10)).intoArray(part, p10);
-                        a101.add(FloatVector.fromArray(SPECIES, part, p10 + LANES)).intoArray(part, p10 + LANES);
-                    }
-                    if (ci + 1 < cin && e + 1 < kk) {
-                        a110.add(FloatVector.fromArray(SPECIES, part, p11)).intoArray(part, p11);
-                        a111.add(FloatVector.fromArray(SPECIES, part, p11 + LANES)).intoArray(part, p11 + LANES);
-                    }
-                    if (ci + 1 < cin && e + 2 < kk) {
-                        a120.add(FloatVector.fromArray(SPECIES, part, p12)).intoArray(part, p12);
-                        a121.add(FloatVector.fromArray(SPECIES, part, p12 + LANES)).intoArray(part, p12 + LANES);
-                    }
-                    if (ci + 2 < cin) {
-                        a200.add(FloatVector.fromArray(SPECIES, part, p20)).intoArray(part, p20);
-                        a201.add(FloatVector.fromArray(SPECIES, part, p20 + LANES)).intoArray(part, p20 + LANES);
-                    }
-                    if (ci + 2 < cin && e + 1 < kk) {
-                        a210.add(FloatVector.fromArray(SPECIES, part, p21)).intoArray(part, p21);
-                        a211.add(FloatVector.fromArray(SPECIES, part, p21 + LANES)).intoArray(part, p21 + LANES);
-                    }
-                    if (ci + 2 < cin && e + 2 < kk) {
-                        a220.add(FloatVector.fromArray(SPECIES, part, p22)).intoArray(part, p22);
-                        a221.add(FloatVector.fromArray(SPECIES, part, p22 + LANES)).intoArray(part, p22 + LANES);
-                    }
-                    if (ci + 3 < cin) {
-                        a300.add(FloatVector.fromArray(SPECIES, part, p30)).intoArray(part, p30);
-                        a301.add(FloatVector.fromArray(SPECIES, part, p30 + LANES)).intoArray(part, p30 + LANES);
-                    }
-                    if (ci + 3 < cin && e + 1 < kk) {
-                        a310.add(FloatVector.fromArray(SPECIES, part, p31)).intoArray(part, p31);
-                        a311.add(FloatVector.fromArray(SPECIES, part, p31 + LANES)).intoArray(part, p31 + LANES);
-                    }
-                    if (ci + 3 < cin && e + 2 < kk) {
-                        a320.add(FloatVector.fromArray(SPECIES, part, p32)).intoArray(part, p32);
-                        a321.add(FloatVector.fromArray(SPECIES, part, p32 + LANES)).intoArray(part, p32 + LANES);
-                    }
+                    a010.add(FloatVector.fromArray(SPECIES, part, p01)).intoArray(part, p01);
+                    a011.add(FloatVector.fromArray(SPECIES, part, p01 + LANES)).intoArray(part, p01 + LANES);
+                    a020.add(FloatVector.fromArray(SPECIES, part, p02)).intoArray(part, p02);
+                    a021.add(FloatVector.fromArray(SPECIES, part, p02 + LANES)).intoArray(part, p02 + LANES);
+                    a100.add(FloatVector.fromArray(SPECIES, part, p10)).intoArray(part, p10);
+                    a101.add(FloatVector.fromArray(SPECIES, part, p10 + LANES)).intoArray(part, p10 + LANES);
+                    a110.add(FloatVector.fromArray(SPECIES, part, p11)).intoArray(part, p11);
+                    a111.add(FloatVector.fromArray(SPECIES, part, p11 + LANES)).intoArray(part, p11 + LANES);
+                    a120.add(FloatVector.fromArray(SPECIES, part, p12)).intoArray(part, p12);
+                    a121.add(FloatVector.fromArray(SPECIES, part, p12 + LANES)).intoArray(part, p12 + LANES);
+                    a200.add(FloatVector.fromArray(SPECIES, part, p20)).intoArray(part, p20);
+                    a201.add(FloatVector.fromArray(SPECIES, part, p20 + LANES)).intoArray(part, p20 + LANES);
+                    a210.add(FloatVector.fromArray(SPECIES, part, p21)).intoArray(part, p21);
+                    a211.add(FloatVector.fromArray(SPECIES, part, p21 + LANES)).intoArray(part, p21 + LANES);
+                    a220.add(FloatVector.fromArray(SPECIES, part, p22)).intoArray(part, p22);
+                    a221.add(FloatVector.fromArray(SPECIES, part, p22 + LANES)).intoArray(part, p22 + LANES);
+                    a300.add(FloatVector.fromArray(SPECIES, part, p30)).intoArray(part, p30);
+                    a301.add(FloatVector.fromArray(SPECIES, part, p30 + LANES)).intoArray(part, p30 + LANES);
+                    a310.add(FloatVector.fromArray(SPECIES, part, p31)).intoArray(part, p31);
+                    a311.add(FloatVector.fromArray(SPECIES, part, p31 + LANES)).intoArray(part, p31 + LANES);
+                    a320.add(FloatVector.fromArray(SPECIES, part, p32)).intoArray(part, p32);
+                    a321.add(FloatVector.fromArray(SPECIES, part, p32 + LANES)).intoArray(part, p32 + LANES);
                 }
             }
         }
@@ -819,9 +820,10 @@ final class DirectConv {
 
     /** {@link #gradWeight} with 4 vectors of output channels by 2 input channels by three kernel elements. */
     private void gradWeight4(float[] x, int xo, float[] g, int go, int samples, float[] part) {
-        int iterations = samples * height * width;
-        int rowSkip = 2 * pad;
-        int sampleSkip = inStride - height * wp;
+        int iterations = samples * outHeight * outWidth;
+        int rowSkip = pw - outWidth;
+        int sampleSkip = inStride - outHeight * pw;
+        int sink = cin * kk * cout;
         for (int cv = 0; cv < cout; cv += 4 * LANES) {
             for (int ci = 0; ci < cin; ci += 2) {
                 int c0 = ci;
@@ -830,18 +832,18 @@ final class DirectConv {
                     int e0 = e;
                     int e1 = Math.min(e + 1, kk - 1);
                     int e2 = Math.min(e + 2, kk - 1);
-                    int x00 = c0 * plane + offsets[e0];
+                    int x00 = inputOffsets[c0 * kk + e0];
                     int p00 = (c0 * kk + e0) * cout + cv;
-                    int x01 = c0 * plane + offsets[e1];
-                    int p01 = (c0 * kk + e1) * cout + cv;
-                    int x02 = c0 * plane + offsets[e2];
-                    int p02 = (c0 * kk + e2) * cout + cv;
-                    int x10 = c1 * plane + offsets[e0];
-                    int p10 = (c1 * kk + e0) * cout + cv;
-                    int x11 = c1 * plane + offsets[e1];
-                    int p11 = (c1 * kk + e1) * cout + cv;
-                    int x12 = c1 * plane + offsets[e2];
-                    int p12 = (c1 * kk + e2) * cout + cv;
+                    int x01 = inputOffsets[c0 * kk + e1];
+                    int p01 = target((c0 * kk + e1) * cout + cv, (cin - 1 - ci - 0) | (kk - 1 - e - 1), sink);
+                    int x02 = inputOffsets[c0 * kk + e2];
+                    int p02 = target((c0 * kk + e2) * cout + cv, (cin - 1 - ci - 0) | (kk - 1 - e - 2), sink);
+                    int x10 = inputOffsets[c1 * kk + e0];
+                    int p10 = target((c1 * kk + e0) * cout + cv, (cin - 1 - ci - 1) | (kk - 1 - e - 0), sink);
+                    int x11 = inputOffsets[c1 * kk + e1];
+                    int p11 = target((c1 * kk + e1) * cout + cv, (cin - 1 - ci - 1) | (kk - 1 - e - 1), sink);
+                    int x12 = inputOffsets[c1 * kk + e2];
+                    int p12 = target((c1 * kk + e2) * cout + cv, (cin - 1 - ci - 1) | (kk - 1 - e - 2), sink);
                     FloatVector a000 = FloatVector.zero(SPECIES);
                     FloatVector a001 = FloatVector.zero(SPECIES);
                     FloatVector a002 = FloatVector.zero(SPECIES);
@@ -907,10 +909,10 @@ final class DirectConv {
                         a123 = s12.fma(g3, a123);
                         gp += cout;
                         xq++;
-                        if (++col == width) {
+                        if (++col == outWidth) {
                             col = 0;
                             xq += rowSkip;
-                            if (++row == height) {
+                            if (++row == outHeight) {
                                 row = 0;
                                 xq += sampleSkip;
                             }
@@ -920,36 +922,26 @@ final class DirectConv {
                     a001.add(FloatVector.fromArray(SPECIES, part, p00 + LANES)).intoArray(part, p00 + LANES);
                     a002.add(FloatVector.fromArray(SPECIES, part, p00 + 2 * LANES)).intoArray(part, p00 + 2 * LANES);
                     a003.add(FloatVector.fromArray(SPECIES, part, p00 + 3 * LANES)).intoArray(part, p00 + 3 * LANES);
-                    if (e + 1 < kk) {
-                        a010.add(FloatVector.fromArray(SPECIES, part, p01)).intoArray(part, p01);
-                        a011.add(FloatVector.fromArray(SPECIES, part, p01 + LANES)).intoArray(part, p01 + LANES);
-                        a012.add(FloatVector.fromArray(SPECIES, part, p01 + 2 * LANES)).intoArray(part, p01 + 2 * LANES);
-                        a013.add(FloatVector.fromArray(SPECIES, part, p01 + 3 * LANES)).intoArray(part, p01 + 3 * LANES);
-                    }
-                    if (e + 2 < kk) {
-                        a020.add(FloatVector.fromArray(SPECIES, part, p02)).intoArray(part, p02);
-                        a021.add(FloatVector.fromArray(SPECIES, part, p02 + LANES)).intoArray(part, p02 + LANES);
-                        a022.add(FloatVector.fromArray(SPECIES, part, p02 + 2 * LANES)).intoArray(part, p02 + 2 * LANES);
-                        a023.add(FloatVector.fromArray(SPECIES, part, p02 + 3 * LANES)).intoArray(part, p02 + 3 * LANES);
-                    }
-                    if (ci + 1 < cin) {
-                        a100.add(FloatVector.fromArray(SPECIES, part, p10)).intoArray(part, p10);
-                        a101.add(FloatVector.fromArray(SPECIES, part, p10 + LANES)).intoArray(part, p10 + LANES);
-                        a102.add(FloatVector.fromArray(SPECIES, part, p10 + 2 * LANES)).intoArray(part, p10 + 2 * LANES);
-                        a103.add(FloatVector.fromArray(SPECIES, part, p10 + 3 * LANES)).intoArray(part, p10 + 3 * LANES);
-                    }
-                    if (ci + 1 < cin && e + 1 < kk) {
-                        a110.add(FloatVector.fromArray(SPECIES, part, p11)).intoArray(part, p11);
-                        a111.add(FloatVector.fromArray(SPECIES, part, p11 + LANES)).intoArray(part, p11 + LANES);
-                        a112.add(FloatVector.fromArray(SPECIES, part, p11 + 2 * LANES)).intoArray(part, p11 + 2 * LANES);
-                        a113.add(FloatVector.fromArray(SPECIES, part, p11 + 3 * LANES)).intoArray(part, p11 + 3 * LANES);
-                    }
-                    if (ci + 1 < cin && e + 2 < kk) {
-                        a120.add(FloatVector.fromArray(SPECIES, part, p12)).intoArray(part, p12);
-                        a121.add(FloatVector.fromArray(SPECIES, part, p12 + LANES)).intoArray(part, p12 + LANES);
-                        a122.add(FloatVector.fromArray(SPECIES, part, p12 + 2 * LANES)).intoArray(part, p12 + 2 * LANES);
-                        a123.add(FloatVector.fromArray(SPECIES, part, p12 + 3 * LANES)).intoArray(part, p12 + 3 * LANES);
-                    }
+                    a010.add(FloatVector.fromArray(SPECIES, part, p01)).intoArray(part, p01);
+                    a011.add(FloatVector.fromArray(SPECIES, part, p01 + LANES)).intoArray(part, p01 + LANES);
+                    a012.add(FloatVector.fromArray(SPECIES, part, p01 + 2 * LANES)).intoArray(part, p01 + 2 * LANES);
+                    a013.add(FloatVector.fromArray(SPECIES, part, p01 + 3 * LANES)).intoArray(part, p01 + 3 * LANES);
+                    a020.add(FloatVector.fromArray(SPECIES, part, p02)).intoArray(part, p02);
+                    a021.add(FloatVector.fromArray(SPECIES, part, p02 + LANES)).intoArray(part, p02 + LANES);
+                    a022.add(FloatVector.fromArray(SPECIES, part, p02 + 2 * LANES)).intoArray(part, p02 + 2 * LANES);
+                    a023.add(FloatVector.fromArray(SPECIES, part, p02 + 3 * LANES)).intoArray(part, p02 + 3 * LANES);
+                    a100.add(FloatVector.fromArray(SPECIES, part, p10)).intoArray(part, p10);
+                    a101.add(FloatVector.fromArray(SPECIES, part, p10 + LANES)).intoArray(part, p10 + LANES);
+                    a102.add(FloatVector.fromArray(SPECIES, part, p10 + 2 * LANES)).intoArray(part, p10 + 2 * LANES);
+                    a103.add(FloatVector.fromArray(SPECIES, part, p10 + 3 * LANES)).intoArray(part, p10 + 3 * LANES);
+                    a110.add(FloatVector.fromArray(SPECIES, part, p11)).intoArray(part, p11);
+                    a111.add(FloatVector.fromArray(SPECIES, part, p11 + LANES)).intoArray(part, p11 + LANES);
+                    a112.add(FloatVector.fromArray(SPECIES, part, p11 + 2 * LANES)).intoArray(part, p11 + 2 * LANES);
+                    a113.add(FloatVector.fromArray(SPECIES, part, p11 + 3 * LANES)).intoArray(part, p11 + 3 * LANES);
+                    a120.add(FloatVector.fromArray(SPECIES, part, p12)).intoArray(part, p12);
+                    a121.add(FloatVector.fromArray(SPECIES, part, p12 + LANES)).intoArray(part, p12 + LANES);
+                    a122.add(FloatVector.fromArray(SPECIES, part, p12 + 2 * LANES)).intoArray(part, p12 + 2 * LANES);
+                    a123.add(FloatVector.fromArray(SPECIES, part, p12 + 3 * LANES)).intoArray(part, p12 + 3 * LANES);
                 }
             }
         }
@@ -966,6 +958,7 @@ final class DirectConv {
         int iterations = samples * perSample;
         int sampleSkip = inStride - gridRows;
         int step = 3 * cout;
+        int sink = cin * kk * cout;
         for (int cv = 0; cv < cout; cv += LANES) {
             for (int ci = 0; ci < cin; ci += 8) {
                 int c0 = ci * plane;
@@ -1135,68 +1128,54 @@ final class DirectConv {
                             xq += sampleSkip;
                         }
                     }
-                    int p00 = ((ci + 0) * kk + kh * 3 + 0) * cout + cv;
+                    int p00 = (ci * kk + kh * 3 + 0) * cout + cv;
                     a00.add(FloatVector.fromArray(SPECIES, part, p00)).intoArray(part, p00);
-                    int p01 = ((ci + 0) * kk + kh * 3 + 1) * cout + cv;
+                    int p01 = (ci * kk + kh * 3 + 1) * cout + cv;
                     a01.add(FloatVector.fromArray(SPECIES, part, p01)).intoArray(part, p01);
-                    int p02 = ((ci + 0) * kk + kh * 3 + 2) * cout + cv;
+                    int p02 = (ci * kk + kh * 3 + 2) * cout + cv;
                     a02.add(FloatVector.fromArray(SPECIES, part, p02)).intoArray(part, p02);
-                    if (ci + 1 < cin) {
-                        int p10 = ((ci + 1) * kk + kh * 3 + 0) * cout + cv;
-                        a10.add(FloatVector.fromArray(SPECIES, part, p10)).intoArray(part, p10);
-                        int p11 = ((ci + 1) * kk + kh * 3 + 1) * cout + cv;
-                        a11.add(FloatVector.fromArray(SPECIES, part, p11)).intoArray(part, p11);
-                        int p12 = ((ci + 1) * kk + kh * 3 + 2) * cout + cv;
-                        a12.add(FloatVector.fromArray(SPECIES, part, p12)).intoArray(part, p12);
-                    }
-                    if (ci + 2 < cin) {
-                        int p20 = ((ci + 2) * kk + kh * 3 + 0) * cout + cv;
-                        a20.add(FloatVector.fromArray(SPECIES, part, p20)).intoArray(part, p20);
-                        int p21 = ((ci + 2) * kk + kh * 3 + 1) * cout + cv;
-                        a21.add(FloatVector.fromArray(SPECIES, part, p21)).intoArray(part, p21);
-                        int p22 = ((ci + 2) * kk + kh * 3 + 2) * cout + cv;
-                        a22.add(FloatVector.fromArray(SPECIES, part, p22)).intoArray(part, p22);
-                    }
-                    if (ci + 3 < cin) {
-                        int p30 = ((ci + 3) * kk + kh * 3 + 0) * cout + cv;
-                        a30.add(FloatVector.fromArray(SPECIES, part, p30)).intoArray(part, p30);
-                        int p31 = ((ci + 3) * kk + kh * 3 + 1) * cout + cv;
-                        a31.add(FloatVector.fromArray(SPECIES, part, p31)).intoArray(part, p31);
-                        int p32 = ((ci + 3) * kk + kh * 3 + 2) * cout + cv;
-                        a32.add(FloatVector.fromArray(SPECIES, part, p32)).intoArray(part, p32);
-                    }
-                    if (ci + 4 < cin) {
-                        int p40 = ((ci + 4) * kk + kh * 3 + 0) * cout + cv;
-                        a40.add(FloatVector.fromArray(SPECIES, part, p40)).intoArray(part, p40);
-                        int p41 = ((ci + 4) * kk + kh * 3 + 1) * cout + cv;
-                        a41.add(FloatVector.fromArray(SPECIES, part, p41)).intoArray(part, p41);
-                        int p42 = ((ci + 4) * kk + kh * 3 + 2) * cout + cv;
-                        a42.add(FloatVector.fromArray(SPECIES, part, p42)).intoArray(part, p42);
-                    }
-                    if (ci + 5 < cin) {
-                        int p50 = ((ci + 5) * kk + kh * 3 + 0) * cout + cv;
-                        a50.add(FloatVector.fromArray(SPECIES, part, p50)).intoArray(part, p50);
-                        int p51 = ((ci + 5) * kk + kh * 3 + 1) * cout + cv;
-                        a51.add(FloatVector.fromArray(SPECIES, part, p51)).intoArray(part, p51);
-                        int p52 = ((ci + 5) * kk + kh * 3 + 2) * cout + cv;
-                        a52.add(FloatVector.fromArray(SPECIES, part, p52)).intoArray(part, p52);
-                    }
-                    if (ci + 6 < cin) {
-                        int p60 = ((ci + 6) * kk + kh * 3 + 0) * cout + cv;
-                        a60.add(FloatVector.fromArray(SPECIES, part, p60)).intoArray(part, p60);
-                        int p61 = ((ci + 6) * kk + kh * 3 + 1) * cout + cv;
-                        a61.add(FloatVector.fromArray(SPECIES, part, p61)).intoArray(part, p61);
-                        int p62 = ((ci + 6) * kk + kh * 3 + 2) * cout + cv;
-                        a62.add(FloatVector.fromArray(SPECIES, part, p62)).intoArray(part, p62);
-                    }
-                    if (ci + 7 < cin) {
-                        int p70 = ((ci + 7) * kk + kh * 3 + 0) * cout + cv;
-                        a70.add(FloatVector.fromArray(SPECIES, part, p70)).intoArray(part, p70);
-                        int p71 = ((ci + 7) * kk + kh * 3 + 1) * cout + cv;
-                        a71.add(FloatVector.fromArray(SPECIES, part, p71)).intoArray(part, p71);
-                        int p72 = ((ci + 7) * kk + kh * 3 + 2) * cout + cv;
-                        a72.add(FloatVector.fromArray(SPECIES, part, p72)).intoArray(part, p72);
-                    }
+                    int p10 = target(((ci + 1) * kk + kh * 3 + 0) * cout + cv, cin - 1 - ci - 1, sink);
+                    a10.add(FloatVector.fromArray(SPECIES, part, p10)).intoArray(part, p10);
+                    int p11 = target(((ci + 1) * kk + kh * 3 + 1) * cout + cv, cin - 1 - ci - 1, sink);
+                    a11.add(FloatVector.fromArray(SPECIES, part, p11)).intoArray(part, p11);
+                    int p12 = target(((ci + 1) * kk + kh * 3 + 2) * cout + cv, cin - 1 - ci - 1, sink);
+                    a12.add(FloatVector.fromArray(SPECIES, part, p12)).intoArray(part, p12);
+                    int p20 = target(((ci + 2) * kk + kh * 3 + 0) * cout + cv, cin - 1 - ci - 2, sink);
+                    a20.add(FloatVector.fromArray(SPECIES, part, p20)).intoArray(part, p20);
+                    int p21 = target(((ci + 2) * kk + kh * 3 + 1) * cout + cv, cin - 1 - ci - 2, sink);
+                    a21.add(FloatVector.fromArray(SPECIES, part, p21)).intoArray(part, p21);
+                    int p22 = target(((ci + 2) * kk + kh * 3 + 2) * cout + cv, cin - 1 - ci - 2, sink);
+                    a22.add(FloatVector.fromArray(SPECIES, part, p22)).intoArray(part, p22);
+                    int p30 = target(((ci + 3) * kk + kh * 3 + 0) * cout + cv, cin - 1 - ci - 3, sink);
+                    a30.add(FloatVector.fromArray(SPECIES, part, p30)).intoArray(part, p30);
+                    int p31 = target(((ci + 3) * kk + kh * 3 + 1) * cout + cv, cin - 1 - ci - 3, sink);
+                    a31.add(FloatVector.fromArray(SPECIES, part, p31)).intoArray(part, p31);
+                    int p32 = target(((ci + 3) * kk + kh * 3 + 2) * cout + cv, cin - 1 - ci - 3, sink);
+                    a32.add(FloatVector.fromArray(SPECIES, part, p32)).intoArray(part, p32);
+                    int p40 = target(((ci + 4) * kk + kh * 3 + 0) * cout + cv, cin - 1 - ci - 4, sink);
+                    a40.add(FloatVector.fromArray(SPECIES, part, p40)).intoArray(part, p40);
+                    int p41 = target(((ci + 4) * kk + kh * 3 + 1) * cout + cv, cin - 1 - ci - 4, sink);
+                    a41.add(FloatVector.fromArray(SPECIES, part, p41)).intoArray(part, p41);
+                    int p42 = target(((ci + 4) * kk + kh * 3 + 2) * cout + cv, cin - 1 - ci - 4, sink);
+                    a42.add(FloatVector.fromArray(SPECIES, part, p42)).intoArray(part, p42);
+                    int p50 = target(((ci + 5) * kk + kh * 3 + 0) * cout + cv, cin - 1 - ci - 5, sink);
+                    a50.add(FloatVector.fromArray(SPECIES, part, p50)).intoArray(part, p50);
+                    int p51 = target(((ci + 5) * kk + kh * 3 + 1) * cout + cv, cin - 1 - ci - 5, sink);
+                    a51.add(FloatVector.fromArray(SPECIES, part, p51)).intoArray(part, p51);
+                    int p52 = target(((ci + 5) * kk + kh * 3 + 2) * cout + cv, cin - 1 - ci - 5, sink);
+                    a52.add(FloatVector.fromArray(SPECIES, part, p52)).intoArray(part, p52);
+                    int p60 = target(((ci + 6) * kk + kh * 3 + 0) * cout + cv, cin - 1 - ci - 6, sink);
+                    a60.add(FloatVector.fromArray(SPECIES, part, p60)).intoArray(part, p60);
+                    int p61 = target(((ci + 6) * kk + kh * 3 + 1) * cout + cv, cin - 1 - ci - 6, sink);
+                    a61.add(FloatVector.fromArray(SPECIES, part, p61)).intoArray(part, p61);
+                    int p62 = target(((ci + 6) * kk + kh * 3 + 2) * cout + cv, cin - 1 - ci - 6, sink);
+                    a62.add(FloatVector.fromArray(SPECIES, part, p62)).intoArray(part, p62);
+                    int p70 = target(((ci + 7) * kk + kh * 3 + 0) * cout + cv, cin - 1 - ci - 7, sink);
+                    a70.add(FloatVector.fromArray(SPECIES, part, p70)).intoArray(part, p70);
+                    int p71 = target(((ci + 7) * kk + kh * 3 + 1) * cout + cv, cin - 1 - ci - 7, sink);
+                    a71.add(FloatVector.fromArray(SPECIES, part, p71)).intoArray(part, p71);
+                    int p72 = target(((ci + 7) * kk + kh * 3 + 2) * cout + cv, cin - 1 - ci - 7, sink);
+                    a72.add(FloatVector.fromArray(SPECIES, part, p72)).intoArray(part, p72);
                 }
             }
         }

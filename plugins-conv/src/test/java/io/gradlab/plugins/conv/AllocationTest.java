@@ -122,6 +122,8 @@ class AllocationTest {
         ImageShape in = new ImageShape(8, 8, 8);
         List<Layer> layers = List.of(
                 new Conv2d("direct", in, 8, new Window(3, 1, 1, 1), true, "relu", null),
+                new Conv2d("direct-16", in, 16, new Window(3, 1, 1, 1), false, "relu", null),
+                new Conv2d("strided-direct", in, 16, new Window(3, 2, 1, 1), true, "relu", null),
                 new BasicBlock("block", in, 8, 1, true, 1e-5, 0.1, Relu::new, null));
         for (Layer layer : layers) {
             int out = layer.build(in.size(), new TestBuildContext(DType.F32, 1).withOps(new DryOps()));

@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The direct kernels of float32 stride-1 "same" convolutions ({@link DirectConv}) against the float64 im2col
  * path (which the PyTorch fixture checks): output, input gradient, weight and bias gradients, over two steps
- * (the second adds to the first's parameter gradients), split into 1 and 3 parts, for 3x3, 5x5, dilated and 1x1
- * kernels, planes whose padded rows are not a whole number of vectors, 1 to 4 vectors of output channels, input
+ * (the second adds to the first's parameter gradients), split into 1 and 3 parts, for 3x3, 5x5 and dilated
+ * kernels, stride 2 (the input in phase planes), planes whose padded rows are not a whole number of vectors, 1 to 4
+ * vectors of output channels, input
  * channels that are and are not a multiple of eight, and the first layer (no input gradient); and the same bits on
  * every repetition.
  */
@@ -163,10 +164,19 @@ class DirectConvTest {
     }
 
     @Test
-    void widerDilatedAndPointwiseKernelsAgreeToo() {
+    void widerAndDilatedKernelsAgreeToo() {
         agreesWithFloat64(new ImageShape(8, 11, 6), 16, new Window(5, 1, 2, 1), true, true);
         agreesWithFloat64(new ImageShape(8, 10, 10), 16, new Window(3, 1, 2, 2), false, true);
-        agreesWithFloat64(new ImageShape(24, 5, 5), 32, new Window(1, 1, 0, 1), true, true);
+    }
+
+    @Test
+    void stride2ConvolutionsReadThePhasePlanes() {
+        // ResNet's transitions (3x3, stride 2); odd sizes, a 5x5 kernel, a first layer
+        agreesWithFloat64(new ImageShape(16, 28, 28), 32, new Window(3, 2, 1, 1), false, true);
+        agreesWithFloat64(new ImageShape(8, 14, 14), 64, new Window(3, 2, 1, 1), true, true);
+        agreesWithFloat64(new ImageShape(8, 7, 9), 16, new Window(3, 2, 1, 1), true, true);
+        agreesWithFloat64(new ImageShape(8, 11, 10), 16, new Window(5, 2, 2, 1), false, true);
+        agreesWithFloat64(new ImageShape(3, 9, 9), 8, new Window(3, 2, 0, 1), true, false);
     }
 
     @Test
@@ -180,14 +190,20 @@ class DirectConvTest {
     void otherShapesStayOnIm2col() {
         ImageShape in = new ImageShape(8, 10, 10);
         TestBuildContext ctx = new TestBuildContext(DType.F32, 1).withOps(parts(1));
-        Conv2d strided = new Conv2d("s", in, 8, new Window(3, 2, 1, 1), false, "linear", null);
+        Conv2d strided = new Conv2d("s", in, 8, new Window(3, 3, 1, 1), false, "linear", null);
+        Conv2d dilatedStrided = new Conv2d("t", in, 8, new Window(3, 2, 2, 2), false, "linear", null);
+        Conv2d pointwise = new Conv2d("p", in, 16, new Window(1, 1, 0, 1), false, "linear", null);
+        Conv2d projection = new Conv2d("q", in, 16, new Window(1, 2, 0, 1), false, "linear", null);
         Conv2d valid = new Conv2d("v", in, 8, new Window(3, 1, 0, 1), false, "linear", null);
         Conv2d odd = new Conv2d("o", in, 12, new Window(3, 1, 1, 1), false, "linear", null);
         Conv2d same = new Conv2d("d", in, 8, new Window(3, 1, 1, 1), false, "linear", null);
-        for (Conv2d c : new Conv2d[] {strided, valid, odd, same}) {
+        for (Conv2d c : new Conv2d[] {strided, dilatedStrided, pointwise, projection, valid, odd, same}) {
             c.build(in.size(), ctx);
         }
-        assertThat(strided.usesDirectKernels()).as("stride 2").isFalse();
+        assertThat(strided.usesDirectKernels()).as("stride 3").isFalse();
+        assertThat(dilatedStrided.usesDirectKernels()).as("stride 2 with dilation 2").isFalse();
+        assertThat(pointwise.usesDirectKernels()).as("1x1").isFalse();
+        assertThat(projection.usesDirectKernels()).as("1x1, stride 2").isFalse();
         assertThat(valid.usesDirectKernels()).as("an output smaller than the input").isFalse();
         assertThat(odd.usesDirectKernels()).as("12 output channels").isFalse();
         assertThat(same.usesDirectKernels()).as("8 output channels, stride 1, same size").isEqualTo(DirectConv.worthIt());
