@@ -951,7 +951,9 @@ final class DirectConv {
      * {@link #gradWeight1} for 3x3 kernels without dilation, three pixels at a time: the three output-gradient rows of
      * grid positions {@code q, q + 1, q + 2} ({@link #toGridRows}) and five input values per input channel and kernel
      * row serve the nine products of the row's three kernel elements, so each broadcast feeds nearly two
-     * multiply-adds instead of one. Eight input channels by three kernel elements, 24 accumulators.
+     * multiply-adds instead of one. Four input channels by three kernel elements, 12 accumulators: with eight (24)
+     * the method was too large for C1, and a JVM whose tiered policy had compiled it at tier 2 first kept that boxed
+     * code for good (60 instead of 700 samples/s for resnet-20).
      */
     private void gradWeightTriples(float[] x, int xo, float[] g, int go, int samples, float[] part) {
         int perSample = gridRows / 3;
@@ -960,15 +962,11 @@ final class DirectConv {
         int step = 3 * cout;
         int sink = cin * kk * cout;
         for (int cv = 0; cv < cout; cv += LANES) {
-            for (int ci = 0; ci < cin; ci += 8) {
+            for (int ci = 0; ci < cin; ci += 4) {
                 int c0 = ci * plane;
                 int c1 = Math.min(ci + 1, cin - 1) * plane;
                 int c2 = Math.min(ci + 2, cin - 1) * plane;
                 int c3 = Math.min(ci + 3, cin - 1) * plane;
-                int c4 = Math.min(ci + 4, cin - 1) * plane;
-                int c5 = Math.min(ci + 5, cin - 1) * plane;
-                int c6 = Math.min(ci + 6, cin - 1) * plane;
-                int c7 = Math.min(ci + 7, cin - 1) * plane;
                 for (int kh = 0; kh < 3; kh++) {
                     FloatVector a00 = FloatVector.zero(SPECIES);
                     FloatVector a01 = FloatVector.zero(SPECIES);
@@ -982,18 +980,6 @@ final class DirectConv {
                     FloatVector a30 = FloatVector.zero(SPECIES);
                     FloatVector a31 = FloatVector.zero(SPECIES);
                     FloatVector a32 = FloatVector.zero(SPECIES);
-                    FloatVector a40 = FloatVector.zero(SPECIES);
-                    FloatVector a41 = FloatVector.zero(SPECIES);
-                    FloatVector a42 = FloatVector.zero(SPECIES);
-                    FloatVector a50 = FloatVector.zero(SPECIES);
-                    FloatVector a51 = FloatVector.zero(SPECIES);
-                    FloatVector a52 = FloatVector.zero(SPECIES);
-                    FloatVector a60 = FloatVector.zero(SPECIES);
-                    FloatVector a61 = FloatVector.zero(SPECIES);
-                    FloatVector a62 = FloatVector.zero(SPECIES);
-                    FloatVector a70 = FloatVector.zero(SPECIES);
-                    FloatVector a71 = FloatVector.zero(SPECIES);
-                    FloatVector a72 = FloatVector.zero(SPECIES);
                     int xq = xo + kh * wp;
                     int gp = go + cv;
                     int left = perSample;
@@ -1061,66 +1047,6 @@ final class DirectConv {
                         a32 = s32.fma(g0, a32);
                         a32 = s33.fma(g1, a32);
                         a32 = s34.fma(g2, a32);
-                        int i4 = xq + c4;
-                        FloatVector s40 = FloatVector.broadcast(SPECIES, x[i4]);
-                        FloatVector s41 = FloatVector.broadcast(SPECIES, x[i4 + 1]);
-                        FloatVector s42 = FloatVector.broadcast(SPECIES, x[i4 + 2]);
-                        FloatVector s43 = FloatVector.broadcast(SPECIES, x[i4 + 3]);
-                        FloatVector s44 = FloatVector.broadcast(SPECIES, x[i4 + 4]);
-                        a40 = s40.fma(g0, a40);
-                        a40 = s41.fma(g1, a40);
-                        a40 = s42.fma(g2, a40);
-                        a41 = s41.fma(g0, a41);
-                        a41 = s42.fma(g1, a41);
-                        a41 = s43.fma(g2, a41);
-                        a42 = s42.fma(g0, a42);
-                        a42 = s43.fma(g1, a42);
-                        a42 = s44.fma(g2, a42);
-                        int i5 = xq + c5;
-                        FloatVector s50 = FloatVector.broadcast(SPECIES, x[i5]);
-                        FloatVector s51 = FloatVector.broadcast(SPECIES, x[i5 + 1]);
-                        FloatVector s52 = FloatVector.broadcast(SPECIES, x[i5 + 2]);
-                        FloatVector s53 = FloatVector.broadcast(SPECIES, x[i5 + 3]);
-                        FloatVector s54 = FloatVector.broadcast(SPECIES, x[i5 + 4]);
-                        a50 = s50.fma(g0, a50);
-                        a50 = s51.fma(g1, a50);
-                        a50 = s52.fma(g2, a50);
-                        a51 = s51.fma(g0, a51);
-                        a51 = s52.fma(g1, a51);
-                        a51 = s53.fma(g2, a51);
-                        a52 = s52.fma(g0, a52);
-                        a52 = s53.fma(g1, a52);
-                        a52 = s54.fma(g2, a52);
-                        int i6 = xq + c6;
-                        FloatVector s60 = FloatVector.broadcast(SPECIES, x[i6]);
-                        FloatVector s61 = FloatVector.broadcast(SPECIES, x[i6 + 1]);
-                        FloatVector s62 = FloatVector.broadcast(SPECIES, x[i6 + 2]);
-                        FloatVector s63 = FloatVector.broadcast(SPECIES, x[i6 + 3]);
-                        FloatVector s64 = FloatVector.broadcast(SPECIES, x[i6 + 4]);
-                        a60 = s60.fma(g0, a60);
-                        a60 = s61.fma(g1, a60);
-                        a60 = s62.fma(g2, a60);
-                        a61 = s61.fma(g0, a61);
-                        a61 = s62.fma(g1, a61);
-                        a61 = s63.fma(g2, a61);
-                        a62 = s62.fma(g0, a62);
-                        a62 = s63.fma(g1, a62);
-                        a62 = s64.fma(g2, a62);
-                        int i7 = xq + c7;
-                        FloatVector s70 = FloatVector.broadcast(SPECIES, x[i7]);
-                        FloatVector s71 = FloatVector.broadcast(SPECIES, x[i7 + 1]);
-                        FloatVector s72 = FloatVector.broadcast(SPECIES, x[i7 + 2]);
-                        FloatVector s73 = FloatVector.broadcast(SPECIES, x[i7 + 3]);
-                        FloatVector s74 = FloatVector.broadcast(SPECIES, x[i7 + 4]);
-                        a70 = s70.fma(g0, a70);
-                        a70 = s71.fma(g1, a70);
-                        a70 = s72.fma(g2, a70);
-                        a71 = s71.fma(g0, a71);
-                        a71 = s72.fma(g1, a71);
-                        a71 = s73.fma(g2, a71);
-                        a72 = s72.fma(g0, a72);
-                        a72 = s73.fma(g1, a72);
-                        a72 = s74.fma(g2, a72);
                         gp += step;
                         xq += 3;
                         if (--left == 0) {
@@ -1152,30 +1078,6 @@ final class DirectConv {
                     a31.add(FloatVector.fromArray(SPECIES, part, p31)).intoArray(part, p31);
                     int p32 = target(((ci + 3) * kk + kh * 3 + 2) * cout + cv, cin - 1 - ci - 3, sink);
                     a32.add(FloatVector.fromArray(SPECIES, part, p32)).intoArray(part, p32);
-                    int p40 = target(((ci + 4) * kk + kh * 3 + 0) * cout + cv, cin - 1 - ci - 4, sink);
-                    a40.add(FloatVector.fromArray(SPECIES, part, p40)).intoArray(part, p40);
-                    int p41 = target(((ci + 4) * kk + kh * 3 + 1) * cout + cv, cin - 1 - ci - 4, sink);
-                    a41.add(FloatVector.fromArray(SPECIES, part, p41)).intoArray(part, p41);
-                    int p42 = target(((ci + 4) * kk + kh * 3 + 2) * cout + cv, cin - 1 - ci - 4, sink);
-                    a42.add(FloatVector.fromArray(SPECIES, part, p42)).intoArray(part, p42);
-                    int p50 = target(((ci + 5) * kk + kh * 3 + 0) * cout + cv, cin - 1 - ci - 5, sink);
-                    a50.add(FloatVector.fromArray(SPECIES, part, p50)).intoArray(part, p50);
-                    int p51 = target(((ci + 5) * kk + kh * 3 + 1) * cout + cv, cin - 1 - ci - 5, sink);
-                    a51.add(FloatVector.fromArray(SPECIES, part, p51)).intoArray(part, p51);
-                    int p52 = target(((ci + 5) * kk + kh * 3 + 2) * cout + cv, cin - 1 - ci - 5, sink);
-                    a52.add(FloatVector.fromArray(SPECIES, part, p52)).intoArray(part, p52);
-                    int p60 = target(((ci + 6) * kk + kh * 3 + 0) * cout + cv, cin - 1 - ci - 6, sink);
-                    a60.add(FloatVector.fromArray(SPECIES, part, p60)).intoArray(part, p60);
-                    int p61 = target(((ci + 6) * kk + kh * 3 + 1) * cout + cv, cin - 1 - ci - 6, sink);
-                    a61.add(FloatVector.fromArray(SPECIES, part, p61)).intoArray(part, p61);
-                    int p62 = target(((ci + 6) * kk + kh * 3 + 2) * cout + cv, cin - 1 - ci - 6, sink);
-                    a62.add(FloatVector.fromArray(SPECIES, part, p62)).intoArray(part, p62);
-                    int p70 = target(((ci + 7) * kk + kh * 3 + 0) * cout + cv, cin - 1 - ci - 7, sink);
-                    a70.add(FloatVector.fromArray(SPECIES, part, p70)).intoArray(part, p70);
-                    int p71 = target(((ci + 7) * kk + kh * 3 + 1) * cout + cv, cin - 1 - ci - 7, sink);
-                    a71.add(FloatVector.fromArray(SPECIES, part, p71)).intoArray(part, p71);
-                    int p72 = target(((ci + 7) * kk + kh * 3 + 2) * cout + cv, cin - 1 - ci - 7, sink);
-                    a72.add(FloatVector.fromArray(SPECIES, part, p72)).intoArray(part, p72);
                 }
             }
         }

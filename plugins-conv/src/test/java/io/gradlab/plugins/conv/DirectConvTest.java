@@ -4,16 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gradlab.api.nn.Mode;
 import io.gradlab.api.tensor.DType;
-import io.gradlab.api.tensor.Elementwise;
-import io.gradlab.api.tensor.Expr;
-import io.gradlab.api.tensor.Ops;
 import io.gradlab.api.tensor.SeededRandom;
 import io.gradlab.api.tensor.Tensor;
-import io.gradlab.api.tensor.TensorGroup;
-import io.gradlab.testkit.ReferenceOps;
+import io.gradlab.testkit.SplitOps;
 import io.gradlab.testkit.TestBuildContext;
 import io.gradlab.testkit.TestContexts;
-import java.util.function.IntConsumer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,73 +21,12 @@ import org.junit.jupiter.api.Test;
  * every repetition.
  */
 class DirectConvTest {
-    /** The reference kernels, reporting {@code parts} threads so that the layer splits its batch as the engine's would. */
-    private static Ops parts(int parts) {
-        ReferenceOps ref = new ReferenceOps();
-        return new Ops() {
-            @Override
-            public void gemm(boolean transA, boolean transB, double alpha, Tensor a, Tensor b, double beta, Tensor c) {
-                ref.gemm(transA, transB, alpha, a, b, beta, c);
-            }
-
-            @Override
-            public void linear(Tensor x, Tensor w, Tensor bias, Tensor y) {
-                ref.linear(x, w, bias, y);
-            }
-
-            @Override
-            public void map(Elementwise program, double[] scalars, Tensor... args) {
-                ref.map(program, scalars, args);
-            }
-
-            @Override
-            public void mapEach(Elementwise program, double[] scalars, TensorGroup... groups) {
-                ref.mapEach(program, scalars, groups);
-            }
-
-            @Override
-            public void columnSums(Expr e, double beta, Tensor out, double[] scalars, Tensor... args) {
-                ref.columnSums(e, beta, out, scalars, args);
-            }
-
-            @Override
-            public void rowSums(Expr e, double beta, Tensor out, double[] scalars, Tensor... args) {
-                ref.rowSums(e, beta, out, scalars, args);
-            }
-
-            @Override
-            public double sum(Expr e, double[] scalars, Tensor... args) {
-                return ref.sum(e, scalars, args);
-            }
-
-            @Override
-            public void sumEach(Expr e, double[] out, double[] scalars, TensorGroup... groups) {
-                ref.sumEach(e, out, scalars, groups);
-            }
-
-            @Override
-            public void parallelFor(int count, IntConsumer part) {
-                ref.parallelFor(count, part);
-            }
-
-            @Override
-            public int threads() {
-                return parts;
-            }
-
-            @Override
-            public String backend() {
-                return "reference in " + parts + " parts";
-            }
-        };
-    }
-
     /** The float32 layer's results (output, input gradient or null, then each parameter gradient) after two steps. */
     private static double[][] run(ImageShape in, int channels, Window window, boolean bias, boolean inputGradient, DType dtype, int threads,
             boolean direct) {
         int batch = 11;
         Conv2d conv = new Conv2d("c", in, channels, window, bias, "linear", null).directKernels(direct);
-        int out = conv.build(in.size(), new TestBuildContext(dtype, 3).withOps(parts(threads)));
+        int out = conv.build(in.size(), new TestBuildContext(dtype, 3).withOps(SplitOps.reversed(threads)));
         assertThat(conv.usesDirectKernels()).as("direct kernels for " + dtype + " " + window).isEqualTo(direct && dtype == DType.F32 && DirectConv.worthIt());
         conv.setInputGradientRequired(inputGradient);
         SeededRandom random = new SeededRandom(17);
@@ -189,7 +123,7 @@ class DirectConvTest {
     @Test
     void otherShapesStayOnIm2col() {
         ImageShape in = new ImageShape(8, 10, 10);
-        TestBuildContext ctx = new TestBuildContext(DType.F32, 1).withOps(parts(1));
+        TestBuildContext ctx = new TestBuildContext(DType.F32, 1).withOps(SplitOps.reversed(1));
         Conv2d strided = new Conv2d("s", in, 8, new Window(3, 3, 1, 1), false, "linear", null);
         Conv2d dilatedStrided = new Conv2d("t", in, 8, new Window(3, 2, 2, 2), false, "linear", null);
         Conv2d pointwise = new Conv2d("p", in, 16, new Window(1, 1, 0, 1), false, "linear", null);

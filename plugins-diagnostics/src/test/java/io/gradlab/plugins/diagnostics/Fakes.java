@@ -11,20 +11,16 @@ import io.gradlab.api.nn.Layer;
 import io.gradlab.api.nn.Mode;
 import io.gradlab.api.nn.Parameter;
 import io.gradlab.api.tensor.DType;
-import io.gradlab.api.tensor.Elementwise;
 import io.gradlab.api.tensor.Expr;
 import io.gradlab.api.tensor.Ops;
 import io.gradlab.api.tensor.Tensor;
-import io.gradlab.api.tensor.TensorGroup;
 import io.gradlab.testkit.ReferenceOps;
+import io.gradlab.testkit.SplitOps;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntConsumer;
 
 /** Hand-written fakes of the SPI types the diagnostics read: layers, a model view, a sink. */
 final class Fakes {
@@ -137,101 +133,11 @@ final class Fakes {
 
         @Override
         public Ops ops() {
-            return partThreads <= 1 ? REFERENCE : new PartThreadsOps(partThreads);
+            return partThreads <= 1 ? REFERENCE : SplitOps.onThreads(partThreads);
         }
     }
 
     private static final Ops REFERENCE = new ReferenceOps();
-
-    /** The reference kernels, with the parts of {@link Ops#parallelFor} run on several threads at once, as a multi-threaded engine does. */
-    static final class PartThreadsOps implements Ops {
-        private final int threads;
-
-        PartThreadsOps(int threads) {
-            this.threads = threads;
-        }
-
-        @Override
-        public void parallelFor(int count, IntConsumer part) {
-            AtomicInteger next = new AtomicInteger();
-            ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
-            List<Thread> started = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                Thread th = new Thread(() -> {
-                    for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
-                        try {
-                            part.accept(i);
-                        } catch (Throwable e) {
-                            failures.add(e);
-                        }
-                    }
-                });
-                started.add(th);
-                th.start();
-            }
-            for (Thread th : started) {
-                try {
-                    th.join();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException(e);
-                }
-            }
-            if (!failures.isEmpty()) {
-                throw new AssertionError("a part failed", failures.peek());
-            }
-        }
-
-        @Override
-        public int threads() {
-            return threads;
-        }
-
-        @Override
-        public void gemm(boolean transA, boolean transB, double alpha, Tensor a, Tensor b, double beta, Tensor c) {
-            REFERENCE.gemm(transA, transB, alpha, a, b, beta, c);
-        }
-
-        @Override
-        public void linear(Tensor x, Tensor w, Tensor bias, Tensor y) {
-            REFERENCE.linear(x, w, bias, y);
-        }
-
-        @Override
-        public void map(Elementwise program, double[] scalars, Tensor... args) {
-            REFERENCE.map(program, scalars, args);
-        }
-
-        @Override
-        public void mapEach(Elementwise program, double[] scalars, TensorGroup... groups) {
-            REFERENCE.mapEach(program, scalars, groups);
-        }
-
-        @Override
-        public void columnSums(Expr e, double beta, Tensor out, double[] scalars, Tensor... args) {
-            REFERENCE.columnSums(e, beta, out, scalars, args);
-        }
-
-        @Override
-        public void rowSums(Expr e, double beta, Tensor out, double[] scalars, Tensor... args) {
-            REFERENCE.rowSums(e, beta, out, scalars, args);
-        }
-
-        @Override
-        public double sum(Expr e, double[] scalars, Tensor... args) {
-            return REFERENCE.sum(e, scalars, args);
-        }
-
-        @Override
-        public void sumEach(Expr e, double[] out, double[] scalars, TensorGroup... groups) {
-            REFERENCE.sumEach(e, out, scalars, groups);
-        }
-
-        @Override
-        public String backend() {
-            return "reference-part-threads";
-        }
-    }
 
     /** Records what diagnostics write. */
     static final class RecordingSink implements DiagnosticSink {

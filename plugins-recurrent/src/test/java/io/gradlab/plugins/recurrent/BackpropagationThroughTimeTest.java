@@ -5,18 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gradlab.api.nn.Mode;
 import io.gradlab.api.nn.Parameter;
 import io.gradlab.api.tensor.DType;
-import io.gradlab.api.tensor.Elementwise;
-import io.gradlab.api.tensor.Expr;
 import io.gradlab.api.tensor.Ops;
 import io.gradlab.api.tensor.SeededRandom;
 import io.gradlab.api.tensor.Tensor;
-import io.gradlab.api.tensor.TensorGroup;
 import io.gradlab.plugins.recurrent.ReferenceCells.Cell;
 import io.gradlab.plugins.recurrent.ReferenceCells.Grads;
 import io.gradlab.testkit.ReferenceOps;
+import io.gradlab.testkit.SplitOps;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.IntConsumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -143,85 +140,15 @@ class BackpropagationThroughTimeTest {
             Tensor x = TestSupport.normal(dtype, TestSupport.random(7), 1.0, batch, STEPS * FEATURES);
             Tensor r = TestSupport.normal(dtype, TestSupport.random(8), 1.0, batch, sequences ? STEPS * HIDDEN : HIDDEN);
             Result one = run(layer(cell, sequences, 0, dtype, new ReferenceOps()), x, r);
-            CountingOps three = new CountingOps(3);
+            SplitOps three = SplitOps.reversed(3);
             Result split = run(layer(cell, sequences, 0, dtype, three), x, r);
-            assertThat(three.parts).as("parts run by parallelFor").isGreaterThanOrEqualTo(6);
+            assertThat(three.parts()).as("parts run by parallelFor").isGreaterThanOrEqualTo(6);
             assertThat(split.output()).isEqualTo(one.output());
             assertThat(split.gradInput()).isEqualTo(one.gradInput());
             for (int i = 0; i < one.grads().size(); i++) {
                 assertThat(split.grads().get(i)).isEqualTo(one.grads().get(i));
             }
             assertThat(split.norms()).isEqualTo(one.norms());
-        }
-    }
-
-    /** The reference kernels, claiming {@code threads} threads and counting the parts parallelFor runs. */
-    private static final class CountingOps implements Ops {
-        private final ReferenceOps ref = new ReferenceOps();
-        private final int threads;
-        int parts;
-
-        CountingOps(int threads) {
-            this.threads = threads;
-        }
-
-        @Override
-        public void gemm(boolean transA, boolean transB, double alpha, Tensor a, Tensor b, double beta, Tensor c) {
-            ref.gemm(transA, transB, alpha, a, b, beta, c);
-        }
-
-        @Override
-        public void linear(Tensor x, Tensor w, Tensor bias, Tensor y) {
-            ref.linear(x, w, bias, y);
-        }
-
-        @Override
-        public void map(Elementwise program, double[] scalars, Tensor... args) {
-            ref.map(program, scalars, args);
-        }
-
-        @Override
-        public void mapEach(Elementwise program, double[] scalars, TensorGroup... groups) {
-            ref.mapEach(program, scalars, groups);
-        }
-
-        @Override
-        public void columnSums(Expr e, double beta, Tensor out, double[] scalars, Tensor... args) {
-            ref.columnSums(e, beta, out, scalars, args);
-        }
-
-        @Override
-        public void rowSums(Expr e, double beta, Tensor out, double[] scalars, Tensor... args) {
-            ref.rowSums(e, beta, out, scalars, args);
-        }
-
-        @Override
-        public double sum(Expr e, double[] scalars, Tensor... args) {
-            return ref.sum(e, scalars, args);
-        }
-
-        @Override
-        public void sumEach(Expr e, double[] out, double[] scalars, TensorGroup... groups) {
-            ref.sumEach(e, out, scalars, groups);
-        }
-
-        @Override
-        public void parallelFor(int count, IntConsumer part) {
-            parts += count;
-            // the parts in reverse order: a part must not depend on another having run
-            for (int i = count - 1; i >= 0; i--) {
-                part.accept(i);
-            }
-        }
-
-        @Override
-        public int threads() {
-            return threads;
-        }
-
-        @Override
-        public String backend() {
-            return "reference, " + threads + " threads claimed";
         }
     }
 }
