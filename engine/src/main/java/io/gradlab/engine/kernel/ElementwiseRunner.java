@@ -291,6 +291,19 @@ final class ElementwiseRunner {
         return program(e).accumulatingKernel() != null;
     }
 
+    /**
+     * Warms the expression's accumulating loop on this thread now, rather than waiting for the JVM's one warming
+     * thread to reach it behind every loop made before (for tests); whether it is then ready.
+     */
+    boolean warmAccumulatingNow(Expr e) {
+        Program p = program(e);
+        p.accumulatingKernel();
+        if (p.accumulating instanceof VectorProgramGenerator.Warming w && !w.ready()) {
+            w.warm();
+        }
+        return accumulatingReady(e);
+    }
+
     private Program program(Object key) {
         Program p = programs.get(key);
         if (p == null) {

@@ -514,7 +514,7 @@ public final class Conv2d extends AbstractLayer implements ImageLayer {
         int end = from(t + 1);
         for (int n = from(t); n < end; n++) {
             direct.pad(xs, x.offset() + n * in.size(), in.channels(), padded, 0);
-            direct.correlate(padded, 0, in.channels(), arranged, out.channels(), grid, 0);
+            direct.correlate(padded, 0, arranged, grid, 0);
             direct.extract(grid, 0, out.channels(), b, bo, ys, y.offset() + n * out.size());
         }
     }
@@ -542,7 +542,7 @@ public final class Conv2d extends AbstractLayer implements ImageLayer {
                 direct.toPixelRows(dys, dy.offset() + (n0 + s) * out.size(), gradRows, s * direct.pixelRowsStride());
                 if (inputGradient) {
                     direct.pad(dys, dy.offset() + (n0 + s) * out.size(), out.channels(), paddedOut[t], 0);
-                    direct.correlate(paddedOut[t], 0, out.channels(), arrangedTransposed, in.channels(), grids[t], 0);
+                    direct.correlateTransposed(paddedOut[t], 0, arrangedTransposed, grids[t], 0);
                     direct.extract(grids[t], 0, in.channels(), null, 0, dx.floats(), dx.offset() + (n0 + s) * in.size());
                 }
             }

@@ -135,7 +135,7 @@ final class DirectConv {
             long before = mx == null ? 0 : mx.getCurrentThreadAllocatedBytes();
             for (int i = 0; i < 100; i++) {
                 if (forward) {
-                    c.correlate(x, 0, c.cin, wt, c.cout, grid, 0);
+                    c.correlate(x, 0, wt, grid, 0);
                 }
                 if (backward) {
                     c.gradWeight(x, 0, rows, 0, 1, part);
@@ -320,13 +320,27 @@ final class DirectConv {
     }
 
     /**
-     * {@code out[co, q] = sum over ci, e of w[co, ci, e] x[ci, q + offset e]} for {@code co < outs} (a multiple of
-     * eight) and {@code q < qp}: {@code x} holds {@code ins} padded planes at {@code xo}, {@code wt} the weight in
-     * {@link #arrangeForward} order, {@code out} the grid ({@code outs x qp}) at {@code oo}.
+     * The forward pass of one sample: {@code out[co, q] = sum over ci, e of w[co, ci, e] x[ci, q + offset e]} for
+     * {@code co < cout} and {@code q < qp}: {@code x} holds the sample's padded input ({@link #pad}) at {@code xo},
+     * {@code wt} the weight in {@link #arrangeForward} order, {@code out} the grid ({@code cout x qp}) at {@code oo}.
      */
-    void correlate(float[] x, int xo, int ins, float[] wt, int outs, float[] out, int oo) {
-        int[] offs = ins == cin ? inputOffsets : outputOffsets;
-        int n = ins * kk;
+    void correlate(float[] x, int xo, float[] wt, float[] out, int oo) {
+        correlate(x, xo, inputOffsets, cin * kk, wt, cout, out, oo);
+    }
+
+    /**
+     * The input gradient's correlation at stride 1: {@link #correlate} of the padded output gradient ({@code cout}
+     * planes) with the weight in {@link #arrangeTransposed} order, onto a grid of {@code cin x qp}.
+     */
+    void correlateTransposed(float[] dy, int dyo, float[] wt, float[] out, int oo) {
+        correlate(dy, dyo, outputOffsets, cout * kk, wt, cin, out, oo);
+    }
+
+    /**
+     * The kernel of both: {@code n} reads per output position at the offsets {@code offs} (per input plane and
+     * kernel element), passed in rather than chosen here, so that the kernel has no branch the warm-up never took.
+     */
+    private void correlate(float[] x, int xo, int[] offs, int n, float[] wt, int outs, float[] out, int oo) {
         int step = 2 * LANES;
         for (int b = 0; b < outs; b += BLOCK) {
             int wb = b * n;
