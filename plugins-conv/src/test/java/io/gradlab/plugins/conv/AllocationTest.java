@@ -98,6 +98,11 @@ class AllocationTest {
                 new BatchNorm2d("bn", in, 1e-5, 0.1, true),
                 new BasicBlock("block", in, 4, 2, true, 1e-5, 0.1, Relu::new, null),
                 new BasicBlock("plain", in, 3, 1, false, 1e-5, 0.1, Relu::new, null));
+        warmPassesAllocateNothing(in, layers, true, 200);
+    }
+
+    /** Builds each layer, runs {@code warm} passes (training forward and backward, then evaluation's with {@code eval}), then measures 50. */
+    private static void warmPassesAllocateNothing(ImageShape in, List<Layer> layers, boolean eval, int warm) {
         for (Layer layer : layers) {
             int out = layer.build(in.size(), new TestBuildContext(DType.F32, 1).withOps(new DryOps()));
             layer.setInputGradientRequired(true);
@@ -106,10 +111,12 @@ class AllocationTest {
             Runnable pass = () -> {
                 layer.forward(x, Mode.TRAIN);
                 layer.backward(g);
-                layer.forward(x, Mode.EVAL);
-                layer.backward(g);
+                if (eval) {
+                    layer.forward(x, Mode.EVAL);
+                    layer.backward(g);
+                }
             };
-            for (int i = 0; i < 200; i++) {
+            for (int i = 0; i < warm; i++) {
                 pass.run();
             }
             assertThat(allocatedBy(pass, 50)).as(layer + ": bytes allocated by 50 warm passes").isLessThan(256);
@@ -118,27 +125,15 @@ class AllocationTest {
 
     @Test
     void theDirectKernelsAllocateNothingOnceCompiled() {
-        // float32 stride-1 "same" convolutions with 8 output channels run on DirectConv, whose vectors are boxed until C2 compiles it
+        // float32 3x3 convolutions (stride 1 "same", stride 2) with 8 or 16 output channels run on DirectConv, whose vectors are
+        // boxed until C2 compiles it
         ImageShape in = new ImageShape(8, 8, 8);
         List<Layer> layers = List.of(
                 new Conv2d("direct", in, 8, new Window(3, 1, 1, 1), true, "relu", null),
                 new Conv2d("direct-16", in, 16, new Window(3, 1, 1, 1), false, "relu", null),
                 new Conv2d("strided-direct", in, 16, new Window(3, 2, 1, 1), true, "relu", null),
                 new BasicBlock("block", in, 8, 1, true, 1e-5, 0.1, Relu::new, null));
-        for (Layer layer : layers) {
-            int out = layer.build(in.size(), new TestBuildContext(DType.F32, 1).withOps(new DryOps()));
-            layer.setInputGradientRequired(true);
-            Tensor x = Tensor.zeros(DType.F32, 5, in.size());
-            Tensor g = Tensor.zeros(DType.F32, 5, out);
-            Runnable pass = () -> {
-                layer.forward(x, Mode.TRAIN);
-                layer.backward(g);
-            };
-            for (int i = 0; i < 4000; i++) {
-                pass.run();
-            }
-            assertThat(allocatedBy(pass, 50)).as(layer + ": bytes allocated by 50 warm passes").isLessThan(256);
-        }
+        warmPassesAllocateNothing(in, layers, false, 4000);
         assertThat(((Conv2d) layers.get(0)).usesDirectKernels()).as("the direct kernels ran").isEqualTo(DirectConv.worthIt());
     }
 }
