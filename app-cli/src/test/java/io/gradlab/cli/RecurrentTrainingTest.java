@@ -81,7 +81,9 @@ class RecurrentTrainingTest {
                 .satisfies(e -> assertThat(((GradlabException) e).category()).isEqualTo(GradlabException.Category.NUMERIC))
                 .hasMessageContaining("non-finite value in a recurrent layer")
                 .hasMessageContaining("recurrent layer 'rnn1'")
-                .hasMessageMatching("(?s).*became -?Infinity at time step \\d+ of 50.*")
+                // which non-finite value comes first depends on the CPU's matrix kernel: OpenBLAS's AVX-512 kernel turns the
+                // overflowing state into NaN where its AVX2 kernel gives -Infinity (both explode: the point of the test)
+                .hasMessageMatching("(?s).*became (NaN|-?Infinity) at time step \\d+ of 50 \\(0-based\\) in the forward pass.*")
                 .hasMessageContaining("clip-norm")
                 .hasMessageContaining("keeps everything written so far");
         Path dir = onlyRunFolder();

@@ -68,6 +68,30 @@ public interface Layer {
         return true;
     }
 
+    /**
+     * Whether the batch's rows are independent in this layer: output row {@code i} depends only on input row
+     * {@code i} and the parameters, the parameter gradients of a backward pass are sums over the rows, and
+     * nothing but the parameters carries over from one pass to the next (no batch statistics, no random masks), and
+     * the layer reads its parameters through {@link Parameter#value()} at each pass (a copy shares them).
+     * Then the engine may split a training batch by rows over its kernel threads, each range running through
+     * its own copy of the model, and add the copies' gradients in a fixed order (data parallelism inside one
+     * step: one hand-over per step instead of one per kernel call). A container answers for all its layers.
+     * {@code false} (the default) keeps the whole batch in one pass.
+     */
+    default boolean independentRows() {
+        return false;
+    }
+
+    /** Whether the rows of every one of {@code layers} are independent: what a container answers for {@link #independentRows()}. */
+    static boolean allIndependentRows(List<? extends Layer> layers) {
+        for (Layer layer : layers) {
+            if (!layer.independentRows()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The engine turns this off for the first layer, whose input gradient nobody reads. */
     default void setInputGradientRequired(boolean required) {}
 

@@ -21,7 +21,7 @@ public final class Parameter {
 
     private final String name;
     private final Role role;
-    private final Tensor value;
+    private Tensor value;
     private final Tensor grad;
     private boolean trainable = true;
 
@@ -41,8 +41,23 @@ public final class Parameter {
         return role;
     }
 
+    /** The values; a layer reads them here at every pass (a copy of the model may share them, {@link #shareValueOf}). */
     public Tensor value() {
         return value;
+    }
+
+    /**
+     * Makes this parameter's value the very tensor of {@code source}'s: for the engine's copies of a model, which train
+     * on row ranges of one batch with the model's own weights ({@link Layer#independentRows()}). Its own gradient stays
+     * its own. The shapes and types must match.
+     */
+    public void shareValueOf(Parameter source) {
+        Tensor v = requireNonNull(source, "source is null").value;
+        if (!java.util.Arrays.equals(v.shape(), value.shape()) || v.dtype() != value.dtype()) {
+            throw new IllegalArgumentException("parameter " + name + " " + java.util.Arrays.toString(value.shape()) + " cannot share the value of "
+                    + source.name + " " + java.util.Arrays.toString(v.shape()));
+        }
+        this.value = v;
     }
 
     public Tensor grad() {

@@ -135,7 +135,7 @@ public final class TrainingBenchmark {
         Dataset train = config.steps() > 0 ? cycled(p.train(), config.steps() * config.batch()) : p.train();
         // evaluation is not timed, and one sample keeps it out of the way
         Dataset test = p.test().subset("bench-test", new int[] {0});
-        TrainingSession.Parts parts = new TrainingSession.Parts(p.dtype(), p.ops(), p.random(), p.buildContext(), p.builder(), p.model(),
+        TrainingSession.Parts parts = new TrainingSession.Parts(p.dtype(), p.ops(), p.random(), p.buildContext(), p.builder(), p.model(), p.copies(),
                 p.loss(), p.optimizer(), p.transforms(), config.diagnostics() ? p.diagnostics() : List.of(), train, null, test,
                 Integer.MAX_VALUE, config.batch());
         List<EpochMetrics> epochs = new ArrayList<>();

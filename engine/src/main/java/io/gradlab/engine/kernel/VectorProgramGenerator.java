@@ -234,9 +234,15 @@ final class VectorProgramGenerator {
             return ready ? kernel.run(arrays, offsets, n) : 0;
         }
 
-        /** Warms the kernel on this thread until it is ready or its budget is spent. */
-        void warm() {
-            warmFor(budget);
+        /**
+         * Warms the kernel on this thread until it is ready, for up to a whole budget from now (whatever the warming
+         * thread's turns have used), then leaves it to the interpreter if it is still not.
+         */
+        synchronized void warm() {
+            if (!done) {
+                spent = 0;
+                warmFor(budget);
+            }
         }
 
         /**

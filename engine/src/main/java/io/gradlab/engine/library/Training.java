@@ -35,6 +35,7 @@ public final class Training {
     private final ExperimentRunner.Prepared prepared;
     private final Optional<Path> dataDir;
     private boolean ran;
+    private boolean hooked;
 
     Training(ExperimentRunner runner, ExperimentSpec spec, ExperimentRunner.Prepared prepared, Optional<Path> dataDir) {
         this.runner = requireNonNull(runner, "runner is null");
@@ -141,6 +142,7 @@ public final class Training {
             throw new GradlabException(GradlabException.Category.USAGE, "layer '" + layer.name() + "' (" + layer.type()
                     + ") does not call hooks (it does not extend AbstractLayer): hook its neighbours instead");
         }
+        hooked = true;
         return () -> layer.removeHook(hook);
     }
 
@@ -212,7 +214,8 @@ public final class Training {
             throw new IllegalStateException("this Training has run; prepare the experiment again for another run");
         }
         ran = true;
-        return runner.run(spec, prepared, options, requireNonNull(listener, "listener is null"));
+        // a hook sees every row of a batch: a run with hooks keeps each batch in one pass (no copies of the model)
+        return runner.run(spec, hooked ? prepared.withoutCopies() : prepared, options, requireNonNull(listener, "listener is null"));
     }
 
     /** The session parts, for what this class does not offer (the optimizer, the loss, the kernels). */

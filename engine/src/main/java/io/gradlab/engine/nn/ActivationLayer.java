@@ -48,4 +48,10 @@ public final class ActivationLayer extends AbstractLayer {
     public List<Parameter> parameters() {
         return activation.parameters();
     }
+
+    /** An activation maps each element on its own (a learned activation's gradients are sums over rows). */
+    @Override
+    public boolean independentRows() {
+        return true;
+    }
 }

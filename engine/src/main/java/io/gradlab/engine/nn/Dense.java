@@ -170,4 +170,10 @@ public final class Dense extends AbstractLayer {
     public int units() {
         return units;
     }
+
+    /** Each row is computed from its own input row alone. */
+    @Override
+    public boolean independentRows() {
+        return true;
+    }
 }

@@ -141,4 +141,10 @@ public final class Sequential implements Layer {
 
     /** Marker for exceptions that must pass through containers unchanged. */
     public interface Diagnosed {}
+
+    /** When every child's rows are. */
+    @Override
+    public boolean independentRows() {
+        return Layer.allIndependentRows(children);
+    }
 }

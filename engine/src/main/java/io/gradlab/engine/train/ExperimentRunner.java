@@ -49,6 +49,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -335,6 +336,14 @@ public final class ExperimentRunner {
         public Prepared(TrainingSession.Parts parts, TrainingStrategy strategy, String dataDescription, long parameterCount) {
             this(parts, strategy, dataDescription, parameterCount, RunControls.none());
         }
+
+        /** The same, every batch trained in one pass: no copies of the model (a run whose layers have hooks). */
+        public Prepared withoutCopies() {
+            TrainingSession.Parts p = parts;
+            return new Prepared(new TrainingSession.Parts(p.dtype(), p.ops(), p.random(), p.buildContext(), p.builder(), p.model(), null,
+                    p.loss(), p.optimizer(), p.transforms(), p.diagnostics(), p.train(), p.validation(), p.test(), p.epochs(), p.batchSize()),
+                    strategy, dataDescription, parameterCount, controls);
+        }
     }
 
     /** Loads data and builds every component of a resolved spec, with its initial weights (no files are written). */
@@ -375,7 +384,14 @@ public final class ExperimentRunner {
             transforms.add(registry.gradientTransform(training.gradientTransforms().get(i), "training.gradient-transforms[" + i + "]"));
         }
         List<Diagnostic> diagnostics = diagnostics(spec.diagnostics());
-        TrainingSession.Parts parts = new TrainingSession.Parts(training.dtype(), ops, root, buildContext, builder, model,
+        Dataset trainSet = train;
+        // a copy of the model per kernel thread but one, for a step split by rows (ShardedStep); its weights are the model's
+        Supplier<ModelCopy> copies = () -> {
+            Layer copy = registry.architecture(spec.model().architecture(), builder, "model.architecture");
+            TrainingSession.buildFor(copy, trainSet, new DefaultBuildContext(training.dtype(), ops, root.fork("model-copy"), defaultInit, null));
+            return new ModelCopy(copy, registry.loss(spec.model().loss(), "model.loss"));
+        };
+        TrainingSession.Parts parts = new TrainingSession.Parts(training.dtype(), ops, root, buildContext, builder, model, copies,
                 registry.loss(spec.model().loss(), "model.loss"), registry.optimizer(training.optimizer(), "training.optimizer"),
                 List.copyOf(transforms), List.copyOf(diagnostics), train, validation, test, training.epochs(), training.batchSize());
         // build once here so that architecture errors surface before a run folder exists

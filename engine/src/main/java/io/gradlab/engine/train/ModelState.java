@@ -44,6 +44,8 @@ final class ModelState implements ModelView {
     /** Steps measured since the epoch started: which of them sample the signal. */
     private int measuredInEpoch;
     private double[] updateRatioSums = new double[0];
+    /** The step split by rows whose copies hold the rest of a split pass's signal, or null. */
+    private ShardedStep sharded;
     private int updateRatioStride = 1;
     private int updateRatioSamples;
     private int epoch;
@@ -56,13 +58,17 @@ final class ModelState implements ModelView {
         this.epochs = epochs;
     }
 
-    /** Views {@code model} from now on (built, with its parameters); the epoch's figures start again. */
-    void bind(Layer model) {
+    /**
+     * Views {@code model} from now on (built, with its parameters); the epoch's figures start again. With a
+     * {@code sharded} step (or null), the layers diagnostics see gather the row ranges of a split pass.
+     */
+    void bind(Layer model, ShardedStep sharded) {
         List<Parameter> params = new ArrayList<>();
         List<LayerView> leafViews = new ArrayList<>();
         collect(model, params, leafViews);
+        this.sharded = sharded;
         this.parameters = List.copyOf(params);
-        this.leaves = List.copyOf(leafViews);
+        this.leaves = List.copyOf(sharded == null ? leafViews : sharded.views(leafViews));
         this.weighted = leafViews.stream().filter(v -> v.weight() != null).toList();
         kernels.bind(parameters, weighted);
         this.stepGradNorms = new double[weighted.size()];
@@ -74,8 +80,9 @@ final class ModelState implements ModelView {
             old.layer.removeHook(old);
         }
         this.signals = new Signal[weighted.size()];
+        List<LayerView> own = leafViews.stream().filter(v -> v.weight() != null).toList();
         for (int i = 0; i < signals.length; i++) {
-            signals[i] = new Signal(weighted.get(i).layer());
+            signals[i] = new Signal(own.get(i).layer());
             signals[i].layer.addHook(signals[i]);
         }
     }
@@ -167,7 +174,9 @@ final class ModelState implements ModelView {
             gradNormSums[i] += stepGradNorms[i];
             Tensor signal = sampled ? signals[i].last : null;
             if (signal != null) {
-                signalSums[i] += ops.norm2(signal);
+                double n = ops.norm2(signal);
+                double rest = sharded == null ? 0 : sharded.signalSquares(i); // the copies' rows of a split pass
+                signalSums[i] += rest == 0 ? n : Math.sqrt(n * n + rest);
                 signalSteps[i]++;
             }
         }

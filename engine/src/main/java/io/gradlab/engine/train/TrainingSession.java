@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * One training run in memory: the loop over epochs and steps that a strategy drives through {@link
@@ -34,10 +35,13 @@ import java.util.function.Consumer;
  * evaluation, {@link Evaluator}. After the first epoch the training step allocates nothing.
  */
 public final class TrainingSession implements TrainingControl {
-    /** Everything a session is made of; {@code validation} may be null. */
+    /**
+     * Everything a session is made of; {@code validation} may be null; {@code copies} builds one more copy of
+     * {@code model} and {@code loss} for a step split by rows over the kernel threads ({@link ShardedStep}; null: none).
+     */
     public record Parts(DType dtype, Ops ops, SeededRandom random, BuildContext buildContext, ModelBuilder builder, Layer model,
-                        Loss loss, Optimizer optimizer, List<GradientTransform> transforms, List<Diagnostic> diagnostics,
-                        Dataset train, Dataset validation, Dataset test, int epochs, int batchSize) {}
+                        Supplier<ModelCopy> copies, Loss loss, Optimizer optimizer, List<GradientTransform> transforms,
+                        List<Diagnostic> diagnostics, Dataset train, Dataset validation, Dataset test, int epochs, int batchSize) {}
 
     private final Parts parts;
     private final EpochSink epochSink;
@@ -54,6 +58,9 @@ public final class TrainingSession implements TrainingControl {
     private final RunControls controls;
     private final Map<String, Object> recorded = new LinkedHashMap<>();
     private Layer model;
+    /** The step split by rows over the kernel threads, or null (the whole batch in one pass). */
+    private ShardedStep sharded;
+    private long stepCorrect;
 
     public TrainingSession(Parts parts, TrainingListener listener, Consumer<EpochMetrics> epochSink) {
         this(parts, listener, metricsOnly(epochSink), 0);
@@ -111,7 +118,8 @@ public final class TrainingSession implements TrainingControl {
         buildFor(newModel, parts.train(), parts.buildContext());
         newModel.setInputGradientRequired(false);
         this.model = newModel;
-        state.bind(newModel);
+        sharded = newModel == parts.model() ? ShardedStep.create(newModel, parts.loss(), parts.copies(), parts.ops(), parts.dtype()) : null;
+        state.bind(newModel, sharded);
         parts.optimizer().bind(state.parameters(), parts.ops());
     }
 
@@ -187,7 +195,7 @@ public final class TrainingSession implements TrainingControl {
                 }
                 double loss = trainStep(x, y, stage, b, steps);
                 lossSum += loss * count;
-                correct += Evaluator.correct(model.lastOutput(), y, train.classes());
+                correct += stepCorrect;
                 double seconds = (System.nanoTime() - start) / 1e9;
                 listener.onStep(epoch, b + 1, steps, lossSum / (from + count), (double) correct / (from + count),
                         (from + count) / Math.max(seconds, 1e-9));
@@ -201,8 +209,8 @@ public final class TrainingSession implements TrainingControl {
             throw new StepLimitReached(maxSteps); // the limit fell exactly on the end of the previous epoch
         }
         double trainSeconds = (System.nanoTime() - start) / 1e9;
-        double[] validation = evaluator.evaluate(model, parts.validation());
-        double[] test = evaluator.evaluate(model, parts.test());
+        double[] validation = evaluate(parts.validation());
+        double[] test = evaluate(parts.test());
         EpochMetrics m = metrics.assemble(new EpochMetricsAssembler.Trained(epoch, stage, lossSum / seen,
                 train.classes() > 0 ? (double) correct / seen : Double.NaN, validation, test, parts.optimizer().learningRate(),
                 seen / Math.max(trainSeconds, 1e-9), start), state, recorded);
@@ -223,13 +231,21 @@ public final class TrainingSession implements TrainingControl {
     private double trainStep(Tensor x, Tensor y, String stage, int batch, int steps) {
         state.nextStep();
         // indexed loops: the step allocates nothing, not even iterators
-        StepKernels kernels = state.kernels();
-        kernels.zeroGradients();
-        Tensor out = model.forward(x, Mode.TRAIN);
-        Tensor gradOut = gradients.get(parts.dtype(), out.rows(), out.cols());
-        double loss = kernels.lossForwardBackward(parts.loss(), out, y, gradOut);
+        double loss;
+        if (sharded != null && sharded.applies(x.rows())) {
+            loss = sharded.forwardBackward(x, y, parts.train().classes());
+            stepCorrect = sharded.correct();
+        } else {
+            ShardedStep.wholePass(sharded);
+            StepKernels kernels = state.kernels();
+            kernels.zeroGradients();
+            Tensor out = model.forward(x, Mode.TRAIN);
+            Tensor gradOut = gradients.get(parts.dtype(), out.rows(), out.cols());
+            loss = kernels.lossForwardBackward(parts.loss(), out, y, gradOut);
+            model.backward(gradOut);
+            stepCorrect = Evaluator.correct(out, y, parts.train().classes());
+        }
         state.setLoss(loss);
-        model.backward(gradOut);
         state.measureGradients();
         // diagnostics see a non-finite loss too, so that a sentinel can name the layer where it started
         List<Diagnostic> diagnostics = parts.diagnostics();
@@ -250,6 +266,7 @@ public final class TrainingSession implements TrainingControl {
 
     /** Mean loss and accuracy of the model on {@code data}, in evaluation mode. */
     public double[] evaluate(Dataset data) {
+        ShardedStep.wholePass(sharded);
         return evaluator.evaluate(model, data);
     }
 

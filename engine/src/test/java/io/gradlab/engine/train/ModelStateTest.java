@@ -105,7 +105,7 @@ class ModelStateTest {
 
     static ModelState bound(DType dtype, Ops ops) {
         ModelState state = new ModelState(dtype, ops, 5);
-        state.bind(model(dtype, ops));
+        state.bind(model(dtype, ops), null);
         return state;
     }
 
@@ -264,7 +264,7 @@ class ModelStateTest {
         Layer bigger = new Sequential("model", List.of(new Dense("a", 2, true, RAMP, null, "linear"),
                 new Dense("b", 2, true, RAMP, null, "linear"), new Dense("c", 2, true, RAMP, null, "linear")));
         bigger.build(4, new DefaultBuildContext(DType.F32, new BlasOps(), new SeededRandom(1), RAMP, null));
-        state.bind(bigger);
+        state.bind(bigger, null);
         assertThat(state.weightedLayers()).extracting(LayerView::name).containsExactly("a", "b", "c");
         assertThat(state.weightGradNorms()).containsExactly(0, 0, 0);
         state.startEpoch(1);

@@ -51,4 +51,10 @@ public final class Projection extends AbstractLayer {
     public List<Parameter> parameters() {
         return weight == null ? List.of() : List.of(weight);
     }
+
+    /** A linear map of each row. */
+    @Override
+    public boolean independentRows() {
+        return true;
+    }
 }

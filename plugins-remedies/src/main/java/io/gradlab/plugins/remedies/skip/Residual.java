@@ -123,4 +123,10 @@ public final class Residual implements Layer {
     public Tensor lastOutput() {
         return lastOutput;
     }
+
+    /** When the rows of every layer inside are (the sums of the skips keep rows apart). */
+    @Override
+    public boolean independentRows() {
+        return Layer.allIndependentRows(children());
+    }
 }

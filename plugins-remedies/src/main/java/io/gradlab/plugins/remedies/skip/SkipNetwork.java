@@ -239,4 +239,10 @@ public final class SkipNetwork implements Layer {
     public List<Skip> skips() {
         return skips;
     }
+
+    /** When the rows of every layer inside are (the sums of the skips keep rows apart). */
+    @Override
+    public boolean independentRows() {
+        return Layer.allIndependentRows(children());
+    }
 }

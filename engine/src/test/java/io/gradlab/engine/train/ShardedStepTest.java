@@ -1,0 +1,239 @@
+package io.gradlab.engine.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.gradlab.api.nn.Initializer;
+import io.gradlab.api.nn.Layer;
+import io.gradlab.api.nn.Loss;
+import io.gradlab.api.nn.Mode;
+import io.gradlab.api.nn.Parameter;
+import io.gradlab.api.tensor.DType;
+import io.gradlab.api.tensor.SeededRandom;
+import io.gradlab.api.tensor.Tensor;
+import io.gradlab.engine.builtin.Sigmoid;
+import io.gradlab.engine.builtin.Tanh;
+import io.gradlab.engine.kernel.BlasOps;
+import io.gradlab.engine.nn.ActivationLayer;
+import io.gradlab.engine.nn.DefaultBuildContext;
+import io.gradlab.engine.nn.Dense;
+import io.gradlab.engine.nn.Sequential;
+import io.gradlab.engine.nn.SoftmaxCrossEntropy;
+import io.gradlab.engine.registry.ComponentRegistry;
+import io.gradlab.engine.registry.PluginHost;
+import io.gradlab.engine.registry.PluginHostConfig;
+import io.gradlab.engine.spec.SpecLoader;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The step split by rows over the kernel threads trains as the whole batch does: the same losses, gradients and
+ * figures up to float64 rounding, the same bits when run again, and diagnostics that see the whole batch.
+ */
+class ShardedStepTest {
+    private static ComponentRegistry registry;
+
+    @BeforeAll
+    static void loadRegistry() {
+        registry = new PluginHost(new PluginHostConfig(null, true)).load();
+    }
+
+    private static final int IN = 12;
+
+    /** An MLP of {@code IN -> 16 -> 16 -> 5}, float64, the same weights for every seed-1 build. */
+    private static Layer mlp(BlasOps ops) {
+        Layer m = new Sequential("mlp", List.of(
+                new Dense("hidden1", 16, true, null, null, "tanh"), new ActivationLayer("act1", "tanh", new Tanh()),
+                new Dense("hidden2", 16, true, null, null, "sigmoid"), new ActivationLayer("act2", "sigmoid", new Sigmoid()),
+                new Dense("output", 5, true, null, null, null)));
+        Initializer init = registry.initializer(io.gradlab.api.ComponentSpec.of("pytorch-default"), "test");
+        m.build(IN, new DefaultBuildContext(DType.F64, ops, new SeededRandom(1), init, null));
+        m.setInputGradientRequired(false);
+        return m;
+    }
+
+    private static Tensor[] batch(int rows) {
+        SeededRandom r = new SeededRandom(5);
+        Tensor x = Tensor.zeros(DType.F64, rows, IN);
+        Tensor y = Tensor.zeros(DType.F64, rows, 1);
+        for (int i = 0; i < x.size(); i++) {
+            x.set(i, r.nextGaussian());
+        }
+        for (int i = 0; i < rows; i++) {
+            y.set(i, r.nextInt(5));
+        }
+        return new Tensor[] {x, y};
+    }
+
+    private static List<Parameter> parameters(Layer layer) {
+        List<Parameter> out = new ArrayList<>(layer.parameters());
+        for (Layer child : layer.children()) {
+            out.addAll(parameters(child));
+        }
+        return out;
+    }
+
+    @Test
+    void aSplitStepGivesTheWholeBatchsLossGradientsAndOutputs() {
+        BlasOps ops = BlasOps.create("auto", 2);
+        Layer whole = mlp(ops);
+        Layer model = mlp(ops);
+        Loss loss = new SoftmaxCrossEntropy();
+        ShardedStep sharded = ShardedStep.create(model, loss, () -> new ModelCopy(mlp(ops), new SoftmaxCrossEntropy()), ops, DType.F64);
+        assertThat(sharded).as("an MLP's rows are independent").isNotNull();
+        Tensor[] b = batch(45); // odd: ranges of 22 and 23 rows
+        assertThat(sharded.applies(45)).isTrue();
+        assertThat(sharded.applies(2 * ShardedStep.MIN_ROWS - 1)).as("too few rows for two ranges").isFalse();
+
+        Tensor out = whole.forward(b[0], Mode.TRAIN);
+        Tensor gradOut = Tensor.zeros(DType.F64, out.rows(), out.cols());
+        double expectedLoss = loss.forwardBackward(out, b[1], gradOut, ops);
+        whole.backward(gradOut);
+
+        List<io.gradlab.api.diag.LayerView> leaves = new ArrayList<>();
+        for (Layer leaf : List.of(model.children().get(0), model.children().get(1), model.children().get(2), model.children().get(3),
+                model.children().get(4))) {
+            Parameter w = leaf.parameters().isEmpty() ? null : leaf.parameters().get(0);
+            leaves.add(new io.gradlab.api.diag.LayerView(leaf.name(), leaf, w, null));
+        }
+        List<io.gradlab.api.diag.LayerView> views = sharded.views(leaves);
+        for (int step = 0; step < 2; step++) { // the second step: the copies' gradients were zeroed as they were added
+            double l = sharded.forwardBackward(b[0], b[1], 5);
+            assertThat(l).isCloseTo(expectedLoss, within(1e-12));
+            assertThat(sharded.correct()).isEqualTo(Evaluator.correct(out, b[1], 5));
+            List<Parameter> expected = parameters(whole);
+            List<Parameter> actual = parameters(model);
+            for (int i = 0; i < expected.size(); i++) {
+                Tensor e = expected.get(i).grad();
+                Tensor a = actual.get(i).grad();
+                for (int k = 0; k < e.size(); k++) {
+                    assertThat(a.get(k)).as("gradient %d element %d", i, k).isCloseTo(e.get(k), within(1e-12));
+                }
+            }
+            for (int v = 0; v < views.size(); v++) {
+                Tensor e = whole.children().get(v).lastOutput();
+                Tensor a = views.get(v).layer().lastOutput();
+                assertThat(a.rows()).as("the view of %s shows the whole batch", views.get(v).name()).isEqualTo(45);
+                for (int k = 0; k < e.size(); k++) {
+                    assertThat(a.get(k)).isCloseTo(e.get(k), within(1e-12));
+                }
+                assertThat(views.get(v).layer().lastInput().rows()).isEqualTo(45);
+            }
+            assertThat(Math.sqrt(sharded.signalSquares(0)))
+                    .as("the copy's part of the gradient hidden1's output received: the rows past the first range")
+                    .isGreaterThan(0);
+            for (Parameter p : actual) {
+                p.grad().fill(0); // as the session zeroes them before a step
+            }
+        }
+        sharded.wholePass();
+        assertThat(views.get(0).layer().lastOutput()).as("after a whole pass the views show it").isSameAs(model.children().get(0).lastOutput());
+    }
+
+    @Test
+    void itAppliesOnlyWhereItCan() {
+        BlasOps two = BlasOps.create("auto", 2);
+        Loss loss = new SoftmaxCrossEntropy();
+        assertThat(ShardedStep.create(mlp(two), loss, null, two, DType.F64)).as("no way to build copies").isNull();
+        BlasOps one = BlasOps.create("auto", 1);
+        assertThat(ShardedStep.create(mlp(one), loss, () -> new ModelCopy(mlp(one), loss), one, DType.F64))
+                .as("one kernel thread").isNull();
+        Layer notIndependent = new Sequential("m", List.of(new Dense("d", 4, true, null, null, null), new Layer() {
+            @Override
+            public String name() {
+                return "batch-statistics";
+            }
+
+            @Override
+            public String type() {
+                return "test";
+            }
+
+            @Override
+            public int build(int inputWidth, io.gradlab.api.nn.BuildContext ctx) {
+                return inputWidth;
+            }
+
+            @Override
+            public Tensor forward(Tensor input, Mode mode) {
+                return input;
+            }
+
+            @Override
+            public Tensor backward(Tensor gradOutput) {
+                return gradOutput;
+            }
+        }));
+        assertThat(notIndependent.independentRows()).as("a layer says nothing: its rows are not independent").isFalse();
+        assertThat(ShardedStep.create(notIndependent, loss, () -> new ModelCopy(mlp(two), loss), two, DType.F64)).isNull();
+    }
+
+    private static List<EpochMetrics> train(String activation, boolean split) {
+        var spec = SpecLoader.parse("""
+                name: sharded
+                data: {source: {id: fashion-mnist, subset: embedded}, validation: 500}
+                model:
+                  architecture: {id: mlp, depth: 3, width: 32, activation: %s}
+                training: {epochs: 2, batch-size: 64, dtype: f64, optimizer: {id: sgd, lr: 0.1}, seed: 3}
+                """.formatted(activation), "sharded.yaml", Path.of("."), List.of());
+        return SplitSteps.with(split, () -> {
+            ExperimentRunner runner = new ExperimentRunner(registry, BlasOps.create("auto", 2));
+            return runner.run(spec, new RunOptions(Path.of("."), Optional.empty(), false), TrainingListener.NONE).history();
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sigmoid", "tanh"})
+    void trainingSplitByRowsGivesTheWholeBatchsFiguresAndTheSameBitsTwice(String activation) {
+        List<EpochMetrics> whole = train(activation, false);
+        List<EpochMetrics> split = train(activation, true);
+        List<EpochMetrics> again = train(activation, true);
+        assertThat(split).hasSize(2);
+        for (int e = 0; e < split.size(); e++) {
+            EpochMetrics s = split.get(e);
+            EpochMetrics w = whole.get(e);
+            EpochMetrics a = again.get(e);
+            assertThat(a.trainLoss()).as("the same bits, run again").isEqualTo(s.trainLoss());
+            assertThat(s.trainLoss()).isCloseTo(w.trainLoss(), within(1e-9 * Math.abs(w.trainLoss())));
+            assertThat(s.trainAccuracy()).isEqualTo(w.trainAccuracy());
+            assertThat(s.valLoss()).isCloseTo(w.valLoss(), within(1e-9 * Math.abs(w.valLoss())));
+            assertThat(s.testLoss()).isCloseTo(w.testLoss(), within(1e-9 * Math.abs(w.testLoss())));
+            assertThat(s.layers()).hasSameSizeAs(w.layers());
+            for (int l = 0; l < s.layers().size(); l++) {
+                LayerMetrics sl = s.layers().get(l);
+                LayerMetrics wl = w.layers().get(l);
+                assertThat(a.layers().get(l).gradNorm()).isEqualTo(sl.gradNorm());
+                assertThat(sl.gradNorm()).as("grad norm of %s", sl.name()).isCloseTo(wl.gradNorm(), within(1e-9 * wl.gradNorm()));
+                assertThat(sl.weightNorm()).isCloseTo(wl.weightNorm(), within(1e-9 * wl.weightNorm()));
+                assertThat(sl.updateRatio()).isCloseTo(wl.updateRatio(), within(1e-9 * wl.updateRatio()));
+                assertSameFigures(sl.extra(), wl.extra(), sl.name());
+            }
+            assertSameFigures(s.extra(), w.extra(), "epoch " + s.epoch());
+        }
+    }
+
+    /** Every number of {@code expected} (the diagnostics' figures) is in {@code actual}, equal up to float64 rounding. */
+    private static void assertSameFigures(Map<String, Object> actual, Map<String, Object> expected, String where) {
+        assertThat(actual.keySet()).as(where).isEqualTo(expected.keySet());
+        for (Map.Entry<String, Object> e : expected.entrySet()) {
+            if (e.getValue() instanceof Number n && !(e.getValue() instanceof Integer) && !(e.getValue() instanceof Long)) {
+                double w = n.doubleValue();
+                double s = ((Number) actual.get(e.getKey())).doubleValue();
+                if (Double.isNaN(w)) {
+                    assertThat(s).as("%s %s", where, e.getKey()).isNaN();
+                } else {
+                    assertThat(s).as("%s %s", where, e.getKey()).isCloseTo(w, within(1e-9 * Math.max(1e-300, Math.abs(w))));
+                }
+            } else if (!(e.getValue() instanceof Map) && !(e.getValue() instanceof List)) {
+                assertThat(actual.get(e.getKey())).as("%s %s", where, e.getKey()).isEqualTo(e.getValue());
+            }
+        }
+    }
+}
