@@ -29,8 +29,8 @@ import java.util.function.Supplier;
  * lost to the cost of moving each product's operands between the cores (docs/performance.md).
  *
  * <p>It applies when the model's rows are independent ({@link Layer#independentRows()}), the kernels have more
- * than one thread, a copy of the model can be built ({@code copies}), and each range gets at least
- * {@link #MIN_ROWS} rows; otherwise the session runs the whole batch in one pass. A copy's parameters share the
+ * than one thread, a copy of the model can be built ({@code copies}), and each range gets from {@link #MIN_ROWS} to
+ * {@link #MAX_ROWS} rows; otherwise the session runs the whole batch in one pass. A copy's parameters share the
  * session model's value tensors ({@link Parameter#shareValueOf}: whatever changes the model's weights, the optimizer, a
  * resume, a strategy, changes the copies'), each copy has its own gradients, zeroed as they are added to the model's,
  * and the loss of a range is scaled by its share of the rows (a {@link Loss} is a mean over rows).
@@ -41,8 +41,15 @@ import java.util.function.Supplier;
  * #signalSquares}).
  */
 final class ShardedStep {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ShardedStep.class);
     /** A range gets at least this many rows: smaller products are where BLAS loses its speed. */
     static final int MIN_ROWS = 16;
+    /**
+     * A range gets at most this many rows: beyond, each kernel call is long enough for its own split to pay, and the
+     * rows that diagnostics gather cost more than the split saves (reference workload, 2 threads, interleaved: +9% to
+     * +13% at batch 64, +5% at 128, -3% to +2% at 256 and 512; docs/performance.md).
+     */
+    static final int MAX_ROWS = 64;
     private static final Elementwise SCALE = Elementwise.assign(0, Expr.arg(0).mul(Expr.scalar(0)));
     private static final Elementwise ZERO = Elementwise.assign(0, Expr.constant(0));
     /** The model's gradient plus a copy's, and the copy's set to zero for the next step (one pass). */
@@ -139,6 +146,8 @@ final class ShardedStep {
             copy.setInputGradientRequired(false);
             built.add(made);
         }
+        LOG.debug("training splits each batch of {} to {} rows by rows over {} copies of model '{}' (-Dgradlab.shards=false: one pass)",
+                ops.threads() * MIN_ROWS, ops.threads() * MAX_ROWS, ops.threads(), model.name());
         return new ShardedStep(model, loss, built, ops, dtype);
     }
 
@@ -165,7 +174,7 @@ final class ShardedStep {
 
     /** Whether a batch of {@code batchRows} rows is split. */
     boolean applies(int batchRows) {
-        return batchRows >= shards * MIN_ROWS;
+        return batchRows >= shards * MIN_ROWS && batchRows <= shards * MAX_ROWS;
     }
 
     /**

@@ -91,6 +91,7 @@ class ShardedStepTest {
         Tensor[] b = batch(45); // odd: ranges of 22 and 23 rows
         assertThat(sharded.applies(45)).isTrue();
         assertThat(sharded.applies(2 * ShardedStep.MIN_ROWS - 1)).as("too few rows for two ranges").isFalse();
+        assertThat(sharded.applies(2 * ShardedStep.MAX_ROWS + 1)).as("ranges long enough for each call's own split").isFalse();
 
         Tensor out = whole.forward(b[0], Mode.TRAIN);
         Tensor gradOut = Tensor.zeros(DType.F64, out.rows(), out.cols());
