@@ -1,7 +1,6 @@
 package io.gradlab.cli.perf;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 import io.gradlab.engine.kernel.BlasOps;
 import io.gradlab.engine.registry.ComponentRegistry;
@@ -10,14 +9,12 @@ import io.gradlab.engine.registry.PluginHostConfig;
 import io.gradlab.engine.spec.SpecLoader;
 import io.gradlab.engine.train.EpochMetrics;
 import io.gradlab.engine.train.ExperimentRunner;
-import io.gradlab.engine.train.LayerMetrics;
 import io.gradlab.engine.train.RunOptions;
 import io.gradlab.engine.train.SplitSteps;
 import io.gradlab.engine.train.TrainingListener;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -52,38 +49,6 @@ class ShardedWorkloadTest {
         List<EpochMetrics> whole = train(specPath, false);
         List<EpochMetrics> split = train(specPath, true);
         assertThat(split).hasSize(2);
-        for (int e = 0; e < split.size(); e++) {
-            EpochMetrics s = split.get(e);
-            EpochMetrics w = whole.get(e);
-            assertThat(s.trainLoss()).isCloseTo(w.trainLoss(), within(1e-9 * Math.abs(w.trainLoss())));
-            assertThat(s.trainAccuracy()).isEqualTo(w.trainAccuracy());
-            assertThat(s.testLoss()).isCloseTo(w.testLoss(), within(1e-9 * Math.abs(w.testLoss())));
-            assertThat(s.findings()).hasSameSizeAs(w.findings());
-            assertThat(s.layers()).hasSameSizeAs(w.layers());
-            for (int l = 0; l < s.layers().size(); l++) {
-                LayerMetrics sl = s.layers().get(l);
-                LayerMetrics wl = w.layers().get(l);
-                assertThat(sl.gradNorm()).as("%s grad norm", sl.name()).isCloseTo(wl.gradNorm(), within(1e-9 * wl.gradNorm()));
-                assertThat(sl.updateRatio()).isCloseTo(wl.updateRatio(), within(1e-9 * Math.abs(wl.updateRatio())));
-                assertSameFigures(sl.extra(), wl.extra(), specPath + " " + sl.name());
-            }
-            assertSameFigures(s.extra(), w.extra(), specPath + " epoch " + s.epoch());
-        }
-    }
-
-    /** Every figure of {@code expected} is in {@code actual}: numbers equal up to float64 rounding, the rest equal. */
-    private static void assertSameFigures(Map<String, Object> actual, Map<String, Object> expected, String where) {
-        assertThat(actual.keySet()).as(where).isEqualTo(expected.keySet());
-        for (Map.Entry<String, Object> e : expected.entrySet()) {
-            Object a = actual.get(e.getKey());
-            if (e.getValue() instanceof Double w) {
-                double s = ((Number) a).doubleValue();
-                assertThat(s).as("%s %s", where, e.getKey()).isCloseTo(w, within(1e-9 * Math.max(1e-300, Math.abs(w))));
-            } else if (e.getValue() instanceof Map<?, ?> || e.getValue() instanceof List<?>) {
-                assertThat(a).as("%s %s", where, e.getKey()).isNotNull();
-            } else {
-                assertThat(a).as("%s %s", where, e.getKey()).isEqualTo(e.getValue());
-            }
-        }
+        SplitSteps.assertSameTraining(split, whole, 1e-9);
     }
 }

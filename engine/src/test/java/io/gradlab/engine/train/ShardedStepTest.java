@@ -26,7 +26,6 @@ import io.gradlab.engine.spec.SpecLoader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -197,43 +196,11 @@ class ShardedStepTest {
         List<EpochMetrics> split = train(activation, true);
         List<EpochMetrics> again = train(activation, true);
         assertThat(split).hasSize(2);
+        SplitSteps.assertSameTraining(split, whole, 1e-9);
         for (int e = 0; e < split.size(); e++) {
-            EpochMetrics s = split.get(e);
-            EpochMetrics w = whole.get(e);
-            EpochMetrics a = again.get(e);
-            assertThat(a.trainLoss()).as("the same bits, run again").isEqualTo(s.trainLoss());
-            assertThat(s.trainLoss()).isCloseTo(w.trainLoss(), within(1e-9 * Math.abs(w.trainLoss())));
-            assertThat(s.trainAccuracy()).isEqualTo(w.trainAccuracy());
-            assertThat(s.valLoss()).isCloseTo(w.valLoss(), within(1e-9 * Math.abs(w.valLoss())));
-            assertThat(s.testLoss()).isCloseTo(w.testLoss(), within(1e-9 * Math.abs(w.testLoss())));
-            assertThat(s.layers()).hasSameSizeAs(w.layers());
-            for (int l = 0; l < s.layers().size(); l++) {
-                LayerMetrics sl = s.layers().get(l);
-                LayerMetrics wl = w.layers().get(l);
-                assertThat(a.layers().get(l).gradNorm()).isEqualTo(sl.gradNorm());
-                assertThat(sl.gradNorm()).as("grad norm of %s", sl.name()).isCloseTo(wl.gradNorm(), within(1e-9 * wl.gradNorm()));
-                assertThat(sl.weightNorm()).isCloseTo(wl.weightNorm(), within(1e-9 * wl.weightNorm()));
-                assertThat(sl.updateRatio()).isCloseTo(wl.updateRatio(), within(1e-9 * wl.updateRatio()));
-                assertSameFigures(sl.extra(), wl.extra(), sl.name());
-            }
-            assertSameFigures(s.extra(), w.extra(), "epoch " + s.epoch());
-        }
-    }
-
-    /** Every number of {@code expected} (the diagnostics' figures) is in {@code actual}, equal up to float64 rounding. */
-    private static void assertSameFigures(Map<String, Object> actual, Map<String, Object> expected, String where) {
-        assertThat(actual.keySet()).as(where).isEqualTo(expected.keySet());
-        for (Map.Entry<String, Object> e : expected.entrySet()) {
-            if (e.getValue() instanceof Number n && !(e.getValue() instanceof Integer) && !(e.getValue() instanceof Long)) {
-                double w = n.doubleValue();
-                double s = ((Number) actual.get(e.getKey())).doubleValue();
-                if (Double.isNaN(w)) {
-                    assertThat(s).as("%s %s", where, e.getKey()).isNaN();
-                } else {
-                    assertThat(s).as("%s %s", where, e.getKey()).isCloseTo(w, within(1e-9 * Math.max(1e-300, Math.abs(w))));
-                }
-            } else if (!(e.getValue() instanceof Map) && !(e.getValue() instanceof List)) {
-                assertThat(actual.get(e.getKey())).as("%s %s", where, e.getKey()).isEqualTo(e.getValue());
+            assertThat(again.get(e).trainLoss()).as("the same bits, run again").isEqualTo(split.get(e).trainLoss());
+            for (int l = 0; l < split.get(e).layers().size(); l++) {
+                assertThat(again.get(e).layers().get(l).gradNorm()).isEqualTo(split.get(e).layers().get(l).gradNorm());
             }
         }
     }
