@@ -318,6 +318,7 @@ public final class ExperimentRunner {
                              String error, long start) {
         Map<String, Object> summary = Summaries.summary(spec, history, status, error, (System.nanoTime() - start) / 1e9,
                 ops.backend(), prepared.dataDescription(), prepared.parameterCount());
+        summary.put("threads", ops.threads()); // the bits of a run depend on the kernel thread count (docs/performance.md)
         summary.putAll(prepared.controls().summary());
         if (folder != null) {
             try {

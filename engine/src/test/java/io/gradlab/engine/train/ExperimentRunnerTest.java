@@ -65,6 +65,7 @@ class ExperimentRunnerTest {
         assertThat(m.get("findings").get(0).get("code").asText()).isEqualTo("vanishing-gradient");
         JsonNode summary = Json.mapper().readTree(result.runDir().resolve(RunFolder.SUMMARY).toFile());
         assertThat(summary.get("status").asText()).isEqualTo("completed");
+        assertThat(summary.get("threads").asInt()).as("the kernel threads, on which the bits depend").isPositive();
         assertThat(Files.readString(result.runDir().resolve(RunFolder.SPEC))).contains("pytorch-default");
     }
 
