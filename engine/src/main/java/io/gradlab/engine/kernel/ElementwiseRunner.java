@@ -286,20 +286,33 @@ final class ElementwiseRunner {
         return program(key).broadcastKernel(broadcast) != null;
     }
 
+    /**
+     * Makes the program's loop for the arguments of {@code broadcast} run now, warm or not (for tests of its bits, as
+     * {@link #runAccumulatingNow}); whether it has one.
+     */
+    boolean runBroadcastNow(Object key, int broadcast) {
+        Program p = program(key);
+        p.broadcastKernel(broadcast);
+        if (p.byBroadcast != null && p.byBroadcast[broadcast] instanceof VectorProgramGenerator.Warming w) {
+            w.runNow();
+        }
+        return broadcastReady(key, broadcast);
+    }
+
     /** Whether the expression's wide column sums run through its warm accumulating loop (for tests). */
     boolean accumulatingReady(Expr e) {
         return program(e).accumulatingKernel() != null;
     }
 
     /**
-     * Warms the expression's accumulating loop on this thread now, rather than waiting for the JVM's one warming
-     * thread to reach it behind every loop made before (for tests); whether it is then ready.
+     * Makes the expression's accumulating loop run now, warm or not (for tests of its bits: they do not depend on the
+     * JIT tier, and waiting for C2 in a JVM that runs many tests can take longer than any timeout); whether it has one.
      */
-    boolean warmAccumulatingNow(Expr e) {
+    boolean runAccumulatingNow(Expr e) {
         Program p = program(e);
         p.accumulatingKernel();
-        if (p.accumulating instanceof VectorProgramGenerator.Warming w && !w.ready()) {
-            w.warm();
+        if (p.accumulating instanceof VectorProgramGenerator.Warming w) {
+            w.runNow();
         }
         return accumulatingReady(e);
     }

@@ -210,6 +210,14 @@ final class VectorProgramGenerator {
             return ready ? kernel.run(arrays, offsets, n) : 0;
         }
 
+        /**
+         * Makes the kernel run from now on, warm or not: for tests of its arithmetic, which gives the same bits in any
+         * JIT tier (lane-wise operations only), only slower before C2 has compiled it.
+         */
+        void runNow() {
+            ready = true;
+        }
+
         /** Runs the kernel on scratch operands until a batch of calls allocates nothing (or gives up after a while). */
         void warm() {
             Object[] arrays = new Object[operands];
