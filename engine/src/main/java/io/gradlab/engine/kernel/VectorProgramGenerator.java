@@ -183,21 +183,45 @@ final class VectorProgramGenerator {
                 return Optional.empty();
             }
             Warming w = new Warming(kernel, c.operands());
-            Warmer.QUEUE.add(w);
-            Warmer.start();
+            warmInBackground(w);
             return Optional.of(w);
         }).orElse(null);
     }
 
     /** A kernel that does nothing until it is warm, then runs the compiled loop. */
     static final class Warming implements FusedKernel {
+        /** The warming a kernel gets in all before it is left to the interpreter. */
+        static final long BUDGET_NANOS = 20_000_000_000L;
+        /** The warming a kernel gets in one turn of the warming thread, before the next kernel in line has its turn. */
+        static final long TURN_NANOS = 250_000_000L;
+        private static final int[] LENGTHS = {256, 16, 0, 100, 1024, 48};
+
         private final FusedKernel kernel;
         private final int operands;
+        private final long budget;
         private volatile boolean ready;
+        /** Ready, or given up after its budget: no more warming. */
+        private volatile boolean done;
+        private long spent;
+        private int batches;
+        private int quiet;
+        private Object[] arrays;
+        private int[] offsets;
 
         Warming(FusedKernel kernel, int operands) {
+            this(kernel, operands, BUDGET_NANOS);
+        }
+
+        /** A kernel warmed for {@code budget} nanoseconds at most (tests give less than {@link #BUDGET_NANOS}). */
+        Warming(FusedKernel kernel, int operands, long budget) {
             this.kernel = kernel;
             this.operands = operands;
+            this.budget = budget;
+        }
+
+        /** Whether warming is over: the kernel is ready, or was left to the interpreter. */
+        boolean done() {
+            return done;
         }
 
         @Override
@@ -218,38 +242,82 @@ final class VectorProgramGenerator {
             ready = true;
         }
 
-        /** Runs the kernel on scratch operands until a batch of calls allocates nothing (or gives up after a while). */
-        void warm() {
-            Object[] arrays = new Object[operands];
-            for (int r = 0; r < operands; r++) {
-                arrays[r] = new float[ElementwiseRunner.BLOCK];
+        /**
+         * Warms the kernel on this thread until it is ready, for up to a whole budget from now (whatever the warming
+         * thread's turns have used), then leaves it to the interpreter if it is still not.
+         */
+        synchronized void warm() {
+            if (!done) {
+                spent = 0;
+                warmFor(budget);
             }
-            int[] offsets = new int[operands];
-            int[] lengths = {256, 16, 0, 100, 1024, 48};
+        }
+
+        /**
+         * Runs the kernel on scratch operands, a batch of calls at a time, for up to {@code turnNanos} or until three
+         * batches in a row allocate nothing (its compiled, intrinsified code runs: it is ready); returns whether it is
+         * done, ready or given up after its budget ({@link #BUDGET_NANOS}) in all. A kernel that is not done gets another turn
+         * later, so that one that never gets quiet does not hold up the kernels made after it.
+         */
+        synchronized boolean warmFor(long turnNanos) {
+            if (done) {
+                return true;
+            }
+            if (arrays == null) {
+                arrays = new Object[operands];
+                for (int r = 0; r < operands; r++) {
+                    arrays[r] = new float[ElementwiseRunner.BLOCK];
+                }
+                offsets = new int[operands];
+            }
             java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
             com.sun.management.ThreadMXBean mx = bean instanceof com.sun.management.ThreadMXBean m && m.isThreadAllocatedMemorySupported()
                     && m.isThreadAllocatedMemoryEnabled() ? m : null;
             long start = System.nanoTime();
-            long deadline = start + 20_000_000_000L;
-            int quiet = 0;
-            for (int batch = 0; System.nanoTime() < deadline; batch++) {
+            long turn = Math.min(turnNanos, budget - spent);
+            while (System.nanoTime() - start < turn) {
                 long before = mx == null ? 0 : mx.getCurrentThreadAllocatedBytes();
                 for (int i = 0; i < 200; i++) {
-                    Warmer.invoke(kernel, arrays, offsets, lengths[i % lengths.length]);
+                    Warmer.invoke(kernel, arrays, offsets, LENGTHS[i % LENGTHS.length]);
                 }
-                long allocated = mx == null ? (batch < 100 ? 1 : 0) : mx.getCurrentThreadAllocatedBytes() - before;
+                long allocated = mx == null ? (batches < 100 ? 1 : 0) : mx.getCurrentThreadAllocatedBytes() - before;
+                batches++;
                 quiet = allocated == 0 ? quiet + 1 : 0;
                 if (quiet == 3) {
-                    ready = true;
-                    LOG.debug("an elementwise loop of {} operands is warm after {} ms", operands, (System.nanoTime() - start) / 1_000_000);
-                    return;
+                    spent += System.nanoTime() - start;
+                    finish(true);
+                    LOG.debug("an elementwise loop of {} operands is warm after {} ms of warming", operands, spent / 1_000_000);
+                    return true;
                 }
             }
-            LOG.debug("an elementwise loop of {} operands stays on the interpreter: it still allocates after 20 s of warming", operands);
+            spent += System.nanoTime() - start;
+            if (spent >= budget) {
+                finish(false);
+                LOG.debug("an elementwise loop of {} operands stays on the interpreter: it still allocates after {} ms of warming", operands,
+                        spent / 1_000_000);
+                return true;
+            }
+            return false;
+        }
+
+        private void finish(boolean warm) {
+            ready = warm;
+            done = true;
+            arrays = null; // the scratch operands are not needed any more
+            offsets = null;
         }
     }
 
-    /** The one background thread that warms kernels, in the order they were made. */
+    /** Queues {@code w} for the warming thread (started on first use). */
+    static void warmInBackground(Warming w) {
+        Warmer.QUEUE.add(w);
+        Warmer.start();
+    }
+
+    /**
+     * The one background thread that warms kernels, in the order they were made, each for a turn of at most
+     * {@link Warming#TURN_NANOS} at a time (a kernel not yet done goes to the back of the line).
+     */
     private static final class Warmer {
         static final java.util.concurrent.LinkedBlockingQueue<Warming> QUEUE = new java.util.concurrent.LinkedBlockingQueue<>();
         private static final java.util.concurrent.atomic.AtomicBoolean STARTED = new java.util.concurrent.atomic.AtomicBoolean();
@@ -285,7 +353,10 @@ final class VectorProgramGenerator {
             }
             while (true) {
                 try {
-                    QUEUE.take().warm();
+                    Warming w = QUEUE.take();
+                    if (!w.warmFor(Warming.TURN_NANOS)) {
+                        QUEUE.add(w);
+                    }
                 } catch (InterruptedException e) {
                     return;
                 } catch (RuntimeException | Error e) { // a kernel that fails here stays off: the interpreter runs its program

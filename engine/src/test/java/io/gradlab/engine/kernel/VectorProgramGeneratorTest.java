@@ -89,6 +89,33 @@ class VectorProgramGeneratorTest {
         compare(c, kernel, new Random(3), 1000, false, "the warm kernel");
     }
 
+    /** Where the never-quiet kernel's allocations go (a static field: they escape, so the JIT cannot remove them). */
+    static volatile Object allocated;
+
+    @Test
+    void aKernelThatNeverGetsQuietDoesNotHoldUpTheKernelsAfterIt() throws InterruptedException {
+        VectorProgramGenerator.Warming stuck = new VectorProgramGenerator.Warming((arrays, offsets, n) -> {
+            allocated = new int[n + 1]; // allocates on every call, as a loop C2 never compiles without boxing
+            return n;
+        }, 1, 4_000_000_000L);
+        VectorProgramGenerator.Warming quiet = new VectorProgramGenerator.Warming((arrays, offsets, n) -> n, 1);
+        VectorProgramGenerator.warmInBackground(stuck);
+        VectorProgramGenerator.warmInBackground(quiet);
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (!quiet.ready() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        boolean stuckDone = stuck.done();
+        assertThat(quiet.ready()).as("the quiet kernel is warm").isTrue();
+        assertThat(stuckDone).as("before the one made first, which never gets quiet, has used its 4 s: turns, not a queue").isFalse();
+        while (!stuck.done() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(stuck.done()).as("the stuck kernel's warming ends with its budget").isTrue();
+        assertThat(stuck.ready()).as("and it is left to the interpreter").isFalse();
+        assertThat(stuck.run(new Object[1], new int[1], 8)).as("which computes every element").isZero();
+    }
+
     @Test
     void theTranscendentalFunctionsGiveTheInterpretersBitsOverTheirWholeRange() {
         Random random = new Random(17);
