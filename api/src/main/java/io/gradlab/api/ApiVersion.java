@@ -14,7 +14,7 @@ package io.gradlab.api;
  */
 public final class ApiVersion {
     /** The API version of this artifact. */
-    public static final String CURRENT = "2.3";
+    public static final String CURRENT = "2.4";
 
     private ApiVersion() {}
 

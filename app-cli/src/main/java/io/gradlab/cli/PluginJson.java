@@ -14,7 +14,7 @@ import java.util.Map;
 /**
  * The JSON form of {@code gradlab plugins --json}:
  * <pre>{@code
- * {"api_version": "2.3",
+ * {"api_version": "2.4",
  *  "components": [{"kind", "id", "source", "jar", "plugin_class", "version", "description",
  *                  "parameters": [{"name", "type", "default", "allowed", "required", "description"}]}],
  *  "problems": [{"severity", "source", "jar", "message"}]}

@@ -329,7 +329,7 @@ class BadInputCorpusTest {
                 Arguments.of("service file naming a class that is no plugin", (JarMaker) jar -> jar(jar, "java.lang.Object", null),
                         "plugin jar bad.jar contributes nothing"),
                 Arguments.of("another API version", (JarMaker) jar -> jar(jar, "com.example.Missing", "1.0"),
-                        "plugin jar bad.jar was built for gradlab API 1.0 but this gradlab speaks 2.3: rebuild it against gradlab-api 2.x"),
+                        "plugin jar bad.jar was built for gradlab API 1.0 but this gradlab speaks 2.4: rebuild it against gradlab-api 2.x"),
                 Arguments.of("writable by others", (JarMaker) jar -> {
                     jar(jar, "com.example.Missing", null);
                     Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-rw-rw-"));

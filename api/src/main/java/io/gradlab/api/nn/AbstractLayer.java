@@ -29,6 +29,8 @@ public abstract class AbstractLayer implements Layer {
     private Tensor output;
     private final BufferCache outputs = new BufferCache();
     private final BufferCache gradInputs = new BufferCache();
+    /** Where forward passes put their output; {@link #outputs} unless {@link #setOutputBuffers} chose others. */
+    private volatile Buffers outputBuffers = outputs;
 
     protected AbstractLayer(String name, String type) {
         this.name = requireNonNull(name, "name is null");
@@ -80,7 +82,7 @@ public abstract class AbstractLayer implements Layer {
                     + inputWidth + " input features but got " + input.cols());
         }
         this.input = input;
-        this.output = outputs.get(dtype, input.rows(), outputWidth);
+        this.output = outputBuffers.get(dtype, input.rows(), outputWidth);
         updateOutput(input, output, mode);
         LayerHook[] h = hooks;
         for (int i = 0; i < h.length; i++) {
@@ -153,6 +155,16 @@ public abstract class AbstractLayer implements Layer {
         return output;
     }
 
+    /**
+     * Makes forward passes write their output into the buffers {@code buffers} gives (null: this layer's own, one
+     * per batch size, the default). The engine uses it to have the copies of a model that train row ranges of one
+     * batch side by side write their outputs into the rows of one buffer, which diagnostics then read whole.
+     * Since API 2.4.
+     */
+    public final void setOutputBuffers(Buffers buffers) {
+        this.outputBuffers = buffers == null ? outputs : buffers;
+    }
+
     /** The output buffer of the last forward pass (for backward passes that need it). */
     protected final Tensor output() {
         return output;
@@ -163,12 +175,20 @@ public abstract class AbstractLayer implements Layer {
         return name + " (" + type + ")";
     }
 
+    /** Gives a layer the {@code [rows, cols]} buffer its forward pass writes its output into. Since API 2.4. */
+    @FunctionalInterface
+    public interface Buffers {
+        /** A {@code [rows, cols]} buffer of the given type; the same one each time the same shape is asked for, once warm. */
+        Tensor get(DType dtype, int rows, int cols);
+    }
+
     /** A few matrix buffers kept by row count (batch size): no allocation in the steady state. */
-    public static final class BufferCache {
+    public static final class BufferCache implements Buffers {
         private final Tensor[] slots = new Tensor[8];
         private int next;
 
         /** A {@code [rows, cols]} buffer of the given type, reused when one of that shape exists. */
+        @Override
         public Tensor get(DType dtype, int rows, int cols) {
             for (Tensor t : slots) {
                 if (t != null && t.rows() == rows && t.cols() == cols && t.dtype() == dtype && t.rank() == 2) {

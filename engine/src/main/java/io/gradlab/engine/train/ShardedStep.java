@@ -1,6 +1,7 @@
 package io.gradlab.engine.train;
 
 import io.gradlab.api.diag.LayerView;
+import io.gradlab.api.nn.AbstractLayer;
 import io.gradlab.api.nn.AbstractLayer.BufferCache;
 import io.gradlab.api.nn.BuildContext;
 import io.gradlab.api.nn.Layer;
@@ -26,30 +27,26 @@ import java.util.function.Supplier;
  * the backward pass, all on one thread, with every kernel call of the range on that thread; then the copies'
  * gradients are added into the session model's, always in the copies' order. One hand-over per step instead of
  * one per kernel call, and each thread's activations stay in its own core's cache: at batch 64 the per-call split
- * lost to the cost of moving each product's operands between the cores (docs/performance.md).
+ * lost to the cost of moving each product's operands between the cores, and at batch 512 too on an AMD EPYC, where
+ * the split step is 9% to 13% faster (docs/performance.md).
  *
  * <p>It applies when the model's rows are independent ({@link Layer#independentRows()}), the kernels have more
- * than one thread, a copy of the model can be built ({@code copies}), and each range gets from {@link #MIN_ROWS} to
- * {@link #MAX_ROWS} rows; otherwise the session runs the whole batch in one pass. A copy's parameters share the
+ * than one thread, a copy of the model can be built ({@code copies}), and each range gets at least {@link #MIN_ROWS}
+ * rows; otherwise the session runs the whole batch in one pass. A copy's parameters share the
  * session model's value tensors ({@link Parameter#shareValueOf}: whatever changes the model's weights, the optimizer, a
  * resume, a strategy, changes the copies'), each copy has its own gradients, zeroed as they are added to the model's,
  * and the loss of a range is scaled by its share of the rows (a {@link Loss} is a mean over rows).
  * The results depend on the thread count (the sums of the ranges), and not on which thread computes a range.
  *
- * <p>Diagnostics read the whole batch: the layers they see ({@link #views}) gather the ranges' inputs and outputs
- * on demand, and the gradient each weighted layer's output received is measured on every copy ({@link
+ * <p>Diagnostics read the whole batch: the copies of a leaf that is an {@link AbstractLayer} write their outputs
+ * into the rows of one buffer ({@link AbstractLayer#setOutputBuffers}), which the layers diagnostics see ({@link
+ * #views}) show whole, as they show the batch; the ranges of any other input or output are gathered on demand. The gradient each weighted layer's output received is measured on every copy ({@link
  * #signalSquares}).
  */
 final class ShardedStep {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ShardedStep.class);
     /** A range gets at least this many rows: smaller products are where BLAS loses its speed. */
     static final int MIN_ROWS = 16;
-    /**
-     * A range gets at most this many rows: beyond, each kernel call is long enough for its own split to pay, and the
-     * rows that diagnostics gather cost more than the split saves (reference workload, 2 threads, interleaved: +9% to
-     * +13% at batch 64, +5% at 128, -3% to +2% at 256 and 512; docs/performance.md).
-     */
-    static final int MAX_ROWS = 64;
     private static final Elementwise SCALE = Elementwise.assign(0, Expr.arg(0).mul(Expr.scalar(0)));
     private static final Elementwise ZERO = Elementwise.assign(0, Expr.constant(0));
     /** The model's gradient plus a copy's, and the copy's set to zero for the next step (one pass). */
@@ -75,6 +72,12 @@ final class ShardedStep {
     private final Slices xs = new Slices();
     private final Slices ys = new Slices();
     private final List<Gathered> gathered = new ArrayList<>();
+    /** Per leaf that diagnostics see, where the copies put its output (null: the leaf is not an {@link AbstractLayer}). */
+    private final List<Placement> placements = new ArrayList<>();
+    /** Whether a split pass runs: the placements then give each copy its rows of one whole-batch buffer. */
+    private boolean splitting;
+    /** The batch of the last split pass. */
+    private Tensor batch;
     /** Per copy (index 1..), per weighted layer, the hook that keeps the gradient its output received. */
     private final Signal[][] signals;
     private final IntConsumer shardTask = this::runShard;
@@ -146,8 +149,8 @@ final class ShardedStep {
             copy.setInputGradientRequired(false);
             built.add(made);
         }
-        LOG.debug("training splits each batch of {} to {} rows by rows over {} copies of model '{}' (-Dgradlab.shards=false: one pass)",
-                ops.threads() * MIN_ROWS, ops.threads() * MAX_ROWS, ops.threads(), model.name());
+        LOG.debug("training splits each batch of {} rows or more by rows over {} copies of model '{}' (-Dgradlab.shards=false: one pass)",
+                ops.threads() * MIN_ROWS, ops.threads(), model.name());
         return new ShardedStep(model, loss, built, ops, dtype);
     }
 
@@ -174,7 +177,7 @@ final class ShardedStep {
 
     /** Whether a batch of {@code batchRows} rows is split. */
     boolean applies(int batchRows) {
-        return batchRows >= shards * MIN_ROWS && batchRows <= shards * MAX_ROWS;
+        return batchRows >= shards * MIN_ROWS;
     }
 
     /**
@@ -190,7 +193,13 @@ final class ShardedStep {
             yt[t] = ys.get(y, t, start(t), start(t + 1), shards);
         }
         ops.mapEach(ZERO, null, zeroModelGrads); // the copies' were zeroed as they were added
-        ops.parallelFor(shards, shardTask);
+        batch = x;
+        splitting = true;
+        try {
+            ops.parallelFor(shards, shardTask);
+        } finally {
+            splitting = false;
+        }
         pair[0] = grads[0];
         for (int t = 1; t < shards; t++) {
             pair[1] = grads[t];
@@ -252,8 +261,8 @@ final class ShardedStep {
 
     /**
      * The layers diagnostics see for the session model's leaves {@code leaves} (in the order of the model's
-     * leaves, which is each copy's order too): each gathers the ranges' inputs and outputs of a split pass.
-     * Also adds a hook to every copy's weighted layers for {@link #signalSquares}.
+     * leaves, which is each copy's order too): each shows the whole batch's input and output of a split pass.
+     * Places the outputs of the copies' leaves ({@link Placement}), and adds a hook to every copy's weighted layers for {@link #signalSquares}.
      */
     List<LayerView> views(List<LayerView> leaves) {
         List<List<Layer>> copyLeaves = new ArrayList<>();
@@ -276,6 +285,7 @@ final class ShardedStep {
             for (int t = 0; t < shards; t++) {
                 copies[t] = copyLeaves.get(t).get(i);
             }
+            placements.add(Placement.install(this, copies));
             Gathered g = new Gathered(copies);
             gathered.add(g);
             out.add(new LayerView(v.name(), g, v.weight(), v.activation()));
@@ -361,11 +371,119 @@ final class ShardedStep {
     }
 
     /**
-     * A leaf of the session model as diagnostics see it: its input and output are the whole batch's, the ranges'
-     * rows gathered into one buffer when a diagnostic first asks after a split pass (nothing is copied otherwise).
+     * The tensor whose consecutive row ranges {@code parts} are, in copy order, with {@code total} rows in all: the
+     * batch, or a placed leaf's whole output buffer; null if they are not the rows of one of them.
+     */
+    private Tensor rowsOf(Tensor[] parts, int total) {
+        if (sameRows(batch, parts, total)) {
+            return batch;
+        }
+        for (int i = 0; i < placements.size(); i++) {
+            Placement p = placements.get(i);
+            Tensor whole = p == null ? null : p.whole();
+            if (sameRows(whole, parts, total)) {
+                return whole;
+            }
+        }
+        return null;
+    }
+
+    private static boolean sameRows(Tensor whole, Tensor[] parts, int total) {
+        if (whole == null || whole.rank() != 2 || whole.rows() != total || whole.dtype() != parts[0].dtype()) {
+            return false;
+        }
+        Object array = whole.dtype() == DType.F32 ? whole.floats() : whole.doubles();
+        int at = whole.offset();
+        for (Tensor part : parts) {
+            Object a = part.dtype() == DType.F32 ? part.floats() : part.doubles();
+            if (a != array || part.rank() != 2 || part.cols() != whole.cols() || part.offset() != at) {
+                return false;
+            }
+            at += part.size();
+        }
+        return true;
+    }
+
+    /**
+     * Where the copies put one leaf's output: in a split pass, copy {@code t} writes rows {@code start(t)} to {@code
+     * start(t + 1)} of one whole-batch buffer, which diagnostics then read without gathering; in any other pass
+     * (evaluation) a layer gets a buffer of its own, as without a placement.
+     */
+    private static final class Placement {
+        private final ShardedStep step;
+        private final BufferCache wholes = new BufferCache();
+        private final BufferCache[] own;
+        /** Per copy, the slice of its last split pass, the whole buffer that slice is of, and whether its last pass wrote it. */
+        private final Tensor[] slices;
+        private final Tensor[] wholeOf;
+        private final boolean[] placed;
+
+        private Placement(ShardedStep step, int shards) {
+            this.step = step;
+            this.own = new BufferCache[shards];
+            this.slices = new Tensor[shards];
+            this.wholeOf = new Tensor[shards];
+            this.placed = new boolean[shards];
+            for (int t = 0; t < shards; t++) {
+                own[t] = new BufferCache();
+            }
+        }
+
+        /** A placement for the copies of one leaf, null unless each is an {@link AbstractLayer}. */
+        static Placement install(ShardedStep step, Layer[] copies) {
+            for (Layer c : copies) {
+                if (!(c instanceof AbstractLayer)) {
+                    return null;
+                }
+            }
+            Placement p = new Placement(step, copies.length);
+            for (int t = 0; t < copies.length; t++) {
+                int copy = t;
+                ((AbstractLayer) copies[t]).setOutputBuffers((dtype, rows, cols) -> p.get(copy, dtype, rows, cols));
+            }
+            return p;
+        }
+
+        /** Copy {@code t}'s output buffer: its rows of the whole buffer in a split pass, else one of its own. */
+        private Tensor get(int t, DType dtype, int rows, int cols) {
+            if (!step.splitting || rows != step.start(t + 1) - step.start(t)) {
+                placed[t] = false;
+                return own[t].get(dtype, rows, cols);
+            }
+            Tensor s = slices[t];
+            Tensor w = wholeOf[t];
+            if (s == null || s.rows() != rows || s.cols() != cols || s.dtype() != dtype || w.rows() != step.rows) {
+                synchronized (this) { // the copies ask side by side; the buffer is made once per batch size
+                    w = wholes.get(dtype, step.rows, cols);
+                }
+                s = w.slice(step.start(t), step.start(t + 1));
+                slices[t] = s;
+                wholeOf[t] = w;
+            }
+            placed[t] = true;
+            return s;
+        }
+
+        /** The buffer whose rows every copy wrote in the last split pass, or null. */
+        Tensor whole() {
+            Tensor w = wholeOf[0];
+            for (int t = 0; t < slices.length; t++) {
+                if (!placed[t] || wholeOf[t] != w) {
+                    return null;
+                }
+            }
+            return w;
+        }
+    }
+
+    /**
+     * A leaf of the session model as diagnostics see it: its input and output are the whole batch's, the buffer the
+     * ranges' rows were written into, or else those rows gathered into one buffer when a diagnostic first asks after
+     * a split pass (nothing is copied otherwise).
      */
     private final class Gathered implements Layer {
         private final Layer[] copies;
+        private final Tensor[] parts;
         private final BufferCache inputs = new BufferCache();
         private final BufferCache outputs = new BufferCache();
         private Tensor input;
@@ -375,6 +493,7 @@ final class ShardedStep {
 
         Gathered(Layer[] copies) {
             this.copies = copies;
+            this.parts = new Tensor[copies.length];
         }
 
         void split() {
@@ -406,19 +525,28 @@ final class ShardedStep {
             return output;
         }
 
+        /**
+         * The ranges' inputs or outputs as one tensor: the buffer they are the rows of, where the copies wrote them
+         * into one (the outputs of a placed leaf, the batch, the outputs of the placed leaf before), else a copy.
+         */
         private Tensor gather(BufferCache cache, boolean in) {
             Tensor first = in ? copies[0].lastInput() : copies[0].lastOutput();
             if (first == null) {
                 return null;
             }
             int total = 0;
-            for (Layer c : copies) {
-                total += (in ? c.lastInput() : c.lastOutput()).rows();
+            for (int t = 0; t < copies.length; t++) {
+                parts[t] = in ? copies[t].lastInput() : copies[t].lastOutput();
+                total += parts[t].rows();
+            }
+            Tensor whole = rowsOf(parts, total);
+            if (whole != null) {
+                Arrays.fill(parts, null);
+                return whole;
             }
             Tensor all = cache.get(first.dtype(), total, first.cols());
             int at = 0;
-            for (Layer c : copies) {
-                Tensor part = in ? c.lastInput() : c.lastOutput();
+            for (Tensor part : parts) {
                 if (all.dtype() == DType.F32) {
                     System.arraycopy(part.floats(), part.offset(), all.floats(), at, part.size());
                 } else {
@@ -426,6 +554,7 @@ final class ShardedStep {
                 }
                 at += part.size();
             }
+            Arrays.fill(parts, null);
             return all;
         }
 

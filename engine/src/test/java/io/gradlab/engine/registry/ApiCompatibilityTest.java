@@ -11,22 +11,22 @@ class ApiCompatibilityTest {
 
     @Test
     void theSameMajorWithAMinorNoNewerIsCompatible() {
-        assertThat(ApiVersion.CURRENT).isEqualTo("2.3");
-        assertThat(ApiCompatibility.incompatibility("plugin jar a.jar", "2.3", REMOVAL)).isEmpty();
-        assertThat(ApiCompatibility.incompatibility("plugin jar a.jar", "2.0", REMOVAL)).as("a plugin built for 2.0 runs on 2.3").isEmpty();
+        assertThat(ApiVersion.CURRENT).isEqualTo("2.4");
+        assertThat(ApiCompatibility.incompatibility("plugin jar a.jar", "2.4", REMOVAL)).isEmpty();
+        assertThat(ApiCompatibility.incompatibility("plugin jar a.jar", "2.0", REMOVAL)).as("a plugin built for 2.0 runs on 2.4").isEmpty();
     }
 
     @Test
     void anOlderMajorIsToBeRebuilt() {
         assertThat(ApiCompatibility.incompatibility("plugin jar a.jar", "1.7", REMOVAL)).contains(
-                "plugin jar a.jar was built for gradlab API 1.7 but this gradlab speaks 2.3: rebuild it against gradlab-api 2.x"
+                "plugin jar a.jar was built for gradlab API 1.7 but this gradlab speaks 2.4: rebuild it against gradlab-api 2.x"
                         + " or remove it from /plugins");
     }
 
     @Test
     void aNewerVersionCanAlsoBeRunByUpgradingGradlab() {
-        assertThat(ApiCompatibility.incompatibility("plugin jar a.jar", "2.4", REMOVAL)).contains(
-                "plugin jar a.jar was built for gradlab API 2.4 but this gradlab speaks 2.3: upgrade gradlab to one that speaks API 2.4,"
+        assertThat(ApiCompatibility.incompatibility("plugin jar a.jar", "2.5", REMOVAL)).contains(
+                "plugin jar a.jar was built for gradlab API 2.5 but this gradlab speaks 2.4: upgrade gradlab to one that speaks API 2.5,"
                         + " rebuild it against gradlab-api 2.x, or remove it from /plugins");
     }
 
@@ -43,12 +43,12 @@ class ApiCompatibilityTest {
                 new NoSuchMethodError("'java.util.List io.gradlab.api.GradlabPlugin.activations()'"));
 
         assertThat(ApiCompatibility.linkageIncompatibility("plugin jar a.jar", wrapped, REMOVAL)).contains(
-                "plugin jar a.jar was built for another gradlab API version but this gradlab speaks 2.3 (it needs"
-                        + " io.gradlab.api.GradlabPlugin.activations, which API 2.3 does not have: NoSuchMethodError):"
+                "plugin jar a.jar was built for another gradlab API version but this gradlab speaks 2.4 (it needs"
+                        + " io.gradlab.api.GradlabPlugin.activations, which API 2.4 does not have: NoSuchMethodError):"
                         + " rebuild it against gradlab-api 2.x or remove it from /plugins");
         assertThat(ApiCompatibility.linkageIncompatibility("plugin jar a.jar",
                 new NoClassDefFoundError("io/gradlab/api/spi/LayerFactory"), REMOVAL).orElseThrow())
-                .startsWith("plugin jar a.jar was built for gradlab API 1.x but this gradlab speaks 2.3 (it needs"
+                .startsWith("plugin jar a.jar was built for gradlab API 1.x but this gradlab speaks 2.4 (it needs"
                         + " io.gradlab.api.spi.LayerFactory,");
     }
 

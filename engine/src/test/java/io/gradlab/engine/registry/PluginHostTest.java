@@ -152,7 +152,7 @@ class PluginHostTest {
         assertThat(registry.problems()).singleElement().satisfies(p -> {
             assertThat(p.severity()).isEqualTo(Severity.CRITICAL);
             assertThat(p.source().name()).isEqualTo("one.jar");
-            assertThat(p.message()).isEqualTo("plugin jar one.jar was built for gradlab API 1.0 but this gradlab speaks 2.3:"
+            assertThat(p.message()).isEqualTo("plugin jar one.jar was built for gradlab API 1.0 but this gradlab speaks 2.4:"
                     + " rebuild it against gradlab-api 2.x or remove it from " + plugins.toAbsolutePath().normalize());
         });
     }
@@ -168,7 +168,7 @@ class PluginHostTest {
         assertThat(registry.problems()).singleElement().satisfies(p -> {
             assertThat(p.source()).isEqualTo(new PluginSource("one.jar", plugins.resolve("one.jar").toAbsolutePath().normalize(),
                     "one.OnePlugin"));
-            assertThat(p.message()).isEqualTo("plugin jar one.jar was built for gradlab API 1.0 but this gradlab speaks 2.3:"
+            assertThat(p.message()).isEqualTo("plugin jar one.jar was built for gradlab API 1.0 but this gradlab speaks 2.4:"
                     + " rebuild it against gradlab-api 2.x or remove it from " + plugins.toAbsolutePath().normalize());
         });
     }
@@ -182,8 +182,8 @@ class PluginHostTest {
         ComponentRegistry registry = load(plugins);
 
         assertThat(registry.find(ComponentKind.ACTIVATION, SQUARE)).isPresent();
-        assertThat(onlyMessage(registry)).isEqualTo("plugin jar unlinkable.jar was built for gradlab API 1.x but this gradlab speaks 2.3"
-                + " (it needs io.gradlab.api.spi.ActivationFactory, which API 2.3 does not have: NoClassDefFoundError):"
+        assertThat(onlyMessage(registry)).isEqualTo("plugin jar unlinkable.jar was built for gradlab API 1.x but this gradlab speaks 2.4"
+                + " (it needs io.gradlab.api.spi.ActivationFactory, which API 2.4 does not have: NoClassDefFoundError):"
                 + " rebuild it against gradlab-api 2.x or remove unlinkable.jar from " + plugins.toAbsolutePath().normalize());
     }
 
@@ -194,7 +194,7 @@ class PluginHostTest {
 
         ComponentRegistry registry = load(plugins);
 
-        assertThat(ApiVersion.CURRENT).isEqualTo("2.3");
+        assertThat(ApiVersion.CURRENT).isEqualTo("2.4");
         assertThat(registry.problems()).isEmpty();
         assertThat(registry.find(ComponentKind.ACTIVATION, SQUARE)).isPresent();
     }
@@ -207,7 +207,7 @@ class PluginHostTest {
         ComponentRegistry registry = load(plugins);
 
         assertThat(registry.find(ComponentKind.ACTIVATION, SQUARE)).isEmpty();
-        assertThat(onlyMessage(registry)).isEqualTo("plugin jar future.jar was built for gradlab API 3.0 but this gradlab speaks 2.3:"
+        assertThat(onlyMessage(registry)).isEqualTo("plugin jar future.jar was built for gradlab API 3.0 but this gradlab speaks 2.4:"
                 + " upgrade gradlab to one that speaks API 3.0, rebuild it against gradlab-api 2.x, or remove it from "
                 + plugins.toAbsolutePath().normalize());
     }
@@ -222,7 +222,7 @@ class PluginHostTest {
         assertThat(registry.find(ComponentKind.ACTIVATION, ComponentId.of("future"))).isEmpty();
         assertThat(registry.find(ComponentKind.ACTIVATION, SQUARE)).isPresent();
         assertThat(onlyMessage(registry)).isEqualTo("plugin jar future-plugin.jar was built for gradlab API 3.0 but this gradlab"
-                + " speaks 2.3: upgrade gradlab to one that speaks API 3.0, rebuild it against gradlab-api 2.x, or remove it from "
+                + " speaks 2.4: upgrade gradlab to one that speaks API 3.0, rebuild it against gradlab-api 2.x, or remove it from "
                 + plugins.toAbsolutePath().normalize());
     }
 
@@ -236,7 +236,7 @@ class PluginHostTest {
         assertThat(registry.find(ComponentKind.ACTIVATION, ComponentId.of("asked"))).isEmpty();
         assertThat(registry.find(ComponentKind.ACTIVATION, SQUARE)).isPresent();
         assertThat(onlyMessage(registry)).isEqualTo("plugin asked.AskedPlugin in plugin jar asked.jar was built for"
-                + " gradlab API 3.0 but this gradlab speaks 2.3: upgrade gradlab to one that speaks API 3.0, rebuild it against"
+                + " gradlab API 3.0 but this gradlab speaks 2.4: upgrade gradlab to one that speaks API 3.0, rebuild it against"
                 + " gradlab-api 2.x, or remove asked.jar from " + plugins.toAbsolutePath().normalize());
     }
 

@@ -90,7 +90,7 @@ class ShardedStepTest {
         Tensor[] b = batch(45); // odd: ranges of 22 and 23 rows
         assertThat(sharded.applies(45)).isTrue();
         assertThat(sharded.applies(2 * ShardedStep.MIN_ROWS - 1)).as("too few rows for two ranges").isFalse();
-        assertThat(sharded.applies(2 * ShardedStep.MAX_ROWS + 1)).as("ranges long enough for each call's own split").isFalse();
+        assertThat(sharded.applies(4096)).as("a large batch").isTrue();
 
         Tensor out = whole.forward(b[0], Mode.TRAIN);
         Tensor gradOut = Tensor.zeros(DType.F64, out.rows(), out.cols());
@@ -125,6 +125,9 @@ class ShardedStepTest {
                     assertThat(a.get(k)).isCloseTo(e.get(k), within(1e-12));
                 }
                 assertThat(views.get(v).layer().lastInput().rows()).isEqualTo(45);
+                assertThat(views.get(v).layer().lastInput())
+                        .as("the copies wrote %s's input into the rows of one buffer: it is shown, not gathered", views.get(v).name())
+                        .isSameAs(v == 0 ? b[0] : views.get(v - 1).layer().lastOutput());
             }
             assertThat(Math.sqrt(sharded.signalSquares(0)))
                     .as("the copy's part of the gradient hidden1's output received: the rows past the first range")
@@ -173,6 +176,104 @@ class ShardedStepTest {
         }));
         assertThat(notIndependent.independentRows()).as("a layer says nothing: its rows are not independent").isFalse();
         assertThat(ShardedStep.create(notIndependent, loss, () -> new ModelCopy(mlp(two), loss), two, DType.F64)).isNull();
+    }
+
+    /** Doubles its input into a buffer of its own: a leaf that is not an {@code AbstractLayer}, whose rows are gathered. */
+    private static final class Doubler implements Layer {
+        private final io.gradlab.api.nn.AbstractLayer.BufferCache outs = new io.gradlab.api.nn.AbstractLayer.BufferCache();
+        private Tensor in;
+        private Tensor out;
+
+        @Override
+        public String name() {
+            return "doubler";
+        }
+
+        @Override
+        public String type() {
+            return "test";
+        }
+
+        @Override
+        public int build(int inputWidth, io.gradlab.api.nn.BuildContext ctx) {
+            return inputWidth;
+        }
+
+        @Override
+        public Tensor forward(Tensor input, Mode mode) {
+            in = input;
+            out = outs.get(input.dtype(), input.rows(), input.cols());
+            for (int k = 0; k < input.size(); k++) {
+                out.set(k, 2 * input.get(k));
+            }
+            return out;
+        }
+
+        @Override
+        public Tensor backward(Tensor gradOutput) {
+            Tensor g = Tensor.zeros(gradOutput.dtype(), gradOutput.shape());
+            for (int k = 0; k < g.size(); k++) {
+                g.set(k, 2 * gradOutput.get(k));
+            }
+            return g;
+        }
+
+        @Override
+        public boolean independentRows() {
+            return true;
+        }
+
+        @Override
+        public Tensor lastInput() {
+            return in;
+        }
+
+        @Override
+        public Tensor lastOutput() {
+            return out;
+        }
+    }
+
+    private static Layer withDoubler(BlasOps ops) {
+        Layer m = new Sequential("m", List.of(new Dense("hidden1", 8, true, null, null, "tanh"), new Doubler(),
+                new Dense("output", 5, true, null, null, null)));
+        Initializer init = registry.initializer(io.gradlab.api.ComponentSpec.of("pytorch-default"), "test");
+        m.build(IN, new DefaultBuildContext(DType.F64, ops, new SeededRandom(2), init, null));
+        m.setInputGradientRequired(false);
+        return m;
+    }
+
+    @Test
+    void theRowsOfALeafThatIsNotAnAbstractLayerAreGathered() {
+        BlasOps ops = BlasOps.create("auto", 2);
+        Layer whole = withDoubler(ops);
+        Layer model = withDoubler(ops);
+        ShardedStep sharded = ShardedStep.create(model, new SoftmaxCrossEntropy(),
+                () -> new ModelCopy(withDoubler(ops), new SoftmaxCrossEntropy()), ops, DType.F64);
+        Tensor[] b = batch(40);
+        whole.forward(b[0], Mode.TRAIN);
+        List<io.gradlab.api.diag.LayerView> leaves = new ArrayList<>();
+        for (Layer leaf : model.children()) {
+            leaves.add(new io.gradlab.api.diag.LayerView(leaf.name(), leaf, null, null));
+        }
+        List<io.gradlab.api.diag.LayerView> views = sharded.views(leaves);
+        sharded.forwardBackward(b[0], b[1], 5);
+        Layer doubled = views.get(1).layer();
+        assertThat(doubled.lastInput()).as("hidden1's placed output").isSameAs(views.get(0).layer().lastOutput());
+        assertThat(doubled.lastOutput()).as("gathered into a buffer of the view's own")
+                .isNotSameAs(model.children().get(1).lastOutput());
+        assertThat(views.get(2).layer().lastInput().rows()).isEqualTo(40);
+        Tensor e = whole.children().get(1).lastOutput();
+        Tensor a = doubled.lastOutput();
+        assertThat(a.rows()).isEqualTo(40);
+        for (int k = 0; k < e.size(); k++) {
+            assertThat(a.get(k)).isCloseTo(e.get(k), within(1e-12));
+        }
+        Tensor eo = whole.children().get(2).lastOutput();
+        Tensor ao = views.get(2).layer().lastOutput();
+        for (int k = 0; k < eo.size(); k++) {
+            assertThat(ao.get(k)).isCloseTo(eo.get(k), within(1e-12));
+        }
     }
 
     private static List<EpochMetrics> train(String activation, boolean split) {
