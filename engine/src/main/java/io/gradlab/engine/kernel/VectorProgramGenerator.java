@@ -40,6 +40,13 @@ import org.objectweb.asm.Type;
  * compute it; a program with another function ({@code log}, the power, ...), or too long to keep in
  * one compiled method ({@link #fits}), is not compiled and runs on the interpreter. Arguments that are one value
  * per call (a column broadcast over one row, a scalar) can be read once ({@link #fused(Compiled, int)}).
+ *
+ * <p>A {@code where} one of whose operands costs at least {@link #LAZY_COST} vector operations that nothing else
+ * needs (an exponential in one branch, a few multiplications in the other) is computed lazily: a vector whose
+ * condition picks the cheap operand in every lane skips the costly one ({@code mask.anyTrue()}, a branch of the loop),
+ * which gives the same bits, since {@code where} would have taken the cheap operand's lanes anyway. The instructions
+ * after the {@code where} are written into both branches, so that no vector value meets another at a merge of the
+ * branches (where C2 may box it).
  */
 final class VectorProgramGenerator {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(VectorProgramGenerator.class);
@@ -52,12 +59,15 @@ final class VectorProgramGenerator {
      * inlining budget, box the vectors, and the loop would never get warm).
      */
     static final int MAX_COST = 64;
+    /** A {@code where} operand that costs at least this many vector operations of its own is computed only where needed. */
+    static final int LAZY_COST = 20;
 
     private static final String FV = Type.getInternalName(FloatVector.class);
     private static final String FV_DESC = Type.getDescriptor(FloatVector.class);
     private static final String SPECIES_DESC = Type.getDescriptor(VectorSpecies.class);
     private static final String SPECIES = Type.getInternalName(VectorSpecies.class);
     private static final String MASK_DESC = Type.getDescriptor(VectorMask.class);
+    private static final String MASK = Type.getInternalName(VectorMask.class);
     private static final String VECTOR_DESC = Type.getDescriptor(Vector.class);
     private static final String COMPARISON_DESC = Type.getDescriptor(VectorOperators.Comparison.class);
     private static final String OPERATORS = Type.getInternalName(VectorOperators.class);
@@ -86,6 +96,8 @@ final class VectorProgramGenerator {
             m.put("compareVector", descriptor(FloatVector.class.getMethod("compare", VectorOperators.Comparison.class, Vector.class)));
             m.put("compareScalar", descriptor(FloatVector.class.getMethod("compare", VectorOperators.Comparison.class, float.class)));
             m.put("blend", descriptor(FloatVector.class.getMethod("blend", Vector.class, VectorMask.class)));
+            m.put("anyTrue", descriptor(VectorMask.class.getMethod("anyTrue")));
+            m.put("allTrue", descriptor(VectorMask.class.getMethod("allTrue")));
             m.put("fromArray", descriptor(FloatVector.class.getMethod("fromArray", VectorSpecies.class, float[].class, int.class)));
             m.put("intoArray", descriptor(FloatVector.class.getMethod("intoArray", float[].class, int.class)));
             m.put("broadcast", descriptor(FloatVector.class.getMethod("broadcast", VectorSpecies.class, float.class)));
@@ -108,7 +120,8 @@ final class VectorProgramGenerator {
         boolean shapes = m.get("add").equals(BINARY_DESC) && m.get("neg").equals(UNARY_DESC)
                 && m.get("compareVector").equals("(" + COMPARISON_DESC + VECTOR_DESC + ")" + MASK_DESC)
                 && m.get("compareScalar").equals("(" + COMPARISON_DESC + "F)" + MASK_DESC)
-                && m.get("blend").equals("(" + VECTOR_DESC + MASK_DESC + ")" + FV_DESC);
+                && m.get("blend").equals("(" + VECTOR_DESC + MASK_DESC + ")" + FV_DESC)
+                && m.get("anyTrue").equals("()Z") && m.get("allTrue").equals("()Z");
         return shapes ? m : null;
     }
 
@@ -266,7 +279,7 @@ final class VectorProgramGenerator {
             if (arrays == null) {
                 arrays = new Object[operands];
                 for (int r = 0; r < operands; r++) {
-                    arrays[r] = new float[ElementwiseRunner.BLOCK];
+                    arrays[r] = scratch();
                 }
                 offsets = new int[operands];
             }
@@ -298,6 +311,18 @@ final class VectorProgramGenerator {
                 return true;
             }
             return false;
+        }
+
+        /**
+         * A scratch operand: runs of zeros and runs of values from -6 to 5.25, so that both branches of a lazy {@code
+         * where} run while the kernel warms (a branch C2 never saw taken would cost a deoptimization in training).
+         */
+        private static float[] scratch() {
+            float[] a = new float[ElementwiseRunner.BLOCK];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = (i >> 6 & 1) == 0 ? 0f : ((i & 15) - 8) * 0.75f;
+            }
+            return a;
         }
 
         private void finish(boolean warm) {
@@ -425,6 +450,11 @@ final class VectorProgramGenerator {
         }
     }
 
+    /** The instruction of {@code c}'s loop whose {@code where} is computed lazily ({@link #LAZY_COST}), or -1: for tests. */
+    static int lazyWhere(Compiled c, boolean accumulate) {
+        return new Writer(c, 0, accumulate).lazy;
+    }
+
     /** Writes one kernel class. */
     private static final class Writer {
         private static final int ARRAYS = 1;
@@ -456,6 +486,16 @@ final class VectorProgramGenerator {
         private final int broadcast;
         /** Whether the result is added into its array instead of stored. */
         private final boolean accumulate;
+        /** Per instruction, per operand (a, b, x), the instruction whose value it reads (-1: none, memory or a constant). */
+        private int[][] defs;
+        /** Per instruction, the local of its value in the body being written. */
+        private int[] localOf;
+        /** The {@code where} computed lazily ({@link #LAZY_COST}), or -1. */
+        private int lazy = -1;
+        /** Whether the lazy {@code where}'s costly operand is its ifTrue (else its ifFalse). */
+        private boolean lazyTrue;
+        /** The instructions only the lazy {@code where}'s costly operand needs. */
+        private boolean[] deferred;
 
         Writer(Compiled c, int broadcast, boolean accumulate) {
             this.c = c;
@@ -471,6 +511,103 @@ final class VectorProgramGenerator {
             Arrays.fill(arraySlot, -1);
             Arrays.fill(constSlot, -1);
             Arrays.fill(valueSlot, -1);
+            plan();
+        }
+
+        /** The operands' defining instructions, and the lazy {@code where} if the program has one worth it. */
+        private void plan() {
+            int[] code = c.code();
+            int n = c.instructions();
+            defs = new int[n][3];
+            localOf = new int[n];
+            int[] last = new int[c.operands()];
+            Arrays.fill(last, -1);
+            boolean[] writtenInMemory = new boolean[c.operands()];
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < 3; j++) {
+                    int r = code[i * 5 + 2 + j];
+                    defs[i][j] = r < 0 ? -1 : last[r];
+                }
+                int d = code[i * 5 + 1];
+                last[d] = i;
+                writtenInMemory[d] |= inMemory(d);
+            }
+            int bestCost = LAZY_COST - 1;
+            for (int w = 0; w < n; w++) {
+                if (code[w * 5] == BlockEval.COPY || OPS[code[w * 5]] != Expr.Op.WHERE) {
+                    continue;
+                }
+                for (int side = 1; side <= 2; side++) { // operand b (ifTrue) or x (ifFalse)
+                    boolean[] needed = closure(roots(last), w, side);
+                    if (!needed[w] || defs[w][side] < 0) {
+                        continue;
+                    }
+                    boolean[] only = closure(new int[] {defs[w][side]}, -1, 0);
+                    int cost = 0;
+                    boolean safe = true;
+                    for (int i = 0; i < n; i++) {
+                        only[i] &= !needed[i];
+                        if (only[i]) {
+                            cost += cost(code[i * 5]);
+                            for (int j = 0; j < 3; j++) { // a memory operand that the program writes is read in program order
+                                int r = code[i * 5 + 2 + j];
+                                safe &= r < 0 || !writtenInMemory[r];
+                            }
+                        }
+                    }
+                    for (int i = 0; i < n && safe; i++) { // nothing else reads what only the costly operand needs
+                        for (int j = 0; j < 3; j++) {
+                            safe &= only[i] || i == w || defs[i][j] < 0 || !only[defs[i][j]];
+                        }
+                    }
+                    if (safe && cost > bestCost) {
+                        bestCost = cost;
+                        lazy = w;
+                        lazyTrue = side == 1;
+                        deferred = only;
+                    }
+                }
+            }
+        }
+
+        /** The instructions whose values must be computed: those that write memory, and the result's last write when added. */
+        private int[] roots(int[] last) {
+            int[] code = c.code();
+            int n = c.instructions();
+            int[] roots = new int[n + 1];
+            int k = 0;
+            for (int i = 0; i < n; i++) {
+                if (inMemory(code[i * 5 + 1])) {
+                    roots[k++] = i;
+                }
+            }
+            if (accumulate && last[c.result()] >= 0) {
+                roots[k++] = last[c.result()];
+            }
+            return Arrays.copyOf(roots, k);
+        }
+
+        /** The instructions {@code from} need, themselves included; instruction {@code skip}'s operand {@code side} not followed. */
+        private boolean[] closure(int[] from, int skip, int side) {
+            boolean[] in = new boolean[c.instructions()];
+            java.util.ArrayDeque<Integer> todo = new java.util.ArrayDeque<>();
+            for (int i : from) {
+                if (!in[i]) {
+                    in[i] = true;
+                    todo.add(i);
+                }
+            }
+            while (!todo.isEmpty()) {
+                int i = todo.poll();
+                for (int j = 0; j < 3; j++) {
+                    int d = defs[i][j];
+                    if (d >= 0 && !(i == skip && j == side) && !in[d]) {
+                        in[d] = true;
+                        todo.add(d);
+                    }
+                }
+            }
+            return in;
         }
 
         private boolean inMemory(int operand) {
@@ -869,55 +1006,123 @@ final class VectorProgramGenerator {
          */
         private void body(boolean scalar) {
             Arrays.fill(valueSlot, -1);
-            int[] code = c.code();
-            for (int i = 0; i < code.length; i += 5) {
-                int op = code[i];
-                int d = code[i + 1];
-                if (op == BlockEval.COPY) {
-                    value(code[i + 2], scalar);
-                } else if (scalar) {
-                    scalarInstruction(OPS[op], code[i + 2], code[i + 3], code[i + 4]);
-                } else {
-                    instruction(OPS[op], code[i + 2], code[i + 3], code[i + 4]);
+            int n = c.instructions();
+            if (scalar || lazy < 0) {
+                for (int i = 0; i < n; i++) {
+                    emit(i, scalar);
                 }
-                int slot = next++;
-                mv.visitVarInsn(scalar ? Opcodes.FSTORE : Opcodes.ASTORE, slot);
-                if (!inMemory(d)) {
-                    valueSlot[d] = slot;
-                } else if (scalar) {
-                    mv.visitVarInsn(Opcodes.ALOAD, arraySlot[d]);
-                    index(d);
-                    mv.visitVarInsn(Opcodes.FLOAD, slot);
-                    mv.visitInsn(Opcodes.FASTORE);
-                } else {
-                    mv.visitVarInsn(Opcodes.ALOAD, slot);
-                    mv.visitVarInsn(Opcodes.ALOAD, arraySlot[d]);
-                    index(d);
-                    mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, FV, "intoArray", CHECKED.get("intoArray"), false);
+                accumulateResult(scalar);
+                return;
+            }
+            for (int i = 0; i < lazy; i++) {
+                if (!deferred[i]) {
+                    emit(i, false);
                 }
             }
-            if (accumulate) { // out + result, as addRows adds one row
-                int r = c.result();
-                if (scalar) {
-                    mv.visitVarInsn(Opcodes.ALOAD, arraySlot[r]);
-                    index(r);
-                    mv.visitVarInsn(Opcodes.ALOAD, arraySlot[r]);
-                    index(r);
-                    mv.visitInsn(Opcodes.FALOAD);
-                    mv.visitVarInsn(Opcodes.FLOAD, valueSlot[r]);
-                    mv.visitInsn(Opcodes.FADD);
-                    mv.visitInsn(Opcodes.FASTORE);
-                } else {
-                    species();
-                    mv.visitVarInsn(Opcodes.ALOAD, arraySlot[r]);
-                    index(r);
-                    mv.visitMethodInsn(Opcodes.INVOKESTATIC, FV, "fromArray", CHECKED.get("fromArray"), false);
-                    mv.visitVarInsn(Opcodes.ALOAD, valueSlot[r]);
-                    mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, FV, "add", CHECKED.get("add"), false);
-                    mv.visitVarInsn(Opcodes.ALOAD, arraySlot[r]);
-                    index(r);
-                    mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, FV, "intoArray", CHECKED.get("intoArray"), false);
+            // the condition's mask: does any lane need the costly operand?
+            bindOperands(lazy);
+            value(c.code()[lazy * 5 + 2]);
+            mv.visitFieldInsn(Opcodes.GETSTATIC, OPERATORS, "NE", COMPARISON_DESC);
+            mv.visitInsn(Opcodes.FCONST_0);
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, FV, "compare", CHECKED.get("compareScalar"), false);
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MASK, lazyTrue ? "anyTrue" : "allTrue", CHECKED.get("anyTrue"), false);
+            Label cheap = new Label();
+            Label end = new Label();
+            mv.visitJumpInsn(lazyTrue ? Opcodes.IFEQ : Opcodes.IFNE, cheap);
+            for (int i = 0; i < lazy; i++) {
+                if (deferred[i]) {
+                    emit(i, false);
                 }
+            }
+            for (int i = lazy; i < n; i++) {
+                emit(i, false);
+            }
+            accumulateResult(false);
+            mv.visitJumpInsn(Opcodes.GOTO, end);
+            mv.visitLabel(cheap);
+            // every lane takes the cheap operand: the where is that operand
+            bindOperands(lazy);
+            value(c.code()[lazy * 5 + (lazyTrue ? 4 : 3)]);
+            storeValue(lazy, false);
+            for (int i = lazy + 1; i < n; i++) {
+                emit(i, false);
+            }
+            accumulateResult(false);
+            mv.visitLabel(end);
+        }
+
+        /** Points each register instruction {@code i} reads at the local of the instruction that wrote it. */
+        private void bindOperands(int i) {
+            int[] code = c.code();
+            for (int j = 0; j < 3; j++) {
+                int r = code[i * 5 + 2 + j];
+                if (r >= 0 && defs[i][j] >= 0 && !inMemory(r) && !isBroadcast(r)) {
+                    valueSlot[r] = localOf[defs[i][j]];
+                }
+            }
+        }
+
+        /** Instruction {@code i} for one vector (or element). */
+        private void emit(int i, boolean scalar) {
+            int[] code = c.code();
+            int op = code[i * 5];
+            bindOperands(i);
+            if (op == BlockEval.COPY) {
+                value(code[i * 5 + 2], scalar);
+            } else if (scalar) {
+                scalarInstruction(OPS[op], code[i * 5 + 2], code[i * 5 + 3], code[i * 5 + 4]);
+            } else {
+                instruction(OPS[op], code[i * 5 + 2], code[i * 5 + 3], code[i * 5 + 4]);
+            }
+            storeValue(i, scalar);
+        }
+
+        /** Stores the value on the stack as instruction {@code i}'s: in a new local, and into its target's array if it has one. */
+        private void storeValue(int i, boolean scalar) {
+            int d = c.code()[i * 5 + 1];
+            int slot = next++;
+            mv.visitVarInsn(scalar ? Opcodes.FSTORE : Opcodes.ASTORE, slot);
+            localOf[i] = slot;
+            if (!inMemory(d)) {
+                valueSlot[d] = slot;
+            } else if (scalar) {
+                mv.visitVarInsn(Opcodes.ALOAD, arraySlot[d]);
+                index(d);
+                mv.visitVarInsn(Opcodes.FLOAD, slot);
+                mv.visitInsn(Opcodes.FASTORE);
+            } else {
+                mv.visitVarInsn(Opcodes.ALOAD, slot);
+                mv.visitVarInsn(Opcodes.ALOAD, arraySlot[d]);
+                index(d);
+                mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, FV, "intoArray", CHECKED.get("intoArray"), false);
+            }
+        }
+
+        /** With {@code accumulate}: {@code out + result}, as addRows adds one row. */
+        private void accumulateResult(boolean scalar) {
+            if (!accumulate) {
+                return;
+            }
+            int r = c.result();
+            if (scalar) {
+                mv.visitVarInsn(Opcodes.ALOAD, arraySlot[r]);
+                index(r);
+                mv.visitVarInsn(Opcodes.ALOAD, arraySlot[r]);
+                index(r);
+                mv.visitInsn(Opcodes.FALOAD);
+                mv.visitVarInsn(Opcodes.FLOAD, valueSlot[r]);
+                mv.visitInsn(Opcodes.FADD);
+                mv.visitInsn(Opcodes.FASTORE);
+            } else {
+                species();
+                mv.visitVarInsn(Opcodes.ALOAD, arraySlot[r]);
+                index(r);
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, FV, "fromArray", CHECKED.get("fromArray"), false);
+                mv.visitVarInsn(Opcodes.ALOAD, valueSlot[r]);
+                mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, FV, "add", CHECKED.get("add"), false);
+                mv.visitVarInsn(Opcodes.ALOAD, arraySlot[r]);
+                index(r);
+                mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, FV, "intoArray", CHECKED.get("intoArray"), false);
             }
         }
 

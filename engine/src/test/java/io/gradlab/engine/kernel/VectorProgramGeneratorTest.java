@@ -147,6 +147,45 @@ class VectorProgramGeneratorTest {
     }
 
     @Test
+    void aWhereWhoseCostlyOperandOnlySomeVectorsNeedGivesTheInterpretersBits() {
+        Expr x = Expr.arg(1);
+        Expr y = Expr.arg(2);
+        Expr g = Expr.arg(3);
+        Expr[] programs = {
+            // the sigmoid's derivative times a gradient: the exponential only where some lane is above 1
+            Expr.where(x.gt(1), y.mul(x.neg().sigmoid()), y.mul(Expr.constant(1).sub(y))).mul(g),
+            // the costly operand as ifFalse: skipped where every lane is at most 1
+            Expr.where(x.le(1), y.mul(Expr.constant(1).sub(y)), y.mul(x.neg().sigmoid())).add(g),
+            // the where's value read by two later instructions, and the costly operand sharing x.neg() with nothing
+            Expr.where(x.abs().gt(0.5), x.abs().neg().exp().mul(2).square(), x.mul(y)).mul(g).add(x)};
+        Random random = new Random(23);
+        int n = 4096;
+        float[] in = new float[n + 8];
+        for (int i = 0; i < in.length; i++) { // runs of 64 small values (the cheap operand for every lane), then 64 of any size
+            in[i] = (i >> 6 & 1) == 0 ? (float) (random.nextDouble() * 1.4 - 0.45) : (float) (random.nextGaussian() * 6);
+        }
+        in[70] = Float.NaN;
+        in[71] = Float.POSITIVE_INFINITY;
+        in[72] = Float.NEGATIVE_INFINITY;
+        for (Expr e : programs) {
+            Compiled c = ProgramCompiler.compile(Elementwise.assign(0, e));
+            assertThat(VectorProgramGenerator.lazyWhere(c, false)).as("a lazy where in %s", e).isGreaterThanOrEqualTo(0);
+            FusedKernel kernel = VectorProgramGenerator.compile(c);
+            assertThat(kernel).as("compiled: %s", e).isNotNull();
+            for (int len : new int[] {n, 1, 15, 17, 100, 130}) {
+                compareOn(c, kernel, in, len, e);
+            }
+            Compiled sum = ProgramCompiler.compile(e); // the per-row step of a column sum: the result added into its array
+            assertThat(VectorProgramGenerator.lazyWhere(sum, true)).as("a lazy where in the sum of %s", e).isGreaterThanOrEqualTo(0);
+        }
+        Compiled cheapBoth = ProgramCompiler.compile(Elementwise.assign(0, Expr.where(x.gt(1), x.mul(y), y)));
+        assertThat(VectorProgramGenerator.lazyWhere(cheapBoth, false)).as("nothing costly to skip").isEqualTo(-1);
+        Expr ex = x.exp(); // one node, computed once
+        Compiled shared = ProgramCompiler.compile(Elementwise.assign(0, Expr.where(x.gt(1), ex, y).add(ex)));
+        assertThat(VectorProgramGenerator.lazyWhere(shared, false)).as("the costly value is needed anyway").isEqualTo(-1);
+    }
+
+    @Test
     void longProgramsStayOnTheInterpreter() {
         Expr long_ = Expr.arg(1);
         for (int i = 0; i <= VectorProgramGenerator.MAX_INSTRUCTIONS; i++) {
