@@ -148,22 +148,7 @@ class ShardedStepTest {
         BlasOps one = BlasOps.create("auto", 1);
         assertThat(ShardedStep.create(mlp(one), loss, () -> new ModelCopy(mlp(one), loss), one, DType.F64))
                 .as("one kernel thread").isNull();
-        Layer notIndependent = new Sequential("m", List.of(new Dense("d", 4, true, null, null, null), new Layer() {
-            @Override
-            public String name() {
-                return "batch-statistics";
-            }
-
-            @Override
-            public String type() {
-                return "test";
-            }
-
-            @Override
-            public int build(int inputWidth, io.gradlab.api.nn.BuildContext ctx) {
-                return inputWidth;
-            }
-
+        Layer notIndependent = new Sequential("m", List.of(new Dense("d", 4, true, null, null, null), new PlainLayer("batch-statistics") {
             @Override
             public Tensor forward(Tensor input, Mode mode) {
                 return input;
@@ -178,15 +163,17 @@ class ShardedStepTest {
         assertThat(ShardedStep.create(notIndependent, loss, () -> new ModelCopy(mlp(two), loss), two, DType.F64)).isNull();
     }
 
-    /** Doubles its input into a buffer of its own: a leaf that is not an {@code AbstractLayer}, whose rows are gathered. */
-    private static final class Doubler implements Layer {
-        private final io.gradlab.api.nn.AbstractLayer.BufferCache outs = new io.gradlab.api.nn.AbstractLayer.BufferCache();
-        private Tensor in;
-        private Tensor out;
+    /** A layer of these tests that is not an {@code AbstractLayer}: its output is as wide as its input. */
+    private abstract static class PlainLayer implements Layer {
+        private final String name;
+
+        PlainLayer(String name) {
+            this.name = name;
+        }
 
         @Override
         public String name() {
-            return "doubler";
+            return name;
         }
 
         @Override
@@ -197,6 +184,17 @@ class ShardedStepTest {
         @Override
         public int build(int inputWidth, io.gradlab.api.nn.BuildContext ctx) {
             return inputWidth;
+        }
+    }
+
+    /** Doubles its input into a buffer of its own: a leaf that is not an {@code AbstractLayer}, whose rows are gathered. */
+    private static final class Doubler extends PlainLayer {
+        private final io.gradlab.api.nn.AbstractLayer.BufferCache outs = new io.gradlab.api.nn.AbstractLayer.BufferCache();
+        private Tensor in;
+        private Tensor out;
+
+        Doubler() {
+            super("doubler");
         }
 
         @Override
