@@ -52,8 +52,13 @@ class ShardedStepTest {
                 new Dense("hidden1", 16, true, null, null, "tanh"), new ActivationLayer("act1", "tanh", new Tanh()),
                 new Dense("hidden2", 16, true, null, null, "sigmoid"), new ActivationLayer("act2", "sigmoid", new Sigmoid()),
                 new Dense("output", 5, true, null, null, null)));
+        return built(m, ops, 1);
+    }
+
+    /** {@code m} built for {@code IN} inputs in float64 with the PyTorch default initialization from {@code seed}. */
+    private static Layer built(Layer m, BlasOps ops, long seed) {
         Initializer init = registry.initializer(io.gradlab.api.ComponentSpec.of("pytorch-default"), "test");
-        m.build(IN, new DefaultBuildContext(DType.F64, ops, new SeededRandom(1), init, null));
+        m.build(IN, new DefaultBuildContext(DType.F64, ops, new SeededRandom(seed), init, null));
         m.setInputGradientRequired(false);
         return m;
     }
@@ -235,10 +240,7 @@ class ShardedStepTest {
     private static Layer withDoubler(BlasOps ops) {
         Layer m = new Sequential("m", List.of(new Dense("hidden1", 8, true, null, null, "tanh"), new Doubler(),
                 new Dense("output", 5, true, null, null, null)));
-        Initializer init = registry.initializer(io.gradlab.api.ComponentSpec.of("pytorch-default"), "test");
-        m.build(IN, new DefaultBuildContext(DType.F64, ops, new SeededRandom(2), init, null));
-        m.setInputGradientRequired(false);
-        return m;
+        return built(m, ops, 2);
     }
 
     @Test
