@@ -299,6 +299,15 @@ final class ElementwiseRunner {
         return broadcastReady(key, broadcast);
     }
 
+    /** Makes the program's loop run now, warm or not (for tests of its bits, as {@link #runAccumulatingNow}); whether it has one. */
+    boolean runNow(Object key) {
+        FusedKernel k = program(key).fused();
+        if (k instanceof VectorProgramGenerator.Warming w) {
+            w.runNow();
+        }
+        return k != null && k.ready();
+    }
+
     /** Whether the expression's wide column sums run through its warm accumulating loop (for tests). */
     boolean accumulatingReady(Expr e) {
         return program(e).accumulatingKernel() != null;
@@ -708,12 +717,21 @@ final class ElementwiseRunner {
         while (call.tensorBlocks[t + 1] <= from) {
             t++;
         }
+        // a map whose loop is warm takes each tensor's blocks of the range in one call (the same bits: block bounds are
+        // whole vectors); a sum keeps its blocks, whose partial sums fix the order of the addition
+        FusedKernel whole = call.kind == SUM || ev != call.program.fusedFor ? null : call.program.fused();
+        boolean together = whole != null && whole.ready();
         for (int b = from; b < to; b++) {
             while (call.tensorBlocks[t + 1] <= b) {
                 t++;
             }
             int local = (b - call.tensorBlocks[t]) * BLOCK;
-            int len = Math.min(BLOCK, call.groups[0].get(t).size() - local);
+            int blocks = 1;
+            if (together) {
+                blocks = Math.min(to, call.tensorBlocks[t + 1]) - b;
+            }
+            int len = Math.min(blocks * BLOCK, call.groups[0].get(t).size() - local);
+            b += blocks - 1;
             for (int i = 0; i < c.args(); i++) {
                 Tensor x = call.groups[i].get(t);
                 arr[i] = array(x);

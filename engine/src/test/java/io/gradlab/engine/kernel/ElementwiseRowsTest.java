@@ -118,6 +118,49 @@ class ElementwiseRowsTest {
         }
     }
 
+    @Test
+    void aMapOverAGroupRunsEachTensorsBlocksInOneCallWithTheSameBits() {
+        assumeTrue(VectorSupport.available(), "the JVM runs without jdk.incubator.vector");
+        // an update of two targets, as an optimizer with a state: its warm loop takes each tensor's blocks of a part at once
+        Elementwise update = Elementwise.assign(2, arg(2).mul(Expr.scalar(0)).add(arg(1)))
+                .then(0, arg(0).sub(Expr.scalar(1).mul(arg(2))));
+        double[] scalars = {0.9, 0.01};
+        BlockEval vector = VectorSupport.BLOCK_EVAL;
+        for (int threads : new int[] {1, 2}) {
+            WorkerGang gang = new WorkerGang(threads);
+            ElementwiseRunner fused = new ElementwiseRunner(gang, vector);
+            ElementwiseRunner reference = new ElementwiseRunner(gang, plainOf(vector));
+            assertThat(fused.runNow(update)).as("the update's loop").isTrue();
+            Random random = new Random(7 + threads);
+            int[] sizes = {3000, 1024, 17, 5 * 1024 + 100, 1, 2048};
+            Tensor[][] a = new Tensor[3][sizes.length];
+            Tensor[][] b = new Tensor[3][sizes.length];
+            for (int r = 0; r < 3; r++) {
+                for (int i = 0; i < sizes.length; i++) {
+                    a[r][i] = random(random, sizes[i]);
+                    b[r][i] = a[r][i].copy();
+                }
+            }
+            for (int step = 0; step < 3; step++) {
+                fused.mapEach(update, scalars, groups(a));
+                reference.mapEach(update, scalars, groups(b));
+            }
+            for (int r : new int[] {0, 2}) {
+                for (int i = 0; i < sizes.length; i++) {
+                    assertSameBits(a[r][i], b[r][i], threads + " threads, target " + r + ", tensor of " + sizes[i]);
+                }
+            }
+        }
+    }
+
+    private static io.gradlab.api.tensor.TensorGroup[] groups(Tensor[][] tensors) {
+        io.gradlab.api.tensor.TensorGroup[] g = new io.gradlab.api.tensor.TensorGroup[tensors.length];
+        for (int r = 0; r < tensors.length; r++) {
+            g[r] = io.gradlab.api.tensor.TensorGroup.of(java.util.List.of(tensors[r]));
+        }
+        return g;
+    }
+
     /** The evaluator's arithmetic with nothing compiled. */
     private static BlockEval plainOf(BlockEval vector) {
         return new BlockEval() {
