@@ -417,6 +417,10 @@ final class ShardedStep {
         private final Tensor[] slices;
         private final Tensor[] wholeOf;
         private final boolean[] placed;
+        /** Per copy, the slices made so far and the whole buffers they are of, one per batch size seen (a few). */
+        private final Tensor[][] sliceSlots;
+        private final Tensor[][] wholeSlots;
+        private final int[] nextSlot;
 
         private Placement(ShardedStep step, int shards) {
             this.step = step;
@@ -424,6 +428,9 @@ final class ShardedStep {
             this.slices = new Tensor[shards];
             this.wholeOf = new Tensor[shards];
             this.placed = new boolean[shards];
+            this.sliceSlots = new Tensor[shards][4];
+            this.wholeSlots = new Tensor[shards][4];
+            this.nextSlot = new int[shards];
             for (int t = 0; t < shards; t++) {
                 own[t] = new BufferCache();
             }
@@ -450,18 +457,29 @@ final class ShardedStep {
                 placed[t] = false;
                 return own[t].get(dtype, rows, cols);
             }
-            Tensor s = slices[t];
-            Tensor w = wholeOf[t];
-            if (s == null || s.rows() != rows || s.cols() != cols || s.dtype() != dtype || w.rows() != step.rows) {
-                synchronized (this) { // the copies ask side by side; the buffer is made once per batch size
+            Tensor[] mine = sliceSlots[t];
+            Tensor[] theirs = wholeSlots[t];
+            int slot = -1;
+            for (int i = 0; i < mine.length && slot < 0; i++) {
+                Tensor w = theirs[i];
+                if (w != null && w.rows() == step.rows && w.cols() == cols && w.dtype() == dtype) {
+                    slot = i;
+                }
+            }
+            if (slot < 0) { // a batch size not seen yet (an epoch's short last batch): made once, then kept
+                Tensor w;
+                synchronized (this) { // the copies ask side by side
                     w = wholes.get(dtype, step.rows, cols);
                 }
-                s = w.slice(step.start(t), step.start(t + 1));
-                slices[t] = s;
-                wholeOf[t] = w;
+                slot = nextSlot[t];
+                nextSlot[t] = (slot + 1) % mine.length;
+                theirs[slot] = w;
+                mine[slot] = w.slice(step.start(t), step.start(t + 1));
             }
+            slices[t] = mine[slot];
+            wholeOf[t] = theirs[slot];
             placed[t] = true;
-            return s;
+            return slices[t];
         }
 
         /** The buffer whose rows every copy wrote in the last split pass, or null. */

@@ -141,6 +141,14 @@ class ShardedStepTest {
                 p.grad().fill(0); // as the session zeroes them before a step
             }
         }
+        Tensor placed45 = views.get(0).layer().lastOutput();
+        Tensor range45 = model.children().get(0).lastOutput(); // the model's own range: a slice of the placed buffer
+        Tensor[] short40 = batch(40); // an epoch's short last batch, then a full one again: the buffers of each are kept
+        sharded.forwardBackward(short40[0], short40[1], 5);
+        assertThat(views.get(0).layer().lastOutput().rows()).isEqualTo(40);
+        sharded.forwardBackward(b[0], b[1], 5);
+        assertThat(views.get(0).layer().lastOutput()).as("the 45-row buffer of before").isSameAs(placed45);
+        assertThat(model.children().get(0).lastOutput()).as("and the slice of it, not a new one").isSameAs(range45);
         sharded.wholePass();
         assertThat(views.get(0).layer().lastOutput()).as("after a whole pass the views show it").isSameAs(model.children().get(0).lastOutput());
     }
