@@ -842,6 +842,16 @@ final class VectorProgramGenerator {
             return blendIf(xc, hi, xc, "GT", hi);
         }
 
+        /** {@link #clamp} of a {@code v} that is at most 0 (the sigmoid's {@code -|x|}): only the lower bound can act. */
+        private int clampNonPositive(int v) {
+            return blendIf(v, lo, v, "LT", lo);
+        }
+
+        /** {@link #clamp} of a {@code v} that is at least 0 (tanh's {@code 2|x|}): only the upper bound can act. */
+        private int clampNonNegative(int v) {
+            return blendIf(v, hi, v, "GT", hi);
+        }
+
         /** {@code 2^(n + 127 << 23)} as a float vector, from an int vector local. */
         private void powerOfTwo(int n) {
             load(n);
@@ -898,7 +908,7 @@ final class VectorProgramGenerator {
                     fv("abs");
                     fv("neg");
                     int negAbs = store();
-                    int e = exp(clamp(negAbs));
+                    int e = exp(clampNonPositive(negAbs));
                     int s1 = bin("div", ONE, bin("add", e, ONE));
                     load(blendIf(s1, bin("mul", e, s1), x, "LT", ZERO));
                 }
@@ -912,7 +922,7 @@ final class VectorProgramGenerator {
                         q = fma(q, z, tanhPoly[i]);
                     }
                     int near = fma(bin("mul", q, z), x, x);
-                    int e = exp(clamp(bin("add", ax, ax)));
+                    int e = exp(clampNonNegative(bin("add", ax, ax)));
                     int far = bin("sub", ONE, bin("div", two, bin("add", e, ONE)));
                     load(far);
                     fv("neg");
