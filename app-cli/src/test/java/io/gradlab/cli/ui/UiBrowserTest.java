@@ -140,21 +140,31 @@ class UiBrowserTest {
         assertThat(items.get(0).getText()).contains("c-20260101-000002");
     }
 
+    /** The system property that lets the paced training finish epochs up to its value. */
+    private static final String PACE = "gradlab.uitest.pace";
+
     /**
      * A real training run of examples/demo.yaml (the deep sigmoid net on the embedded subset) writes into
      * the watched folder while the page follows it: the gradient heatmap gains its columns epoch by
      * epoch, the vanishing-gradient finding appears, and the run ends with all its epochs on the page.
+     * The run trains in well under a second on a fast machine, faster than the page's polling, so a
+     * diagnostic from a test plugin jar holds each epoch's end until the test lets it go: the page must
+     * show every epoch's column before the next epoch is written.
      */
     @Test
     void followsARealTrainingRunEpochByEpoch() throws Exception {
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        io.gradlab.engine.registry.TestJars.build(plugins.resolve("pace.jar"), dir.resolve("build"), paceSources(), "pace.PacePlugin");
         browser.get(server.uri().toString());
         waiting().until(b -> b.findElements(By.cssSelector("#runs input")).size() == 2);
         ByteArrayOutputStream sink = new ByteArrayOutputStream();
         int[] code = {-1};
+        System.setProperty(PACE, "0");
         Thread training = new Thread(() -> {
             try (PrintStream out = new PrintStream(sink, true, StandardCharsets.UTF_8)) {
-                code[0] = io.gradlab.cli.Main.execute(out, out, "run", Path.of("..", "examples", "demo.yaml").toString(),
-                        "--out", runs.toString(), "--set", "training.epochs=8");
+                code[0] = io.gradlab.cli.Main.execute(out, out, "--plugins-dir", plugins.toString(), "run",
+                        Path.of("..", "examples", "demo.yaml").toString(), "--out", runs.toString(), "--set", "training.epochs=8",
+                        "--set", "diagnostics=[{\"id\":\"ui-pace\"}]");
             }
         }, "demo-training");
         training.start();
@@ -163,26 +173,46 @@ class UiBrowserTest {
             WebElement demo = browser.findElements(By.cssSelector("#runs input")).stream()
                     .filter(e -> e.getAttribute("data-id").startsWith("demo-")).findFirst().orElseThrow();
             demo.click();
-            java.util.Set<Integer> seen = new java.util.TreeSet<>();
-            while (training.isAlive()) {
-                try {
-                    seen.add(heatmapColumns(browser));
-                } catch (RuntimeException redrawing) {
-                    // the page is redrawing: look again
-                }
-                Thread.sleep(50);
+            for (int epoch = 1; epoch <= 8; epoch++) {
+                System.setProperty(PACE, Integer.toString(epoch));
+                int columns = epoch;
+                waiting().until(b -> heatmapColumns(b) == columns);
+                assertThat(training.isAlive() || epoch == 8).as("the run ended before its last epoch: " + sink).isTrue();
             }
-            training.join();
+            training.join(60_000);
             assertThat(code[0]).as(sink.toString(StandardCharsets.UTF_8)).isZero();
-            waiting().until(b -> heatmapColumns(b) == 8);
-            seen.add(8);
-            assertThat(seen.stream().filter(c -> c > 0 && c < 8).count()).as("column counts seen while it trained: " + seen)
-                    .isPositive();
             waiting().until(b -> b.findElement(By.id("findings")).getText().contains("vanishing"));
             Files.write(Path.of("target", "ui-browser-training.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
         } finally {
+            System.setProperty(PACE, Integer.toString(Integer.MAX_VALUE));
             training.join(60_000);
+            System.clearProperty(PACE);
         }
+    }
+
+    /** A plugin with one diagnostic, {@code ui-pace}, whose epoch end waits (at most 30 s) until {@link #PACE} reaches the epoch. */
+    private static java.util.Map<String, String> paceSources() {
+        return java.util.Map.of("pace.PacePlugin", """
+                package pace;
+                import io.gradlab.api.*;
+                import io.gradlab.api.diag.*;
+                import java.util.List;
+                public final class PacePlugin implements GradlabPlugin {
+                    @Override public String apiVersion() { return ApiVersion.CURRENT; }
+                    @Override public String name() { return "pace"; }
+                    @Override public List<ComponentFactory<?>> components() {
+                        return List.of(ComponentFactory.of(ComponentKind.DIAGNOSTIC, "ui-pace", "holds each epoch's end for a test",
+                                List.of(), p -> new Diagnostic() {
+                                    @Override public void onEpochEnd(ModelView model, DiagnosticSink sink) {
+                                        long end = System.nanoTime() + 30_000_000_000L;
+                                        while (Integer.getInteger("%s", Integer.MAX_VALUE) < model.epoch() && System.nanoTime() < end) {
+                                            try { Thread.sleep(10); } catch (InterruptedException e) { Thread.currentThread().interrupt(); return; }
+                                        }
+                                    }
+                                }));
+                    }
+                }
+                """.formatted(PACE));
     }
 
     private static int heatmapColumns(WebDriver b) {
