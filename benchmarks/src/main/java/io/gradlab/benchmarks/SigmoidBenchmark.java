@@ -1,8 +1,15 @@
 package io.gradlab.benchmarks;
 
+import io.gradlab.api.nn.BuildContext;
+import io.gradlab.api.nn.Fan;
+import io.gradlab.api.nn.Parameter;
 import io.gradlab.api.tensor.DType;
+import io.gradlab.api.tensor.Ops;
+import io.gradlab.api.tensor.RandomSource;
+import io.gradlab.api.tensor.SeededRandom;
 import io.gradlab.api.tensor.Tensor;
 import io.gradlab.engine.builtin.Sigmoid;
+import io.gradlab.engine.kernel.BlasOps;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -17,8 +24,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The sigmoid of one hidden layer of the workload ({@code [512 x 128]}), forward and backward;
- * {@code vector = false} forces the plain-Java loops (as on a JVM without the Vector API module).
+ * The sigmoid of one hidden layer of the workload ({@code [512 x 128]}), forward and backward, bound
+ * to the engine's kernels as in training ({@code threads} kernel threads; an unbound activation
+ * would run its definition element by element); {@code vector = false} forces the plain-Java loops
+ * (as on a JVM without the Vector API module).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -33,6 +42,9 @@ public class SigmoidBenchmark {
     @Param({"true", "false"})
     public String vector;
 
+    @Param({"1", "2"})
+    public int threads;
+
     private Sigmoid sigmoid;
     private Tensor x;
     private Tensor y;
@@ -43,6 +55,7 @@ public class SigmoidBenchmark {
     public void setUp() {
         System.setProperty("gradlab.vector", vector); // read once, when the kernels are first used in this fork
         sigmoid = new Sigmoid();
+        sigmoid.bind(128, new Context(BlasOps.create("auto", threads)));
         x = GemmBenchmark.random(batch, 128);
         for (int i = 0; i < x.size(); i++) {
             x.set(i, x.get(i) * 6);
@@ -63,5 +76,28 @@ public class SigmoidBenchmark {
     public Tensor backward() {
         sigmoid.backward(x, y, gy, gx);
         return gx;
+    }
+
+    /** Only the kernels: what an activation's {@code bind} reads. */
+    private record Context(Ops ops) implements BuildContext {
+        @Override
+        public DType dtype() {
+            return DType.F32;
+        }
+
+        @Override
+        public RandomSource random() {
+            return new SeededRandom(1);
+        }
+
+        @Override
+        public void initializeWeight(Parameter weight, Fan fan) {
+            throw new UnsupportedOperationException("an activation has no weights");
+        }
+
+        @Override
+        public void initializeBias(Parameter bias, Fan fan) {
+            throw new UnsupportedOperationException("an activation has no bias");
+        }
     }
 }
