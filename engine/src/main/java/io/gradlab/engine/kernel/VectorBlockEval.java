@@ -26,6 +26,14 @@ final class VectorBlockEval implements BlockEval {
     static final float LN2_HI = 0.693359375f;
     static final float LN2_LO = -2.12194440e-4f;
     static final float MAGIC = 12582912f;
+    /**
+     * A vector whose exponentials' arguments are all within this of 0 (every vector of a trained
+     * network's sigmoids and tanhs but a saturated one's) needs no clamp, and its 2^n is one power of
+     * two, a normal float ({@code |n| <= 126}): multiplying by it rounds once, as multiplying by its two
+     * halves does (the first product is exact), so both forms give the same bits, and the loops (and
+     * {@link VectorProgramGenerator}'s) take the shorter one for such a vector.
+     */
+    static final float IN_RANGE = 87f;
     static final int MAGIC_BITS = Float.floatToRawIntBits(MAGIC);
     /** Cephes' expf polynomial, highest degree first (the loops below and {@link VectorProgramGenerator} use it). */
     static final float[] EXP_POLY = {1.9875691500e-4f, 1.3981999507e-3f, 8.3334519073e-3f, 4.1665795894e-2f, 1.6666665459e-1f,
@@ -329,7 +337,8 @@ final class VectorBlockEval implements BlockEval {
      * exp, the sigmoid and tanh: each loop is written out whole, the exponential inline (Cephes' expf
      * within 2 ulp: x = n ln2 + r with |r| <= ln2 / 2, a degree-6 polynomial for exp(r), and 2^n applied
      * as two powers of two built from exponent bits, so that results down to the subnormals are right;
-     * x clamped to [-104, 88.75], NaN propagating). A helper method taking and returning vectors is
+     * x clamped to [-104, 88.75], NaN propagating; a vector within {@link #IN_RANGE} takes one power of
+     * two and no clamp, the same bits). A helper method taking and returning vectors is
      * inlined by C2 only while the caller's inlining budget lasts; once it is not, every vector crossing
      * the call is boxed (megabytes per step, several times slower). A loop that holds its whole
      * computation has no such call. The Vector API's own EXP runs lane by lane on JDK 17.
@@ -355,6 +364,21 @@ final class VectorBlockEval implements BlockEval {
         int upper = S.loopBound(len);
         for (; i < upper; i += L) {
             FloatVector x = FloatVector.fromArray(S, xs, aOff + i);
+            if (!x.abs().compare(VectorOperators.GT, IN_RANGE).anyTrue()) {
+                FloatVector k = x.fma(log2e, magic);
+                FloatVector nf = k.sub(magic);
+                IntVector n = k.reinterpretAsInts().sub(magicBits);
+                FloatVector r = nf.fma(ln2hi, x);
+                r = nf.fma(ln2lo, r);
+                FloatVector p = p0.fma(r, p1);
+                p = p.fma(r, p2);
+                p = p.fma(r, p3);
+                p = p.fma(r, p4);
+                p = p.fma(r, p5);
+                FloatVector er = p.fma(r.mul(r), r).add(one);
+                er.mul(n.add(bias).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats()).intoArray(y, dOff + i);
+                continue;
+            }
             FloatVector xc = x.blend(lo, x.compare(VectorOperators.LT, lo));
             xc = xc.blend(hi, xc.compare(VectorOperators.GT, hi));
             FloatVector k = xc.fma(log2e, magic);
@@ -406,6 +430,23 @@ final class VectorBlockEval implements BlockEval {
         for (; i < upper; i += L) {
             FloatVector x = FloatVector.fromArray(S, xs, aOff + i);
             FloatVector negAbs = x.abs().neg();
+            if (!x.abs().compare(VectorOperators.GT, IN_RANGE).anyTrue()) {
+                FloatVector k = negAbs.fma(log2e, magic);
+                FloatVector nf = k.sub(magic);
+                IntVector n = k.reinterpretAsInts().sub(magicBits);
+                FloatVector r = nf.fma(ln2hi, negAbs);
+                r = nf.fma(ln2lo, r);
+                FloatVector p = p0.fma(r, p1);
+                p = p.fma(r, p2);
+                p = p.fma(r, p3);
+                p = p.fma(r, p4);
+                p = p.fma(r, p5);
+                FloatVector er = p.fma(r.mul(r), r).add(one);
+                FloatVector e = er.mul(n.add(bias).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+                FloatVector s = one.div(e.add(one));
+                s.blend(e.mul(s), x.compare(VectorOperators.LT, zero)).intoArray(y, dOff + i);
+                continue;
+            }
             FloatVector xc = negAbs.blend(lo, negAbs.compare(VectorOperators.LT, lo));
             xc = xc.blend(hi, xc.compare(VectorOperators.GT, hi));
             FloatVector k = xc.fma(log2e, magic);
@@ -468,6 +509,24 @@ final class VectorBlockEval implements BlockEval {
             q = q.fma(z, t4);
             FloatVector near = q.mul(z).fma(x, x);
             FloatVector twoAx = ax.add(ax);
+            if (!ax.compare(VectorOperators.GT, IN_RANGE / 2).anyTrue()) {
+                FloatVector k = twoAx.fma(log2e, magic);
+                FloatVector nf = k.sub(magic);
+                IntVector n = k.reinterpretAsInts().sub(magicBits);
+                FloatVector r = nf.fma(ln2hi, twoAx);
+                r = nf.fma(ln2lo, r);
+                FloatVector p = p0.fma(r, p1);
+                p = p.fma(r, p2);
+                p = p.fma(r, p3);
+                p = p.fma(r, p4);
+                p = p.fma(r, p5);
+                FloatVector er = p.fma(r.mul(r), r).add(one);
+                FloatVector e = er.mul(n.add(bias).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+                FloatVector far = one.sub(two.div(e.add(one)));
+                far = far.blend(far.neg(), x.compare(VectorOperators.LT, zero));
+                far.blend(near, ax.compare(VectorOperators.LT, small)).intoArray(y, dOff + i);
+                continue;
+            }
             FloatVector xc = twoAx.blend(lo, twoAx.compare(VectorOperators.LT, lo));
             xc = xc.blend(hi, xc.compare(VectorOperators.GT, hi));
             FloatVector k = xc.fma(log2e, magic);

@@ -455,6 +455,12 @@ final class VectorProgramGenerator {
         return new Writer(c, 0, accumulate).lazy;
     }
 
+    /** The instruction of {@code c}'s loop that branches on its argument being in range ({@link VectorBlockEval#IN_RANGE}), or -1: for tests. */
+    static int inRangeBranch(Compiled c) {
+        Writer w = new Writer(c, 0, false);
+        return w.lazy < 0 ? w.inRangeBranch : -1;
+    }
+
     /** Writes one kernel class. */
     private static final class Writer {
         private static final int ARRAYS = 1;
@@ -492,6 +498,10 @@ final class VectorProgramGenerator {
         private int[] localOf;
         /** The {@code where} computed lazily ({@link #LAZY_COST}), or -1. */
         private int lazy = -1;
+        /** The program's only exponential, sigmoid or tanh, which {@link #inRangeBody} branches on; -1: none, or several. */
+        private int inRangeBranch = -1;
+        /** Whether the instructions now written are in the branch where every lane's argument is in range. */
+        private boolean inRange;
         /** Whether the lazy {@code where}'s costly operand is its ifTrue (else its ifFalse). */
         private boolean lazyTrue;
         /** The instructions only the lazy {@code where}'s costly operand needs. */
@@ -531,6 +541,17 @@ final class VectorProgramGenerator {
                 int d = code[i * 5 + 1];
                 last[d] = i;
                 writtenInMemory[d] |= inMemory(d);
+            }
+            int transcendentals = 0;
+            for (int i = 0; i < n; i++) {
+                int op = code[i * 5];
+                if (op != BlockEval.COPY && (OPS[op] == Expr.Op.EXP || OPS[op] == Expr.Op.SIGMOID || OPS[op] == Expr.Op.TANH)) {
+                    transcendentals++;
+                    inRangeBranch = i;
+                }
+            }
+            if (transcendentals != 1) {
+                inRangeBranch = -1;
             }
             int bestCost = LAZY_COST - 1;
             for (int w = 0; w < n; w++) {
@@ -619,6 +640,20 @@ final class VectorProgramGenerator {
             return operand >= constBase || (operand < c.args() && operand < 32 && (broadcast >>> operand & 1) != 0);
         }
 
+        /**
+         * A suffix naming what the loop computes (its operations, in order, {@code _sigmoid_mul...}), so that
+         * a profiler's listing (perf with the JVM's perf map, JFR) tells the generated loops apart.
+         */
+        private static String summary(Compiled c) {
+            StringBuilder b = new StringBuilder();
+            int[] code = c.code();
+            for (int i = 0; i < c.instructions() && b.length() < 48; i++) {
+                int op = code[i * 5];
+                b.append('_').append(op == BlockEval.COPY ? "copy" : OPS[op].name().toLowerCase(java.util.Locale.ROOT));
+            }
+            return b.toString();
+        }
+
         byte[] write() {
             ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
                 @Override
@@ -626,7 +661,7 @@ final class VectorProgramGenerator {
                     return "java/lang/Object"; // no local changes type at a merge: every value has its own local
                 }
             };
-            String name = Type.getInternalName(VectorProgramGenerator.class) + "$Program";
+            String name = Type.getInternalName(VectorProgramGenerator.class) + "$Program" + summary(c);
             cw.visit(Opcodes.V17, Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, name, null, "java/lang/Object",
                     new String[] {Type.getInternalName(FusedKernel.class)});
             MethodVisitor init = cw.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "()V", null, null);
@@ -863,23 +898,24 @@ final class VectorProgramGenerator {
             mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, IV, "reinterpretAsFloats", CHECKED.get("asFloats"), false);
         }
 
+        /**
+         * {@link #exp} of a vector whose lanes are all within {@link VectorBlockEval#IN_RANGE} of 0: no clamp acts,
+         * and 2^n is one power of two, a normal float ({@code |n| <= 126}); multiplying by it rounds once, as the two
+         * multiplications by its halves do (the first is exact): the same bits.
+         */
+        private int expInRange(int x) {
+            int[] nAndEr = reducedExp(x);
+            load(nAndEr[1]);
+            powerOfTwo(nAndEr[0]);
+            fv("mul");
+            return store();
+        }
+
         /** Cephes' expf of a clamped vector, operation for operation as {@link VectorBlockEval}'s loops compute it. */
         private int exp(int xc) {
-            int k = fma(xc, log2e, magic);
-            int nf = bin("sub", k, magic);
-            load(k);
-            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, FV, "reinterpretAsInts", CHECKED.get("asInts"), false);
-            load(magicBits);
-            iv("isub", "sub");
-            int n = store();
-            int r = fma(nf, ln2hi, xc);
-            r = fma(nf, ln2lo, r);
-            int p = fma(poly[0], r, poly[1]);
-            for (int i = 2; i < poly.length; i++) {
-                p = fma(p, r, poly[i]);
-            }
-            int rr = bin("mul", r, r);
-            int er = bin("add", fma(p, rr, r), ONE);
+            int[] nAndEr = reducedExp(xc);
+            int n = nAndEr[0];
+            int er = nAndEr[1];
             load(n);
             mv.visitFieldInsn(Opcodes.GETSTATIC, OPERATORS, "ASHR", BINARY_OP_DESC);
             mv.visitInsn(Opcodes.ICONST_1);
@@ -897,18 +933,38 @@ final class VectorProgramGenerator {
             return store();
         }
 
+        /** {@code x = n ln2 + r}: the locals of the int vector {@code n} and of {@code exp(r)}, Cephes' polynomial. */
+        private int[] reducedExp(int xc) {
+            int k = fma(xc, log2e, magic);
+            int nf = bin("sub", k, magic);
+            load(k);
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, FV, "reinterpretAsInts", CHECKED.get("asInts"), false);
+            load(magicBits);
+            iv("isub", "sub");
+            int n = store();
+            int r = fma(nf, ln2hi, xc);
+            r = fma(nf, ln2lo, r);
+            int p = fma(poly[0], r, poly[1]);
+            for (int i = 2; i < poly.length; i++) {
+                p = fma(p, r, poly[i]);
+            }
+            int rr = bin("mul", r, r);
+            int er = bin("add", fma(p, rr, r), ONE);
+            return new int[] {n, er};
+        }
+
         /** Pushes the vector of a transcendental instruction on operand {@code a}. */
         private void transcendental(Expr.Op op, int a) {
             value(a);
             int x = store();
             switch (op) {
-                case EXP -> load(exp(clamp(x)));
+                case EXP -> load(inRange ? expInRange(x) : exp(clamp(x)));
                 case SIGMOID -> {
                     load(x);
                     fv("abs");
                     fv("neg");
                     int negAbs = store();
-                    int e = exp(clampNonPositive(negAbs));
+                    int e = inRange ? expInRange(negAbs) : exp(clampNonPositive(negAbs));
                     int s1 = bin("div", ONE, bin("add", e, ONE));
                     load(blendIf(s1, bin("mul", e, s1), x, "LT", ZERO));
                 }
@@ -922,7 +978,8 @@ final class VectorProgramGenerator {
                         q = fma(q, z, tanhPoly[i]);
                     }
                     int near = fma(bin("mul", q, z), x, x);
-                    int e = exp(clampNonNegative(bin("add", ax, ax)));
+                    int twoAx = bin("add", ax, ax);
+                    int e = inRange ? expInRange(twoAx) : exp(clampNonNegative(twoAx));
                     int far = bin("sub", ONE, bin("div", two, bin("add", e, ONE)));
                     load(far);
                     fv("neg");
@@ -1017,6 +1074,10 @@ final class VectorProgramGenerator {
         private void body(boolean scalar) {
             Arrays.fill(valueSlot, -1);
             int n = c.instructions();
+            if (!scalar && lazy < 0 && inRangeBranch >= 0) {
+                inRangeBody();
+                return;
+            }
             if (scalar || lazy < 0) {
                 for (int i = 0; i < n; i++) {
                     emit(i, scalar);
@@ -1055,6 +1116,43 @@ final class VectorProgramGenerator {
             value(c.code()[lazy * 5 + (lazyTrue ? 4 : 3)]);
             storeValue(lazy, false);
             for (int i = lazy + 1; i < n; i++) {
+                emit(i, false);
+            }
+            accumulateResult(false);
+            mv.visitLabel(end);
+        }
+
+        /**
+         * The body of a program with one exponential, sigmoid or tanh ({@link #inRangeBranch}): when no lane's
+         * argument is beyond {@link VectorBlockEval#IN_RANGE} (the usual case), the instruction and those after it
+         * run with {@link #expInRange}, else with {@link #exp}; the same bits either way. The instructions after it
+         * are written into both branches, so that no vector value meets another at a merge.
+         */
+        private void inRangeBody() {
+            int n = c.instructions();
+            int t = inRangeBranch;
+            for (int i = 0; i < t; i++) {
+                emit(i, false);
+            }
+            bindOperands(t);
+            value(c.code()[t * 5 + 2]);
+            fv("abs");
+            mv.visitFieldInsn(Opcodes.GETSTATIC, OPERATORS, "GT", COMPARISON_DESC);
+            mv.visitLdcInsn(OPS[c.code()[t * 5]] == Expr.Op.TANH ? VectorBlockEval.IN_RANGE / 2 : VectorBlockEval.IN_RANGE);
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, FV, "compare", CHECKED.get("compareScalar"), false);
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MASK, "anyTrue", CHECKED.get("anyTrue"), false);
+            Label outside = new Label();
+            Label end = new Label();
+            mv.visitJumpInsn(Opcodes.IFNE, outside);
+            inRange = true;
+            for (int i = t; i < n; i++) {
+                emit(i, false);
+            }
+            inRange = false;
+            accumulateResult(false);
+            mv.visitJumpInsn(Opcodes.GOTO, end);
+            mv.visitLabel(outside);
+            for (int i = t; i < n; i++) {
                 emit(i, false);
             }
             accumulateResult(false);

@@ -146,6 +146,67 @@ class VectorProgramGeneratorTest {
         }
     }
 
+    /**
+     * A vector whose arguments are all within {@link VectorBlockEval#IN_RANGE} takes the exponential without the clamp and
+     * with one power of two, in the interpreter's loops and in the generated loop alike; its lanes get the same bits as in a
+     * vector that takes the long form because one other lane is out of range (here every 8th lane is set to 100).
+     */
+    @Test
+    void aVectorInRangeGetsTheLongFormsBitsFromTheShortForm() {
+        Expr x = Expr.arg(1);
+        Expr[] programs = {x.exp(), x.sigmoid(), x.tanh(), x.sigmoid().mul(Expr.arg(2)).add(x), x.neg().exp().rsub(1.0)};
+        Random random = new Random(29);
+        int n = 4096;
+        float[] in = new float[n + 8]; // compareOn reads argument r from offset r
+        for (int i = 0; i < in.length; i++) { // within range, the edges and the slow path's subnormal results near -87 among them
+            in[i] = switch (i % 7) {
+                case 0 -> (float) (random.nextDouble() * 174 - 87);
+                case 1 -> (float) (random.nextDouble() * 2 - 1);
+                case 2 -> (float) (random.nextDouble() * 4 - 87);
+                default -> (float) (random.nextGaussian() * 6);
+            };
+        }
+        float[] edges = {87f, -87f, 43.5f, -43.5f, 0f, -0f, Float.MIN_VALUE, -Float.MIN_NORMAL, Float.NaN, 86.99999f, -86.99999f, 1e-20f};
+        for (int i = 0; i < edges.length; i++) {
+            in[1 + 8 * i] = edges[i];
+        }
+        float[] poisoned = in.clone();
+        for (int i = 0; i < poisoned.length; i += 8) {
+            poisoned[i] = 100f;
+        }
+        for (Expr e : programs) {
+            Compiled c = ProgramCompiler.compile(Elementwise.assign(0, e));
+            assertThat(VectorProgramGenerator.inRangeBranch(c)).as("the branch in %s", e).isGreaterThanOrEqualTo(0);
+            FusedKernel kernel = VectorProgramGenerator.compile(c);
+            assertThat(kernel).as("compiled: %s", e).isNotNull();
+            compareOn(c, kernel, in, n, e);
+            compareOn(c, kernel, poisoned, n, e + " with a lane out of range in every vector");
+            int[] shortForm = bits(interpret(c, in, n), 0, n);
+            int[] longForm = bits(interpret(c, poisoned, n), 0, n);
+            for (int i = 0; i < n; i++) {
+                if (i % 8 != 0) {
+                    assertThat(shortForm[i]).as("%s at %s", e, in[i]).isEqualTo(longForm[i]);
+                }
+            }
+        }
+    }
+
+    /** The interpreter's result of {@code c} with argument 1 (and any other) read from {@code in}. */
+    private static float[] interpret(Compiled c, float[] in, int n) {
+        Object[] arrays = new Object[c.operands()];
+        for (int r = 0; r < arrays.length; r++) {
+            float[] v = new float[Math.max(in.length, ElementwiseRunner.BLOCK)];
+            if (r >= c.args() + c.temps()) {
+                Arrays.fill(v, (float) c.constValues()[r - c.args() - c.temps()]);
+            } else if (r < c.args()) {
+                System.arraycopy(in, 0, v, 0, in.length);
+            }
+            arrays[r] = v;
+        }
+        ElementwiseRunner.execute(c, vector, arrays, new int[arrays.length], n);
+        return (float[]) arrays[0];
+    }
+
     @Test
     void aWhereWhoseCostlyOperandOnlySomeVectorsNeedGivesTheInterpretersBits() {
         Expr x = Expr.arg(1);
