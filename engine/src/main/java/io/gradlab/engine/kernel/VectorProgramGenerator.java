@@ -457,8 +457,7 @@ final class VectorProgramGenerator {
 
     /** The instruction of {@code c}'s loop that branches on its argument being in range ({@link VectorBlockEval#IN_RANGE}), or -1: for tests. */
     static int inRangeBranch(Compiled c) {
-        Writer w = new Writer(c, 0, false);
-        return w.lazy < 0 ? w.inRangeBranch : -1;
+        return new Writer(c, 0, false).inRangeBranch;
     }
 
     /** Writes one kernel class. */
@@ -498,10 +497,12 @@ final class VectorProgramGenerator {
         private int[] localOf;
         /** The {@code where} computed lazily ({@link #LAZY_COST}), or -1. */
         private int lazy = -1;
-        /** The program's only exponential, sigmoid or tanh, which {@link #inRangeBody} branches on; -1: none, or several. */
+        /** The program's only exponential, sigmoid or tanh, which {@link #emitRest} branches on; -1: none, or several. */
         private int inRangeBranch = -1;
         /** Whether the instructions now written are in the branch where every lane's argument is in range. */
         private boolean inRange;
+        /** Whether the instructions now written come after the in-range branch (in either of its sides). */
+        private boolean inRangeDecided;
         /** Whether the lazy {@code where}'s costly operand is its ifTrue (else its ifFalse). */
         private boolean lazyTrue;
         /** The instructions only the lazy {@code where}'s costly operand needs. */
@@ -588,6 +589,9 @@ final class VectorProgramGenerator {
                         deferred = only;
                     }
                 }
+            }
+            if (lazy >= 0 && inRangeBranch >= 0 && inRangeBranch < lazy && !deferred[inRangeBranch]) {
+                inRangeBranch = -1; // computed before the lazy where's branch, in its long form
             }
         }
 
@@ -1074,15 +1078,15 @@ final class VectorProgramGenerator {
         private void body(boolean scalar) {
             Arrays.fill(valueSlot, -1);
             int n = c.instructions();
-            if (!scalar && lazy < 0 && inRangeBranch >= 0) {
-                inRangeBody();
+            if (scalar) {
+                for (int i = 0; i < n; i++) {
+                    emit(i, true);
+                }
+                accumulateResult(true);
                 return;
             }
-            if (scalar || lazy < 0) {
-                for (int i = 0; i < n; i++) {
-                    emit(i, scalar);
-                }
-                accumulateResult(scalar);
+            if (lazy < 0) {
+                emitRest(range(0, n), 0);
                 return;
             }
             for (int i = 0; i < lazy; i++) {
@@ -1100,63 +1104,71 @@ final class VectorProgramGenerator {
             Label cheap = new Label();
             Label end = new Label();
             mv.visitJumpInsn(lazyTrue ? Opcodes.IFEQ : Opcodes.IFNE, cheap);
+            int[] costly = new int[n];
+            int k = 0;
             for (int i = 0; i < lazy; i++) {
                 if (deferred[i]) {
-                    emit(i, false);
+                    costly[k++] = i;
                 }
             }
             for (int i = lazy; i < n; i++) {
-                emit(i, false);
+                costly[k++] = i;
             }
-            accumulateResult(false);
+            emitRest(Arrays.copyOf(costly, k), 0);
             mv.visitJumpInsn(Opcodes.GOTO, end);
             mv.visitLabel(cheap);
             // every lane takes the cheap operand: the where is that operand
             bindOperands(lazy);
             value(c.code()[lazy * 5 + (lazyTrue ? 4 : 3)]);
             storeValue(lazy, false);
-            for (int i = lazy + 1; i < n; i++) {
-                emit(i, false);
-            }
-            accumulateResult(false);
+            emitRest(range(lazy + 1, n), 0);
             mv.visitLabel(end);
         }
 
+        private static int[] range(int from, int to) {
+            int[] r = new int[Math.max(0, to - from)];
+            for (int i = 0; i < r.length; i++) {
+                r[i] = from + i;
+            }
+            return r;
+        }
+
         /**
-         * The body of a program with one exponential, sigmoid or tanh ({@link #inRangeBranch}): when no lane's
-         * argument is beyond {@link VectorBlockEval#IN_RANGE} (the usual case), the instruction and those after it
-         * run with {@link #expInRange}, else with {@link #exp}; the same bits either way. The instructions after it
-         * are written into both branches, so that no vector value meets another at a merge.
+         * Instructions {@code order[from..]} for one vector, then the result added in (with {@code accumulate}). At the
+         * program's one exponential, sigmoid or tanh ({@link #inRangeBranch}) it branches: when no lane's argument is
+         * beyond {@link VectorBlockEval#IN_RANGE} (the usual case), that instruction and those after it run with
+         * {@link #expInRange}, else with {@link #exp}; the same bits either way. The instructions after it are written
+         * into both branches, so that no vector value meets another at a merge.
          */
-        private void inRangeBody() {
-            int n = c.instructions();
-            int t = inRangeBranch;
-            for (int i = 0; i < t; i++) {
-                emit(i, false);
+        private void emitRest(int[] order, int from) {
+            int[] code = c.code();
+            for (int k = from; k < order.length; k++) {
+                int t = order[k];
+                if (t == inRangeBranch && !inRangeDecided) {
+                    inRangeDecided = true;
+                    bindOperands(t);
+                    value(code[t * 5 + 2]);
+                    fv("abs");
+                    mv.visitFieldInsn(Opcodes.GETSTATIC, OPERATORS, "GT", COMPARISON_DESC);
+                    mv.visitLdcInsn(OPS[code[t * 5]] == Expr.Op.TANH ? VectorBlockEval.IN_RANGE / 2 : VectorBlockEval.IN_RANGE);
+                    mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, FV, "compare", CHECKED.get("compareScalar"), false);
+                    mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MASK, "anyTrue", CHECKED.get("anyTrue"), false);
+                    Label outside = new Label();
+                    Label end = new Label();
+                    mv.visitJumpInsn(Opcodes.IFNE, outside);
+                    inRange = true;
+                    emitRest(order, k);
+                    inRange = false;
+                    mv.visitJumpInsn(Opcodes.GOTO, end);
+                    mv.visitLabel(outside);
+                    emitRest(order, k);
+                    mv.visitLabel(end);
+                    inRangeDecided = false;
+                    return;
+                }
+                emit(t, false);
             }
-            bindOperands(t);
-            value(c.code()[t * 5 + 2]);
-            fv("abs");
-            mv.visitFieldInsn(Opcodes.GETSTATIC, OPERATORS, "GT", COMPARISON_DESC);
-            mv.visitLdcInsn(OPS[c.code()[t * 5]] == Expr.Op.TANH ? VectorBlockEval.IN_RANGE / 2 : VectorBlockEval.IN_RANGE);
-            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, FV, "compare", CHECKED.get("compareScalar"), false);
-            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MASK, "anyTrue", CHECKED.get("anyTrue"), false);
-            Label outside = new Label();
-            Label end = new Label();
-            mv.visitJumpInsn(Opcodes.IFNE, outside);
-            inRange = true;
-            for (int i = t; i < n; i++) {
-                emit(i, false);
-            }
-            inRange = false;
             accumulateResult(false);
-            mv.visitJumpInsn(Opcodes.GOTO, end);
-            mv.visitLabel(outside);
-            for (int i = t; i < n; i++) {
-                emit(i, false);
-            }
-            accumulateResult(false);
-            mv.visitLabel(end);
         }
 
         /** Points each register instruction {@code i} reads at the local of the instruction that wrote it. */

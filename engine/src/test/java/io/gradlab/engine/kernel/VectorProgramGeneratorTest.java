@@ -154,7 +154,9 @@ class VectorProgramGeneratorTest {
     @Test
     void aVectorInRangeGetsTheLongFormsBitsFromTheShortForm() {
         Expr x = Expr.arg(1);
-        Expr[] programs = {x.exp(), x.sigmoid(), x.tanh(), x.sigmoid().mul(Expr.arg(2)).add(x), x.neg().exp().rsub(1.0)};
+        Expr[] programs = {x.exp(), x.sigmoid(), x.tanh(), x.sigmoid().mul(Expr.arg(2)).add(x), x.neg().exp().rsub(1.0),
+            // the sigmoid's derivative: the branch inside the lazy where's costly operand
+            Expr.where(x.gt(1), Expr.arg(2).mul(x.neg().sigmoid()), Expr.arg(2).mul(Expr.constant(1).sub(Expr.arg(2))))};
         Random random = new Random(29);
         int n = 4096;
         float[] in = new float[n + 8]; // compareOn reads argument r from offset r
@@ -225,12 +227,16 @@ class VectorProgramGeneratorTest {
         for (int i = 0; i < in.length; i++) { // runs of 64 small values (the cheap operand for every lane), then 64 of any size
             in[i] = (i >> 6 & 1) == 0 ? (float) (random.nextDouble() * 1.4 - 0.45) : (float) (random.nextGaussian() * 6);
         }
+        in[200] = 95f; // beyond the exponential's short form: the costly operand in its long form
+        in[330] = -120f;
         in[70] = Float.NaN;
         in[71] = Float.POSITIVE_INFINITY;
         in[72] = Float.NEGATIVE_INFINITY;
         for (Expr e : programs) {
             Compiled c = ProgramCompiler.compile(Elementwise.assign(0, e));
             assertThat(VectorProgramGenerator.lazyWhere(c, false)).as("a lazy where in %s", e).isGreaterThanOrEqualTo(0);
+            assertThat(VectorProgramGenerator.inRangeBranch(c)).as("the costly operand's in-range branch in %s", e)
+                    .isGreaterThanOrEqualTo(0);
             FusedKernel kernel = VectorProgramGenerator.compile(c);
             assertThat(kernel).as("compiled: %s", e).isNotNull();
             for (int len : new int[] {n, 1, 15, 17, 100, 130}) {
