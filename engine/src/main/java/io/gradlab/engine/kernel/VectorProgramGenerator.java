@@ -272,6 +272,13 @@ final class VectorProgramGenerator {
          * done, ready or given up after its budget ({@link #BUDGET_NANOS}) in all. A kernel that is not done gets another turn
          * later, so that one that never gets quiet does not hold up the kernels made after it.
          */
+        /** The loop's class name without its package and host class, e.g. {@code Program_sigmoid}. */
+        private String loopName() {
+            String name = kernel.getClass().getSimpleName();
+            int slash = name.indexOf('/');
+            return slash < 0 ? name : name.substring(0, slash);
+        }
+
         synchronized boolean warmFor(long turnNanos) {
             if (done) {
                 return true;
@@ -299,15 +306,16 @@ final class VectorProgramGenerator {
                 if (quiet == 3) {
                     spent += System.nanoTime() - start;
                     finish(true);
-                    LOG.debug("an elementwise loop of {} operands is warm after {} ms of warming", operands, spent / 1_000_000);
+                    LOG.debug("the elementwise loop {} ({} operands) is warm after {} ms of warming", loopName(), operands,
+                            spent / 1_000_000);
                     return true;
                 }
             }
             spent += System.nanoTime() - start;
             if (spent >= budget) {
                 finish(false);
-                LOG.debug("an elementwise loop of {} operands stays on the interpreter: it still allocates after {} ms of warming", operands,
-                        spent / 1_000_000);
+                LOG.debug("the elementwise loop {} ({} operands) stays on the interpreter: it still allocates after {} ms of warming",
+                        loopName(), operands, spent / 1_000_000);
                 return true;
             }
             return false;
