@@ -9,6 +9,7 @@ import io.gradlab.api.nn.Parameter;
 import io.gradlab.api.tensor.Expr;
 import io.gradlab.api.tensor.Ops;
 import io.gradlab.api.tensor.Tensor;
+import io.gradlab.api.tensor.TensorGroup;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +22,9 @@ import java.util.Map;
  *
  * <p>Every step costs nothing: it looks at the loss and the weight-gradient norms the engine computed
  * (a NaN anywhere upstream makes them non-finite); only then, and on every {@code every}-th step
- * (for a NaN that a ReLU swallowed), does it scan the tensors in that order to find where it began,
- * each with one kernel reduction split over the threads, up to the first non-finite one.
+ * (for a NaN that a ReLU swallowed), does it scan the tensors in that order to find where it began:
+ * the outputs, the gradients and the parameters each in one kernel reduction over all of them
+ * ({@link Ops#sumEach}, split over the threads), then the first non-finite one in that order.
  */
 final class NanSentinel implements Diagnostic {
     /** {@code x * 0}: 0 for a finite {@code x}, NaN for NaN and the infinities; so a sum is NaN exactly when an element is not finite. */
@@ -30,6 +32,11 @@ final class NanSentinel implements Diagnostic {
 
     private final int every;
     private final Tensor[] args = new Tensor[1];
+    private final TensorGroup[] one = new TensorGroup[1];
+    /** The tensors a scan sums, in its order, taken together (one hand-over to the kernel threads each); rebuilt when they change. */
+    private final Scanned outputs = new Scanned();
+    private final Scanned grads = new Scanned();
+    private final Scanned values = new Scanned();
 
     NanSentinel(int every) {
         this.every = every;
@@ -46,40 +53,126 @@ final class NanSentinel implements Diagnostic {
         }
         Ops ops = model.ops();
         List<LayerView> layers = model.layers();
+        outputs.start();
+        grads.start();
+        values.start();
+        for (int i = 0, n = layers.size(); i < n; i++) {
+            outputs.take(layers.get(i).layer().lastOutput()); // null: the layer keeps no output
+        }
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            List<Parameter> parameters = layers.get(i).layer().parameters();
+            for (int j = 0, n = parameters.size(); j < n; j++) {
+                grads.take(parameters.get(j).grad());
+                values.take(parameters.get(j).value());
+            }
+        }
+        outputs.sum(ops);
+        grads.sum(ops);
+        values.sum(ops);
+        int k = 0;
         for (int i = 0, n = layers.size(); i < n; i++) {
             LayerView v = layers.get(i);
-            Tensor out = v.layer().lastOutput(); // null: the layer keeps no output
-            if (out != null && !finite(ops, out)) {
+            Tensor out = v.layer().lastOutput();
+            if (out != null && !outputs.finite(k++)) {
                 stop(model, v.name(), "the output of layer '" + v.name() + "'", out);
             }
         }
         if (!Double.isFinite(model.loss())) {
             stop(model, null, "the loss (" + model.loss() + ")", null);
         }
+        k = 0;
         for (int i = layers.size() - 1; i >= 0; i--) {
             LayerView v = layers.get(i);
             List<Parameter> parameters = v.layer().parameters();
-            for (int j = 0, n = parameters.size(); j < n; j++) {
+            for (int j = 0, n = parameters.size(); j < n; j++, k++) {
                 Parameter p = parameters.get(j);
-                if (!finite(ops, p.grad())) {
+                if (!grads.finite(k)) {
                     stop(model, v.name(), "the gradient of " + p.name() + " in layer '" + v.name() + "'", p.grad());
                 }
-                if (!finite(ops, p.value())) {
+                if (!values.finite(k)) {
                     stop(model, v.name(), "the " + p.name() + " of layer '" + v.name() + "'", p.value());
                 }
             }
         }
     }
 
-    /** Whether every element of {@code t} is finite: one sum of {@code x * 0}, split over the kernel threads. */
-    private boolean finite(Ops ops, Tensor t) {
-        if (t.size() == 0) {
+    /**
+     * The tensors of one kind a scan checks, in order, summed as {@code x * 0} in one {@link Ops#sumEach} over a
+     * {@link TensorGroup}, or one by one where they are not all of one element type. The groups of the last two
+     * sets of tensors are kept (a full batch's outputs and an epoch's short last batch's), so a scan allocates
+     * nothing once they are made.
+     */
+    private final class Scanned {
+        private Tensor[] tensors = new Tensor[16];
+        private int count;
+        private final Tensor[][] keys = new Tensor[2][];
+        private final TensorGroup[] groups = new TensorGroup[2];
+        private final double[][] sums = {new double[0], new double[0]};
+        private int current;
+        private int last;
+
+        void start() {
+            count = 0;
+        }
+
+        void take(Tensor t) {
+            if (t == null) {
+                return;
+            }
+            if (count == tensors.length) {
+                tensors = java.util.Arrays.copyOf(tensors, 2 * count);
+            }
+            tensors[count++] = t;
+        }
+
+        void sum(Ops ops) {
+            current = matches(0) ? 0 : matches(1) ? 1 : -1;
+            if (current < 0) {
+                current = keys[0] == null ? 0 : keys[1] == null ? 1 : 1 - last; // a free entry, else the one not used last
+                keys[current] = java.util.Arrays.copyOf(tensors, count);
+                sums[current] = new double[count];
+                boolean oneType = true;
+                for (int i = 1; i < count; i++) {
+                    oneType &= tensors[i].dtype() == tensors[0].dtype();
+                }
+                groups[current] = oneType && count > 0 ? TensorGroup.of(java.util.Arrays.asList(keys[current])) : null;
+            }
+            last = current;
+            double[] out = sums[current];
+            if (groups[current] != null) {
+                one[0] = groups[current];
+                ops.sumEach(TIMES_ZERO, out, null, one);
+                one[0] = null;
+                return;
+            }
+            for (int i = 0; i < count; i++) {
+                out[i] = tensors[i].size() == 0 ? 0 : single(ops, tensors[i]);
+            }
+        }
+
+        private boolean matches(int k) {
+            Tensor[] key = keys[k];
+            if (key == null || key.length != count) {
+                return false;
+            }
+            for (int i = 0; i < count; i++) {
+                if (key[i] != tensors[i]) {
+                    return false;
+                }
+            }
             return true;
         }
+
+        boolean finite(int i) {
+            return !Double.isNaN(sums[current][i]);
+        }
+    }
+
+    private double single(Ops ops, Tensor t) {
         args[0] = t;
         double s = ops.sum(TIMES_ZERO, null, args);
         args[0] = null;
-        return !Double.isNaN(s);
+        return s;
     }
 
     private static void stop(ModelView model, String layer, String what, Tensor t) {
