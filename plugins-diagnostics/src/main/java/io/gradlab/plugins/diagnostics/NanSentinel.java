@@ -33,7 +33,7 @@ final class NanSentinel implements Diagnostic {
     private final int every;
     private final Tensor[] args = new Tensor[1];
     private final TensorGroup[] one = new TensorGroup[1];
-    /** The tensors a scan sums, in its order, taken together (one hand-over to the kernel threads each); rebuilt when they change. */
+    /** The tensors a scan sums, in its order, each kind together (one hand-over to the kernel threads). */
     private final Scanned outputs = new Scanned();
     private final Scanned grads = new Scanned();
     private final Scanned values = new Scanned();
@@ -53,12 +53,8 @@ final class NanSentinel implements Diagnostic {
         }
         Ops ops = model.ops();
         List<LayerView> layers = model.layers();
-        outputs.start();
         grads.start();
         values.start();
-        for (int i = 0, n = layers.size(); i < n; i++) {
-            outputs.take(layers.get(i).layer().lastOutput()); // null: the layer keeps no output
-        }
         for (int i = layers.size() - 1; i >= 0; i--) {
             List<Parameter> parameters = layers.get(i).layer().parameters();
             for (int j = 0, n = parameters.size(); j < n; j++) {
@@ -66,11 +62,12 @@ final class NanSentinel implements Diagnostic {
                 values.take(parameters.get(j).value());
             }
         }
-        outputs.sum(ops);
-        grads.sum(ops);
-        values.sum(ops);
-        int k = 0;
+        outputs.start();
         for (int i = 0, n = layers.size(); i < n; i++) {
+            outputs.take(layers.get(i).layer().lastOutput()); // null: the layer keeps no output
+        }
+        outputs.sum(ops);
+        for (int i = 0, n = layers.size(), k = 0; i < n; i++) {
             LayerView v = layers.get(i);
             Tensor out = v.layer().lastOutput();
             if (out != null && !outputs.finite(k++)) {
@@ -80,20 +77,30 @@ final class NanSentinel implements Diagnostic {
         if (!Double.isFinite(model.loss())) {
             stop(model, null, "the loss (" + model.loss() + ")", null);
         }
-        k = 0;
+        grads.sum(ops);
+        values.sum(ops);
+        for (int k = 0; k < grads.count; k++) {
+            if (!grads.finite(k) || !values.finite(k)) {
+                nonFiniteParameter(model, layers, k, !grads.finite(k));
+            }
+        }
+    }
+
+    /** Stops at the {@code k}-th parameter of the scan's order (from the output back): its gradient, or else its value. */
+    private static void nonFiniteParameter(ModelView model, List<LayerView> layers, int k, boolean gradient) {
         for (int i = layers.size() - 1; i >= 0; i--) {
             LayerView v = layers.get(i);
             List<Parameter> parameters = v.layer().parameters();
-            for (int j = 0, n = parameters.size(); j < n; j++, k++) {
-                Parameter p = parameters.get(j);
-                if (!grads.finite(k)) {
+            if (k < parameters.size()) {
+                Parameter p = parameters.get(k);
+                if (gradient) {
                     stop(model, v.name(), "the gradient of " + p.name() + " in layer '" + v.name() + "'", p.grad());
                 }
-                if (!values.finite(k)) {
-                    stop(model, v.name(), "the " + p.name() + " of layer '" + v.name() + "'", p.value());
-                }
+                stop(model, v.name(), "the " + p.name() + " of layer '" + v.name() + "'", p.value());
             }
+            k -= parameters.size();
         }
+        throw new IllegalStateException("no parameter " + k + " in the scan");
     }
 
     /**
@@ -104,7 +111,7 @@ final class NanSentinel implements Diagnostic {
      */
     private final class Scanned {
         private Tensor[] tensors = new Tensor[16];
-        private int count;
+        int count;
         private final Tensor[][] keys = new Tensor[2][];
         private final TensorGroup[] groups = new TensorGroup[2];
         private final double[][] sums = {new double[0], new double[0]};
