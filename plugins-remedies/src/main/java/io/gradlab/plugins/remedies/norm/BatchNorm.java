@@ -70,6 +70,8 @@ public final class BatchNorm extends AbstractLayer {
     private final boolean affine;
     private Parameter scale;
     private Parameter shift;
+    /** The parameters, made once they exist: {@link #parameters()} is called every step and allocates nothing. */
+    private List<Parameter> parameters = List.of();
     private Tensor runningMean;
     private Tensor runningVar;
     /**
@@ -107,6 +109,7 @@ public final class BatchNorm extends AbstractLayer {
             scale = new Parameter("scale", Parameter.Role.SCALE, Tensor.zeros(ctx.dtype(), inputWidth));
             scale.value().fill(1.0);
             shift = new Parameter("shift", Parameter.Role.SHIFT, Tensor.zeros(ctx.dtype(), inputWidth));
+            parameters = List.of(scale, shift);
         }
         runningMean = Tensor.zeros(ctx.dtype(), inputWidth);
         runningVar = Tensor.zeros(ctx.dtype(), inputWidth);
@@ -206,7 +209,7 @@ public final class BatchNorm extends AbstractLayer {
 
     @Override
     public List<Parameter> parameters() {
-        return scale == null ? List.of() : List.of(scale, shift);
+        return parameters;
     }
 
     /**

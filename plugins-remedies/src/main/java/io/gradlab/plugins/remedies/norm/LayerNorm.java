@@ -43,6 +43,8 @@ public final class LayerNorm extends AbstractLayer {
     private final boolean affine;
     private Parameter scale;
     private Parameter shift;
+    /** The parameters, made once they exist: {@link #parameters()} is called every step and allocates nothing. */
+    private List<Parameter> parameters = List.of();
     private final BufferCache normalized = new BufferCache();
     /** Per row, {@code [batch, 1]}: the mean, the inverse standard deviation, and two sums. */
     private final BufferCache means = new BufferCache();
@@ -69,6 +71,7 @@ public final class LayerNorm extends AbstractLayer {
             scale = new Parameter("scale", Parameter.Role.SCALE, Tensor.zeros(ctx.dtype(), inputWidth));
             scale.value().fill(1.0);
             shift = new Parameter("shift", Parameter.Role.SHIFT, Tensor.zeros(ctx.dtype(), inputWidth));
+            parameters = List.of(scale, shift);
         }
         return inputWidth;
     }
@@ -125,6 +128,6 @@ public final class LayerNorm extends AbstractLayer {
 
     @Override
     public List<Parameter> parameters() {
-        return scale == null ? List.of() : List.of(scale, shift);
+        return parameters;
     }
 }

@@ -16,6 +16,8 @@ import java.util.List;
 public final class Projection extends AbstractLayer {
     private final int units;
     private Parameter weight;
+    /** The parameters, made once they exist: {@link #parameters()} is called every step and allocates nothing. */
+    private List<Parameter> parameters = List.of();
 
     public Projection(String name, int units) {
         super(name, "projection");
@@ -28,6 +30,7 @@ public final class Projection extends AbstractLayer {
     @Override
     protected int onBuild(int inputWidth, BuildContext ctx) {
         weight = new Parameter("weight", Parameter.Role.WEIGHT, Tensor.zeros(ctx.dtype(), units, inputWidth));
+        parameters = List.of(weight);
         ctx.initializeWeight(weight, new Fan(inputWidth, units, "linear"));
         return units;
     }
@@ -49,7 +52,7 @@ public final class Projection extends AbstractLayer {
 
     @Override
     public List<Parameter> parameters() {
-        return weight == null ? List.of() : List.of(weight);
+        return parameters;
     }
 
     /** A linear map of each row. */
