@@ -8,7 +8,8 @@ import io.gradlab.api.tensor.DType;
 import io.gradlab.api.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
-/** A copy of a model trains with the model's weights: {@link Parameter#shareValueOf}. */
+/** {@link Parameter#shareValueOf}, deprecated but kept for 2.x plugins. */
+@SuppressWarnings("deprecation")
 class ParameterSharingTest {
     @Test
     void aSharedValueIsTheSourcesTensorAndTheGradientStaysOwn() {

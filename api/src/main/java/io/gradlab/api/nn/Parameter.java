@@ -41,16 +41,21 @@ public final class Parameter {
         return role;
     }
 
-    /** The values; a layer reads them here at every pass (a copy of the model may share them, {@link #shareValueOf}). */
+    /** The values; a layer reads them here at every pass (the engine sets a copy of the model's to the model's, in place). */
     public Tensor value() {
         return value;
     }
 
     /**
-     * Makes this parameter's value the very tensor of {@code source}'s: for the engine's copies of a model, which train
-     * on row ranges of one batch with the model's own weights ({@link Layer#independentRows()}). Its own gradient stays
-     * its own. The shapes and types must match.
+     * Makes this parameter's value the very tensor of {@code source}'s. Its own gradient stays its own. The shapes and
+     * types must match.
+     *
+     * @deprecated since API 2.4: the engine's copies of a model (which train on row ranges of one batch, {@link
+     *     Layer#independentRows()}) no longer share the model's value tensors but hold their own, which each split step
+     *     sets to the model's (a weight read by two cores and written by one cost more than the copy); kept so that 2.x
+     *     plugins that call it still load
      */
+    @Deprecated
     public void shareValueOf(Parameter source) {
         Tensor v = requireNonNull(source, "source is null").value;
         if (!java.util.Arrays.equals(v.shape(), value.shape()) || v.dtype() != value.dtype()) {

@@ -69,7 +69,7 @@ final class ModelState implements ModelView {
         this.sharded = sharded;
         this.parameters = List.copyOf(params);
         this.leaves = List.copyOf(sharded == null ? leafViews : sharded.views(leafViews));
-        this.weighted = leafViews.stream().filter(v -> v.weight() != null).toList();
+        this.weighted = leaves.stream().filter(v -> v.weight() != null).toList(); // a split pass's whole batch too
         kernels.bind(parameters, weighted);
         this.stepGradNorms = new double[weighted.size()];
         this.gradNormSums = new double[weighted.size()];
@@ -172,11 +172,14 @@ final class ModelState implements ModelView {
         boolean sampled = measuredInEpoch++ % updateRatioStride == 0;
         for (int i = 0; i < stepGradNorms.length; i++) {
             gradNormSums[i] += stepGradNorms[i];
-            Tensor signal = sampled ? signals[i].last : null;
-            if (signal != null) {
-                double n = ops.norm2(signal);
-                double rest = sharded == null ? 0 : sharded.signalSquares(i); // the copies' rows of a split pass
-                signalSums[i] += rest == 0 ? n : Math.sqrt(n * n + rest);
+            if (!sampled) {
+                continue;
+            }
+            if (sharded != null && sharded.lastPassSplit()) { // the copies' hooks saw the ranges of a split pass
+                signalSums[i] += Math.sqrt(sharded.signalSquares(i));
+                signalSteps[i]++;
+            } else if (signals[i].last != null) {
+                signalSums[i] += ops.norm2(signals[i].last);
                 signalSteps[i]++;
             }
         }

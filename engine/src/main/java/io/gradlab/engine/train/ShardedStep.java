@@ -25,18 +25,32 @@ import java.util.function.Supplier;
  * A training step split by rows over the kernel threads: data parallelism inside one step. Each of the
  * {@code shards} row ranges of the batch runs through its own copy of the model, the forward pass, the loss and
  * the backward pass, all on one thread, with every kernel call of the range on that thread; then the copies'
- * gradients are added into the session model's, always in the copies' order. One hand-over per step instead of
+ * gradients are summed into the session model's, always in the copies' order. One hand-over per step instead of
  * one per kernel call, and each thread's activations stay in its own core's cache: at batch 64 the per-call split
  * lost to the cost of moving each product's operands between the cores, and at batch 512 too on an AMD EPYC, where
  * the split step is 9% to 13% faster (docs/performance.md).
  *
  * <p>It applies when the model's rows are independent ({@link Layer#independentRows()}), the kernels have more
- * than one thread, a copy of the model can be built ({@code copies}), and each range gets at least {@link #MIN_ROWS}
- * rows; otherwise the session runs the whole batch in one pass. A copy's parameters share the
- * session model's value tensors ({@link Parameter#shareValueOf}: whatever changes the model's weights, the optimizer, a
- * resume, a strategy, changes the copies'), each copy has its own gradients, zeroed as they are added to the model's,
- * and the loss of a range is scaled by its share of the rows (a {@link Loss} is a mean over rows).
- * The results depend on the thread count (the sums of the ranges), and not on which thread computes a range.
+ * than one thread, copies of the model can be built ({@code copies}), and each range gets at least {@link #MIN_ROWS}
+ * rows; otherwise the session runs the whole batch in one pass. The session model holds the weights (whatever changes
+ * them, the optimizer, a resume, a strategy, changes them there) and its gradients; it runs the whole passes, the
+ * copies the ranges of a split one. Each copy has weights of its own, which a split step first sets to the model's,
+ * and gradients of its own, zeroed as they are summed. The loss of a range is scaled by its share of the rows (a
+ * {@link Loss} is a mean over rows). The results depend on the thread count (the sums of the ranges), and not on which
+ * thread computes a range.
+ *
+ * <p><b>Where each core writes.</b> Part {@code t} of the kernels' split passes over all parameters (the optimizer's
+ * update, the gradients' sum) is part {@code t} of their elements, which thread {@code t} computes; so the model's
+ * weights and gradients of part {@code t} are written by one core only. Were the copies to read the model's weights
+ * (as they did), every weight would sit in both cores' caches after the forward pass, and each write of the
+ * optimizer's update would first have to take the other core's copy of its cache line away: on a machine whose two
+ * cores are far apart (a round trip of about 500 ns between them) that made the update of 800 KB of weights 3 times
+ * slower than on one core, and the products that read the other core's freshly written weights slower too (about 20%
+ * of a batch-64 step; docs/performance.md). So no cache line is read by one core and then written by the other: each
+ * copy's weights are read and written by its own thread only; the model's weights of part {@code t} reach copy
+ * {@code o} through a hand-over buffer of copy {@code o}'s, which thread {@code t} writes and thread {@code o} reads and
+ * zeroes (writing takes a line over whole, with the hardware fetching ahead, where reading would leave it shared); and
+ * the gradients' sum reads each copy's gradients and zeroes them in the same pass.
  *
  * <p>Diagnostics read the whole batch: the copies of a leaf that is an {@link AbstractLayer} write their outputs
  * into the rows of one buffer ({@link AbstractLayer#setOutputBuffers}), which the layers diagnostics see ({@link
@@ -48,22 +62,27 @@ final class ShardedStep {
     /** A range gets at least this many rows: smaller products are where BLAS loses its speed. */
     static final int MIN_ROWS = 16;
     private static final Elementwise SCALE = Elementwise.assign(0, Expr.arg(0).mul(Expr.scalar(0)));
-    private static final Elementwise ZERO = Elementwise.assign(0, Expr.constant(0));
-    /** The model's gradient plus a copy's, and the copy's set to zero for the next step (one pass). */
-    private static final Elementwise ADD = Elementwise.assign(0, Expr.arg(0).add(Expr.arg(1))).then(1, Expr.constant(0));
 
     private final Ops ops;
     private final DType dtype;
-    /** The session's loss and the copies'. */
+    /** The copies' losses. */
     private final Loss[] losses;
     private final int shards;
-    /** The session's model and its copies; copy {@code t} runs range {@code t}. */
+    /** The session's model, which holds the weights and the summed gradients. */
+    private final Layer master;
+    /** The copies; copy {@code t} runs range {@code t}. */
     private final Layer[] models;
-    private final List<List<Parameter>> params = new ArrayList<>();
-    private final TensorGroup[] grads;
-    private final TensorGroup[] pair = new TensorGroup[2];
-    /** The model's gradients, as the one group of a call. */
-    private final TensorGroup[] zeroModelGrads = new TensorGroup[1];
+    /** {@code model gradients = copy 0's + copy 1's + ...}, and each copy's set to zero (one pass). */
+    private final Elementwise sum;
+    /** The arguments of {@link #sum}: the model's gradients, then each copy's. */
+    private final TensorGroup[] sumGroups;
+    /** Per parameter (in the model's order), the model's value; per copy and parameter, the copy's value and its hand-over buffer. */
+    private final Tensor[] values;
+    private final Tensor[][] copyValues;
+    private final Tensor[][] handOver;
+    /** Per parameter, the index of its first element among all parameters' elements; then their total. */
+    private final long[] starts;
+    private final IntConsumer pushTask = this::push;
     private final BufferCache[] gradOuts;
     private final double[][] scales;
     private final Tensor[][] scaleArgs;
@@ -78,7 +97,7 @@ final class ShardedStep {
     private boolean splitting;
     /** The batch of the last split pass. */
     private Tensor batch;
-    /** Per copy (index 1..), per weighted layer, the hook that keeps the gradient its output received. */
+    /** Per copy, per weighted layer, the hook that keeps the gradient its output received. */
     private final Signal[][] signals;
     private final IntConsumer shardTask = this::runShard;
     private final Tensor[] xt;
@@ -88,14 +107,13 @@ final class ShardedStep {
     /** Whether the model's last pass was split here (what the gathered views and the copies' signals show). */
     private boolean lastPassSplit;
 
-    private ShardedStep(Layer model, Loss loss, List<ModelCopy> copies, Ops ops, DType dtype) {
+    private ShardedStep(Layer model, List<ModelCopy> copies, Ops ops, DType dtype) {
         this.ops = ops;
         this.dtype = dtype;
-        this.shards = copies.size() + 1;
+        this.master = model;
+        this.shards = copies.size();
         this.models = new Layer[shards];
         this.losses = new Loss[shards];
-        this.losses[0] = loss;
-        this.grads = new TensorGroup[shards];
         this.xt = new Tensor[shards];
         this.yt = new Tensor[shards];
         this.gradOuts = new BufferCache[shards];
@@ -104,25 +122,48 @@ final class ShardedStep {
         this.rangeLosses = new double[shards];
         this.corrects = new long[shards];
         this.signals = new Signal[shards][];
+        List<Parameter> own = new ArrayList<>();
+        collectParameters(model, own);
+        int n = own.size();
+        this.values = new Tensor[n];
+        this.starts = new long[n + 1];
+        for (int i = 0; i < n; i++) {
+            values[i] = own.get(i).value();
+            starts[i + 1] = starts[i] + values[i].size();
+        }
+        this.copyValues = new Tensor[shards][n];
+        this.handOver = new Tensor[shards][n];
+        this.sumGroups = new TensorGroup[shards + 1];
+        this.sumGroups[0] = gradients(own);
+        Expr total = Expr.arg(1);
         for (int t = 0; t < shards; t++) {
-            models[t] = t == 0 ? model : copies.get(t - 1).model();
-            losses[t] = t == 0 ? loss : copies.get(t - 1).loss();
+            models[t] = copies.get(t).model();
+            losses[t] = copies.get(t).loss();
             List<Parameter> p = new ArrayList<>();
             collectParameters(models[t], p);
-            params.add(p);
-            List<Tensor> g = new ArrayList<>();
-            for (Parameter q : p) {
-                g.add(q.grad());
+            for (int i = 0; i < n; i++) {
+                copyValues[t][i] = p.get(i).value();
+                handOver[t][i] = Tensor.zeros(values[i].dtype(), values[i].shape());
             }
-            grads[t] = TensorGroup.of(g);
+            sumGroups[t + 1] = gradients(p);
             gradOuts[t] = new BufferCache();
-        }
-        for (int t = 1; t < shards; t++) {
-            for (int i = 0; i < params.get(t).size(); i++) {
-                params.get(t).get(i).shareValueOf(params.get(0).get(i)); // the copies train with the model's weights
+            if (t > 0) {
+                total = total.add(Expr.arg(t + 1)); // in the copies' order
             }
         }
-        this.zeroModelGrads[0] = grads[0];
+        Elementwise s = Elementwise.assign(0, total);
+        for (int t = 0; t < shards; t++) {
+            s = s.then(t + 1, Expr.constant(0));
+        }
+        this.sum = s;
+    }
+
+    private static TensorGroup gradients(List<Parameter> params) {
+        List<Tensor> g = new ArrayList<>();
+        for (Parameter p : params) {
+            g.add(p.grad());
+        }
+        return TensorGroup.of(g);
     }
 
     /**
@@ -131,14 +172,14 @@ final class ShardedStep {
      *
      * @param copies builds and returns one more copy of the model, built as the model was, and of the loss (null: none can be)
      */
-    static ShardedStep create(Layer model, Loss loss, Supplier<ModelCopy> copies, Ops ops, DType dtype) {
+    static ShardedStep create(Layer model, Supplier<ModelCopy> copies, Ops ops, DType dtype) {
         if (copies == null || ops.threads() < 2 || !model.independentRows() || "false".equals(System.getProperty("gradlab.shards"))) {
             return null;
         }
         List<Parameter> own = new ArrayList<>();
         collectParameters(model, own);
         List<ModelCopy> built = new ArrayList<>();
-        for (int t = 1; t < ops.threads(); t++) {
+        for (int t = 0; t < ops.threads(); t++) {
             ModelCopy made = copies.get();
             Layer copy = made.model();
             List<Parameter> theirs = new ArrayList<>();
@@ -151,7 +192,7 @@ final class ShardedStep {
         }
         LOG.debug("training splits each batch of {} rows or more by rows over {} copies of model '{}' (-Dgradlab.shards=false: one pass)",
                 ops.threads() * MIN_ROWS, ops.threads(), model.name());
-        return new ShardedStep(model, loss, built, ops, dtype);
+        return new ShardedStep(model, built, ops, dtype);
     }
 
     private static boolean sameShapes(List<Parameter> a, List<Parameter> b) {
@@ -181,9 +222,9 @@ final class ShardedStep {
     }
 
     /**
-     * Zeroes the gradients, runs the forward pass, the loss and the backward pass of {@code x} against {@code y}
-     * range by range, and leaves the sum of the ranges' parameter gradients in the session model's; returns the
-     * batch's mean loss. {@link #correct()} then gives the number of rows classified right.
+     * Sets the copies' weights to the model's, runs the forward pass, the loss and the backward pass of {@code x}
+     * against {@code y} range by range, and leaves the sum of the ranges' parameter gradients in the session model's;
+     * returns the batch's mean loss. {@link #correct()} then gives the number of rows classified right.
      */
     double forwardBackward(Tensor x, Tensor y, int classes) {
         this.rows = x.rows();
@@ -192,7 +233,7 @@ final class ShardedStep {
             xt[t] = xs.get(x, t, start(t), start(t + 1), shards);
             yt[t] = ys.get(y, t, start(t), start(t + 1), shards);
         }
-        ops.mapEach(ZERO, null, zeroModelGrads); // the copies' were zeroed as they were added
+        ops.parallelFor(shards, pushTask);
         batch = x;
         splitting = true;
         try {
@@ -200,11 +241,7 @@ final class ShardedStep {
         } finally {
             splitting = false;
         }
-        pair[0] = grads[0];
-        for (int t = 1; t < shards; t++) {
-            pair[1] = grads[t];
-            ops.mapEach(ADD, null, pair);
-        }
+        ops.mapEach(sum, null, sumGroups); // the copies' gradients zeroed in the same pass
         double sum = 0;
         for (int t = 0; t < shards; t++) {
             sum += rangeLosses[t];
@@ -242,7 +279,61 @@ final class ShardedStep {
         return (int) ((long) t * rows / shards);
     }
 
+    /**
+     * Part {@code t} of the weights' hand-over: the model's weights of element range {@code t} (which the kernels'
+     * part {@code t}, on this thread, last wrote) into copy {@code t} and into every other copy's hand-over buffer.
+     */
+    private void push(int t) {
+        long from = elementStart(t);
+        long to = elementStart(t + 1);
+        copyRange(values, copyValues[t], from, to, false);
+        for (int o = 0; o < shards; o++) {
+            if (o != t) {
+                copyRange(values, handOver[o], from, to, false);
+            }
+        }
+    }
+
+    /** The first element of part {@code t} among all parameters' elements ({@code t = shards}: their total). */
+    private long elementStart(int t) {
+        return starts[starts.length - 1] * t / shards;
+    }
+
+    /**
+     * Copies elements {@code [from, to)} (counted over all parameters in order) of {@code src} to {@code dst};
+     * {@code consume}: then zeroes them in {@code src}.
+     */
+    private void copyRange(Tensor[] src, Tensor[] dst, long from, long to, boolean consume) {
+        for (int i = 0; i < src.length; i++) {
+            long lo = Math.max(from, starts[i]);
+            long hi = Math.min(to, starts[i + 1]);
+            if (lo >= hi) {
+                continue;
+            }
+            int at = (int) (lo - starts[i]);
+            int len = (int) (hi - lo);
+            Tensor s = src[i];
+            Tensor d = dst[i];
+            if (s.dtype() == DType.F32) {
+                System.arraycopy(s.floats(), s.offset() + at, d.floats(), d.offset() + at, len);
+                if (consume) {
+                    Arrays.fill(s.floats(), s.offset() + at, s.offset() + at + len, 0f);
+                }
+            } else {
+                System.arraycopy(s.doubles(), s.offset() + at, d.doubles(), d.offset() + at, len);
+                if (consume) {
+                    Arrays.fill(s.doubles(), s.offset() + at, s.offset() + at + len, 0d);
+                }
+            }
+        }
+    }
+
     private void runShard(int t) {
+        for (int o = 0; o < shards; o++) {
+            if (o != t) { // the other parts' weights, from this copy's hand-over buffer (zeroed: see the class comment)
+                copyRange(handOver[t], copyValues[t], elementStart(o), elementStart(o + 1), true);
+            }
+        }
         Layer model = models[t]; // kernels called from a part run on its thread
         Tensor out = model.forward(xt[t], Mode.TRAIN);
         Tensor gradOut = gradOuts[t].get(dtype, out.rows(), out.cols());
@@ -261,10 +352,16 @@ final class ShardedStep {
 
     /**
      * The layers diagnostics see for the session model's leaves {@code leaves} (in the order of the model's
-     * leaves, which is each copy's order too): each shows the whole batch's input and output of a split pass.
-     * Places the outputs of the copies' leaves ({@link Placement}), and adds a hook to every copy's weighted layers for {@link #signalSquares}.
+     * leaves, which is each copy's order too): each shows the whole batch's input and output of a split pass, and the
+     * model's own of a whole pass. Places the outputs of the copies' leaves ({@link Placement}), and adds a hook to
+     * every copy's weighted layers for {@link #signalSquares}.
      */
     List<LayerView> views(List<LayerView> leaves) {
+        List<Layer> own = new ArrayList<>();
+        collectLeaves(master, own);
+        if (own.size() != leaves.size()) {
+            throw new IllegalStateException("the model has " + own.size() + " layers, its view " + leaves.size());
+        }
         List<List<Layer>> copyLeaves = new ArrayList<>();
         for (int t = 0; t < shards; t++) {
             List<Layer> l = new ArrayList<>();
@@ -286,18 +383,18 @@ final class ShardedStep {
                 copies[t] = copyLeaves.get(t).get(i);
             }
             placements.add(Placement.install(this, copies));
-            Gathered g = new Gathered(copies);
+            Gathered g = new Gathered(own.get(i), copies);
             gathered.add(g);
             out.add(new LayerView(v.name(), g, v.weight(), v.activation()));
             if (v.weight() != null) {
-                for (int t = 1; t < shards; t++) {
+                for (int t = 0; t < shards; t++) {
                     Signal s = new Signal();
                     copies[t].addHook(s);
                     hooks.get(t).add(s);
                 }
             }
         }
-        for (int t = 1; t < shards; t++) {
+        for (int t = 0; t < shards; t++) {
             signals[t] = hooks.get(t).toArray(new Signal[0]);
         }
         return out;
@@ -313,16 +410,21 @@ final class ShardedStep {
         }
     }
 
+    /** Whether the model's last pass was split here: the copies' hooks, not the model's, saw its gradients. */
+    boolean lastPassSplit() {
+        return lastPassSplit;
+    }
+
     /**
      * The sum of the squared norms of the gradient that weighted layer {@code index}'s output received in the
-     * copies (1..) during the last split pass; 0 after a whole pass (the session model's own hook has it all).
+     * copies during the last split pass; 0 after a whole pass (the session model's own hook has it all).
      */
     double signalSquares(int index) {
         if (!lastPassSplit) {
             return 0;
         }
         double sum = 0;
-        for (int t = 1; t < shards; t++) {
+        for (int t = 0; t < shards; t++) {
             Tensor g = signals[t][index].last;
             if (g != null) {
                 double n = ops.norm2(g);
@@ -495,11 +597,12 @@ final class ShardedStep {
     }
 
     /**
-     * A leaf of the session model as diagnostics see it: its input and output are the whole batch's, the buffer the
-     * ranges' rows were written into, or else those rows gathered into one buffer when a diagnostic first asks after
-     * a split pass (nothing is copied otherwise).
+     * A leaf of the session model as diagnostics see it: after a split pass its input and output are the whole
+     * batch's, the buffer the ranges' rows were written into, or else those rows gathered into one buffer when a
+     * diagnostic first asks (nothing is copied otherwise); after a whole pass, the model's leaf's own.
      */
     private final class Gathered implements Layer {
+        private final Layer own;
         private final Layer[] copies;
         private final Tensor[] parts;
         private final BufferCache inputs = new BufferCache();
@@ -509,7 +612,8 @@ final class ShardedStep {
         private boolean inputFresh;
         private boolean outputFresh;
 
-        Gathered(Layer[] copies) {
+        Gathered(Layer own, Layer[] copies) {
+            this.own = own;
             this.copies = copies;
             this.parts = new Tensor[copies.length];
         }
@@ -522,7 +626,7 @@ final class ShardedStep {
         @Override
         public Tensor lastInput() {
             if (!lastPassSplit) {
-                return copies[0].lastInput();
+                return own.lastInput();
             }
             if (!inputFresh) {
                 input = gather(inputs, true);
@@ -534,7 +638,7 @@ final class ShardedStep {
         @Override
         public Tensor lastOutput() {
             if (!lastPassSplit) {
-                return copies[0].lastOutput();
+                return own.lastOutput();
             }
             if (!outputFresh) {
                 output = gather(outputs, false);
@@ -578,67 +682,67 @@ final class ShardedStep {
 
         @Override
         public String name() {
-            return copies[0].name();
+            return own.name();
         }
 
         @Override
         public String type() {
-            return copies[0].type();
+            return own.type();
         }
 
         @Override
         public int build(int inputWidth, BuildContext ctx) {
-            return copies[0].build(inputWidth, ctx);
+            return own.build(inputWidth, ctx);
         }
 
         @Override
         public int[] sampleShape() {
-            return copies[0].sampleShape();
+            return own.sampleShape();
         }
 
         @Override
         public Tensor forward(Tensor input, Mode mode) {
-            return copies[0].forward(input, mode);
+            return own.forward(input, mode);
         }
 
         @Override
         public Tensor backward(Tensor gradOutput) {
-            return copies[0].backward(gradOutput);
+            return own.backward(gradOutput);
         }
 
         @Override
         public List<Parameter> parameters() {
-            return copies[0].parameters();
+            return own.parameters();
         }
 
         @Override
         public List<Tensor> buffers() {
-            return copies[0].buffers();
+            return own.buffers();
         }
 
         @Override
         public boolean exactGradient() {
-            return copies[0].exactGradient();
+            return own.exactGradient();
         }
 
         @Override
         public boolean independentRows() {
-            return copies[0].independentRows();
+            return own.independentRows();
         }
 
         @Override
         public boolean addHook(LayerHook hook) {
-            return copies[0].addHook(hook);
+            return own.addHook(hook);
         }
 
         @Override
         public void removeHook(LayerHook hook) {
-            copies[0].removeHook(hook);
+            own.removeHook(hook);
         }
 
         @Override
         public String toString() {
-            return copies[0].toString();
+            return own.toString();
         }
     }
 }

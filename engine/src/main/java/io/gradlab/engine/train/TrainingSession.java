@@ -118,7 +118,7 @@ public final class TrainingSession implements TrainingControl {
         buildFor(newModel, parts.train(), parts.buildContext());
         newModel.setInputGradientRequired(false);
         this.model = newModel;
-        sharded = newModel == parts.model() ? ShardedStep.create(newModel, parts.loss(), parts.copies(), parts.ops(), parts.dtype()) : null;
+        sharded = newModel == parts.model() ? ShardedStep.create(newModel, parts.copies(), parts.ops(), parts.dtype()) : null;
         state.bind(newModel, sharded);
         parts.optimizer().bind(state.parameters(), parts.ops());
     }

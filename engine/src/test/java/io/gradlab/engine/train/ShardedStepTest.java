@@ -90,7 +90,7 @@ class ShardedStepTest {
         Layer whole = mlp(ops);
         Layer model = mlp(ops);
         Loss loss = new SoftmaxCrossEntropy();
-        ShardedStep sharded = ShardedStep.create(model, loss, () -> new ModelCopy(mlp(ops), new SoftmaxCrossEntropy()), ops, DType.F64);
+        ShardedStep sharded = ShardedStep.create(model, () -> new ModelCopy(mlp(ops), new SoftmaxCrossEntropy()), ops, DType.F64);
         assertThat(sharded).as("an MLP's rows are independent").isNotNull();
         Tensor[] b = batch(45); // odd: ranges of 22 and 23 rows
         assertThat(sharded.applies(45)).isTrue();
@@ -134,32 +134,91 @@ class ShardedStepTest {
                         .as("the copies wrote %s's input into the rows of one buffer: it is shown, not gathered", views.get(v).name())
                         .isSameAs(v == 0 ? b[0] : views.get(v - 1).layer().lastOutput());
             }
+            assertThat(sharded.lastPassSplit()).isTrue();
             assertThat(Math.sqrt(sharded.signalSquares(0)))
-                    .as("the copy's part of the gradient hidden1's output received: the rows past the first range")
+                    .as("the gradient hidden1's output received, over all the copies' ranges")
                     .isGreaterThan(0);
-            for (Parameter p : actual) {
-                p.grad().fill(0); // as the session zeroes them before a step
-            }
+            assertThat(model.children().get(0).lastOutput()).as("the model itself runs no range of a split pass").isNull();
         }
         Tensor placed45 = views.get(0).layer().lastOutput();
-        Tensor range45 = model.children().get(0).lastOutput(); // the model's own range: a slice of the placed buffer
         Tensor[] short40 = batch(40); // an epoch's short last batch, then a full one again: the buffers of each are kept
         sharded.forwardBackward(short40[0], short40[1], 5);
         assertThat(views.get(0).layer().lastOutput().rows()).isEqualTo(40);
         sharded.forwardBackward(b[0], b[1], 5);
         assertThat(views.get(0).layer().lastOutput()).as("the 45-row buffer of before").isSameAs(placed45);
-        assertThat(model.children().get(0).lastOutput()).as("and the slice of it, not a new one").isSameAs(range45);
+        Tensor own = model.forward(b[0], Mode.EVAL);
+        assertThat(own).isNotNull();
         sharded.wholePass();
-        assertThat(views.get(0).layer().lastOutput()).as("after a whole pass the views show it").isSameAs(model.children().get(0).lastOutput());
+        assertThat(views.get(0).layer().lastOutput()).as("after a whole pass the views show the model's own")
+                .isSameAs(model.children().get(0).lastOutput()).isNotNull();
+        assertThat(sharded.signalSquares(0)).as("after a whole pass the model's own hook has the signal").isZero();
+    }
+
+    @Test
+    void diagnosticsSeeTheWholeBatchInEveryLayerTheWeightedOnesToo() {
+        BlasOps ops = BlasOps.create("auto", 2);
+        Layer model = mlp(ops);
+        ShardedStep sharded = ShardedStep.create(model, () -> new ModelCopy(mlp(ops), new SoftmaxCrossEntropy()), ops, DType.F64);
+        ModelState state = new ModelState(DType.F64, ops, 1);
+        state.bind(model, sharded);
+        Tensor[] b = batch(45);
+        sharded.forwardBackward(b[0], b[1], 5);
+        assertThat(state.weightedLayers()).isNotEmpty();
+        for (io.gradlab.api.diag.LayerView v : state.weightedLayers()) {
+            assertThat(v.layer().lastInput()).as("%s's input in a split pass: the whole batch's (a precision count needs every row)", v.name())
+                    .isNotNull();
+            assertThat(v.layer().lastInput().rows()).isEqualTo(45);
+            assertThat(v.layer().lastOutput().rows()).isEqualTo(45);
+        }
+        assertThat(state.weightedLayers().get(0).layer().lastInput()).isSameAs(b[0]);
+    }
+
+    @Test
+    void theCopiesComputeWithTheModelsWeightsAsTheyAreAtEachStep() {
+        BlasOps ops = BlasOps.create("auto", 2);
+        Layer whole = mlp(ops);
+        Layer model = mlp(ops);
+        Loss loss = new SoftmaxCrossEntropy();
+        ShardedStep sharded = ShardedStep.create(model, () -> new ModelCopy(mlp(ops), new SoftmaxCrossEntropy()), ops, DType.F64);
+        Tensor[] b = batch(45);
+        sharded.forwardBackward(b[0], b[1], 5);
+        List<Parameter> wholeParams = parameters(whole);
+        List<Parameter> params = parameters(model);
+        for (int step = 0; step < 3; step++) {
+            // what an optimizer, a resume or a strategy does to the model's weights between two steps
+            for (int i = 0; i < params.size(); i++) {
+                Tensor w = params.get(i).value();
+                Tensor we = wholeParams.get(i).value();
+                for (int k = 0; k < w.size(); k++) {
+                    double changed = w.get(k) * (0.5 + step) + 0.01 * ((k * 7 + i + step) % 11 - 5);
+                    w.set(k, changed);
+                    we.set(k, changed);
+                }
+                wholeParams.get(i).grad().fill(0);
+            }
+            Tensor out = whole.forward(b[0], Mode.TRAIN);
+            Tensor gradOut = Tensor.zeros(DType.F64, out.rows(), out.cols());
+            double expectedLoss = loss.forwardBackward(out, b[1], gradOut, ops);
+            whole.backward(gradOut);
+            assertThat(sharded.forwardBackward(b[0], b[1], 5)).as("step %d's loss, with the weights changed", step)
+                    .isCloseTo(expectedLoss, within(1e-12));
+            for (int i = 0; i < params.size(); i++) {
+                Tensor e = wholeParams.get(i).grad();
+                Tensor a = params.get(i).grad();
+                for (int k = 0; k < e.size(); k++) {
+                    assertThat(a.get(k)).as("step %d gradient %d element %d", step, i, k).isCloseTo(e.get(k), within(1e-12));
+                }
+            }
+        }
     }
 
     @Test
     void itAppliesOnlyWhereItCan() {
         BlasOps two = BlasOps.create("auto", 2);
         Loss loss = new SoftmaxCrossEntropy();
-        assertThat(ShardedStep.create(mlp(two), loss, null, two, DType.F64)).as("no way to build copies").isNull();
+        assertThat(ShardedStep.create(mlp(two), null, two, DType.F64)).as("no way to build copies").isNull();
         BlasOps one = BlasOps.create("auto", 1);
-        assertThat(ShardedStep.create(mlp(one), loss, () -> new ModelCopy(mlp(one), loss), one, DType.F64))
+        assertThat(ShardedStep.create(mlp(one), () -> new ModelCopy(mlp(one), loss), one, DType.F64))
                 .as("one kernel thread").isNull();
         Layer notIndependent = new Sequential("m", List.of(new Dense("d", 4, true, null, null, null), new PlainLayer("batch-statistics") {
             @Override
@@ -173,7 +232,7 @@ class ShardedStepTest {
             }
         }));
         assertThat(notIndependent.independentRows()).as("a layer says nothing: its rows are not independent").isFalse();
-        assertThat(ShardedStep.create(notIndependent, loss, () -> new ModelCopy(mlp(two), loss), two, DType.F64)).isNull();
+        assertThat(ShardedStep.create(notIndependent, () -> new ModelCopy(mlp(two), loss), two, DType.F64)).isNull();
     }
 
     /** A layer of these tests that is not an {@code AbstractLayer}: its output is as wide as its input. */
@@ -256,8 +315,7 @@ class ShardedStepTest {
         BlasOps ops = BlasOps.create("auto", 2);
         Layer whole = withDoubler(ops);
         Layer model = withDoubler(ops);
-        ShardedStep sharded = ShardedStep.create(model, new SoftmaxCrossEntropy(),
-                () -> new ModelCopy(withDoubler(ops), new SoftmaxCrossEntropy()), ops, DType.F64);
+        ShardedStep sharded = ShardedStep.create(model, () -> new ModelCopy(withDoubler(ops), new SoftmaxCrossEntropy()), ops, DType.F64);
         Tensor[] b = batch(40);
         whole.forward(b[0], Mode.TRAIN);
         List<io.gradlab.api.diag.LayerView> leaves = new ArrayList<>();
