@@ -27,8 +27,10 @@ import java.util.function.IntConsumer;
  * <p>A sampled step counts, per unit, the rows with {@code |f'(x, y)| < limit} as one column sum of
  * the activation's own derivative expression ({@link ElementwiseActivation#derivativeExpression()}),
  * so any elementwise activation is counted by the vectorized kernels; an activation with parameters
- * is counted on its {@code backward()} of a gradient of ones. The layers are counted side by side
- * ({@link Ops#parallelFor}).
+ * is counted on its {@code backward()} of a gradient of ones. The count is split by rows over the
+ * kernel threads ({@link Ops#parallelFor}, {@link RowParts}): each thread counts the rows of every layer
+ * that the kernels' same part computed, where they are in its cache; the counts are integers, so the
+ * split does not change them.
  */
 final class Saturation implements Diagnostic {
     /** 1 where the magnitude of argument 0 (a derivative) is below scalar 0 (the limit), else 0 (NaN included). */
@@ -43,7 +45,7 @@ final class Saturation implements Diagnostic {
     private UnitCounts[] sampled = new UnitCounts[8];
     private int sampledCount;
     private Ops ops;
-    private final IntConsumer countLayer = i -> sampled[i].count(ops);
+    private final IntConsumer countPart = this::countPart;
     private int epoch = Integer.MIN_VALUE;
 
     Saturation(int every, double threshold, double majority, double warnFraction, double criticalFraction) {
@@ -68,9 +70,12 @@ final class Saturation implements Diagnostic {
         long rows;
         Tensor x;
         Tensor y;
-        private final Tensor[] xy = new Tensor[2];
+        /** Per part: the arguments of its count, its per-unit sums, whether it counted rows of this batch. */
+        private Tensor[][] xy = new Tensor[0][];
+        private Tensor[] sums = new Tensor[0];
+        private boolean[] counted = new boolean[0];
+        private RowParts rowParts = new RowParts(1);
         private final Tensor[] gradient = new Tensor[1];
-        private Tensor sums;
         private final Tensor[] ones = new Tensor[2]; // the full batch and the short last one of an epoch: no allocation once warm
         private final Tensor[] gradX = new Tensor[2];
         private int lastUsed;
@@ -84,27 +89,68 @@ final class Saturation implements Diagnostic {
             this.saturated = new long[units];
         }
 
-        /** Adds the batch's saturated rows per unit; only this layer's state is written (one part of the step). */
-        void count(Ops ops) {
-            if (sums == null || sums.dtype() != y.dtype()) {
-                sums = Tensor.zeros(y.dtype(), saturated.length);
+        /** Makes the per-part state for {@code parts} parts and the batch's element type (once, or when they change). */
+        void prepare(int parts) {
+            if (sums.length != parts || sums[0].dtype() != y.dtype()) {
+                xy = new Tensor[parts][2];
+                sums = new Tensor[parts];
+                for (int p = 0; p < parts; p++) {
+                    sums[p] = Tensor.zeros(y.dtype(), saturated.length);
+                }
+                counted = new boolean[parts];
+                rowParts = new RowParts(parts);
             }
+        }
+
+        /**
+         * Part {@code p}'s count of the batch's saturated rows per unit, into the part's own sums: its rows of an
+         * elementwise activation's input and output; an activation with parameters is counted whole, in part 0.
+         */
+        void count(Ops ops, int p) {
             // a float32 sum counts exactly up to 2^24 rows, far more than a batch has
+            counted[p] = false;
             if (activation instanceof ElementwiseActivation) {
-                xy[0] = x;
-                xy[1] = y;
-                ops.columnSums(small, 0, sums, limit, xy);
-                xy[0] = null;
-                xy[1] = null;
+                Tensor xs = rowParts.rows(x, p);
+                Tensor ys = rowParts.rows(y, p);
+                if (ys == null) {
+                    return;
+                }
+                Tensor[] args = xy[p];
+                args[0] = xs;
+                args[1] = ys;
+                ops.columnSums(small, 0, sums[p], limit, args);
+                args[0] = null;
+                args[1] = null;
             } else {
+                if (p != 0) {
+                    return;
+                }
                 int slot = buffers(y);
                 activation.backward(x, y, ones[slot], gradX[slot]);
                 gradient[0] = gradX[slot];
-                ops.columnSums(small, 0, sums, limit, gradient);
+                ops.columnSums(small, 0, sums[0], limit, gradient);
                 gradient[0] = null;
             }
-            for (int u = 0; u < saturated.length; u++) {
-                saturated[u] += (long) sums.get(u);
+            counted[p] = true;
+        }
+
+        /** Counts the batch as {@code parts} parts would, one after the other on this thread. */
+        void countInParts(Ops ops, int parts) {
+            prepare(parts);
+            for (int p = 0; p < parts; p++) {
+                count(ops, p);
+            }
+            finish();
+        }
+
+        /** Adds the parts' counts of the batch to the epoch's (after every part has counted). */
+        void finish() {
+            for (int p = 0; p < sums.length; p++) {
+                if (counted[p]) {
+                    for (int u = 0; u < saturated.length; u++) {
+                        saturated[u] += (long) sums[p].get(u);
+                    }
+                }
             }
             rows += y.rows();
             x = null;
@@ -164,16 +210,26 @@ final class Saturation implements Diagnostic {
             }
             c.x = x;
             c.y = y;
+            c.prepare(model.ops().threads());
             if (sampledCount == sampled.length) { // more layers than ever before: once per model
                 sampled = Arrays.copyOf(sampled, 2 * sampledCount);
             }
             sampled[sampledCount++] = c;
         }
         ops = model.ops();
-        ops.parallelFor(sampledCount, countLayer); // each part counts one layer (backward() of one included: on its thread)
+        ops.parallelFor(ops.threads(), countPart); // each part counts its rows of every layer (backward() of one included: on its thread)
+        for (int i = 0; i < sampledCount; i++) {
+            sampled[i].finish();
+        }
         Arrays.fill(sampled, 0, sampledCount, null);
         sampledCount = 0;
         ops = null;
+    }
+
+    private void countPart(int p) {
+        for (int i = 0; i < sampledCount; i++) {
+            sampled[i].count(ops, p);
+        }
     }
 
     @Override

@@ -209,8 +209,10 @@ class KernelFiguresTest {
                     }
                     counts.x = xy[0];
                     counts.y = xy[1];
-                    counts.count(OPS);
-                    assertThat(counts.saturated).as("%s %s threshold %s step %d", name, dtype, threshold, step).containsExactly(expected);
+                    int parts = 1 + step % 3; // split by rows as over 1, 2 or 3 kernel threads: the same counts
+                    counts.countInParts(OPS, parts);
+                    assertThat(counts.saturated).as("%s %s threshold %s step %d, %d parts", name, dtype, threshold, step, parts)
+                            .containsExactly(expected);
                 }
             }
         }
@@ -273,7 +275,7 @@ class KernelFiguresTest {
             Saturation.UnitCounts counts = new Saturation.UnitCounts(a, 3, limit);
             counts.x = x;
             counts.y = y;
-            counts.count(OPS);
+            counts.countInParts(OPS, 3); // more parts than rows: one part gets none
             assertThat(counts.saturated).containsOnly(0L);
             assertThat(counts.rows).isEqualTo(2);
         }
