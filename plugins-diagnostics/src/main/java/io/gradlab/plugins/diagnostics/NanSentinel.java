@@ -13,6 +13,7 @@ import io.gradlab.api.tensor.TensorGroup;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntConsumer;
 
 /**
  * {@code nan-sentinel}: stops the run at the first non-finite value, in the order they were computed:
@@ -24,7 +25,9 @@ import java.util.Map;
  * (a NaN anywhere upstream makes them non-finite); only then, and on every {@code every}-th step
  * (for a NaN that a ReLU swallowed), does it scan the tensors in that order to find where it began:
  * the outputs, the gradients and the parameters each in one kernel reduction over all of them
- * ({@link Ops#sumEach}, split over the threads), then the first non-finite one in that order.
+ * ({@link Ops#sumEach}, split over the threads), then the first non-finite one in that order. The outputs are
+ * split by rows ({@link RowParts}): each kernel thread sums its part's rows of every output, the rows the
+ * kernels' same part computed, in its own cache.
  */
 final class NanSentinel implements Diagnostic {
     /** {@code x * 0}: 0 for a finite {@code x}, NaN for NaN and the infinities; so a sum is NaN exactly when an element is not finite. */
@@ -34,9 +37,9 @@ final class NanSentinel implements Diagnostic {
     private final Tensor[] args = new Tensor[1];
     private final TensorGroup[] one = new TensorGroup[1];
     /** The tensors a scan sums, in its order, each kind together (one hand-over to the kernel threads). */
-    private final Scanned outputs = new Scanned();
-    private final Scanned grads = new Scanned();
-    private final Scanned values = new Scanned();
+    private final Scanned outputs = new Scanned(true);
+    private final Scanned grads = new Scanned(false);
+    private final Scanned values = new Scanned(false);
 
     NanSentinel(int every) {
         this.every = every;
@@ -110,13 +113,25 @@ final class NanSentinel implements Diagnostic {
      * nothing once they are made.
      */
     private final class Scanned {
+        private final boolean byRows;
         private Tensor[] tensors = new Tensor[16];
         int count;
         private final Tensor[][] keys = new Tensor[2][];
         private final TensorGroup[] groups = new TensorGroup[2];
         private final double[][] sums = {new double[0], new double[0]};
+        /** Per set, per kernel part: the group of the part's rows of each tensor and its sums (null: not split by rows). */
+        private final TensorGroup[][] partGroups = new TensorGroup[2][];
+        private final double[][][] partSums = new double[2][][];
+        /** Per set, per part: the one-group argument array of its call (made with the set: no array per scan). */
+        private final TensorGroup[][][] partArgs = new TensorGroup[2][][];
+        private final IntConsumer sumPart = this::sumPart;
+        private Ops ops;
         private int current;
         private int last;
+
+        Scanned(boolean byRows) {
+            this.byRows = byRows;
+        }
 
         void start() {
             count = 0;
@@ -143,9 +158,29 @@ final class NanSentinel implements Diagnostic {
                     oneType &= tensors[i].dtype() == tensors[0].dtype();
                 }
                 groups[current] = oneType && count > 0 ? TensorGroup.of(java.util.Arrays.asList(keys[current])) : null;
+                partGroups[current] = groups[current] != null && byRows ? byRows(keys[current], ops.threads()) : null;
+                if (partGroups[current] != null) {
+                    partSums[current] = new double[partGroups[current].length][count];
+                    partArgs[current] = new TensorGroup[partGroups[current].length][];
+                    for (int p = 0; p < partArgs[current].length; p++) {
+                        partArgs[current][p] = new TensorGroup[] {partGroups[current][p]};
+                    }
+                }
             }
             last = current;
             double[] out = sums[current];
+            if (partGroups[current] != null) {
+                this.ops = ops;
+                ops.parallelFor(partGroups[current].length, sumPart);
+                this.ops = null;
+                java.util.Arrays.fill(out, 0);
+                for (double[] part : partSums[current]) {
+                    for (int i = 0; i < count; i++) {
+                        out[i] += part[i];
+                    }
+                }
+                return;
+            }
             if (groups[current] != null) {
                 one[0] = groups[current];
                 ops.sumEach(TIMES_ZERO, out, null, one);
@@ -155,6 +190,11 @@ final class NanSentinel implements Diagnostic {
             for (int i = 0; i < count; i++) {
                 out[i] = tensors[i].size() == 0 ? 0 : single(ops, tensors[i]);
             }
+        }
+
+        /** Part {@code p}'s sums of its rows of every tensor, on its thread. */
+        private void sumPart(int p) {
+            ops.sumEach(TIMES_ZERO, partSums[current][p], null, partArgs[current][p]);
         }
 
         private boolean matches(int k) {
@@ -173,6 +213,31 @@ final class NanSentinel implements Diagnostic {
         boolean finite(int i) {
             return !Double.isNaN(sums[current][i]);
         }
+    }
+
+    /**
+     * Per kernel part, the group of its rows of each of {@code tensors} ({@link RowParts}); null with one part or
+     * where a tensor has fewer rows than there are parts (each part then has rows of every tensor).
+     */
+    private static TensorGroup[] byRows(Tensor[] tensors, int parts) {
+        if (parts < 2) {
+            return null;
+        }
+        for (Tensor t : tensors) {
+            if (t.rank() == 0 || t.dim(0) < parts) {
+                return null;
+            }
+        }
+        RowParts rows = new RowParts(parts);
+        TensorGroup[] out = new TensorGroup[parts];
+        for (int p = 0; p < parts; p++) {
+            List<Tensor> mine = new java.util.ArrayList<>();
+            for (Tensor t : tensors) {
+                mine.add(rows.rows(t, p));
+            }
+            out[p] = TensorGroup.of(mine);
+        }
+        return out;
     }
 
     private double single(Ops ops, Tensor t) {

@@ -74,6 +74,27 @@ class SentinelAndExplodingTest {
     }
 
     @Test
+    void onSeveralKernelThreadsEachThreadsRowsOfTheOutputsAreScanned() {
+        for (int threads : new int[] {2, 3}) {
+            for (int row = 0; row < 4; row++) { // 4 rows: with 3 threads parts of 1, 1 and 2 rows
+                FakeModel m = model();
+                m.partThreads = threads;
+                assertThat(m.ops().threads()).isEqualTo(threads);
+                m.layers.get(1).layer().lastOutput().set(row * 6 + 5, Double.NaN); // act1, in one part's rows
+                m.layers.get(4).layer().lastOutput().set(0, Double.NaN); // the output layer, later in the forward pass
+                Finding f = stopped(() -> new NanSentinel(1).afterBackward(m));
+                assertThat(f.layer()).as("%d threads, row %d", threads, row).isEqualTo("act1");
+                assertThat(f.message()).contains("1 of 24 values");
+            }
+            FakeModel clean = model();
+            clean.partThreads = threads;
+            NanSentinel s = new NanSentinel(1);
+            assertThatCode(() -> s.afterBackward(clean)).doesNotThrowAnyException();
+            assertThatCode(() -> s.afterBackward(clean)).as("the second scan, on the kept groups").doesNotThrowAnyException();
+        }
+    }
+
+    @Test
     void aNonFiniteLossWithFiniteOutputsIsNamedAsTheLoss() {
         FakeModel m = model();
         m.loss = Double.POSITIVE_INFINITY;
