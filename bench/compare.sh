@@ -263,6 +263,10 @@ for w in workloads:
             else:
                 extra = f"  [batch {rs[-1]['batch']}, {rs[-1]['samples']} samples per epoch, {rs[-1]['framework']}]"
             print(f"  {w:12} {label:13} rounds: {runs}{extra}")
+            trips = [r.get("core_round_trip_ns") or [] for r in rs] if label.startswith("gradlab") else []
+            if any(trips):
+                print(f"  {w:12} {label:13} core round trip (ns, before/after each round): "
+                      + ", ".join("/".join(f"{t:.0f}" for t in ts) or "-" for ts in trips))
 # how far one series can be trusted: the ratio round by round (the runs of a round are interleaved) and the
 # spread of each side's rounds; on a host that shares its cores a 2-thread run moves by tens of percent
 unsettled = []

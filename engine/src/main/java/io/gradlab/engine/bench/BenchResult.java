@@ -38,7 +38,8 @@ import java.util.OptionalLong;
  */
 public record BenchResult(String workload, String spec, String description, double samplesPerSecond, OptionalLong flopsPerSample, String backend,
                           String kernels, int threads, int batch, int samplesPerRun, String data, boolean embeddedSubset, List<Double> runs,
-                          double samplesPerCpuSecond, double finalLoss, List<String> diagnostics, List<Double> warmup, List<String> notes) {
+                          double samplesPerCpuSecond, double finalLoss, List<String> diagnostics, List<Double> warmup, List<String> notes,
+                          List<Double> coreRoundTrips) {
     public BenchResult {
         requireNonNull(workload, "workload is null");
         description = description == null ? "" : description;
@@ -50,6 +51,7 @@ public record BenchResult(String workload, String spec, String description, doub
         diagnostics = List.copyOf(diagnostics);
         warmup = List.copyOf(warmup);
         notes = List.copyOf(notes);
+        coreRoundTrips = List.copyOf(coreRoundTrips);
     }
 
     /** {@code samplesPerSecond * flopsPerSample / 1e9}; empty when the FLOPs of a step are not known. */
@@ -84,6 +86,7 @@ public record BenchResult(String workload, String spec, String description, doub
         m.put("data", data);
         m.put("embedded_subset", embeddedSubset);
         m.put("notes", notes);
+        m.put("core_round_trip_ns", coreRoundTrips.stream().map(r -> (double) Math.round(r)).toList());
         return m;
     }
 
@@ -118,6 +121,14 @@ public record BenchResult(String workload, String spec, String description, doub
         sb.append("warm-up: ").append(rates(warmup)).append(" samples/s (untimed: the JVM compiles the step's code meanwhile)").append(nl);
         sb.append(String.format(Locale.ROOT, "cpu:     %,.0f samples per CPU-second (all threads; steadier than wall time on a busy machine)%n",
                 samplesPerCpuSecond));
+        if (!coreRoundTrips.isEmpty()) {
+            StringBuilder trips = new StringBuilder();
+            for (int i = 0; i < coreRoundTrips.size(); i++) {
+                trips.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.0f ns", coreRoundTrips.get(i)));
+            }
+            sb.append("cores:   ").append(trips).append(" for a value passed between two threads and back (before and after the runs;"
+                    + " hundreds of ns: cores far apart, which slows a step split over them)").append(nl);
+        }
         if (unsteady()) {
             sb.append(String.format(Locale.ROOT, "note:    the runs differ by more than %.0f%% (%,.0f to %,.0f samples/s): other work, or a host taking "
                     + "cores away, slowed some of them; compare interleaved runs (bench/compare.sh reports medians and peaks)%n",

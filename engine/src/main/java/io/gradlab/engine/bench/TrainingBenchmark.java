@@ -64,7 +64,10 @@ public final class TrainingBenchmark {
         TimedTraining timed = new TimedTraining(config, batch, progress);
         ExperimentRunner runner = new ExperimentRunner(timed.registry(registry, config.diagnostics()), ops);
         List<String> diagnostics = config.diagnostics() ? diagnostics(spec, runner.defaultDiagnostics()) : List.of();
+        List<Double> coreRoundTrips = new ArrayList<>();
+        CoreProbe.roundTripNanos().ifPresent(coreRoundTrips::add);
         timed.run(runner, TimedTraining.timedSpec(spec, config.diagnostics()));
+        CoreProbe.roundTripNanos().ifPresent(coreRoundTrips::add);
 
         List<String> notes = new ArrayList<>();
         boolean embedded = timed.data().contains("embedded subset");
@@ -83,7 +86,7 @@ public final class TrainingBenchmark {
         int threads = ops.threads();
         return new BenchResult(config.spec().isEmpty() ? REFERENCE : spec.name(), config.spec().map(Path::toString).orElse(null), spec.description(),
                 median, flops, ops.backend(), kernels, threads, batch, timed.samplesPerRun(), timed.data(), embedded, timed.rates(),
-                median(timed.cpuRates()), timed.finalLoss(), diagnostics, timed.warmup(), notes);
+                median(timed.cpuRates()), timed.finalLoss(), diagnostics, timed.warmup(), notes, coreRoundTrips);
     }
 
     /** The spec as {@code gradlab run} loads it, with {@code --set} and {@code --batch} applied; or the reference workload's. */

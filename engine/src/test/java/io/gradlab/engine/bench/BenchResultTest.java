@@ -10,7 +10,26 @@ import org.junit.jupiter.api.Test;
 class BenchResultTest {
     private static BenchResult result(List<Double> runs) {
         return new BenchResult("reference", null, "", 100_000, OptionalLong.of(998_912), "native-openblas", "native-openblas, 2 threads", 2, 512,
-                60_000, "FashionMNIST", false, runs, 50_000, 2.3, List.of("gradient-flow"), List.of(40_000.0, 90_000.0), List.of());
+                60_000, "FashionMNIST", false, runs, 50_000, 2.3, List.of("gradient-flow"), List.of(40_000.0, 90_000.0), List.of(),
+                List.of(481.4, 62.0));
+    }
+
+    @Test
+    void theCoresRoundTripsAreReported() {
+        BenchResult r = result(List.of(100_000.0));
+        assertThat(r.summary()).contains("cores:   481 ns, 62 ns for a value passed between two threads and back");
+        assertThat(r.toMap()).containsEntry("core_round_trip_ns", List.of(481.0, 62.0));
+    }
+
+    @Test
+    void theProbeMeasuresARoundTripBetweenTwoThreads() {
+        // on any machine with two CPUs: more than a few ns (two writes and two cache misses), far less than a millisecond
+        java.util.OptionalDouble trip = CoreProbe.roundTripNanos();
+        if (Runtime.getRuntime().availableProcessors() >= 2 && trip.isPresent()) {
+            assertThat(trip.getAsDouble()).isBetween(5.0, 1_000_000.0);
+        } else {
+            assertThat(trip).as("one CPU, or a machine too busy to run both threads within the budget").isEmpty();
+        }
     }
 
     @Test
