@@ -40,6 +40,8 @@ final class NanSentinel implements Diagnostic {
     private final Scanned outputs = new Scanned(true);
     private final Scanned grads = new Scanned(false);
     private final Scanned values = new Scanned(false);
+    /** Per layer of the last scan, its number of parameters. */
+    private int[] parameterCounts = new int[0];
 
     NanSentinel(int every) {
         this.every = every;
@@ -58,9 +60,14 @@ final class NanSentinel implements Diagnostic {
         List<LayerView> layers = model.layers();
         grads.start();
         values.start();
-        for (int i = layers.size() - 1; i >= 0; i--) {
+        if (parameterCounts.length < layers.size()) {
+            parameterCounts = new int[layers.size()];
+        }
+        // summed in the model's order, the optimizer's: each kernel thread then reads the part of them it updates
+        for (int i = 0, n = layers.size(); i < n; i++) {
             List<Parameter> parameters = layers.get(i).layer().parameters();
-            for (int j = 0, n = parameters.size(); j < n; j++) {
+            parameterCounts[i] = parameters.size();
+            for (int j = 0, m = parameters.size(); j < m; j++) {
                 grads.take(parameters.get(j).grad());
                 values.take(parameters.get(j).value());
             }
@@ -82,28 +89,26 @@ final class NanSentinel implements Diagnostic {
         }
         grads.sum(ops);
         values.sum(ops);
-        for (int k = 0; k < grads.count; k++) {
-            if (!grads.finite(k) || !values.finite(k)) {
-                nonFiniteParameter(model, layers, k, !grads.finite(k));
+        // the order of computation: the layers from the output back, each one's parameters in order
+        int end = grads.count;
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            int first = end - parameterCounts[i];
+            for (int k = first; k < end; k++) {
+                if (!grads.finite(k) || !values.finite(k)) {
+                    nonFiniteParameter(model, layers.get(i), k - first, !grads.finite(k));
+                }
             }
+            end = first;
         }
     }
 
-    /** Stops at the {@code k}-th parameter of the scan's order (from the output back): its gradient, or else its value. */
-    private static void nonFiniteParameter(ModelView model, List<LayerView> layers, int k, boolean gradient) {
-        for (int i = layers.size() - 1; i >= 0; i--) {
-            LayerView v = layers.get(i);
-            List<Parameter> parameters = v.layer().parameters();
-            if (k < parameters.size()) {
-                Parameter p = parameters.get(k);
-                if (gradient) {
-                    stop(model, v.name(), "the gradient of " + p.name() + " in layer '" + v.name() + "'", p.grad());
-                }
-                stop(model, v.name(), "the " + p.name() + " of layer '" + v.name() + "'", p.value());
-            }
-            k -= parameters.size();
+    /** Stops at parameter {@code j} of layer {@code v}: its gradient, or else its value. */
+    private static void nonFiniteParameter(ModelView model, LayerView v, int j, boolean gradient) {
+        Parameter p = v.layer().parameters().get(j);
+        if (gradient) {
+            stop(model, v.name(), "the gradient of " + p.name() + " in layer '" + v.name() + "'", p.grad());
         }
-        throw new IllegalStateException("no parameter " + k + " in the scan");
+        stop(model, v.name(), "the " + p.name() + " of layer '" + v.name() + "'", p.value());
     }
 
     /**
