@@ -13,7 +13,8 @@
 #   bench/ab.sh ".||" "../other-worktree||"                           (this build against another)
 #   bench/ab.sh ".||" ".|-XX:+UseSerialGC|"                           (a JVM option)
 #   bench/ab.sh ".||examples/m05/adam.yaml" "../other||examples/m05/adam.yaml"   (a spec, on two builds)
-# Differences below about 5% need 10 or more rounds on a shared machine (docs/performance.md).
+# Differences below about 5% need 10 or more rounds on a shared machine (docs/performance.md). Where the runs report
+# how far apart the cores were (gradlab bench's core round trip), the medians are also given per placement.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -64,7 +65,7 @@ for round in $(seq 1 "$rounds"); do
     # a failed run leaves no line: the summary then says so for its configuration
     # shellcheck disable=SC2086
     (cd "$dir" && JAVA_OPTS="$java_opts" bin/gradlab bench ${length[@]+"${length[@]}"} --json $bench_opts 2> /dev/null) \
-      | sed "s/^{/{\"config\": $i, /" >> "$out" || true
+      | sed "s/^{/{\"config\": $i, \"round\": $round, /" >> "$out" || true
   done
 done
 
@@ -84,4 +85,19 @@ for i, c in enumerate(configs):
     cpus = [r["samples_per_cpu_second"] for r in rs if r.get("samples_per_cpu_second")]
     cpu = f"  cpu {statistics.median(cpus):9,.0f}" if cpus else ""
     print(f"[{i}] {c:50.50}  median {median:9,.0f}  q75 {q75:9,.0f}  peak {epochs[-1]:9,.0f}{cpu}")
+# the host may move the two vCPUs between rounds: a round's placement is the median core round trip that the runs
+# of the round measured (gradlab bench's core_round_trip_ns; builds before it report none); near under 300 ns
+trips = {}
+for r in rows:
+    trips.setdefault(r.get("round"), []).extend(r.get("core_round_trip_ns") or [])
+place = {k: ("near" if statistics.median(v) < 300 else "far") for k, v in trips.items() if v and k is not None}
+if place:
+    print("by the placement of each round (the core round trip measured by the runs that report it: near under 300 ns)")
+    for i, c in enumerate(configs):
+        parts = []
+        for kind in ("near", "far"):
+            vs = [r["samples_per_second"] for r in rows if r["config"] == i and place.get(r.get("round")) == kind]
+            if vs:
+                parts.append(f"{kind} {statistics.median(vs):9,.0f} ({len(vs)} rounds)")
+        print(f"[{i}] {c:50.50}  " + "   ".join(parts))
 PY

@@ -84,13 +84,18 @@ class ShardedStepTest {
         return out;
     }
 
+    /** The split step of {@code model}, an MLP of {@link #mlp}, with copies built the same way. */
+    private static ShardedStep split(BlasOps ops, Layer model) {
+        return ShardedStep.create(model, () -> new ModelCopy(mlp(ops), new SoftmaxCrossEntropy()), ops, DType.F64);
+    }
+
     @Test
     void aSplitStepGivesTheWholeBatchsLossGradientsAndOutputs() {
         BlasOps ops = BlasOps.create("auto", 2);
         Layer whole = mlp(ops);
         Layer model = mlp(ops);
         Loss loss = new SoftmaxCrossEntropy();
-        ShardedStep sharded = ShardedStep.create(model, () -> new ModelCopy(mlp(ops), new SoftmaxCrossEntropy()), ops, DType.F64);
+        ShardedStep sharded = split(ops, model);
         assertThat(sharded).as("an MLP's rows are independent").isNotNull();
         Tensor[] b = batch(45); // odd: ranges of 22 and 23 rows
         assertThat(sharded.applies(45)).isTrue();
@@ -158,7 +163,7 @@ class ShardedStepTest {
     void diagnosticsSeeTheWholeBatchInEveryLayerTheWeightedOnesToo() {
         BlasOps ops = BlasOps.create("auto", 2);
         Layer model = mlp(ops);
-        ShardedStep sharded = ShardedStep.create(model, () -> new ModelCopy(mlp(ops), new SoftmaxCrossEntropy()), ops, DType.F64);
+        ShardedStep sharded = split(ops, model);
         ModelState state = new ModelState(DType.F64, ops, 1);
         state.bind(model, sharded);
         Tensor[] b = batch(45);
@@ -179,7 +184,7 @@ class ShardedStepTest {
         Layer whole = mlp(ops);
         Layer model = mlp(ops);
         Loss loss = new SoftmaxCrossEntropy();
-        ShardedStep sharded = ShardedStep.create(model, () -> new ModelCopy(mlp(ops), new SoftmaxCrossEntropy()), ops, DType.F64);
+        ShardedStep sharded = split(ops, model);
         Tensor[] b = batch(45);
         sharded.forwardBackward(b[0], b[1], 5);
         List<Parameter> wholeParams = parameters(whole);
