@@ -8,8 +8,7 @@ import io.gradlab.api.tensor.DType;
 import io.gradlab.api.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
-/** {@link Parameter#shareValueOf}, deprecated but kept for 2.x plugins. */
-@SuppressWarnings("deprecation")
+/** A copy of a model trains with the model's weights: {@link Parameter#shareValueOf}. */
 class ParameterSharingTest {
     @Test
     void aSharedValueIsTheSourcesTensorAndTheGradientStaysOwn() {

@@ -41,21 +41,17 @@ public final class Parameter {
         return role;
     }
 
-    /** The values; a layer reads them here at every pass (the engine sets a copy of the model's to the model's, in place). */
+    /** The values; a layer reads them here at every pass (a copy of the model may share them, {@link #shareValueOf}). */
     public Tensor value() {
         return value;
     }
 
     /**
-     * Makes this parameter's value the very tensor of {@code source}'s. Its own gradient stays its own. The shapes and
-     * types must match.
-     *
-     * @deprecated since API 2.4: the engine's copies of a model (which train on row ranges of one batch, {@link
-     *     Layer#independentRows()}) no longer share the model's value tensors but hold their own, which each split step
-     *     sets to the model's (a weight read by two cores and written by one cost more than the copy); kept so that 2.x
-     *     plugins that call it still load
+     * Makes this parameter's value the very tensor of {@code source}'s: for the engine's copies of a model, which train
+     * on row ranges of one batch ({@link Layer#independentRows()}) with the model's weights where the machine's cores
+     * are near each other (where they are far apart the copies' weights are their own, set to the model's at each step).
+     * Its own gradient stays its own. The shapes and types must match.
      */
-    @Deprecated
     public void shareValueOf(Parameter source) {
         Tensor v = requireNonNull(source, "source is null").value;
         if (!java.util.Arrays.equals(v.shape(), value.shape()) || v.dtype() != value.dtype()) {

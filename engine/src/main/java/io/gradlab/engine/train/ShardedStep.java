@@ -18,6 +18,7 @@ import io.gradlab.api.tensor.TensorGroup;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 
@@ -46,11 +47,16 @@ import java.util.function.Supplier;
  * optimizer's update would first have to take the other core's copy of its cache line away: on a machine whose two
  * cores are far apart (a round trip of about 500 ns between them) that made the update of 800 KB of weights 3 times
  * slower than on one core, and the products that read the other core's freshly written weights slower too (about 20%
- * of a batch-64 step; docs/performance.md). So no cache line is read by one core and then written by the other: each
- * copy's weights are read and written by its own thread only; the model's weights of part {@code t} reach copy
- * {@code o} through a hand-over buffer of copy {@code o}'s, which thread {@code t} writes and thread {@code o} reads and
- * zeroes (writing takes a line over whole, with the hardware fetching ahead, where reading would leave it shared); and
- * the gradients' sum reads each copy's gradients and zeroes them in the same pass.
+ * of a batch-64 step; docs/performance.md). So where the cores are far apart no cache line is read by one core and then
+ * written by the other: each copy's weights are read and written by its own thread only; the model's weights of part
+ * {@code t} reach copy {@code o} through a hand-over buffer of copy {@code o}'s, which thread {@code t} writes and
+ * thread {@code o} reads and zeroes (writing takes a line over whole, with the hardware fetching ahead, where reading
+ * would leave it shared); and the gradients' sum reads each copy's gradients and zeroes them in the same pass. Where
+ * the cores are near each other (sharing a cache), taking a line back is cheap and those copies cost more than they
+ * save: the copies then compute with the model's value tensors ({@link Parameter#shareValueOf}). Every
+ * {@link #PROBE_EVERY} split steps the kernel threads pass a value back and forth ({@link #probe}); from a round trip of
+ * {@link #FAR_NANOS} on the weights are handed over ({@code -Dgradlab.shards.handover=true|false} fixes the choice).
+ * Both give the same bits.
  *
  * <p>Diagnostics read the whole batch: the copies of a leaf that is an {@link AbstractLayer} write their outputs
  * into the rows of one buffer ({@link AbstractLayer#setOutputBuffers}), which the layers diagnostics see ({@link
@@ -83,6 +89,21 @@ final class ShardedStep {
     /** Per parameter, the index of its first element among all parameters' elements; then their total. */
     private final long[] starts;
     private final IntConsumer pushTask = this::push;
+    /** Per copy, its parameters, and (made on the first switch to sharing) holders of its own value tensors. */
+    private final Parameter[][] copyParams;
+    private final Parameter[] masterParams;
+    private Parameter[][] ownValues;
+    /**
+     * Whether the copies compute with weights of their own, handed over at each step (cores far apart), or with the
+     * model's own tensors (cores near each other: nothing to copy). Either gives the same bits.
+     */
+    private boolean handingOver = true;
+    /** {@code auto} (chosen by {@link #probe}), {@code true} or {@code false}: {@code -Dgradlab.shards.handover}. */
+    private String handOverSetting = System.getProperty("gradlab.shards.handover", "auto");
+    private long splitSteps;
+    private final AtomicLong ball = new AtomicLong();
+    private volatile double probed;
+    private final IntConsumer probeTask = this::probePart;
     private final BufferCache[] gradOuts;
     private final double[][] scales;
     private final Tensor[][] scaleArgs;
@@ -131,6 +152,8 @@ final class ShardedStep {
             values[i] = own.get(i).value();
             starts[i + 1] = starts[i] + values[i].size();
         }
+        this.masterParams = own.toArray(new Parameter[0]);
+        this.copyParams = new Parameter[shards][];
         this.copyValues = new Tensor[shards][n];
         this.handOver = new Tensor[shards][n];
         this.sumGroups = new TensorGroup[shards + 1];
@@ -141,6 +164,7 @@ final class ShardedStep {
             losses[t] = copies.get(t).loss();
             List<Parameter> p = new ArrayList<>();
             collectParameters(models[t], p);
+            copyParams[t] = p.toArray(new Parameter[0]);
             for (int i = 0; i < n; i++) {
                 copyValues[t][i] = p.get(i).value();
                 handOver[t][i] = Tensor.zeros(values[i].dtype(), values[i].shape());
@@ -233,7 +257,12 @@ final class ShardedStep {
             xt[t] = xs.get(x, t, start(t), start(t + 1), shards);
             yt[t] = ys.get(y, t, start(t), start(t + 1), shards);
         }
-        ops.parallelFor(shards, pushTask);
+        if (splitSteps++ % PROBE_EVERY == 0) {
+            choosePlacement();
+        }
+        if (handingOver) {
+            ops.parallelFor(shards, pushTask);
+        }
         batch = x;
         splitting = true;
         try {
@@ -294,6 +323,105 @@ final class ShardedStep {
         }
     }
 
+    /** Split steps between two probes of the cores' distance. */
+    static final int PROBE_EVERY = 256;
+    /** Exchanges of a probe. */
+    private static final int PROBE_EXCHANGES = 256;
+    /** A round trip between the kernel threads from which on the copies' weights are handed over (far apart). */
+    static final double FAR_NANOS = 300;
+
+    /** Hands the weights over, or lets the copies read the model's, as the setting or a probe of the cores says. */
+    private void choosePlacement() {
+        boolean far;
+        if ("true".equals(handOverSetting) || "false".equals(handOverSetting)) {
+            far = Boolean.parseBoolean(handOverSetting);
+        } else {
+            double trip = probe();
+            if (Double.isNaN(trip)) {
+                return; // the threads did not meet (a busy machine): as before
+            }
+            far = trip >= FAR_NANOS;
+            if (far != handingOver) {
+                LOG.debug("kernel threads {} apart ({} ns a round trip): the copies {}", far ? "far" : "near", Math.round(trip),
+                        far ? "get the weights handed over" : "read the model's weights");
+            }
+        }
+        handOver(far);
+    }
+
+    /**
+     * Makes the copies compute with weights of their own, handed over at each split step ({@code true}), or with the
+     * model's value tensors ({@code false}).
+     */
+    void handOver(boolean own) {
+        if (own == handingOver) {
+            return;
+        }
+        if (ownValues == null) {
+            ownValues = new Parameter[shards][masterParams.length];
+            for (int t = 0; t < shards; t++) {
+                for (int i = 0; i < masterParams.length; i++) {
+                    ownValues[t][i] = new Parameter(masterParams[i].name(), masterParams[i].role(), copyValues[t][i]);
+                }
+            }
+        }
+        for (int t = 0; t < shards; t++) {
+            for (int i = 0; i < masterParams.length; i++) {
+                copyParams[t][i].shareValueOf(own ? ownValues[t][i] : masterParams[i]);
+            }
+        }
+        handingOver = own;
+    }
+
+    /** Fixes the choice of {@link #handOver} ({@code "true"}, {@code "false"}) or leaves it to the probe ({@code "auto"}). */
+    void handOverSetting(String setting) {
+        this.handOverSetting = setting;
+    }
+
+    /** Whether the copies compute with weights of their own ({@link #handOver}). */
+    boolean handingOver() {
+        return handingOver;
+    }
+
+    /**
+     * The round trip in nanoseconds of a value passed between the kernel threads of parts 0 and 1 and back (the cores
+     * the split step runs on); NaN if they did not run at the same time within 2 ms.
+     */
+    double probe() {
+        probed = Double.NaN;
+        ball.set(0);
+        ops.parallelFor(shards, probeTask);
+        return probed;
+    }
+
+    private void probePart(int p) {
+        if (p > 1) {
+            return;
+        }
+        long deadline = System.nanoTime() + 2_000_000L;
+        long start = System.nanoTime();
+        for (int i = 0; i < PROBE_EXCHANGES; i++) {
+            long serve = 2L * i + 1;
+            if (p == 0) {
+                ball.set(serve);
+            }
+            long want = p == 0 ? serve + 1 : serve;
+            int spins = 0;
+            for (long v = ball.get(); v != want; v = ball.get()) {
+                if (v < 0 || (++spins & 1023) == 0 && System.nanoTime() > deadline) {
+                    ball.set(-1); // the other part gives up too
+                    return;
+                }
+            }
+            if (p == 1) {
+                ball.set(serve + 1);
+            }
+        }
+        if (p == 0) {
+            probed = (System.nanoTime() - start) / (double) PROBE_EXCHANGES;
+        }
+    }
+
     /** The first element of part {@code t} among all parameters' elements ({@code t = shards}: their total). */
     private long elementStart(int t) {
         return starts[starts.length - 1] * t / shards;
@@ -329,7 +457,7 @@ final class ShardedStep {
     }
 
     private void runShard(int t) {
-        for (int o = 0; o < shards; o++) {
+        for (int o = 0; o < shards && handingOver; o++) {
             if (o != t) { // the other parts' weights, from this copy's hand-over buffer (zeroed: see the class comment)
                 copyRange(handOver[t], copyValues[t], elementStart(o), elementStart(o + 1), true);
             }

@@ -179,6 +179,47 @@ class ShardedStepTest {
     }
 
     @Test
+    void weightsHandedOverOrSharedGiveTheSameBits() {
+        BlasOps ops = BlasOps.create("auto", 2);
+        Layer handed = mlp(ops);
+        Layer shared = mlp(ops);
+        ShardedStep a = split(ops, handed);
+        ShardedStep b = split(ops, shared);
+        a.handOverSetting("true");
+        b.handOverSetting("false");
+        Tensor[] x = batch(45);
+        List<Parameter> pa = parameters(handed);
+        List<Parameter> pb = parameters(shared);
+        for (int step = 0; step < 4; step++) {
+            if (step == 2) { // the host moved the threads: each switches
+                a.handOverSetting("false");
+                a.handOver(false);
+                b.handOverSetting("true");
+                b.handOver(true);
+            }
+            for (int i = 0; i < pa.size(); i++) { // an optimizer's update between two steps
+                for (int k = 0; k < pa.get(i).value().size(); k++) {
+                    double changed = pa.get(i).value().get(k) * 0.9 + 0.001 * ((k + 3 * i + step) % 7 - 3);
+                    pa.get(i).value().set(k, changed);
+                    pb.get(i).value().set(k, changed);
+                }
+            }
+            double la = a.forwardBackward(x[0], x[1], 5);
+            double lb = b.forwardBackward(x[0], x[1], 5);
+            assertThat(a.handingOver()).isEqualTo(step < 2);
+            assertThat(b.handingOver()).isEqualTo(step >= 2);
+            assertThat(la).as("step %d: the same loss to the bit", step).isEqualTo(lb);
+            for (int i = 0; i < pa.size(); i++) {
+                for (int k = 0; k < pa.get(i).grad().size(); k++) {
+                    assertThat(pa.get(i).grad().get(k)).as("step %d gradient %d element %d", step, i, k).isEqualTo(pb.get(i).grad().get(k));
+                }
+            }
+        }
+        double trip = a.probe();
+        assertThat(Double.isNaN(trip) || trip > 0).as("a round trip between the kernel threads, or none on a busy machine").isTrue();
+    }
+
+    @Test
     void theCopiesComputeWithTheModelsWeightsAsTheyAreAtEachStep() {
         BlasOps ops = BlasOps.create("auto", 2);
         Layer whole = mlp(ops);
