@@ -18,7 +18,6 @@ import io.gradlab.api.tensor.TensorGroup;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 
@@ -53,9 +52,10 @@ import java.util.function.Supplier;
  * thread {@code o} reads and zeroes (writing takes a line over whole, with the hardware fetching ahead, where reading
  * would leave it shared); and the gradients' sum reads each copy's gradients and zeroes them in the same pass. Where
  * the cores are near each other (sharing a cache), taking a line back is cheap and those copies cost more than they
- * save: the copies then compute with the model's value tensors ({@link Parameter#shareValueOf}). Every
- * {@link #PROBE_EVERY} split steps the kernel threads pass a value back and forth ({@link #probe}); from a round trip of
- * {@link #FAR_NANOS} on the weights are handed over ({@code -Dgradlab.shards.handover=true|false} fixes the choice).
+ * save: the copies then compute with the model's value tensors ({@link Parameter#shareValueOf}). Which one a machine
+ * needs is measured on the step itself ({@link #tune}): every {@link #TUNE_EVERY} split steps the last {@link #TRIAL}
+ * steps of the mode in use are timed against {@link #TRIAL} steps of the other, and the faster is kept
+ * ({@code -Dgradlab.shards.handover=true|false} fixes the choice). A host may move the threads' cores at any time.
  * Both give the same bits.
  *
  * <p>Diagnostics read the whole batch: the copies of a leaf that is an {@link AbstractLayer} write their outputs
@@ -98,12 +98,17 @@ final class ShardedStep {
      * model's own tensors (cores near each other: nothing to copy). Either gives the same bits.
      */
     private boolean handingOver = true;
-    /** {@code auto} (chosen by {@link #probe}), {@code true} or {@code false}: {@code -Dgradlab.shards.handover}. */
+    /** {@code auto} (chosen by {@link #tune}), {@code true} or {@code false}: {@code -Dgradlab.shards.handover}. */
     private String handOverSetting = System.getProperty("gradlab.shards.handover", "auto");
     private long splitSteps;
-    private final AtomicLong ball = new AtomicLong();
-    private volatile double probed;
-    private final IntConsumer probeTask = this::probePart;
+    /** When the last split step began, and whether a pass that was not split came since (its time is not a step's). */
+    private long lastStart;
+    private boolean interrupted = true;
+    /** The time of the last {@link #TRIAL} steps in the mode in use, and in the other mode. */
+    private long timeInUse;
+    private long timeOther;
+    private int stepsInUse;
+    private int stepsOther;
     private final BufferCache[] gradOuts;
     private final double[][] scales;
     private final Tensor[][] scaleArgs;
@@ -257,9 +262,7 @@ final class ShardedStep {
             xt[t] = xs.get(x, t, start(t), start(t + 1), shards);
             yt[t] = ys.get(y, t, start(t), start(t + 1), shards);
         }
-        if (splitSteps++ % PROBE_EVERY == 0) {
-            choosePlacement();
-        }
+        tune(System.nanoTime());
         if (handingOver) {
             ops.parallelFor(shards, pushTask);
         }
@@ -293,6 +296,7 @@ final class ShardedStep {
 
     /** The model ran a pass that was not split here (the whole batch, an evaluation): the views show that pass. */
     void wholePass() {
+        interrupted = true;
         lastPassSplit = false;
     }
 
@@ -323,31 +327,58 @@ final class ShardedStep {
         }
     }
 
-    /** Split steps between two probes of the cores' distance. */
-    static final int PROBE_EVERY = 256;
-    /** Exchanges of a probe. */
-    private static final int PROBE_EXCHANGES = 256;
-    /** A round trip between the kernel threads from which on the copies' weights are handed over (far apart). */
-    static final double FAR_NANOS = 300;
+    /** Split steps of one cycle of {@link #tune}, and the steps timed in each mode at its end. */
+    static final int TUNE_EVERY = 400;
+    static final int TRIAL = 20;
 
-    /** Hands the weights over, or lets the copies read the model's, as the setting or a probe of the cores says. */
-    private void choosePlacement() {
-        boolean far;
+    /**
+     * Chooses, at the start of each split step, whether the copies get the weights handed over. The mode is fixed by
+     * {@code -Dgradlab.shards.handover=true|false}; otherwise the last {@link #TRIAL} steps of each cycle of {@link
+     * #TUNE_EVERY} run in the other mode, the {@link #TRIAL} steps before them are timed in the mode in use (a step's
+     * time: from one split step's start to the next's, all the step's work), and the faster mode goes on. Either
+     * mode gives the same bits, so the choice changes only the speed.
+     */
+    private void tune(long now) {
         if ("true".equals(handOverSetting) || "false".equals(handOverSetting)) {
-            far = Boolean.parseBoolean(handOverSetting);
-        } else {
-            double trip = probe();
-            if (Double.isNaN(trip)) {
-                return; // the threads did not meet (a busy machine): as before
-            }
-            far = trip >= FAR_NANOS;
-            if (far != handingOver) {
-                LOG.debug("kernel threads {} apart ({} ns a round trip): the copies {}", far ? "far" : "near", Math.round(trip),
-                        far ? "get the weights handed over" : "read the model's weights");
+            handOver(Boolean.parseBoolean(handOverSetting));
+            splitSteps++;
+            return;
+        }
+        long previous = splitSteps - 1; // the step that has just ended, if it was timed
+        long pos = previous % TUNE_EVERY;
+        if (previous >= 0 && !interrupted) {
+            if (pos >= TUNE_EVERY - 2 * TRIAL && pos < TUNE_EVERY - TRIAL) {
+                timeInUse += now - lastStart;
+                stepsInUse++;
+            } else if (pos >= TUNE_EVERY - TRIAL) {
+                timeOther += now - lastStart;
+                stepsOther++;
             }
         }
-        handOver(far);
+        long next = splitSteps % TUNE_EVERY;
+        if (next == TUNE_EVERY - TRIAL) {
+            timeOther = 0;
+            stepsOther = 0;
+            handOver(!handingOver); // the trial
+        } else if (next == 0 && splitSteps > 0) {
+            boolean trial = handingOver;
+            // the mean step of each (a step after a pass that was not split is not counted)
+            if (stepsInUse < TRIAL / 2 || stepsOther < TRIAL / 2 || timeOther * stepsInUse >= timeInUse * stepsOther) {
+                handOver(!trial); // back: the trial was not faster (or not timed whole)
+            } else if (trial != lastChoice) {
+                LOG.debug("split step: the copies {} ({} against {} us {})", trial ? "get the weights handed over"
+                        : "read the model's weights", timeOther / 1000 / stepsOther, timeInUse / 1000 / stepsInUse, "a step");
+            }
+            lastChoice = handingOver;
+            timeInUse = 0;
+            stepsInUse = 0;
+        }
+        interrupted = false;
+        lastStart = now;
+        splitSteps++;
     }
+
+    private boolean lastChoice = true;
 
     /**
      * Makes the copies compute with weights of their own, handed over at each split step ({@code true}), or with the
@@ -373,7 +404,7 @@ final class ShardedStep {
         handingOver = own;
     }
 
-    /** Fixes the choice of {@link #handOver} ({@code "true"}, {@code "false"}) or leaves it to the probe ({@code "auto"}). */
+    /** Fixes the choice of {@link #handOver} ({@code "true"}, {@code "false"}) or leaves it to {@link #tune} ({@code "auto"}). */
     void handOverSetting(String setting) {
         this.handOverSetting = setting;
     }
@@ -381,46 +412,6 @@ final class ShardedStep {
     /** Whether the copies compute with weights of their own ({@link #handOver}). */
     boolean handingOver() {
         return handingOver;
-    }
-
-    /**
-     * The round trip in nanoseconds of a value passed between the kernel threads of parts 0 and 1 and back (the cores
-     * the split step runs on); NaN if they did not run at the same time within 1 ms (with a late helper the caller
-     * runs both parts, and each gives up).
-     */
-    double probe() {
-        probed = Double.NaN;
-        ball.set(0);
-        ops.parallelFor(shards, probeTask);
-        return probed;
-    }
-
-    private void probePart(int p) {
-        if (p > 1) {
-            return;
-        }
-        long deadline = System.nanoTime() + 1_000_000L;
-        long start = System.nanoTime();
-        for (int i = 0; i < PROBE_EXCHANGES; i++) {
-            long serve = 2L * i + 1;
-            if (p == 0) {
-                ball.set(serve);
-            }
-            long want = p == 0 ? serve + 1 : serve;
-            int spins = 0;
-            for (long v = ball.get(); v != want; v = ball.get()) {
-                if (v < 0 || (++spins & 1023) == 0 && System.nanoTime() > deadline) {
-                    ball.set(-1); // the other part gives up too
-                    return;
-                }
-            }
-            if (p == 1) {
-                ball.set(serve + 1);
-            }
-        }
-        if (p == 0) {
-            probed = (System.nanoTime() - start) / (double) PROBE_EXCHANGES;
-        }
     }
 
     /** The first element of part {@code t} among all parameters' elements ({@code t = shards}: their total). */
