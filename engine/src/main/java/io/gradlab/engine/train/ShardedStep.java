@@ -53,8 +53,8 @@ import java.util.function.Supplier;
  * would leave it shared); and the gradients' sum reads each copy's gradients and zeroes them in the same pass. Where
  * the cores are near each other (sharing a cache), taking a line back is cheap and those copies cost more than they
  * save: the copies then compute with the model's value tensors ({@link Parameter#shareValueOf}). Which one a machine
- * needs is measured on the step itself ({@link #tune}): every {@link #TUNE_EVERY} split steps the last {@link #TRIAL}
- * steps of the mode in use are timed against {@link #TRIAL} steps of the other, and the faster is kept
+ * needs is measured on the step itself ({@link #tune}, {@link ModeTuner}): the two modes' steps are timed in
+ * alternating blocks at the start, and again ever more rarely while the choice holds, and the faster is kept
  * ({@code -Dgradlab.shards.handover=true|false} fixes the choice). A host may move the threads' cores at any time.
  * Both give the same bits.
  *
@@ -101,14 +101,8 @@ final class ShardedStep {
     /** {@code auto} (chosen by {@link #tune}), {@code true} or {@code false}: {@code -Dgradlab.shards.handover}. */
     private String handOverSetting = System.getProperty("gradlab.shards.handover", "auto");
     private long splitSteps;
-    /** When the last split step began, and whether a pass that was not split came since (its time is not a step's). */
-    private long lastStart;
+    /** Whether a pass that was not split came since the last split step began (its time is not a step's). */
     private boolean interrupted = true;
-    /** The time of the last {@link #TRIAL} steps in the mode in use, and in the other mode. */
-    private long timeInUse;
-    private long timeOther;
-    private int stepsInUse;
-    private int stepsOther;
     private final BufferCache[] gradOuts;
     private final double[][] scales;
     private final Tensor[][] scaleArgs;
@@ -327,58 +321,29 @@ final class ShardedStep {
         }
     }
 
-    /** Split steps of one cycle of {@link #tune}, and the steps timed in each mode at its end. */
-    static final int TUNE_EVERY = 400;
-    static final int TRIAL = 20;
-
     /**
-     * Chooses, at the start of each split step, whether the copies get the weights handed over. The mode is fixed by
-     * {@code -Dgradlab.shards.handover=true|false}; otherwise the last {@link #TRIAL} steps of each cycle of {@link
-     * #TUNE_EVERY} run in the other mode, the {@link #TRIAL} steps before them are timed in the mode in use (a step's
-     * time: from one split step's start to the next's, all the step's work), and the faster mode goes on. Either
-     * mode gives the same bits, so the choice changes only the speed.
+     * Chooses, at the start of each split step, whether the copies get the weights handed over: as {@code
+     * -Dgradlab.shards.handover=true|false} fixes it, or else as the {@link ModeTuner} finds faster, timing the split
+     * steps themselves (a step's time: from one split step's start to the next's, all the step's work). Either mode
+     * gives the same bits, so the choice changes only the speed.
      */
     private void tune(long now) {
         if ("true".equals(handOverSetting) || "false".equals(handOverSetting)) {
             handOver(Boolean.parseBoolean(handOverSetting));
-            splitSteps++;
-            return;
-        }
-        long previous = splitSteps - 1; // the step that has just ended, if it was timed
-        long pos = previous % TUNE_EVERY;
-        if (previous >= 0 && !interrupted) {
-            if (pos >= TUNE_EVERY - 2 * TRIAL && pos < TUNE_EVERY - TRIAL) {
-                timeInUse += now - lastStart;
-                stepsInUse++;
-            } else if (pos >= TUNE_EVERY - TRIAL) {
-                timeOther += now - lastStart;
-                stepsOther++;
+        } else {
+            int changes = tuner.changes();
+            boolean trial = tuner.inTrial();
+            handOver(tuner.step(now, interrupted));
+            if (trial && !tuner.inTrial() && (tuner.changes() != changes || tuner.trials() == 1)) {
+                LOG.debug("split step: the copies {} (a trial of both, {} split steps in)",
+                        tuner.chosen() ? "get the weights handed over" : "read the model's weights", splitSteps);
             }
-        }
-        long next = splitSteps % TUNE_EVERY;
-        if (next == TUNE_EVERY - TRIAL) {
-            timeOther = 0;
-            stepsOther = 0;
-            handOver(!handingOver); // the trial
-        } else if (next == 0 && splitSteps > 0) {
-            boolean trial = handingOver;
-            // the mean step of each (a step after a pass that was not split is not counted)
-            if (stepsInUse < TRIAL / 2 || stepsOther < TRIAL / 2 || timeOther * stepsInUse >= timeInUse * stepsOther) {
-                handOver(!trial); // back: the trial was not faster (or not timed whole)
-            } else if (trial != lastChoice) {
-                LOG.debug("split step: the copies {} ({} against {} us {})", trial ? "get the weights handed over"
-                        : "read the model's weights", timeOther / 1000 / stepsOther, timeInUse / 1000 / stepsInUse, "a step");
-            }
-            lastChoice = handingOver;
-            timeInUse = 0;
-            stepsInUse = 0;
         }
         interrupted = false;
-        lastStart = now;
         splitSteps++;
     }
 
-    private boolean lastChoice = true;
+    private final ModeTuner tuner = new ModeTuner(true);
 
     /**
      * Makes the copies compute with weights of their own, handed over at each split step ({@code true}), or with the
