@@ -20,6 +20,8 @@
 # as `gradlab run` trains), of PyTorch's (1 torch thread, its fastest setting here, docs/performance.md; 2 for resnet20), and the ratio
 # gradlab / PyTorch; --bare adds gradlab without diagnostics (`--no-diagnostics`, the work PyTorch does).
 # gradlab runs with its defaults: OPENBLAS_NUM_THREADS=1 and its own split of each product over the cores.
+# Below the table: each side's rounds, gradlab's core round trips, the ratio per round, and its median per placement
+# of the two vCPUs (near: a round trip under 300 ns; far: 300 or more, which slows a 2-thread run of small batches).
 #
 # Both sides run with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset, in the benchmark command only: this machine
 # exports OPENBLAS_CORETYPE=Haswell, which makes OpenBLAS run its AVX2 kernels on an AVX-512 CPU (in gradlab's JNI
@@ -276,6 +278,16 @@ for w in workloads:
     if gs and ps:
         per_round = [g / p for g, p in zip(gs, ps)]
         print(f"  {w:12} ratio per round: {', '.join(f'{x:.2f}' for x in per_round)}")
+        # per placement of the vCPUs in each round (gradlab's core round trips, before and after its run: near
+        # when their median is under 300 ns, as bench/ab.sh counts); a 2-thread run depends on it
+        places = {}
+        for r, x in zip(by.get((w, "gradlab"), []), per_round):
+            ts = r.get("core_round_trip_ns") or []
+            if ts:
+                places.setdefault("near" if statistics.median(ts) < 300 else "far", []).append(x)
+        if places:
+            print(f"  {w:12} ratio by placement: " + ", ".join(
+                f"{k} {statistics.median(v):.2f} ({len(v)} round{'s' if len(v) > 1 else ''})" for k, v in sorted(places.items())))
         spread = max((max(v) - min(v)) / statistics.median(v) for v in (gs, ps))
         if len(per_round) > 1 and spread > 0.25:
             unsettled.append(f"{w} ({spread:.0%})")
