@@ -5,7 +5,10 @@
 //
 //   gcc -O3 -ffast-math -march=native -o /tmp/split-strategies bench/split-strategies.c \
 //       /usr/lib/x86_64-linux-gnu/libopenblas.so.0 -lpthread -lm -lmvec
-//   OPENBLAS_NUM_THREADS=1 /tmp/split-strategies VARIANT [BATCH=64] [STEPS=2000]
+//   OPENBLAS_NUM_THREADS=1 /tmp/split-strategies VARIANT [BATCH=64] [STEPS=2000] [COPY=0]
+//
+// COPY=1 starts each step with each thread copying its half of the batch's rows from a 60 000-image array (as the
+// engine's batch copy reads a shuffled epoch); variant 5 then waits for both halves, as its first layer reads all rows.
 //
 // (run it with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset, as bench/compare.sh runs both sides)
 // VARIANT 0: one thread, the whole batch.
@@ -18,6 +21,9 @@
 //            threads' gradients as it applies them (one pass over the parameters).
 //         4: data parallel with the engine's separate passes: copy the values into the second copy and zero both
 //            gradient sets, backward accumulating, add the copy's gradients into the first, then the update.
+//         5: hybrid: the first layer (784 -> 128, half of the parameters) split by units as in 2 (each thread computes its
+//            half of the units for every row, its weight gradient whole, no sum, and updates those weights itself: they
+//            never leave its core), the other layers data parallel as in 4.
 #define _GNU_SOURCE
 #include <math.h>
 #include <pthread.h>
@@ -35,9 +41,11 @@ void cblas_sgemm(int order, int ta, int tb, int m, int n, int k, float alpha, co
 static int B = 64;
 static int width[L + 1] = {784, 128, 128, 128, 128, 128, 128, 128, 10};
 static float *W2[L], *W[L], *dW[L], *dW2[L], *bias[L], *db[L], *X[L + 1], *dX[L + 1], *part[2][L + 1], *Y[L];
-static float *input;
+static float *input, *X1s, *dX1s, *data;
+static int copyBatch;
 static int variant, nthreads;
 static atomic_int bar_count, bar_gen;
+static unsigned stepno[2];
 
 static void barrier(void) {
     int gen = atomic_load(&bar_gen);
@@ -99,6 +107,16 @@ static void sgd(int l, size_t e0, size_t e1, int sum2) {
 
 static void step(int t) {
     int T = nthreads;
+    if (copyBatch) {
+        int r0 = t * B / T, r1 = (t + 1) * B / T;
+        for (int r = r0; r < r1; r++) { // a pseudo-random image of 60 000, as a shuffled epoch reads them
+            size_t idx = ((unsigned long long)(r * 2654435761u + stepno[t] * 40503u) * 2246822519u) % 60000;
+            memcpy(X[0] + r * 784, data + idx * 784, 784 * 4);
+            if (variant >= 3) memcpy(part[0][0] + r * 784, data + idx * 784, 784 * 4);
+        }
+        stepno[t]++;
+        if (variant == 5) barrier();
+    }
     if (variant == 0) { // one thread, whole
         for (int l = 0; l < L; l++) fwd(l, 0, B, 0, width[l + 1], X);
         lossgrad(0, B, X, dX);
@@ -198,6 +216,57 @@ static void step(int t) {
             sgd(l, (size_t)(t * out / T) * in, (size_t)((t + 1) * out / T) * in, 0);
         }
         barrier();
+    } else if (variant == 5) { // hybrid: layer 0 split by units (model parallel), layers 1.. data parallel as variant 4
+        int r0 = t * B / T, r1 = (t + 1) * B / T;
+        float **Xs = t == 0 ? X : part[0], **dXs = t == 0 ? dX : part[1];
+        float **G = t == 0 ? dW : dW2;
+        float **Wt = t == 0 ? W : W2;
+        for (int l = 1; l < L; l++) { // split pass: copy values, zero gradients (layer 0 is not copied)
+            int in = width[l], out = width[l + 1];
+            size_t e0 = (size_t)(t * out / T) * in, e1 = (size_t)((t + 1) * out / T) * in;
+            memcpy(W2[l] + e0, W[l] + e0, (e1 - e0) * 4);
+            memset(dW[l] + e0, 0, (e1 - e0) * 4);
+            memset(dW2[l] + e0, 0, (e1 - e0) * 4);
+        }
+        barrier();
+        { // layer 0 by units: all rows, units [u0,u1), into the shared X1
+            int in = width[0], out = width[1], u0 = t * out / T, u1 = (t + 1) * out / T;
+            for (int r = 0; r < B; r++) memcpy(X1s + r * out + u0, bias[0] + u0, (u1 - u0) * 4);
+            cblas_sgemm(RowMajor, NoTrans, Trans, B, u1 - u0, in, 1.0f, X[0], in, W[0] + u0 * in, in, 1.0f, X1s + u0, out);
+            for (int r = 0; r < B; r++) for (int u = u0; u < u1; u++) X1s[r * out + u] = sigm(X1s[r * out + u]);
+        }
+        barrier();
+        for (int l = 1; l < L; l++) {
+            int in = width[l], out = width[l + 1];
+            float *x = l == 1 ? X1s : Xs[l], *y = Xs[l + 1];
+            for (int r = r0; r < r1; r++) memcpy(y + r * out, bias[l], out * 4);
+            cblas_sgemm(RowMajor, NoTrans, Trans, r1 - r0, out, in, 1.0f, x + r0 * in, in, Wt[l], in, 1.0f, y + r0 * out, out);
+            if (l < L - 1) for (int r = r0; r < r1; r++) for (int u = 0; u < out; u++) y[r * out + u] = sigm(y[r * out + u]);
+        }
+        lossgrad(r0, r1, Xs, dXs);
+        for (int l = L - 1; l >= 1; l--) {
+            int in = width[l], out = width[l + 1];
+            float *x = l == 1 ? X1s : Xs[l], *dx = l == 1 ? dX1s : dXs[l];
+            cblas_sgemm(RowMajor, Trans, NoTrans, out, in, r1 - r0, 1.0f, dXs[l + 1] + r0 * out, out, x + r0 * in, in, 1.0f, G[l], in);
+            cblas_sgemm(RowMajor, NoTrans, NoTrans, r1 - r0, in, out, 1.0f, dXs[l + 1] + r0 * out, out, Wt[l], in, 0.0f, dx + r0 * in, in);
+            for (int r = r0; r < r1; r++) for (int c = 0; c < in; c++) { float s = x[r * in + c]; dx[r * in + c] *= s * (1 - s); }
+        }
+        barrier();
+        { // layer 0's weight gradient by units, all rows: no sum
+            int in = width[0], out = width[1], u0 = t * out / T, u1 = (t + 1) * out / T;
+            cblas_sgemm(RowMajor, Trans, NoTrans, u1 - u0, in, B, 1.0f, dX1s + u0, out, X[0], in, 0.0f, dW[0] + u0 * in, in);
+        }
+        for (int l = 1; l < L; l++) { // split pass: add the copy's gradients
+            int in = width[l], out = width[l + 1];
+            size_t e0 = (size_t)(t * out / T) * in, e1 = (size_t)((t + 1) * out / T) * in;
+            for (size_t i = e0; i < e1; i++) dW[l][i] += dW2[l][i];
+        }
+        barrier();
+        for (int l = 0; l < L; l++) { // split pass: the update
+            int in = width[l], out = width[l + 1];
+            sgd(l, (size_t)(t * out / T) * in, (size_t)((t + 1) * out / T) * in, 0);
+        }
+        barrier();
     } else { // data parallel: each thread its half of the batch; gradients added in the optimizer
         int r0 = t * B / T, r1 = (t + 1) * B / T;
         float **Xs = t == 0 ? X : part[0], **dXs = t == 0 ? dX : part[1];
@@ -243,6 +312,9 @@ int main(int argc, char **argv) {
     B = argc > 2 ? atoi(argv[2]) : 64;
     steps = argc > 3 ? atoi(argv[3]) : 2000;
     nthreads = variant == 0 ? 1 : 2;
+    X1s = alloc((size_t)B * 128); dX1s = alloc((size_t)B * 128);
+    copyBatch = argc > 4 ? atoi(argv[4]) : 0;
+    if (copyBatch) { data = malloc((size_t)60000 * 784 * 4); for (size_t i = 0; i < (size_t)60000 * 784; i++) data[i] = (i % 255) / 255.0f; }
     for (int l = 0; l < L; l++) {
         W[l] = alloc((size_t)width[l] * width[l + 1]);
         dW[l] = alloc((size_t)width[l] * width[l + 1]);
