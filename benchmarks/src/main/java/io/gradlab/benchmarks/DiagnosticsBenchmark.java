@@ -39,7 +39,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * One sampled step of a per-step diagnostic of the diagnostics plugin ({@code afterBackward}) on the
  * reference model's shapes (784 -> 7 x 128 -> 10, float32, {@code batch} rows): every diagnostic is
  * made with {@code every = 1}, so each call does the work of a sampled step. The activation layers
- * hold pre-activations drawn from N(0, 4^2) (some units saturated, most not) and their outputs;
+ * hold pre-activations drawn from N(0, {@code preStd}^2) (4 by default: some units saturated, most not; a
+ * healthy sigmoid network's are nearer 0.3) and their outputs;
  * {@code dead-units} looks at ReLU layers only, so it runs with {@code activation = relu}. Within an
  * epoch it looks only at the units that have not fired yet (none here after the first call), so
  * {@code firstStepOfEpoch} shows its cost when it starts over. ({@code update-ratio} does nothing per
@@ -65,6 +66,10 @@ public class DiagnosticsBenchmark {
     @Param({"auto"})
     public String activation;
 
+    /** The standard deviation of the pre-activations. */
+    @Param({"4"})
+    public double preStd;
+
     private Diagnostic target;
     private View model;
 
@@ -74,7 +79,7 @@ public class DiagnosticsBenchmark {
         Map<String, Object> params = diagnostic.equals("dead-units") ? Map.of() : Map.of("every", 1);
         target = registry.diagnostic(ComponentSpec.of(diagnostic, params), "benchmark");
         String act = activation.equals("auto") ? (diagnostic.equals("dead-units") ? "relu" : "sigmoid") : activation;
-        model = new View(batch, act);
+        model = new View(batch, act, preStd);
         target.afterBackward(model);
     }
 
@@ -101,7 +106,7 @@ public class DiagnosticsBenchmark {
         private final double[] norms;
         int epoch = 1;
 
-        View(int batch, String act) {
+        View(int batch, String act, double preStd) {
             SplittableRandom random = new SplittableRandom(7);
             int in = 784;
             Tensor x = uniform(random, 1, batch, in);
@@ -111,7 +116,7 @@ public class DiagnosticsBenchmark {
                 Parameter b = new Parameter("bias", Parameter.Role.BIAS, uniform(random, 1 / Math.sqrt(in), out));
                 w.grad().copyFrom(uniform(random, 1e-3, out, in));
                 b.grad().copyFrom(uniform(random, 1e-3, out));
-                Tensor pre = normal(random, 4, batch, out);
+                Tensor pre = normal(random, preStd, batch, out);
                 LayerView dense = new LayerView("hidden" + i, new Fixed("dense", x, pre, w, b), w, null);
                 layers.add(dense);
                 weighted.add(dense);
