@@ -105,6 +105,32 @@ static void sgd(int l, size_t e0, size_t e1, int sum2) {
         for (size_t i = e0; i < e1; i++) W[l][i] -= lr * dW[l][i];
 }
 
+// the split passes of variants 4 and 5 over layers [first, L): thread t's units of each layer
+static void copy_and_zero(int t, int first) { // copy the values into the second copy, zero both gradient sets
+    for (int l = first; l < L; l++) {
+        int in = width[l], out = width[l + 1];
+        size_t e0 = (size_t)(t * out / nthreads) * in, e1 = (size_t)((t + 1) * out / nthreads) * in;
+        memcpy(W2[l] + e0, W[l] + e0, (e1 - e0) * 4);
+        memset(dW[l] + e0, 0, (e1 - e0) * 4);
+        memset(dW2[l] + e0, 0, (e1 - e0) * 4);
+    }
+}
+
+static void add_copy(int t, int first) { // add the second copy's gradients into the first's
+    for (int l = first; l < L; l++) {
+        int in = width[l], out = width[l + 1];
+        size_t e0 = (size_t)(t * out / nthreads) * in, e1 = (size_t)((t + 1) * out / nthreads) * in;
+        for (size_t i = e0; i < e1; i++) dW[l][i] += dW2[l][i];
+    }
+}
+
+static void update_units(int t) { // the update of every layer
+    for (int l = 0; l < L; l++) {
+        int in = width[l], out = width[l + 1];
+        sgd(l, (size_t)(t * out / nthreads) * in, (size_t)((t + 1) * out / nthreads) * in, 0);
+    }
+}
+
 static void step(int t) {
     int T = nthreads;
     if (copyBatch) {
@@ -180,13 +206,7 @@ static void step(int t) {
         float **Xs = t == 0 ? X : part[0], **dXs = t == 0 ? dX : part[1];
         float **G = t == 0 ? dW : dW2;
         float **Wt = t == 0 ? W : W2;
-        for (int l = 0; l < L; l++) { // split pass: copy values, zero gradients
-            int in = width[l], out = width[l + 1];
-            size_t e0 = (size_t)(t * out / T) * in, e1 = (size_t)((t + 1) * out / T) * in;
-            memcpy(W2[l] + e0, W[l] + e0, (e1 - e0) * 4);
-            memset(dW[l] + e0, 0, (e1 - e0) * 4);
-            memset(dW2[l] + e0, 0, (e1 - e0) * 4);
-        }
+        copy_and_zero(t, 0);
         barrier();
         for (int l = 0; l < L; l++) {
             int in = width[l], out = width[l + 1];
@@ -205,29 +225,16 @@ static void step(int t) {
             }
         }
         barrier();
-        for (int l = 0; l < L; l++) { // split pass: add the copy's gradients
-            int in = width[l], out = width[l + 1];
-            size_t e0 = (size_t)(t * out / T) * in, e1 = (size_t)((t + 1) * out / T) * in;
-            for (size_t i = e0; i < e1; i++) dW[l][i] += dW2[l][i];
-        }
+        add_copy(t, 0);
         barrier();
-        for (int l = 0; l < L; l++) { // split pass: the update
-            int in = width[l], out = width[l + 1];
-            sgd(l, (size_t)(t * out / T) * in, (size_t)((t + 1) * out / T) * in, 0);
-        }
+        update_units(t);
         barrier();
     } else if (variant == 5) { // hybrid: layer 0 split by units (model parallel), layers 1.. data parallel as variant 4
         int r0 = t * B / T, r1 = (t + 1) * B / T;
         float **Xs = t == 0 ? X : part[0], **dXs = t == 0 ? dX : part[1];
         float **G = t == 0 ? dW : dW2;
         float **Wt = t == 0 ? W : W2;
-        for (int l = 1; l < L; l++) { // split pass: copy values, zero gradients (layer 0 is not copied)
-            int in = width[l], out = width[l + 1];
-            size_t e0 = (size_t)(t * out / T) * in, e1 = (size_t)((t + 1) * out / T) * in;
-            memcpy(W2[l] + e0, W[l] + e0, (e1 - e0) * 4);
-            memset(dW[l] + e0, 0, (e1 - e0) * 4);
-            memset(dW2[l] + e0, 0, (e1 - e0) * 4);
-        }
+        copy_and_zero(t, 1); // layer 0 is not copied
         barrier();
         { // layer 0 by units: all rows, units [u0,u1), into the shared X1
             int in = width[0], out = width[1], u0 = t * out / T, u1 = (t + 1) * out / T;
@@ -256,16 +263,9 @@ static void step(int t) {
             int in = width[0], out = width[1], u0 = t * out / T, u1 = (t + 1) * out / T;
             cblas_sgemm(RowMajor, Trans, NoTrans, u1 - u0, in, B, 1.0f, dX1s + u0, out, X[0], in, 0.0f, dW[0] + u0 * in, in);
         }
-        for (int l = 1; l < L; l++) { // split pass: add the copy's gradients
-            int in = width[l], out = width[l + 1];
-            size_t e0 = (size_t)(t * out / T) * in, e1 = (size_t)((t + 1) * out / T) * in;
-            for (size_t i = e0; i < e1; i++) dW[l][i] += dW2[l][i];
-        }
+        add_copy(t, 1); // layer 0's gradient has no second copy
         barrier();
-        for (int l = 0; l < L; l++) { // split pass: the update
-            int in = width[l], out = width[l + 1];
-            sgd(l, (size_t)(t * out / T) * in, (size_t)((t + 1) * out / T) * in, 0);
-        }
+        update_units(t);
         barrier();
     } else { // data parallel: each thread its half of the batch; gradients added in the optimizer
         int r0 = t * B / T, r1 = (t + 1) * B / T;
