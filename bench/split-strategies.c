@@ -138,7 +138,7 @@ static void step(int t) {
         for (int r = r0; r < r1; r++) { // a pseudo-random image of 60 000, as a shuffled epoch reads them
             size_t idx = ((unsigned long long)(r * 2654435761u + stepno[t] * 40503u) * 2246822519u) % 60000;
             memcpy(X[0] + r * 784, data + idx * 784, 784 * 4);
-            if (variant >= 3) memcpy(part[0][0] + r * 784, data + idx * 784, 784 * 4);
+            if (variant >= 3 && variant != 6) memcpy(part[0][0] + r * 784, data + idx * 784, 784 * 4);
         }
         stepno[t]++;
         if (variant == 5) barrier();
@@ -266,6 +266,23 @@ static void step(int t) {
         add_copy(t, 1); // layer 0's gradient has no second copy
         barrier();
         update_units(t);
+        barrier();
+    } else if (variant == 6) { // rows for the forward and the input gradients; each weight gradient whole, by layer
+        int r0 = t * B / T, r1 = (t + 1) * B / T;
+        for (int l = 0; l < L; l++) fwd(l, r0, r1, 0, width[l + 1], X);
+        lossgrad(r0, r1, X, dX);
+        for (int l = L - 1; l >= 1; l--) {
+            int in = width[l], out = width[l + 1];
+            cblas_sgemm(RowMajor, NoTrans, NoTrans, r1 - r0, in, out, 1.0f, dX[l + 1] + r0 * out, out, W[l], in, 0.0f, dX[l] + r0 * in, in);
+            actgrad(l, r0, r1, 0, in, X, dX);
+        }
+        barrier();
+        for (int l = 0; l < L; l++) { // thread 0 the first layer (half of the parameters), thread 1 the others
+            if ((l == 0) != (t == 0)) continue;
+            int in = width[l], out = width[l + 1];
+            cblas_sgemm(RowMajor, Trans, NoTrans, out, in, B, 1.0f, dX[l + 1], out, X[l], in, 0.0f, dW[l], in);
+            sgd(l, 0, (size_t)in * out, 0);
+        }
         barrier();
     } else { // data parallel: each thread its half of the batch; gradients added in the optimizer
         int r0 = t * B / T, r1 = (t + 1) * B / T;

@@ -13,7 +13,7 @@ import java.util.List;
  * A fully connected layer {@code y = x W^T + b}, with {@code W} of shape {@code [units, in]} (the
  * PyTorch layout, so that weights export as they are).
  */
-public final class Dense extends AbstractLayer {
+public final class Dense extends AbstractLayer implements WholeBatchGradients {
     private final int units;
     private final boolean useBias;
     private final Initializer init;
@@ -21,6 +21,8 @@ public final class Dense extends AbstractLayer {
     private final String nonlinearity;
     private Parameter weight;
     private Parameter bias;
+    /** Where backward passes hand their input and output gradient instead of adding the parameter gradients, or null. */
+    private Sink deferred;
 
     /**
      * @param init     the weight initializer, or {@code null} for the model default
@@ -81,6 +83,9 @@ public final class Dense extends AbstractLayer {
 
     @Override
     protected void accGradParameters(Tensor input, Tensor gradOutput) {
+        if (deferred != null && deferred.take(input, gradOutput)) {
+            return;
+        }
         if (gradOutput == doneGradOutput) {
             doneGradOutput = null; // updateGradInput computed them side by side with the input gradient
             return;
@@ -98,10 +103,11 @@ public final class Dense extends AbstractLayer {
      * one thread, with the bias gradient as a third part, instead of each product split over the
      * threads in turn. One hand-over instead of three, and whole products, which BLAS computes faster
      * than halves. Each part's result does not depend on the thread that computes it. Returns false
-     * where this does not apply.
+     * where this does not apply: one thread or more than three, small products, or a copy in a split
+     * step, whose parameter gradients the step may take ({@link #deferParameterGradients}).
      */
     private boolean backwardSideBySide(Tensor input, Tensor gradOutput, Tensor gradInput) {
-        if (ops.threads() < 2 || ops.threads() > 3 || (long) gradOutput.rows() * units * inputWidth < SIDE_BY_SIDE_MIN_MACS) {
+        if (deferred != null || ops.threads() < 2 || ops.threads() > 3 || (long) gradOutput.rows() * units * inputWidth < SIDE_BY_SIDE_MIN_MACS) {
             return false;
         }
         backwardParts.set(input, gradOutput, gradInput);
@@ -149,6 +155,34 @@ public final class Dense extends AbstractLayer {
                 default -> throw new IllegalArgumentException("no part " + part);
             }
         }
+    }
+
+    @Override
+    public void deferParameterGradients(Sink sink) {
+        this.deferred = sink;
+    }
+
+    @Override
+    public void setParameterGradients(Tensor input, Tensor gradOutput) {
+        ops.gemm(true, false, 1.0, gradOutput, input, 0.0, weight.grad());
+        if (bias != null) {
+            ops.sumRows(gradOutput, 0.0, bias.grad());
+        }
+    }
+
+    @Override
+    public int inputWidth() {
+        return inputWidth;
+    }
+
+    @Override
+    public int outputWidth() {
+        return units;
+    }
+
+    @Override
+    public long gradientWork() {
+        return (long) units * (inputWidth + (bias == null ? 0 : 1));
     }
 
     @Override

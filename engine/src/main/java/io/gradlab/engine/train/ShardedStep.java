@@ -15,6 +15,7 @@ import io.gradlab.api.tensor.Expr;
 import io.gradlab.api.tensor.Ops;
 import io.gradlab.api.tensor.Tensor;
 import io.gradlab.api.tensor.TensorGroup;
+import io.gradlab.engine.nn.WholeBatchGradients;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -38,6 +39,17 @@ import java.util.function.Supplier;
  * and gradients of its own, zeroed as they are summed. The loss of a range is scaled by its share of the rows (a
  * {@link Loss} is a mean over rows). The results depend on the thread count (the sums of the ranges), and not on which
  * thread computes a range.
+ *
+ * <p><b>Gradients over the whole batch.</b> A leaf whose parameter gradients are one product of its input and output
+ * gradient over the rows ({@link WholeBatchGradients}: a dense layer's {@code dY^T X} and column sums of {@code dY})
+ * does not compute them per range: each copy puts its rows' output gradient into one whole-batch buffer, and once the
+ * ranges are done, each such leaf's gradients are computed over all rows in one product, the leaves shared out over
+ * the threads in contiguous runs of about equal time ({@link #shareOut}, balanced again every {@link #BALANCE_STEPS}
+ * split steps on the times measured; which thread computes a leaf does not change its bits). So the weight gradient
+ * is the product one thread computes for the whole batch, BLAS runs it on all rows (at 32 rows per range it spends
+ * three quarters of the whole batch's time on each range's half), and neither the copies' gradients nor their sum
+ * are needed for those parameters. The other parameters' gradients are summed from the copies', as above. ({@code
+ * -Dgradlab.shards.whole=false} sums every parameter's.)
  *
  * <p><b>Where each core writes.</b> Part {@code t} of the kernels' split passes over all parameters (the optimizer's
  * update, the gradients' sum) is part {@code t} of their elements, which thread {@code t} computes; so the model's
@@ -80,8 +92,10 @@ final class ShardedStep {
     private final Layer[] models;
     /** {@code model gradients = copy 0's + copy 1's + ...}, and each copy's set to zero (one pass). */
     private final Elementwise sum;
-    /** The arguments of {@link #sum}: the model's gradients, then each copy's. */
+    /** The arguments of {@link #sum}: the model's gradients, then each copy's; all of them. */
     private final TensorGroup[] sumGroups;
+    /** The same without the parameters of the whole-batch leaves (null: no parameter is left). */
+    private final TensorGroup[] restGroups;
     /** Per parameter (in the model's order), the model's value; per copy and parameter, the copy's value and its hand-over buffer. */
     private final Tensor[] values;
     private final Tensor[][] copyValues;
@@ -126,6 +140,42 @@ final class ShardedStep {
     private int classes;
     /** Whether the model's last pass was split here (what the gathered views and the copies' signals show). */
     private boolean lastPassSplit;
+    /**
+     * The session model's leaves whose parameter gradients are computed once over the whole batch after the ranges
+     * ({@link WholeBatchGradients}; {@code -Dgradlab.shards.whole=false}: none), in the model's order; part {@code p}
+     * of that pass computes leaves {@code [wholeFirst[p], wholeFirst[p + 1])}.
+     */
+    private final WholeBatchGradients[] wholeLayers;
+    private final int[] wholeFirst;
+    /**
+     * Per such leaf, what its gradients cost: at first their multiply-adds per row, then the nanoseconds they took,
+     * summed over the last {@link #BALANCE_STEPS} split steps ({@link #wholeNanos} collects them): reading rows the other
+     * core wrote costs time no count of multiply-adds shows. Which thread computes a leaf does not change its bits.
+     */
+    private final long[] wholeWork;
+    private final long[] wholeNanos;
+    /**
+     * The largest batch whose whole-batch gradients move fewer numbers between the cores than summing the copies' do:
+     * the whole batch's products read the other copies' rows of each leaf's input and output gradient ({@code rows *
+     * (in + out)} numbers a leaf), the sum reads the copies' gradients ({@code in * out + out}). So batches of 64 rows
+     * of the reference network compute them whole, batches of 512 sum them. A batch's row count decides, so the bits
+     * of a step depend on nothing else (not on timing).
+     */
+    private int wholeRows;
+    /** Whether the split pass under way computes the whole-batch gradients ({@link #wholeRows}). */
+    private volatile boolean deferring;
+    private static final int BALANCE_STEPS = 256;
+    private long wholeSteps;
+    /** Per such leaf and copy, the input of the copy's last backward pass. */
+    private final Tensor[][] wholeInputs;
+    /** Per such leaf, the whole batch's output gradient (each copy writes its rows), and each copy's rows of it. */
+    private final Tensor[] wholeGrads;
+    private final Tensor[][] wholeGradRows;
+    private final BufferCache[] wholeGradBuffers;
+    private final BufferCache[] wholeInputBuffers;
+    private final Slices[] wholeGradSlices;
+    private final Tensor[][] joinParts;
+    private final IntConsumer wholeTask = this::wholeGradients;
 
     private ShardedStep(Layer model, List<ModelCopy> copies, Ops ops, DType dtype) {
         this.ops = ops;
@@ -152,11 +202,44 @@ final class ShardedStep {
             starts[i + 1] = starts[i] + values[i].size();
         }
         this.masterParams = own.toArray(new Parameter[0]);
+        List<WholeBatchGradients> whole = wholeBatchLeaves(model, copies);
+        this.wholeLayers = whole.toArray(new WholeBatchGradients[0]);
+        int deferred = wholeLayers.length;
+        this.wholeFirst = new int[shards + 1];
+        this.wholeWork = new long[deferred];
+        this.wholeNanos = new long[deferred];
+        for (int k = 0; k < deferred; k++) {
+            wholeWork[k] = wholeLayers[k].gradientWork();
+        }
+        shareOut(wholeWork, wholeFirst);
+        this.wholeInputs = new Tensor[deferred][shards];
+        this.wholeGrads = new Tensor[deferred];
+        this.wholeGradRows = new Tensor[deferred][shards];
+        this.wholeGradBuffers = new BufferCache[deferred];
+        this.wholeInputBuffers = new BufferCache[deferred];
+        this.wholeGradSlices = new Slices[deferred];
+        this.joinParts = new Tensor[shards][shards];
+        for (int k = 0; k < deferred; k++) {
+            wholeGradBuffers[k] = new BufferCache();
+            wholeInputBuffers[k] = new BufferCache();
+            wholeGradSlices[k] = new Slices();
+        }
+        boolean[] summed = new boolean[n]; // the parameters whose gradients the copies add up (not those computed whole)
+        Arrays.fill(summed, true);
+        for (WholeBatchGradients w : wholeLayers) {
+            for (Parameter p : ((Layer) w).parameters()) {
+                summed[own.indexOf(p)] = false;
+            }
+        }
         this.copyParams = new Parameter[shards][];
         this.copyValues = new Tensor[shards][n];
         this.handOver = new Tensor[shards][n];
+        boolean[] all = new boolean[n];
+        Arrays.fill(all, true);
         this.sumGroups = new TensorGroup[shards + 1];
-        this.sumGroups[0] = gradients(own);
+        this.sumGroups[0] = gradients(own, all);
+        TensorGroup[] rest = new TensorGroup[shards + 1];
+        rest[0] = gradients(own, summed);
         Expr total = Expr.arg(1);
         for (int t = 0; t < shards; t++) {
             models[t] = copies.get(t).model();
@@ -168,7 +251,8 @@ final class ShardedStep {
                 copyValues[t][i] = p.get(i).value();
                 handOver[t][i] = Tensor.zeros(values[i].dtype(), values[i].shape());
             }
-            sumGroups[t + 1] = gradients(p);
+            sumGroups[t + 1] = gradients(p, all);
+            rest[t + 1] = gradients(p, summed);
             gradOuts[t] = new BufferCache();
             if (t > 0) {
                 total = total.add(Expr.arg(t + 1)); // in the copies' order
@@ -179,14 +263,161 @@ final class ShardedStep {
             s = s.then(t + 1, Expr.constant(0));
         }
         this.sum = s;
+        this.restGroups = rest[0] == null ? null : rest;
+        long traffic = 0;
+        long work = 0;
+        for (WholeBatchGradients w : wholeLayers) {
+            traffic += w.inputWidth() + w.outputWidth();
+            work += w.gradientWork();
+        }
+        this.wholeRows = traffic == 0 ? 0 : (int) Math.min(Integer.MAX_VALUE, work / traffic);
+        installSinks(copies);
+        LOG.debug("split step: batches of up to {} rows compute the parameter gradients of {} layers over the whole batch (parts from {}), {} tensors summed",
+                wholeRows, wholeLayers.length, Arrays.toString(wholeFirst), rest[0] == null ? 0 : rest[0].size());
     }
 
-    private static TensorGroup gradients(List<Parameter> params) {
+    /** The gradients of the parameters {@code params} with {@code summed[i]}, as one group; null if none. */
+    private static TensorGroup gradients(List<Parameter> params, boolean[] summed) {
         List<Tensor> g = new ArrayList<>();
-        for (Parameter p : params) {
-            g.add(p.grad());
+        for (int i = 0; i < params.size(); i++) {
+            if (summed[i]) {
+                g.add(params.get(i).grad());
+            }
         }
-        return TensorGroup.of(g);
+        return g.isEmpty() ? null : TensorGroup.of(g);
+    }
+
+    /**
+     * The session model's leaves whose parameter gradients a split step computes over the whole batch: each a {@link
+     * WholeBatchGradients} with parameters, as the same leaf of every copy is.
+     */
+    private static List<WholeBatchGradients> wholeBatchLeaves(Layer model, List<ModelCopy> copies) {
+        List<WholeBatchGradients> out = new ArrayList<>();
+        if ("false".equals(System.getProperty("gradlab.shards.whole"))) {
+            return out;
+        }
+        List<Layer> own = new ArrayList<>();
+        collectLeaves(model, own);
+        List<List<Layer>> theirs = new ArrayList<>();
+        for (ModelCopy c : copies) {
+            List<Layer> l = new ArrayList<>();
+            collectLeaves(c.model(), l);
+            if (l.size() != own.size()) {
+                return out;
+            }
+            theirs.add(l);
+        }
+        for (int i = 0; i < own.size(); i++) {
+            boolean all = own.get(i) instanceof WholeBatchGradients && !own.get(i).parameters().isEmpty();
+            for (List<Layer> l : theirs) {
+                all &= l.get(i) instanceof WholeBatchGradients;
+            }
+            if (all) {
+                out.add((WholeBatchGradients) own.get(i));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Shares leaves of the given {@code work} out over {@code first.length - 1} parts: part {@code p} gets leaves
+     * {@code [first[p], first[p + 1])}, contiguous runs, each leaf in the part its work's middle falls in (so the parts
+     * follow the order of the parameters, as the update's parts do, and each thread updates mostly what it computed).
+     */
+    static void shareOut(long[] work, int[] first) {
+        int parts = first.length - 1;
+        long total = 0;
+        for (long w : work) {
+            total += w;
+        }
+        long before = 0;
+        int part = 0;
+        first[0] = 0;
+        for (int k = 0; k < work.length; k++) {
+            long middle = 2 * before + work[k]; // twice the middle, against twice the bounds
+            while (part < parts - 1 && middle >= 2 * total * (part + 1) / parts) {
+                first[++part] = k;
+            }
+            before += work[k];
+        }
+        while (part < parts) {
+            first[++part] = work.length;
+        }
+    }
+
+    /** Makes each copy's whole-batch leaves hand their input and output gradient to this step. */
+    private void installSinks(List<ModelCopy> copies) {
+        if (wholeLayers.length == 0) {
+            return;
+        }
+        for (int t = 0; t < shards; t++) {
+            List<Layer> leaves = new ArrayList<>();
+            collectLeaves(copies.get(t).model(), leaves);
+            List<Layer> own = new ArrayList<>();
+            collectLeaves(master, own);
+            int k = 0;
+            for (int i = 0; i < own.size() && k < wholeLayers.length; i++) {
+                if (own.get(i) == wholeLayers[k]) {
+                    int copy = t;
+                    int layer = k;
+                    ((WholeBatchGradients) leaves.get(i)).deferParameterGradients((in, g) -> take(layer, copy, in, g));
+                    k++;
+                }
+            }
+        }
+    }
+
+    /**
+     * Copy {@code t}'s backward pass of whole-batch leaf {@code k}: in a split pass whose rows are computed whole, its
+     * input kept and its output gradient put in its rows (true); otherwise false (the copy adds its gradients).
+     */
+    private boolean take(int k, int t, Tensor input, Tensor gradOutput) {
+        if (!deferring) {
+            return false;
+        }
+        wholeInputs[k][t] = input;
+        wholeGradRows[k][t].copyFrom(gradOutput);
+        return true;
+    }
+
+    /** Part {@code p} of the whole-batch gradients: its leaves' parameter gradients from all rows, on this thread. */
+    private void wholeGradients(int p) {
+        for (int k = wholeFirst[p]; k < wholeFirst[p + 1]; k++) {
+            Tensor[] parts = joinParts[p];
+            System.arraycopy(wholeInputs[k], 0, parts, 0, shards);
+            long begin = System.nanoTime();
+            Tensor input = join(parts, wholeInputBuffers[k]);
+            wholeLayers[k].setParameterGradients(input, wholeGrads[k]);
+            wholeNanos[k] += System.nanoTime() - begin;
+        }
+    }
+
+    /** The largest batch whose split steps compute the whole-batch leaves' gradients over all its rows. */
+    int wholeRows() {
+        return wholeRows;
+    }
+
+    /** Sets {@link #wholeRows()} (for tests: 0 sums every gradient from the copies'). */
+    void wholeRows(int rows) {
+        this.wholeRows = rows;
+    }
+
+    /** Fixes where each part of the whole-batch gradients starts (until the next balancing), for tests. */
+    void wholeParts(int... first) {
+        if (first.length != wholeFirst.length) {
+            throw new IllegalArgumentException("need " + wholeFirst.length + " bounds, got " + first.length);
+        }
+        System.arraycopy(first, 0, wholeFirst, 0, first.length);
+    }
+
+    /** Every {@link #BALANCE_STEPS} split steps, shares the whole-batch leaves out again by the time they took. */
+    private void balance() {
+        if (++wholeSteps % BALANCE_STEPS != 0) {
+            return;
+        }
+        System.arraycopy(wholeNanos, 0, wholeWork, 0, wholeWork.length);
+        Arrays.fill(wholeNanos, 0);
+        shareOut(wholeWork, wholeFirst);
     }
 
     /**
@@ -256,18 +487,34 @@ final class ShardedStep {
             xt[t] = xs.get(x, t, start(t), start(t + 1), shards);
             yt[t] = ys.get(y, t, start(t), start(t + 1), shards);
         }
+        boolean whole = rows <= wholeRows;
+        for (int k = 0; k < wholeLayers.length && whole; k++) {
+            wholeGrads[k] = wholeGradBuffers[k].get(dtype, rows, wholeLayers[k].outputWidth());
+            for (int t = 0; t < shards; t++) {
+                wholeGradRows[k][t] = wholeGradSlices[k].get(wholeGrads[k], t, start(t), start(t + 1), shards);
+            }
+        }
         tune(System.nanoTime());
         if (handingOver) {
             ops.parallelFor(shards, pushTask);
         }
         batch = x;
         splitting = true;
+        deferring = whole;
         try {
             ops.parallelFor(shards, shardTask);
+            if (whole) {
+                ops.parallelFor(shards, wholeTask);
+                balance();
+            }
         } finally {
             splitting = false;
+            deferring = false;
         }
-        ops.mapEach(sum, null, sumGroups); // the copies' gradients zeroed in the same pass
+        TensorGroup[] summed = whole ? restGroups : sumGroups;
+        if (summed != null) {
+            ops.mapEach(sum, null, summed); // the copies' gradients zeroed in the same pass
+        }
         double sum = 0;
         for (int t = 0; t < shards; t++) {
             sum += rangeLosses[t];
@@ -575,6 +822,32 @@ final class ShardedStep {
         return null;
     }
 
+    /**
+     * The ranges {@code parts} (in copy order) as one tensor: the buffer they are the rows of where the copies wrote
+     * them into one (the batch, a placed leaf's output), else copied into a buffer of {@code cache}. Clears {@code parts}.
+     */
+    private Tensor join(Tensor[] parts, BufferCache cache) {
+        int total = 0;
+        for (Tensor part : parts) {
+            total += part.rows();
+        }
+        Tensor whole = rowsOf(parts, total);
+        if (whole == null) {
+            whole = cache.get(parts[0].dtype(), total, parts[0].cols());
+            int at = 0;
+            for (Tensor part : parts) {
+                if (whole.dtype() == DType.F32) {
+                    System.arraycopy(part.floats(), part.offset(), whole.floats(), at, part.size());
+                } else {
+                    System.arraycopy(part.doubles(), part.offset(), whole.doubles(), at, part.size());
+                }
+                at += part.size();
+            }
+        }
+        Arrays.fill(parts, null);
+        return whole;
+    }
+
     private static boolean sameRows(Tensor whole, Tensor[] parts, int total) {
         if (whole == null || whole.rank() != 2 || whole.rows() != total || whole.dtype() != parts[0].dtype()) {
             return false;
@@ -741,28 +1014,10 @@ final class ShardedStep {
             if (first == null) {
                 return null;
             }
-            int total = 0;
             for (int t = 0; t < copies.length; t++) {
                 parts[t] = in ? copies[t].lastInput() : copies[t].lastOutput();
-                total += parts[t].rows();
             }
-            Tensor whole = rowsOf(parts, total);
-            if (whole != null) {
-                Arrays.fill(parts, null);
-                return whole;
-            }
-            Tensor all = cache.get(first.dtype(), total, first.cols());
-            int at = 0;
-            for (Tensor part : parts) {
-                if (all.dtype() == DType.F32) {
-                    System.arraycopy(part.floats(), part.offset(), all.floats(), at, part.size());
-                } else {
-                    System.arraycopy(part.doubles(), part.offset(), all.doubles(), at, part.size());
-                }
-                at += part.size();
-            }
-            Arrays.fill(parts, null);
-            return all;
+            return join(parts, cache);
         }
 
         @Override

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.gradlab.api.nn.Initializer;
 import io.gradlab.api.nn.Layer;
+import io.gradlab.api.nn.LayerHook;
 import io.gradlab.api.nn.Loss;
 import io.gradlab.api.nn.Mode;
 import io.gradlab.api.nn.Parameter;
@@ -224,6 +225,147 @@ class ShardedStepTest {
             tried |= tuned.handingOver() != was;
         }
         assertThat(tried).as("the first trial of the tuning tries the other mode").isTrue();
+    }
+
+    /** {@code parts}' rows, one after the other, in a tensor of their own. */
+    private static Tensor rowsOf(Tensor... parts) {
+        int rows = 0;
+        for (Tensor p : parts) {
+            rows += p.rows();
+        }
+        Tensor all = Tensor.zeros(DType.F64, rows, parts[0].cols());
+        int at = 0;
+        for (Tensor p : parts) {
+            System.arraycopy(p.doubles(), p.offset(), all.doubles(), at, p.size());
+            at += p.size();
+        }
+        return all;
+    }
+
+    @Test
+    void eachDenseLayersGradientsAreOneProductOverTheWholeBatchWhereThatMovesLessThanTheSum() {
+        BlasOps ops = BlasOps.create("auto", 2);
+        Layer whole = mlp(ops);
+        Layer model = mlp(ops);
+        List<Layer> copies = new ArrayList<>();
+        ShardedStep sharded = ShardedStep.create(model, () -> {
+            Layer c = mlp(ops);
+            copies.add(c);
+            return new ModelCopy(c, new SoftmaxCrossEntropy());
+        }, ops, DType.F64);
+        // 12 -> 16 -> 16 -> 5: (16 * 13 + 16 * 17 + 5 * 17) gradients against (12 + 16) + (16 + 16) + (16 + 5) rows' numbers
+        assertThat(sharded.wholeRows()).as("the rows up to which the whole batch's products move fewer numbers").isEqualTo(565 / 81);
+        sharded.wholeRows(45);
+        int[] dense = {0, 2, 4};
+        Tensor[][] gradOutputs = new Tensor[dense.length][copies.size()];
+        for (int t = 0; t < copies.size(); t++) {
+            for (int j = 0; j < dense.length; j++) {
+                int copy = t;
+                int layer = j;
+                copies.get(t).children().get(dense[j]).addHook(new LayerHook() {
+                    @Override
+                    public void afterBackward(Layer l, Tensor gradOutput, Tensor gradInput) {
+                        gradOutputs[layer][copy] = gradOutput.copy();
+                    }
+                });
+            }
+        }
+        Tensor[] b = batch(45);
+        Tensor out = whole.forward(b[0], Mode.TRAIN);
+        Tensor gradOut = Tensor.zeros(DType.F64, out.rows(), out.cols());
+        new SoftmaxCrossEntropy().forwardBackward(out, b[1], gradOut, ops);
+        whole.backward(gradOut);
+        for (int step = 0; step < 4; step++) {
+            sharded.wholeRows(step == 2 ? 44 : 45); // step 2 sums the copies' gradients, as a 45-row batch of a larger network would
+            sharded.forwardBackward(b[0], b[1], 5);
+            List<Parameter> expected = parameters(whole);
+            List<Parameter> actual = parameters(model);
+            for (int i = 0; i < expected.size(); i++) {
+                for (int k = 0; k < expected.get(i).grad().size(); k++) {
+                    assertThat(actual.get(i).grad().get(k)).as("step %d gradient %d element %d", step, i, k)
+                            .isCloseTo(expected.get(i).grad().get(k), within(1e-12));
+                }
+            }
+            if (step == 2) {
+                continue;
+            }
+            for (int j = 0; j < dense.length; j++) {
+                Dense d = (Dense) model.children().get(dense[j]);
+                Tensor dy = rowsOf(gradOutputs[j]);
+                Tensor x = rowsOf(copies.get(0).children().get(dense[j]).lastInput(), copies.get(1).children().get(dense[j]).lastInput());
+                assertThat(dy.rows()).isEqualTo(45);
+                Tensor w = Tensor.zeros(DType.F64, d.weight().value().shape());
+                ops.gemm(true, false, 1.0, dy, x, 0.0, w);
+                Tensor bias = Tensor.zeros(DType.F64, d.units());
+                ops.sumRows(dy, 0.0, bias);
+                assertThat(d.weight().grad().toDoubleArray()).as("step %d, %s: dY^T X of all 45 rows, to the bit", step, d.name())
+                        .containsExactly(w.toDoubleArray());
+                assertThat(d.bias().grad().toDoubleArray()).as("step %d, %s: the column sums of dY", step, d.name())
+                        .containsExactly(bias.toDoubleArray());
+                for (Layer c : copies) {
+                    for (Parameter p : c.children().get(dense[j]).parameters()) {
+                        assertThat(p.grad().toDoubleArray()).as("the copies' own gradients are not used (and zero after a summed step)")
+                                .containsOnly(0.0);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void whicheverThreadComputesALayersWholeBatchGradientsTheBitsAreTheSame() {
+        BlasOps ops = BlasOps.create("auto", 2);
+        Layer first = mlp(ops);
+        Layer second = mlp(ops);
+        ShardedStep a = split(ops, first);
+        ShardedStep b = split(ops, second);
+        a.wholeRows(45);
+        b.wholeRows(45);
+        a.wholeParts(0, 0, 3); // thread 1 computes all three dense layers' gradients
+        b.wholeParts(0, 3, 3); // thread 0 does
+        Tensor[] x = batch(45);
+        assertThat(a.forwardBackward(x[0], x[1], 5)).isEqualTo(b.forwardBackward(x[0], x[1], 5));
+        List<Parameter> pa = parameters(first);
+        List<Parameter> pb = parameters(second);
+        for (int i = 0; i < pa.size(); i++) {
+            assertThat(pa.get(i).grad().toDoubleArray()).as("gradient %d", i).containsExactly(pb.get(i).grad().toDoubleArray());
+        }
+    }
+
+    @Test
+    void theReferenceNetworkComputesWholeBatchGradientsAtBatch64AndSumsThemAt512() {
+        BlasOps ops = BlasOps.create("auto", 2);
+        java.util.function.Supplier<Layer> reference = () -> {
+            List<Layer> layers = new ArrayList<>();
+            for (int i = 0; i < 7; i++) {
+                layers.add(new Dense("hidden" + i, 128, true, null, null, "sigmoid"));
+                layers.add(new ActivationLayer("act" + i, "sigmoid", new Sigmoid()));
+            }
+            layers.add(new Dense("output", 10, true, null, null, null));
+            Layer m = new Sequential("reference", layers);
+            Initializer init = registry.initializer(io.gradlab.api.ComponentSpec.of("pytorch-default"), "test");
+            m.build(784, new DefaultBuildContext(DType.F32, ops, new SeededRandom(1), init, null));
+            return m;
+        };
+        ShardedStep step = ShardedStep.create(reference.get(), () -> new ModelCopy(reference.get(), new SoftmaxCrossEntropy()), ops, DType.F32);
+        // 200 842 gradients against 2 586 numbers per row: (784 + 128) + 6 * (128 + 128) + (128 + 10)
+        assertThat(step.wholeRows()).isEqualTo(200_842 / 2_586).isBetween(64, 511);
+    }
+
+    @Test
+    void theWholeBatchGradientsAreSharedOutInContiguousRunsOfEvenWork() {
+        int[] two = new int[3];
+        ShardedStep.shareOut(new long[] {100_480, 16_512, 16_512, 16_512, 16_512, 16_512, 16_512, 1_290}, two);
+        assertThat(two).as("the reference network: its first layer is half of the work").containsExactly(0, 1, 8);
+        ShardedStep.shareOut(new long[] {5, 5, 5, 5}, two);
+        assertThat(two).containsExactly(0, 2, 4);
+        int[] three = new int[4];
+        ShardedStep.shareOut(new long[] {90, 5, 5}, three);
+        assertThat(three).as("a part may get nothing: each layer goes where the middle of its work falls").containsExactly(0, 0, 1, 3);
+        ShardedStep.shareOut(new long[] {}, three);
+        assertThat(three).containsExactly(0, 0, 0, 0);
+        ShardedStep.shareOut(new long[] {10, 80, 10}, three);
+        assertThat(three).containsExactly(0, 1, 2, 3);
     }
 
     @Test
