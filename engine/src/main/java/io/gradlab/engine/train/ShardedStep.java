@@ -59,10 +59,12 @@ import java.util.function.Supplier;
  * cores are far apart (a round trip of about 500 ns between them) that made the update of 800 KB of weights 3 times
  * slower than on one core, and the products that read the other core's freshly written weights slower too (about 20%
  * of a batch-64 step; docs/performance.md). So where the cores are far apart no cache line is read by one core and then
- * written by the other: each copy's weights are read and written by its own thread only; the model's weights of part
- * {@code t} reach copy {@code o} through a hand-over buffer of copy {@code o}'s, which thread {@code t} writes and
- * thread {@code o} reads and zeroes (writing takes a line over whole, with the hardware fetching ahead, where reading
- * would leave it shared); and the gradients' sum reads each copy's gradients and zeroes them in the same pass. Where
+ * written by the other: copy {@code t} computes with the model's own tensors of the parameters wholly inside part {@code
+ * t} (which its thread alone writes, in the update) and with weights of its own for the others, read and written by
+ * its thread only; the model's weights of part {@code t} reach copy {@code o} through a hand-over buffer of copy
+ * {@code o}'s, which thread {@code t} writes and thread {@code o} reads and zeroes (writing takes a line over whole,
+ * with the hardware fetching ahead, where reading would leave it shared); and the gradients' sum reads each copy's
+ * gradients and zeroes them in the same pass. Where
  * the cores are near each other (sharing a cache), taking a line back is cheap and those copies cost more than they
  * save: the copies then compute with the model's value tensors ({@link Parameter#shareValueOf}). Which one a machine
  * needs is measured on the step itself ({@link #tune}, {@link ModeTuner}): the two modes' steps are timed in
@@ -107,6 +109,13 @@ final class ShardedStep {
     private final Parameter[][] copyParams;
     private final Parameter[] masterParams;
     private Parameter[][] ownValues;
+    /**
+     * Per copy and parameter, where {@link #push} puts the model's value in the copy when handing over: the copy's own
+     * tensor, or null for a parameter wholly inside the copy's part of the elements, which its own thread last wrote
+     * into the model's tensor, so that the copy reads that one even when handing over (no core but its own ever
+     * touches it, and no copy of it is made).
+     */
+    private final Tensor[][] pushTargets;
     /**
      * Whether the copies compute with weights of their own, handed over at each step (cores far apart), or with the
      * model's own tensors (cores near each other: nothing to copy). Either gives the same bits.
@@ -264,6 +273,16 @@ final class ShardedStep {
         }
         this.sum = s;
         this.restGroups = rest[0] == null ? null : rest;
+        this.pushTargets = new Tensor[shards][n];
+        for (int t = 0; t < shards; t++) { // handing over (the first mode): each copy reads its own part's whole tensors in the model
+            for (int i = 0; i < n; i++) {
+                boolean inPart = starts[i] >= elementStart(t) && starts[i + 1] <= elementStart(t + 1);
+                pushTargets[t][i] = inPart ? null : copyValues[t][i];
+                if (inPart) {
+                    copyParams[t][i].shareValueOf(masterParams[i]);
+                }
+            }
+        }
         long traffic = 0;
         long work = 0;
         for (WholeBatchGradients w : wholeLayers) {
@@ -560,7 +579,7 @@ final class ShardedStep {
     private void push(int t) {
         long from = elementStart(t);
         long to = elementStart(t + 1);
-        copyRange(values, copyValues[t], from, to, false);
+        copyRange(values, pushTargets[t], from, to, false);
         for (int o = 0; o < shards; o++) {
             if (o != t) {
                 copyRange(values, handOver[o], from, to, false);
@@ -610,7 +629,7 @@ final class ShardedStep {
         }
         for (int t = 0; t < shards; t++) {
             for (int i = 0; i < masterParams.length; i++) {
-                copyParams[t][i].shareValueOf(own ? ownValues[t][i] : masterParams[i]);
+                copyParams[t][i].shareValueOf(own && pushTargets[t][i] != null ? ownValues[t][i] : masterParams[i]);
             }
         }
         handingOver = own;
@@ -632,14 +651,14 @@ final class ShardedStep {
     }
 
     /**
-     * Copies elements {@code [from, to)} (counted over all parameters in order) of {@code src} to {@code dst};
-     * {@code consume}: then zeroes them in {@code src}.
+     * Copies elements {@code [from, to)} (counted over all parameters in order) of {@code src} to {@code dst} (not
+     * to its null entries); {@code consume}: then zeroes them in {@code src}.
      */
     private void copyRange(Tensor[] src, Tensor[] dst, long from, long to, boolean consume) {
         for (int i = 0; i < src.length; i++) {
             long lo = Math.max(from, starts[i]);
             long hi = Math.min(to, starts[i + 1]);
-            if (lo >= hi) {
+            if (lo >= hi || dst[i] == null) {
                 continue;
             }
             int at = (int) (lo - starts[i]);
