@@ -24,6 +24,12 @@
 //         5: hybrid: the first layer (784 -> 128, half of the parameters) split by units as in 2 (each thread computes its
 //            half of the units for every row, its weight gradient whole, no sum, and updates those weights itself: they
 //            never leave its core), the other layers data parallel as in 4.
+//         6: the forward pass and the input gradients split by rows, then each layer's weight gradient over the whole
+//            batch, once (thread 0 the first layer, half of the parameters; thread 1 the other seven), each thread
+//            updating what it computed: no sum of gradients (the engine's step at small batches since 2026-12-07).
+//         7: as 6, with the forward product in OpenBLAS's fast form x * WT (WT = W^T, made by each layer's owner
+//            after its update). NO_TRANSPOSE=1 leaves WT as it is: weights that never change and so never move
+//            between the cores (a floor, not a training step). ONE_THREAD=1 runs variants 6 and 7 on one thread.
 #define _GNU_SOURCE
 #include <math.h>
 #include <pthread.h>
@@ -42,7 +48,8 @@ static int B = 64;
 static int width[L + 1] = {784, 128, 128, 128, 128, 128, 128, 128, 10};
 static float *W2[L], *W[L], *dW[L], *dW2[L], *bias[L], *db[L], *X[L + 1], *dX[L + 1], *part[2][L + 1], *Y[L];
 static float *input, *X1s, *dX1s, *data;
-static int copyBatch;
+static int copyBatch, transposeEach = 1;
+static float *WT[L];
 static int variant, nthreads;
 static atomic_int bar_count, bar_gen;
 static unsigned stepno[2];
@@ -138,7 +145,7 @@ static void step(int t) {
         for (int r = r0; r < r1; r++) { // a pseudo-random image of 60 000, as a shuffled epoch reads them
             size_t idx = ((unsigned long long)(r * 2654435761u + stepno[t] * 40503u) * 2246822519u) % 60000;
             memcpy(X[0] + r * 784, data + idx * 784, 784 * 4);
-            if (variant >= 3 && variant != 6) memcpy(part[0][0] + r * 784, data + idx * 784, 784 * 4);
+            if (variant >= 3 && variant < 6) memcpy(part[0][0] + r * 784, data + idx * 784, 784 * 4);
         }
         stepno[t]++;
         if (variant == 5) barrier();
@@ -278,10 +285,39 @@ static void step(int t) {
         }
         barrier();
         for (int l = 0; l < L; l++) { // thread 0 the first layer (half of the parameters), thread 1 the others
-            if ((l == 0) != (t == 0)) continue;
+            if (T > 1 && (l == 0) != (t == 0)) continue;
             int in = width[l], out = width[l + 1];
             cblas_sgemm(RowMajor, Trans, NoTrans, out, in, B, 1.0f, dX[l + 1], out, X[l], in, 0.0f, dW[l], in);
             sgd(l, 0, (size_t)in * out, 0);
+        }
+        barrier();
+    } else if (variant == 7) { // as 6, the forward product as x * WT (NN) with WT = W^T made by the layer's owner
+        int r0 = t * B / T, r1 = (t + 1) * B / T;
+        for (int l = 0; l < L; l++) {
+            int in = width[l], out = width[l + 1];
+            float *wt = WT[l];
+            float *x = X[l], *y = X[l + 1];
+            for (int r = r0; r < r1; r++) memcpy(y + r * out, bias[l], out * 4);
+            cblas_sgemm(RowMajor, NoTrans, NoTrans, r1 - r0, out, in, 1.0f, x + r0 * in, in, wt, out, 1.0f, y + r0 * out, out);
+            if (l < L - 1)
+                for (int r = r0; r < r1; r++)
+                    for (int u = 0; u < out; u++) y[r * out + u] = sigm(y[r * out + u]);
+        }
+        lossgrad(r0, r1, X, dX);
+        for (int l = L - 1; l >= 1; l--) {
+            int in = width[l], out = width[l + 1];
+            cblas_sgemm(RowMajor, NoTrans, NoTrans, r1 - r0, in, out, 1.0f, dX[l + 1] + r0 * out, out, W[l], in, 0.0f, dX[l] + r0 * in, in);
+            actgrad(l, r0, r1, 0, in, X, dX);
+        }
+        barrier();
+        for (int l = 0; l < L; l++) {
+            if (T > 1 && (l == 0) != (t == 0)) continue;
+            int in = width[l], out = width[l + 1];
+            cblas_sgemm(RowMajor, Trans, NoTrans, out, in, B, 1.0f, dX[l + 1], out, X[l], in, 0.0f, dW[l], in);
+            sgd(l, 0, (size_t)in * out, 0);
+            if (transposeEach) // the owner of the layer transposes it, once, for both threads' forward products
+                for (int i = 0; i < in; i++)
+                    for (int u = 0; u < out; u++) WT[l][i * out + u] = W[l][u * in + i];
         }
         barrier();
     } else { // data parallel: each thread its half of the batch; gradients added in the optimizer
@@ -328,9 +364,10 @@ int main(int argc, char **argv) {
     variant = atoi(argv[1]);
     B = argc > 2 ? atoi(argv[2]) : 64;
     steps = argc > 3 ? atoi(argv[3]) : 2000;
-    nthreads = variant == 0 ? 1 : 2;
+    nthreads = variant == 0 || getenv("ONE_THREAD") ? 1 : 2;
     X1s = alloc((size_t)B * 128); dX1s = alloc((size_t)B * 128);
     copyBatch = argc > 4 ? atoi(argv[4]) : 0;
+    if (getenv("NO_TRANSPOSE")) transposeEach = 0;
     if (copyBatch) { data = malloc((size_t)60000 * 784 * 4); for (size_t i = 0; i < (size_t)60000 * 784; i++) data[i] = (i % 255) / 255.0f; }
     for (int l = 0; l < L; l++) {
         W[l] = alloc((size_t)width[l] * width[l + 1]);
@@ -338,6 +375,7 @@ int main(int argc, char **argv) {
         dW2[l] = alloc((size_t)width[l] * width[l + 1]);
         W2[l] = alloc((size_t)width[l] * width[l + 1]);
         bias[l] = alloc(width[l + 1]);
+        WT[l] = alloc((size_t)width[l] * width[l + 1]);
     }
     for (int l = 0; l <= L; l++) {
         X[l] = alloc((size_t)B * width[l]);
