@@ -408,6 +408,41 @@ class ShardedStepTest {
     }
 
     @Test
+    void threeThreadsLayersWithoutBiasAndEitherWayOfGettingTheWeightsGiveTheWholeBatchsGradients() {
+        BlasOps ops = BlasOps.create("auto", 3);
+        java.util.function.Supplier<Layer> net = () -> built(new Sequential("mlp", List.of(
+                new Dense("hidden1", 16, false, null, null, "tanh"), new ActivationLayer("act1", "tanh", new Tanh()),
+                new Dense("hidden2", 16, true, null, null, "sigmoid"), new ActivationLayer("act2", "sigmoid", new Sigmoid()),
+                new Dense("output", 5, false, null, null, null))), ops, 1);
+        Layer whole = net.get();
+        Tensor[] b = batch(50); // ranges of 16, 17 and 17 rows
+        Tensor out = whole.forward(b[0], Mode.TRAIN);
+        Tensor gradOut = Tensor.zeros(DType.F64, out.rows(), out.cols());
+        double expectedLoss = new SoftmaxCrossEntropy().forwardBackward(out, b[1], gradOut, ops);
+        whole.backward(gradOut);
+        for (String handOver : List.of("true", "false")) {
+            for (int rows : new int[] {50, 0}) { // the gradients of the dense layers over the whole batch; summed from the copies'
+                Layer model = net.get();
+                ShardedStep sharded = ShardedStep.create(model, () -> new ModelCopy(net.get(), new SoftmaxCrossEntropy()), ops, DType.F64);
+                sharded.handOverSetting(handOver);
+                sharded.wholeRows(rows);
+                for (int step = 0; step < 2; step++) {
+                    assertThat(sharded.forwardBackward(b[0], b[1], 5)).isCloseTo(expectedLoss, within(1e-12));
+                    List<Parameter> expected = parameters(whole);
+                    List<Parameter> actual = parameters(model);
+                    assertThat(actual).hasSize(4);
+                    for (int i = 0; i < expected.size(); i++) {
+                        for (int k = 0; k < expected.get(i).grad().size(); k++) {
+                            assertThat(actual.get(i).grad().get(k)).as("hand-over %s, whole up to %d rows, step %d, gradient %d element %d",
+                                    handOver, rows, step, i, k).isCloseTo(expected.get(i).grad().get(k), within(1e-12));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void itAppliesOnlyWhereItCan() {
         BlasOps two = BlasOps.create("auto", 2);
         Loss loss = new SoftmaxCrossEntropy();
