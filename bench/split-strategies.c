@@ -47,7 +47,7 @@ void cblas_sgemm(int order, int ta, int tb, int m, int n, int k, float alpha, co
 static int B = 64;
 static int width[L + 1] = {784, 128, 128, 128, 128, 128, 128, 128, 10};
 static float *W2[L], *W[L], *dW[L], *dW2[L], *bias[L], *db[L], *X[L + 1], *dX[L + 1], *part[2][L + 1], *Y[L];
-static float *input, *X1s, *dX1s, *data;
+static float *X1s, *dX1s, *data;
 static int copyBatch, transposeEach = 1;
 static float *WT[L];
 static int variant, nthreads;
@@ -274,9 +274,21 @@ static void step(int t) {
         barrier();
         update_units(t);
         barrier();
-    } else if (variant == 6) { // rows for the forward and the input gradients; each weight gradient whole, by layer
+    } else if (variant == 6 || variant == 7) { // rows for the forward and the input gradients; each weight gradient whole
         int r0 = t * B / T, r1 = (t + 1) * B / T;
-        for (int l = 0; l < L; l++) fwd(l, r0, r1, 0, width[l + 1], X);
+        for (int l = 0; l < L; l++) {
+            if (variant == 6) {
+                fwd(l, r0, r1, 0, width[l + 1], X);
+                continue;
+            }
+            int in = width[l], out = width[l + 1]; // variant 7: x * WT, OpenBLAS's fast form
+            float *x = X[l], *y = X[l + 1];
+            for (int r = r0; r < r1; r++) memcpy(y + r * out, bias[l], out * 4);
+            cblas_sgemm(RowMajor, NoTrans, NoTrans, r1 - r0, out, in, 1.0f, x + r0 * in, in, WT[l], out, 1.0f, y + r0 * out, out);
+            if (l < L - 1)
+                for (int r = r0; r < r1; r++)
+                    for (int u = 0; u < out; u++) y[r * out + u] = sigm(y[r * out + u]);
+        }
         lossgrad(r0, r1, X, dX);
         for (int l = L - 1; l >= 1; l--) {
             int in = width[l], out = width[l + 1];
@@ -289,33 +301,7 @@ static void step(int t) {
             int in = width[l], out = width[l + 1];
             cblas_sgemm(RowMajor, Trans, NoTrans, out, in, B, 1.0f, dX[l + 1], out, X[l], in, 0.0f, dW[l], in);
             sgd(l, 0, (size_t)in * out, 0);
-        }
-        barrier();
-    } else if (variant == 7) { // as 6, the forward product as x * WT (NN) with WT = W^T made by the layer's owner
-        int r0 = t * B / T, r1 = (t + 1) * B / T;
-        for (int l = 0; l < L; l++) {
-            int in = width[l], out = width[l + 1];
-            float *wt = WT[l];
-            float *x = X[l], *y = X[l + 1];
-            for (int r = r0; r < r1; r++) memcpy(y + r * out, bias[l], out * 4);
-            cblas_sgemm(RowMajor, NoTrans, NoTrans, r1 - r0, out, in, 1.0f, x + r0 * in, in, wt, out, 1.0f, y + r0 * out, out);
-            if (l < L - 1)
-                for (int r = r0; r < r1; r++)
-                    for (int u = 0; u < out; u++) y[r * out + u] = sigm(y[r * out + u]);
-        }
-        lossgrad(r0, r1, X, dX);
-        for (int l = L - 1; l >= 1; l--) {
-            int in = width[l], out = width[l + 1];
-            cblas_sgemm(RowMajor, NoTrans, NoTrans, r1 - r0, in, out, 1.0f, dX[l + 1] + r0 * out, out, W[l], in, 0.0f, dX[l] + r0 * in, in);
-            actgrad(l, r0, r1, 0, in, X, dX);
-        }
-        barrier();
-        for (int l = 0; l < L; l++) {
-            if (T > 1 && (l == 0) != (t == 0)) continue;
-            int in = width[l], out = width[l + 1];
-            cblas_sgemm(RowMajor, Trans, NoTrans, out, in, B, 1.0f, dX[l + 1], out, X[l], in, 0.0f, dW[l], in);
-            sgd(l, 0, (size_t)in * out, 0);
-            if (transposeEach) // the owner of the layer transposes it, once, for both threads' forward products
+            if (variant == 7 && transposeEach) // the layer's owner transposes it, once, for both threads' forward products
                 for (int i = 0; i < in; i++)
                     for (int u = 0; u < out; u++) WT[l][i * out + u] = W[l][u * in + i];
         }
