@@ -168,7 +168,9 @@ final class ShardedStep {
      * the whole batch's products read the other copies' rows of each leaf's input and output gradient ({@code rows *
      * (in + out)} numbers a leaf), the sum reads the copies' gradients ({@code in * out + out}). So batches of 64 rows
      * of the reference network compute them whole, batches of 512 sum them. A batch's row count decides, so the bits
-     * of a step depend on nothing else (not on timing).
+     * of a step depend on nothing else (not on timing). 0 (always summed) where the leaves cannot be shared out about
+     * evenly (the busiest part more than half again an even share: one wide layer among small ones would run on one
+     * thread while the others wait).
      */
     private int wholeRows;
     /** Whether the split pass under way computes the whole-batch gradients ({@link #wholeRows}). */
@@ -289,7 +291,16 @@ final class ShardedStep {
             traffic += w.inputWidth() + w.outputWidth();
             work += w.gradientWork();
         }
-        this.wholeRows = traffic == 0 ? 0 : (int) Math.min(Integer.MAX_VALUE, work / traffic);
+        long busiest = 0; // the work of the busiest part: one large leaf among small ones is computed on one thread
+        for (int p = 0; p < shards; p++) {
+            long w = 0;
+            for (int k = wholeFirst[p]; k < wholeFirst[p + 1]; k++) {
+                w += wholeWork[k];
+            }
+            busiest = Math.max(busiest, w);
+        }
+        boolean even = 2 * busiest * shards <= 3 * work; // at most half again an even share
+        this.wholeRows = traffic == 0 || !even ? 0 : (int) Math.min(Integer.MAX_VALUE, work / traffic);
         installSinks(copies);
         LOG.debug("split step: batches of up to {} rows compute the parameter gradients of {} layers over the whole batch (parts from {}), {} tensors summed",
                 wholeRows, wholeLayers.length, Arrays.toString(wholeFirst), rest[0] == null ? 0 : rest[0].size());

@@ -333,7 +333,7 @@ class ShardedStepTest {
     }
 
     @Test
-    void theReferenceNetworkComputesWholeBatchGradientsAtBatch64AndSumsThemAt512() {
+    void theReferenceNetworkComputesWholeBatchGradientsAtBatch64AndSumsThemAt512AndAWideOneAlways() {
         BlasOps ops = BlasOps.create("auto", 2);
         java.util.function.Supplier<Layer> reference = () -> {
             List<Layer> layers = new ArrayList<>();
@@ -350,6 +350,16 @@ class ShardedStepTest {
         ShardedStep step = ShardedStep.create(reference.get(), () -> new ModelCopy(reference.get(), new SoftmaxCrossEntropy()), ops, DType.F32);
         // 200 842 gradients against 2 586 numbers per row: (784 + 128) + 6 * (128 + 128) + (128 + 10)
         assertThat(step.wholeRows()).isEqualTo(200_842 / 2_586).isBetween(64, 511);
+
+        java.util.function.Supplier<Layer> wide = () -> { // one wide layer and a small one: not shared out evenly
+            Layer m = new Sequential("wide", List.of(new Dense("hidden", 512, true, null, null, "sigmoid"),
+                    new ActivationLayer("act", "sigmoid", new Sigmoid()), new Dense("output", 10, true, null, null, null)));
+            Initializer init = registry.initializer(io.gradlab.api.ComponentSpec.of("pytorch-default"), "test");
+            m.build(784, new DefaultBuildContext(DType.F32, ops, new SeededRandom(1), init, null));
+            return m;
+        };
+        ShardedStep wideStep = ShardedStep.create(wide.get(), () -> new ModelCopy(wide.get(), new SoftmaxCrossEntropy()), ops, DType.F32);
+        assertThat(wideStep.wholeRows()).as("784 -> 512 -> 10: the first layer alone is 98% of the work").isZero();
     }
 
     @Test
