@@ -32,7 +32,7 @@ class TerminalNoiseTest {
     }
 
     /**
-     * The launcher on a stand-in {@code java} that prints what the JVM prints with the incubator module first on
+     * The launcher on a stand-in {@code java} that prints what the JVM prints with incubator modules first on
      * stderr: that line is dropped, every other stderr line, stdout and the exit code pass unchanged.
      */
     @Test
@@ -47,7 +47,10 @@ class TerminalNoiseTest {
         Files.createDirectories(java.getParent());
         Files.writeString(java, """
                 #!/usr/bin/env bash
-                case " $* " in *" --add-modules jdk.incubator.vector "*) echo "WARNING: Using incubator modules: jdk.incubator.vector" >&2 ;; esac
+                case " $* " in
+                  *" --add-modules jdk.incubator.vector,jdk.incubator.foreign "*) echo "WARNING: Using incubator modules: jdk.incubator.foreign, jdk.incubator.vector" >&2 ;;
+                  *" --add-modules jdk.incubator.foreign "*) echo "WARNING: Using incubator modules: jdk.incubator.foreign" >&2 ;;
+                esac
                 echo "args: $*"
                 echo "gradlab: a real error" >&2
                 exit 3
@@ -68,7 +71,8 @@ class TerminalNoiseTest {
             assertThat(p.exitValue()).as(vector).isEqualTo(3);
             assertThat(out).as(vector).contains("io.gradlab.cli.Main run spec.yaml");
             assertThat(err.lines().toList()).as(vector).containsExactly("gradlab: a real error");
-            assertThat(out.contains("--add-modules jdk.incubator.vector")).isEqualTo(vector.equals("on"));
+            assertThat(out.contains("jdk.incubator.vector")).isEqualTo(vector.equals("on"));
+            assertThat(out).as(vector).contains("jdk.incubator.foreign"); // the engine asks OpenBLAS for its core through it
         }
     }
 

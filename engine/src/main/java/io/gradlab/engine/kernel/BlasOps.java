@@ -107,7 +107,8 @@ public final class BlasOps implements Ops {
     /** A one-line description: backend, threads, OpenBLAS's own thread setting, elementwise kernels. */
     public String describe() {
         String env = System.getenv("OPENBLAS_NUM_THREADS");
-        return backend() + ", " + threads() + (threads() == 1 ? " thread" : " threads")
+        String detail = floatGemm.detail();
+        return backend() + (detail.isEmpty() ? "" : " (" + detail + ")") + ", " + threads() + (threads() == 1 ? " thread" : " threads")
                 + (backend().equals("native-openblas") ? " (OPENBLAS_NUM_THREADS=" + (env == null ? "unset" : env) + ")" : "")
                 + ", " + elementwise.evalName() + " elementwise kernels";
     }

@@ -12,4 +12,9 @@ interface FloatGemm {
 
     /** {@code native-openblas}, {@code java-vector} or {@code java}. */
     String backend();
+
+    /** More about the backend for a reader (which CPU kernels it runs, and how), or empty. */
+    default String detail() {
+        return "";
+    }
 }

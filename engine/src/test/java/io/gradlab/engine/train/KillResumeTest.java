@@ -28,11 +28,14 @@ class KillResumeTest {
         Path spec = TinyRuns.writeSpec(dir.resolve("spec"), 5, "");
         Path killedOut = dir.resolve("killed");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        // the child runs the same kernels as this JVM: with the Vector API module when this JVM has it
-        // (vector and plain-Java kernels differ in the last bits of reductions such as gradient norms)
-        List<String> command = new ArrayList<>(List.of(java));
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
-            command.addAll(List.of("--add-modules", "jdk.incubator.vector"));
+        // the child runs the same kernels as this JVM: with the Vector API module when this JVM has it (vector and
+        // plain-Java kernels differ in the last bits of reductions such as gradient norms), and with the foreign one
+        // (through which the engine asks OpenBLAS's core, which decides how small products are computed)
+        List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
+        for (String module : List.of("jdk.incubator.vector", "jdk.incubator.foreign")) {
+            if (ModuleLayer.boot().findModule(module).isPresent()) {
+                command.addAll(List.of("--add-modules", module));
+            }
         }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), KillableRun.class.getName(),
                 spec.toString(), killedOut.toString(), "3", "4"));
