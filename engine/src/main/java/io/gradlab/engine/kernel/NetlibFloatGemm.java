@@ -30,6 +30,8 @@ final class NetlibFloatGemm implements FloatGemm {
     static final long SMALL_WORK = 1_000_000L;
     static final int SMALL_INNER = 32;
     static final int PIECE_ROWS = 32;
+    /** The largest inner dimension (rows of a batch) of {@code A^T B} computed in pieces. */
+    static final int PIECE_INNER = 64;
 
     private final BLAS blas;
     private final boolean pieces;
@@ -74,19 +76,53 @@ final class NetlibFloatGemm implements FloatGemm {
         while (width >= 16 && (long) width * m * k > SMALL_WORK) {
             width -= 16;
         }
-        return width >= 16 && width < n ? width : 0;
+        return even(n, width);
+    }
+
+    /**
+     * The height (output rows) of the pieces of {@code A^T B} ({@code m x n}, inner dimension {@code k}: a weight
+     * gradient {@code dY^T X} over {@code k} rows of a batch) that OpenBLAS's small-matrix kernel takes, or 0: one
+     * call. Only for inner dimensions up to {@link #PIECE_INNER}: from 128 rows on the pieces were slower.
+     */
+    static int pieceRows(int m, int n, int k) {
+        if (k > PIECE_INNER || (long) m * n * k <= SMALL_WORK) {
+            return 0;
+        }
+        long height = SMALL_WORK / ((long) n * k) / 16 * 16;
+        return height < 16 ? 0 : even(m, (int) Math.min(height, m));
+    }
+
+    /** Pieces of {@code total} of about equal size (multiples of 16, at most {@code most}), or 0 when one piece is all. */
+    private static int even(int total, int most) {
+        if (most < 16) {
+            return 0;
+        }
+        int pieces = (total + most - 1) / most;
+        int size = ((total + pieces - 1) / pieces + 15) / 16 * 16;
+        return size < total ? Math.min(size, most) : 0;
     }
 
     @Override
     public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
                      float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
-        int width = pieces && transB && !transA ? pieceColumns(m, n, k) : 0;
-        if (width > 0) { // columns [j, j + w) of C: A times rows [j, j + w) of B, transposed
-            for (int j = 0; j < n; j += width) {
-                int w = Math.min(width, n - j);
-                blas.sgemm("T", "N", w, m, k, alpha, b, bOff + j * ldb, ldb, a, aOff, lda, beta, c, cOff + j, ldc);
+        if (pieces && !transA && transB) {
+            int width = pieceColumns(m, n, k);
+            if (width > 0) { // columns [j, j + w) of C: A times rows [j, j + w) of B, transposed
+                for (int j = 0; j < n; j += width) {
+                    int w = Math.min(width, n - j);
+                    blas.sgemm("T", "N", w, m, k, alpha, b, bOff + j * ldb, ldb, a, aOff, lda, beta, c, cOff + j, ldc);
+                }
+                return;
             }
-            return;
+        } else if (pieces && transA && !transB) {
+            int height = pieceRows(m, n, k);
+            if (height > 0) { // rows [i, i + h) of C: columns [i, i + h) of A, transposed, times B
+                for (int i = 0; i < m; i += height) {
+                    int h = Math.min(height, m - i);
+                    blas.sgemm("N", "T", n, h, k, alpha, b, bOff, ldb, a, aOff + i, lda, beta, c, cOff + i * ldc, ldc);
+                }
+                return;
+            }
         }
         blas.sgemm(transB ? "T" : "N", transA ? "T" : "N", n, m, k, alpha, b, bOff, ldb, a, aOff, lda, beta, c, cOff, ldc);
     }

@@ -26,8 +26,8 @@ class SmallProductPiecesTest {
             "32, 128, 784, 32", // the reference's first layer, 32 rows per thread
             "32, 128, 128, 32", // its hidden layers
             "16, 128, 128, 64",
-            "8, 256, 128, 144",
-            "8, 512, 784, 144",
+            "8, 256, 128, 128", // pieces of at most 144 columns, made even
+            "8, 512, 784, 128",
             "32, 512, 784, 32",
             "32, 128, 2048, 0", // no piece of 16 columns keeps to 10^6 multiply-adds
             "8, 128, 128, 0", // one call is small already
@@ -48,27 +48,46 @@ class SmallProductPiecesTest {
         }
     }
 
+    @ParameterizedTest(name = "A^T B of {0} x {1} over {2} rows: pieces of {3} rows")
+    @CsvSource({
+            "128, 128, 64, 64", // a hidden layer's weight gradient over a batch of 64
+            "128, 784, 64, 16", // the first layer's
+            "128, 784, 32, 32",
+            "128, 128, 128, 0", // from 128 rows on the pieces were slower (measured)
+            "128, 128, 32, 0", // small already
+            "10, 128, 64, 0",
+            "16, 2048, 64, 0"}) // no piece of 16 rows keeps to 10^6 multiply-adds
+    void gradientPiecesKeepToTheSmallKernelsWork(int m, int n, int k, int expected) {
+        int height = NetlibFloatGemm.pieceRows(m, n, k);
+        assertThat(height).isEqualTo(expected);
+        if (height > 0) {
+            assertThat((long) height * n * k).isLessThanOrEqualTo(NetlibFloatGemm.SMALL_WORK);
+            assertThat(height % 16).isZero();
+        }
+    }
+
     /** In pieces, each element of C is the same product as in one call (within float rounding), written once, and nothing else is. */
-    @ParameterizedTest(name = "{0} x {2} by {1} units, beta {3}")
-    @CsvSource({"32, 128, 784, 0", "32, 128, 128, 1", "16, 200, 96, 1", "8, 300, 128, 0", "31, 77, 64, 1"})
-    void piecesComputeTheSameProductAsOneCall(int m, int n, int k, float beta) {
+    @ParameterizedTest(name = "{0} x {2} by {1} units, beta {3}, A transposed {4}")
+    @CsvSource({"32, 128, 784, 0, false", "32, 128, 128, 1, false", "16, 200, 96, 1, false", "8, 300, 128, 0, false",
+            "31, 77, 64, 1, false", "128, 784, 64, 0, true", "128, 128, 64, 1, true", "100, 300, 48, 1, true"})
+    void piecesComputeTheSameProductAsOneCall(int m, int n, int k, float beta, boolean transA) {
         Random r = new Random(m * 31 + n);
-        int lda = k + 3; // row strides larger than the rows: views into wider tensors
-        int ldb = k + 5;
+        int lda = (transA ? m : k) + 3; // row strides larger than the rows: views into wider tensors
+        int ldb = (transA ? n : k) + 5;
         int ldc = n + 7;
         int aOff = 11;
         int bOff = 13;
         int cOff = 17;
-        float[] a = fill(r, aOff + m * lda);
-        float[] b = fill(r, bOff + n * ldb);
+        float[] a = fill(r, aOff + (transA ? k : m) * lda);
+        float[] b = fill(r, bOff + (transA ? k : n) * ldb);
         float[] c0 = fill(r, cOff + m * ldc);
         if (beta == 0) {
             Arrays.fill(c0, cOff, c0.length, Float.NaN); // beta 0: the old contents are not read, and every element is written
         }
         float[] c1 = c0.clone();
         BLAS blas = BLAS.getInstance();
-        new NetlibFloatGemm(blas, false).gemm(false, true, m, n, k, 0.5f, a, aOff, lda, b, bOff, ldb, beta, c0, cOff, ldc);
-        new NetlibFloatGemm(blas, true).gemm(false, true, m, n, k, 0.5f, a, aOff, lda, b, bOff, ldb, beta, c1, cOff, ldc);
+        new NetlibFloatGemm(blas, false).gemm(transA, !transA, m, n, k, 0.5f, a, aOff, lda, b, bOff, ldb, beta, c0, cOff, ldc);
+        new NetlibFloatGemm(blas, true).gemm(transA, !transA, m, n, k, 0.5f, a, aOff, lda, b, bOff, ldb, beta, c1, cOff, ldc);
         for (int i = 0; i < c0.length; i++) {
             int row = (i - cOff) / ldc;
             int col = (i - cOff) % ldc;
@@ -90,7 +109,7 @@ class SmallProductPiecesTest {
         for (boolean[] t : new boolean[][] {{false, false}, {true, false}, {true, true}}) {
             float[] c0 = new float[32 * 128];
             float[] c1 = new float[32 * 128];
-            // A is 32 x 128 (or its transpose), B 128 x 128: only A B^T is ever cut
+            // A is 32 x 128 (or its transpose), B 128 x 128: A B and A^T B^T are never cut, A^T B not over 128 rows
             new NetlibFloatGemm(blas, false).gemm(t[0], t[1], 32, 128, 128, 1f, a, 0, t[0] ? 32 : 128, b, 0, 128, 0f, c0, 0, 128);
             new NetlibFloatGemm(blas, true).gemm(t[0], t[1], 32, 128, 128, 1f, a, 0, t[0] ? 32 : 128, b, 0, 128, 0f, c1, 0, 128);
             assertThat(c1).as("transA %s transB %s", t[0], t[1]).isEqualTo(c0);
