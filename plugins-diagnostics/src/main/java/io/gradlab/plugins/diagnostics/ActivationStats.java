@@ -21,7 +21,9 @@ import java.util.function.IntConsumer;
  * sampled training batches of the epoch (every {@code every}-th step); writes {@code act_mean} and
  * {@code act_std} per activation layer. An output that does not vary at all (every unit of every
  * sample the same finite value) means the layer carries no information about its input. The sums are
- * kernel reductions ({@link Ops#sum}), the layers side by side ({@link Ops#parallelFor}).
+ * kernel reductions ({@link Ops#sum}) split by rows ({@link Ops#parallelFor}, {@link RowParts}): each kernel
+ * thread sums its part's rows of every layer, the rows the engine's step split by rows computed on that thread
+ * (so that no core reads the rows the other wrote); the parts' sums are added in part order.
  */
 final class ActivationStats implements Diagnostic {
     private static final Expr VALUE = Expr.arg(0);
@@ -34,7 +36,7 @@ final class ActivationStats implements Diagnostic {
     private Running[] sampled = new Running[8];
     private int sampledCount;
     private Ops ops;
-    private final IntConsumer accumulateLayer = i -> sampled[i].accumulate(ops);
+    private final IntConsumer sumPart = this::sumPart;
     private int epoch = Integer.MIN_VALUE;
 
     ActivationStats(int every) {
@@ -70,36 +72,73 @@ final class ActivationStats implements Diagnostic {
             return !varying && n > 0 && max - min <= 1e-7 * Math.max(1, Math.abs(max));
         }
 
-        /** Adds {@link #output}'s figures; writes only this layer's state (one part of the step). */
-        void accumulate(Ops ops) {
+        /** Per part: its rows' sum, sum of squares and count of values outside the extremes; the arguments of a part. */
+        double[] partSum = new double[0];
+        double[] partSquares = new double[0];
+        double[] partOutside = new double[0];
+        Tensor[][] partArgs = new Tensor[0][];
+        /** The parts' rows of this layer's outputs (views kept: a warm step allocates nothing). */
+        RowParts rowParts = new RowParts(1);
+
+        /** Makes the per-part state for {@code parts} parts (once, or when their number changes). */
+        void prepare(int parts) {
+            if (partSum.length != parts) {
+                rowParts = new RowParts(parts);
+                partSum = new double[parts];
+                partSquares = new double[parts];
+                partOutside = new double[parts];
+                partArgs = new Tensor[parts][1];
+            }
+            range[0] = min; // the parts only read the extremes
+            range[1] = max;
+        }
+
+        /** Part {@code p}'s sums of its rows of {@link #output}; writes only the part's state. */
+        void sumRows(Ops ops, int p) {
+            Tensor rows = rowParts.rows(output, p);
+            partSum[p] = 0;
+            partSquares[p] = 0;
+            partOutside[p] = 0;
+            if (rows == null || rows.size() == 0) {
+                return;
+            }
+            Tensor[] args = partArgs[p];
+            args[0] = rows;
+            partSum[p] = ops.sum(VALUE, null, args);
+            partSquares[p] = ops.sum(SQUARE, null, args);
+            if (!varying && min <= max) { // the extremes are known: count the values outside them
+                partOutside[p] = ops.sum(OUTSIDE, range, args);
+            }
+            args[0] = null;
+        }
+
+        /** Adds the parts' figures of {@link #output}, in part order (after every part has summed). */
+        void combine(int parts) {
             Tensor t = output;
             output = null;
             if (t.size() == 0) {
                 return;
             }
-            args[0] = t;
-            double s = ops.sum(VALUE, null, args);
-            double q = ops.sum(SQUARE, null, args);
+            double s = 0;
+            double q = 0;
+            double outside = 0;
+            for (int p = 0; p < parts; p++) {
+                s += partSum[p];
+                q += partSquares[p];
+                outside += partOutside[p];
+            }
+            boolean first = min > max; // the first batch of the epoch: no extremes yet
             n += t.size();
             sum += s;
             sq += q;
             if (!varying) {
                 if (!Double.isFinite(q)) {
                     varying = true; // a NaN or an infinity is not a constant output (and the NaN sentinel's business)
-                } else {
-                    if (min > max) { // the first batch of the epoch
-                        min = t.get(0);
-                        max = min;
-                    }
-                    range[0] = min;
-                    range[1] = max;
-                    if (ops.sum(OUTSIDE, range, args) > 0) {
-                        extremes(t);
-                        varying = !constant();
-                    }
+                } else if (first || outside > 0) {
+                    extremes(t);
+                    varying = !constant();
                 }
             }
-            args[0] = null;
         }
 
         /**
@@ -144,10 +183,23 @@ final class ActivationStats implements Diagnostic {
             sampled[sampledCount++] = s;
         }
         ops = model.ops();
-        ops.parallelFor(sampledCount, accumulateLayer); // each part sums one layer
+        int parts = Math.max(1, ops.threads());
+        for (int i = 0; i < sampledCount; i++) {
+            sampled[i].prepare(parts);
+        }
+        ops.parallelFor(parts, sumPart); // each part sums its rows of every layer, on its thread
+        for (int i = 0; i < sampledCount; i++) {
+            sampled[i].combine(parts);
+        }
         Arrays.fill(sampled, 0, sampledCount, null);
         sampledCount = 0;
         ops = null;
+    }
+
+    private void sumPart(int p) {
+        for (int i = 0; i < sampledCount; i++) {
+            sampled[i].sumRows(ops, p);
+        }
     }
 
     @Override

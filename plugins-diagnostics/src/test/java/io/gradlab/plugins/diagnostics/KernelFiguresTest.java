@@ -314,7 +314,7 @@ class KernelFiguresTest {
      * Whole epochs of batches (now and then a NaN or an infinity, also after the outputs are known to
      * vary): the mean and the standard deviation are those of all the values, and the
      * constant-activations finding comes exactly when every value is finite and all lie within the
-     * tolerance, with their extremes as evidence.
+     * tolerance, with their extremes as evidence; summed in one, two or three parts of the rows.
      */
     @ParameterizedTest
     @ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, 8})
@@ -361,6 +361,7 @@ class KernelFiguresTest {
 
             ActivationStats a = new ActivationStats(1);
             FakeModel m = new FakeModel();
+            m.partThreads = 1 + seed % 3; // each part sums its rows: 1, 2 or 3 parts
             FakeLayer layer = new FakeLayer("act1");
             m.add(new LayerView("act1", layer, null, rectifying ? new Fakes.Relu() : new Tanh()));
             for (Tensor t : batches) {

@@ -18,8 +18,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The diagnostics that spread their layers over the kernel threads ({@code Ops.parallelFor}) report
- * exactly what they report on one thread.
+ * The diagnostics that spread their work over the kernel threads ({@code Ops.parallelFor}) report what they report
+ * on one thread: {@code saturation}'s counts exactly; {@code activation-stats} sums each part's rows and adds the
+ * parts in part order, so its figures are the same to the bit for the same number of threads and within float64
+ * rounding of one thread's.
  */
 class PartsTest {
     /** Six activation layers of different shapes, sigmoid and ReLU, with new random inputs every step. */
@@ -61,14 +63,32 @@ class PartsTest {
         return sink;
     }
 
-    @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"saturation", "activation-stats"})
-    void layersSideBySideGiveTheSameFiguresAsOneThread(String id) {
-        Supplier<Diagnostic> make = id.equals("saturation") ? () -> new Saturation(1, 0.01, 0.5, 0.2, 0.5) : () -> new ActivationStats(1);
+    @org.junit.jupiter.api.Test
+    void saturationCountsInPartsAreExactlyOneThreads() {
+        Supplier<Diagnostic> make = () -> new Saturation(1, 0.01, 0.5, 0.2, 0.5);
         RecordingSink one = run(make, 1);
         RecordingSink three = run(make, 3);
         assertThat(one.layers).isNotEmpty();
         assertThat(three.layers).isEqualTo(one.layers);
         assertThat(three.findings).isEqualTo(one.findings);
+    }
+
+    @ParameterizedTest(name = "{0} threads")
+    @ValueSource(ints = {2, 3})
+    void activationStatsInPartsAreOneThreadsWithinRoundingAndReproducible(int threads) {
+        Supplier<Diagnostic> make = () -> new ActivationStats(1);
+        RecordingSink one = run(make, 1);
+        RecordingSink parts = run(make, threads);
+        assertThat(one.layers).hasSize(6);
+        assertThat(run(make, threads).layers).as("the same thread count, the same bits").isEqualTo(parts.layers);
+        assertThat(parts.layers.keySet()).isEqualTo(one.layers.keySet());
+        for (String layer : one.layers.keySet()) {
+            for (String figure : List.of("act_mean", "act_std")) {
+                double expected = ((Number) one.layers.get(layer).get(figure)).doubleValue();
+                double actual = ((Number) parts.layers.get(layer).get(figure)).doubleValue();
+                assertThat(actual).as("%s %s", layer, figure).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-12 * Math.abs(expected)));
+            }
+        }
+        assertThat(parts.findings).isEqualTo(one.findings);
     }
 }
