@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  */
 final class OpenBlasCore {
     private static final Logger LOG = LoggerFactory.getLogger(OpenBlasCore.class);
-    /** The cores whose small-matrix kernels the products use (OpenBLAS 0.3.17 and later: SKYLAKEX's, which these share). */
+    /** The cores with the small-matrix kernels of OpenBLAS's SKYLAKEX family, which the products in pieces use (measured with 0.3.21). */
     static final Set<String> AVX512_CORES = Set.of("skylakex", "cooperlake", "sapphirerapids");
     private static volatile Optional<String> name;
 
