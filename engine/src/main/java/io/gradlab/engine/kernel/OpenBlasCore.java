@@ -29,7 +29,10 @@ final class OpenBlasCore {
 
     private OpenBlasCore() {}
 
-    /** The core of the OpenBLAS loaded in this process (once netlib has loaded it), asked once. */
+    /**
+     * The core of the OpenBLAS loaded in this process (once netlib has loaded it). Asked once it is loaded; before
+     * that (no libopenblas mapped yet) the answer is empty and not kept.
+     */
     static Optional<String> name() {
         Optional<String> n = name;
         if (n == null) {
@@ -37,7 +40,9 @@ final class OpenBlasCore {
                 n = name;
                 if (n == null) {
                     n = ask();
-                    name = n;
+                    if (n.isPresent() || mappedOpenBlas().isPresent()) {
+                        name = n;
+                    }
                 }
             }
         }
